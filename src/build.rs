@@ -1,0 +1,201 @@
+//! Build orchestration: config → content → markdown and site model →
+//! checks → render → output, each stage timed. `build` writes through a
+//! staging folder; `check` runs the same stages and writes nothing; `serve`
+//! calls [`load`] and [`render`] into memory.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics, Error, Result};
+use crate::output::{Staging, WriteStats, check_output_dir};
+use crate::render::{Discard, Renderer, Sink};
+use crate::site::Site;
+use crate::theme::Theme;
+
+/// What a build is asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub root: PathBuf,
+    pub output: Option<PathBuf>,
+    pub drafts: bool,
+    pub base_url: Option<String>,
+}
+
+/// Milliseconds spent per stage.
+#[derive(Debug, Clone, Default)]
+pub struct Timings {
+    pub load: f64,
+    pub markdown: f64,
+    pub checks: f64,
+    pub render: f64,
+    pub search: f64,
+    pub write: f64,
+}
+
+/// What a successful build or check did.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub pages: usize,
+    pub sections: usize,
+    pub write: WriteStats,
+    pub millis: f64,
+    pub timings: Timings,
+    /// Warnings (never errors: those fail the build).
+    pub warnings: Diagnostics,
+    /// Reviewed findings of the anonymization guard, for `--verbose`.
+    pub allowed: Vec<String>,
+    pub output: Option<PathBuf>,
+}
+
+fn ms(t: Instant) -> f64 {
+    t.elapsed().as_secs_f64() * 1000.0
+}
+
+/// A loaded and checked site, ready to render.
+pub struct Loaded {
+    pub site: Site,
+    pub diagnostics: Diagnostics,
+    pub allowed: Vec<String>,
+    pub timings: Timings,
+}
+
+/// Reads the configuration and content and builds the model, running every
+/// check. Problems in content come back in `diagnostics`; only environment
+/// problems (no site.toml) are `Err`.
+pub fn load(opts: &Options) -> Result<Loaded> {
+    let mut timings = Timings::default();
+    let t = Instant::now();
+    let mut config = Config::load(&opts.root)?;
+    if let Some(b) = &opts.base_url {
+        config.base_url = if b.ends_with('/') { b.clone() } else { format!("{b}/") };
+    }
+    let mut diagnostics = Diagnostics::new();
+    let strings = match crate::i18n::strings(&config) {
+        Ok(s) => s,
+        Err(m) => {
+            diagnostics.push(Diagnostic::error(crate::config::CONFIG_FILE, 1, 1, m));
+            crate::i18n::strings(&Config { translations: Default::default(), ..config.clone() }).unwrap_or_default()
+        }
+    };
+    let loaded = crate::content::load(&opts.root, &config, opts.drafts);
+    timings.load = ms(t);
+    let t = Instant::now();
+    let (site, diags) = Site::assemble(&opts.root, config, strings, loaded, opts.drafts);
+    diagnostics.extend(diags.into_vec());
+    timings.markdown = ms(t);
+    let t = Instant::now();
+    let checked = crate::checks::run(&site);
+    diagnostics.extend(checked.diagnostics.into_vec());
+    timings.checks = ms(t);
+    Ok(Loaded {
+        site,
+        diagnostics,
+        allowed: checked.allowed,
+        timings,
+    })
+}
+
+/// Renders a loaded site into `sink`: templates, listings, search index,
+/// insight, static files. `inject` is added before `</body>` of HTML pages.
+pub fn render(site: &Site, sink: &dyn Sink, inject: Option<String>, timings: &mut Timings) -> Result<Vec<Diagnostic>> {
+    let t = Instant::now();
+    let theme = Theme::resolve(&site.root, &site.config.theme)?;
+    let mut renderer = match Renderer::new(site, theme) {
+        Ok(r) => r,
+        Err(d) => return Ok(d),
+    };
+    renderer.inject = inject;
+    let mut problems = renderer.render_all(sink);
+    problems.extend(crate::insight::render_pages(site, &renderer, sink));
+    timings.render = ms(t);
+    let t = Instant::now();
+    problems.extend(search_files(site, sink));
+    timings.search = ms(t);
+    Ok(problems)
+}
+
+fn output_dir(opts: &Options, site: &Site) -> PathBuf {
+    match &opts.output {
+        Some(o) if o.is_absolute() => o.clone(),
+        Some(o) => std::env::current_dir().map(|c| c.join(o)).unwrap_or_else(|_| o.clone()),
+        None => opts.root.join(&site.config.output_dir),
+    }
+}
+
+/// `vinn build`: everything, written atomically into the output folder.
+pub fn build(opts: &Options) -> Result<Report> {
+    let start = Instant::now();
+    let Loaded {
+        site,
+        diagnostics,
+        allowed,
+        mut timings,
+    } = load(opts)?;
+    let out = output_dir(opts, &site);
+    check_output_dir(&opts.root, &out)?;
+    if diagnostics.has_errors() {
+        // Still render into nothing, so template errors show up in the same run.
+        let mut all = diagnostics;
+        all.extend(render(&site, &Discard, None, &mut timings)?);
+        return Err(Error::Site(all.sorted()));
+    }
+    let staging = Staging::new(&out)?;
+    let problems = render(&site, &staging, None, &mut timings)?;
+    if problems.iter().any(Diagnostic::is_error) {
+        staging.abandon();
+        let mut all = diagnostics;
+        all.extend(problems);
+        return Err(Error::Site(all.sorted()));
+    }
+    let t = Instant::now();
+    let write = staging.commit()?;
+    timings.write = ms(t);
+    let mut warnings = diagnostics;
+    warnings.extend(problems);
+    Ok(Report {
+        pages: site.pages.len(),
+        sections: site.sections.len(),
+        write,
+        millis: ms(start),
+        timings,
+        warnings: warnings.sorted(),
+        allowed,
+        output: Some(out),
+    })
+}
+
+/// `vinn check`: every check of build, templates rendered, nothing written.
+pub fn check(opts: &Options) -> Result<Report> {
+    let start = Instant::now();
+    let Loaded {
+        site,
+        mut diagnostics,
+        allowed,
+        mut timings,
+    } = load(opts)?;
+    diagnostics.extend(render(&site, &Discard, None, &mut timings)?);
+    if diagnostics.has_errors() {
+        return Err(Error::Site(diagnostics.sorted()));
+    }
+    Ok(Report {
+        pages: site.pages.len(),
+        sections: site.sections.len(),
+        millis: ms(start),
+        timings,
+        warnings: diagnostics.sorted(),
+        allowed,
+        ..Default::default()
+    })
+}
+
+/// The site root: `--root`, or the current folder.
+pub fn root_or_cwd(root: Option<&Path>) -> PathBuf {
+    root.map(Path::to_path_buf)
+        .unwrap_or_else(|| std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")))
+}
+
+/// The search index files (wired to `search` once it lands).
+fn search_files(_site: &Site, _sink: &dyn Sink) -> Vec<Diagnostic> {
+    Vec::new()
+}

@@ -1,0 +1,1662 @@
+//! The anonymization guard.
+//!
+//! This module owns the decision whether a piece of text still carries data
+//! that identifies a real customer or person: e-mail addresses, URLs that
+//! point at a customer, Norwegian phone numbers, national identity numbers
+//! (fødselsnummer and D-nummer), organisation numbers, bank account numbers,
+//! Norwegian IBANs, names from the site's deny list and the site's own extra
+//! regex patterns. It also owns the allow handling (the `allow` list from
+//! `site.toml` and inline `<!-- vinn:allow "text" -->` markers) and the
+//! checksums that tell real identifiers from ordinary numbers.
+//!
+//! It is pure: no I/O, no knowledge of pages or front matter. The build
+//! compiles one [`Guard`] from a [`GuardConfig`] and calls [`Guard::scan`] on
+//! every text it wants checked; mapping byte offsets to lines is the caller's
+//! business.
+
+use regex::{Captures, Regex, RegexBuilder};
+use std::fmt;
+
+/// What the guard looks for besides the built-in identifier kinds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GuardConfig {
+    /// Names of customers, companies and people that must never appear.
+    pub deny_names: Vec<String>,
+    /// Reviewed false positives: a finding whose text contains one of these
+    /// (case-insensitive), or that lies inside an occurrence of one, is
+    /// reported as allowed.
+    pub allow: Vec<String>,
+    /// Extra regular expressions (Rust `regex` syntax).
+    pub patterns: Vec<String>,
+}
+
+/// Reads a deny list: one name per line, `#` starts a comment (at the start
+/// of a line or after whitespace), blank lines are ignored, names are
+/// trimmed. Duplicates (case-insensitive) are dropped, first spelling kept.
+pub fn parse_deny_list(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    for raw in text.lines() {
+        let line = raw.trim_start_matches('\u{feff}').trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let cut = line
+            .char_indices()
+            .find(|&(i, c)| c == '#' && line[..i].ends_with(char::is_whitespace))
+            .map_or(line.len(), |(i, _)| i);
+        let name = line[..cut].trim();
+        if name.is_empty() {
+            continue;
+        }
+        let key = normalize(name);
+        if !seen.contains(&key) {
+            seen.push(key);
+            out.push(name.to_string());
+        }
+    }
+    out
+}
+
+/// The kind of identifying data a [`Finding`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FindingKind {
+    /// An e-mail address.
+    Email,
+    /// A URL whose host names a customer (deny-listed name or domain).
+    Url,
+    /// A Norwegian phone number.
+    Phone,
+    /// A fødselsnummer or D-nummer with valid date and control digits.
+    NationalId,
+    /// An organisation number with a valid control digit.
+    OrgNumber,
+    /// A bank account number with a valid control digit.
+    BankAccount,
+    /// A Norwegian IBAN with valid check digits.
+    Iban,
+    /// A name from the deny list.
+    DeniedName,
+    /// A match of one of the configured extra patterns.
+    Pattern,
+}
+
+impl FindingKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [FindingKind; 9] = [
+        FindingKind::Email,
+        FindingKind::Url,
+        FindingKind::Phone,
+        FindingKind::NationalId,
+        FindingKind::OrgNumber,
+        FindingKind::BankAccount,
+        FindingKind::Iban,
+        FindingKind::DeniedName,
+        FindingKind::Pattern,
+    ];
+
+    /// A stable machine-readable id, e.g. `national-id`.
+    pub fn id(&self) -> &'static str {
+        match self {
+            FindingKind::Email => "email",
+            FindingKind::Url => "url",
+            FindingKind::Phone => "phone",
+            FindingKind::NationalId => "national-id",
+            FindingKind::OrgNumber => "org-number",
+            FindingKind::BankAccount => "bank-account",
+            FindingKind::Iban => "iban",
+            FindingKind::DeniedName => "denied-name",
+            FindingKind::Pattern => "pattern",
+        }
+    }
+
+    /// What was found, as a noun phrase in Bokmål (`lang_nb`) or English.
+    pub fn describe(&self, lang_nb: bool) -> &'static str {
+        match (self, lang_nb) {
+            (FindingKind::Email, true) => "e-postadresse",
+            (FindingKind::Email, false) => "e-mail address",
+            (FindingKind::Url, true) => "nettadresse som peker på en kunde",
+            (FindingKind::Url, false) => "URL pointing at a customer",
+            (FindingKind::Phone, true) => "telefonnummer",
+            (FindingKind::Phone, false) => "phone number",
+            (FindingKind::NationalId, true) => "fødselsnummer eller D-nummer",
+            (FindingKind::NationalId, false) => "national identity number (fødselsnummer/D-nummer)",
+            (FindingKind::OrgNumber, true) => "organisasjonsnummer",
+            (FindingKind::OrgNumber, false) => "organisation number",
+            (FindingKind::BankAccount, true) => "kontonummer",
+            (FindingKind::BankAccount, false) => "bank account number",
+            (FindingKind::Iban, true) => "IBAN-kontonummer",
+            (FindingKind::Iban, false) => "IBAN account number",
+            (FindingKind::DeniedName, true) => "navn fra sperrelisten",
+            (FindingKind::DeniedName, false) => "name from the deny list",
+            (FindingKind::Pattern, true) => "treff på eget anonymiseringsmønster",
+            (FindingKind::Pattern, false) => "match of a configured anonymization pattern",
+        }
+    }
+
+    /// A short hint on what the author should do about it.
+    pub fn advice(&self, lang_nb: bool) -> &'static str {
+        match (self, lang_nb) {
+            (FindingKind::Email | FindingKind::Phone, true) => {
+                "fjern kontaktopplysningen; en case skal ikke kunne spores til en person"
+            }
+            (FindingKind::Email | FindingKind::Phone, false) => {
+                "remove the contact detail; a case study must not lead back to a person"
+            }
+            (FindingKind::Url, true) => "fjern lenken eller erstatt den med en generell kilde",
+            (FindingKind::Url, false) => "remove the link or replace it with a generic source",
+            (
+                FindingKind::NationalId
+                | FindingKind::OrgNumber
+                | FindingKind::BankAccount
+                | FindingKind::Iban,
+                true,
+            ) => "fjern nummeret helt; det identifiserer kunden entydig",
+            (
+                FindingKind::NationalId
+                | FindingKind::OrgNumber
+                | FindingKind::BankAccount
+                | FindingKind::Iban,
+                false,
+            ) => "remove the number entirely; it identifies the customer",
+            (FindingKind::DeniedName, true) => {
+                "bytt navnet med en rolle eller bransje, f.eks. «en regional entreprenør»"
+            }
+            (FindingKind::DeniedName, false) => {
+                "replace the name with a role or industry, e.g. \"a regional contractor\""
+            }
+            (FindingKind::Pattern, true) => {
+                "skriv om teksten, eller legg den i `allow` hvis den er vurdert og ufarlig"
+            }
+            (FindingKind::Pattern, false) => {
+                "rewrite the text, or add it to `allow` if it was reviewed and is harmless"
+            }
+        }
+    }
+
+    /// Tie-break when two candidates cover the same span: lower wins.
+    fn rank(self) -> u8 {
+        match self {
+            FindingKind::Email => 0,
+            FindingKind::Url => 1,
+            FindingKind::Iban => 2,
+            FindingKind::NationalId => 3,
+            FindingKind::BankAccount => 4,
+            FindingKind::OrgNumber => 5,
+            FindingKind::Phone => 6,
+            FindingKind::DeniedName => 7,
+            FindingKind::Pattern => 8,
+        }
+    }
+}
+
+/// Why a finding is not an error.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AllowReason {
+    /// Suppressed by this entry of the configured `allow` list.
+    Config { entry: String },
+    /// Suppressed by an inline `<!-- vinn:allow "entry" -->` marker.
+    Inline { entry: String },
+}
+
+impl AllowReason {
+    /// The allow entry as written.
+    pub fn entry(&self) -> &str {
+        match self {
+            AllowReason::Config { entry } | AllowReason::Inline { entry } => entry,
+        }
+    }
+}
+
+/// One piece of identifying data found in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// Byte offset of the first byte in the scanned text.
+    pub start: usize,
+    /// Byte offset one past the last byte.
+    pub end: usize,
+    pub kind: FindingKind,
+    /// The matched text with every character but the first replaced by `•`;
+    /// whitespace inside the match is kept as a single space each.
+    pub masked: String,
+    /// `Some` when an allow entry or inline marker suppresses the finding.
+    pub allowed: Option<AllowReason>,
+}
+
+impl Finding {
+    /// True when the finding is suppressed and not an error.
+    pub fn is_allowed(&self) -> bool {
+        self.allowed.is_some()
+    }
+
+    /// The matched text in the text that was scanned.
+    pub fn text<'t>(&self, scanned: &'t str) -> &'t str {
+        &scanned[self.start..self.end]
+    }
+}
+
+/// An extra pattern (or the deny/allow list) that does not compile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatternError {
+    /// The offending pattern as configured.
+    pub pattern: String,
+    /// The regex engine's explanation.
+    pub message: String,
+}
+
+impl fmt::Display for PatternError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "invalid anonymization pattern `{}`: {}",
+            self.pattern, self.message
+        )
+    }
+}
+
+impl std::error::Error for PatternError {}
+
+/// Checksums of Norwegian identifiers. Inputs are digits only; anything else
+/// (wrong length, separators, letters) is simply not valid.
+pub mod checksum {
+    const FNR_K1: [u32; 9] = [3, 7, 6, 1, 8, 9, 4, 5, 2];
+    /// Weights of the second fødselsnummer control digit; the same weights
+    /// give the bank account control digit.
+    const MOD11_10: [u32; 10] = [5, 4, 3, 2, 7, 6, 5, 4, 3, 2];
+    const ORGNR: [u32; 8] = [3, 2, 7, 6, 5, 4, 3, 2];
+
+    fn digits<const N: usize>(s: &str) -> Option<[u8; N]> {
+        let b = s.as_bytes();
+        if b.len() != N || !b.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        let mut out = [0u8; N];
+        for (o, c) in out.iter_mut().zip(b) {
+            *o = c - b'0';
+        }
+        Some(out)
+    }
+
+    /// Control digit by modulus 11; `None` where the rule gives 10 (such
+    /// numbers are never issued).
+    fn mod11(d: &[u8], weights: &[u32]) -> Option<u8> {
+        let sum: u32 = d.iter().zip(weights).map(|(&a, &w)| u32::from(a) * w).sum();
+        match 11 - sum % 11 {
+            11 => Some(0),
+            10 => None,
+            r => Some(r as u8),
+        }
+    }
+
+    /// Day and month of the first six digits form a date; a D-nummer has 40
+    /// added to the day. The century is unknown, so 29 February is accepted
+    /// in every year divisible by four (including 00).
+    pub(super) fn fnr_date_ok(d: &[u8]) -> bool {
+        let mut day = d[0] * 10 + d[1];
+        let month = d[2] * 10 + d[3];
+        let yy = d[4] * 10 + d[5];
+        if day > 40 {
+            day -= 40;
+        }
+        let max = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if yy % 4 == 0 => 29,
+            2 => 28,
+            _ => return false,
+        };
+        (1..=max).contains(&day)
+    }
+
+    pub(super) fn fnr_digits(d: &[u8]) -> bool {
+        d.len() == 11
+            && fnr_date_ok(d)
+            && mod11(&d[..9], &FNR_K1) == Some(d[9])
+            && mod11(&d[..10], &MOD11_10) == Some(d[10])
+    }
+
+    pub(super) fn kontonr_digits(d: &[u8]) -> bool {
+        d.len() == 11 && mod11(&d[..10], &MOD11_10) == Some(d[10])
+    }
+
+    pub(super) fn orgnr_digits(d: &[u8]) -> bool {
+        d.len() == 9 && mod11(&d[..8], &ORGNR) == Some(d[8])
+    }
+
+    /// `d` is the two check digits followed by the 11-digit BBAN.
+    pub(super) fn iban_no_digits(d: &[u8]) -> bool {
+        if d.len() != 13 {
+            return false;
+        }
+        // Rearranged: BBAN, then "NO" as 23 24, then the check digits.
+        let rem = d[2..]
+            .iter()
+            .chain(&[2, 3, 2, 4])
+            .chain(&d[..2])
+            .fold(0u32, |r, &x| (r * 10 + u32::from(x)) % 97);
+        rem == 1
+    }
+
+    /// An 11-digit fødselsnummer or D-nummer: valid date, both control digits.
+    pub fn fodselsnummer_valid(d: &str) -> bool {
+        digits::<11>(d).is_some_and(|a| fnr_digits(&a))
+    }
+
+    /// A 9-digit organisation number (weights 3,2,7,6,5,4,3,2).
+    pub fn orgnr_valid(d: &str) -> bool {
+        digits::<9>(d).is_some_and(|a| orgnr_digits(&a))
+    }
+
+    /// An 11-digit bank account number (weights 5,4,3,2,7,6,5,4,3,2).
+    pub fn kontonr_valid(d: &str) -> bool {
+        digits::<11>(d).is_some_and(|a| kontonr_digits(&a))
+    }
+
+    /// A Norwegian IBAN without its `NO`: 2 check digits and the 11-digit
+    /// account (ISO 7064 mod 97-10). A leading `NO` is tolerated.
+    pub fn iban_no_valid(d: &str) -> bool {
+        let d = d.strip_prefix("NO").unwrap_or(d);
+        digits::<13>(d).is_some_and(|a| iban_no_digits(&a))
+    }
+}
+
+/// Separators that may sit between digit groups of one written number.
+const SPACES: [char; 4] = [' ', '\u{a0}', '\u{2009}', '\u{202f}'];
+const SPACES_DOT: [char; 5] = [' ', '\u{a0}', '\u{2009}', '\u{202f}', '.'];
+const PHONE_SEPS: [char; 6] = [' ', '\u{a0}', '\u{2009}', '\u{202f}', '.', '-'];
+
+/// Words next to a number that make it an amount, a share or a quantity.
+#[rustfmt::skip]
+const UNIT_WORDS: [&str; 40] = [
+    "kr", "nok", "kroner", "krone", "mill", "million", "millioner", "mrd", "milliard",
+    "milliarder", "mnok", "mnkr", "mkr", "tnok", "tkr", "%", "prosent", "pst", "‰", "promille",
+    "eur", "euro", "usd", "sek", "dkk", "gbp", "$", "€", "£", "stk", "kg", "km", "tonn", "kwh",
+    "mwh", "m2", "m²", "timer", "dager", "år",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Cand {
+    start: usize,
+    end: usize,
+    kind: FindingKind,
+}
+
+#[derive(Debug, Clone)]
+struct AllowEntry {
+    original: String,
+    norm: String,
+}
+
+/// The compiled guard. Build it once per site build; it is `Send + Sync`
+/// and [`Guard::scan`] takes `&self`, so it can be shared across threads.
+#[derive(Debug, Clone)]
+pub struct Guard {
+    numbers: Regex,
+    email: Regex,
+    url: Regex,
+    marker: Regex,
+    quoted: Regex,
+    names: Option<Regex>,
+    host_keys: Vec<String>,
+    patterns: Option<Regex>,
+    allow: Vec<AllowEntry>,
+    allow_re: Option<Regex>,
+}
+
+fn builtin(re: &str) -> Regex {
+    Regex::new(re).expect("built-in anonymization regex compiles")
+}
+
+fn compile_list(source: String, what: &str) -> Result<Regex, PatternError> {
+    RegexBuilder::new(&source)
+        .size_limit(64 << 20)
+        .build()
+        .map_err(|e| PatternError {
+            pattern: what.to_string(),
+            message: e.to_string(),
+        })
+}
+
+/// Legal-form suffixes that authors tend to leave out when naming a company.
+const LEGAL_FORMS: [&str; 8] = ["as", "asa", "a/s", "ans", "da", "sa", "ba", "ltd"];
+
+/// The spellings of one deny-list entry that are searched for: the entry
+/// itself and, for "Foo Bar AS", also "Foo Bar".
+fn name_variants(name: &str) -> Vec<Vec<&str>> {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    if words.is_empty() {
+        return Vec::new();
+    }
+    let mut out = vec![words.clone()];
+    if words.len() > 1 {
+        let last = words[words.len() - 1].to_lowercase();
+        if LEGAL_FORMS.contains(&last.as_str()) {
+            out.push(words[..words.len() - 1].to_vec());
+        }
+    }
+    out
+}
+
+fn transliterate(s: &str, oe: &str, aa: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            'æ' => out.push_str("ae"),
+            'ø' => out.push_str(oe),
+            'å' => out.push_str(aa),
+            'é' | 'è' => out.push('e'),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Lower-case, whitespace collapsed to single spaces.
+fn normalize(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(w.chars().flat_map(char::to_lowercase));
+    }
+    out
+}
+
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+fn prev_char(text: &str, at: usize) -> Option<char> {
+    text[..at].chars().next_back()
+}
+
+fn next_char(text: &str, at: usize) -> Option<char> {
+    text[at..].chars().next()
+}
+
+fn mask(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for (i, c) in s.chars().enumerate() {
+        if c.is_whitespace() {
+            out.push(' ');
+        } else if i == 0 {
+            out.push(c);
+        } else {
+            out.push('•');
+        }
+    }
+    out
+}
+
+/// One run of digit groups as written, e.g. `912 34 567` → lens [3,2,3].
+struct Run {
+    lens: [u8; Run::MAX_GROUPS],
+    seps: [char; Run::MAX_GROUPS],
+    groups: usize,
+    digits: [u8; 16],
+    count: usize,
+}
+
+impl Run {
+    const MAX_GROUPS: usize = 8;
+
+    fn parse(s: &str) -> Option<Run> {
+        let mut run = Run {
+            lens: [0; Run::MAX_GROUPS],
+            seps: [' '; Run::MAX_GROUPS],
+            groups: 1,
+            digits: [0; 16],
+            count: 0,
+        };
+        for c in s.chars() {
+            if c.is_ascii_digit() {
+                if run.count == run.digits.len() {
+                    return None;
+                }
+                run.digits[run.count] = c as u8 - b'0';
+                run.count += 1;
+                run.lens[run.groups - 1] += 1;
+            } else {
+                if run.groups == Run::MAX_GROUPS {
+                    return None;
+                }
+                run.seps[run.groups - 1] = c;
+                run.groups += 1;
+            }
+        }
+        Some(run)
+    }
+
+    fn lens(&self) -> &[u8] {
+        &self.lens[..self.groups]
+    }
+
+    fn seps(&self) -> &[char] {
+        &self.seps[..self.groups - 1]
+    }
+
+    fn digits(&self) -> &[u8] {
+        &self.digits[..self.count]
+    }
+}
+
+/// All separators are the same character, and one of `allowed`.
+fn uniform(seps: &[char], allowed: &[char]) -> bool {
+    seps.first()
+        .is_none_or(|&c| allowed.contains(&c) && seps.iter().all(|&s| s == c))
+}
+
+fn is_unit_word(tok: &str) -> bool {
+    UNIT_WORDS.iter().any(|w| w.eq_ignore_ascii_case(tok))
+}
+
+/// The number between `before` and `after` is an amount or a quantity.
+fn unit_context(before: &str, after: &str) -> bool {
+    if after.starts_with(",-") || after.starts_with(".-") || after.starts_with(",–") {
+        return true;
+    }
+    let punct: &[char] = &[
+        '.', ',', ';', ':', '!', '?', ')', '(', '"', '\'', '*', '_', '»', '«',
+    ];
+    let next = after
+        .trim_start()
+        .split(char::is_whitespace)
+        .next()
+        .unwrap_or("")
+        .trim_matches(punct);
+    if !next.is_empty() && is_unit_word(next) {
+        return true;
+    }
+    let prev = before
+        .trim_end()
+        .rsplit(char::is_whitespace)
+        .next()
+        .unwrap_or("")
+        .trim_matches(punct);
+    !prev.is_empty() && is_unit_word(prev)
+}
+
+/// Where a `NO` (optionally followed by one space) right before `at` starts.
+/// Returns (start, glued) where glued means no space between.
+fn no_prefix(text: &str, at: usize) -> Option<(usize, bool)> {
+    let before = &text[..at];
+    let (b, glued) = match before.strip_suffix(' ') {
+        Some(b) => (b, false),
+        None => (before, true),
+    };
+    let b = b.strip_suffix("NO")?;
+    if b.chars().next_back().is_some_and(is_word) {
+        return None;
+    }
+    Some((b.len(), glued))
+}
+
+/// Where an `MVA` (optionally after one space) right after `at` ends.
+fn mva_suffix(text: &str, at: usize) -> Option<usize> {
+    let after = &text[at..];
+    let skip = usize::from(after.starts_with(' '));
+    let word = after.get(skip..skip + 3)?;
+    if !word.eq_ignore_ascii_case("mva") {
+        return None;
+    }
+    let end = at + skip + 3;
+    if next_char(text, end).is_some_and(is_word) {
+        return None;
+    }
+    Some(end)
+}
+
+/// Eight digits that read as a YYYYMMDD date.
+fn looks_like_compact_date(d: &[u8]) -> bool {
+    let year = d[..4].iter().fold(0u32, |y, &x| y * 10 + u32::from(x));
+    let month = d[4] * 10 + d[5];
+    let day = d[6] * 10 + d[7];
+    (1900..=2099).contains(&year) && (1..=12).contains(&month) && (1..=31).contains(&day)
+}
+
+/// Decides what a maximal run of digit groups at `start..end` is, if anything.
+fn classify_number(text: &str, start: usize, end: usize) -> Option<Cand> {
+    let run = Run::parse(&text[start..end])?;
+    let lens = run.lens();
+    let seps = run.seps();
+    let d = run.digits();
+    let prev = prev_char(text, start);
+    let no = no_prefix(text, start);
+    let mva = mva_suffix(text, end);
+    let glued_before = prev.is_some_and(is_word);
+    let glued_after = next_char(text, end).is_some_and(is_word);
+    if glued_before && !no.is_some_and(|(_, glued)| glued) {
+        return None;
+    }
+    let org_shape = lens == [9] || (lens == [3, 3, 3] && uniform(seps, &SPACES_DOT));
+    let cand = |s: usize, e: usize, kind: FindingKind| {
+        Some(Cand {
+            start: s,
+            end: e,
+            kind,
+        })
+    };
+
+    if let Some((no_start, glued)) = no {
+        let iban_shape = lens == [13] || (lens == [2, 4, 4, 3] && uniform(seps, &SPACES));
+        if d.len() == 13 && iban_shape && checksum::iban_no_digits(d) && !glued_after {
+            return cand(no_start, end, FindingKind::Iban);
+        }
+        if org_shape && checksum::orgnr_digits(d) && (mva.is_some() || !glued_after) {
+            return cand(no_start, mva.unwrap_or(end), FindingKind::OrgNumber);
+        }
+        if glued {
+            return None;
+        }
+    }
+    if org_shape && mva.is_some() && checksum::orgnr_digits(d) {
+        return cand(start, mva.unwrap_or(end), FindingKind::OrgNumber);
+    }
+    if glued_after {
+        return None;
+    }
+    let units = unit_context(&text[..start], &text[end..]);
+
+    if org_shape && !units && checksum::orgnr_digits(d) {
+        return cand(start, end, FindingKind::OrgNumber);
+    }
+    if d.len() == 11 && !units {
+        let fnr = checksum::fnr_digits(d);
+        let konto = checksum::kontonr_digits(d);
+        let kind = if lens == [11] || (lens == [4, 2, 5] && uniform(seps, &SPACES_DOT)) {
+            if fnr {
+                Some(FindingKind::NationalId)
+            } else if konto {
+                Some(FindingKind::BankAccount)
+            } else {
+                None
+            }
+        } else if lens == [6, 5] && uniform(seps, &SPACES) && fnr {
+            Some(FindingKind::NationalId)
+        } else {
+            None
+        };
+        if let Some(kind) = kind {
+            return cand(start, end, kind);
+        }
+    }
+    classify_phone(&run, prev == Some('+'), units).map(|skip_plus| Cand {
+        start: if skip_plus { start - 1 } else { start },
+        end,
+        kind: FindingKind::Phone,
+    })
+}
+
+/// `Some(true)` for a phone number written with `+47`, `Some(false)` for any
+/// other phone number, `None` for anything else.
+fn classify_phone(run: &Run, plus: bool, units: bool) -> Option<bool> {
+    let lens = run.lens();
+    let seps = run.seps();
+    let d = run.digits();
+    let skip = if plus && d.starts_with(&[4, 7]) {
+        2
+    } else if d.starts_with(&[0, 0, 4, 7]) {
+        4
+    } else {
+        0
+    };
+    if plus && skip != 2 {
+        return None;
+    }
+    let first = usize::from(lens[0]);
+    if first < skip {
+        return None;
+    }
+    let mut body = [0u8; Run::MAX_GROUPS];
+    let (body_lens, body_seps): (&[u8], &[char]) = if first == skip {
+        if seps.first() == Some(&',') {
+            return None;
+        }
+        (&lens[1..], &seps[1.min(seps.len())..])
+    } else {
+        body[..lens.len()].copy_from_slice(lens);
+        body[0] -= skip as u8;
+        (&body[..lens.len()], seps)
+    };
+    let digits = &d[skip..];
+    if digits.len() != 8 || !uniform(body_seps, &PHONE_SEPS) {
+        return None;
+    }
+    let shape_ok =
+        matches!(body_lens, [8] | [3, 2, 3] | [2, 2, 2, 2]) || (skip > 0 && body_lens == [4, 4]);
+    if !shape_ok {
+        return None;
+    }
+    if skip == 0
+        && (digits[0] < 2 || units || (body_lens == [8] && looks_like_compact_date(digits)))
+    {
+        return None;
+    }
+    Some(skip == 2)
+}
+
+impl Guard {
+    /// Compiles every regex the guard needs. Fails on the first extra pattern
+    /// (or list) that does not compile.
+    pub fn new(cfg: &GuardConfig) -> Result<Guard, PatternError> {
+        // Extra patterns: checked one by one so the error names the culprit,
+        // then joined into one alternation for a single pass per text.
+        let mut joined = Vec::with_capacity(cfg.patterns.len());
+        for p in &cfg.patterns {
+            if p.trim().is_empty() {
+                return Err(PatternError {
+                    pattern: p.clone(),
+                    message: "empty pattern would match everywhere".to_string(),
+                });
+            }
+            if let Err(e) = Regex::new(p) {
+                return Err(PatternError {
+                    pattern: p.clone(),
+                    message: e.to_string(),
+                });
+            }
+            joined.push(format!("(?:{p})"));
+        }
+        let patterns = if joined.is_empty() {
+            None
+        } else {
+            Some(compile_list(joined.join("|"), "<patterns>")?)
+        };
+
+        // Deny-list names: one alternation, longest spelling first so that
+        // "Foo Bar" wins over "Foo" at the same offset.
+        let mut spellings: Vec<(usize, String)> = Vec::new();
+        let mut host_keys: Vec<String> = Vec::new();
+        for name in &cfg.deny_names {
+            for words in name_variants(name) {
+                let re = words
+                    .iter()
+                    .map(|w| regex::escape(w))
+                    .collect::<Vec<_>>()
+                    .join(r"\s+");
+                let len = words.iter().map(|w| w.chars().count() + 1).sum::<usize>();
+                if !spellings.iter().any(|(_, s)| s == &re) {
+                    spellings.push((len, re));
+                }
+                let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+                for glue in ["", "-"] {
+                    let key = lower.join(glue);
+                    for k in [
+                        transliterate(&key, "o", "a"),
+                        transliterate(&key, "oe", "aa"),
+                        key,
+                    ] {
+                        if k.chars().count() >= 3 && !host_keys.contains(&k) {
+                            host_keys.push(k);
+                        }
+                    }
+                }
+            }
+        }
+        spellings.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        let names = if spellings.is_empty() {
+            None
+        } else {
+            let alts: Vec<&str> = spellings.iter().map(|(_, s)| s.as_str()).collect();
+            let src = format!(
+                "(?i)({})('s|’s|enes|ene|ens|en|ets|et|as|a|s|'|’)?",
+                alts.join("|")
+            );
+            Some(compile_list(src, "<deny list>")?)
+        };
+
+        let mut allow: Vec<AllowEntry> = Vec::new();
+        for entry in &cfg.allow {
+            let norm = normalize(entry);
+            if !norm.is_empty() && !allow.iter().any(|a| a.norm == norm) {
+                allow.push(AllowEntry {
+                    original: entry.trim().to_string(),
+                    norm,
+                });
+            }
+        }
+        let allow_re = if allow.is_empty() {
+            None
+        } else {
+            let mut alts: Vec<String> = allow
+                .iter()
+                .map(|a| {
+                    a.norm
+                        .split(' ')
+                        .map(regex::escape)
+                        .collect::<Vec<_>>()
+                        .join(r"\s+")
+                })
+                .collect();
+            alts.sort_by_key(|s| std::cmp::Reverse(s.len()));
+            Some(compile_list(
+                format!("(?i){}", alts.join("|")),
+                "<allow list>",
+            )?)
+        };
+
+        Ok(Guard {
+            numbers: builtin(r"[0-9]+(?:[ \x{a0}\x{2009}\x{202f}.,\-][0-9]+)*"),
+            email: builtin(r"[\w.%+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[A-Za-z]{2,}"),
+            url: builtin(r#"(?i)(?:https?://|www\.)[^\s<>"'`()\[\]{}|\\^]+"#),
+            marker: builtin(r"(?s)<!--\s*vinn:allow(.*?)-->"),
+            quoted: builtin(r#"["“]([^"“”\n]*)["”]"#),
+            names,
+            host_keys,
+            patterns,
+            allow,
+            allow_re,
+        })
+    }
+
+    /// Every finding in `text`, sorted by offset, without overlaps (where two
+    /// candidates overlap, the longer one is kept). Suppressed findings are
+    /// included with `allowed` set.
+    pub fn scan(&self, text: &str) -> Vec<Finding> {
+        let mut cands: Vec<Cand> = Vec::new();
+        let mut url_spans: Vec<(usize, usize)> = Vec::new();
+        self.scan_emails(text, &mut cands);
+        self.scan_urls(text, &mut cands, &mut url_spans);
+        self.scan_numbers(text, &mut cands, &url_spans);
+        self.scan_names(text, &mut cands);
+        if let Some(re) = &self.patterns {
+            for m in re.find_iter(text) {
+                if !m.is_empty() {
+                    cands.push(Cand {
+                        start: m.start(),
+                        end: m.end(),
+                        kind: FindingKind::Pattern,
+                    });
+                }
+            }
+        }
+        if cands.is_empty() {
+            return Vec::new();
+        }
+
+        cands.sort_by(|a, b| {
+            a.start
+                .cmp(&b.start)
+                .then(b.end.cmp(&a.end))
+                .then(a.kind.rank().cmp(&b.kind.rank()))
+        });
+        let mut kept: Vec<Cand> = Vec::with_capacity(cands.len());
+        for c in cands {
+            match kept.last_mut() {
+                Some(last) if c.start < last.end => {
+                    if c.end - c.start > last.end - last.start {
+                        *last = c;
+                    }
+                }
+                _ => kept.push(c),
+            }
+        }
+
+        let markers = self.inline_markers(text);
+        let mut allow_spans: Option<Vec<(usize, usize, usize)>> = None;
+        kept.into_iter()
+            .map(|c| {
+                let found = &text[c.start..c.end];
+                let norm = normalize(found);
+                let allowed = markers
+                    .iter()
+                    .find(|(n, _)| *n == norm)
+                    .map(|(_, entry)| AllowReason::Inline {
+                        entry: entry.clone(),
+                    })
+                    .or_else(|| {
+                        self.allow.iter().find(|a| norm.contains(&a.norm)).map(|a| {
+                            AllowReason::Config {
+                                entry: a.original.clone(),
+                            }
+                        })
+                    })
+                    .or_else(|| {
+                        let spans = allow_spans.get_or_insert_with(|| self.allow_occurrences(text));
+                        spans
+                            .iter()
+                            .find(|&&(s, e, _)| s <= c.start && c.end <= e)
+                            .map(|&(_, _, i)| AllowReason::Config {
+                                entry: self.allow[i].original.clone(),
+                            })
+                    });
+                Finding {
+                    start: c.start,
+                    end: c.end,
+                    kind: c.kind,
+                    masked: mask(found),
+                    allowed,
+                }
+            })
+            .collect()
+    }
+
+    fn scan_emails(&self, text: &str, out: &mut Vec<Cand>) {
+        if !text.contains('@') {
+            return;
+        }
+        for m in self.email.find_iter(text) {
+            let lead = m.as_str().len() - m.as_str().trim_start_matches('.').len();
+            if m.start() + lead < m.end() {
+                out.push(Cand {
+                    start: m.start() + lead,
+                    end: m.end(),
+                    kind: FindingKind::Email,
+                });
+            }
+        }
+    }
+
+    fn scan_urls(&self, text: &str, out: &mut Vec<Cand>, spans: &mut Vec<(usize, usize)>) {
+        for m in self.url.find_iter(text) {
+            let raw = m.as_str();
+            let is_www = raw.len() >= 4 && raw[..4].eq_ignore_ascii_case("www.");
+            if is_www && prev_char(text, m.start()).is_some_and(is_word) {
+                continue;
+            }
+            let url = raw.trim_end_matches(['.', ',', ';', ':', '!', '?', '*', '_', '~']);
+            let end = m.start() + url.len();
+            spans.push((m.start(), end));
+            if self.host_keys.is_empty() {
+                continue;
+            }
+            // The host is what the issue asks about; a customer's name in the
+            // path (`/kunder/brattli-maskin`) leaks just as much, so the whole
+            // address after the scheme is searched.
+            let rest = url
+                .find("://")
+                .map_or(url, |i| &url[i + 3..])
+                .to_lowercase();
+            if self.host_keys.iter().any(|k| rest.contains(k.as_str())) {
+                out.push(Cand {
+                    start: m.start(),
+                    end,
+                    kind: FindingKind::Url,
+                });
+            }
+        }
+    }
+
+    fn scan_numbers(&self, text: &str, out: &mut Vec<Cand>, url_spans: &[(usize, usize)]) {
+        for m in self.numbers.find_iter(text) {
+            if let Some(c) = classify_number(text, m.start(), m.end()) {
+                // Eight-digit ids in links are not phone numbers; numbers with
+                // a valid checksum are reported even there.
+                let in_url = url_spans.iter().any(|&(s, e)| s <= c.start && c.end <= e);
+                if !(in_url && c.kind == FindingKind::Phone) {
+                    out.push(c);
+                }
+            }
+        }
+    }
+
+    fn scan_names(&self, text: &str, out: &mut Vec<Cand>) {
+        let Some(re) = &self.names else {
+            return;
+        };
+        let mut pos = 0;
+        while pos < text.len() {
+            let Some(caps) = re.captures_at(text, pos) else {
+                break;
+            };
+            let start = caps.get(0).map_or(pos, |m| m.start());
+            match name_end(re, text, start, caps) {
+                Some(end) => {
+                    out.push(Cand {
+                        start,
+                        end,
+                        kind: FindingKind::DeniedName,
+                    });
+                    pos = end.max(start + 1);
+                }
+                None => pos = start + next_char(text, start).map_or(1, char::len_utf8),
+            }
+        }
+    }
+
+    /// Normalized and original texts of all `<!-- vinn:allow "…" -->` markers.
+    fn inline_markers(&self, text: &str) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        if !text.contains("vinn:allow") {
+            return out;
+        }
+        for caps in self.marker.captures_iter(text) {
+            let Some(body) = caps.get(1) else { continue };
+            for q in self.quoted.captures_iter(body.as_str()) {
+                if let Some(entry) = q.get(1) {
+                    let norm = normalize(entry.as_str());
+                    if !norm.is_empty() {
+                        out.push((norm, entry.as_str().trim().to_string()));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Spans of the text covered by allow-list entries, with the entry index.
+    fn allow_occurrences(&self, text: &str) -> Vec<(usize, usize, usize)> {
+        let Some(re) = &self.allow_re else {
+            return Vec::new();
+        };
+        re.find_iter(text)
+            .map(|m| {
+                let norm = normalize(m.as_str());
+                let i = self.allow.iter().position(|a| a.norm == norm).unwrap_or(0);
+                (m.start(), m.end(), i)
+            })
+            .collect()
+    }
+}
+
+/// Where a deny-list match starting at `start` ends once word boundaries are
+/// respected; tries shorter spellings at the same offset when the preferred
+/// one runs into a letter.
+fn name_end<'t>(re: &Regex, text: &'t str, start: usize, first: Captures<'t>) -> Option<usize> {
+    let first_char = next_char(text, start)?;
+    if is_word(first_char) && prev_char(text, start).is_some_and(is_word) {
+        return None;
+    }
+    let mut caps = first;
+    loop {
+        let name = caps.get(1)?;
+        let last = name.as_str().chars().next_back()?;
+        if !is_word(last) {
+            return Some(name.end());
+        }
+        let suffix_end = caps.get(2).map(|m| m.end());
+        if let Some(end) = suffix_end.filter(|&e| !next_char(text, e).is_some_and(is_word)) {
+            return Some(end);
+        }
+        if !next_char(text, name.end()).is_some_and(is_word) {
+            return Some(name.end());
+        }
+        let limit = name.end() - last.len_utf8();
+        if limit <= start {
+            return None;
+        }
+        match re.captures_at(&text[..limit], start) {
+            Some(c) if c.get(0).is_some_and(|m| m.start() == start) => caps = c,
+            _ => return None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/anon");
+
+    fn guard(names: &[&str]) -> Guard {
+        Guard::new(&GuardConfig {
+            deny_names: names.iter().map(|s| s.to_string()).collect(),
+            ..GuardConfig::default()
+        })
+        .unwrap()
+    }
+
+    /// (matched text, kind) of every finding.
+    fn found(g: &Guard, text: &str) -> Vec<(String, FindingKind)> {
+        g.scan(text)
+            .into_iter()
+            .map(|f| (f.text(text).to_string(), f.kind))
+            .collect()
+    }
+
+    fn one(g: &Guard, text: &str, expect: &str, kind: FindingKind) {
+        assert_eq!(
+            found(g, text),
+            vec![(expect.to_string(), kind)],
+            "in {text:?}"
+        );
+    }
+
+    fn none(g: &Guard, text: &str) {
+        assert_eq!(found(g, text), vec![], "in {text:?}");
+    }
+
+    #[test]
+    fn checksum_fodselsnummer() {
+        for ok in ["15038510190", "03079110085", "29020010027", "12046610057"] {
+            assert!(checksum::fodselsnummer_valid(ok), "{ok}");
+        }
+        // D-nummer: day + 40.
+        for ok in ["55127910188", "41018810059", "71059910080"] {
+            assert!(checksum::fodselsnummer_valid(ok), "{ok}");
+        }
+        for bad in [
+            "15038510191", // second control digit wrong
+            "15038510290", // first control digit wrong
+            "12345678901",
+            "32018810000", // day 32
+            "72059910000", // D-nummer day 32
+            "1503851019",  // too short
+            "150385101900",
+            "1503851019a",
+            "150385 10190",
+            "",
+        ] {
+            assert!(!checksum::fodselsnummer_valid(bad), "{bad}");
+        }
+        // Date checks independent of control digits.
+        assert!(checksum::fnr_date_ok(&[2, 9, 0, 2, 0, 0]));
+        assert!(!checksum::fnr_date_ok(&[2, 9, 0, 2, 0, 1]));
+        assert!(!checksum::fnr_date_ok(&[3, 1, 0, 4, 8, 5]));
+        assert!(!checksum::fnr_date_ok(&[0, 1, 1, 3, 8, 5]));
+        assert!(!checksum::fnr_date_ok(&[0, 0, 0, 1, 8, 5]));
+    }
+
+    #[test]
+    fn checksum_orgnr() {
+        for ok in ["987654325", "812345605", "975318648", "123456785"] {
+            assert!(checksum::orgnr_valid(ok), "{ok}");
+        }
+        for bad in [
+            "987654321",
+            "123456789",
+            "246813579",
+            "98765432",
+            "9876543250",
+            "98765432x",
+        ] {
+            assert!(!checksum::orgnr_valid(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn checksum_kontonr() {
+        for ok in [
+            "15031234562",
+            "12345678903",
+            "97100543218",
+            "60112233442",
+            "18223344557",
+        ] {
+            assert!(checksum::kontonr_valid(ok), "{ok}");
+        }
+        for bad in ["12345678901", "12345678904", "1234567890", "1234.56.78903"] {
+            assert!(!checksum::kontonr_valid(bad), "{bad}");
+        }
+        // Every valid fødselsnummer also passes the account check.
+        assert!(checksum::kontonr_valid("15038510190"));
+    }
+
+    #[test]
+    fn checksum_iban() {
+        for ok in [
+            "9386011117947",
+            "3815030123457",
+            "5697100543218",
+            "NO9386011117947",
+        ] {
+            assert!(checksum::iban_no_valid(ok), "{ok}");
+        }
+        for bad in [
+            "9486011117947",
+            "9386011117948",
+            "938601111794",
+            "NO93 8601 1117 947",
+        ] {
+            assert!(!checksum::iban_no_valid(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn deny_list_parsing() {
+        let text = "\u{feff}# kunder\n  Brattli Maskin  \n\nTormod Lien # kontakt\nC#-huset\n\
+                    brattli maskin\n   # innrykket kommentar\n";
+        assert_eq!(
+            parse_deny_list(text),
+            vec!["Brattli Maskin", "Tormod Lien", "C#-huset"]
+        );
+        assert!(parse_deny_list("").is_empty());
+    }
+
+    #[test]
+    fn emails() {
+        let g = guard(&[]);
+        one(
+            &g,
+            "Skriv til ola.nordmann@firma.no.",
+            "ola.nordmann@firma.no",
+            FindingKind::Email,
+        );
+        one(
+            &g,
+            "<kari+salg@sub.firma-as.com>",
+            "kari+salg@sub.firma-as.com",
+            FindingKind::Email,
+        );
+        one(&g, "øyvind@fjord.no", "øyvind@fjord.no", FindingKind::Email);
+        none(&g, "Møtet @ kl. 10, pris 5 @ 100 kr");
+    }
+
+    #[test]
+    fn urls() {
+        let g = guard(&["Brattli Maskin", "Østvik Logistikk", "kvitfjell.no"]);
+        one(
+            &g,
+            "Se https://www.brattlimaskin.no/om-oss.",
+            "https://www.brattlimaskin.no/om-oss",
+            FindingKind::Url,
+        );
+        one(
+            &g,
+            "(www.brattli-maskin.no)",
+            "www.brattli-maskin.no",
+            FindingKind::Url,
+        );
+        one(
+            &g,
+            "http://ostviklogistikk.com",
+            "http://ostviklogistikk.com",
+            FindingKind::Url,
+        );
+        one(
+            &g,
+            "https://shop.kvitfjell.no/x?y=1",
+            "https://shop.kvitfjell.no/x?y=1",
+            FindingKind::Url,
+        );
+        none(
+            &g,
+            "Les mer på https://www.ssb.no/statbank/table/12345678 og www.regjeringen.no.",
+        );
+        // A name in the path is still a name.
+        one(
+            &g,
+            "https://example.com/kunder/brattli-maskin",
+            "https://example.com/kunder/brattli-maskin",
+            FindingKind::Url,
+        );
+    }
+
+    #[test]
+    fn phones_found() {
+        let g = guard(&[]);
+        for (text, hit) in [
+            ("Ring 91234567 i dag", "91234567"),
+            ("tlf. 912 34 567.", "912 34 567"),
+            ("Sentralbord: 22 33 44 55", "22 33 44 55"),
+            ("mobil 91 23 45 67,", "91 23 45 67"),
+            ("912.34.567", "912.34.567"),
+            ("22-33-44-55", "22-33-44-55"),
+            ("+47 91234567", "+47 91234567"),
+            ("+4791234567", "+4791234567"),
+            ("(+47 912 34 567)", "+47 912 34 567"),
+            ("0047 22 33 44 55", "0047 22 33 44 55"),
+            ("004791234567", "004791234567"),
+            ("+47 9123 4567", "+47 9123 4567"),
+            ("91234567/92345678", "91234567"),
+        ] {
+            let f = found(&g, text);
+            assert_eq!(
+                f.first(),
+                Some(&(hit.to_string(), FindingKind::Phone)),
+                "{text}"
+            );
+        }
+        assert_eq!(found(&g, "91234567/92345678").len(), 2);
+    }
+
+    #[test]
+    fn phones_not_found() {
+        let g = guard(&[]);
+        for text in [
+            "1 250 000 kr",
+            "NOK 450 000",
+            "kr 12 500",
+            "Budsjett: 12 500 000 kroner",
+            "45000000 kr",
+            "kr 45000000",
+            "45000000,-",
+            "i 2026",
+            "14.03.2026",
+            "2026-03-14",
+            "20260314",
+            "12,5 %",
+            "500k-1M NOK",
+            "kl. 14.30",
+            "2024–2026",
+            "2024-2026",
+            "123456789012",
+            "1234567890",
+            "12345678",
+            "01234567",
+            "22 33 44 55 66",
+            "1 22 33 44 55",
+            "912 34 567 8",
+            "912 34.567",
+            "91234567,5",
+            "ID91234567",
+            "91234567x",
+            "+46 91234567",
+            "versjon 2.22.33.44",
+            "33 44 55 66 %",
+        ] {
+            none(&g, text);
+        }
+    }
+
+    #[test]
+    fn national_ids_and_accounts() {
+        let g = guard(&[]);
+        one(
+            &g,
+            "fnr 15038510190.",
+            "15038510190",
+            FindingKind::NationalId,
+        );
+        one(&g, "150385 10190", "150385 10190", FindingKind::NationalId);
+        one(
+            &g,
+            "D-nr: 55127910188",
+            "55127910188",
+            FindingKind::NationalId,
+        );
+        one(
+            &g,
+            "konto 1234.56.78903",
+            "1234.56.78903",
+            FindingKind::BankAccount,
+        );
+        one(
+            &g,
+            "konto 1234 56 78903",
+            "1234 56 78903",
+            FindingKind::BankAccount,
+        );
+        one(&g, "12345678903", "12345678903", FindingKind::BankAccount);
+        // Valid as both: reported once, as national id.
+        one(
+            &g,
+            "1503.85.10190",
+            "1503.85.10190",
+            FindingKind::NationalId,
+        );
+        for text in [
+            "12345678901",
+            "150385 10191",
+            "1234.56.78904",
+            "1234.56 78903",
+            "15038510190 kr",
+        ] {
+            none(&g, text);
+        }
+    }
+
+    #[test]
+    fn org_numbers_and_iban() {
+        let g = guard(&[]);
+        one(&g, "org.nr. 987654325", "987654325", FindingKind::OrgNumber);
+        one(&g, "987 654 325", "987 654 325", FindingKind::OrgNumber);
+        one(
+            &g,
+            "NO 987 654 325 MVA",
+            "NO 987 654 325 MVA",
+            FindingKind::OrgNumber,
+        );
+        one(
+            &g,
+            "NO987654325MVA,",
+            "NO987654325MVA",
+            FindingKind::OrgNumber,
+        );
+        one(&g, "987654325 MVA", "987654325 MVA", FindingKind::OrgNumber);
+        one(
+            &g,
+            "IBAN NO93 8601 1117 947.",
+            "NO93 8601 1117 947",
+            FindingKind::Iban,
+        );
+        one(&g, "NO9386011117947", "NO9386011117947", FindingKind::Iban);
+        for text in [
+            "987654321",
+            "987 654 321",
+            "NO93 8601 1117 948",
+            "125 000 000 kr",
+            "987 654 325 kroner",
+            "XNO987654325",
+        ] {
+            none(&g, text);
+        }
+    }
+
+    #[test]
+    fn denied_names() {
+        let g = guard(&[
+            "Brattli Maskin",
+            "Fjellheim",
+            "Østvik Logistikk AS",
+            "Brattli",
+        ]);
+        one(
+            &g,
+            "Vi møtte Brattli Maskin i fjor.",
+            "Brattli Maskin",
+            FindingKind::DeniedName,
+        );
+        one(
+            &g,
+            "BRATTLI   MASKIN",
+            "BRATTLI   MASKIN",
+            FindingKind::DeniedName,
+        );
+        one(
+            &g,
+            "Brattli\nMaskin",
+            "Brattli\nMaskin",
+            FindingKind::DeniedName,
+        );
+        for (text, hit) in [
+            ("Fjellheims innkjøpssjef", "Fjellheims"),
+            ("Fjellheim's", "Fjellheim's"),
+            ("Fjellheim’s", "Fjellheim’s"),
+            ("Fjellheim'", "Fjellheim'"),
+            ("fjellheimen", "fjellheimen"),
+            ("Fjellheimet", "Fjellheimet"),
+            ("Fjellheimene", "Fjellheimene"),
+            ("Fjellheima", "Fjellheima"),
+            ("Fjellheim-prosjektet", "Fjellheim"),
+            ("ØSTVIK LOGISTIKK AS", "ØSTVIK LOGISTIKK AS"),
+            ("Østvik Logistikks", "Østvik Logistikks"),
+            // Shorter spelling when the longer runs into a letter.
+            ("Brattli Maskinering", "Brattli"),
+        ] {
+            one(&g, text, hit, FindingKind::DeniedName);
+        }
+        for text in [
+            "Nyfjellheim",
+            "Fjellheimsk",
+            "Fjellheimøy",
+            "Østvik",
+            "Brattlia2",
+        ] {
+            none(&g, text);
+        }
+        assert_eq!(found(&g, "Fjellheim og fjellheim").len(), 2);
+    }
+
+    #[test]
+    fn extra_patterns_and_errors() {
+        let g = Guard::new(&GuardConfig {
+            patterns: vec![r"KUNDE-\d{4}".into(), "(?i)prosjekt ørn".into()],
+            ..GuardConfig::default()
+        })
+        .unwrap();
+        one(&g, "ref KUNDE-0042.", "KUNDE-0042", FindingKind::Pattern);
+        one(&g, "Prosjekt Ørn", "Prosjekt Ørn", FindingKind::Pattern);
+        let err = Guard::new(&GuardConfig {
+            patterns: vec!["ok".into(), "KUNDE-(\\d".into()],
+            ..GuardConfig::default()
+        })
+        .unwrap_err();
+        assert_eq!(err.pattern, "KUNDE-(\\d");
+        assert!(err.to_string().contains("KUNDE-(\\d"));
+        assert!(!err.message.is_empty());
+        let e: Box<dyn std::error::Error> = Box::new(err);
+        assert!(!e.to_string().is_empty());
+        let blank = Guard::new(&GuardConfig {
+            patterns: vec![" ".into()],
+            ..GuardConfig::default()
+        });
+        assert!(blank.is_err());
+    }
+
+    #[test]
+    fn allow_handling() {
+        let g = Guard::new(&GuardConfig {
+            deny_names: vec!["Norges".into(), "Fjellheim".into()],
+            allow: vec![
+                "Norges Bank".into(),
+                "post@example.no".into(),
+                "22 33 44 55".into(),
+            ],
+            patterns: vec![],
+        })
+        .unwrap();
+        let text = "Norges Bank og Norges. Skriv til post@example.no eller ring +47 22 33 44 55.\n\
+                    <!-- vinn:allow \"Fjellheim\" --> Fjellheim, FJELLHEIM, Fjellheims.";
+        let f = g.scan(text);
+        let got: Vec<(&str, Option<&AllowReason>)> = f
+            .iter()
+            .map(|x| (x.text(text), x.allowed.as_ref()))
+            .collect();
+        let cfg = |e: &str| AllowReason::Config { entry: e.into() };
+        let inl = AllowReason::Inline {
+            entry: "Fjellheim".into(),
+        };
+        assert_eq!(
+            got,
+            vec![
+                ("Norges", Some(&cfg("Norges Bank"))),
+                ("Norges", None),
+                ("post@example.no", Some(&cfg("post@example.no"))),
+                ("+47 22 33 44 55", Some(&cfg("22 33 44 55"))),
+                ("Fjellheim", Some(&inl)), // inside the marker itself
+                ("Fjellheim", Some(&inl)),
+                ("FJELLHEIM", Some(&inl)),
+                ("Fjellheims", None),
+            ]
+        );
+        assert_eq!(f[0].allowed.as_ref().unwrap().entry(), "Norges Bank");
+        assert!(f[0].is_allowed() && !f[1].is_allowed());
+    }
+
+    #[test]
+    fn masking_order_and_overlaps() {
+        let g = guard(&["Brattli Maskin", "Maskin"]);
+        let text = "Brattli Maskin: post@brattlimaskin.no, 912 34 567";
+        let f = g.scan(text);
+        assert_eq!(f.len(), 3);
+        assert_eq!(f[0].masked, "B•••••• ••••••");
+        assert_eq!(f[1].kind, FindingKind::Email);
+        assert_eq!(f[2].masked, "9•• •• •••");
+        assert!(f.windows(2).all(|w| w[0].end <= w[1].start));
+        assert_eq!(mask("Å"), "Å");
+        assert_eq!(mask("a\nb"), "a •");
+    }
+
+    #[test]
+    fn kinds_describe_and_advise() {
+        for k in FindingKind::ALL {
+            assert!(!k.describe(true).is_empty() && !k.describe(false).is_empty());
+            assert!(!k.advice(true).is_empty() && !k.advice(false).is_empty());
+            assert!(!k.id().is_empty());
+        }
+        assert_eq!(FindingKind::Email.describe(true), "e-postadresse");
+        assert_eq!(FindingKind::Email.describe(false), "e-mail address");
+    }
+
+    #[test]
+    fn guard_is_send_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Guard>();
+        assert!(guard(&[]).scan("").is_empty());
+    }
+
+    fn line_of(text: &str, offset: usize) -> usize {
+        text[..offset].matches('\n').count() + 1
+    }
+
+    fn corpus_guard() -> Guard {
+        let names = std::fs::read_to_string(format!("{FIXTURES}/planted/navn.txt")).unwrap();
+        Guard::new(&GuardConfig {
+            deny_names: parse_deny_list(&names),
+            allow: vec!["Fjellheim Skisenter".into()],
+            patterns: vec![r"KUNDE-\d{4}".into()],
+        })
+        .unwrap()
+    }
+
+    fn markdown_files(dir: &str) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "md"))
+            .map(|p| {
+                let name = p.file_name().unwrap().to_string_lossy().into_owned();
+                (name, std::fs::read_to_string(&p).unwrap())
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn planted_corpus_matches_expected() {
+        let g = corpus_guard();
+        let expected_text =
+            std::fs::read_to_string(format!("{FIXTURES}/planted/EXPECTED.txt")).unwrap();
+        let expected: BTreeSet<String> = expected_text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_string)
+            .collect();
+        let files = markdown_files(&format!("{FIXTURES}/planted"));
+        assert!(files.len() >= 3);
+        let mut got = BTreeSet::new();
+        for (name, text) in &files {
+            for f in g.scan(text) {
+                let suffix = if f.is_allowed() { ":allowed" } else { "" };
+                got.insert(format!(
+                    "{name}:{}:{:?}{suffix}",
+                    line_of(text, f.start),
+                    f.kind
+                ));
+            }
+        }
+        let missing: Vec<_> = expected.difference(&got).collect();
+        let extra: Vec<_> = got.difference(&expected).collect();
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "missing: {missing:#?}\nunexpected: {extra:#?}"
+        );
+        // Every kind is planted.
+        for k in FindingKind::ALL {
+            assert!(
+                got.iter().any(|l| l.contains(&format!(":{k:?}"))),
+                "{k:?} not planted"
+            );
+        }
+    }
+
+    #[test]
+    fn clean_corpus_has_no_findings() {
+        let g = corpus_guard();
+        let files = markdown_files(&format!("{FIXTURES}/clean"));
+        assert!(files.len() >= 6);
+        for (name, text) in &files {
+            let f: Vec<String> = g
+                .scan(text)
+                .iter()
+                .map(|f| format!("{}:{:?}:{}", line_of(text, f.start), f.kind, f.text(text)))
+                .collect();
+            assert!(f.is_empty(), "{name}: {f:#?}");
+        }
+    }
+}

@@ -1,0 +1,559 @@
+//! Content: walking `content/`, reading every file, and turning it into
+//! [`Page`]s and [`Section`]s with validated metadata.
+//!
+//! Loading owns everything that can be known from one file alone: its URL,
+//! its kind, its front matter. Markdown rendering and links between pages
+//! come later (`markdown`, `site`). Files are read and parsed in parallel.
+
+pub mod date;
+pub mod frontmatter;
+pub mod image;
+pub mod meta;
+pub mod slug;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
+pub use meta::{CaseMeta, PageMeta};
+
+/// The three kinds of training content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    #[default]
+    Article,
+    Checklist,
+    Case,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 3] = [Kind::Article, Kind::Checklist, Kind::Case];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Article => "article",
+            Kind::Checklist => "checklist",
+            Kind::Case => "case",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+    fn article_name(self) -> &'static str {
+        match self {
+            Kind::Article => "an article",
+            Kind::Checklist => "a checklist",
+            Kind::Case => "a case study",
+        }
+    }
+}
+
+/// How a deal ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    Won,
+    Lost,
+    NoDecision,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 3] = [Outcome::Won, Outcome::Lost, Outcome::NoDecision];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Won => "won",
+            Outcome::Lost => "lost",
+            Outcome::NoDecision => "no-decision",
+        }
+    }
+}
+
+/// One Markdown page (a file, or a bundle's `index.md`).
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Path relative to the site root, e.g. `content/artikler/tapte-salg.md`.
+    pub source: PathBuf,
+    /// Path relative to `content/`, with `/`: the key links resolve to.
+    pub key: String,
+    /// Site-relative URL without leading slash: `artikler/tapte-salg/`.
+    pub url: String,
+    /// Key of the section the page belongs to (`""` for the root).
+    pub section: String,
+    pub meta: PageMeta,
+    /// The Markdown body (after front matter), `\n` line endings.
+    pub body: String,
+    /// 1-based line of the body's first line in the file.
+    pub body_line: usize,
+    /// Line of the front matter's first key, for whole-page diagnostics.
+    pub front_line: usize,
+    /// Front matter key → file line.
+    pub key_lines: HashMap<String, usize>,
+    /// For bundles: the folder whose other files are the page's assets.
+    pub bundle_dir: Option<PathBuf>,
+}
+
+/// A folder under `content/`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Section {
+    /// Path relative to `content/` (`""` for the root, `artikler`, `artikler/verdi`).
+    pub key: String,
+    #[serde(skip)]
+    pub source: Option<PathBuf>,
+    pub url: String,
+    pub title: String,
+    pub description: String,
+    pub weight: Option<i64>,
+    pub draft: bool,
+    pub kind: Option<Kind>,
+    pub course: bool,
+    pub search: bool,
+    pub aliases: Vec<String>,
+    pub template: Option<String>,
+    pub extra: serde_json::Value,
+    #[serde(skip)]
+    pub body: String,
+    #[serde(skip)]
+    pub body_line: usize,
+    pub parent: Option<String>,
+}
+
+/// A non-Markdown file to copy into the output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asset {
+    /// Absolute path of the file to copy.
+    pub from: PathBuf,
+    /// Output path relative to the output root.
+    pub to: String,
+}
+
+/// Everything loaded from `content/`.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub pages: Vec<Page>,
+    pub sections: BTreeMap<String, Section>,
+    pub assets: Vec<Asset>,
+    pub diagnostics: Diagnostics,
+    /// Every file under `content/` (keys), for checking links to assets.
+    pub files: std::collections::BTreeSet<String>,
+}
+
+enum Entry {
+    Page { abs: PathBuf, key: String, bundle: bool },
+    Section { abs: PathBuf, dir_key: String },
+}
+
+/// Loads every page and section under `root/content`.
+pub fn load(root: &Path, config: &Config, include_drafts: bool) -> Loaded {
+    let content = root.join("content");
+    let mut out = Loaded::default();
+    if !content.is_dir() {
+        out.diagnostics.push(Diagnostic::error(
+            "content",
+            0,
+            0,
+            "there is no content/ folder: create it and put Markdown files in it",
+        ));
+        return out;
+    }
+    let canonical_root = content.canonicalize().unwrap_or_else(|_| content.clone());
+    let mut entries = Vec::new();
+    let mut dirs: Vec<String> = vec![String::new()];
+    let mut bundle_dirs: Vec<String> = Vec::new();
+
+    let mut walker = walkdir::WalkDir::new(&content)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter();
+    while let Some(item) = walker.next() {
+        let entry = match item {
+            Ok(e) => e,
+            Err(e) => {
+                let p = e.path().map(|p| rel_to(root, p)).unwrap_or_else(|| "content".into());
+                out.diagnostics.push(Diagnostic::error(p, 0, 0, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        let path = entry.path();
+        if entry.depth() == 0 {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy();
+        if name.starts_with('.') {
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
+        let rel = rel_key(&content, path);
+        let mut is_dir = entry.file_type().is_dir();
+        if entry.path_is_symlink() {
+            match path.canonicalize() {
+                Err(_) => {
+                    out.diagnostics.push(Diagnostic::error(
+                        rel_to(root, path),
+                        0,
+                        0,
+                        "symbolic link is broken or loops back on itself: fix or remove it",
+                    ));
+                    continue;
+                }
+                Ok(target) if !target.starts_with(&canonical_root) => {
+                    out.diagnostics.push(Diagnostic::error(
+                        rel_to(root, path),
+                        0,
+                        0,
+                        "symbolic link points outside content/: vinn does not follow it",
+                    ));
+                    continue;
+                }
+                Ok(target) => {
+                    if target.is_dir() {
+                        out.diagnostics.push(Diagnostic::warning(
+                            rel_to(root, path),
+                            0,
+                            0,
+                            "symbolic link to a folder inside content/ is not followed (its pages are already published)",
+                        ));
+                        continue;
+                    }
+                    is_dir = false;
+                }
+            }
+        }
+        if is_dir {
+            // A folder with index.md (and no _index.md) is a page bundle.
+            if path.join("index.md").is_file() && !path.join("_index.md").is_file() {
+                bundle_dirs.push(rel.clone());
+                entries.push(Entry::Page {
+                    abs: path.join("index.md"),
+                    key: format!("{rel}/index.md"),
+                    bundle: true,
+                });
+                out.files.insert(format!("{rel}/index.md"));
+                // Everything else inside is the bundle's assets.
+                for a in walkdir::WalkDir::new(path).follow_links(false).sort_by_file_name() {
+                    let Ok(a) = a else { continue };
+                    if a.file_type().is_file() && a.path() != path.join("index.md") {
+                        let akey = rel_key(&content, a.path());
+                        out.files.insert(akey.clone());
+                        if !a.file_name().to_string_lossy().starts_with('.') {
+                            out.assets.push(Asset {
+                                from: a.path().to_path_buf(),
+                                to: asset_output(&akey, Some(&rel)),
+                            });
+                        }
+                    }
+                }
+                walker.skip_current_dir();
+            } else {
+                dirs.push(rel);
+            }
+            continue;
+        }
+        out.files.insert(rel.clone());
+        if name == "_index.md" {
+            let dir_key = parent_key(&rel);
+            entries.push(Entry::Section {
+                abs: path.to_path_buf(),
+                dir_key,
+            });
+        } else if name.ends_with(".md") {
+            entries.push(Entry::Page {
+                abs: path.to_path_buf(),
+                key: rel,
+                bundle: false,
+            });
+        } else {
+            out.assets.push(Asset {
+                from: path.to_path_buf(),
+                to: asset_output(&rel, None),
+            });
+        }
+    }
+
+    // Sections first: pages take their default kind from them.
+    let mut sections: BTreeMap<String, Section> = dirs
+        .iter()
+        .map(|d| (d.clone(), default_section(d)))
+        .collect();
+    let mut page_entries = Vec::new();
+    for e in entries {
+        match e {
+            Entry::Section { abs, dir_key } => {
+                let sec = sections.entry(dir_key.clone()).or_insert_with(|| default_section(&dir_key));
+                if let Err(d) = read_section(root, &abs, sec) {
+                    out.diagnostics.extend(d);
+                }
+            }
+            Entry::Page { abs, key, bundle } => page_entries.push((abs, key, bundle)),
+        }
+    }
+    // Draft sections hide everything below them.
+    let draft_sections: Vec<String> = if include_drafts {
+        Vec::new()
+    } else {
+        sections.values().filter(|s| s.draft).map(|s| s.key.clone()).collect()
+    };
+    sections.retain(|k, _| !draft_sections.iter().any(|d| is_under(k, d)));
+
+    type Loaded1 = Result<Option<(Page, Vec<Diagnostic>)>, Vec<Diagnostic>>;
+    let results: Vec<Loaded1> = page_entries
+        .par_iter()
+        .map(|(abs, key, bundle)| {
+            let section = nearest_section(&sections, &parent_key(if *bundle { key.trim_end_matches("/index.md") } else { key }));
+            let Some(section) = section else {
+                return Ok(None);
+            };
+            let kind = default_kind(&sections, section, config);
+            let (page, warnings) = read_page(root, abs, key, *bundle, section, kind, config)?;
+            Ok((include_drafts || !page.meta.draft).then_some((page, warnings)))
+        })
+        .collect();
+    for r in results {
+        match r {
+            Ok(Some((p, w))) => {
+                out.pages.push(p);
+                out.diagnostics.extend(w);
+            }
+            Ok(None) => {}
+            Err(d) => out.diagnostics.extend(d),
+        }
+    }
+    out.sections = sections;
+    out
+}
+
+fn is_under(key: &str, ancestor: &str) -> bool {
+    key == ancestor || key.starts_with(&format!("{ancestor}/"))
+}
+
+fn nearest_section<'a>(sections: &'a BTreeMap<String, Section>, dir: &str) -> Option<&'a str> {
+    let mut d = dir.to_string();
+    loop {
+        if let Some((k, _)) = sections.get_key_value(&d) {
+            return Some(k.as_str());
+        }
+        if d.is_empty() {
+            return None;
+        }
+        d = parent_key(&d);
+    }
+}
+
+fn default_kind(sections: &BTreeMap<String, Section>, section: &str, config: &Config) -> Kind {
+    let mut d = section.to_string();
+    loop {
+        if let Some(k) = sections.get(&d).and_then(|s| s.kind) {
+            return k;
+        }
+        if d.is_empty() {
+            break;
+        }
+        d = parent_key(&d);
+    }
+    let top = section.split('/').next().unwrap_or("");
+    config.section_kind(top).unwrap_or_default()
+}
+
+fn default_section(key: &str) -> Section {
+    let name = key.rsplit('/').next().unwrap_or("");
+    let mut title: String = name.replace(['-', '_'], " ");
+    if let Some(first) = title.chars().next() {
+        title = first.to_uppercase().collect::<String>() + &title[first.len_utf8()..];
+    }
+    Section {
+        key: key.to_string(),
+        source: None,
+        url: url_for_dir(key),
+        title,
+        description: String::new(),
+        weight: None,
+        draft: false,
+        kind: None,
+        course: false,
+        search: true,
+        aliases: Vec::new(),
+        template: None,
+        extra: serde_json::Value::Null,
+        body: String::new(),
+        body_line: 1,
+        parent: (!key.is_empty()).then(|| parent_key(key)),
+    }
+}
+
+/// `artikler/Verdi og ROI` → `artikler/verdi-og-roi/`; the root is `""`.
+pub fn url_for_dir(key: &str) -> String {
+    let mut url = String::new();
+    for seg in key.split('/').filter(|s| !s.is_empty()) {
+        url.push_str(&slug::slugify(seg));
+        url.push('/');
+    }
+    url
+}
+
+/// URL of a page from its key: `artikler/Tapte salg.md` → `artikler/tapte-salg/`.
+pub fn url_for_page(key: &str) -> String {
+    let trimmed = key.strip_suffix("/index.md").unwrap_or(key);
+    let trimmed = trimmed.strip_suffix(".md").unwrap_or(trimmed);
+    url_for_dir(trimmed)
+}
+
+fn asset_output(key: &str, bundle: Option<&str>) -> String {
+    let (dir, file) = key.rsplit_once('/').unwrap_or(("", key));
+    let dir_url = match bundle {
+        Some(b) => {
+            // Inside a bundle: keep the file's sub-path below the bundle.
+            let inner = dir.strip_prefix(b).unwrap_or("").trim_start_matches('/');
+            let mut u = url_for_dir(b);
+            if !inner.is_empty() {
+                u.push_str(inner);
+                u.push('/');
+            }
+            u
+        }
+        None => url_for_dir(dir),
+    };
+    format!("{dir_url}{file}")
+}
+
+pub fn parent_key(key: &str) -> String {
+    key.rsplit_once('/').map(|(p, _)| p.to_string()).unwrap_or_default()
+}
+
+fn rel_key(content: &Path, p: &Path) -> String {
+    display_path(p.strip_prefix(content).unwrap_or(p))
+}
+
+fn rel_to(root: &Path, p: &Path) -> String {
+    display_path(p.strip_prefix(root).unwrap_or(p))
+}
+
+/// Reads a file as UTF-8 text with `\r\n` folded and a BOM dropped.
+/// Problems come back as diagnostics at the right line.
+fn read_text(root: &Path, abs: &Path) -> Result<(String, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let rel = rel_to(root, abs);
+    let bytes = std::fs::read(abs).map_err(|e| vec![Diagnostic::error(&rel, 0, 0, format!("cannot read file: {e}"))])?;
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.as_bytes();
+            let line = bytes[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
+            let col = String::from_utf8_lossy(&bytes[..valid]).rsplit('\n').next().map(|l| l.chars().count() + 1).unwrap_or(1);
+            return Err(vec![Diagnostic::error(
+                &rel,
+                line,
+                col,
+                "file is not valid UTF-8: save it as UTF-8",
+            )]);
+        }
+    };
+    let mut warnings = Vec::new();
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(t) => {
+            warnings.push(Diagnostic::warning(&rel, 1, 1, "file starts with a byte-order mark (BOM); it was ignored"));
+            t.to_string()
+        }
+        None => text,
+    };
+    let text = if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text };
+    Ok((text, warnings))
+}
+
+fn read_section(root: &Path, abs: &Path, sec: &mut Section) -> Result<(), Vec<Diagnostic>> {
+    let rel = rel_to(root, abs);
+    let (text, _warnings) = read_text(root, abs)?;
+    let split = frontmatter::split(&text).map_err(|(l, m)| vec![Diagnostic::error(&rel, l, 1, m)])?;
+    let front: frontmatter::SectionFront = match split.yaml {
+        Some(y) => frontmatter::parse(y, split.yaml_line)
+            .map_err(|e| vec![Diagnostic::error(&rel, e.line, e.col, e.message)])?,
+        None => Default::default(),
+    };
+    if let Some(t) = front.title.filter(|t| !t.trim().is_empty()) {
+        sec.title = t;
+    } else if let Some(h) = first_heading(split.body) {
+        sec.title = h;
+    }
+    sec.source = Some(PathBuf::from(&rel));
+    sec.description = front.description.unwrap_or_default();
+    sec.weight = front.weight;
+    sec.draft = front.draft;
+    sec.kind = front.kind;
+    sec.course = front.course;
+    sec.search = front.search.unwrap_or(true);
+    sec.aliases = front.aliases;
+    sec.template = front.template;
+    sec.extra = front.extra;
+    sec.body = split.body.to_string();
+    sec.body_line = split.body_line;
+    Ok(())
+}
+
+fn read_page(
+    root: &Path,
+    abs: &Path,
+    key: &str,
+    bundle: bool,
+    section: &str,
+    default_kind: Kind,
+    config: &Config,
+) -> Result<(Page, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let rel = rel_to(root, abs);
+    let (text, mut diags) = read_text(root, abs)?;
+    if text.trim().is_empty() {
+        return Err(vec![Diagnostic::error(
+            &rel,
+            1,
+            1,
+            "file is empty: add front matter with a `title` and some text, or delete it",
+        )]);
+    }
+    let split = frontmatter::split(&text).map_err(|(l, m)| vec![Diagnostic::error(&rel, l, 1, m)])?;
+    let (front, keys) = match split.yaml {
+        Some(y) => (
+            frontmatter::parse::<frontmatter::PageFront>(y, split.yaml_line)
+                .map_err(|e| vec![Diagnostic::error(&rel, e.line, e.col, e.message)])?,
+            frontmatter::key_lines(y, split.yaml_line),
+        ),
+        None => (Default::default(), HashMap::new()),
+    };
+    let kind = front.kind.unwrap_or(default_kind);
+    let fallback = if split.yaml.is_none() { first_heading(split.body) } else { None };
+    let (meta, problems) = meta::validate(front, kind, split.yaml.is_some(), fallback, config);
+    let mut errors: Vec<Diagnostic> = problems
+        .iter()
+        .map(|p| Diagnostic::error(&rel, meta::problem_line(p, &keys, 1), 1, p.message.clone()))
+        .collect();
+    if !errors.is_empty() {
+        errors.append(&mut diags);
+        return Err(errors);
+    }
+    let body = split.body.to_string();
+    let page = Page {
+        source: PathBuf::from(&rel),
+        key: key.to_string(),
+        url: url_for_page(key),
+        section: section.to_string(),
+        meta,
+        body,
+        body_line: split.body_line,
+        front_line: split.yaml_line,
+        key_lines: keys,
+        bundle_dir: bundle.then(|| PathBuf::from(parent_key(key))),
+    };
+    // Warnings do not stop the page; they travel with it.
+    Ok((page, diags))
+}
+
+/// The text of the first ATX heading (`# Title`) in a Markdown body.
+pub fn first_heading(body: &str) -> Option<String> {
+    body.lines()
+        .map(str::trim_start)
+        .find(|l| l.starts_with('#'))
+        .map(|l| l.trim_start_matches('#').trim().trim_end_matches('#').trim().to_string())
+        .filter(|t| !t.is_empty())
+}

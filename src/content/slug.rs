@@ -1,0 +1,66 @@
+//! Slugs: readable URL segments and heading ids from Norwegian text.
+//!
+//! `æ→ae`, `ø→o`, `å→a`, other accents dropped, everything that is not a
+//! letter or digit becomes a single `-`.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// `Første møte med økonomisjefen` → `forste-mote-med-okonomisjefen`.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut dash = false;
+    for ch in text.chars().flat_map(char::to_lowercase) {
+        let mapped: &str = match ch {
+            'æ' => "ae",
+            'ø' | 'ö' => "o",
+            'å' => "a",
+            'ß' => "ss",
+            _ => "",
+        };
+        if !mapped.is_empty() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.push_str(mapped);
+            continue;
+        }
+        // Strip other accents: é → e.
+        for c in std::iter::once(ch).nfd() {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                if dash && !out.is_empty() {
+                    out.push('-');
+                }
+                dash = false;
+                out.push(c);
+            } else if c.is_alphanumeric() && !c.is_ascii() {
+                if unicode_normalization::char::is_combining_mark(c) {
+                    continue;
+                }
+                if dash && !out.is_empty() {
+                    out.push('-');
+                }
+                dash = false;
+                out.push(c);
+            } else if !unicode_normalization::char::is_combining_mark(c) {
+                dash = true;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slugify;
+
+    #[test]
+    fn norwegian_letters_stay_readable() {
+        assert_eq!(slugify("Første møte"), "forste-mote");
+        assert_eq!(slugify("Økonomi & ROI: Hvorfor?"), "okonomi-roi-hvorfor");
+        assert_eq!(slugify("Kjærlighet på pinne"), "kjaerlighet-pa-pinne");
+        assert_eq!(slugify("Café Élan"), "cafe-elan");
+        assert_eq!(slugify("  --a__b--  "), "a__b");
+        assert_eq!(slugify("Tapte salg 2026"), "tapte-salg-2026");
+    }
+}

@@ -1,0 +1,287 @@
+//! Diagnostics: the problems a build finds in a site, each tied to a file and
+//! a position, collected so that one run reports every problem at once.
+//!
+//! This module owns the `path:line:col: error: message` format, the sorting
+//! that makes output deterministic, and the summary line.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// How bad a problem is. Errors fail the build; warnings are printed only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem at one place in one file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct Diagnostic {
+    /// Path relative to the site root, with forward slashes.
+    pub path: String,
+    /// 1-based line; 0 when the problem concerns the whole file.
+    pub line: usize,
+    /// 1-based column; 0 when unknown.
+    pub col: usize,
+    pub severity: Severity,
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub fn error(path: impl AsRef<Path>, line: usize, col: usize, message: impl Into<String>) -> Self {
+        Diagnostic {
+            path: display_path(path.as_ref()),
+            line,
+            col,
+            severity: Severity::Error,
+            message: message.into(),
+        }
+    }
+
+    pub fn warning(path: impl AsRef<Path>, line: usize, col: usize, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(path, line, col, message)
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sev = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(
+            f,
+            "{}:{}:{}: {}: {}",
+            self.path,
+            self.line.max(1),
+            self.col.max(1),
+            sev,
+            self.message
+        )
+    }
+}
+
+/// Paths in diagnostics always use forward slashes, whatever the platform.
+pub fn display_path(p: &Path) -> String {
+    p.to_string_lossy().replace('\\', "/")
+}
+
+/// Every problem of one run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+    pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(ds);
+    }
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_error)
+    }
+    pub fn error_count(&self) -> usize {
+        self.items.iter().filter(|d| d.is_error()).count()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+    /// Sorted by path, line, column, then message; exact duplicates removed.
+    pub fn sorted(mut self) -> Self {
+        self.items.sort();
+        self.items.dedup();
+        self
+    }
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.items
+    }
+    /// `N errors in M files` (and warnings when there are any).
+    pub fn summary(&self) -> String {
+        let errors = self.error_count();
+        let files: BTreeSet<&str> = self
+            .items
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.path.as_str())
+            .collect();
+        let warnings = self.items.len() - errors;
+        let mut s = format!(
+            "{} error{} in {} file{}",
+            errors,
+            if errors == 1 { "" } else { "s" },
+            files.len(),
+            if files.len() == 1 { "" } else { "s" }
+        );
+        if warnings > 0 {
+            s.push_str(&format!(
+                ", {} warning{}",
+                warnings,
+                if warnings == 1 { "" } else { "s" }
+            ));
+        }
+        s
+    }
+}
+
+impl FromIterator<Diagnostic> for Diagnostics {
+    fn from_iter<T: IntoIterator<Item = Diagnostic>>(iter: T) -> Self {
+        Diagnostics {
+            items: iter.into_iter().collect(),
+        }
+    }
+}
+
+/// Errors of the library. Only `main` turns them into text and exit codes.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The site has problems (content, links, anonymization, templates): exit 1.
+    #[error("{}", .0.summary())]
+    Site(Diagnostics),
+    /// The environment is wrong (no site.toml, refusing an output dir, port busy): exit 2.
+    #[error("{message}")]
+    Environment { message: String },
+    /// An I/O error outside the content (writing the output, for instance): exit 2.
+    #[error("{}: {source}", .path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    pub fn env(message: impl Into<String>) -> Self {
+        Error::Environment {
+            message: message.into(),
+        }
+    }
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// 1-based line and column of a byte offset in `text` (column counts chars).
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..floor_char_boundary(text, offset)];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let col = before[line_start..].chars().count() + 1;
+    (line, col)
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The nearest candidate to `word` by edit distance, when it is close enough
+/// to be a plausible typo. Used for "did you mean" hints.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        let d = edit_distance(word, c);
+        if best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+    }
+    best.filter(|(d, c)| *d <= (c.chars().count().max(word.chars().count()) / 3).max(2))
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance over chars.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// Serde's "unknown field `x`, expected one of `a`, `b`" message, rewritten
+/// as a hint with the nearest valid key. Other messages pass through.
+pub fn explain_serde_message(msg: &str) -> String {
+    let Some(rest) = msg.strip_prefix("unknown field `") else {
+        return msg.to_string();
+    };
+    let Some(end) = rest.find('`') else {
+        return msg.to_string();
+    };
+    let field = &rest[..end];
+    let expected: Vec<&str> = rest[end..]
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .collect();
+    match did_you_mean(field, expected.iter().copied()) {
+        Some(s) => format!("unknown key `{field}`: did you mean `{s}`? (free keys go under `extra:`)"),
+        None => format!(
+            "unknown key `{field}`; valid keys are {} (free keys go under `extra:`)",
+            expected.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(", ")
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_chars_not_bytes() {
+        let t = "ab\næøå x";
+        assert_eq!(line_col(t, 0), (1, 1));
+        assert_eq!(line_col(t, 3), (2, 1));
+        let x = t.find('x').unwrap();
+        assert_eq!(line_col(t, x), (2, 5));
+    }
+
+    #[test]
+    fn suggestion_for_typo() {
+        let m = explain_serde_message("unknown field `titel`, expected one of `title`, `date`");
+        assert!(m.contains("did you mean `title`"), "{m}");
+        assert_eq!(did_you_mean("zzzzzz", ["title", "date"]), None);
+    }
+
+    #[test]
+    fn summary_counts_files() {
+        let d: Diagnostics = vec![
+            Diagnostic::error("a.md", 1, 1, "x"),
+            Diagnostic::error("a.md", 2, 1, "y"),
+            Diagnostic::error("b.md", 1, 1, "z"),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(d.summary(), "3 errors in 2 files");
+    }
+}

@@ -1,0 +1,25 @@
+//! vinn: a static-site generator for sales training content.
+//!
+//! The modules follow the pipeline: [`config`] → [`content`] (files, front
+//! matter, kinds) → [`markdown`] → [`site`] (the model, links, taxonomies,
+//! [`related`]) → [`checks`] → [`render`] (Tera, [`theme`], [`i18n`]) →
+//! [`output`]; [`search`] and [`insight`] add their files; [`build`] runs it
+//! all; [`serve`] keeps the model in memory; [`scaffold`] makes new sites
+//! and pages.
+
+pub mod build;
+pub mod checks;
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod i18n;
+pub mod insight;
+pub mod markdown;
+pub mod output;
+pub mod related;
+pub mod render;
+pub mod scaffold;
+pub mod site;
+pub mod theme;
+
+pub use diagnostics::{Diagnostic, Diagnostics, Error};

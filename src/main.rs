@@ -1,0 +1,244 @@
+//! The `vinn` command line: parses arguments, calls the library, and turns
+//! its results into text on stdout/stderr and exit codes
+//! (0 success, 1 the site has errors, 2 usage or environment errors).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use vinn::build::{self, Options, Report};
+use vinn::content::Kind;
+use vinn::diagnostics::{Diagnostics, Error};
+
+#[derive(Parser)]
+#[command(
+    name = "vinn",
+    version,
+    about = "Static sites for sales training: articles, checklists and anonymized case studies",
+    long_about = "vinn turns a folder of Markdown (site.toml + content/) into a fast, searchable training site.\n\nStart with `vinn init mysite`, write with `vinn new article \"Title\"`, preview with `vinn serve`, publish with `vinn build`."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum KindArg {
+    Article,
+    Checklist,
+    Case,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a new site with a sample article, checklist and case study
+    Init {
+        /// Folder to create the site in (default: the current folder)
+        dir: Option<PathBuf>,
+    },
+    /// Create a new page from an archetype and print its path
+    New {
+        /// What to create
+        kind: KindArg,
+        /// The page title (also gives the file name)
+        title: String,
+        /// Folder below content/ (default: artikler, sjekklister or case)
+        #[arg(long)]
+        section: Option<String>,
+        /// The site folder holding site.toml (default: the current folder)
+        #[arg(long)]
+        root: Option<PathBuf>,
+    },
+    /// Build the site into the output folder (public/ by default)
+    Build {
+        /// The site folder holding site.toml (default: the current folder)
+        #[arg(long)]
+        root: Option<PathBuf>,
+        /// Where to write the site (default: output_dir from site.toml)
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Include pages marked `draft: true`
+        #[arg(long)]
+        drafts: bool,
+        /// Override base_url, e.g. https://intra.example/opplaering/
+        #[arg(long)]
+        base_url: Option<String>,
+    },
+    /// Run every check of build (templates included) and write nothing
+    Check {
+        /// The site folder holding site.toml (default: the current folder)
+        #[arg(long)]
+        root: Option<PathBuf>,
+        /// Include pages marked `draft: true`
+        #[arg(long)]
+        drafts: bool,
+        /// Also list findings that were allowed (reviewed) and warnings
+        #[arg(long, short)]
+        verbose: bool,
+    },
+    /// Serve the site from memory with live reload while you edit
+    Serve {
+        /// The site folder holding site.toml (default: the current folder)
+        #[arg(long)]
+        root: Option<PathBuf>,
+        /// Address to bind (default 127.0.0.1; another address exposes the site on the network)
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Port (0 picks a free one)
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Include pages marked `draft: true`
+        #[arg(long)]
+        drafts: bool,
+        /// Poll for changes instead of file-system events
+        #[arg(long)]
+        poll: bool,
+    },
+    /// Print win/loss figures over the case studies
+    Insight {
+        /// The site folder holding site.toml (default: the current folder)
+        #[arg(long)]
+        root: Option<PathBuf>,
+        /// Output format
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+}
+
+fn print_diagnostics(d: &Diagnostics) {
+    for x in d.iter() {
+        eprintln!("{x}");
+    }
+}
+
+fn fail(e: Error) -> ExitCode {
+    match e {
+        Error::Site(d) => {
+            print_diagnostics(&d);
+            eprintln!("{}", d.summary());
+            ExitCode::from(1)
+        }
+        other => {
+            eprintln!("error: {other}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn print_timings(r: &Report) {
+    if std::env::var_os("VINN_TIMINGS").is_some() {
+        let t = &r.timings;
+        eprintln!(
+            "stages: load={:.1}ms markdown={:.1}ms checks={:.1}ms render={:.1}ms search={:.1}ms write={:.1}ms",
+            t.load, t.markdown, t.checks, t.render, t.search, t.write
+        );
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match cli.command {
+        Command::Init { dir } => {
+            let dir = dir.unwrap_or_else(|| PathBuf::from("."));
+            match vinn::scaffold::init(&dir) {
+                Ok(files) => {
+                    for f in files {
+                        println!("created {}", f.display());
+                    }
+                    println!("Next: cd {} && vinn serve", dir.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e),
+            }
+        }
+        Command::New {
+            kind,
+            title,
+            section,
+            root,
+        } => {
+            let kind = match kind {
+                KindArg::Article => Kind::Article,
+                KindArg::Checklist => Kind::Checklist,
+                KindArg::Case => Kind::Case,
+            };
+            let root = build::root_or_cwd(root.as_deref());
+            match vinn::scaffold::new_page(&root, kind, &title, section.as_deref()) {
+                Ok(p) => {
+                    println!("{}", p.strip_prefix(&root).unwrap_or(&p).display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e),
+            }
+        }
+        Command::Build {
+            root,
+            output,
+            drafts,
+            base_url,
+        } => {
+            let opts = Options {
+                root: build::root_or_cwd(root.as_deref()),
+                output,
+                drafts,
+                base_url,
+            };
+            match build::build(&opts) {
+                Ok(r) => {
+                    print_diagnostics(&r.warnings);
+                    print_timings(&r);
+                    let out = r.output.as_ref().map(|o| o.display().to_string()).unwrap_or_default();
+                    println!(
+                        "Built {} pages in {} sections into {out}: {} files ({} changed, {} unchanged, {} removed) in {:.0} ms",
+                        r.pages, r.sections, r.write.files, r.write.changed, r.write.unchanged, r.write.removed, r.millis
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e),
+            }
+        }
+        Command::Check { root, drafts, verbose } => {
+            let opts = Options {
+                root: build::root_or_cwd(root.as_deref()),
+                drafts,
+                ..Default::default()
+            };
+            match build::check(&opts) {
+                Ok(r) => {
+                    if verbose {
+                        print_diagnostics(&r.warnings);
+                        for a in &r.allowed {
+                            eprintln!("{a}");
+                        }
+                    }
+                    print_timings(&r);
+                    println!("No errors: {} pages in {} sections checked in {:.0} ms", r.pages, r.sections, r.millis);
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e),
+            }
+        }
+        Command::Serve { .. } => {
+            eprintln!("error: serve is not built yet");
+            ExitCode::from(2)
+        }
+        Command::Insight { .. } => {
+            eprintln!("error: insight is not built yet");
+            ExitCode::from(2)
+        }
+    }
+}

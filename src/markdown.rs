@@ -1,0 +1,585 @@
+//! Markdown: one page body from pulldown-cmark events to HTML, with the
+//! extras vinn adds on the way — stable æøå-safe heading ids with anchor
+//! links, a table of contents, internal links rewritten through a
+//! [`LinkResolver`], interactive checklist items with stable ids, callouts,
+//! scrollable tables, images with their size, and the plain text used for
+//! summaries, reading time and search.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+use crate::content::slug::slugify;
+
+/// What the renderer needs to know about links; the site model implements it.
+pub trait LinkResolver: Sync {
+    /// Resolves the destination of a link or image written in the page.
+    fn resolve(&self, href: &str) -> Resolved;
+    /// Width and height of a local image, when it can be read.
+    fn image_size(&self, _href: &str) -> Option<(u32, u32)> {
+        None
+    }
+}
+
+/// The outcome of resolving one link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolved {
+    /// Leave the link as written (external, mailto, …).
+    Keep,
+    /// Write this href instead (an asset, a section).
+    Rewrite(String),
+    /// A link to another page: the new href, the target's key and anchor,
+    /// so the site can check the anchor once every page is rendered.
+    Page {
+        href: String,
+        target: String,
+        anchor: Option<String>,
+    },
+    /// The target does not exist; the message says what is wrong.
+    Missing(String),
+}
+
+/// Labels the renderer writes into the HTML, from the UI translation table.
+#[derive(Debug, Clone)]
+pub struct Labels {
+    pub note: String,
+    pub tip: String,
+    pub important: String,
+    pub warning: String,
+    pub caution: String,
+    pub anchor: String,
+    pub table: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+    pub children: Vec<TocEntry>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+/// One checklist item: its stable id survives reordering and edits of
+/// other items, since it is derived from the item's own text.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TaskItem {
+    pub id: String,
+    pub text: String,
+    pub checked: bool,
+    pub depth: usize,
+    pub line: usize,
+}
+
+/// A link from this page to another page (or `#anchor` in itself, with an
+/// empty target), to be checked when every page's headings are known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageLink {
+    pub target: String,
+    pub anchor: Option<String>,
+    pub line: usize,
+    pub col: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    pub headings: Vec<Heading>,
+    pub plain: String,
+    pub words: usize,
+    pub summary: String,
+    pub tasks: Vec<TaskItem>,
+    pub links: Vec<PageLink>,
+    /// Problems found while rendering: (line, col, message).
+    pub problems: Vec<(usize, usize, String)>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+/// Maps byte offsets in the body to 1-based file lines and columns.
+struct Lines<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+    first_line: usize,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str, first_line: usize) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Lines {
+            text,
+            starts,
+            first_line,
+        }
+    }
+    fn at(&self, offset: usize) -> (usize, usize) {
+        let idx = self.starts.partition_point(|&s| s <= offset).saturating_sub(1);
+        let start = self.starts[idx];
+        let end = offset.min(self.text.len());
+        let col = self.text.get(start..end).map(|s| s.chars().count()).unwrap_or(0) + 1;
+        (self.first_line + idx, col)
+    }
+}
+
+/// A stable id for a checklist item from its text.
+pub fn task_id(text: &str) -> String {
+    let norm: String = text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
+    // FNV-1a, 32 bits: short, stable across builds and platforms.
+    let mut h: u32 = 0x811c_9dc5;
+    for b in norm.bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    format!("{h:08x}")
+}
+
+/// Renders one Markdown body. `first_line` is the body's first line in the
+/// file, so positions in problems and links are file positions.
+pub fn render(body: &str, first_line: usize, resolver: &dyn LinkResolver, labels: &Labels) -> Rendered {
+    let lines = Lines::new(body, first_line);
+    let events: Vec<(Event, std::ops::Range<usize>)> =
+        Parser::new_ext(body, options()).into_offset_iter().collect();
+    let mut out = Rendered::default();
+    let mut html_events: Vec<Event> = Vec::with_capacity(events.len() + 16);
+    let mut used_ids: HashMap<String, usize> = HashMap::new();
+    let mut list_depth = 0usize;
+    let mut task_ids: HashMap<String, usize> = HashMap::new();
+    let mut in_first_para = true;
+    let mut para_depth = 0usize;
+    let mut close_label_at: Vec<usize> = Vec::new();
+
+    let mut i = 0;
+    while i < events.len() {
+        let (ev, range) = &events[i];
+        // Insert pending `</label>` before the event that ends a task label.
+        if close_label_at.last() == Some(&i) {
+            close_label_at.pop();
+            html_events.push(Event::InlineHtml("</label>".into()));
+        }
+        match ev {
+            Event::Start(Tag::Heading {
+                level, id, classes, ..
+            }) => {
+                // Gather the heading's inline events and text.
+                let mut j = i + 1;
+                let mut text = String::new();
+                let mut inner: Vec<Event> = Vec::new();
+                while j < events.len() {
+                    match &events[j].0 {
+                        Event::End(TagEnd::Heading(_)) => break,
+                        e => {
+                            if let Event::Text(t) | Event::Code(t) = e {
+                                text.push_str(t);
+                            }
+                            inner.push(e.clone());
+                        }
+                    }
+                    j += 1;
+                }
+                let lvl = heading_level(*level);
+                let base = match id {
+                    Some(custom) => custom.to_string(),
+                    None => {
+                        let s = slugify(&text);
+                        if s.is_empty() { "seksjon".to_string() } else { s }
+                    }
+                };
+                let id = unique_id(&mut used_ids, base);
+                let class_attr = if classes.is_empty() {
+                    String::new()
+                } else {
+                    format!(" class=\"{}\"", escape(&classes.join(" ")))
+                };
+                html_events.push(Event::Html(format!("<h{lvl} id=\"{}\"{class_attr}>", escape(&id)).into()));
+                html_events.extend(inner);
+                html_events.push(Event::Html(
+                    format!(
+                        " <a class=\"anchor\" href=\"#{}\" aria-label=\"{}: {}\">#</a></h{lvl}>\n",
+                        escape(&id),
+                        escape(&labels.anchor),
+                        escape(text.trim())
+                    )
+                    .into(),
+                ));
+                push_plain(&mut out.plain, &text);
+                out.plain.push('\n');
+                out.headings.push(Heading {
+                    level: lvl,
+                    id,
+                    title: text.trim().to_string(),
+                });
+                i = j + 1;
+                continue;
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let href = resolve_href(dest_url, range.start, &lines, resolver, &mut out);
+                html_events.push(Event::Start(Tag::Link {
+                    link_type: *link_type,
+                    dest_url: href,
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
+            }
+            Event::Start(Tag::Image { dest_url, title, .. }) => {
+                let size = resolver.image_size(dest_url);
+                let src = resolve_href(dest_url, range.start, &lines, resolver, &mut out);
+                let mut alt = String::new();
+                let mut j = i + 1;
+                let mut nest = 0;
+                while j < events.len() {
+                    match &events[j].0 {
+                        Event::Start(Tag::Image { .. }) => nest += 1,
+                        Event::End(TagEnd::Image) if nest == 0 => break,
+                        Event::End(TagEnd::Image) => nest -= 1,
+                        Event::Text(t) | Event::Code(t) => alt.push_str(t),
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                let mut tag = format!("<img src=\"{}\" alt=\"{}\"", escape(&src), escape(&alt));
+                if !title.is_empty() {
+                    let _ = write!(tag, " title=\"{}\"", escape(title));
+                }
+                if let Some((w, h)) = size {
+                    let _ = write!(tag, " width=\"{w}\" height=\"{h}\"");
+                }
+                tag.push_str(" loading=\"lazy\" decoding=\"async\">");
+                html_events.push(Event::InlineHtml(tag.into()));
+                i = j + 1;
+                continue;
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let (class, label) = callout(*kind, labels);
+                html_events.push(Event::Html(
+                    format!("<div class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-title\">{}</p>\n", escape(label)).into(),
+                ));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                html_events.push(Event::Html("</div>\n".into()));
+            }
+            Event::Start(Tag::Table(_)) => {
+                html_events.push(Event::Html(
+                    format!("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{}\">", escape(&labels.table)).into(),
+                ));
+                html_events.push(ev.clone());
+            }
+            Event::End(TagEnd::Table) => {
+                html_events.push(ev.clone());
+                html_events.push(Event::Html("</div>\n".into()));
+            }
+            Event::Start(Tag::List(_)) => {
+                list_depth += 1;
+                html_events.push(ev.clone());
+            }
+            Event::End(TagEnd::List(_)) => {
+                list_depth = list_depth.saturating_sub(1);
+                html_events.push(ev.clone());
+            }
+            Event::TaskListMarker(checked) => {
+                // The label runs to the end of the item's first block.
+                let mut j = i + 1;
+                let mut text = String::new();
+                let mut depth = 0i32;
+                while j < events.len() {
+                    match &events[j].0 {
+                        Event::Start(Tag::List(_)) if depth == 0 => break,
+                        Event::End(TagEnd::Item) | Event::End(TagEnd::Paragraph) if depth == 0 => break,
+                        Event::Start(_) => depth += 1,
+                        Event::End(_) => depth -= 1,
+                        Event::Text(t) | Event::Code(t) => text.push_str(t),
+                        Event::SoftBreak | Event::HardBreak => text.push(' '),
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                let text = text.trim().to_string();
+                let mut id = task_id(&text);
+                let n = task_ids.entry(id.clone()).or_insert(0);
+                *n += 1;
+                if *n > 1 {
+                    id = format!("{id}-{n}");
+                }
+                let (line, _) = lines.at(range.start);
+                html_events.push(Event::InlineHtml(
+                    format!(
+                        "<input type=\"checkbox\" class=\"task\" id=\"t-{id}\" data-task=\"{id}\"{}> <label for=\"t-{id}\">",
+                        if *checked { " checked" } else { "" }
+                    )
+                    .into(),
+                ));
+                close_label_at.push(j);
+                out.tasks.push(TaskItem {
+                    id,
+                    text,
+                    checked: *checked,
+                    depth: list_depth.saturating_sub(1),
+                    line,
+                });
+            }
+            Event::Start(Tag::Paragraph) => {
+                para_depth += 1;
+                html_events.push(ev.clone());
+            }
+            Event::End(TagEnd::Paragraph) => {
+                para_depth = para_depth.saturating_sub(1);
+                if in_first_para && !out.plain.trim().is_empty() && out.summary.is_empty() {
+                    out.summary = summarize(&out.plain);
+                    in_first_para = false;
+                }
+                out.plain.push('\n');
+                html_events.push(ev.clone());
+            }
+            Event::Text(t) | Event::Code(t) => {
+                push_plain(&mut out.plain, t);
+                html_events.push(ev.clone());
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                out.plain.push(' ');
+                html_events.push(ev.clone());
+            }
+            Event::End(TagEnd::Item) | Event::End(TagEnd::TableCell) | Event::End(TagEnd::CodeBlock) => {
+                out.plain.push('\n');
+                html_events.push(ev.clone());
+            }
+            _ => html_events.push(ev.clone()),
+        }
+        i += 1;
+    }
+    let _ = para_depth;
+    while close_label_at.pop().is_some() {
+        html_events.push(Event::InlineHtml("</label>".into()));
+    }
+    out.html.reserve(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut out.html, html_events.into_iter());
+    out.words = out.plain.split_whitespace().count();
+    if out.summary.is_empty() {
+        out.summary = summarize(&out.plain);
+    }
+    out.toc = build_toc(&out.headings);
+    out
+}
+
+fn resolve_href<'a>(
+    dest: &CowStr<'a>,
+    offset: usize,
+    lines: &Lines,
+    resolver: &dyn LinkResolver,
+    out: &mut Rendered,
+) -> CowStr<'a> {
+    let (line, col) = lines.at(offset);
+    if let Some(anchor) = dest.strip_prefix('#') {
+        out.links.push(PageLink {
+            target: String::new(),
+            anchor: Some(anchor.to_string()),
+            line,
+            col,
+        });
+        return dest.clone();
+    }
+    match resolver.resolve(dest) {
+        Resolved::Keep => dest.clone(),
+        Resolved::Rewrite(h) => h.into(),
+        Resolved::Page { href, target, anchor } => {
+            out.links.push(PageLink {
+                target,
+                anchor,
+                line,
+                col,
+            });
+            href.into()
+        }
+        Resolved::Missing(msg) => {
+            out.problems.push((line, col, msg));
+            dest.clone()
+        }
+    }
+}
+
+fn callout(kind: BlockQuoteKind, labels: &Labels) -> (&'static str, &str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", &labels.note),
+        BlockQuoteKind::Tip => ("tip", &labels.tip),
+        BlockQuoteKind::Important => ("important", &labels.important),
+        BlockQuoteKind::Warning => ("warning", &labels.warning),
+        BlockQuoteKind::Caution => ("caution", &labels.caution),
+    }
+}
+
+fn heading_level(l: HeadingLevel) -> u8 {
+    match l {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+fn unique_id(used: &mut HashMap<String, usize>, base: String) -> String {
+    let n = used.entry(base.clone()).or_insert(0);
+    *n += 1;
+    if *n == 1 {
+        base
+    } else {
+        let id = format!("{base}-{}", *n - 1);
+        used.insert(id.clone(), 1);
+        id
+    }
+}
+
+fn push_plain(plain: &mut String, t: &str) {
+    plain.push_str(t);
+}
+
+fn summarize(plain: &str) -> String {
+    let text: String = plain.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= 200 {
+        return text;
+    }
+    let cut: String = text.chars().take(200).collect();
+    let cut = cut.rsplit_once(' ').map(|(a, _)| a).unwrap_or(&cut);
+    format!("{cut} …")
+}
+
+/// Nests h2–h4 headings into a tree (h1 in the body is left out: the page
+/// title is the h1).
+fn build_toc(headings: &[Heading]) -> Vec<TocEntry> {
+    let mut root: Vec<TocEntry> = Vec::new();
+    for h in headings.iter().filter(|h| (2..=4).contains(&h.level)) {
+        let entry = TocEntry {
+            level: h.level,
+            id: h.id.clone(),
+            title: h.title.clone(),
+            children: Vec::new(),
+        };
+        insert_toc(&mut root, entry);
+    }
+    root
+}
+
+fn insert_toc(list: &mut Vec<TocEntry>, entry: TocEntry) {
+    if let Some(last) = list.last_mut()
+        && last.level < entry.level
+    {
+        insert_toc(&mut last.children, entry);
+        return;
+    }
+    list.push(entry);
+}
+
+/// Escapes text for HTML attributes and content.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct NoLinks;
+    impl LinkResolver for NoLinks {
+        fn resolve(&self, href: &str) -> Resolved {
+            if href.ends_with(".md") {
+                Resolved::Page {
+                    href: "../x/".into(),
+                    target: href.into(),
+                    anchor: None,
+                }
+            } else if href.starts_with("missing") {
+                Resolved::Missing("no such file".into())
+            } else {
+                Resolved::Keep
+            }
+        }
+    }
+
+    fn labels() -> Labels {
+        Labels {
+            note: "Merk".into(),
+            tip: "Tips".into(),
+            important: "Viktig".into(),
+            warning: "Advarsel".into(),
+            caution: "Forsiktig".into(),
+            anchor: "Lenke".into(),
+            table: "Tabell".into(),
+        }
+    }
+
+    #[test]
+    fn heading_ids_are_unique_and_readable() {
+        let r = render("## Første møte\n\n## Første møte\n\n### Økonomi {#oko}\n", 1, &NoLinks, &labels());
+        let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["forste-mote", "forste-mote-1", "oko"]);
+        assert_eq!(r.toc.len(), 2);
+        assert_eq!(r.toc[1].children[0].id, "oko");
+    }
+
+    #[test]
+    fn tasks_get_stable_ids_and_labels() {
+        let r = render("- [ ] Hvem signerer?\n- [x] Budsjett\n  - [ ] Nestet punkt\n", 5, &NoLinks, &labels());
+        assert_eq!(r.tasks.len(), 3);
+        assert_eq!(r.tasks[0].id, task_id("Hvem  signerer?"));
+        assert_eq!(r.tasks[0].line, 5);
+        assert!(r.tasks[1].checked);
+        assert_eq!(r.tasks[2].depth, 1);
+        assert!(r.html.contains("<label for=\"t-"), "{}", r.html);
+        assert_eq!(r.html.matches("<label").count(), r.html.matches("</label>").count());
+    }
+
+    #[test]
+    fn links_are_resolved_with_positions() {
+        let r = render("tekst\n\n[a](b.md) og [c](missing.md) og [d](#x)\n", 10, &NoLinks, &labels());
+        assert!(r.html.contains("href=\"../x/\""));
+        assert_eq!(r.problems.len(), 1);
+        assert_eq!(r.problems[0].0, 12);
+        assert_eq!(r.links.len(), 2);
+        assert_eq!((r.links[0].line, r.links[0].col), (12, 1));
+    }
+
+    #[test]
+    fn callouts_and_tables() {
+        let r = render("> [!TIP]\n> Spør om budsjett.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n", 1, &NoLinks, &labels());
+        assert!(r.html.contains("callout-tip"));
+        assert!(r.html.contains("Tips"));
+        assert!(r.html.contains("table-wrap"));
+        assert!(r.words >= 5);
+    }
+}

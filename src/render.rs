@@ -1,0 +1,785 @@
+//! Render: the site model through Tera templates into output files.
+//!
+//! Templates are parsed once per build ([`Renderer::new`]); the parts of the
+//! context shared by many pages (site, translations, section menus) are
+//! serialized once and cloned, and pages render in parallel. Template errors
+//! name the template file, its line, and the page being rendered.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera, Value};
+
+use crate::config::Language;
+use crate::content::Kind;
+use crate::diagnostics::{Diagnostic, display_path};
+use crate::markdown::escape;
+use crate::site::{Site, SitePage, Taxonomy, Term, relative_url};
+use crate::theme::Theme;
+
+/// Where rendered files go: the staging directory, memory, or nowhere.
+pub trait Sink: Sync {
+    fn put(&self, path: &str, bytes: Vec<u8>) -> std::io::Result<()>;
+}
+
+/// A sink that keeps nothing (for `vinn check`).
+pub struct Discard;
+impl Sink for Discard {
+    fn put(&self, _: &str, _: Vec<u8>) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A sink that collects files in memory (for `serve` and tests).
+#[derive(Default)]
+pub struct Memory(pub std::sync::Mutex<BTreeMap<String, Vec<u8>>>);
+impl Sink for Memory {
+    fn put(&self, path: &str, bytes: Vec<u8>) -> std::io::Result<()> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_string(), bytes);
+        Ok(())
+    }
+}
+
+/// The generated listing pages, with their URL folders per language.
+pub struct Urls;
+impl Urls {
+    pub fn kind_list(kind: Kind, lang: Language) -> String {
+        match (lang, kind) {
+            (Language::Nb, Kind::Article) => "alle/artikler/".into(),
+            (Language::Nb, Kind::Checklist) => "alle/sjekklister/".into(),
+            (Language::Nb, Kind::Case) => "alle/case/".into(),
+            (Language::En, Kind::Article) => "all/articles/".into(),
+            (Language::En, Kind::Checklist) => "all/checklists/".into(),
+            (Language::En, Kind::Case) => "all/cases/".into(),
+        }
+    }
+    pub fn new_list(lang: Language) -> &'static str {
+        match lang {
+            Language::Nb => "nytt/",
+            Language::En => "new/",
+        }
+    }
+    pub fn search(lang: Language) -> &'static str {
+        match lang {
+            Language::Nb => "sok/",
+            Language::En => "search/",
+        }
+    }
+}
+
+#[derive(Serialize, Clone)]
+struct TermCtx {
+    name: String,
+    title: String,
+    url: String,
+    count: usize,
+}
+
+/// A page as listings show it.
+#[derive(Serialize)]
+struct Summary<'a> {
+    title: &'a str,
+    url: &'a str,
+    kind: &'static str,
+    description: &'a str,
+    summary: &'a str,
+    date: Option<String>,
+    date_fmt: Option<String>,
+    updated_fmt: Option<String>,
+    reading_time: usize,
+    topics: &'a [String],
+    tags: &'a [String],
+    outcome: Option<&'static str>,
+    reasons: &'a [String],
+    industry: Option<&'a str>,
+    phase: Option<&'a str>,
+    weight: Option<i64>,
+}
+
+/// The renderer: parsed templates plus the shared context.
+pub struct Renderer<'s> {
+    site: &'s Site,
+    tera: Tera,
+    theme: Theme,
+    base: Context,
+    section_menus: HashMap<String, Value>,
+    /// Extra script injected before `</body>` (live reload in `serve`).
+    pub inject: Option<String>,
+}
+
+fn tera_line(msg: &str) -> Option<(usize, usize)> {
+    // Tera/pest parse errors carry " --> L:C".
+    let i = msg.find("--> ")? + 4;
+    let rest = &msg[i..];
+    let (l, rest) = rest.split_once(':')?;
+    let c: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+    Some((l.trim().parse().ok()?, c.parse().unwrap_or(1)))
+}
+
+/// The full error chain of a Tera error as one line of text.
+fn chain(e: &tera::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        parts.push(s.to_string());
+        src = s.source();
+    }
+    parts.join(": ")
+}
+
+impl<'s> Renderer<'s> {
+    /// Parses every template once. Syntax errors come back as diagnostics
+    /// at the template file and line.
+    pub fn new(site: &'s Site, theme: Theme) -> Result<Self, Vec<Diagnostic>> {
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        let mut errors = Vec::new();
+        // Parse each template alone first, to pin syntax errors to a file.
+        for t in &theme.templates {
+            if let Err(e) = tera::Template::new(&t.name, None, &t.text) {
+                let msg = chain(&e);
+                let (line, col) = tera_line(&msg).unwrap_or((1, 1));
+                let text = msg.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ");
+                errors.push(Diagnostic::error(&t.path, line, col, format!("template error: {text}")));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        if let Err(e) = tera.add_raw_templates(theme.templates.iter().map(|t| (t.name.as_str(), t.text.as_str()))) {
+            let msg = chain(&e);
+            let path = theme
+                .templates
+                .iter()
+                .find(|t| msg.contains(&format!("'{}'", t.name)))
+                .map(|t| t.path.clone())
+                .unwrap_or_else(|| "templates".into());
+            return Err(vec![Diagnostic::error(path, 1, 1, format!("template error: {msg}"))]);
+        }
+        let base_url = site.config.base_url.clone();
+        tera.register_function("url_for", move |args: &HashMap<String, Value>| {
+            let path = args.get("path").and_then(Value::as_str).unwrap_or("");
+            Ok(Value::String(format!("{}{}", base_url, path.trim_start_matches('/'))))
+        });
+        let mut base = Context::new();
+        base.insert("site", &site_context(site));
+        base.insert("t", &site.strings);
+        base.insert("lang", site.config.language.code());
+        let section_menus = site
+            .sections
+            .iter()
+            .map(|(k, s)| {
+                let list: Vec<Summary> = s.pages.iter().map(|&i| summary(site, &site.pages[i])).collect();
+                (k.clone(), tera::to_value(list).unwrap_or(Value::Null))
+            })
+            .collect();
+        Ok(Renderer {
+            site,
+            tera,
+            theme,
+            base,
+            section_menus,
+            inject: None,
+        })
+    }
+
+    fn render(&self, template: &str, ctx: &Context, source: &str) -> Result<String, Diagnostic> {
+        match self.tera.render(template, ctx) {
+            Ok(mut html) => {
+                if let Some(script) = &self.inject {
+                    match html.rfind("</body>") {
+                        Some(i) => html.insert_str(i, script),
+                        None => html.push_str(script),
+                    }
+                }
+                Ok(html)
+            }
+            Err(e) => {
+                let msg = chain(&e);
+                let tpl = self.theme.template_path(template);
+                let path = tpl.map(|t| t.path.clone()).unwrap_or_else(|| format!("templates/{template}"));
+                // Runtime errors have no line: find the first line naming the culprit.
+                let line = msg
+                    .split('`')
+                    .nth(1)
+                    .and_then(|name| {
+                        self.theme.templates.iter().find_map(|t| {
+                            t.text.lines().position(|l| l.contains(name)).map(|i| (t.path.clone(), i + 1))
+                        })
+                    });
+                let (path, line) = match line {
+                    Some((p, l)) => (p, l),
+                    None => (path, 1),
+                };
+                Err(Diagnostic::error(
+                    path,
+                    line,
+                    1,
+                    format!("template error while rendering {source}: {}", msg.replace('\n', " ")),
+                ))
+            }
+        }
+    }
+
+    fn page_context(&self, i: usize) -> Context {
+        let site = self.site;
+        let sp = &site.pages[i];
+        let p = &sp.page;
+        let lang = site.config.language;
+        let mut ctx = self.base.clone();
+        ctx.insert("root", &relative_url(&p.url, ""));
+        ctx.insert("current_url", &p.url);
+        let link = |j: usize| {
+            let q = &site.pages[j];
+            serde_json::json!({"title": q.page.meta.title, "url": q.page.url, "kind": q.page.meta.kind.as_str(), "description": q.page.meta.description})
+        };
+        let case = p.meta.case.as_ref().map(|c| {
+            serde_json::json!({
+                "outcome": c.outcome.as_str(),
+                "outcome_label": site.strings.get(c.outcome.as_str()),
+                "reasons": c.reasons,
+                "reason_labels": c.reasons.iter().map(|r| reason_label(r, lang)).collect::<Vec<_>>(),
+                "industry": c.industry,
+                "deal_size": c.deal_size,
+                "decision_maker_role": c.decision_maker_role,
+                "lessons": c.lessons,
+                "interview_date": c.interview_date.map(|d| d.to_string()),
+                "interview_date_fmt": c.interview_date.map(|d| d.format(lang)),
+                "anonymized": c.anonymized,
+            })
+        });
+        let course = sp.lesson.map(|(n, total)| {
+            let sec = &site.sections[&p.section];
+            serde_json::json!({"n": n, "total": total, "title": sec.section.title, "url": sec.section.url})
+        });
+        let page = serde_json::json!({
+            "title": p.meta.title,
+            "description": p.meta.description,
+            "url": p.url,
+            "permalink": format!("{}{}", site.config.base_url, p.url),
+            "kind": p.meta.kind.as_str(),
+            "kind_label": site.strings.get(p.meta.kind.as_str()),
+            "date": p.meta.date.map(|d| d.to_string()),
+            "date_fmt": p.meta.date.map(|d| d.format(lang)),
+            "updated": p.meta.updated.map(|d| d.to_string()),
+            "updated_fmt": p.meta.updated.map(|d| d.format(lang)),
+            "author": p.meta.author,
+            "topics": terms_of(&site.topics, &p.meta.topics),
+            "tags": terms_of(&site.tags, &p.meta.tags),
+            "content": sp.content.html,
+            "toc": sp.content.toc,
+            "reading_time": sp.reading_time,
+            "words": sp.content.words,
+            "summary": sp.content.summary,
+            "tasks": sp.content.tasks,
+            "phase": p.meta.phase,
+            "case": case,
+            "related": sp.related.iter().map(|&j| link(j)).collect::<Vec<_>>(),
+            "prev": sp.prev.map(link),
+            "next": sp.next.map(link),
+            "lesson": course,
+            "extra": p.meta.extra,
+            "source": display_path(&p.source),
+            "section": p.section,
+            "breadcrumbs": breadcrumbs(site, &p.section),
+        });
+        ctx.insert("page", &page);
+        if let Some(menu) = self.section_menus.get(&p.section) {
+            let sec = &site.sections[&p.section].section;
+            ctx.insert(
+                "section",
+                &serde_json::json!({"title": sec.title, "url": sec.url, "course": sec.course, "pages": menu}),
+            );
+        }
+        ctx
+    }
+
+    fn section_context(&self, key: &str) -> Context {
+        let site = self.site;
+        let s = &site.sections[key];
+        let mut ctx = self.base.clone();
+        ctx.insert("root", &relative_url(&s.section.url, ""));
+        ctx.insert("current_url", &s.section.url);
+        let subs: Vec<_> = s
+            .subsections
+            .iter()
+            .map(|k| {
+                let ss = &site.sections[k];
+                serde_json::json!({"title": ss.section.title, "url": ss.section.url, "description": ss.section.description, "count": count_pages(site, k)})
+            })
+            .collect();
+        ctx.insert(
+            "section",
+            &serde_json::json!({
+                "key": key,
+                "title": s.section.title,
+                "description": s.section.description,
+                "url": s.section.url,
+                "content": s.content.html,
+                "toc": s.content.toc,
+                "course": s.section.course,
+                "extra": s.section.extra,
+                "pages": self.section_menus.get(key),
+                "subsections": subs,
+                "breadcrumbs": breadcrumbs(site, s.section.parent.as_deref().unwrap_or("")),
+                "is_root": key.is_empty(),
+            }),
+        );
+        ctx
+    }
+
+    fn list_context(&self, url: &str, title: &str, description: &str, pages: &[usize]) -> Context {
+        let mut ctx = self.base.clone();
+        ctx.insert("root", &relative_url(url, ""));
+        ctx.insert("current_url", url);
+        let list: Vec<Summary> = pages.iter().map(|&i| summary(self.site, &self.site.pages[i])).collect();
+        ctx.insert(
+            "list",
+            &serde_json::json!({"title": title, "description": description, "url": url, "pages": list}),
+        );
+        ctx
+    }
+
+    /// Renders every page of the site into `sink`. Returns every problem.
+    pub fn render_all(&self, sink: &dyn Sink) -> Vec<Diagnostic> {
+        let site = self.site;
+        let lang = site.config.language;
+        let put = |path: String, bytes: Vec<u8>| -> Option<Diagnostic> {
+            sink.put(&path, bytes)
+                .err()
+                .map(|e| Diagnostic::error(&path, 0, 0, format!("cannot write output file: {e}")))
+        };
+        let html_path = |url: &str| format!("{url}index.html");
+
+        // Pages, in parallel.
+        let mut problems: Vec<Diagnostic> = site
+            .pages
+            .par_iter()
+            .enumerate()
+            .filter_map(|(i, sp)| {
+                let tpl = sp.page.meta.template.clone().unwrap_or_else(|| format!("{}.html", sp.page.meta.kind.as_str()));
+                let ctx = self.page_context(i);
+                match self.render(&tpl, &ctx, &display_path(&sp.page.source)) {
+                    Ok(html) => put(html_path(&sp.page.url), html.into_bytes()),
+                    Err(d) => Some(d),
+                }
+            })
+            .collect();
+
+        // Sections.
+        let keys: Vec<&String> = site.sections.keys().collect();
+        let section_problems: Vec<Diagnostic> = keys.par_iter().filter_map(|k| {
+            let s = &site.sections[k.as_str()];
+            let tpl = s
+                .section
+                .template
+                .clone()
+                .unwrap_or_else(|| if k.is_empty() { "index.html".into() } else { "section.html".into() });
+            let ctx = self.section_context(k);
+            let source = s
+                .section
+                .source
+                .as_ref()
+                .map(|p| display_path(p))
+                .unwrap_or_else(|| format!("content/{k}"));
+            match self.render(&tpl, &ctx, &source) {
+                Ok(html) => put(html_path(&s.section.url), html.into_bytes()),
+                Err(d) => Some(d),
+            }
+        }).collect();
+        problems.extend(section_problems);
+
+        // Taxonomies: an index per taxonomy and a page per term.
+        for (tax, terms) in [(Taxonomy::Topics, &site.topics), (Taxonomy::Tags, &site.tags)] {
+            let folder = format!("{}/", tax.folder(lang));
+            let title = site.strings.get(if tax == Taxonomy::Topics { "topics" } else { "tags" }).cloned().unwrap_or_default();
+            let mut ctx = self.base.clone();
+            ctx.insert("root", &relative_url(&folder, ""));
+            ctx.insert("current_url", &folder);
+            ctx.insert(
+                "taxonomy",
+                &serde_json::json!({"title": title, "url": folder, "kind": tax, "terms": terms.values().map(|t| term_ctx(t)).collect::<Vec<_>>()}),
+            );
+            match self.render("taxonomy.html", &ctx, &format!("the {} index", tax.folder(lang))) {
+                Ok(html) => problems.extend(put(html_path(&folder), html.into_bytes())),
+                Err(d) => problems.push(d),
+            }
+            let term_list: Vec<&Term> = terms.values().collect();
+            let term_problems: Vec<Diagnostic> = term_list.par_iter().filter_map(|t| {
+                let mut ctx = self.list_context(&t.url, &t.title, &t.description, &t.pages);
+                ctx.insert("term", &term_ctx(t));
+                ctx.insert("taxonomy", &serde_json::json!({"title": title, "url": folder, "kind": tax}));
+                match self.render("term.html", &ctx, &format!("the term page {}", t.url)) {
+                    Ok(html) => put(html_path(&t.url), html.into_bytes()),
+                    Err(d) => Some(d),
+                }
+            }).collect();
+            problems.extend(term_problems);
+        }
+
+        // One list per kind, and "Nytt".
+        let mut lists: Vec<(String, String, Vec<usize>)> = Vec::new();
+        for kind in Kind::ALL {
+            let mut pages: Vec<usize> = (0..site.pages.len()).filter(|&i| site.pages[i].page.meta.kind == kind).collect();
+            pages.sort_by(|&a, &b| newest_first(site, a, b));
+            let key = match kind {
+                Kind::Article => "articles",
+                Kind::Checklist => "checklists",
+                Kind::Case => "cases",
+            };
+            lists.push((Urls::kind_list(kind, lang), site.strings[key].clone(), pages));
+        }
+        let mut newest: Vec<usize> = (0..site.pages.len()).filter(|&i| site.pages[i].page.meta.date.is_some()).collect();
+        newest.sort_by(|&a, &b| newest_first(site, a, b));
+        newest.truncate(50);
+        lists.push((Urls::new_list(lang).to_string(), site.strings["new"].clone(), newest));
+        for (url, title, pages) in &lists {
+            let ctx = self.list_context(url, title, "", pages);
+            match self.render("list.html", &ctx, &format!("the list {url}")) {
+                Ok(html) => problems.extend(put(html_path(url), html.into_bytes())),
+                Err(d) => problems.push(d),
+            }
+        }
+
+        // Search page, 404, aliases.
+        if site.config.search.enabled {
+            let url = Urls::search(lang);
+            let mut ctx = self.base.clone();
+            ctx.insert("root", &relative_url(url, ""));
+            ctx.insert("current_url", url);
+            match self.render("search.html", &ctx, "the search page") {
+                Ok(html) => problems.extend(put(html_path(url), html.into_bytes())),
+                Err(d) => problems.push(d),
+            }
+        }
+        {
+            let mut ctx = self.base.clone();
+            // The 404 page is served at any depth: its links are absolute.
+            ctx.insert("root", &site.config.base_path());
+            ctx.insert("current_url", "404.html");
+            match self.render("404.html", &ctx, "the 404 page") {
+                Ok(html) => problems.extend(put("404.html".into(), html.into_bytes())),
+                Err(d) => problems.push(d),
+            }
+        }
+        let mut aliases: Vec<(String, String, String)> = Vec::new();
+        for sp in &site.pages {
+            for a in &sp.page.meta.aliases {
+                aliases.push((crate::site::alias_url(a, &site.config), sp.page.url.clone(), sp.page.meta.title.clone()));
+            }
+        }
+        for s in site.sections.values() {
+            for a in &s.section.aliases {
+                aliases.push((crate::site::alias_url(a, &site.config), s.section.url.clone(), s.section.title.clone()));
+            }
+        }
+        for (from, to, title) in aliases {
+            let mut ctx = self.base.clone();
+            ctx.insert("root", &relative_url(&from, ""));
+            ctx.insert("target", &relative_url(&from, &to));
+            ctx.insert("permalink", &format!("{}{}", site.config.base_url, to));
+            ctx.insert("title", &title);
+            match self.render("alias.html", &ctx, &format!("the alias /{from}")) {
+                Ok(html) => problems.extend(put(html_path(&from), html.into_bytes())),
+                Err(d) => problems.push(d),
+            }
+        }
+
+        // Static files of the theme and the site.
+        for s in &self.theme.statics {
+            let bytes = match s {
+                crate::theme::StaticFile::Embedded { bytes, .. } => Ok(bytes.to_vec()),
+                crate::theme::StaticFile::Disk { from, .. } => std::fs::read(from),
+            };
+            match bytes {
+                Ok(b) => problems.extend(put(s.out_path().to_string(), b)),
+                Err(e) => problems.push(Diagnostic::error(s.out_path(), 0, 0, format!("cannot read static file: {e}"))),
+            }
+        }
+        // Content assets (bundle files, images beside pages).
+        let asset_problems: Vec<Diagnostic> = site.assets.par_iter().filter_map(|a| match std::fs::read(&a.from) {
+            Ok(b) => put(a.to.clone(), b),
+            Err(e) => Some(Diagnostic::error(display_path(&a.from), 0, 0, format!("cannot read asset: {e}"))),
+        }).collect();
+        problems.extend(asset_problems);
+
+        // Machine files.
+        problems.extend(put("sitemap.xml".into(), sitemap(site).into_bytes()));
+        problems.extend(put("atom.xml".into(), atom(site).into_bytes()));
+        problems.extend(put("robots.txt".into(), robots(site).into_bytes()));
+        problems
+    }
+
+    /// Renders an extra page from a template with additional context
+    /// (used by passes such as insight).
+    pub fn render_extra(&self, template: &str, url: &str, extra: &[(&str, Value)], sink: &dyn Sink) -> Option<Diagnostic> {
+        let mut ctx = self.base.clone();
+        ctx.insert("root", &relative_url(url, ""));
+        ctx.insert("current_url", url);
+        for (k, v) in extra {
+            ctx.insert(*k, v);
+        }
+        match self.render(template, &ctx, &format!("/{url}")) {
+            Ok(html) => sink
+                .put(&format!("{url}index.html"), html.into_bytes())
+                .err()
+                .map(|e| Diagnostic::error(url, 0, 0, format!("cannot write output file: {e}"))),
+            Err(d) => Some(d),
+        }
+    }
+}
+
+fn newest_first(site: &Site, a: usize, b: usize) -> std::cmp::Ordering {
+    let d = |i: usize| {
+        let m = &site.pages[i].page.meta;
+        m.updated.max(m.date)
+    };
+    d(b).cmp(&d(a)).then_with(|| site.pages[a].page.key.cmp(&site.pages[b].page.key))
+}
+
+fn count_pages(site: &Site, key: &str) -> usize {
+    let s = &site.sections[key];
+    s.pages.len() + s.subsections.iter().map(|k| count_pages(site, k)).sum::<usize>()
+}
+
+fn term_ctx(t: &Term) -> TermCtx {
+    TermCtx {
+        name: t.name.clone(),
+        title: t.title.clone(),
+        url: t.url.clone(),
+        count: t.pages.len(),
+    }
+}
+
+fn terms_of(map: &BTreeMap<String, Term>, names: &[String]) -> Vec<TermCtx> {
+    names
+        .iter()
+        .filter_map(|n| map.get(&crate::content::slug::slugify(n)))
+        .map(term_ctx)
+        .collect()
+}
+
+fn breadcrumbs(site: &Site, section: &str) -> Vec<serde_json::Value> {
+    let mut crumbs = Vec::new();
+    let mut key = Some(section.to_string());
+    while let Some(k) = key {
+        if let Some(s) = site.sections.get(&k) {
+            crumbs.push(serde_json::json!({"title": if k.is_empty() { site.strings["home"].clone() } else { s.section.title.clone() }, "url": s.section.url}));
+            key = s.section.parent.clone();
+        } else {
+            break;
+        }
+    }
+    crumbs.reverse();
+    crumbs
+}
+
+/// A human label for a case reason in the site's language.
+pub fn reason_label(reason: &str, lang: Language) -> String {
+    let nb = match reason {
+        "decision-maker" => Some(("Beslutningstaker", "Decision-maker")),
+        "value" => Some(("Verdi", "Value")),
+        "price" => Some(("Pris", "Price")),
+        "timing" => Some(("Tidspunkt", "Timing")),
+        "competitor" => Some(("Konkurrent", "Competitor")),
+        "relationship" => Some(("Relasjon", "Relationship")),
+        "scope" => Some(("Omfang", "Scope")),
+        _ => None,
+    };
+    match (nb, lang) {
+        (Some((n, _)), Language::Nb) => n.to_string(),
+        (Some((_, e)), Language::En) => e.to_string(),
+        (None, _) => reason.to_string(),
+    }
+}
+
+fn summary<'a>(site: &Site, sp: &'a SitePage) -> Summary<'a> {
+    let m = &sp.page.meta;
+    let lang = site.config.language;
+    Summary {
+        title: &m.title,
+        url: &sp.page.url,
+        kind: m.kind.as_str(),
+        description: &m.description,
+        summary: &sp.content.summary,
+        date: m.date.map(|d| d.to_string()),
+        date_fmt: m.date.map(|d| d.format(lang)),
+        updated_fmt: m.updated.map(|d| d.format(lang)),
+        reading_time: sp.reading_time,
+        topics: &m.topics,
+        tags: &m.tags,
+        outcome: m.case.as_ref().map(|c| c.outcome.as_str()),
+        reasons: m.case.as_ref().map(|c| c.reasons.as_slice()).unwrap_or(&[]),
+        industry: m.case.as_ref().and_then(|c| c.industry.as_deref()),
+        phase: m.phase.as_deref(),
+        weight: m.weight,
+    }
+}
+
+fn site_context(site: &Site) -> Value {
+    let c = &site.config;
+    let lang = c.language;
+    let top: Vec<_> = site
+        .sections
+        .get("")
+        .map(|root| {
+            root.subsections
+                .iter()
+                .map(|k| {
+                    let s = &site.sections[k];
+                    serde_json::json!({"title": s.section.title, "url": s.section.url, "course": s.section.course, "description": s.section.description})
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let courses: Vec<_> = site
+        .sections
+        .values()
+        .filter(|s| s.section.course)
+        .map(|s| serde_json::json!({"title": s.section.title, "url": s.section.url, "description": s.section.description, "lessons": s.pages.len()}))
+        .collect();
+    let mut newest: Vec<usize> = (0..site.pages.len()).filter(|&i| site.pages[i].page.meta.date.is_some()).collect();
+    newest.sort_by(|&a, &b| newest_first(site, a, b));
+    newest.truncate(6);
+    let newest: Vec<Summary> = newest.iter().map(|&i| summary(site, &site.pages[i])).collect();
+    let core_topics: Vec<_> = c
+        .topics
+        .iter()
+        .filter_map(|t| site.topics.get(&crate::content::slug::slugify(&t.slug)))
+        .map(term_ctx)
+        .collect();
+    let counts: BTreeMap<&str, usize> = Kind::ALL
+        .iter()
+        .map(|k| (k.as_str(), site.pages.iter().filter(|p| p.page.meta.kind == *k).count()))
+        .collect();
+    let kinds: Vec<_> = Kind::ALL
+        .iter()
+        .map(|k| serde_json::json!({"kind": k.as_str(), "label": site.strings[match k { Kind::Article => "articles", Kind::Checklist => "checklists", Kind::Case => "cases" }], "url": Urls::kind_list(*k, lang), "count": counts[k.as_str()]}))
+        .collect();
+    let brand_css = brand_css(c);
+    tera::to_value(serde_json::json!({
+        "title": c.title,
+        "description": c.description,
+        "base_url": c.base_url,
+        "base_path": c.base_path(),
+        "language": lang.code(),
+        "author": c.author,
+        "menu": top,
+        "courses": courses,
+        "newest": newest,
+        "topics": core_topics,
+        "kinds": kinds,
+        "counts": counts,
+        "search": c.search.enabled,
+        "search_url": Urls::search(lang),
+        "new_url": Urls::new_list(lang),
+        "topics_url": format!("{}/", Taxonomy::Topics.folder(lang)),
+        "tags_url": format!("{}/", Taxonomy::Tags.folder(lang)),
+        "insight_url": format!("{}/", c.insight.path),
+        "has_cases": counts["case"] > 0,
+        "brand_css": brand_css,
+        "logo": c.brand.logo,
+    }))
+    .unwrap_or(Value::Null)
+}
+
+/// CSS custom properties from `[brand]`, validated so nothing but a colour
+/// or a font list reaches the stylesheet.
+fn brand_css(c: &crate::config::Config) -> String {
+    let safe = |v: &str| v.chars().all(|ch| ch.is_alphanumeric() || " #%,.()-'\"".contains(ch));
+    let mut css = String::new();
+    if let Some(a) = c.brand.accent.as_deref().filter(|v| safe(v)) {
+        css.push_str(&format!("--accent:{a};"));
+    }
+    if let Some(f) = c.brand.font.as_deref().filter(|v| safe(v)) {
+        css.push_str(&format!("--font:{f};"));
+    }
+    let mut out = String::new();
+    if !css.is_empty() {
+        out.push_str(&format!(":root{{{css}}}"));
+    }
+    if let Some(a) = c.brand.accent_dark.as_deref().filter(|v| safe(v)) {
+        out.push_str(&format!(":root[data-theme=dark]{{--accent:{a};}}"));
+    }
+    out
+}
+
+fn sitemap(site: &Site) -> String {
+    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let base = &site.config.base_url;
+    let mut urls: Vec<(String, Option<String>)> = site
+        .sections
+        .values()
+        .map(|sec| (sec.section.url.clone(), None))
+        .chain(site.pages.iter().map(|p| {
+            let m = &p.page.meta;
+            (p.page.url.clone(), m.updated.max(m.date).map(|d| d.to_string()))
+        }))
+        .collect();
+    urls.sort();
+    for (u, lastmod) in urls {
+        s.push_str(&format!("  <url><loc>{}</loc>", escape(&format!("{base}{u}"))));
+        if let Some(l) = lastmod {
+            s.push_str(&format!("<lastmod>{l}</lastmod>"));
+        }
+        s.push_str("</url>\n");
+    }
+    s.push_str("</urlset>\n");
+    s
+}
+
+fn atom(site: &Site) -> String {
+    let c = &site.config;
+    let mut pages: Vec<usize> = (0..site.pages.len()).filter(|&i| site.pages[i].page.meta.date.is_some()).collect();
+    pages.sort_by(|&a, &b| newest_first(site, a, b));
+    pages.truncate(c.feed.limit);
+    let updated = pages
+        .first()
+        .and_then(|&i| {
+            let m = &site.pages[i].page.meta;
+            m.updated.max(m.date)
+        })
+        .map(|d| format!("{d}T00:00:00Z"))
+        .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+    let mut s = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n  <link href=\"{}\"/>\n  <link rel=\"self\" href=\"{}atom.xml\"/>\n  <id>{}</id>\n  <updated>{updated}</updated>\n",
+        c.language.code(),
+        escape(&c.title),
+        escape(&c.base_url),
+        escape(&c.base_url),
+        escape(&c.base_url)
+    );
+    for i in pages {
+        let sp = &site.pages[i];
+        let m = &sp.page.meta;
+        let url = format!("{}{}", c.base_url, sp.page.url);
+        let upd = m.updated.max(m.date).map(|d| format!("{d}T00:00:00Z")).unwrap_or_default();
+        s.push_str(&format!(
+            "  <entry>\n    <title>{}</title>\n    <link href=\"{}\"/>\n    <id>{}</id>\n    <updated>{upd}</updated>\n    <summary>{}</summary>\n  </entry>\n",
+            escape(&m.title),
+            escape(&url),
+            escape(&url),
+            escape(if m.description.is_empty() { &sp.content.summary } else { &m.description })
+        ));
+    }
+    s.push_str("</feed>\n");
+    s
+}
+
+fn robots(site: &Site) -> String {
+    if site.config.robots.allow_indexing {
+        format!("User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n", site.config.base_url)
+    } else {
+        "# An internal training site: crawlers are asked to stay away.\nUser-agent: *\nDisallow: /\n".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn finds_pest_positions() {
+        assert_eq!(super::tera_line("Failed to parse 'x'\n  --> 3:14\n   |"), Some((3, 14)));
+        assert_eq!(super::tera_line("no position"), None);
+    }
+}

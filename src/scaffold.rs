@@ -1,0 +1,231 @@
+//! Scaffolding: `vinn init` (a new site with a sample of each kind that
+//! builds at once) and `vinn new` (a page from an archetype, site-local
+//! archetypes in `archetypes/` overriding the built-in ones).
+
+use std::path::{Path, PathBuf};
+
+use crate::content::Kind;
+use crate::content::slug::slugify;
+use crate::diagnostics::{Error, Result};
+
+const ARTICLE: &str = r#"---
+title: "{{title}}"
+description: ""
+date: {{date}}
+topics: []
+tags: []
+related: []
+---
+
+Skriv ingressen her: hva skal leseren lære?
+
+## Hovedpoeng
+
+"#;
+
+const CHECKLIST: &str = r#"---
+title: "{{title}}"
+description: ""
+date: {{date}}
+phase: for-mote
+topics: []
+tags: []
+---
+
+Når skal sjekklisten brukes, og av hvem?
+
+- [ ] Første punkt
+- [ ] Andre punkt
+"#;
+
+const CASE: &str = r#"---
+title: "{{title}}"
+description: ""
+date: {{date}}
+# ANONYMISERING: Ingen navn på personer eller kunder, ingen e-postadresser,
+# telefonnumre, fødselsnumre, organisasjonsnumre eller kontonumre.
+# Beskriv folk med rolle ("innkjøpssjefen") og kunden med bransje og størrelse.
+# Sett anonymized: true først når teksten er gjennomgått.
+anonymized: false
+outcome: ""            # won | lost | no-decision
+reasons: []            # decision-maker, value, price, timing, competitor, relationship, scope
+industry: ""
+deal_size: ""          # et intervall, f.eks. "500k-1M NOK"
+decision_maker_role: ""
+lessons: []
+# interview_date: {{date}}   # datoen for tapsintervjuet
+topics: [evaluering]
+tags: []
+---
+
+## Situasjonen
+
+## Hva skjedde
+
+## Hva vi lærte
+"#;
+
+fn today() -> String {
+    // Days since the epoch → civil date (proleptic Gregorian).
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let days = (secs / 86_400) as i64;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+fn default_section(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Article => "artikler",
+        Kind::Checklist => "sjekklister",
+        Kind::Case => "case",
+    }
+}
+
+/// `vinn new KIND "Title" [--section PATH]`: writes the file, returns its path.
+pub fn new_page(root: &Path, kind: Kind, title: &str, section: Option<&str>) -> Result<PathBuf> {
+    if !root.join(crate::config::CONFIG_FILE).is_file() {
+        return Err(Error::env(format!(
+            "no site.toml in {}: run `vinn init` first, or pass --root DIR",
+            root.display()
+        )));
+    }
+    let slug = slugify(title);
+    if slug.is_empty() {
+        return Err(Error::env("the title needs at least one letter or digit"));
+    }
+    let section = section.unwrap_or(default_section(kind)).trim_matches('/');
+    if section.split('/').any(|s| s == ".." || s.starts_with('.')) {
+        return Err(Error::env("--section must be a folder inside content/"));
+    }
+    let dir = root.join("content").join(section);
+    let path = dir.join(format!("{slug}.md"));
+    if path.exists() {
+        return Err(Error::env(format!(
+            "{} already exists: vinn new never overwrites; pick another title",
+            path.display()
+        )));
+    }
+    let local = root.join("archetypes").join(format!("{}.md", kind.as_str()));
+    let template = match std::fs::read_to_string(&local) {
+        Ok(t) => t,
+        Err(_) => match kind {
+            Kind::Article => ARTICLE,
+            Kind::Checklist => CHECKLIST,
+            Kind::Case => CASE,
+        }
+        .to_string(),
+    };
+    let escaped = title.replace('\\', "\\\\").replace('"', "\\\"");
+    let text = template
+        .replace("{{title}}", &escaped)
+        .replace("{{date}}", &today())
+        .replace("{{slug}}", &slug)
+        .replace("{{kind}}", kind.as_str());
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .map_err(|e| Error::io(&path, e))?;
+    std::io::Write::write_all(&mut f, text.as_bytes()).map_err(|e| Error::io(&path, e))?;
+    Ok(path)
+}
+
+const INIT_FILES: &[(&str, &str)] = &[
+    (
+        "site.toml",
+        r#"title = "Salgsopplæring"
+description = "Det vi har lært om å vinne og tape salg"
+base_url = "/"
+language = "nb"
+
+[sections]
+artikler = { kind = "article" }
+sjekklister = { kind = "checklist" }
+case = { kind = "case" }
+
+[[topics]]
+slug = "beslutningstakere"
+title = "Beslutningstakere"
+description = "Hvem har mandatet, og hvem signerer?"
+
+[[topics]]
+slug = "verdi"
+title = "Verdi"
+description = "Kundens gevinst, ROI og behovsanalyse"
+
+[[topics]]
+slug = "evaluering"
+title = "Evaluering"
+description = "Tapsintervjuer og læring etter hver avtale"
+"#,
+    ),
+    (
+        "content/_index.md",
+        "---\ntitle: \"Salgsopplæring\"\n---\n\nHer samler vi det vi lærer av avtalene vi vinner og taper.\n",
+    ),
+    (
+        "content/artikler/_index.md",
+        "---\ntitle: \"Artikler\"\ndescription: \"Lærdom om salg\"\n---\n",
+    ),
+    (
+        "content/artikler/hvem-signerer.md",
+        "---\ntitle: \"Hvem signerer?\"\ndate: 2026-01-15\ntopics: [beslutningstakere]\ntags: [mandat]\nrelated: [../sjekklister/for-forste-mote.md]\n---\n\nPersonen du møter, har ofte mandat til små innkjøp, men ikke til en rammeavtale.\n\n## Finn mandatet\n\nSpør tidlig hvem som godkjenner avtalen, og be om et møte med den personen.\n",
+    ),
+    (
+        "content/sjekklister/_index.md",
+        "---\ntitle: \"Sjekklister\"\ndescription: \"Konkrete steg å krysse av\"\n---\n",
+    ),
+    (
+        "content/sjekklister/for-forste-mote.md",
+        "---\ntitle: \"Før første møte\"\ndate: 2026-01-20\nphase: for-mote\ntopics: [beslutningstakere, verdi]\n---\n\n- [ ] Hvem tar beslutningen?\n- [ ] Hva begrenser kunden i dag?\n- [ ] Hvilken gevinst kan vi tallfeste?\n",
+    ),
+    (
+        "content/case/_index.md",
+        "---\ntitle: \"Kundecase\"\ndescription: \"Anonymiserte historier om vunne og tapte avtaler\"\n---\n",
+    ),
+    (
+        "content/case/tapt-rammeavtale.md",
+        "---\ntitle: \"Tapt rammeavtale i byggebransjen\"\ndate: 2026-02-10\nanonymized: true\noutcome: lost\nreasons: [decision-maker]\nindustry: \"Bygg og anlegg\"\ndeal_size: \"1M-5M NOK\"\ndecision_maker_role: \"Innkjøpssjef\"\nlessons:\n  - \"Avklar hvem som eier rammeavtalen før tilbudet skrives.\"\ntopics: [beslutningstakere, evaluering]\n---\n\nVi snakket med prosjektlederen hele veien, men avtalen ble avgjort av innkjøpsavdelingen.\n",
+    ),
+];
+
+/// `vinn init [DIR]`: a new site that builds at once. Refuses a folder
+/// that already has a site.toml or content/.
+pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
+    if dir.join(crate::config::CONFIG_FILE).exists() || dir.join("content").exists() {
+        return Err(Error::env(format!(
+            "{} already has a site (site.toml or content/): vinn init never overwrites",
+            dir.display()
+        )));
+    }
+    let mut written = Vec::new();
+    for (rel, text) in INIT_FILES {
+        let path = dir.join(rel);
+        if let Some(p) = path.parent() {
+            std::fs::create_dir_all(p).map_err(|e| Error::io(p, e))?;
+        }
+        std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn today_is_a_valid_date() {
+        assert!(crate::content::date::Date::parse(&super::today()).is_ok());
+    }
+}

@@ -1,0 +1,619 @@
+//! The site model: every published page and section after Markdown, with
+//! the links between them — ordering, taxonomies, courses, "Les også",
+//! previous/next — and the checks that need the whole site (duplicate URLs,
+//! missing link targets and anchors, empty checklists).
+//!
+//! [`Site::assemble`] is the one way in: it takes what `content` loaded and
+//! returns the model plus every problem found.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::content::slug::slugify;
+use crate::content::{self, Kind, Loaded, Page, Section};
+use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
+use crate::i18n::Strings;
+use crate::markdown::{self, LinkResolver, Rendered, Resolved};
+
+/// A page with its rendered Markdown and its place in the site.
+#[derive(Debug, Clone)]
+pub struct SitePage {
+    pub page: Page,
+    pub content: Rendered,
+    pub reading_time: usize,
+    /// Indices of "Les også" pages: explicit first, then suggestions.
+    pub related: Vec<usize>,
+    pub prev: Option<usize>,
+    pub next: Option<usize>,
+    /// Position in a course: (1-based lesson number, lessons in the course).
+    pub lesson: Option<(usize, usize)>,
+}
+
+/// A section with its rendered text and its ordered pages.
+#[derive(Debug, Clone)]
+pub struct SiteSection {
+    pub section: Section,
+    pub content: Rendered,
+    /// Page indices, ordered by weight, then date (newest first), then title.
+    pub pages: Vec<usize>,
+    /// Keys of direct subsections, ordered by weight then title.
+    pub subsections: Vec<String>,
+}
+
+/// A taxonomy term (one topic or one tag) and the pages that carry it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Term {
+    pub name: String,
+    pub slug: String,
+    pub url: String,
+    pub title: String,
+    pub description: String,
+    #[serde(skip)]
+    pub pages: Vec<usize>,
+}
+
+/// Which taxonomy a term belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Taxonomy {
+    Topics,
+    Tags,
+}
+
+impl Taxonomy {
+    /// The URL folder of the taxonomy for the site's language.
+    pub fn folder(self, lang: crate::config::Language) -> &'static str {
+        use crate::config::Language::*;
+        match (self, lang) {
+            (Taxonomy::Topics, Nb) => "tema",
+            (Taxonomy::Topics, En) => "topics",
+            (Taxonomy::Tags, Nb) => "stikkord",
+            (Taxonomy::Tags, En) => "tags",
+        }
+    }
+}
+
+/// The whole published site in memory.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub root: PathBuf,
+    pub config: Config,
+    pub strings: Strings,
+    pub pages: Vec<SitePage>,
+    pub sections: BTreeMap<String, SiteSection>,
+    pub by_key: HashMap<String, usize>,
+    pub topics: BTreeMap<String, Term>,
+    pub tags: BTreeMap<String, Term>,
+    pub assets: Vec<content::Asset>,
+    pub include_drafts: bool,
+}
+
+/// What links may point at, known before any Markdown is rendered.
+struct Targets<'a> {
+    pages: HashMap<&'a str, &'a str>,
+    sections: HashMap<String, &'a str>,
+    files: &'a std::collections::BTreeSet<String>,
+    content_dir: PathBuf,
+    base_path: String,
+}
+
+/// Resolves links written in one page (or section text).
+struct PageLinks<'a> {
+    targets: &'a Targets<'a>,
+    /// Folder of the source file, relative to content/ (`artikler`).
+    dir: String,
+    /// URL of the page being rendered (`artikler/tapte-salg/`).
+    url: String,
+    /// For bundles, assets sit beside the page's output.
+    bundle: bool,
+}
+
+/// Normalizes `a/b/../c` and `./x`; `None` when it climbs out of content/.
+pub fn normalize_path(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// A relative href from the page at `from` (a directory URL) to `to`.
+pub fn relative_url(from: &str, to: &str) -> String {
+    let depth = from.matches('/').count();
+    let mut s = "../".repeat(depth);
+    s.push_str(to);
+    if s.is_empty() {
+        s.push_str("./");
+    }
+    s
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let Some(v) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+impl LinkResolver for PageLinks<'_> {
+    fn resolve(&self, href: &str) -> Resolved {
+        let href = href.trim();
+        if href.is_empty() || href.starts_with("//") || has_scheme(href) {
+            return Resolved::Keep;
+        }
+        let (path, anchor) = match href.split_once('#') {
+            Some((p, a)) => (p, Some(a.to_string())),
+            None => (href, None),
+        };
+        let (path, query) = match path.split_once('?') {
+            Some((p, q)) => (p, format!("?{q}")),
+            None => (path, String::new()),
+        };
+        let path = percent_decode(path);
+        let frag = anchor.as_ref().map(|a| format!("#{a}")).unwrap_or_default();
+        // Site-absolute links ("/artikler/x/") are made relative, so they
+        // keep working under a sub-path and from file://.
+        if let Some(abs) = path.strip_prefix('/') {
+            let abs = abs.strip_prefix(self.targets.base_path.trim_start_matches('/')).unwrap_or(abs);
+            return Resolved::Rewrite(format!("{}{query}{frag}", relative_url(&self.url, abs)));
+        }
+        let joined = if self.dir.is_empty() { path.clone() } else { format!("{}/{}", self.dir, path) };
+        let Some(key) = normalize_path(&joined) else {
+            return Resolved::Missing(format!("link `{href}` climbs out of content/"));
+        };
+        if path.ends_with(".md") {
+            if let Some(url) = self.targets.pages.get(key.as_str()) {
+                return Resolved::Page {
+                    href: format!("{}{frag}", relative_url(&self.url, url)),
+                    target: key,
+                    anchor,
+                };
+            }
+            let sec_key = key.strip_suffix("_index.md").map(|k| k.trim_end_matches('/').to_string());
+            if let Some(url) = sec_key.as_ref().and_then(|k| self.targets.sections.get(k)) {
+                return Resolved::Page {
+                    href: format!("{}{frag}", relative_url(&self.url, url)),
+                    target: key,
+                    anchor,
+                };
+            }
+            if self.targets.files.contains(&key) {
+                return Resolved::Missing(format!(
+                    "link to `{path}`, which is a draft: it is published only with --drafts"
+                ));
+            }
+            return Resolved::Missing(format!("link to a missing page `{path}` (looked for content/{key})"));
+        }
+        if path.is_empty() {
+            return Resolved::Keep;
+        }
+        let dir_key = key.trim_end_matches('/');
+        if let Some(url) = self.targets.sections.get(dir_key) {
+            return Resolved::Rewrite(format!("{}{query}{frag}", relative_url(&self.url, url)));
+        }
+        if self.targets.files.contains(&key) {
+            let (dir, file) = key.rsplit_once('/').unwrap_or(("", key.as_str()));
+            let out_path = if self.bundle && dir == self.dir {
+                format!("{}{file}", self.url)
+            } else {
+                format!("{}{file}", content::url_for_dir(dir))
+            };
+            // Assets inside a bundle's subfolders keep their sub-path.
+            let out_path = if self.bundle && dir != self.dir && dir.starts_with(&self.dir) {
+                format!("{}{}", self.url, &key[self.dir.len()..].trim_start_matches('/'))
+            } else {
+                out_path
+            };
+            return Resolved::Rewrite(format!("{}{query}{frag}", relative_url(&self.url, &out_path)));
+        }
+        Resolved::Missing(format!("link to a missing file `{path}` (looked for content/{key})"))
+    }
+
+    fn image_size(&self, href: &str) -> Option<(u32, u32)> {
+        if has_scheme(href) || href.starts_with('/') {
+            return None;
+        }
+        let joined = if self.dir.is_empty() { href.to_string() } else { format!("{}/{}", self.dir, href) };
+        let key = normalize_path(&percent_decode(&joined))?;
+        content::image::size(&self.targets.content_dir.join(key))
+    }
+}
+
+fn has_scheme(href: &str) -> bool {
+    match href.find(':') {
+        Some(i) => {
+            let scheme = &href[..i];
+            !scheme.is_empty()
+                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                && !href[..i].contains('/')
+        }
+        None => false,
+    }
+}
+
+/// Order of pages in a listing: weight, then date (newest first), then
+/// title, then path — total, so no page can drop out of a sorted list.
+pub fn page_order(a: &Page, b: &Page) -> std::cmp::Ordering {
+    let w = |p: &Page| p.meta.weight.unwrap_or(i64::MAX);
+    w(a).cmp(&w(b))
+        .then_with(|| b.meta.date.cmp(&a.meta.date))
+        .then_with(|| a.meta.title.to_lowercase().cmp(&b.meta.title.to_lowercase()))
+        .then_with(|| a.key.cmp(&b.key))
+}
+
+impl Site {
+    /// Builds the model from loaded content: renders Markdown in parallel,
+    /// checks links, orders, computes taxonomies, courses and related pages.
+    pub fn assemble(root: &Path, config: Config, strings: Strings, loaded: Loaded, include_drafts: bool) -> (Site, Diagnostics) {
+        let Loaded {
+            pages,
+            sections,
+            assets,
+            mut diagnostics,
+            files,
+        } = loaded;
+        let labels = crate::i18n::markdown_labels(&strings);
+
+        check_duplicate_urls(&pages, &sections, &config, &mut diagnostics);
+
+        let targets = Targets {
+            pages: pages.iter().map(|p| (p.key.as_str(), p.url.as_str())).collect(),
+            sections: sections.iter().map(|(k, s)| (k.clone(), s.url.as_str())).collect(),
+            files: &files,
+            content_dir: root.join("content"),
+            base_path: config.base_path(),
+        };
+
+        let rendered: Vec<Rendered> = pages
+            .par_iter()
+            .map(|p| {
+                let links = PageLinks {
+                    targets: &targets,
+                    dir: content::parent_key(&p.key),
+                    url: p.url.clone(),
+                    bundle: p.bundle_dir.is_some(),
+                };
+                markdown::render(&p.body, p.body_line, &links, &labels)
+            })
+            .collect();
+        let section_rendered: Vec<(String, Rendered)> = sections
+            .par_iter()
+            .map(|(k, s)| {
+                let links = PageLinks {
+                    targets: &targets,
+                    dir: k.clone(),
+                    url: s.url.clone(),
+                    bundle: false,
+                };
+                (k.clone(), markdown::render(&s.body, s.body_line, &links, &labels))
+            })
+            .collect();
+
+        // Anchors: every heading id of every page and section.
+        let mut anchors: HashMap<String, HashSet<&str>> = HashMap::new();
+        for (p, r) in pages.iter().zip(&rendered) {
+            anchors.insert(p.key.clone(), r.headings.iter().map(|h| h.id.as_str()).collect());
+        }
+        for (k, r) in &section_rendered {
+            let key = if k.is_empty() { "_index.md".to_string() } else { format!("{k}/_index.md") };
+            anchors.insert(key, r.headings.iter().map(|h| h.id.as_str()).collect());
+        }
+        let mut link_problems = Vec::new();
+        let mut check_links = |source: &Path, self_key: &str, r: &Rendered| {
+            let src = display_path(source);
+            for (line, col, msg) in &r.problems {
+                link_problems.push(Diagnostic::error(&src, *line, *col, msg.clone()));
+            }
+            for l in &r.links {
+                let Some(anchor) = &l.anchor else { continue };
+                if anchor.is_empty() {
+                    continue;
+                }
+                let target = if l.target.is_empty() { self_key } else { l.target.as_str() };
+                let decoded = percent_decode(anchor);
+                if let Some(ids) = anchors.get(target)
+                    && !ids.contains(decoded.as_str())
+                {
+                    let hint = crate::diagnostics::did_you_mean(&decoded, ids.iter().copied())
+                        .map(|s| format!(": did you mean `#{s}`?"))
+                        .unwrap_or_default();
+                    let what = if l.target.is_empty() { "this page".to_string() } else { format!("`{}`", l.target) };
+                    link_problems.push(Diagnostic::error(
+                        &src,
+                        l.line,
+                        l.col,
+                        format!("link to a missing heading `#{anchor}` in {what}{hint}"),
+                    ));
+                }
+            }
+        };
+        for (p, r) in pages.iter().zip(&rendered) {
+            check_links(&p.source, &p.key, r);
+        }
+        for (k, r) in &section_rendered {
+            if let Some(src) = sections.get(k).and_then(|s| s.source.clone()) {
+                let key = if k.is_empty() { "_index.md".to_string() } else { format!("{k}/_index.md") };
+                check_links(&src, &key, r);
+            }
+        }
+        diagnostics.extend(link_problems);
+
+        // Checklists need items.
+        for (p, r) in pages.iter().zip(&rendered) {
+            if p.meta.kind == Kind::Checklist && r.tasks.is_empty() {
+                diagnostics.push(Diagnostic::error(
+                    &p.source,
+                    p.key_lines.get("kind").copied().unwrap_or(p.body_line),
+                    1,
+                    "a checklist needs at least one item: write them as a task list (`- [ ] Hvem signerer?`)",
+                ));
+            }
+        }
+
+        let by_key: HashMap<String, usize> = pages.iter().enumerate().map(|(i, p)| (p.key.clone(), i)).collect();
+        let mut site_pages: Vec<SitePage> = pages
+            .into_iter()
+            .zip(rendered)
+            .map(|(page, content)| SitePage {
+                reading_time: content.words.div_ceil(200).max(1),
+                page,
+                content,
+                related: Vec::new(),
+                prev: None,
+                next: None,
+                lesson: None,
+            })
+            .collect();
+
+        // Explicit related pages, checked like links.
+        let mut explicit: Vec<Vec<usize>> = vec![Vec::new(); site_pages.len()];
+        for (i, sp) in site_pages.iter().enumerate() {
+            let dir = content::parent_key(&sp.page.key);
+            for rel in &sp.page.meta.related {
+                let joined = match rel.strip_prefix('/') {
+                    Some(abs) => abs.to_string(),
+                    None if dir.is_empty() => rel.clone(),
+                    None => format!("{dir}/{rel}"),
+                };
+                let key = normalize_path(&joined).unwrap_or_default();
+                match by_key.get(&key) {
+                    Some(&j) if j != i => {
+                        if !explicit[i].contains(&j) {
+                            explicit[i].push(j);
+                        }
+                    }
+                    Some(_) => diagnostics.push(Diagnostic::error(
+                        &sp.page.source,
+                        sp.page.key_lines.get("related").copied().unwrap_or(1),
+                        1,
+                        "`related` lists the page itself",
+                    )),
+                    None => {
+                        let why = if files.contains(&key) { "is a draft" } else { "does not exist" };
+                        diagnostics.push(Diagnostic::error(
+                            &sp.page.source,
+                            sp.page.key_lines.get("related").copied().unwrap_or(1),
+                            1,
+                            format!("`related` page `{rel}` {why} (looked for content/{key})"),
+                        ))
+                    }
+                }
+            }
+        }
+        let suggestions = crate::related::suggest(&site_pages, &explicit, config.related.count);
+        for (i, sp) in site_pages.iter_mut().enumerate() {
+            let mut list = explicit[i].clone();
+            list.extend(suggestions[i].iter().copied().filter(|j| !explicit[i].contains(j)));
+            list.truncate(config.related.count.max(explicit[i].len()));
+            sp.related = list;
+        }
+
+        // Sections: ordered pages and subsections, previous/next, courses.
+        let mut site_sections: BTreeMap<String, SiteSection> = BTreeMap::new();
+        let mut rendered_by_key: HashMap<String, Rendered> = section_rendered.into_iter().collect();
+        for (k, s) in sections {
+            let content = rendered_by_key.remove(&k).unwrap_or_default();
+            site_sections.insert(
+                k,
+                SiteSection {
+                    section: s,
+                    content,
+                    pages: Vec::new(),
+                    subsections: Vec::new(),
+                },
+            );
+        }
+        for (i, sp) in site_pages.iter().enumerate() {
+            if let Some(sec) = site_sections.get_mut(&sp.page.section) {
+                sec.pages.push(i);
+            }
+        }
+        let keys: Vec<String> = site_sections.keys().cloned().collect();
+        for k in &keys {
+            if let Some(parent) = site_sections[k].section.parent.clone()
+                && let Some(p) = site_sections.get_mut(&parent)
+            {
+                p.subsections.push(k.clone());
+            }
+        }
+        let order_sections = |a: &SiteSection, b: &SiteSection| {
+            a.section
+                .weight
+                .unwrap_or(i64::MAX)
+                .cmp(&b.section.weight.unwrap_or(i64::MAX))
+                .then_with(|| a.section.title.to_lowercase().cmp(&b.section.title.to_lowercase()))
+                .then_with(|| a.section.key.cmp(&b.section.key))
+        };
+        for k in &keys {
+            let mut subs = std::mem::take(&mut site_sections.get_mut(k).expect("key").subsections);
+            subs.sort_by(|a, b| order_sections(&site_sections[a], &site_sections[b]));
+            let sec = site_sections.get_mut(k).expect("key");
+            sec.subsections = subs;
+            sec.pages.sort_by(|&a, &b| page_order(&site_pages[a].page, &site_pages[b].page));
+            let course = sec.section.course;
+            let n = sec.pages.len();
+            for (pos, &pi) in sec.pages.iter().enumerate() {
+                let sp = &mut site_pages[pi];
+                sp.prev = pos.checked_sub(1).map(|p| sec.pages[p]);
+                sp.next = sec.pages.get(pos + 1).copied();
+                if course {
+                    sp.lesson = Some((pos + 1, n));
+                }
+            }
+        }
+
+        // Taxonomies.
+        let mut topics: BTreeMap<String, Term> = BTreeMap::new();
+        let mut tags: BTreeMap<String, Term> = BTreeMap::new();
+        for t in &config.topics {
+            topics.insert(
+                t.slug.clone(),
+                Term {
+                    name: t.slug.clone(),
+                    slug: slugify(&t.slug),
+                    url: format!("{}/{}/", Taxonomy::Topics.folder(config.language), slugify(&t.slug)),
+                    title: t.title.clone(),
+                    description: t.description.clone(),
+                    pages: Vec::new(),
+                },
+            );
+        }
+        for (i, sp) in site_pages.iter().enumerate() {
+            for (tax, map, names) in [
+                (Taxonomy::Topics, &mut topics, &sp.page.meta.topics),
+                (Taxonomy::Tags, &mut tags, &sp.page.meta.tags),
+            ] {
+                for name in names {
+                    let slug = slugify(name);
+                    let term = map.entry(slug.clone()).or_insert_with(|| Term {
+                        name: name.clone(),
+                        slug: slug.clone(),
+                        url: format!("{}/{}/", tax.folder(config.language), slug),
+                        title: name.clone(),
+                        description: String::new(),
+                        pages: Vec::new(),
+                    });
+                    if !term.pages.contains(&i) {
+                        term.pages.push(i);
+                    }
+                }
+            }
+        }
+        for term in topics.values_mut().chain(tags.values_mut()) {
+            term.pages.sort_by(|&a, &b| page_order(&site_pages[a].page, &site_pages[b].page));
+        }
+
+        let site = Site {
+            root: root.to_path_buf(),
+            config,
+            strings,
+            pages: site_pages,
+            sections: site_sections,
+            by_key,
+            topics,
+            tags,
+            assets,
+            include_drafts,
+        };
+        (site, diagnostics)
+    }
+
+    /// Published case studies.
+    pub fn cases(&self) -> impl Iterator<Item = &SitePage> {
+        self.pages.iter().filter(|p| p.page.meta.kind == Kind::Case)
+    }
+}
+
+/// Two sources mapping to one URL is an error that names both files.
+fn check_duplicate_urls(pages: &[Page], sections: &BTreeMap<String, Section>, config: &Config, diags: &mut Diagnostics) {
+    let mut seen: HashMap<String, String> = HashMap::new();
+    let mut claim = |url: String, who: String, line: usize, diags: &mut Diagnostics| {
+        if let Some(first) = seen.get(&url) {
+            diags.push(Diagnostic::error(
+                &who,
+                line,
+                1,
+                format!("URL `/{url}` is also produced by {first}: rename one of them"),
+            ));
+        } else {
+            seen.insert(url, who);
+        }
+    };
+    for (k, s) in sections {
+        let who = s
+            .source
+            .as_ref()
+            .map(|p| display_path(p))
+            .unwrap_or_else(|| format!("content/{k}/"));
+        claim(s.url.clone(), who, 1, diags);
+    }
+    let mut sorted: Vec<&Page> = pages.iter().collect();
+    sorted.sort_by(|a, b| a.key.cmp(&b.key));
+    for p in sorted {
+        claim(p.url.clone(), display_path(&p.source), 1, diags);
+        for a in &p.meta.aliases {
+            let line = p.key_lines.get("aliases").copied().unwrap_or(1);
+            let url = alias_url(a, config);
+            claim(url, display_path(&p.source), line, diags);
+        }
+    }
+    for (k, s) in sections {
+        for a in &s.aliases {
+            let who = s.source.as_ref().map(|p| display_path(p)).unwrap_or_else(|| format!("content/{k}/"));
+            claim(alias_url(a, config), who, 1, diags);
+        }
+    }
+}
+
+/// An alias as an output directory URL: `/gammel/adresse` → `gammel/adresse/`.
+pub fn alias_url(alias: &str, config: &Config) -> String {
+    let a = alias.trim().trim_start_matches('/');
+    let base = config.base_path();
+    let a = a.strip_prefix(base.trim_start_matches('/')).unwrap_or(a);
+    let a = a.trim_end_matches("index.html").trim_matches('/');
+    if a.is_empty() { String::new() } else { format!("{a}/") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_urls() {
+        assert_eq!(relative_url("artikler/a/", "sjekklister/b/"), "../../sjekklister/b/");
+        assert_eq!(relative_url("", "artikler/"), "artikler/");
+        assert_eq!(relative_url("", ""), "./");
+        assert_eq!(normalize_path("a/b/../c/./d.md").as_deref(), Some("a/c/d.md"));
+        assert_eq!(normalize_path("../x.md"), None);
+    }
+
+    #[test]
+    fn schemes() {
+        assert!(has_scheme("https://x.no"));
+        assert!(has_scheme("mailto:a"));
+        assert!(!has_scheme("a/b.md"));
+        assert!(!has_scheme("x/y:z.md"));
+    }
+}
