@@ -106,6 +106,7 @@ pub fn render(site: &Site, sink: &dyn Sink, inject: Option<String>, timings: &mu
         Err(d) => return Ok(d),
     };
     renderer.inject = inject;
+    renderer.set_global("insight", &crate::insight::context(site));
     let mut problems = renderer.render_all(sink);
     problems.extend(crate::insight::render_pages(site, &renderer, sink));
     timings.render = ms(t);

@@ -184,6 +184,11 @@ impl<'s> Renderer<'s> {
         })
     }
 
+    /// Adds a value every template sees (e.g. `insight` for the front page).
+    pub fn set_global(&mut self, key: &str, value: &Value) {
+        self.base.insert(key, value);
+    }
+
     fn render(&self, template: &str, ctx: &Context, source: &str) -> Result<String, Diagnostic> {
         match self.tera.render(template, ctx) {
             Ok(mut html) => {
