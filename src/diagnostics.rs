@@ -239,7 +239,7 @@ pub fn explain_serde_message(msg: &str) -> String {
         return msg.to_string();
     };
     let field = &rest[..end];
-    let expected: Vec<&str> = rest[end..]
+    let expected: Vec<&str> = rest[end + 1..]
         .split('`')
         .skip(1)
         .step_by(2)

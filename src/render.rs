@@ -134,14 +134,19 @@ impl<'s> Renderer<'s> {
     pub fn new(site: &'s Site, theme: Theme) -> Result<Self, Vec<Diagnostic>> {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
+        // Like Tera's default, but leaves `/` alone: URLs stay readable.
+        tera.set_escape_fn(escape_html);
         let mut errors = Vec::new();
         // Parse each template alone first, to pin syntax errors to a file.
         for t in &theme.templates {
             if let Err(e) = tera::Template::new(&t.name, None, &t.text) {
                 let msg = chain(&e);
                 let (line, col) = tera_line(&msg).unwrap_or((1, 1));
-                let text = msg.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ");
-                errors.push(Diagnostic::error(&t.path, line, col, format!("template error: {text}")));
+                let text = match msg.rsplit_once("= ") {
+                    Some((_, what)) => what.trim().to_string(),
+                    None => msg.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" "),
+                };
+                errors.push(Diagnostic::error(&t.path, line, col, format!("template syntax error: {text}")));
             }
         }
         if !errors.is_empty() {
@@ -274,6 +279,7 @@ impl<'s> Renderer<'s> {
             "tags": terms_of(&site.tags, &p.meta.tags),
             "content": sp.content.html,
             "toc": sp.content.toc,
+            "headings": sp.content.headings.len(),
             "reading_time": sp.reading_time,
             "words": sp.content.words,
             "summary": sp.content.summary,
@@ -533,6 +539,10 @@ impl<'s> Renderer<'s> {
             Err(d) => Some(d),
         }
     }
+}
+
+fn escape_html(s: &str) -> String {
+    escape(s)
 }
 
 fn newest_first(site: &Site, a: usize, b: usize) -> std::cmp::Ordering {

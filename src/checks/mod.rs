@@ -1,9 +1,16 @@
 //! Checks: passes over the site model that find problems no single stage
-//! sees. Each check lives in its own module and returns diagnostics.
+//! sees. Each check lives in its own module; this one runs them and turns
+//! their findings into diagnostics.
 
+pub mod anonymize;
 
-use crate::diagnostics::Diagnostics;
+use rayon::prelude::*;
+
+use crate::config::{AnonScope, CONFIG_FILE};
+use crate::content::{Kind, Page};
+use crate::diagnostics::{Diagnostic, Diagnostics, display_path, line_col};
 use crate::site::Site;
+use anonymize::{AllowReason, Guard, GuardConfig};
 
 /// What the checks found.
 #[derive(Debug, Default)]
@@ -15,6 +22,89 @@ pub struct Checked {
 
 /// Runs every check over the site.
 pub fn run(site: &Site) -> Checked {
-    let _ = site;
-    Checked::default()
+    let mut out = Checked::default();
+    match guard(site) {
+        Ok(g) => anonymization(site, &g, &mut out),
+        Err(d) => out.diagnostics.push(d),
+    }
+    out
+}
+
+/// Builds the anonymization guard from `site.toml` and the deny-list file.
+pub fn guard(site: &Site) -> Result<Guard, Diagnostic> {
+    let a = &site.config.anonymization;
+    let mut deny_names = Vec::new();
+    if let Some(file) = &a.deny_list {
+        let path = site.root.join(file);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => deny_names = anonymize::parse_deny_list(&text),
+            Err(e) => {
+                return Err(Diagnostic::error(
+                    CONFIG_FILE,
+                    1,
+                    1,
+                    format!("cannot read the anonymization deny list `{file}`: {e}"),
+                ));
+            }
+        }
+    }
+    Guard::new(&GuardConfig {
+        deny_names,
+        allow: a.allow.clone(),
+        patterns: a.patterns.clone(),
+    })
+    .map_err(|e| Diagnostic::error(CONFIG_FILE, 1, 1, format!("anonymization pattern: {e}")))
+}
+
+/// Scans a page's front matter and body; returns errors and allowed notes.
+pub fn scan_page(guard: &Guard, page: &Page) -> (Vec<Diagnostic>, Vec<String>) {
+    let path = display_path(&page.source);
+    let mut errors = Vec::new();
+    let mut allowed = Vec::new();
+    for (text, first_line) in [(&page.front, page.front_line), (&page.body, page.body_line)] {
+        for f in guard.scan(text) {
+            let (line, col) = line_col(text, f.start);
+            let line = line + first_line - 1;
+            match &f.allowed {
+                None => errors.push(Diagnostic::error(
+                    &path,
+                    line,
+                    col,
+                    format!(
+                        "{} `{}` in a case study: {} (if it is not personal or customer data, add <!-- vinn:allow \"…\" --> or an allow entry in site.toml)",
+                        f.kind.describe(false),
+                        f.masked,
+                        f.kind.advice(false)
+                    ),
+                )),
+                Some(reason) => {
+                    let why = match reason {
+                        AllowReason::Config { entry } => format!("allow entry \"{entry}\" in site.toml"),
+                        AllowReason::Inline { entry } => format!("inline marker vinn:allow \"{entry}\""),
+                    };
+                    allowed.push(format!(
+                        "{path}:{line}:{col}: allowed: {} `{}` ({why})",
+                        f.kind.describe(false),
+                        f.masked
+                    ));
+                }
+            }
+        }
+    }
+    (errors, allowed)
+}
+
+fn anonymization(site: &Site, guard: &Guard, out: &mut Checked) {
+    let all = site.config.anonymization.scope == AnonScope::All;
+    let results: Vec<(Vec<Diagnostic>, Vec<String>)> = site
+        .pages
+        .par_iter()
+        .filter(|p| all || p.page.meta.kind == Kind::Case)
+        .map(|p| scan_page(guard, &p.page))
+        .collect();
+    for (e, a) in results {
+        out.diagnostics.extend(e);
+        out.allowed.extend(a);
+    }
+    out.allowed.sort();
 }

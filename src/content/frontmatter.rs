@@ -76,6 +76,16 @@ pub fn parse<T: DeserializeOwned + Default>(yaml: &str, first_line: usize) -> Re
             .location()
             .map(|l| (l.line() + first_line - 1, l.column()))
             .unwrap_or((first_line, 1));
+        // An error at the end of the block (an unclosed bracket) belongs to
+        // the last line that has text, not to the closing fence.
+        let last = yaml
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+            .map(|(i, _)| first_line + i)
+            .last()
+            .unwrap_or(first_line);
+        let (line, col) = if line > last { (last, 1) } else { (line, col) };
         let mut msg = e.to_string();
         if let Some(i) = msg.find(" at line ") {
             msg.truncate(i);

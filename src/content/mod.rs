@@ -90,6 +90,8 @@ pub struct Page {
     pub body_line: usize,
     /// Line of the front matter's first key, for whole-page diagnostics.
     pub front_line: usize,
+    /// The raw front matter text (checked by the anonymization guard).
+    pub front: String,
     /// Front matter key → file line.
     pub key_lines: HashMap<String, usize>,
     /// For bundles: the folder whose other files are the page's assets.
@@ -532,7 +534,19 @@ fn read_page(
         errors.append(&mut diags);
         return Err(errors);
     }
-    let body = split.body.to_string();
+    let mut body = split.body.to_string();
+    if split.yaml.is_none() && !meta.title.is_empty() {
+        // The first heading became the title: drop it from the body (keeping
+        // the line, so positions stay right) so the page has one h1.
+        if let Some(start) = body.lines().position(|l| l.trim_start().starts_with('#')) {
+            body = body
+                .lines()
+                .enumerate()
+                .map(|(i, l)| if i == start { "" } else { l })
+                .collect::<Vec<_>>()
+                .join("\n");
+        }
+    }
     let page = Page {
         source: PathBuf::from(&rel),
         key: key.to_string(),
@@ -542,6 +556,7 @@ fn read_page(
         body,
         body_line: split.body_line,
         front_line: split.yaml_line,
+        front: split.yaml.unwrap_or("").to_string(),
         key_lines: keys,
         bundle_dir: bundle.then(|| PathBuf::from(parent_key(key))),
     };

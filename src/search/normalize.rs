@@ -1,0 +1,201 @@
+//! Text normalization shared by the index builder and the browser.
+//!
+//! Every function here has a twin in `themes/default/static/search.js`; the
+//! agreement test (`tests/search_agreement.rs`) runs both over a word list and
+//! fails on the first difference. Change both sides together.
+//!
+//! The pipeline for a piece of text is:
+//!
+//! 1. Unicode NFC, then split into tokens: a token is a run of *word
+//!    characters* ([`is_word_char`]); soft hyphens and zero-width joiners inside
+//!    a word are dropped ([`is_ignorable`]).
+//! 2. Each token is lowercased and put in NFC again ([`normalize_word`]).
+//!    Tokens shorter than two or longer than forty characters are skipped, and
+//!    so are stop words ([`is_stop_word`]) when building the index.
+//! 3. For lookups, a word is *folded* ([`fold`]): `æ`→`ae`, `ø`→`o`, `å`→`a`
+//!    (and a few other accented letters), then `aa`→`a` and `oe`→`o`. Folding
+//!    lets `mote`, `moete` and `møte` meet; exact spellings still rank first.
+
+use unicode_normalization::UnicodeNormalization;
+
+use super::Lang;
+
+/// Shortest token (in characters) that is indexed or searched.
+pub const MIN_TOKEN_CHARS: usize = 2;
+/// Longest token (in characters) that is indexed or searched.
+pub const MAX_TOKEN_CHARS: usize = 40;
+
+/// Whether `c` is part of a word. ASCII letters and digits are; other ASCII
+/// and Latin-1 punctuation is not; from U+00C0 on, everything is a word
+/// character except the punctuation, symbol, private-use and emoji blocks
+/// listed here.
+pub fn is_word_char(c: char) -> bool {
+    let cp = c as u32;
+    if cp < 0x80 {
+        return c.is_ascii_alphanumeric();
+    }
+    !matches!(cp,
+        0x80..=0xBF
+            | 0xD7
+            | 0xF7
+            | 0x2000..=0x2BFF
+            | 0x2E00..=0x2E7F
+            | 0x3000..=0x303F
+            | 0xD800..=0xF8FF
+            | 0xFE10..=0xFE1F
+            | 0xFE30..=0xFE6F
+            | 0xFEFF
+            | 0xFF00..=0xFF0F
+            | 0xFF1A..=0xFF20
+            | 0xFF3B..=0xFF40
+            | 0xFF5B..=0xFF65
+            | 0xFFF0..=0xFFFF
+            | 0x1F000..=0x1FAFF
+    )
+}
+
+/// Characters removed inside words without splitting them: soft hyphen,
+/// zero-width non-joiner and zero-width joiner.
+pub fn is_ignorable(c: char) -> bool {
+    matches!(c, '\u{AD}' | '\u{200C}' | '\u{200D}')
+}
+
+/// Lowercase and compose one word: NFC, lowercase, NFC.
+pub fn normalize_word(word: &str) -> String {
+    let composed: String = word.nfc().collect();
+    composed.to_lowercase().nfc().collect()
+}
+
+/// Split `text` into normalized tokens (see the module docs), keeping
+/// duplicates and order. Stop words are *not* removed here.
+pub fn tokenize(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for c in text.nfc() {
+        if is_word_char(c) {
+            cur.push(c);
+        } else if is_ignorable(c) {
+            continue;
+        } else if !cur.is_empty() {
+            push_token(&mut out, &cur);
+            cur.clear();
+        }
+    }
+    if !cur.is_empty() {
+        push_token(&mut out, &cur);
+    }
+    out
+}
+
+fn push_token(out: &mut Vec<String>, raw: &str) {
+    let w = normalize_word(raw);
+    let n = w.chars().count();
+    if (MIN_TOKEN_CHARS..=MAX_TOKEN_CHARS).contains(&n) {
+        out.push(w);
+    }
+}
+
+/// Spelling-insensitive key of a normalized word (see the module docs).
+pub fn fold(word: &str) -> String {
+    let mut s = String::with_capacity(word.len() + 2);
+    for c in word.chars() {
+        match c {
+            'æ' | 'ä' => s.push_str("ae"),
+            'ø' | 'ö' | 'ó' | 'ò' | 'ô' | 'õ' => s.push('o'),
+            'å' | 'á' | 'à' | 'â' | 'ã' => s.push('a'),
+            'é' | 'è' | 'ê' | 'ë' => s.push('e'),
+            'í' | 'ì' | 'î' | 'ï' => s.push('i'),
+            'ú' | 'ù' | 'û' | 'ü' => s.push('u'),
+            'ý' | 'ÿ' => s.push('y'),
+            'ç' => s.push('c'),
+            'ñ' => s.push('n'),
+            _ => s.push(c),
+        }
+    }
+    s.replace("aa", "a").replace("oe", "o")
+}
+
+/// Common Bokmål function words that are neither indexed nor searched.
+const STOP_NB: &[&str] = &[
+    "at", "av", "bare", "ble", "bli", "blir", "blitt", "da", "de", "deg", "dem", "den", "denne", "dens", "der", "dere", "deres", "det", "dette", "di", "din", "disse", "ditt", "du", "eller", "en", "enn", "er", "et", "ett", "etter", "for", "fordi", "fra", "før", "hadde", "ham", "han", "hans", "har", "hen", "henne", "hennes", "her", "hos", "hun", "hva", "hvem", "hver", "hvilke", "hvilken", "hvis", "hvor", "ikke", "ingen", "inn", "jeg", "kan", "kun", "kunne", "man", "med", "meg", "men", "mer", "min", "mitt", "mot", "mye", "må", "noe", "noen", "nok", "nå", "når", "og", "også", "om", "opp", "oss", "over", "på", "sa", "seg", "selv", "sin", "sine", "sitt", "skal", "skulle", "slik", "som", "så", "til", "ut", "uten", "var", "ved", "vi", "vil", "ville", "vår", "være", "vært", "å",
+];
+
+/// Common English function words that are neither indexed nor searched.
+const STOP_EN: &[&str] = &[
+    "a", "about", "after", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be",
+    "been", "but", "by", "can", "could", "did", "do", "does", "for", "from", "had", "has", "have",
+    "he", "her", "his", "how", "i", "if", "in", "into", "is", "it", "its", "me", "my", "no", "not",
+    "of", "on", "or", "our", "she", "so", "than", "that", "the", "their", "them", "then", "there",
+    "these", "they", "this", "to", "us", "was", "we", "were", "what", "when", "which", "who",
+    "will", "with", "would", "you", "your",
+];
+
+/// Whether a normalized word is a stop word for `lang`.
+pub fn is_stop_word(word: &str, lang: Lang) -> bool {
+    let list = match lang {
+        Lang::Nb => STOP_NB,
+        Lang::En => STOP_EN,
+    };
+    list.binary_search(&word).is_ok()
+}
+
+/// The stop words of `lang`, sorted (exported for the JS agreement test).
+pub fn stop_words(lang: Lang) -> &'static [&'static str] {
+    match lang {
+        Lang::Nb => STOP_NB,
+        Lang::En => STOP_EN,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stop_lists_are_sorted() {
+        for list in [STOP_NB, STOP_EN] {
+            let mut sorted = list.to_vec();
+            sorted.sort_unstable();
+            sorted.dedup();
+            assert_eq!(sorted, list);
+        }
+    }
+
+    #[test]
+    fn tokenizes_norwegian_text() {
+        assert_eq!(
+            tokenize("Hvorfor TAPER vi? «Salgsmøtet» gikk 5-0; e-post: Øst."),
+            ["hvorfor", "taper", "vi", "salgsmøtet", "gikk", "post", "øst"]
+        );
+    }
+
+    #[test]
+    fn composes_and_lowercases() {
+        // "Å" written as A + combining ring, "Ø" precomposed.
+        assert_eq!(normalize_word("A\u{30a}PEN"), "åpen");
+        assert_eq!(normalize_word("MØTE"), "møte");
+        assert_eq!(tokenize("fo\u{AD}rhandling"), ["forhandling"]);
+        assert_eq!(tokenize("a\u{30a}r"), ["år"]);
+    }
+
+    #[test]
+    fn folds_spelling_variants() {
+        assert_eq!(fold("møte"), "mote");
+        assert_eq!(fold("moete"), "mote");
+        assert_eq!(fold("mote"), "mote");
+        assert_eq!(fold("påstand"), "pastand");
+        assert_eq!(fold("paastand"), "pastand");
+        assert_eq!(fold("være"), "vaere");
+        assert_eq!(fold("vaere"), "vaere");
+        assert_eq!(fold("idé"), "ide");
+        assert_ne!(fold("møte"), fold("mate"));
+    }
+
+    #[test]
+    fn stop_words_are_language_specific() {
+        assert!(is_stop_word("og", Lang::Nb));
+        assert!(!is_stop_word("og", Lang::En));
+        assert!(is_stop_word("the", Lang::En));
+        assert!(!is_stop_word("salg", Lang::Nb));
+    }
+}

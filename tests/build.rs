@@ -1,0 +1,202 @@
+//! Whole fixture sites built into temp folders; assertions on parsed HTML:
+//! URLs, rewritten links, TOC, drafts, ordering, bundles, base_url.
+
+mod common;
+use common::*;
+
+fn built() -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build(&fixture("basic"), &out, &[]);
+    (tmp, out)
+}
+
+#[test]
+fn pretty_urls_with_readable_norwegian_slugs() {
+    let (_t, out) = built();
+    for url in [
+        "",
+        "artikler/",
+        "artikler/forste-mote/",
+        "artikler/verdi/roi/",
+        "artikler/bundle-side/",
+        "sjekklister/for-mote/",
+        "case/tapt-avtale/",
+        "kurs/leksjon-2/",
+        "tema/verdi/",
+        "stikkord/moteforberedelse/",
+        "nytt/",
+        "alle/sjekklister/",
+        "sok/",
+    ] {
+        assert!(out.join(url).join("index.html").is_file(), "missing /{url}");
+    }
+    assert!(out.join("404.html").is_file());
+    assert!(out.join("sitemap.xml").is_file());
+    assert!(out.join("atom.xml").is_file());
+    assert!(out.join("robots.txt").is_file());
+    assert!(out.join("artikler/bundle-side/diagram.svg").is_file(), "bundle asset copied beside the page");
+}
+
+#[test]
+fn internal_links_are_rewritten_and_resolve() {
+    let (_t, out) = built();
+    let doc = page(&out, "artikler/forste-mote/");
+    let hrefs = attrs(&doc, ".content a:not(.anchor)", "href");
+    assert!(hrefs.contains(&"../../artikler/verdi/roi/#regn-pa-gevinsten".to_string()), "{hrefs:?}");
+    assert!(hrefs.contains(&"#hvem-signerer".to_string()));
+    assert!(hrefs.contains(&"https://example.org/".to_string()));
+    // Every relative link on every page lands on a file that exists.
+    for e in walkdir::WalkDir::new(&out).into_iter().filter_map(|e| e.ok()) {
+        if e.file_name() != "index.html" {
+            continue;
+        }
+        let rel = e.path().parent().unwrap().strip_prefix(&out).unwrap().display().to_string();
+        let url = if rel.is_empty() { String::new() } else { format!("{rel}/") };
+        let doc = page(&out, &url);
+        for href in attrs(&doc, "a[href], link[href], script[src], img[src]", "href")
+            .into_iter()
+            .chain(attrs(&doc, "script[src], img[src]", "src"))
+        {
+            if href.starts_with('#') || href.contains("://") || href.is_empty() {
+                continue;
+            }
+            let target = resolve(&url, &href);
+            let path = if target.is_empty() || target.ends_with('/') {
+                out.join(&target).join("index.html")
+            } else {
+                out.join(&target)
+            };
+            assert!(path.is_file(), "/{url}: link {href} → {} missing", path.display());
+        }
+    }
+}
+
+#[test]
+fn table_of_contents_and_unique_heading_ids() {
+    let (_t, out) = built();
+    let doc = page(&out, "artikler/forste-mote/");
+    let ids = attrs(&doc, ".content h2, .content h3", "id");
+    assert_eq!(ids, ["hvem-signerer", "hvem-signerer-1", "okonomi-roi"]);
+    let toc = attrs(&doc, "nav.toc a", "href");
+    assert_eq!(toc, ["#hvem-signerer", "#hvem-signerer-1", "#okonomi-roi"]);
+}
+
+#[test]
+fn drafts_hidden_unless_asked() {
+    let (_t, out) = built();
+    assert!(!out.join("artikler/et-utkast").exists());
+    assert!(!out.join("artikler/utkast").exists());
+    let listing = texts(&page(&out, "artikler/"), ".cards .card-title");
+    assert!(!listing.iter().any(|t| t.contains("utkast")), "{listing:?}");
+
+    let tmp = tempfile::tempdir().unwrap();
+    let out2 = tmp.path().join("p");
+    build(&fixture("basic"), &out2, &["--drafts"]);
+    assert!(out2.join("artikler/utkast/index.html").is_file());
+}
+
+#[test]
+fn ordering_by_weight_then_date_then_title() {
+    let (_t, out) = built();
+    let listing = texts(&page(&out, "artikler/"), ".cards .card-title");
+    // weight 2 + newer date, weight 2 + older date, then no weight: dated
+    // (newest first) before undated, undated by title.
+    assert_eq!(
+        listing,
+        ["Andre artikkel", "Første møte med kunden", "Alfa uten vekt", "Notat uten front matter", "Side med bilde"]
+    );
+    // No page silently disappears: every article of the section is listed.
+    assert_eq!(listing.len(), 5, "{listing:?}");
+}
+
+#[test]
+fn page_without_front_matter_takes_its_first_heading() {
+    let (_t, out) = built();
+    let doc = page(&out, "artikler/notat-uten-front/");
+    assert_eq!(texts(&doc, "h1"), ["Notat uten front matter"]);
+}
+
+#[test]
+fn base_url_sub_path_is_honoured() {
+    let (_t, out) = built();
+    let doc = page(&out, "artikler/forste-mote/");
+    assert_eq!(
+        attrs(&doc, "link[rel=canonical]", "href"),
+        ["https://intra.example/opplaering/artikler/forste-mote/"]
+    );
+    let sitemap = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    assert!(sitemap.contains("<loc>https://intra.example/opplaering/artikler/verdi/roi/</loc>"));
+    // The 404 page is served at any depth: its links carry the sub-path.
+    let nf = scraper::Html::parse_document(&std::fs::read_to_string(out.join("404.html")).unwrap());
+    assert!(attrs(&nf, "link[rel=stylesheet]", "href").iter().all(|h| h.starts_with("/opplaering/")));
+    // --base-url overrides site.toml.
+    let tmp = tempfile::tempdir().unwrap();
+    let o2 = tmp.path().join("p");
+    build(&fixture("basic"), &o2, &["--base-url", "/kurs/salg"]);
+    let nf = scraper::Html::parse_document(&std::fs::read_to_string(o2.join("404.html")).unwrap());
+    assert!(attrs(&nf, "link[rel=stylesheet]", "href").iter().all(|h| h.starts_with("/kurs/salg/")));
+}
+
+#[test]
+fn aliases_redirect_to_the_page() {
+    let (_t, out) = built();
+    let doc = page(&out, "gamle/forste-mote/");
+    assert_eq!(attrs(&doc, "link[rel=canonical]", "href"), ["https://intra.example/opplaering/artikler/forste-mote/"]);
+    let refresh = attrs(&doc, "meta[http-equiv=refresh]", "content");
+    assert_eq!(refresh, ["0; url=../../artikler/forste-mote/"]);
+}
+
+#[test]
+fn bundle_image_gets_size_and_relative_src() {
+    let (_t, out) = built();
+    let doc = page(&out, "artikler/bundle-side/");
+    assert_eq!(attrs(&doc, ".content img", "src"), ["../../artikler/bundle-side/diagram.svg"]);
+    assert_eq!(attrs(&doc, ".content img", "width"), ["120"]);
+    assert_eq!(attrs(&doc, ".content img", "height"), ["60"]);
+}
+
+#[test]
+fn course_lessons_have_position_and_neighbours() {
+    let (_t, out) = built();
+    let doc = page(&out, "kurs/leksjon-2/");
+    let pos = texts(&doc, ".lesson-pos");
+    assert!(pos[0].starts_with("Leksjon 2 av 3"), "{pos:?}");
+    assert_eq!(attrs(&doc, "a[rel=prev]", "href"), ["../../kurs/leksjon-1/"]);
+    assert_eq!(attrs(&doc, "a[rel=next]", "href"), ["../../kurs/leksjon-3/"]);
+    let overview = page(&out, "kurs/");
+    assert_eq!(texts(&overview, "ol.lessons-list > li > a"), ["Leksjon 1", "Leksjon 2", "Leksjon 3"]);
+}
+
+#[test]
+fn taxonomy_pages_list_every_kind() {
+    let (_t, out) = built();
+    let doc = page(&out, "tema/beslutningstakere/");
+    let titles = texts(&doc, ".cards .card-title");
+    for t in ["Første møte med kunden", "Før møtet", "Tapt avtale", "Andre artikkel"] {
+        assert!(titles.contains(&t.to_string()), "{t} missing from {titles:?}");
+    }
+}
+
+#[test]
+fn rebuild_with_nothing_changed_rewrites_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build(&fixture("basic"), &out, &[]);
+    let o = run(&["build", "--root", fixture("basic").to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    assert!(o.status.success());
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("(0 changed"), "{stdout}");
+}
+
+#[test]
+fn refuses_to_replace_a_folder_vinn_did_not_make() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("mine");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("rapport.docx"), "viktig").unwrap();
+    let o = run(&["build", "--root", fixture("basic").to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("refusing"));
+    assert_eq!(std::fs::read_to_string(out.join("rapport.docx")).unwrap(), "viktig");
+}
