@@ -41,10 +41,8 @@ pub struct Report {
     pub write: WriteStats,
     pub millis: f64,
     pub timings: Timings,
-    /// Warnings (never errors: those fail the build).
+    /// Warnings and notes (never errors: those fail the build).
     pub warnings: Diagnostics,
-    /// Reviewed findings of the anonymization guard, for `--verbose`.
-    pub allowed: Vec<String>,
     pub output: Option<PathBuf>,
 }
 
@@ -56,7 +54,6 @@ fn ms(t: Instant) -> f64 {
 pub struct Loaded {
     pub site: Site,
     pub diagnostics: Diagnostics,
-    pub allowed: Vec<String>,
     pub timings: Timings,
 }
 
@@ -91,7 +88,6 @@ pub fn load(opts: &Options) -> Result<Loaded> {
     Ok(Loaded {
         site,
         diagnostics,
-        allowed: checked.allowed,
         timings,
     })
 }
@@ -130,7 +126,6 @@ pub fn build(opts: &Options) -> Result<Report> {
     let Loaded {
         site,
         diagnostics,
-        allowed,
         mut timings,
     } = load(opts)?;
     let out = output_dir(opts, &site);
@@ -161,7 +156,6 @@ pub fn build(opts: &Options) -> Result<Report> {
         millis: ms(start),
         timings,
         warnings: warnings.sorted(),
-        allowed,
         output: Some(out),
     })
 }
@@ -172,7 +166,6 @@ pub fn check(opts: &Options) -> Result<Report> {
     let Loaded {
         site,
         mut diagnostics,
-        allowed,
         mut timings,
     } = load(opts)?;
     diagnostics.extend(render(&site, &Discard, None, &mut timings)?);
@@ -185,7 +178,6 @@ pub fn check(opts: &Options) -> Result<Report> {
         millis: ms(start),
         timings,
         warnings: diagnostics.sorted(),
-        allowed,
         ..Default::default()
     })
 }

@@ -14,6 +14,8 @@ use std::path::{Path, PathBuf};
 pub enum Severity {
     Error,
     Warning,
+    /// Information shown with `--verbose` only (e.g. reviewed findings).
+    Note,
 }
 
 /// One problem at one place in one file.
@@ -47,6 +49,13 @@ impl Diagnostic {
         }
     }
 
+    pub fn note(path: impl AsRef<Path>, line: usize, col: usize, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Note,
+            ..Diagnostic::error(path, line, col, message)
+        }
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -57,6 +66,7 @@ impl fmt::Display for Diagnostic {
         let sev = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         };
         write!(
             f,
@@ -121,7 +131,7 @@ impl Diagnostics {
             .filter(|d| d.is_error())
             .map(|d| d.path.as_str())
             .collect();
-        let warnings = self.items.len() - errors;
+        let warnings = self.items.iter().filter(|d| d.severity == Severity::Warning).count();
         let mut s = format!(
             "{} error{} in {} file{}",
             errors,

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use vinn::build::{self, Options, Report};
 use vinn::content::Kind;
-use vinn::diagnostics::{Diagnostics, Error};
+use vinn::diagnostics::{Diagnostics, Error, Severity};
 
 #[derive(Parser)]
 #[command(
@@ -112,16 +112,21 @@ enum Command {
     },
 }
 
-fn print_diagnostics(d: &Diagnostics) {
-    for x in d.iter() {
+/// Prints diagnostics; notes (reviewed findings) only when `verbose`.
+fn print_diagnostics(d: &Diagnostics, verbose: bool) {
+    for x in d.iter().filter(|x| verbose || x.severity != Severity::Note) {
         eprintln!("{x}");
     }
 }
 
 fn fail(e: Error) -> ExitCode {
+    fail_verbose(e, false)
+}
+
+fn fail_verbose(e: Error, verbose: bool) -> ExitCode {
     match e {
         Error::Site(d) => {
-            print_diagnostics(&d);
+            print_diagnostics(&d, verbose);
             eprintln!("{}", d.summary());
             ExitCode::from(1)
         }
@@ -199,7 +204,7 @@ fn main() -> ExitCode {
             };
             match build::build(&opts) {
                 Ok(r) => {
-                    print_diagnostics(&r.warnings);
+                    print_diagnostics(&r.warnings, false);
                     print_timings(&r);
                     let out = r.output.as_ref().map(|o| o.display().to_string()).unwrap_or_default();
                     println!(
@@ -219,17 +224,12 @@ fn main() -> ExitCode {
             };
             match build::check(&opts) {
                 Ok(r) => {
-                    if verbose {
-                        print_diagnostics(&r.warnings);
-                        for a in &r.allowed {
-                            eprintln!("{a}");
-                        }
-                    }
+                    print_diagnostics(&r.warnings, verbose);
                     print_timings(&r);
                     println!("No errors: {} pages in {} sections checked in {:.0} ms", r.pages, r.sections, r.millis);
                     ExitCode::SUCCESS
                 }
-                Err(e) => fail(e),
+                Err(e) => fail_verbose(e, verbose),
             }
         }
         Command::Serve { .. } => {

@@ -12,12 +12,11 @@ use crate::diagnostics::{Diagnostic, Diagnostics, display_path, line_col};
 use crate::site::Site;
 use anonymize::{AllowReason, Guard, GuardConfig};
 
-/// What the checks found.
+/// What the checks found: errors, and notes on reviewed (allowed)
+/// findings that `--verbose` shows.
 #[derive(Debug, Default)]
 pub struct Checked {
     pub diagnostics: Diagnostics,
-    /// Findings suppressed by an allow entry, described for `--verbose`.
-    pub allowed: Vec<String>,
 }
 
 /// Runs every check over the site.
@@ -57,21 +56,21 @@ pub fn guard(site: &Site) -> Result<Guard, Diagnostic> {
 }
 
 /// Scans a page's front matter and body; returns errors and allowed notes.
-pub fn scan_page(guard: &Guard, page: &Page) -> (Vec<Diagnostic>, Vec<String>) {
+pub fn scan_page(guard: &Guard, page: &Page) -> Vec<Diagnostic> {
     let path = display_path(&page.source);
-    let mut errors = Vec::new();
-    let mut allowed = Vec::new();
+    let mut found = Vec::new();
+    let what = if page.meta.kind == Kind::Case { "in a case study" } else { "in published content" };
     for (text, first_line) in [(&page.front, page.front_line), (&page.body, page.body_line)] {
         for f in guard.scan(text) {
             let (line, col) = line_col(text, f.start);
             let line = line + first_line - 1;
             match &f.allowed {
-                None => errors.push(Diagnostic::error(
+                None => found.push(Diagnostic::error(
                     &path,
                     line,
                     col,
                     format!(
-                        "{} `{}` in a case study: {} (if it is not personal or customer data, add <!-- vinn:allow \"…\" --> or an allow entry in site.toml)",
+                        "{} `{}` {what}: {} (if it is not personal or customer data, add <!-- vinn:allow \"…\" --> or an allow entry in site.toml)",
                         f.kind.describe(false),
                         f.masked,
                         f.kind.advice(false)
@@ -82,29 +81,28 @@ pub fn scan_page(guard: &Guard, page: &Page) -> (Vec<Diagnostic>, Vec<String>) {
                         AllowReason::Config { entry } => format!("allow entry \"{entry}\" in site.toml"),
                         AllowReason::Inline { entry } => format!("inline marker vinn:allow \"{entry}\""),
                     };
-                    allowed.push(format!(
-                        "{path}:{line}:{col}: allowed: {} `{}` ({why})",
-                        f.kind.describe(false),
-                        f.masked
+                    found.push(Diagnostic::note(
+                        &path,
+                        line,
+                        col,
+                        format!("allowed: {} `{}` ({why})", f.kind.describe(false), f.masked),
                     ));
                 }
             }
         }
     }
-    (errors, allowed)
+    found
 }
 
 fn anonymization(site: &Site, guard: &Guard, out: &mut Checked) {
     let all = site.config.anonymization.scope == AnonScope::All;
-    let results: Vec<(Vec<Diagnostic>, Vec<String>)> = site
+    let results: Vec<Vec<Diagnostic>> = site
         .pages
         .par_iter()
         .filter(|p| all || p.page.meta.kind == Kind::Case)
         .map(|p| scan_page(guard, &p.page))
         .collect();
-    for (e, a) in results {
-        out.diagnostics.extend(e);
-        out.allowed.extend(a);
+    for r in results {
+        out.diagnostics.extend(r);
     }
-    out.allowed.sort();
 }

@@ -1,0 +1,137 @@
+//! The anonymization guard through the whole build: planted identifiers in
+//! body and front matter are each reported at their line; a clean corpus of
+//! realistic case studies passes.
+
+mod common;
+use common::*;
+use std::collections::BTreeSet;
+use vinn::checks::anonymize::FindingKind;
+
+const SITE_TOML: &str = r#"title = "Anonymiseringstest"
+[sections]
+case = { kind = "case" }
+[anonymization]
+deny_list = "navn.txt"
+allow = ["Fjellheim Skisenter"]
+patterns = ['KUNDE-\d{4}']
+"#;
+
+fn site_from(corpus: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("content/case")).unwrap();
+    std::fs::write(root.join("site.toml"), SITE_TOML).unwrap();
+    let src = fixture("anon").join(corpus);
+    for e in std::fs::read_dir(&src).unwrap() {
+        let e = e.unwrap();
+        let name = e.file_name().to_string_lossy().to_string();
+        if name.ends_with(".md") {
+            std::fs::copy(e.path(), root.join("content/case").join(&name)).unwrap();
+        }
+    }
+    let deny = src.join("navn.txt");
+    if deny.is_file() {
+        std::fs::copy(deny, root.join("navn.txt")).unwrap();
+    } else {
+        std::fs::copy(fixture("anon/planted/navn.txt"), root.join("navn.txt")).unwrap();
+    }
+    dir
+}
+
+fn kind_text(name: &str) -> &'static str {
+    FindingKind::ALL
+        .iter()
+        .find(|k| format!("{k:?}") == name)
+        .unwrap_or_else(|| panic!("unknown kind {name}"))
+        .describe(false)
+}
+
+#[test]
+fn every_planted_identifier_is_reported_at_its_line() {
+    let site = site_from("planted");
+    let o = run(&["check", "--verbose", "--root", site.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+
+    let expected_text = std::fs::read_to_string(fixture("anon/planted/EXPECTED.txt")).unwrap();
+    let mut expected_errors = BTreeSet::new();
+    let mut expected_allowed = BTreeSet::new();
+    for l in expected_text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+        let parts: Vec<&str> = l.split(':').collect();
+        let key = (format!("content/case/{}", parts[0]), parts[1].parse::<usize>().unwrap(), kind_text(parts[2]));
+        if parts.get(3) == Some(&"allowed") {
+            expected_allowed.insert(key);
+        } else {
+            expected_errors.insert(key);
+        }
+    }
+    let parse = |marker: &str| -> BTreeSet<(String, usize, &'static str)> {
+        err.lines()
+            .filter(|l| l.contains(marker))
+            .map(|l| {
+                let parts: Vec<&str> = l.splitn(4, ':').collect();
+                let rest = parts[3];
+                let kind = FindingKind::ALL
+                    .iter()
+                    .map(|k| k.describe(false))
+                    .filter(|d| rest.contains(&format!("{} {d} `", marker.trim_start_matches(" note:"))))
+                    .max_by_key(|d| d.len())
+                    .unwrap_or_else(|| panic!("no kind in {l}"));
+                (parts[0].to_string(), parts[1].parse().unwrap(), kind)
+            })
+            .collect()
+    };
+    let found_errors = parse(" error:");
+    let found_allowed = parse(" note: allowed:");
+    let missing: Vec<_> = expected_errors.difference(&found_errors).collect();
+    let extra: Vec<_> = found_errors.difference(&expected_errors).collect();
+    assert!(missing.is_empty() && extra.is_empty(), "missing: {missing:#?}\nextra: {extra:#?}");
+    assert_eq!(found_allowed, expected_allowed, "allowed findings shown by --verbose");
+    // The matched text is masked in the message except its first character.
+    for l in err.lines().filter(|l| l.contains(" error: ")) {
+        let masked = l.split('`').nth(1).unwrap();
+        assert!(masked.chars().skip(1).all(|c| c == '•' || c == ' '), "unmasked: {l}");
+    }
+}
+
+#[test]
+fn realistic_clean_case_studies_pass() {
+    let site = site_from("clean");
+    let o = run(&["check", "--root", site.path().to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn a_contact_line_fails_the_build_and_says_what_to_do() {
+    let site = site_from("clean");
+    let root = site.path();
+    let file = root.join("content/case/tapt-pris-industri.md");
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str("\nKontakt: innkjøpssjefen, tlf. 917 23 456, post@eksempel.no\n");
+    let line = text.lines().count();
+    std::fs::write(&file, text).unwrap();
+    let out = root.join("public");
+    let o = run(&["build", "--root", root.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    let prefix = format!("content/case/tapt-pris-industri.md:{line}:");
+    let ours: Vec<&str> = err.lines().filter(|l| l.starts_with(&prefix)).collect();
+    assert_eq!(ours.len(), 2, "{err}");
+    assert!(ours.iter().any(|l| l.contains("phone number `9")), "{err}");
+    assert!(ours.iter().any(|l| l.contains("e-mail address `p")), "{err}");
+    assert!(ours.iter().all(|l| l.contains("remove")), "{err}");
+    assert!(!out.exists(), "nothing written");
+}
+
+#[test]
+fn flipping_the_flag_does_not_bypass_the_patterns() {
+    let site = site_from("clean");
+    let root = site.path();
+    let file = root.join("content/case/tapt-pris-industri.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("anonymized: true"));
+    std::fs::write(&file, format!("{text}\nRing 22 33 44 55.\n")).unwrap();
+    let o = run(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("phone number"));
+}
