@@ -196,7 +196,7 @@ description = "Tapsintervjuer og læring etter hver avtale"
         "---\ntitle: \"Kundecase\"\ndescription: \"Anonymiserte historier om vunne og tapte avtaler\"\n---\n",
     ),
     (
-        "content/case/tapt-rammeavtale.md",
+        "content/case/tapt-i-byggebransjen.md",
         "---\ntitle: \"Tapt rammeavtale i byggebransjen\"\ndate: 2026-02-10\nanonymized: true\noutcome: lost\nreasons: [decision-maker]\nindustry: \"Bygg og anlegg\"\ndeal_size: \"1M-5M NOK\"\ndecision_maker_role: \"Innkjøpssjef\"\nlessons:\n  - \"Avklar hvem som eier rammeavtalen før tilbudet skrives.\"\ntopics: [beslutningstakere, evaluering]\n---\n\nVi snakket med prosjektlederen hele veien, men avtalen ble avgjort av innkjøpsavdelingen.\n",
     ),
 ];

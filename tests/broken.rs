@@ -95,7 +95,7 @@ fn plant(root: &Path) -> Vec<(&'static str, usize, &'static str)> {
         ("content/feil/aapen.md", 1, "never closed"),
         ("content/feil/case.md", 6, "anonymized: true"),
         ("content/feil/liste.md", 3, "at least one item"),
-        ("content/feil/utfall.md", 6, "maybe"),
+        ("content/feil/utfall.md", 6, "`maybe`"),
         ("content/feil/arsak.md", 6, "did you mean `value`"),
         ("content/feil/relatert.md", 3, "borte.md"),
         ("content/feil/utenfor.md", 1, "outside content/"),

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use super::{Kind, Outcome};
+use super::Kind;
 
 /// A file split into its front matter and body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,7 +147,7 @@ pub struct PageFront {
     pub phase: Option<String>,
     // case
     pub anonymized: Option<bool>,
-    pub outcome: Option<Outcome>,
+    pub outcome: Option<String>,
     pub reasons: Option<Vec<String>>,
     pub industry: Option<String>,
     pub deal_size: Option<String>,

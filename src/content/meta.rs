@@ -151,12 +151,26 @@ pub fn validate(
                 "a case study is published only when marked `anonymized: true`: remove names of people and customers, contact details and numbers that identify anyone, then set `anonymized: true`".into(),
             );
         }
-        if front.outcome.is_none() {
-            problems.push(MetaProblem {
-                key: None,
-                message: "a case study needs `outcome`: won, lost or no-decision".into(),
-            });
-        }
+        let outcome = match front.outcome.as_deref().map(str::trim) {
+            None => {
+                problems.push(MetaProblem {
+                    key: None,
+                    message: "a case study needs `outcome`: won, lost or no-decision".into(),
+                });
+                None
+            }
+            Some(o) => match Outcome::parse(o) {
+                Some(x) => Some(x),
+                None => {
+                    let hint = did_you_mean(o, Outcome::ALL.iter().map(|x| x.as_str()))
+                        .filter(|_| !o.is_empty())
+                        .map(|s| format!(": did you mean `{s}`?"))
+                        .unwrap_or_else(|| ": use won, lost or no-decision".into());
+                    problems.push(problem("outcome", format!("`outcome` is `{o}`{hint}")));
+                    None
+                }
+            },
+        };
         let reasons = front.reasons.unwrap_or_default();
         if reasons.is_empty() {
             problems.push(MetaProblem {
@@ -191,7 +205,7 @@ pub fn validate(
         }
         Some(CaseMeta {
             anonymized: front.anonymized == Some(true),
-            outcome: front.outcome.unwrap_or(Outcome::NoDecision),
+            outcome: outcome.unwrap_or(Outcome::NoDecision),
             reasons,
             industry,
             deal_size,

@@ -63,6 +63,9 @@ pub enum Outcome {
 
 impl Outcome {
     pub const ALL: [Outcome; 3] = [Outcome::Won, Outcome::Lost, Outcome::NoDecision];
+    pub fn parse(s: &str) -> Option<Outcome> {
+        Outcome::ALL.into_iter().find(|o| o.as_str() == s)
+    }
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Won => "won",

@@ -1,0 +1,106 @@
+//! No panic on any input: property tests over front-matter splitting and
+//! parsing and Markdown rendering, and whole sites built from generated
+//! files. `PROPTEST_CASES=50000 cargo test --release --test fuzz` runs it
+//! for a while.
+
+use proptest::prelude::*;
+use vinn::content::frontmatter::{self, PageFront, SectionFront};
+use vinn::markdown::{self, LinkResolver, Resolved};
+
+struct AnyLinks;
+impl LinkResolver for AnyLinks {
+    fn resolve(&self, href: &str) -> Resolved {
+        match href.len() % 4 {
+            0 => Resolved::Keep,
+            1 => Resolved::Rewrite(format!("../{href}")),
+            2 => Resolved::Page {
+                href: "../x/".into(),
+                target: href.into(),
+                anchor: href.split_once('#').map(|(_, a)| a.to_string()),
+            },
+            _ => Resolved::Missing("nope".into()),
+        }
+    }
+}
+
+fn labels() -> markdown::Labels {
+    markdown::Labels {
+        note: "n".into(),
+        tip: "t".into(),
+        important: "i".into(),
+        warning: "w".into(),
+        caution: "c".into(),
+        anchor: "a".into(),
+        table: "tb".into(),
+    }
+}
+
+/// Pieces that exercise the tricky paths: fences, YAML, task lists,
+/// callouts, tables, links, footnotes, headings with attributes, CRLF, BOM.
+const TOKENS: &[&str] = &[
+    "---\n", "---", "...\n", "title: ", "\"Tittel\"", "date: 2026-02-30", "tags: [a, b", "]\n", "kind: case\n",
+    "outcome: won\n", "extra:\n  x: 1\n", "  - ", ": ", "# ", "## ", "### Økonomi {#id}", "- [ ] ", "- [x] ", "  - [ ] ",
+    "* ", "1. ", "> ", "> [!TIP]\n", "> [!WARNING]\n", "|a|b|\n", "|-|-|\n", "| 1 | 2 |\n", "```\n", "~~~rust\n", "`kode`",
+    "[lenke](a.md#b)", "[x](#)", "[y](../../z.md)", "![bilde](b.png \"t\")", "<b>", "</b>", "<!-- vinn:allow \"x\" -->",
+    "[^1]", "[^1]: fotnote\n", "~~slett~~", "**fet**", "_", "*", "\\", "&amp;", "æøå", "ÆØÅ", "\u{feff}", "\r\n", "\n", "\n\n",
+    " ", "\t", "<", ">", "\"", "'", "{{ x }}", "{% if %}", "😀", "\u{0301}", "\0",
+];
+
+fn token_soup() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(TOKENS), 0..60).prop_map(|v| v.concat())
+}
+
+fn check_text(text: &str) {
+    let text = text.replace("\r\n", "\n");
+    if let Ok(split) = frontmatter::split(&text) {
+        if let Some(y) = split.yaml {
+            let _ = frontmatter::parse::<PageFront>(y, split.yaml_line);
+            let _ = frontmatter::parse::<SectionFront>(y, split.yaml_line);
+            let _ = frontmatter::key_lines(y, split.yaml_line);
+        }
+        let r = markdown::render(split.body, split.body_line, &AnyLinks, &labels());
+        // Every task label opened is closed.
+        assert_eq!(r.html.matches("<label for=").count(), r.html.matches("</label>").count());
+        for l in &r.links {
+            assert!(l.line >= split.body_line);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_text_never_panics(s in any::<String>()) {
+        check_text(&s);
+    }
+
+    #[test]
+    fn token_soup_never_panics(s in token_soup()) {
+        check_text(&s);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Whole sites of generated files go through every stage (load, model,
+    /// checks, templates) without a panic: either they build or they report.
+    #[test]
+    fn generated_sites_build_or_report(files in prop::collection::vec(token_soup(), 1..5)) {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        std::fs::create_dir_all(root.join("content/case")).unwrap();
+        std::fs::write(root.join("site.toml"), "title = \"Fuzz\"\n[sections]\ncase = { kind = \"case\" }\n").unwrap();
+        for (i, f) in files.iter().enumerate() {
+            let dir = if i % 2 == 0 { "content" } else { "content/case" };
+            std::fs::write(root.join(dir).join(format!("side-{i}.md")), f).unwrap();
+        }
+        let opts = vinn::build::Options { root: root.to_path_buf(), ..Default::default() };
+        match vinn::build::check(&opts) {
+            Ok(_) => {}
+            Err(vinn::Error::Site(d)) => prop_assert!(d.has_errors()),
+            Err(e) => prop_assert!(false, "unexpected environment error: {e}"),
+        }
+    }
+}
