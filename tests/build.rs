@@ -200,3 +200,46 @@ fn refuses_to_replace_a_folder_vinn_did_not_make() {
     assert!(stderr(&o).contains("refusing"));
     assert_eq!(std::fs::read_to_string(out.join("rapport.docx")).unwrap(), "viktig");
 }
+
+#[test]
+fn read_also_explicit_first_then_ranked_by_shared_terms() {
+    let (_t, out) = built();
+    let doc = page(&out, "artikler/forste-mote/");
+    // Explicit `related` first; then the page sharing a topic and a tag
+    // (tags weigh more); then one sharing only the topic; count = 3.
+    assert_eq!(texts(&doc, ".read-also li > a"), ["Før møtet", "Andre artikkel", "Tapt avtale"]);
+    // Deterministic: a second build gives the same lists everywhere.
+    let tmp = tempfile::tempdir().unwrap();
+    let out2 = tmp.path().join("p");
+    build(&fixture("basic"), &out2, &[]);
+    for url in ["artikler/forste-mote/", "artikler/andre/", "sjekklister/for-mote/", "kurs/leksjon-1/"] {
+        assert_eq!(texts(&page(&out, url), ".read-also li > a"), texts(&page(&out2, url), ".read-also li > a"), "{url}");
+    }
+}
+
+#[test]
+fn checklist_items_are_real_labelled_checkboxes_with_stable_ids() {
+    let (_t, out) = built();
+    let doc = page(&out, "sjekklister/for-mote/");
+    let ids = attrs(&doc, "input.task", "data-task");
+    assert_eq!(ids.len(), 4);
+    assert_eq!(ids[0], vinn::markdown::task_id("Hvem signerer?"));
+    for id in &ids {
+        let label = texts(&doc, &format!("label[for=\"t-{id}\"]"));
+        assert_eq!(label.len(), 1, "item {id} has a label");
+    }
+    assert_eq!(attrs(&doc, "input.task[checked]", "data-task").len(), 1);
+}
+
+#[test]
+fn case_study_shows_its_facts_and_lessons() {
+    let (_t, out) = built();
+    let doc = page(&out, "case/tapt-avtale/");
+    assert_eq!(texts(&doc, ".case-facts .outcome"), ["Tapt"]);
+    assert_eq!(texts(&doc, ".case-facts .reasons li"), ["Beslutningstaker", "Verdi"]);
+    let facts = texts(&doc, ".case-facts dd").join(" | ");
+    for f in ["Bygg og anlegg", "1M-5M NOK", "Innkjøpssjef", "20. januar 2026"] {
+        assert!(facts.contains(f), "{f} missing from {facts}");
+    }
+    assert_eq!(texts(&doc, ".lessons li"), ["Finn den som signerer."]);
+}
