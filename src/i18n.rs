@@ -86,6 +86,11 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("checklist_saved", "Avkrysningene lagres bare på denne enheten.", "Ticks are saved on this device only."),
     ("kind", "Type", "Kind"),
     ("sections", "Seksjoner", "Sections"),
+    // Default theme (layout, theme switch, checklists).
+    ("dark_mode", "Mørk modus", "Dark mode"),
+    ("lessons_count", "leksjoner", "lessons"),
+    ("see_all", "Se alle", "See all"),
+    ("checklist_progress", "Fremdrift", "Progress"),
 ];
 
 /// The resolved table for one site.

@@ -109,7 +109,10 @@ fn find_binary(env: &str, names: &[&str]) -> Option<PathBuf> {
         return p.is_file().then_some(p);
     }
     let path = std::env::var_os("PATH").unwrap_or_default();
-    for dir in std::env::split_paths(&path).chain([PathBuf::from("/usr/bin"), PathBuf::from("/usr/lib/chromium")]) {
+    for dir in std::env::split_paths(&path).chain([
+        PathBuf::from("/usr/bin"),
+        PathBuf::from("/usr/lib/chromium"),
+    ]) {
         for n in names {
             let p = dir.join(n);
             if p.is_file() {
@@ -132,11 +135,18 @@ fn missing(what: &str, env: &str) -> ! {
 
 /// One HTTP/1.1 request over a fresh loopback connection; returns the status
 /// and the body. Handles `Content-Length`, chunked and read-to-close bodies.
-pub fn http_request(port: u16, method: &str, path: &str, body: Option<&Value>) -> std::io::Result<(u16, Vec<u8>)> {
+pub fn http_request(
+    port: u16,
+    method: &str,
+    path: &str,
+    body: Option<&Value>,
+) -> std::io::Result<(u16, Vec<u8>)> {
     let mut stream = TcpStream::connect(("127.0.0.1", port))?;
     stream.set_read_timeout(Some(Duration::from_secs(180)))?;
     let payload = body.map(|b| b.to_string()).unwrap_or_default();
-    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\nAccept: application/json\r\n");
+    let mut req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\nAccept: application/json\r\n"
+    );
     if body.is_some() {
         req.push_str(&format!(
             "Content-Type: application/json; charset=utf-8\r\nContent-Length: {}\r\n",
@@ -263,8 +273,8 @@ impl Browser {
     pub fn start(viewport: Viewport) -> Browser {
         let chromium = find_binary("VINN_CHROMIUM", &["chromium", "chromium-browser"])
             .unwrap_or_else(|| missing("chromium", "VINN_CHROMIUM"));
-        let chromedriver =
-            find_binary("VINN_CHROMEDRIVER", &["chromedriver"]).unwrap_or_else(|| missing("chromedriver", "VINN_CHROMEDRIVER"));
+        let chromedriver = find_binary("VINN_CHROMEDRIVER", &["chromedriver"])
+            .unwrap_or_else(|| missing("chromedriver", "VINN_CHROMEDRIVER"));
         let profile = tempfile::Builder::new()
             .prefix("vinn-chromium-")
             .tempdir()
@@ -299,7 +309,10 @@ impl Browser {
             if let Ok(Some(status)) = b.driver.try_wait() {
                 panic!("chromedriver exited before it was ready ({status})");
             }
-            assert!(Instant::now() < deadline, "chromedriver did not become ready within 20 s");
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not become ready within 20 s"
+            );
             std::thread::sleep(Duration::from_millis(25));
         }
         let (w, h) = viewport.size();
@@ -317,7 +330,9 @@ impl Browser {
                 }
             }
         });
-        let v = b.raw("POST", "/session", Some(&caps)).unwrap_or_else(|e| panic!("cannot create a WebDriver session: {e}"));
+        let v = b
+            .raw("POST", "/session", Some(&caps))
+            .unwrap_or_else(|e| panic!("cannot create a WebDriver session: {e}"));
         b.session = v["sessionId"]
             .as_str()
             .unwrap_or_else(|| panic!("no sessionId in {v}"))
@@ -328,7 +343,11 @@ impl Browser {
 
     /// A Chrome DevTools Protocol command through chromedriver.
     pub fn cdp(&self, cmd: &str, params: Value) -> Value {
-        self.cmd("POST", "/goog/cdp/execute", Some(json!({ "cmd": cmd, "params": params })))
+        self.cmd(
+            "POST",
+            "/goog/cdp/execute",
+            Some(json!({ "cmd": cmd, "params": params })),
+        )
     }
 
     pub fn viewport(&self) -> Viewport {
@@ -336,14 +355,24 @@ impl Browser {
     }
 
     fn raw(&self, method: &str, path: &str, body: Option<&Value>) -> Result<Value, String> {
-        let (status, bytes) = http_request(self.port, method, path, body).map_err(|e| format!("{method} {path}: {e}"))?;
-        let v: Value = serde_json::from_slice(&bytes)
-            .map_err(|e| format!("{method} {path}: bad JSON ({e}): {}", String::from_utf8_lossy(&bytes)))?;
+        let (status, bytes) = http_request(self.port, method, path, body)
+            .map_err(|e| format!("{method} {path}: {e}"))?;
+        let v: Value = serde_json::from_slice(&bytes).map_err(|e| {
+            format!(
+                "{method} {path}: bad JSON ({e}): {}",
+                String::from_utf8_lossy(&bytes)
+            )
+        })?;
         if status != 200 {
             return Err(format!(
                 "{method} {path}: {} – {}",
                 v["value"]["error"].as_str().unwrap_or("error"),
-                v["value"]["message"].as_str().unwrap_or("").lines().next().unwrap_or("")
+                v["value"]["message"]
+                    .as_str()
+                    .unwrap_or("")
+                    .lines()
+                    .next()
+                    .unwrap_or("")
             ));
         }
         Ok(v["value"].clone())
@@ -351,13 +380,22 @@ impl Browser {
 
     /// A session command; `Err` carries the WebDriver error text.
     pub fn try_cmd(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, String> {
-        let body = if method == "POST" { Some(body.unwrap_or_else(|| json!({}))) } else { body };
-        self.raw(method, &format!("/session/{}{path}", self.session), body.as_ref())
+        let body = if method == "POST" {
+            Some(body.unwrap_or_else(|| json!({})))
+        } else {
+            body
+        };
+        self.raw(
+            method,
+            &format!("/session/{}{path}", self.session),
+            body.as_ref(),
+        )
     }
 
     /// A session command that must succeed.
     pub fn cmd(&self, method: &str, path: &str, body: Option<Value>) -> Value {
-        self.try_cmd(method, path, body).unwrap_or_else(|e| panic!("WebDriver: {e}"))
+        self.try_cmd(method, path, body)
+            .unwrap_or_else(|e| panic!("WebDriver: {e}"))
     }
 
     /// Loads a URL and waits for the document to be complete.
@@ -366,11 +404,17 @@ impl Browser {
     }
 
     pub fn url(&self) -> String {
-        self.cmd("GET", "/url", None).as_str().unwrap_or_default().to_string()
+        self.cmd("GET", "/url", None)
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
     }
 
     pub fn title(&self) -> String {
-        self.cmd("GET", "/title", None).as_str().unwrap_or_default().to_string()
+        self.cmd("GET", "/title", None)
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
     }
 
     pub fn refresh(&self) {
@@ -390,15 +434,22 @@ impl Browser {
             "Emulation.setDeviceMetricsOverride",
             json!({ "width": w, "height": h, "deviceScaleFactor": 1, "mobile": mobile }),
         );
-        self.cdp("Emulation.setTouchEmulationEnabled", json!({ "enabled": mobile }));
+        self.cdp(
+            "Emulation.setTouchEmulationEnabled",
+            json!({ "enabled": mobile }),
+        );
         self.viewport = viewport;
     }
 
     /// The first element matching a CSS selector, if any.
     pub fn try_find(&self, css: &str) -> Option<Element> {
-        self.try_cmd("POST", "/element", Some(json!({ "using": "css selector", "value": css })))
-            .ok()
-            .and_then(|v| v[ELEMENT_KEY].as_str().map(|s| Element(s.to_string())))
+        self.try_cmd(
+            "POST",
+            "/element",
+            Some(json!({ "using": "css selector", "value": css })),
+        )
+        .ok()
+        .and_then(|v| v[ELEMENT_KEY].as_str().map(|s| Element(s.to_string())))
     }
 
     /// The first element matching a CSS selector; panics when there is none.
@@ -408,14 +459,18 @@ impl Browser {
     }
 
     pub fn find_all(&self, css: &str) -> Vec<Element> {
-        self.cmd("POST", "/elements", Some(json!({ "using": "css selector", "value": css })))
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v[ELEMENT_KEY].as_str().map(|s| Element(s.to_string())))
-                    .collect()
-            })
-            .unwrap_or_default()
+        self.cmd(
+            "POST",
+            "/elements",
+            Some(json!({ "using": "css selector", "value": css })),
+        )
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v[ELEMENT_KEY].as_str().map(|s| Element(s.to_string())))
+                .collect()
+        })
+        .unwrap_or_default()
     }
 
     pub fn click(&self, e: &Element) {
@@ -424,7 +479,11 @@ impl Browser {
 
     /// Types into an element.
     pub fn send_keys(&self, e: &Element, text: &str) {
-        self.cmd("POST", &format!("/element/{}/value", e.0), Some(json!({ "text": text })));
+        self.cmd(
+            "POST",
+            &format!("/element/{}/value", e.0),
+            Some(json!({ "text": text })),
+        );
     }
 
     /// Presses and releases each key in turn at the focused element (use
@@ -474,7 +533,11 @@ impl Browser {
     }
 
     pub fn try_execute(&self, script: &str, args: &[Value]) -> Result<Value, String> {
-        self.try_cmd("POST", "/execute/sync", Some(json!({ "script": script, "args": args })))
+        self.try_cmd(
+            "POST",
+            "/execute/sync",
+            Some(json!({ "script": script, "args": args })),
+        )
     }
 
     /// Evaluates a JavaScript expression.
@@ -484,14 +547,22 @@ impl Browser {
 
     /// Polls `check` until it returns `Some`, for at most `limit`; panics
     /// naming `what` when the deadline passes.
-    pub fn wait_until<T>(&self, what: &str, limit: Duration, mut check: impl FnMut(&Browser) -> Option<T>) -> T {
+    pub fn wait_until<T>(
+        &self,
+        what: &str,
+        limit: Duration,
+        mut check: impl FnMut(&Browser) -> Option<T>,
+    ) -> T {
         let deadline = Instant::now() + limit;
         loop {
             if let Some(v) = check(self) {
                 return v;
             }
             if Instant::now() >= deadline {
-                panic!("timed out after {limit:?} waiting for {what} on {}", self.url());
+                panic!(
+                    "timed out after {limit:?} waiting for {what} on {}",
+                    self.url()
+                );
             }
             std::thread::sleep(Duration::from_millis(30));
         }
@@ -500,7 +571,12 @@ impl Browser {
     /// Waits until a JavaScript expression is truthy.
     pub fn wait_for_js(&self, expr: &str) {
         let script = format!("return !!({expr});");
-        self.wait_until(expr, timeout(), |b| b.try_execute(&script, &[]).ok().filter(|v| v == &Value::Bool(true)).map(|_| ()));
+        self.wait_until(expr, timeout(), |b| {
+            b.try_execute(&script, &[])
+                .ok()
+                .filter(|v| v == &Value::Bool(true))
+                .map(|_| ())
+        });
     }
 
     /// Waits until `document.readyState` is complete.
@@ -544,7 +620,8 @@ impl Browser {
         let bytes = base64_decode(b64);
         assert!(bytes.starts_with(b"\x89PNG"), "screenshot is not a PNG");
         let path = artifacts_dir().join(format!("{name}.png"));
-        std::fs::write(&path, bytes).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+        std::fs::write(&path, bytes)
+            .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
         path
     }
 
@@ -553,7 +630,11 @@ impl Browser {
     pub fn resource_urls(&self) -> Vec<String> {
         self.eval("performance.getEntriesByType('resource').map(function(e){return e.name})")
             .as_array()
-            .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -576,7 +657,11 @@ impl Browser {
                     .map(|v| {
                         let nodes: Vec<String> = v["nodes"]
                             .as_array()
-                            .map(|n| n.iter().filter_map(|x| x.as_str().map(|s| format!("    {s}"))).collect())
+                            .map(|n| {
+                                n.iter()
+                                    .filter_map(|x| x.as_str().map(|s| format!("    {s}")))
+                                    .collect()
+                            })
                             .unwrap_or_default();
                         format!(
                             "{} ({}): {}\n{}",
@@ -594,7 +679,12 @@ impl Browser {
     /// Asserts that axe finds no violations on the current page.
     pub fn assert_accessible(&self, label: &str) {
         let v = self.axe_violations();
-        assert!(v.is_empty(), "axe-core violations on {label} ({}):\n{}", self.url(), v.join("\n"));
+        assert!(
+            v.is_empty(),
+            "axe-core violations on {label} ({}):\n{}",
+            self.url(),
+            v.join("\n")
+        );
     }
 }
 
@@ -613,7 +703,10 @@ impl Drop for Browser {
 /// tests/node/node_modules, where `npm ci --prefix tests/node` installs
 /// axe-core and vnu-jar.
 pub fn node_modules() -> PathBuf {
-    manifest_dir().join("tests").join("node").join("node_modules")
+    manifest_dir()
+        .join("tests")
+        .join("node")
+        .join("node_modules")
 }
 
 /// The source of axe.min.js.
@@ -629,7 +722,11 @@ pub fn axe_source() -> String {
 
 /// The Nu HTML Checker's jar.
 pub fn vnu_jar() -> PathBuf {
-    let p = node_modules().join("vnu-jar").join("build").join("dist").join("vnu.jar");
+    let p = node_modules()
+        .join("vnu-jar")
+        .join("build")
+        .join("dist")
+        .join("vnu.jar");
     assert!(
         p.is_file(),
         "{} is missing: install the test tools with `npm ci --prefix tests/node` (bash .ci/run does this)",
@@ -662,14 +759,21 @@ impl BuiltSite {
     }
 }
 
-/// Builds the repository's sample site with extra `vinn build` arguments.
+/// Builds the repository's sample site with extra `vinn build` arguments
+/// (`VINN_SAMPLE_ROOT` points at another site root instead).
 pub fn build_sample_site(extra: &[&str]) -> BuiltSite {
-    build_site(&manifest_dir(), extra)
+    let root = std::env::var_os("VINN_SAMPLE_ROOT")
+        .map(PathBuf::from)
+        .unwrap_or_else(manifest_dir);
+    build_site(&root, extra)
 }
 
 /// Builds the site at `root` into a temporary folder.
 pub fn build_site(root: &Path, extra: &[&str]) -> BuiltSite {
-    let dir = tempfile::Builder::new().prefix("vinn-site-").tempdir().expect("tempdir");
+    let dir = tempfile::Builder::new()
+        .prefix("vinn-site-")
+        .tempdir()
+        .expect("tempdir");
     let out_dir = dir.path().join("public");
     let out = Command::new(env!("CARGO_BIN_EXE_vinn"))
         .arg("build")
@@ -686,7 +790,10 @@ pub fn build_site(root: &Path, extra: &[&str]) -> BuiltSite {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    BuiltSite { _dir: dir, root: out_dir }
+    BuiltSite {
+        _dir: dir,
+        root: out_dir,
+    }
 }
 
 /// Every HTML file below `dir`, relative paths with `/`, sorted.
@@ -837,7 +944,11 @@ impl StaticServer {
 
     /// The URL of a path in the site (`""` is the front page).
     pub fn url(&self, rel: &str) -> String {
-        format!("http://127.0.0.1:{}/{}", self.port, rel.trim_start_matches('/'))
+        format!(
+            "http://127.0.0.1:{}/{}",
+            self.port,
+            rel.trim_start_matches('/')
+        )
     }
 
     pub fn origin(&self) -> String {

@@ -1,0 +1,197 @@
+/* vinn default theme: small progressive enhancements. Every page works
+   without this file; with it you get the phone menu, the light/dark switch,
+   the table of contents that follows your reading, checklists that remember
+   what you ticked, and links that work when the site is opened from disk. */
+(function () {
+  "use strict";
+  var doc = document;
+  var html = doc.documentElement;
+
+  function $(sel, root) { return (root || doc).querySelector(sel); }
+  function $all(sel, root) { return Array.prototype.slice.call((root || doc).querySelectorAll(sel)); }
+
+  function storageGet(key) {
+    try { return window.localStorage.getItem(key); } catch (e) { return null; }
+  }
+  function storageSet(key, value) {
+    try {
+      if (value === null) window.localStorage.removeItem(key);
+      else window.localStorage.setItem(key, value);
+    } catch (e) { /* private mode or disabled storage: state lives for this visit only */ }
+  }
+
+  /* Opened from file://: folders do not serve their index.html, so point
+     every relative link that ends in a folder at the file itself. */
+  function fixFileLinks() {
+    if (location.protocol !== "file:") return;
+    $all("a[href]").forEach(function (a) {
+      var href = a.getAttribute("href");
+      if (!href || /^([a-z][a-z0-9+.-]*:|\/\/|#)/i.test(href)) return;
+      var cut = href.search(/[?#]/);
+      var path = cut < 0 ? href : href.slice(0, cut);
+      var rest = cut < 0 ? "" : href.slice(cut);
+      if (path === "" ) return;
+      if (path === "." || path === "..") path += "/";
+      if (path.charAt(path.length - 1) === "/") a.setAttribute("href", path + "index.html" + rest);
+    });
+  }
+
+  /* Light and dark: the head script already set data-theme from the stored
+     choice or the system; the button flips it and remembers the choice. */
+  function setupTheme() {
+    var button = $(".theme-toggle");
+    var media = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+    function apply(theme) {
+      html.setAttribute("data-theme", theme);
+      if (button) button.setAttribute("aria-pressed", theme === "dark" ? "true" : "false");
+    }
+    var stored = storageGet("vinn-theme");
+    apply(stored === "dark" || stored === "light" ? stored : (media && media.matches ? "dark" : "light"));
+    if (button) {
+      button.addEventListener("click", function () {
+        var next = html.getAttribute("data-theme") === "dark" ? "light" : "dark";
+        storageSet("vinn-theme", next);
+        apply(next);
+      });
+    }
+    if (media) {
+      var follow = function (e) {
+        var s = storageGet("vinn-theme");
+        if (s !== "dark" && s !== "light") apply(e.matches ? "dark" : "light");
+      };
+      if (media.addEventListener) media.addEventListener("change", follow);
+      else if (media.addListener) media.addListener(follow);
+    }
+  }
+
+  /* The section navigation folds away on narrow screens. */
+  function setupNav() {
+    var toggle = $(".nav-toggle");
+    var nav = $("#site-nav");
+    if (!toggle || !nav) return;
+    function set(open) {
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      html.classList.toggle("nav-open", open);
+    }
+    toggle.addEventListener("click", function () {
+      set(toggle.getAttribute("aria-expanded") !== "true");
+      if (toggle.getAttribute("aria-expanded") === "true") {
+        var first = $("a[aria-current], a", nav);
+        if (first) first.focus();
+      }
+    });
+    doc.addEventListener("keydown", function (e) {
+      if ((e.key === "Escape" || e.key === "Esc") && toggle.getAttribute("aria-expanded") === "true") {
+        set(false);
+        toggle.focus();
+      }
+    });
+  }
+
+  /* The table of contents marks the section being read. */
+  function setupToc() {
+    var links = $all(".toc a[href^='#']");
+    if (!links.length || !("IntersectionObserver" in window)) return;
+    var byId = {};
+    var heads = [];
+    links.forEach(function (a) {
+      var id = decodeURIComponent(a.getAttribute("href").slice(1));
+      var h = doc.getElementById(id);
+      if (h) { byId[id] = a; heads.push(h); }
+    });
+    if (!heads.length) return;
+    var visible = {};
+    var current = null;
+    function mark(id) {
+      if (id === current) return;
+      if (current && byId[current]) byId[current].removeAttribute("aria-current");
+      current = id;
+      if (id && byId[id]) byId[id].setAttribute("aria-current", "location");
+    }
+    function update() {
+      // The first heading on screen wins; else the last one passed.
+      var pick = null;
+      for (var i = 0; i < heads.length; i++) {
+        if (visible[heads[i].id]) { pick = heads[i].id; break; }
+      }
+      if (!pick) {
+        for (var j = heads.length - 1; j >= 0; j--) {
+          if (heads[j].getBoundingClientRect().top < 80) { pick = heads[j].id; break; }
+        }
+      }
+      mark(pick);
+    }
+    var io = new IntersectionObserver(function (entries) {
+      entries.forEach(function (e) { visible[e.target.id] = e.isIntersecting; });
+      update();
+    }, { rootMargin: "-64px 0px -55% 0px" });
+    heads.forEach(function (h) { io.observe(h); });
+  }
+
+  /* Checklists: ticks are kept per page in localStorage under
+     "vinn:checklist:<page url>" as a JSON list of item ids. */
+  function setupChecklist() {
+    var bar = $(".checklist-bar[data-checklist]");
+    if (!bar) return;
+    var key = "vinn:checklist:" + bar.getAttribute("data-checklist");
+    var boxes = $all("input.task[data-task]");
+    var count = $(".progress-count", bar);
+    var meter = $("progress", bar);
+    var of = bar.getAttribute("data-of") || "/";
+
+    function save() {
+      var ids = boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.getAttribute("data-task"); });
+      storageSet(key, JSON.stringify(ids));
+    }
+    function progress() {
+      var done = boxes.filter(function (b) { return b.checked; }).length;
+      if (count) count.textContent = done + " " + of + " " + boxes.length;
+      if (meter) { meter.max = boxes.length || 1; meter.value = done; }
+      bar.classList.toggle("complete", boxes.length > 0 && done === boxes.length);
+      boxes.forEach(function (b) {
+        var li = b.closest("li");
+        if (li) li.classList.toggle("task-done", b.checked);
+      });
+    }
+    function restore() {
+      var raw = storageGet(key);
+      if (raw === null) return;
+      var ids;
+      try { ids = JSON.parse(raw); } catch (e) { return; }
+      if (!Array.isArray(ids)) return;
+      boxes.forEach(function (b) { b.checked = ids.indexOf(b.getAttribute("data-task")) >= 0; });
+    }
+
+    restore();
+    progress();
+    bar.hidden = false;
+    html.classList.add("has-checklist");
+    boxes.forEach(function (b) {
+      b.addEventListener("change", function () { save(); progress(); });
+    });
+    var reset = $(".checklist-reset", bar);
+    if (reset) {
+      reset.addEventListener("click", function () {
+        boxes.forEach(function (b) { b.checked = false; });
+        save();
+        progress();
+      });
+    }
+    var print = $(".print-button", bar);
+    if (print) print.addEventListener("click", function () { window.print(); });
+    // Another tab ticked something on the same list.
+    window.addEventListener("storage", function (e) {
+      if (e.key === key) { restore(); progress(); }
+    });
+  }
+
+  function init() {
+    fixFileLinks();
+    setupTheme();
+    setupNav();
+    setupToc();
+    setupChecklist();
+  }
+  if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
