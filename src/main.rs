@@ -236,9 +236,20 @@ fn main() -> ExitCode {
             eprintln!("error: serve is not built yet");
             ExitCode::from(2)
         }
-        Command::Insight { .. } => {
-            eprintln!("error: insight is not built yet");
-            ExitCode::from(2)
+        Command::Insight { root, format } => {
+            let root = build::root_or_cwd(root.as_deref());
+            let format = match format {
+                Format::Table => vinn::insight::Format::Table,
+                Format::Json => vinn::insight::Format::Json,
+                Format::Csv => vinn::insight::Format::Csv,
+            };
+            match vinn::insight::report(&root, format) {
+                Ok(text) => {
+                    print!("{text}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e),
+            }
         }
     }
 }

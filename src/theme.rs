@@ -40,6 +40,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed_templates![
     "search-box.html",
     "search-page.html",
     "insight-summary.html",
+    "insight-list.html",
 ];
 
 /// The default theme's static files, by path below `static/`.

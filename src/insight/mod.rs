@@ -132,7 +132,10 @@ impl DimensionKey {
     fn has_win_rate(self) -> bool {
         matches!(
             self,
-            DimensionKey::Industries | DimensionKey::DealSizes | DimensionKey::Roles | DimensionKey::Quarters
+            DimensionKey::Industries
+                | DimensionKey::DealSizes
+                | DimensionKey::Roles
+                | DimensionKey::Quarters
         )
     }
 
@@ -268,6 +271,16 @@ fn fill(text: &str, n: usize) -> String {
     text.replace("{n}", &n.to_string())
 }
 
+/// `{n}` filled into `key`, or into `key_one` when `n` is 1 and the table
+/// has a singular form.
+fn fill_n(site: &Site, key: &str, n: usize) -> String {
+    let one = format!("{key}_one");
+    match site.strings.get(&one) {
+        Some(t) if n == 1 => fill(t, n),
+        _ => fill(&s(site, key), n),
+    }
+}
+
 fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
@@ -294,10 +307,36 @@ fn in_draft_section(site: &Site, section: &str) -> bool {
     false
 }
 
+/// Is the page in a folder whose `_index.md` did not make it into the
+/// site (a draft section left out of a build without `--drafts`)? Such a
+/// page may still be loaded under the nearest published section; insight
+/// never counts it.
+fn in_hidden_section(site: &Site, key: &str) -> bool {
+    let dir = crate::content::parent_key(key);
+    let mut prefix = String::new();
+    for seg in dir.split('/').filter(|s| !s.is_empty()) {
+        if !prefix.is_empty() {
+            prefix.push('/');
+        }
+        prefix.push_str(seg);
+        if !site.sections.contains_key(&prefix)
+            && site
+                .root
+                .join("content")
+                .join(&prefix)
+                .join("_index.md")
+                .is_file()
+        {
+            return true;
+        }
+    }
+    false
+}
+
 /// Is the page published (no draft, not under a draft section)?
 fn is_published(site: &Site, i: usize) -> bool {
     let p = &site.pages[i].page;
-    !p.meta.draft && !in_draft_section(site, &p.section)
+    !p.meta.draft && !in_draft_section(site, &p.section) && !in_hidden_section(site, &p.key)
 }
 
 /// The published case studies, by URL.
@@ -318,7 +357,10 @@ pub fn published_cases(site: &Site) -> Vec<CaseFacts> {
                 reasons: c.reasons.clone(),
                 industry: c.industry.clone().filter(|v| !v.trim().is_empty()),
                 deal_size: c.deal_size.clone().filter(|v| !v.trim().is_empty()),
-                decision_maker_role: c.decision_maker_role.clone().filter(|v| !v.trim().is_empty()),
+                decision_maker_role: c
+                    .decision_maker_role
+                    .clone()
+                    .filter(|v| !v.trim().is_empty()),
                 lessons: c.lessons.clone(),
                 date: sp.page.meta.date,
                 interview_date: c.interview_date,
@@ -332,12 +374,21 @@ pub fn published_cases(site: &Site) -> Vec<CaseFacts> {
 /// The insight page's URL from `[insight] path`, or a message saying why
 /// the path cannot be used.
 fn insight_url(path: &str) -> std::result::Result<String, String> {
-    let segs: Vec<&str> = path.split('/').map(str::trim).filter(|s| !s.is_empty()).collect();
+    let segs: Vec<&str> = path
+        .split('/')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
     if segs.is_empty() {
         return Err("[insight] path is empty: the evaluation page cannot replace the front page (e.g. path = \"evaluering/innsikt\")".into());
     }
-    if let Some(bad) = segs.iter().find(|s| **s == "." || **s == ".." || s.contains(['\\', '?', '#'])) {
-        return Err(format!("[insight] path has a segment `{bad}` that cannot be part of a URL folder"));
+    if let Some(bad) = segs
+        .iter()
+        .find(|s| **s == "." || **s == ".." || s.contains(['\\', '?', '#']))
+    {
+        return Err(format!(
+            "[insight] path has a segment `{bad}` that cannot be part of a URL folder"
+        ));
     }
     Ok(format!("{}/", segs.join("/")))
 }
@@ -406,7 +457,14 @@ struct Acc {
 }
 
 /// Builds the groups of one dimension from ordered accumulators.
-fn finish(site: &Site, key: DimensionKey, base: usize, accs: Vec<Acc>, cases: &[CaseFacts], ins_url: &str) -> Dimension {
+fn finish(
+    site: &Site,
+    key: DimensionKey,
+    base: usize,
+    accs: Vec<Acc>,
+    cases: &[CaseFacts],
+    ins_url: &str,
+) -> Dimension {
     let min_group = site.config.insight.min_group;
     let lang = site.config.language;
     let enough = base > 0 && base >= min_group;
@@ -431,9 +489,11 @@ fn finish(site: &Site, key: DimensionKey, base: usize, accs: Vec<Acc>, cases: &[
             used.insert(slug.clone());
             let count = a.members.len();
             let of = |o: Outcome| a.members.iter().filter(|&&m| cases[m].outcome == o).count();
-            let (won, lost, no_decision) = (of(Outcome::Won), of(Outcome::Lost), of(Outcome::NoDecision));
+            let (won, lost, no_decision) =
+                (of(Outcome::Won), of(Outcome::Lost), of(Outcome::NoDecision));
             let share = enough.then(|| round4(count as f64 / base as f64));
-            let win_rate = (key.has_win_rate() && count > 0 && count >= min_group).then(|| round4(won as f64 / count as f64));
+            let win_rate = (key.has_win_rate() && count > 0 && count >= min_group)
+                .then(|| round4(won as f64 / count as f64));
             let url = (count > 0).then(|| format!("{ins_url}{}/{slug}/", key.folder(lang)));
             Group {
                 cases: a.members.iter().map(|&m| cases[m].url.clone()).collect(),
@@ -463,7 +523,12 @@ fn finish(site: &Site, key: DimensionKey, base: usize, accs: Vec<Acc>, cases: &[
 
 /// Groups cases by an optional text field: biggest group first, then by
 /// label; "not stated" last.
-fn by_field(site: &Site, cases: &[CaseFacts], field: impl Fn(&CaseFacts) -> Option<&str>, bands: bool) -> Vec<Acc> {
+fn by_field(
+    site: &Site,
+    cases: &[CaseFacts],
+    field: impl Fn(&CaseFacts) -> Option<&str>,
+    bands: bool,
+) -> Vec<Acc> {
     let mut map: HashMap<String, Vec<usize>> = HashMap::new();
     let mut missing = Vec::new();
     for (i, c) in cases.iter().enumerate() {
@@ -564,7 +629,11 @@ fn by_quarter(site: &Site, cases: &[CaseFacts]) -> Vec<Acc> {
         while (y, q) <= last {
             let members = map.remove(&(y, q)).unwrap_or_default();
             accs.push(Acc {
-                key: quarter_key(Date { year: y, month: q * 3, day: 1 }),
+                key: quarter_key(Date {
+                    year: y,
+                    month: q * 3,
+                    day: 1,
+                }),
                 label: quarter_label(y, q, lang),
                 members,
             });
@@ -627,7 +696,12 @@ fn reason_terms(reason: &str) -> Vec<String> {
 /// articles that carry the same topic (or tag).
 fn actions(site: &Site, losses: &Dimension) -> Vec<Action> {
     let published: Vec<usize> = (0..site.pages.len())
-        .filter(|&i| matches!(site.pages[i].page.meta.kind, Kind::Checklist | Kind::Article) && is_published(site, i))
+        .filter(|&i| {
+            matches!(
+                site.pages[i].page.meta.kind,
+                Kind::Checklist | Kind::Article
+            ) && is_published(site, i)
+        })
         .collect();
     losses
         .groups
@@ -659,7 +733,10 @@ fn actions(site: &Site, losses: &Dimension) -> Vec<Action> {
                     }
                 })
                 .collect();
-            hits.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| page_order(&site.pages[a.1].page, &site.pages[b.1].page)));
+            hits.sort_by(|a, b| {
+                a.0.cmp(&b.0)
+                    .then_with(|| page_order(&site.pages[a.1].page, &site.pages[b.1].page))
+            });
             let links = |kind: Kind| -> Vec<Link> {
                 hits.iter()
                     .filter(|(_, i)| site.pages[*i].page.meta.kind == kind)
@@ -687,7 +764,11 @@ fn actions(site: &Site, losses: &Dimension) -> Vec<Action> {
 /// Every URL the insight pages write, for collision checks.
 fn own_urls(ins: &Insight) -> Vec<&str> {
     std::iter::once(ins.url.as_str())
-        .chain(ins.dimensions.iter().flat_map(|d| d.groups.iter().filter_map(|g| g.url.as_deref())))
+        .chain(
+            ins.dimensions
+                .iter()
+                .flat_map(|d| d.groups.iter().filter_map(|g| g.url.as_deref())),
+        )
         .collect()
 }
 
@@ -697,11 +778,19 @@ fn collisions(site: &Site, ins: &Insight) -> Vec<Diagnostic> {
     for sp in &site.pages {
         taken.insert(sp.page.url.clone(), display_path(&sp.page.source));
         for a in &sp.page.meta.aliases {
-            taken.insert(crate::site::alias_url(a, &site.config), display_path(&sp.page.source));
+            taken.insert(
+                crate::site::alias_url(a, &site.config),
+                display_path(&sp.page.source),
+            );
         }
     }
     for (k, sec) in &site.sections {
-        let who = sec.section.source.as_ref().map(|p| display_path(p)).unwrap_or_else(|| format!("content/{k}/"));
+        let who = sec
+            .section
+            .source
+            .as_ref()
+            .map(|p| display_path(p))
+            .unwrap_or_else(|| format!("content/{k}/"));
         taken.insert(sec.section.url.clone(), who);
     }
     let mut out = Vec::new();
@@ -736,7 +825,12 @@ pub fn aggregate(site: &Site) -> Insight {
     let url = match insight_url(&site.config.insight.path) {
         Ok(u) => u,
         Err(m) => {
-            problems.push(Diagnostic::error(crate::config::CONFIG_FILE, config_line(site, "[insight]"), 1, m));
+            problems.push(Diagnostic::error(
+                crate::config::CONFIG_FILE,
+                config_line(site, "[insight]"),
+                1,
+                m,
+            ));
             "evaluering/innsikt/".to_string()
         }
     };
@@ -747,11 +841,23 @@ pub fn aggregate(site: &Site) -> Insight {
         .map(|&o| Acc {
             key: o.as_str().to_string(),
             label: s(site, o.as_str()),
-            members: cases.iter().enumerate().filter(|(_, c)| c.outcome == o).map(|(i, _)| i).collect(),
+            members: cases
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.outcome == o)
+                .map(|(i, _)| i)
+                .collect(),
         })
         .collect();
     let dimensions = vec![
-        finish(site, DimensionKey::Outcomes, total, outcome_accs, &cases, &url),
+        finish(
+            site,
+            DimensionKey::Outcomes,
+            total,
+            outcome_accs,
+            &cases,
+            &url,
+        ),
         finish(
             site,
             DimensionKey::LossReasons,
@@ -792,7 +898,14 @@ pub fn aggregate(site: &Site) -> Insight {
             &cases,
             &url,
         ),
-        finish(site, DimensionKey::Quarters, total, by_quarter(site, &cases), &cases, &url),
+        finish(
+            site,
+            DimensionKey::Quarters,
+            total,
+            by_quarter(site, &cases),
+            &cases,
+            &url,
+        ),
     ];
     let actions = actions(site, &dimensions[1]);
     let mut ins = Insight {
@@ -814,20 +927,46 @@ pub fn aggregate(site: &Site) -> Insight {
 fn fingerprint(site: &Site) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     site.root.hash(&mut h);
-    serde_json::to_string(&site.config).unwrap_or_default().hash(&mut h);
+    serde_json::to_string(&site.config)
+        .unwrap_or_default()
+        .hash(&mut h);
     site.strings.hash(&mut h);
     for sp in &site.pages {
         let p = &sp.page;
         (&p.url, &p.key, &p.section, &p.source).hash(&mut h);
         let m = &p.meta;
-        (&m.title, m.kind.as_str(), m.draft, m.date, m.weight, &m.topics, &m.tags, &m.aliases).hash(&mut h);
+        (
+            &m.title,
+            m.kind.as_str(),
+            m.draft,
+            m.date,
+            m.weight,
+            &m.topics,
+            &m.tags,
+            &m.aliases,
+        )
+            .hash(&mut h);
         if let Some(c) = &m.case {
-            (c.anonymized, c.outcome.as_str(), &c.reasons, &c.industry, &c.deal_size).hash(&mut h);
+            (
+                c.anonymized,
+                c.outcome.as_str(),
+                &c.reasons,
+                &c.industry,
+                &c.deal_size,
+            )
+                .hash(&mut h);
             (&c.decision_maker_role, &c.lessons, c.interview_date).hash(&mut h);
         }
     }
     for (k, sec) in &site.sections {
-        (k, &sec.section.url, sec.section.draft, &sec.section.parent, &sec.section.source).hash(&mut h);
+        (
+            k,
+            &sec.section.url,
+            sec.section.draft,
+            &sec.section.parent,
+            &sec.section.source,
+        )
+            .hash(&mut h);
     }
     for (k, t) in &site.topics {
         (k, &t.url, &t.title, &t.pages).hash(&mut h);
@@ -835,20 +974,27 @@ fn fingerprint(site: &Site) -> u64 {
     h.finish()
 }
 
-static CACHE: Mutex<Option<(u64, Arc<Insight>)>> = Mutex::new(None);
+/// The last few aggregates by fingerprint (a handful, so that sites built
+/// side by side, as in tests, do not evict each other).
+static CACHE: Mutex<Vec<(u64, Arc<Insight>)>> = Mutex::new(Vec::new());
+const CACHE_SIZE: usize = 4;
 
 /// The aggregate of a site, computed once and reused for as long as the
 /// facts it reads stay the same (one build; many rebuilds in `serve`).
 pub fn of(site: &Site) -> Arc<Insight> {
     let fp = fingerprint(site);
     let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((k, v)) = cache.as_ref()
-        && *k == fp
-    {
-        return Arc::clone(v);
+    if let Some(pos) = cache.iter().position(|(k, _)| *k == fp) {
+        let hit = cache.remove(pos);
+        let v = Arc::clone(&hit.1);
+        cache.push(hit);
+        return v;
     }
     let fresh = Arc::new(aggregate(site));
-    *cache = Some((fp, Arc::clone(&fresh)));
+    cache.push((fp, Arc::clone(&fresh)));
+    if cache.len() > CACHE_SIZE {
+        cache.remove(0);
+    }
     fresh
 }
 
@@ -873,7 +1019,12 @@ pub fn render_pages(site: &Site, r: &Renderer, sink: &dyn Sink) -> Vec<Diagnosti
         ("cases.csv", cases_csv(site, &ins).into_bytes()),
     ] {
         if let Err(e) = sink.put(path, bytes) {
-            problems.push(Diagnostic::error(path, 0, 0, format!("cannot write output file: {e}")));
+            problems.push(Diagnostic::error(
+                path,
+                0,
+                0,
+                format!("cannot write output file: {e}"),
+            ));
         }
     }
     problems

@@ -1,7 +1,276 @@
-//! Pages (in progress).
-use super::Insight;
+//! The insight values templates see, and the pages: the evaluation page
+//! (`insight.html`) and one static list per bar (`insight-list.html`), so a
+//! bar's link works without JavaScript and lists exactly the cases counted.
+
+use rayon::prelude::*;
+use serde_json::{Value, json};
+
+use super::{Dimension, DimensionKey, Group, Insight, chart, fill, fill_n, percent, s};
+use crate::content::Outcome;
 use crate::diagnostics::Diagnostic;
-use crate::render::{Renderer, Sink};
+use crate::render::{Renderer, Sink, reason_label};
 use crate::site::Site;
-pub fn global_context(_s: &Site, _i: &Insight) -> tera::Value { tera::Value::Null }
-pub fn render(_s: &Site, _i: &Insight, _r: &Renderer, _k: &dyn Sink) -> Vec<Diagnostic> { Vec::new() }
+
+/// "1 case" / "3 case" ("3 cases").
+fn cases_n(site: &Site, n: usize) -> String {
+    fill_n(site, "insight_cases_n", n)
+}
+
+/// The count as a bar shows it: "3" or "3 (43 %)".
+fn value_text(ins: &Insight, g: &Group) -> String {
+    match g.share {
+        Some(x) => format!("{} ({})", g.count, percent(x, ins.language)),
+        None => g.count.to_string(),
+    }
+}
+
+fn group_ctx(site: &Site, ins: &Insight, g: &Group) -> Value {
+    let lang = ins.language;
+    json!({
+        "key": g.key,
+        "label": g.label,
+        "slug": g.slug,
+        "url": g.url,
+        "count": g.count,
+        "count_text": cases_n(site, g.count),
+        "value_text": value_text(ins, g),
+        "share": g.share,
+        "share_text": g.share.map(|x| percent(x, lang)),
+        "won": g.won,
+        "lost": g.lost,
+        "no_decision": g.no_decision,
+        "win_rate": g.win_rate,
+        "win_rate_text": g.win_rate.map(|x| percent(x, lang)),
+    })
+}
+
+fn dim_id(d: &Dimension) -> String {
+    format!("insight-{}", d.key.as_str().replace('_', "-"))
+}
+
+/// A dimension for templates: title, base, notes and groups (no case lists).
+fn dim_ctx(site: &Site, ins: &Insight, d: &Dimension) -> Value {
+    let mut notes = Vec::new();
+    if d.base > 0 && !d.enough {
+        notes.push(fill(&s(site, "insight_too_few"), ins.min_group));
+    }
+    if d.multi {
+        notes.push(s(site, "insight_multi_note"));
+    }
+    if d.key.has_win_rate() && d.groups.iter().any(|g| g.count > 0 && g.win_rate.is_none()) {
+        notes.push(fill(&s(site, "insight_win_rate_note"), ins.min_group));
+    }
+    json!({
+        "key": d.key.as_str(),
+        "id": dim_id(d),
+        "title": d.title,
+        "base": d.base,
+        "base_text": super::export::base_text(site, d),
+        "enough": d.enough,
+        "multi": d.multi,
+        "win_rate": d.key.has_win_rate(),
+        "empty": d.groups.iter().all(|g| g.count == 0),
+        "notes": notes,
+        "groups": d.groups.iter().map(|g| group_ctx(site, ins, g)).collect::<Vec<_>>(),
+    })
+}
+
+/// A dimension with its bar chart: every group gets its geometry, the
+/// name its link is read with, and the chart a text alternative.
+fn chart_ctx(site: &Site, ins: &Insight, d: &Dimension) -> Value {
+    let mut v = dim_ctx(site, ins, d);
+    let counts: Vec<usize> = d.groups.iter().map(|g| g.count).collect();
+    let bars = chart::bars(&counts);
+    let show = s(site, "insight_show_cases");
+    let mut desc: Vec<String> = vec![format!("{}.", s(site, "insight_chart"))];
+    let groups: Vec<Value> = d
+        .groups
+        .iter()
+        .zip(&bars)
+        .map(|(g, b)| {
+            let mut share = String::new();
+            if let Some(x) = g.share {
+                share = format!(" ({})", percent(x, ins.language));
+            }
+            desc.push(format!("{}: {}{share}.", g.label, g.count));
+            let mut gv = group_ctx(site, ins, g);
+            let o = gv.as_object_mut().expect("object");
+            o.insert("svg_label".into(), json!(chart::short_label(&g.label)));
+            o.insert(
+                "aria".into(),
+                json!(format!(
+                    "{}: {}{share} – {show}",
+                    g.label,
+                    cases_n(site, g.count)
+                )),
+            );
+            o.insert("y_label".into(), json!(b.y_label));
+            o.insert("y_bar".into(), json!(b.y_bar));
+            o.insert("bar_w".into(), json!(b.bar_w));
+            o.insert("bar_h".into(), json!(chart::BAR));
+            o.insert("x_value".into(), json!(b.x_value));
+            o.insert("y_value".into(), json!(b.y_value));
+            gv
+        })
+        .collect();
+    let o = v.as_object_mut().expect("object");
+    o.insert("groups".into(), Value::Array(groups));
+    o.insert("width".into(), json!(chart::WIDTH));
+    o.insert("height".into(), json!(chart::height(d.groups.len())));
+    o.insert("desc".into(), json!(desc.join(" ")));
+    v
+}
+
+/// The `insight` value of every template.
+pub fn global_context(site: &Site, ins: &Insight) -> Value {
+    let mut dims = serde_json::Map::new();
+    for d in &ins.dimensions {
+        dims.insert(d.key.as_str().to_string(), dim_ctx(site, ins, d));
+    }
+    let losses = ins.dimension(DimensionKey::LossReasons);
+    let top: Vec<Value> = losses
+        .groups
+        .iter()
+        .filter(|g| g.count > 0)
+        .take(3)
+        .map(|g| group_ctx(site, ins, g))
+        .collect();
+    let enough = ins.total > 0 && ins.total >= ins.min_group;
+    let actions: Vec<Value> = ins
+        .actions
+        .iter()
+        .map(|a| {
+            json!({
+                "reason": a.reason,
+                "label": a.label,
+                "count": a.count,
+                "count_text": fill_n(site, "insight_lost_n", a.count),
+                "share_text": a.share.map(|x| percent(x, ins.language)),
+                "url": a.url,
+                "topic": a.topic,
+                "checklists": a.checklists,
+                "articles": a.articles,
+            })
+        })
+        .collect();
+    let mut v = json!({
+        "summary": ins.total > 0,
+        "url": ins.url,
+        "total": ins.total,
+        "min_group": ins.min_group,
+        "enough": enough,
+        "won": ins.outcome_count(Outcome::Won),
+        "lost": ins.outcome_count(Outcome::Lost),
+        "no_decision": ins.outcome_count(Outcome::NoDecision),
+        "summary_text": fill_n(site, "insight_summary_text", ins.total),
+        "intro_text": fill_n(site, "insight_intro", ins.total),
+        "too_few_text": (!enough && ins.total > 0).then(|| fill(&s(site, "insight_too_few"), ins.min_group)),
+        "min_group_text": fill(&s(site, "insight_min_group_note"), ins.min_group),
+        "top_loss_reasons": top,
+        "actions": actions,
+        "json_url": "insight.json",
+        "csv_url": "cases.csv",
+    });
+    if let Some(o) = v.as_object_mut() {
+        o.extend(dims);
+    }
+    v
+}
+
+/// One case in a list page.
+fn case_ctx(site: &Site, ins: &Insight, i: usize) -> Value {
+    let c = &ins.cases[i];
+    let lang = ins.language;
+    let meta = &site.pages[c.page].page.meta;
+    let when = c.when();
+    json!({
+        "title": c.title,
+        "url": c.url,
+        "description": meta.description,
+        "outcome": c.outcome.as_str(),
+        "outcome_label": s(site, c.outcome.as_str()),
+        "reasons": c.reasons.iter().map(|r| reason_label(r, lang)).collect::<Vec<_>>(),
+        "industry": c.industry,
+        "deal_size": c.deal_size,
+        "decision_maker_role": c.decision_maker_role,
+        "when": when.map(|d| d.to_string()),
+        "when_fmt": when.map(|d| d.format(lang)),
+    })
+}
+
+/// The context of the list behind one bar.
+fn list_ctx(site: &Site, ins: &Insight, d: &Dimension, g: &Group) -> Value {
+    let mut members = g.members.clone();
+    members.sort_by(|&a, &b| {
+        let (x, y) = (&ins.cases[a], &ins.cases[b]);
+        y.when()
+            .cmp(&x.when())
+            .then_with(|| x.title.to_lowercase().cmp(&y.title.to_lowercase()))
+            .then_with(|| x.url.cmp(&y.url))
+    });
+    let title = match d.key.list_prefix_key() {
+        Some(k) => format!("{}: {}", s(site, k), g.label),
+        None => g.label.clone(),
+    };
+    json!({
+        "title": title,
+        "dimension": d.key.as_str(),
+        "dimension_title": d.title,
+        "label": g.label,
+        "url": g.url,
+        "count": g.count,
+        "count_text": cases_n(site, g.count),
+        "share_text": g.share.map(|x| percent(x, ins.language)),
+        "base_text": super::export::base_text(site, d),
+        "back_url": ins.url,
+        "cases": members.iter().map(|&i| case_ctx(site, ins, i)).collect::<Vec<_>>(),
+    })
+}
+
+/// Renders the evaluation page and every bar's list.
+pub fn render(site: &Site, ins: &Insight, r: &Renderer, sink: &dyn Sink) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    let mut page = global_context(site, ins);
+    let order = [
+        DimensionKey::LossReasons,
+        DimensionKey::Outcomes,
+        DimensionKey::WinReasons,
+        DimensionKey::Industries,
+        DimensionKey::DealSizes,
+        DimensionKey::Roles,
+        DimensionKey::Quarters,
+    ];
+    let charts: Vec<Value> = order
+        .iter()
+        .map(|&k| chart_ctx(site, ins, ins.dimension(k)))
+        .collect();
+    if let Some(o) = page.as_object_mut() {
+        o.insert("charts".into(), Value::Array(charts));
+    }
+    problems.extend(r.render_extra("insight.html", &ins.url, &[("insight", page)], sink));
+
+    let lists: Vec<(&Dimension, &Group)> = ins
+        .dimensions
+        .iter()
+        .flat_map(|d| {
+            d.groups
+                .iter()
+                .filter(|g| g.url.is_some())
+                .map(move |g| (d, g))
+        })
+        .collect();
+    let list_problems: Vec<Diagnostic> = lists
+        .par_iter()
+        .filter_map(|(d, g)| {
+            let url = g.url.as_deref()?;
+            r.render_extra(
+                "insight-list.html",
+                url,
+                &[("insight_list", list_ctx(site, ins, d, g))],
+                sink,
+            )
+        })
+        .collect();
+    problems.extend(list_problems);
+    problems
+}
