@@ -6,6 +6,7 @@
 //!
 //! ```ignore
 //! #[path = "common/browser.rs"]
+//! #[allow(dead_code)]
 //! mod browser;
 //! use browser::{Browser, Viewport};
 //! ```
@@ -18,7 +19,6 @@
 //! Environment overrides: `VINN_CHROMIUM` (browser binary),
 //! `VINN_CHROMEDRIVER` (driver binary), `VINN_BROWSER_TIMEOUT` (seconds for
 //! page loads and waits, default 20).
-#![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -759,13 +759,41 @@ impl BuiltSite {
     }
 }
 
-/// Builds the repository's sample site with extra `vinn build` arguments
-/// (`VINN_SAMPLE_ROOT` points at another site root instead).
-pub fn build_sample_site(extra: &[&str]) -> BuiltSite {
-    let root = std::env::var_os("VINN_SAMPLE_ROOT")
+/// The sample site's root: the repository (`VINN_SAMPLE_ROOT` points at
+/// another site instead).
+pub fn sample_root() -> PathBuf {
+    std::env::var_os("VINN_SAMPLE_ROOT")
         .map(PathBuf::from)
-        .unwrap_or_else(manifest_dir);
-    build_site(&root, extra)
+        .unwrap_or_else(manifest_dir)
+}
+
+/// Builds the repository's sample site with extra `vinn build` arguments.
+pub fn build_sample_site(extra: &[&str]) -> BuiltSite {
+    build_site(&sample_root(), extra)
+}
+
+/// A copy of the sample site's sources (site.toml, content/, themes/,
+/// templates/, static/) in a fresh temporary folder, to modify in a test.
+pub fn copy_sample_site() -> tempfile::TempDir {
+    fn copy(from: &Path, to: &Path) {
+        if from.is_dir() {
+            std::fs::create_dir_all(to).expect("mkdir");
+            for e in std::fs::read_dir(from).expect("read_dir").flatten() {
+                copy(&e.path(), &to.join(e.file_name()));
+            }
+        } else if from.is_file() {
+            std::fs::copy(from, to).expect("copy");
+        }
+    }
+    let root = sample_root();
+    let dir = tempfile::Builder::new()
+        .prefix("vinn-src-")
+        .tempdir()
+        .expect("tempdir");
+    for part in ["site.toml", "content", "themes", "templates", "static"] {
+        copy(&root.join(part), &dir.path().join(part));
+    }
+    dir
 }
 
 /// Builds the site at `root` into a temporary folder.

@@ -1,0 +1,529 @@
+//! The default theme in a real browser: every page template passes axe-core
+//! (WCAG 2.1 A/AA and best practices) in both colour schemes, no request
+//! leaves the site, phones get no sideways scrolling, the dark/light choice
+//! is remembered, the phone menu and the table of contents work, the site
+//! works from file://, and the theme's CSS+JS stay within budget.
+//! Screenshots of the main templates go to tests/artifacts/.
+
+#[path = "common/browser.rs"]
+#[allow(dead_code)]
+mod browser;
+
+use browser::{
+    Browser, BuiltSite, StaticServer, Viewport, build_sample_site, build_site, copy_sample_site,
+    html_files, keys, timeout,
+};
+use serde_json::{Value, json};
+
+/// One page of each template, found in the built site by its markup so the
+/// test follows the sample content as it changes.
+struct Templates {
+    pages: Vec<(&'static str, String)>,
+}
+
+impl Templates {
+    fn find(site: &BuiltSite) -> Templates {
+        let files: Vec<(String, String)> = html_files(site.path())
+            .into_iter()
+            .map(|f| {
+                let text = std::fs::read_to_string(site.path().join(&f)).unwrap_or_default();
+                (f.trim_end_matches("index.html").to_string(), text)
+            })
+            .collect();
+        let body = |t: &str| -> String {
+            t.split("<body class=\"")
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .unwrap_or("")
+                .to_string()
+        };
+        let pick = |what: &'static str, f: &dyn Fn(&str, &str) -> bool| -> (&'static str, String) {
+            let url = files
+                .iter()
+                .find(|(u, t)| f(u, t))
+                .map(|(u, _)| u.clone())
+                .unwrap_or_else(|| {
+                    panic!("no page in the sample site renders the {what} template")
+                });
+            (what, url)
+        };
+        let pages = vec![
+            ("front", String::new()),
+            pick("article", &|_, t| {
+                body(t) == "page-article" && !t.contains("class=\"lesson-pos\"")
+            }),
+            pick("checklist", &|_, t| body(t) == "page-checklist"),
+            pick("case", &|_, t| body(t) == "page-case"),
+            pick("section", &|_, t| body(t) == "section-page"),
+            pick("course", &|_, t| body(t) == "section-page course"),
+            pick("lesson", &|_, t| t.contains("class=\"lesson-pos\"")),
+            pick("topics", &|_, t| {
+                body(t) == "listing taxonomy" && t.contains("topic-grid")
+            }),
+            pick("tags", &|_, t| {
+                body(t) == "listing taxonomy" && t.contains("term-cloud")
+            }),
+            pick("topic", &|_, t| {
+                body(t) == "listing term" && t.contains("badge-topics")
+            }),
+            pick("tag", &|_, t| {
+                body(t) == "listing term" && t.contains("badge-tags")
+            }),
+            pick("new", &|u, t| {
+                body(t) == "listing" && (u == "nytt/" || u == "new/")
+            }),
+            pick("kind-list", &|u, t| {
+                body(t) == "listing" && (u.starts_with("alle/") || u.starts_with("all/"))
+            }),
+            pick("search", &|_, t| body(t).contains("search-page")),
+            ("404", "finnes/ikke/".to_string()),
+        ];
+        Templates { pages }
+    }
+
+    fn url(&self, what: &str) -> &str {
+        &self.pages.iter().find(|(w, _)| *w == what).expect(what).1
+    }
+}
+
+fn load(b: &Browser, url: &str) {
+    b.goto(url);
+    b.wait_loaded();
+}
+
+fn set_theme(b: &Browser, theme: &str) {
+    b.execute(
+        "document.documentElement.setAttribute('data-theme', arguments[0]);",
+        &[json!(theme)],
+    );
+}
+
+/// Asserts every resource the page loaded is from the site itself.
+fn assert_same_origin(b: &Browser, origin: &str, label: &str) {
+    let foreign: Vec<String> = b
+        .resource_urls()
+        .into_iter()
+        .filter(|u| !u.starts_with(&format!("{origin}/")) && !u.starts_with("data:"))
+        .collect();
+    assert!(
+        foreign.is_empty(),
+        "{label} requested resources from elsewhere: {foreign:?}"
+    );
+}
+
+/// Asserts the page does not scroll sideways.
+fn assert_no_sideways_scroll(b: &Browser, label: &str) {
+    let v = b.eval("[document.documentElement.scrollWidth, window.innerWidth]");
+    let (sw, iw) = (v[0].as_u64().unwrap_or(0), v[1].as_u64().unwrap_or(0));
+    assert!(
+        sw <= iw,
+        "{label} scrolls sideways on a {iw}px wide screen ({sw}px of content)"
+    );
+}
+
+#[test]
+fn every_template_is_accessible_and_self_contained() {
+    let site = build_sample_site(&[]);
+    let server = StaticServer::start(site.path());
+    let templates = Templates::find(&site);
+    let origin = server.origin();
+    let mut failures = Vec::new();
+
+    let b = Browser::start(Viewport::Desktop);
+    for (what, url) in &templates.pages {
+        load(&b, &server.url(url));
+        assert!(!b.title().is_empty(), "{what} has a title");
+        assert_same_origin(&b, &origin, what);
+        for theme in ["light", "dark"] {
+            set_theme(&b, theme);
+            let v = b.axe_violations();
+            if !v.is_empty() {
+                failures.push(format!(
+                    "{what} ({url}, {theme}, desktop):\n{}",
+                    v.join("\n")
+                ));
+            }
+        }
+    }
+    drop(b);
+
+    let b = Browser::start(Viewport::Phone);
+    for (what, url) in &templates.pages {
+        load(&b, &server.url(url));
+        assert_no_sideways_scroll(&b, what);
+        let v = b.axe_violations();
+        if !v.is_empty() {
+            failures.push(format!("{what} ({url}, light, phone):\n{}", v.join("\n")));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "axe-core violations:\n\n{}",
+        failures.join("\n\n")
+    );
+}
+
+#[test]
+fn screenshots_of_the_main_templates() {
+    let site = build_sample_site(&[]);
+    let server = StaticServer::start(site.path());
+    let templates = Templates::find(&site);
+    for vp in [Viewport::Phone, Viewport::Desktop] {
+        let b = Browser::start(vp);
+        for what in ["front", "article", "checklist", "case", "search"] {
+            load(&b, &server.url(templates.url(what)));
+            for theme in ["light", "dark"] {
+                set_theme(&b, theme);
+                let name = format!(
+                    "{what}-{}{}",
+                    vp.name(),
+                    if theme == "dark" { "-dark" } else { "" }
+                );
+                let png = b.screenshot(&name);
+                assert!(
+                    std::fs::metadata(&png)
+                        .map(|m| m.len() > 1000)
+                        .unwrap_or(false)
+                );
+                if theme == "light" {
+                    b.screenshot_full(&format!("{name}-full"));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn dark_mode_toggle_is_remembered_and_follows_the_system() {
+    let site = build_sample_site(&[]);
+    let server = StaticServer::start(site.path());
+    let templates = Templates::find(&site);
+    let b = Browser::start(Viewport::Desktop);
+    let theme = |b: &Browser| b.eval("document.documentElement.getAttribute('data-theme')");
+    let bg = |b: &Browser| b.eval("getComputedStyle(document.body).backgroundColor");
+
+    b.cdp(
+        "Emulation.setEmulatedMedia",
+        json!({ "features": [{ "name": "prefers-color-scheme", "value": "light" }] }),
+    );
+    load(&b, &server.url(templates.url("article")));
+    assert_eq!(theme(&b), json!("light"));
+    let light_bg = bg(&b);
+    let toggle = b.find(".theme-toggle");
+    assert_eq!(b.attr(&toggle, "aria-pressed").as_deref(), Some("false"));
+    b.click(&toggle);
+    b.wait_for_js("document.documentElement.getAttribute('data-theme') === 'dark'");
+    assert_eq!(b.attr(&toggle, "aria-pressed").as_deref(), Some("true"));
+    b.wait_until("a dark background", timeout(), |b| {
+        (bg(b) != light_bg).then_some(())
+    });
+    let dark_bg = bg(&b);
+    assert_eq!(b.eval("localStorage.getItem('vinn-theme')"), json!("dark"));
+
+    // Remembered across a reload and on other pages.
+    b.refresh();
+    b.wait_loaded();
+    assert_eq!(theme(&b), json!("dark"));
+    assert_eq!(bg(&b), dark_bg);
+    assert_eq!(
+        b.attr(&b.find(".theme-toggle"), "aria-pressed").as_deref(),
+        Some("true")
+    );
+    load(&b, &server.url(""));
+    assert_eq!(theme(&b), json!("dark"));
+
+    // Back to light, remembered too — even when the system prefers dark.
+    b.click(&b.find(".theme-toggle"));
+    b.wait_for_js("document.documentElement.getAttribute('data-theme') === 'light'");
+    b.cdp(
+        "Emulation.setEmulatedMedia",
+        json!({ "features": [{ "name": "prefers-color-scheme", "value": "dark" }] }),
+    );
+    b.refresh();
+    b.wait_loaded();
+    assert_eq!(theme(&b), json!("light"));
+
+    // With no stored choice the system decides.
+    b.execute("localStorage.removeItem('vinn-theme')", &[]);
+    b.refresh();
+    b.wait_loaded();
+    assert_eq!(theme(&b), json!("dark"));
+    assert_eq!(bg(&b), dark_bg);
+
+    // Keyboard: the toggle is reachable and works with Enter.
+    let mut tabs = 0;
+    while !b.focused().contains("theme-toggle") {
+        b.press(&[keys::TAB]);
+        tabs += 1;
+        assert!(tabs < 40, "Tab never reached the theme toggle");
+    }
+    b.press(&[keys::ENTER]);
+    b.wait_for_js("document.documentElement.getAttribute('data-theme') === 'light'");
+}
+
+#[test]
+fn keyboard_phone_menu_toc_and_layout() {
+    let site = build_sample_site(&[]);
+    let server = StaticServer::start(site.path());
+    let templates = Templates::find(&site);
+    let mut b = Browser::start(Viewport::Phone);
+    load(&b, &server.url(templates.url("article")));
+
+    // The first Tab lands on a visible skip link that moves focus to main.
+    b.press(&[keys::TAB]);
+    assert!(
+        b.focused().contains("skip-link"),
+        "first Tab: {}",
+        b.focused()
+    );
+    let skip = b.find(".skip-link");
+    assert!(
+        b.eval("document.querySelector('.skip-link').getBoundingClientRect().top >= 0")
+            == json!(true),
+        "the focused skip link is on screen"
+    );
+    assert!(b.is_displayed(&skip));
+    b.press(&[keys::ENTER]);
+    b.wait_for_js("document.activeElement && document.activeElement.id === 'main'");
+
+    // Phone: the section navigation is folded away behind the menu button.
+    let nav = b.find("#site-nav");
+    let toggle = b.find(".nav-toggle");
+    assert!(!b.is_displayed(&nav), "the menu starts closed on a phone");
+    assert!(b.is_displayed(&toggle));
+    b.click(&toggle);
+    b.wait_until("the menu to open", timeout(), |b| {
+        b.is_displayed(&nav).then_some(())
+    });
+    assert_eq!(b.attr(&toggle, "aria-expanded").as_deref(), Some("true"));
+    assert!(
+        b.eval("!!document.activeElement.closest('#site-nav')") == json!(true),
+        "opening the menu moves focus into it"
+    );
+    b.screenshot("menu-open-phone");
+    b.assert_accessible("the open phone menu");
+    b.press(&[keys::ESCAPE]);
+    b.wait_until("the menu to close", timeout(), |b| {
+        (!b.is_displayed(&nav)).then_some(())
+    });
+    assert_eq!(b.attr(&toggle, "aria-expanded").as_deref(), Some("false"));
+    assert!(
+        b.focused().contains("nav-toggle"),
+        "Escape returns focus to the menu button"
+    );
+
+    // Images keep their size (no layout shift) and fit the screen.
+    let imgs = b.eval(
+        "Array.from(document.querySelectorAll('.content img')).map(function (i) { return [i.getAttribute('width'), i.getAttribute('height'), i.getBoundingClientRect().right <= window.innerWidth]; })",
+    );
+    for img in imgs.as_array().cloned().unwrap_or_default() {
+        assert!(
+            img[0].is_string() && img[1].is_string(),
+            "image without width/height: {img}"
+        );
+        assert_eq!(img[2], Value::Bool(true), "image wider than the phone");
+    }
+    // Wide tables scroll inside their box, not the page.
+    for what in ["article", "front", "case"] {
+        load(&b, &server.url(templates.url(what)));
+        assert_no_sideways_scroll(&b, what);
+    }
+
+    // Desktop: navigation shown, menu button gone, table of contents beside
+    // the text and following the reading position.
+    b.set_window(Viewport::Desktop);
+    let long = html_files(site.path())
+        .into_iter()
+        .find(|f| {
+            std::fs::read_to_string(site.path().join(f))
+                .map(|t| {
+                    t.contains("class=\"page kind-article has-toc\"")
+                        && t.matches("<li><a href=\"#").count() >= 4
+                })
+                .unwrap_or(false)
+        })
+        .expect("an article with a table of contents")
+        .trim_end_matches("index.html")
+        .to_string();
+    load(&b, &server.url(&long));
+    assert!(b.is_displayed(&b.find("#site-nav")));
+    assert!(!b.is_displayed(&b.find(".nav-toggle")));
+    let beside = b.eval(
+        "document.querySelector('.toc').getBoundingClientRect().left >= document.querySelector('.page > .content').getBoundingClientRect().right",
+    );
+    assert_eq!(
+        beside,
+        json!(true),
+        "the table of contents sits beside the text"
+    );
+    let ids: Vec<String> = b
+        .eval("Array.from(document.querySelectorAll('.toc a')).map(function (a) { return a.getAttribute('href').slice(1); })")
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect();
+    let target = &ids[ids.len() / 2];
+    b.execute(
+        "document.getElementById(arguments[0]).scrollIntoView({ block: 'start' });",
+        &[json!(target)],
+    );
+    b.wait_until(&format!("the TOC to mark #{target}"), timeout(), |b| {
+        (b.eval("(document.querySelector('.toc a[aria-current]') || {}).hash || ''")
+            == json!(format!("#{target}")))
+        .then_some(())
+    });
+    // The TOC stays in view while reading.
+    assert_eq!(
+        b.eval("(function(){var r=document.querySelector('.toc').getBoundingClientRect();return r.top >= 0 && r.top < window.innerHeight;})()"),
+        json!(true)
+    );
+    b.screenshot("article-toc-desktop");
+    // Visible focus on a link.
+    b.execute("document.querySelector('.toc a').focus()", &[]);
+    b.press(&[keys::TAB]);
+    let ring = b.eval("getComputedStyle(document.activeElement).outlineStyle");
+    assert_ne!(ring, json!("none"), "a focused link shows a focus ring");
+}
+
+#[test]
+fn the_site_works_from_file_urls() {
+    let site = build_sample_site(&[]);
+    let b = Browser::start(Viewport::Desktop);
+    b.goto(&site.file_url(""));
+    b.wait_loaded();
+    let left = b.eval(
+        "Array.from(document.querySelectorAll('a[href]')).map(function (a) { return a.getAttribute('href'); }).filter(function (h) { return !/^([a-z]+:|#|\\/)/i.test(h) && /\\/([?#].*)?$/.test(h); })",
+    );
+    assert_eq!(
+        left,
+        json!([]),
+        "folder links left unrewritten under file://"
+    );
+    // Follow the first section link: it opens the section's page.
+    let link = b.find(".nav-list li:nth-child(2) > a");
+    let title = b.text(&link);
+    b.click(&link);
+    b.wait_until("the section page", timeout(), |b| {
+        b.url()
+            .ends_with("/index.html")
+            .then_some(())
+            .filter(|_| b.title().starts_with(&title))
+    });
+    assert!(b.try_find("link[rel=stylesheet]").is_some());
+    assert_eq!(
+        b.eval("getComputedStyle(document.querySelector('.site-header')).position"),
+        json!("sticky"),
+        "the stylesheet loads from file://"
+    );
+}
+
+#[test]
+fn css_and_js_stay_within_budget() {
+    let site = build_sample_site(&[]);
+    let server = StaticServer::start(site.path());
+    let templates = Templates::find(&site);
+    let b = Browser::start(Viewport::Desktop);
+    load(&b, &server.url(templates.url("checklist")));
+    // Gzip every stylesheet and script the page loaded, in the browser.
+    let sizes = b.execute(
+        "var urls = performance.getEntriesByType('resource').map(function (e) { return e.name; }).filter(function (u) { return /\\.(css|js)(\\?|$)/.test(u); });\
+         return Promise.all(urls.map(function (u) {\
+           return fetch(u).then(function (r) { return new Response(r.body.pipeThrough(new CompressionStream('gzip'))).arrayBuffer(); })\
+             .then(function (buf) { return [u, buf.byteLength]; });\
+         }));",
+        &[],
+    );
+    let sizes = sizes.as_array().cloned().unwrap_or_default();
+    assert!(
+        sizes.len() >= 2,
+        "expected the theme's CSS and JS: {sizes:?}"
+    );
+    let total: u64 = sizes.iter().map(|s| s[1].as_u64().unwrap_or(0)).sum();
+    assert!(
+        total <= 30 * 1024,
+        "the page's CSS+JS is {total} bytes gzipped, over the 30 KB budget: {sizes:?}"
+    );
+}
+
+#[test]
+fn english_ui_strings_and_dates() {
+    let src = copy_sample_site();
+    let toml = src.path().join("site.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(
+        &toml,
+        text.replace("language = \"nb\"", "language = \"en\""),
+    )
+    .unwrap();
+    let site = build_site(src.path(), &[]);
+    let t = Templates::find(&site);
+    let read = |u: &str| std::fs::read_to_string(site.path().join(u).join("index.html")).unwrap();
+    let article = read(t.url("article"));
+    assert!(article.contains("<html lang=\"en\">"));
+    for s in ["Reading time", "Skip to content", "Dark mode", "Home"] {
+        assert!(article.contains(s), "English UI lacks `{s}`");
+    }
+    for s in ["Lesetid", "Hopp til innholdet", "Forside", "Mørk modus"] {
+        assert!(
+            !article.contains(s),
+            "Norwegian UI string `{s}` in an English site"
+        );
+    }
+    let months = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    assert!(
+        months.iter().any(|m| article.contains(m)),
+        "dates are written in English"
+    );
+    let checklist = read(t.url("checklist"));
+    assert!(checklist.contains("Reset checklist") && checklist.contains(" of "));
+}
+
+#[test]
+fn brand_settings_restyle_the_theme() {
+    let src = copy_sample_site();
+    let toml = src.path().join("site.toml");
+    let mut text = std::fs::read_to_string(&toml).unwrap();
+    text.push_str(
+        "\n[brand]\naccent = \"#8a1538\"\naccent_dark = \"#ff9bb5\"\nfont = \"Georgia, serif\"\n",
+    );
+    std::fs::write(&toml, text).unwrap();
+    let site = build_site(src.path(), &[]);
+    let server = StaticServer::start(site.path());
+    let b = Browser::start(Viewport::Desktop);
+    load(&b, &server.url(""));
+    set_theme(&b, "light");
+    assert_eq!(
+        b.eval("getComputedStyle(document.querySelector('.site-header')).backgroundColor"),
+        json!("rgb(138, 21, 56)"),
+        "the header takes the brand accent"
+    );
+    assert!(
+        b.eval("getComputedStyle(document.body).fontFamily")
+            .as_str()
+            .unwrap_or("")
+            .starts_with("Georgia"),
+        "the body takes the brand font"
+    );
+    b.assert_accessible("a branded front page (light)");
+    set_theme(&b, "dark");
+    assert_eq!(
+        b.eval("getComputedStyle(document.querySelector('.button')).backgroundColor"),
+        json!("rgb(255, 155, 181)"),
+        "dark mode takes accent_dark"
+    );
+    b.assert_accessible("a branded front page (dark)");
+}
