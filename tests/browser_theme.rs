@@ -277,11 +277,7 @@ fn keyboard_phone_menu_toc_and_layout() {
         b.focused()
     );
     let skip = b.find(".skip-link");
-    assert!(
-        b.eval("document.querySelector('.skip-link').getBoundingClientRect().top >= 0")
-            == json!(true),
-        "the focused skip link is on screen"
-    );
+    b.wait_for_js("document.querySelector('.skip-link').getBoundingClientRect().top >= 0");
     assert!(b.is_displayed(&skip));
     b.press(&[keys::ENTER]);
     b.wait_for_js("document.activeElement && document.activeElement.id === 'main'");
