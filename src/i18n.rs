@@ -117,6 +117,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("insight_actions", "Fra årsak til tiltak", "From cause to action"),
     ("insight_actions_lead", "De vanligste tapsårsakene, med sjekklistene og artiklene om samme tema.", "The most common loss reasons, with the checklists and articles on the same topic."),
     ("insight_more_on", "Alt om", "All about"),
+    ("insight_no_material", "Ingen sjekklister eller artikler har dette temaet ennå – kanskje neste artikkel bør handle om det?", "No checklists or articles cover this topic yet – perhaps the next article should?"),
     ("insight_download", "Tallene til eget bruk", "The figures for your own use"),
     ("insight_download_json", "Alle tallene som JSON", "All figures as JSON"),
     ("insight_download_csv", "Fakta om hvert case som CSV, for regneark (uten selve historiene)", "The facts of every case as CSV, for spreadsheets (without the stories)"),

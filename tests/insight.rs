@@ -5,11 +5,16 @@
 //! without a decision; a draft case and a case in a draft section that never
 //! count; `min_group = 3`).
 
+#[path = "common/browser.rs"]
+#[allow(dead_code)]
+mod browser;
+
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use assert_cmd::Command;
 use scraper::{ElementRef, Html, Selector};
+use serde_json::json;
 
 fn fixture() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/insight/basic")
@@ -483,4 +488,88 @@ fn an_insight_path_taken_by_a_page_is_an_error() {
         err.contains("site.toml:") && err.contains("[insight]"),
         "{err}"
     );
+}
+
+/// In a real browser, on the sample site: the insight page, a list behind
+/// a bar and the front page pass axe-core in both colour schemes on a
+/// desktop and a phone (no sideways scrolling), and following every bar's
+/// link lands on a list with exactly the bar's number of cases.
+#[test]
+fn browser_charts_are_accessible_and_every_bar_leads_to_its_cases() {
+    use browser::{Browser, StaticServer, Viewport, build_sample_site};
+    let site = build_sample_site(&[]);
+    let server = StaticServer::start(site.path());
+    let url = |rel: &str| server.url(rel);
+    let mut failures = Vec::new();
+    for vp in [Viewport::Desktop, Viewport::Phone] {
+        let b = Browser::start(vp);
+        for rel in ["evaluering/innsikt/", "evaluering/innsikt/tapt/pris/", ""] {
+            b.goto(&url(rel));
+            b.wait_loaded();
+            let wide = b.eval(
+                "[document.documentElement.scrollWidth, window.innerWidth, Array.from(document.querySelectorAll('body *')).filter(function (e) { return e.getBoundingClientRect().right > window.innerWidth + 1; }).slice(0, 3).concat(Array.from(document.querySelectorAll('main, .insight-section, .insight-figure, .insight-chart, .insight-table')).slice(0,6)).map(function (e) { return e.tagName + '.' + e.getAttribute('class') + ' ' + Math.round(e.getBoundingClientRect().left) + '-' + Math.round(e.getBoundingClientRect().right) + ' ' + getComputedStyle(e).overflowX + ' ' + getComputedStyle(e).display + ' ' + getComputedStyle(e).gridTemplateColumns; })]",
+            );
+            assert!(
+                wide[0].as_u64() <= wide[1].as_u64(),
+                "/{rel} scrolls sideways on {}: {wide}",
+                vp.name()
+            );
+            for theme in ["light", "dark"] {
+                b.execute(
+                    "document.documentElement.setAttribute('data-theme', arguments[0]);",
+                    &[json!(theme)],
+                );
+                let v = b.axe_violations();
+                if !v.is_empty() {
+                    failures.push(format!(
+                        "/{rel} ({theme}, {}):\n{}",
+                        vp.name(),
+                        v.join("\n")
+                    ));
+                }
+                if rel == "evaluering/innsikt/" && std::env::var_os("VINN_SCREENSHOTS").is_some() {
+                    b.screenshot_full(&format!("insight-{}-{theme}", vp.name()));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "axe-core violations:\n\n{}",
+        failures.join("\n\n")
+    );
+
+    let b = Browser::start(Viewport::Desktop);
+    b.goto(&url("evaluering/innsikt/"));
+    b.wait_loaded();
+    let bars = b.execute(
+        "return Array.from(document.querySelectorAll('a.insight-bar-link')).map(function (a) { return [a.href.baseVal || a.href, a.getAttribute('data-count'), a.querySelector('.insight-bar-value').textContent]; });",
+        &[],
+    );
+    let bars = bars.as_array().expect("bars").clone();
+    assert!(bars.len() > 20, "the sample site has real charts: {bars:?}");
+    for bar in bars {
+        let (href, count, shown) = (
+            bar[0].as_str().unwrap(),
+            bar[1].as_str().unwrap(),
+            bar[2].as_str().unwrap(),
+        );
+        assert!(
+            shown == count || shown.starts_with(&format!("{count} (")),
+            "{shown} vs {count}"
+        );
+        let target = if href.starts_with("http") {
+            href.to_string()
+        } else {
+            url(&resolve("evaluering/innsikt", href))
+        };
+        b.goto(&target);
+        b.wait_loaded();
+        let n = b.eval("document.querySelectorAll('ul.insight-cases > li').length");
+        assert_eq!(
+            n.as_u64().map(|n| n.to_string()).as_deref(),
+            Some(count),
+            "{target}"
+        );
+    }
 }
