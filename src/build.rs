@@ -9,7 +9,7 @@ use std::time::Instant;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Error, Result};
 use crate::output::{Staging, WriteStats, check_output_dir};
-use crate::render::{Discard, Renderer, Sink};
+use crate::render::{Discard, Memo, Renderer, Sink};
 use crate::site::Site;
 use crate::theme::Theme;
 
@@ -61,6 +61,12 @@ pub struct Loaded {
 /// check. Problems in content come back in `diagnostics`; only environment
 /// problems (no site.toml) are `Err`.
 pub fn load(opts: &Options) -> Result<Loaded> {
+    load_with(opts, &crate::site::PlainMarkdown)
+}
+
+/// [`load`] with page and section bodies rendered through `md` (`serve`
+/// reuses the Markdown of unchanged files).
+pub fn load_with(opts: &Options, md: &dyn crate::site::RenderMarkdown) -> Result<Loaded> {
     let mut timings = Timings::default();
     let t = Instant::now();
     let mut config = Config::load(&opts.root)?;
@@ -78,7 +84,7 @@ pub fn load(opts: &Options) -> Result<Loaded> {
     let loaded = crate::content::load(&opts.root, &config, opts.drafts);
     timings.load = ms(t);
     let t = Instant::now();
-    let (site, diags) = Site::assemble(&opts.root, config, strings, loaded, opts.drafts);
+    let (site, diags) = Site::assemble_with(&opts.root, config, strings, loaded, opts.drafts, md);
     diagnostics.extend(diags.into_vec());
     timings.markdown = ms(t);
     let t = Instant::now();
@@ -95,13 +101,27 @@ pub fn load(opts: &Options) -> Result<Loaded> {
 /// Renders a loaded site into `sink`: templates, listings, search index,
 /// insight, static files. `inject` is added before `</body>` of HTML pages.
 pub fn render(site: &Site, sink: &dyn Sink, inject: Option<String>, timings: &mut Timings) -> Result<Vec<Diagnostic>> {
-    let t = Instant::now();
     let theme = Theme::resolve(&site.root, &site.config.theme)?;
+    Ok(render_with(site, theme, sink, inject, None, timings))
+}
+
+/// [`render`] with the theme already resolved and an optional [`Memo`] of
+/// earlier output (`serve` re-renders only what changed).
+pub fn render_with(
+    site: &Site,
+    theme: Theme,
+    sink: &dyn Sink,
+    inject: Option<String>,
+    memo: Option<&dyn Memo>,
+    timings: &mut Timings,
+) -> Vec<Diagnostic> {
+    let t = Instant::now();
     let mut renderer = match Renderer::new(site, theme) {
         Ok(r) => r,
-        Err(d) => return Ok(d),
+        Err(d) => return d,
     };
     renderer.inject = inject;
+    renderer.memo = memo;
     renderer.set_global("insight", &crate::insight::context(site));
     let mut problems = renderer.render_all(sink);
     problems.extend(crate::insight::render_pages(site, &renderer, sink));
@@ -109,7 +129,7 @@ pub fn render(site: &Site, sink: &dyn Sink, inject: Option<String>, timings: &mu
     let t = Instant::now();
     problems.extend(search_files(site, sink));
     timings.search = ms(t);
-    Ok(problems)
+    problems
 }
 
 fn output_dir(opts: &Options, site: &Site) -> PathBuf {
@@ -188,7 +208,39 @@ pub fn root_or_cwd(root: Option<&Path>) -> PathBuf {
         .unwrap_or_else(|| std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")))
 }
 
-/// The search index files (wired to `search` once it lands).
-fn search_files(_site: &Site, _sink: &dyn Sink) -> Vec<Diagnostic> {
-    Vec::new()
+/// The search index: every published page that does not opt out with
+/// `search: false`, when search is on in `site.toml`.
+fn search_files(site: &Site, sink: &dyn Sink) -> Vec<Diagnostic> {
+    if !site.config.search.enabled {
+        return Vec::new();
+    }
+    let docs: Vec<crate::search::SearchDoc> = site
+        .pages
+        .iter()
+        .filter(|p| p.page.meta.search)
+        .map(|p| {
+            let m = &p.page.meta;
+            crate::search::SearchDoc {
+                url: p.page.url.clone(),
+                title: m.title.clone(),
+                description: if m.description.is_empty() { p.content.summary.clone() } else { m.description.clone() },
+                headings: p.content.headings.iter().map(|h| h.title.clone()).collect(),
+                body: p.content.plain.clone(),
+                kind: m.kind.as_str().to_string(),
+                topics: m.topics.clone(),
+                tags: m.tags.clone(),
+                outcome: m.case.as_ref().map(|c| c.outcome.as_str().to_string()),
+                reasons: m.case.as_ref().map(|c| c.reasons.clone()).unwrap_or_default(),
+            }
+        })
+        .collect();
+    let lang = crate::search::Lang::from_code(site.config.language.code());
+    crate::search::build_index(&docs, lang)
+        .into_iter()
+        .filter_map(|(path, bytes)| {
+            sink.put(&path, bytes)
+                .err()
+                .map(|e| Diagnostic::error(&path, 0, 0, format!("cannot write output file: {e}")))
+        })
+        .collect()
 }

@@ -19,6 +19,8 @@ pub mod output;
 pub mod related;
 pub mod render;
 pub mod scaffold;
+pub mod search;
+pub mod serve;
 pub mod site;
 pub mod theme;
 

@@ -9,19 +9,21 @@
 //!
 //! A split `head [+ link] + tail` is accepted when:
 //! - the head is a corpus word (at least 4 letters, or 3 when a binding letter
-//!   follows),
+//!   follows) or shares its stem with one (at least 4 letters),
 //! - the tail is a corpus word of at least 3 letters, or an inflection of one
 //!   (its stem is the stem of a corpus word; at least 4 letters), or is itself
-//!   a compound (up to three levels deep).
+//!   a compound (up to three levels deep); an inflectional ending such as
+//!   `-ene` is never a tail.
 //!
 //! The best split has the most trustworthy tail (word, then inflection, then
-//! compound), then the longest head. Parts are the head, the tail and, in
+//! compound), then the shortest tail; a binding `s` is preferred to an `s`
+//! ending the head (`salg|s|møte`, not `salgs|møte`). Parts are the head, the tail and, in
 //! turn, their own parts.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::Lang;
-use super::stem::stem;
+use super::stem::{is_ending, stem};
 
 /// Shortest word (in characters) that is tried as a compound.
 pub const MIN_COMPOUND_CHARS: usize = 7;
@@ -86,23 +88,31 @@ impl Splitter {
             return None;
         }
         // (level, head, tail); the first found at the best level wins, and
-        // heads are tried longest first.
+        // tails are tried shortest first.
         let mut best: Option<(u8, String, String)> = None;
-        for i in (3..=c.len() - 3).rev() {
-            let head: String = c[..i].iter().collect();
-            if !self.words.contains(&head) {
-                continue;
-            }
-            for link in ["", "s", "e"] {
+        for j in (4..=c.len() - 3).rev() {
+            // The tail starts at j; a binding letter before it is preferred
+            // over the same letter ending the head.
+            for link in ["s", "", "e"] {
                 let l = link.len();
-                if i + l > c.len() || !c[i..i + l].iter().copied().eq(link.chars()) {
+                if j < 3 + l || !c[j - l..j].iter().copied().eq(link.chars()) {
                     continue;
                 }
+                let i = j - l;
                 if link.is_empty() && i < 4 {
                     continue;
                 }
-                let tail: String = c[i + l..].iter().collect();
-                let n = c.len() - i - l;
+                let head: String = c[..i].iter().collect();
+                let head_ok = self.words.contains(&head)
+                    || (i >= 4 && self.stems.contains(&stem(&head, self.lang)));
+                if !head_ok {
+                    continue;
+                }
+                let tail: String = c[j..].iter().collect();
+                let n = c.len() - j;
+                if is_ending(&tail) {
+                    continue;
+                }
                 let level = if n >= 3 && self.words.contains(&tail) {
                     0
                 } else if n >= 4 && self.stems.contains(&stem(&tail, self.lang)) {
@@ -116,7 +126,7 @@ impl Splitter {
                     continue;
                 };
                 if best.as_ref().is_none_or(|b| level < b.0) {
-                    best = Some((level, head.clone(), tail));
+                    best = Some((level, head, tail));
                 }
                 if level == 0 {
                     return best.map(|(_, h, t)| (h, t));
@@ -147,26 +157,44 @@ mod tests {
 
     #[test]
     fn tail_may_be_an_inflection() {
-        let mut s = splitter(&["salg", "møte", "beslutning", "takere"]);
+        let mut s = splitter(&["salg", "møte", "beslutning", "takere", "kunden", "verdi"]);
         // "møtene" is not in the vocabulary, but its stem is that of "møte".
         assert_eq!(s.parts("salgsmøtene"), ["møtene", "salg"]);
         assert_eq!(s.parts("beslutningstakeren"), ["beslutning", "takeren"]);
+        // The head may be a form of a corpus word too ("kunde" ~ "kunden").
+        assert_eq!(s.parts("kundeverdi"), ["kunde", "verdi"]);
     }
 
     #[test]
     fn splits_three_parts() {
         let mut s = splitter(&["salg", "prosess", "eier"]);
-        assert_eq!(s.parts("salgsprosesseier"), ["eier", "prosess", "prosesseier", "salg"]);
+        assert_eq!(
+            s.parts("salgsprosesseier"),
+            ["eier", "prosess", "prosesseier", "salg"]
+        );
     }
 
     #[test]
     fn leaves_plain_words_alone() {
-        let mut s = splitter(&["kunde", "mark", "salg", "forhandling", "kun"]);
+        let mut s = splitter(&[
+            "kunde",
+            "mark",
+            "salg",
+            "forhandling",
+            "kun",
+            "tilbud",
+            "ene",
+        ]);
         assert!(s.parts("kundene").is_empty());
         assert!(s.parts("markedet").is_empty());
         assert!(s.parts("forhandlingene").is_empty());
         assert!(s.parts("salget").is_empty());
         assert!(s.parts("kundens").is_empty());
-        assert!(Splitter::new(["sales", "meeting"], Lang::En).parts("salesmeeting").is_empty());
+        assert!(s.parts("tilbudene").is_empty());
+        assert!(
+            Splitter::new(["sales", "meeting"], Lang::En)
+                .parts("salesmeeting")
+                .is_empty()
+        );
     }
 }

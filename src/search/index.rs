@@ -22,15 +22,15 @@
 //! | file | data |
 //! |---|---|
 //! | `meta.js` | format version, language, document count, first key of each term shard, kinds and topics with counts; on small sites every other part inline under `inline` |
-//! | `s{i}.js` | term shard `i`: `[[word, postings, part postings?], …]` sorted by folded word |
-//! | `d{j}.js` | documents `j*8 … j*8+7`: `[url, title, kind, [topics], description, excerpt, outcome]` |
+//! | `s{i}.js` | term shard `i` (about 12 KB): `[[word, postings, part postings?], …]` sorted by folded word |
+//! | `d{j}.js` | documents `5j … 5j+4`: `[url, title, kind, [topics], description, excerpt, outcome]` |
 //! | `fk{i}.js`, `ft{i}.js` | ids of the documents of kind / topic `i` (as listed in meta) |
 //! | `vocab.js` | the most frequent words, space separated, most frequent first (for "did you mean") |
 //!
 //! Posting and id lists use [`super::codec`]. Documents are numbered in URL
 //! order.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::{Value, json};
 
@@ -57,13 +57,14 @@ const SCORE_SCALE: f64 = 40.0;
 pub const MAX_SCORE: u32 = 1023;
 /// Longest posting list kept per word (the best-scoring documents).
 pub const MAX_POSTINGS: usize = 1000;
-/// A term shard is closed once it reaches this many bytes.
+/// Most bytes in a term shard (unless one group of words with the same fold
+/// is larger on its own).
 pub const SHARD_TARGET: usize = 12 * 1024;
 /// Documents per document chunk.
-pub const DOC_CHUNK: usize = 8;
+pub const DOC_CHUNK: usize = 5;
 /// Below this total size everything is inlined into `meta.js`.
 pub const INLINE_LIMIT: usize = 100 * 1024;
-const VOCAB_MAX: usize = 5000;
+const VOCAB_MAX: usize = 4000;
 const TITLE_CHARS: usize = 160;
 const DESCRIPTION_CHARS: usize = 200;
 const EXCERPT_CHARS: usize = 280;
@@ -72,12 +73,6 @@ const EXCERPT_CHARS: usize = 280;
 pub const DIR: &str = "search/";
 
 type Tf = [u16; FIELDS];
-
-#[derive(Default)]
-struct Entry {
-    direct: BTreeMap<u32, Tf>,
-    parts: BTreeMap<u32, Tf>,
-}
 
 /// Words indexed for a document kind, beyond the kind itself.
 fn kind_words(kind: &str, lang: Lang) -> &'static str {
@@ -178,10 +173,10 @@ fn bm25(tf: &Tf, len: &[u32; FIELDS], avg: &[f64; FIELDS], idf: f64) -> u32 {
     ((s * SCORE_SCALE).round() as u32).clamp(1, MAX_SCORE)
 }
 
-fn postings(list: &BTreeMap<u32, Tf>, lens: &[[u32; FIELDS]], avg: &[f64; FIELDS], idf: f64) -> String {
+fn postings(list: &[(u32, Tf)], lens: &[[u32; FIELDS]], avg: &[f64; FIELDS], idf: f64) -> String {
     let mut scored: Vec<(u32, u32)> = list
         .iter()
-        .map(|(&doc, tf)| (doc, bm25(tf, &lens[doc as usize], avg, idf)))
+        .map(|(doc, tf)| (*doc, bm25(tf, &lens[*doc as usize], avg, idf)))
         .collect();
     if scored.len() > MAX_POSTINGS {
         scored.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -197,8 +192,40 @@ pub fn script(name: &str, data: &Value) -> Vec<u8> {
         .expect("JSON values serialize")
         .replace('\u{2028}', "\\u2028")
         .replace('\u{2029}', "\\u2029");
-    format!("__vinnSearch.add({},{json});\n", serde_json::to_string(name).expect("string"))
-        .into_bytes()
+    format!(
+        "__vinnSearch.add({},{json});\n",
+        serde_json::to_string(name).expect("string")
+    )
+    .into_bytes()
+}
+
+/// Interned words: id ↔ string.
+#[derive(Default)]
+struct Words {
+    ids: HashMap<String, u32>,
+    list: Vec<String>,
+}
+
+impl Words {
+    fn id(&mut self, w: &str) -> u32 {
+        if let Some(&id) = self.ids.get(w) {
+            return id;
+        }
+        let id = self.list.len() as u32;
+        self.ids.insert(w.to_string(), id);
+        self.list.push(w.to_string());
+        id
+    }
+}
+
+/// Exact length of an entry serialized as JSON (words never need escaping:
+/// they consist of word characters only), plus its separating comma.
+fn entry_size(word: &str, direct: &str, parts: &str) -> usize {
+    let mut n = 2 + word.len() + 2 + 1 + direct.len() + 2 + 1;
+    if !parts.is_empty() {
+        n += 1 + parts.len() + 2;
+    }
+    n
 }
 
 /// Build all index files for `docs` (see the module docs).
@@ -206,53 +233,64 @@ pub fn build(docs: &[SearchDoc], lang: Lang) -> Vec<(String, Vec<u8>)> {
     let mut order: Vec<&SearchDoc> = docs.iter().collect();
     order.sort_by(|a, b| a.url.cmp(&b.url));
 
-    // Tokens per document and field.
-    let texts: Vec<[Vec<String>; FIELDS]> = order
+    // Word ids per document and field.
+    let mut words = Words::default();
+    let texts: Vec<[Vec<u32>; FIELDS]> = order
         .iter()
         .map(|d| {
-            let mut f: [Vec<String>; FIELDS] = Default::default();
-            f[TITLE] = index_tokens(&d.title, lang);
-            f[HEADINGS] = index_tokens(&d.headings.join("\n"), lang);
-            f[DESCRIPTION] = index_tokens(&d.description, lang);
-            f[META] = index_tokens(&meta_text(d, lang), lang);
-            f[BODY] = index_tokens(&d.body, lang);
+            let mut f: [Vec<u32>; FIELDS] = Default::default();
+            let mut sources: [String; FIELDS] = Default::default();
+            sources[TITLE] = d.title.clone();
+            sources[HEADINGS] = d.headings.join("\n");
+            sources[DESCRIPTION] = d.description.clone();
+            sources[META] = meta_text(d, lang);
+            sources[BODY] = d.body.clone();
+            for (i, text) in sources.iter().enumerate() {
+                f[i] = index_tokens(text, lang)
+                    .iter()
+                    .map(|w| words.id(w))
+                    .collect();
+            }
             f
         })
         .collect();
+    let direct_words = words.list.len();
 
     // Compound parts of every word of the vocabulary.
-    let vocab: BTreeSet<&str> = texts.iter().flatten().flatten().map(String::as_str).collect();
-    let mut splitter = Splitter::new(vocab.iter().copied(), lang);
-    let mut parts_of: HashMap<&str, Vec<String>> = HashMap::new();
-    for &w in &vocab {
+    let mut splitter = Splitter::new(words.list.iter().map(String::as_str), lang);
+    let mut parts_of: Vec<Vec<u32>> = vec![Vec::new(); direct_words];
+    for (id, parts) in parts_of.iter_mut().enumerate() {
+        let w = words.list[id].clone();
         if w.chars().count() >= MIN_COMPOUND_CHARS {
-            let p = splitter.parts(w);
-            if !p.is_empty() {
-                parts_of.insert(w, p);
-            }
+            *parts = splitter.parts(&w).iter().map(|p| words.id(p)).collect();
         }
     }
 
-    // Term frequencies.
-    let mut entries: HashMap<String, Entry> = HashMap::new();
+    // Term frequencies, documents in ascending order.
+    let mut direct: Vec<Vec<(u32, Tf)>> = vec![Vec::new(); words.list.len()];
+    let mut part: Vec<Vec<(u32, Tf)>> = vec![Vec::new(); words.list.len()];
     let mut lens: Vec<[u32; FIELDS]> = Vec::with_capacity(texts.len());
     for (doc, fields) in texts.iter().enumerate() {
         let doc = doc as u32;
         let mut len = [0u32; FIELDS];
-        for (f, words) in fields.iter().enumerate() {
-            len[f] = words.len() as u32;
-            for w in words {
-                let e = entries.entry(w.clone()).or_default();
-                let tf = e.direct.entry(doc).or_default();
+        let mut d_tf: HashMap<u32, Tf> = HashMap::new();
+        let mut p_tf: HashMap<u32, Tf> = HashMap::new();
+        for (f, ids) in fields.iter().enumerate() {
+            len[f] = ids.len() as u32;
+            for &w in ids {
+                let tf = d_tf.entry(w).or_default();
                 tf[f] = tf[f].saturating_add(1);
-                if let Some(parts) = parts_of.get(w.as_str()) {
-                    for p in parts {
-                        let e = entries.entry(p.clone()).or_default();
-                        let tf = e.parts.entry(doc).or_default();
-                        tf[f] = tf[f].saturating_add(1);
-                    }
+                for &p in &parts_of[w as usize] {
+                    let tf = p_tf.entry(p).or_default();
+                    tf[f] = tf[f].saturating_add(1);
                 }
             }
+        }
+        for (w, tf) in d_tf {
+            direct[w as usize].push((doc, tf));
+        }
+        for (w, tf) in p_tf {
+            part[w as usize].push((doc, tf));
         }
         lens.push(len);
     }
@@ -269,49 +307,85 @@ pub fn build(docs: &[SearchDoc], lang: Lang) -> Vec<(String, Vec<u8>)> {
         }
     }
 
-    // Document frequency per stem group.
-    let mut sorted: Vec<(String, String, Entry)> = entries
-        .into_iter()
-        .map(|(w, e)| (fold(&w), w, e))
+    // Entries in (folded word, word) order, and document frequency per stem
+    // group (all words whose folded stems are equal).
+    let mut sorted: Vec<(String, u32)> = (0..words.list.len() as u32)
+        .filter(|&id| !direct[id as usize].is_empty() || !part[id as usize].is_empty())
+        .map(|id| (fold(&words.list[id as usize]), id))
         .collect();
-    sorted.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
-    let group_of: Vec<String> = sorted.iter().map(|(_, w, _)| fold(&stem(w, lang))).collect();
-    let mut group_docs: HashMap<&str, HashSet<u32>> = HashMap::new();
-    for (i, (_, _, e)) in sorted.iter().enumerate() {
-        let set = group_docs.entry(group_of[i].as_str()).or_default();
-        set.extend(e.direct.keys());
-        set.extend(e.parts.keys());
+    sorted.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| words.list[a.1 as usize].cmp(&words.list[b.1 as usize]))
+    });
+    let mut group_ids: HashMap<String, usize> = HashMap::new();
+    let group_of: Vec<usize> = sorted
+        .iter()
+        .map(|(_, id)| {
+            let g = fold(&stem(&words.list[*id as usize], lang));
+            let next = group_ids.len();
+            *group_ids.entry(g).or_insert(next)
+        })
+        .collect();
+    let mut group_docs: Vec<Vec<u32>> = vec![Vec::new(); group_ids.len()];
+    for (i, (_, id)) in sorted.iter().enumerate() {
+        let docs = &mut group_docs[group_of[i]];
+        docs.extend(direct[*id as usize].iter().map(|(d, _)| *d));
+        docs.extend(part[*id as usize].iter().map(|(d, _)| *d));
     }
+    let group_df: Vec<usize> = group_docs
+        .into_iter()
+        .map(|mut d| {
+            d.sort_unstable();
+            d.dedup();
+            d.len()
+        })
+        .collect();
+    // Never below ln 2, so that field weights still count for a word that
+    // is on every page.
     let idf = |df: usize| -> f64 {
         let (n, df) = (n as f64, df as f64);
-        (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+        (1.0 + (n + 1.0) / (df + 0.5)).ln()
     };
 
-    // Term shards.
+    // Term shards: a shard is closed before an entry that would take it past
+    // the target, but never between two words with the same fold.
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut shard_keys: Vec<String> = Vec::new();
     let mut shard: Vec<Value> = Vec::new();
     let mut shard_bytes = 0;
     let mut shards: Vec<Vec<Value>> = Vec::new();
-    for (i, (key, word, e)) in sorted.iter().enumerate() {
-        let w_idf = idf(group_docs[group_of[i].as_str()].len());
-        let direct = postings(&e.direct, &lens, &avg, w_idf);
-        let mut item = vec![json!(word), json!(direct)];
-        if !e.parts.is_empty() {
-            item.push(json!(postings(&e.parts, &lens, &avg, w_idf)));
-        }
-        let item = Value::Array(item);
-        let size = serde_json::to_string(&item).map(|s| s.len() + 1).unwrap_or(0);
+    let mut vocab_list: Vec<(usize, &str)> = Vec::new();
+    for (i, (key, id)) in sorted.iter().enumerate() {
+        let word = words.list[*id as usize].as_str();
+        let (d_list, p_list) = (&direct[*id as usize], &part[*id as usize]);
+        let w_idf = idf(group_df[group_of[i]]);
+        let d_enc = postings(d_list, &lens, &avg, w_idf);
+        let p_enc = postings(p_list, &lens, &avg, w_idf);
+        let size = entry_size(word, &d_enc, &p_enc);
         let boundary = i == 0 || sorted[i - 1].0 != *key;
-        if shard.is_empty() || (shard_bytes >= SHARD_TARGET && boundary) {
+        if shard.is_empty() || (shard_bytes + size > SHARD_TARGET && boundary) {
             if !shard.is_empty() {
                 shards.push(std::mem::take(&mut shard));
             }
-            shard_keys.push(if shards.is_empty() { String::new() } else { key.clone() });
+            shard_keys.push(if shards.is_empty() {
+                String::new()
+            } else {
+                key.clone()
+            });
             shard_bytes = 0;
         }
         shard_bytes += size;
-        shard.push(item);
+        let mut item = vec![json!(word), json!(d_enc)];
+        if !p_enc.is_empty() {
+            item.push(json!(p_enc));
+        }
+        shard.push(Value::Array(item));
+        if !d_list.is_empty()
+            && word.chars().count() >= 4
+            && !word.chars().all(|c| c.is_ascii_digit())
+        {
+            vocab_list.push((d_list.len(), word));
+        }
     }
     if !shard.is_empty() {
         shards.push(shard);
@@ -362,13 +436,6 @@ pub fn build(docs: &[SearchDoc], lang: Lang) -> Vec<(String, Vec<u8>)> {
     let topics_meta = facet_meta("ft", &topics);
 
     // Vocabulary for suggestions: frequent words, most frequent first.
-    let mut vocab_list: Vec<(usize, &str)> = sorted
-        .iter()
-        .filter(|(_, w, e)| {
-            !e.direct.is_empty() && w.chars().count() >= 4 && !w.chars().all(|c| c.is_ascii_digit())
-        })
-        .map(|(_, w, e)| (e.direct.len(), w.as_str()))
-        .collect();
     vocab_list.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
     vocab_list.truncate(VOCAB_MAX);
     let vocab_words: Vec<&str> = vocab_list.iter().map(|(_, w)| *w).collect();

@@ -16,7 +16,7 @@
 //!    (and a few other accented letters), then `aa`→`a` and `oe`→`o`. Folding
 //!    lets `mote`, `moete` and `møte` meet; exact spellings still rank first.
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 use super::Lang;
 
@@ -62,8 +62,23 @@ pub fn is_ignorable(c: char) -> bool {
 
 /// Lowercase and compose one word: NFC, lowercase, NFC.
 pub fn normalize_word(word: &str) -> String {
-    let composed: String = word.nfc().collect();
-    composed.to_lowercase().nfc().collect()
+    if word.is_ascii() {
+        return word.to_ascii_lowercase();
+    }
+    let lower = if is_nfc(word) {
+        word.to_lowercase()
+    } else {
+        word.nfc().collect::<String>().to_lowercase()
+    };
+    if is_nfc(&lower) {
+        lower
+    } else {
+        lower.nfc().collect()
+    }
+}
+
+fn is_nfc(s: &str) -> bool {
+    s.is_ascii() || is_nfc_quick(s.chars()) == IsNormalized::Yes
 }
 
 /// Split `text` into normalized tokens (see the module docs), keeping
@@ -71,7 +86,14 @@ pub fn normalize_word(word: &str) -> String {
 pub fn tokenize(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
-    for c in text.nfc() {
+    let composed: String;
+    let text = if is_nfc(text) {
+        text
+    } else {
+        composed = text.nfc().collect();
+        &composed
+    };
+    for c in text.chars() {
         if is_word_char(c) {
             cur.push(c);
         } else if is_ignorable(c) {
@@ -117,7 +139,15 @@ pub fn fold(word: &str) -> String {
 
 /// Common Bokmål function words that are neither indexed nor searched.
 const STOP_NB: &[&str] = &[
-    "at", "av", "bare", "ble", "bli", "blir", "blitt", "da", "de", "deg", "dem", "den", "denne", "dens", "der", "dere", "deres", "det", "dette", "di", "din", "disse", "ditt", "du", "eller", "en", "enn", "er", "et", "ett", "etter", "for", "fordi", "fra", "før", "hadde", "ham", "han", "hans", "har", "hen", "henne", "hennes", "her", "hos", "hun", "hva", "hvem", "hver", "hvilke", "hvilken", "hvis", "hvor", "ikke", "ingen", "inn", "jeg", "kan", "kun", "kunne", "man", "med", "meg", "men", "mer", "min", "mitt", "mot", "mye", "må", "noe", "noen", "nok", "nå", "når", "og", "også", "om", "opp", "oss", "over", "på", "sa", "seg", "selv", "sin", "sine", "sitt", "skal", "skulle", "slik", "som", "så", "til", "ut", "uten", "var", "ved", "vi", "vil", "ville", "vår", "være", "vært", "å",
+    "at", "av", "bare", "ble", "bli", "blir", "blitt", "da", "de", "deg", "dem", "den", "denne",
+    "dens", "der", "dere", "deres", "det", "dette", "di", "din", "disse", "ditt", "du", "eller",
+    "en", "enn", "er", "et", "ett", "etter", "for", "fordi", "fra", "før", "hadde", "ham", "han",
+    "hans", "har", "hen", "henne", "hennes", "her", "hos", "hun", "hva", "hvem", "hver", "hvilke",
+    "hvilken", "hvis", "hvor", "ikke", "ingen", "inn", "jeg", "kan", "kun", "kunne", "man", "med",
+    "meg", "men", "mer", "min", "mitt", "mot", "mye", "må", "noe", "noen", "nok", "nå", "når",
+    "og", "også", "om", "opp", "oss", "over", "på", "sa", "seg", "selv", "sin", "sine", "sitt",
+    "skal", "skulle", "slik", "som", "så", "til", "ut", "uten", "var", "ved", "vi", "vil", "ville",
+    "vår", "være", "vært", "å",
 ];
 
 /// Common English function words that are neither indexed nor searched.
@@ -165,7 +195,15 @@ mod tests {
     fn tokenizes_norwegian_text() {
         assert_eq!(
             tokenize("Hvorfor TAPER vi? «Salgsmøtet» gikk 5-0; e-post: Øst."),
-            ["hvorfor", "taper", "vi", "salgsmøtet", "gikk", "post", "øst"]
+            [
+                "hvorfor",
+                "taper",
+                "vi",
+                "salgsmøtet",
+                "gikk",
+                "post",
+                "øst"
+            ]
         );
     }
 

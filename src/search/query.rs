@@ -25,18 +25,18 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::Value;
 
+use super::Lang;
 use super::codec::{decode_ids, decode_postings};
 use super::index::DOC_CHUNK;
 use super::normalize::{fold, is_stop_word, tokenize};
 use super::stem::stem;
-use super::Lang;
 
 /// Query words considered.
 pub const MAX_TOKENS: usize = 5;
 /// Term shards loaded per query word.
 pub const MAX_SHARDS_PER_TOKEN: usize = 2;
 /// Term shards loaded per query.
-pub const MAX_SHARDS: usize = 8;
+pub const MAX_SHARDS: usize = 7;
 /// Prefix-only matches kept per query word.
 pub const PREFIX_CAP: usize = 20;
 /// Results shown per page (documents whose chunks the UI loads).
@@ -206,12 +206,9 @@ pub fn run(files: &[(String, Vec<u8>)], q: &str, lang: Lang, opts: &QueryOptions
 /// [`run`] over an already parsed store.
 pub fn run_on(store: &Store, q: &str, lang: Lang, opts: &QueryOptions) -> QueryReport {
     let mut report = QueryReport::default();
-    let load = |name: &str, report: &mut QueryReport| {
-        if let Some(p) = store.paths.get(name)
-            && !report.files.contains(p)
-        {
-            report.files.push(p.clone());
-        }
+    let load = |name: &str, report: &mut QueryReport| match store.paths.get(name) {
+        Some(p) if !report.files.contains(p) => report.files.push(p.clone()),
+        _ => {}
     };
     let Some(meta) = store.get("meta") else {
         return report;
@@ -271,7 +268,13 @@ pub fn run_on(store: &Store, q: &str, lang: Lang, opts: &QueryOptions) -> QueryR
                 if kind == 2 && !is_stem {
                     let df = e
                         .as_array()
-                        .map(|a| a[1..].iter().filter_map(Value::as_str).map(posting_count).sum())
+                        .map(|a| {
+                            a[1..]
+                                .iter()
+                                .filter_map(Value::as_str)
+                                .map(posting_count)
+                                .sum()
+                        })
                         .unwrap_or(0);
                     prefix_only.push((df, w, e));
                 } else {
@@ -280,7 +283,12 @@ pub fn run_on(store: &Store, q: &str, lang: Lang, opts: &QueryOptions) -> QueryR
             }
         }
         prefix_only.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
-        matched.extend(prefix_only.into_iter().take(PREFIX_CAP).map(|(_, _, e)| (2, e)));
+        matched.extend(
+            prefix_only
+                .into_iter()
+                .take(PREFIX_CAP)
+                .map(|(_, _, e)| (2, e)),
+        );
         for (kind, e) in matched {
             for (list, weights) in [(1, DIRECT_WEIGHTS), (2, PART_WEIGHTS)] {
                 let Some(enc) = e.get(list).and_then(Value::as_str) else {
@@ -312,7 +320,11 @@ pub fn run_on(store: &Store, q: &str, lang: Lang, opts: &QueryOptions) -> QueryR
             Some(i) => {
                 let name = format!("{prefix}{i}");
                 load(&name, &mut report);
-                store.get(&name).and_then(Value::as_str).and_then(decode_ids).unwrap_or_default()
+                store
+                    .get(&name)
+                    .and_then(Value::as_str)
+                    .and_then(decode_ids)
+                    .unwrap_or_default()
             }
             None => Vec::new(),
         };
@@ -371,7 +383,10 @@ pub fn run_on(store: &Store, q: &str, lang: Lang, opts: &QueryOptions) -> QueryR
 
 fn posting_count(enc: &str) -> usize {
     // Every pair ends with two terminal characters.
-    enc.bytes().filter(|b| b.is_ascii_uppercase() || (b'a'..=b'f').contains(b)).count() / 2
+    enc.bytes()
+        .filter(|b| b.is_ascii_uppercase() || (b'a'..=b'f').contains(b))
+        .count()
+        / 2
 }
 
 #[cfg(test)]
@@ -390,7 +405,10 @@ mod tests {
     fn range_keys() {
         let t = query_tokens("Møtene og salget", Lang::Nb);
         assert_eq!(t.len(), 2);
-        assert_eq!((t[0].q.as_str(), t[0].fq.as_str(), t[0].r.as_str()), ("møtene", "motene", "mot"));
+        assert_eq!(
+            (t[0].q.as_str(), t[0].fq.as_str(), t[0].r.as_str()),
+            ("møtene", "motene", "mot")
+        );
         assert_eq!(t[1].r, "salg");
         let t = query_tokens("happy dying", Lang::En);
         assert_eq!(t[0].r, "happ");

@@ -5,7 +5,9 @@
 //! browser has an identical implementation in `search.js`; the agreement test
 //! compares the two over thousands of words.
 //!
-//! Norwegian, in short: R1 starts after the first non-vowel that follows a
+//! The Norwegian stemmer is the long-standing Snowball definition (vowels
+//! `aeiouyæåø`, s-endings `bcdfghjlmnoprtvyz`), not the 2025 revision with
+//! its extra `-ers` and `-s` conditions. In short: R1 starts after the first non-vowel that follows a
 //! vowel, but never before the fourth letter. Then, each step only looking
 //! at suffixes inside R1: (1) strip the longest inflectional ending (`-ene`,
 //! `-heten`, `-ert` → `-er`, a genitive `-s` after a valid s-ending, …);
@@ -80,6 +82,11 @@ const NB_MAIN_ALL: &[&str] = &[
 const NB_OTHER: &[&str] = &[
     "leg", "eleg", "ig", "eig", "lig", "elig", "els", "lov", "elov", "slov", "hetslov",
 ];
+
+/// Whether `s` is one of the Norwegian inflectional endings of step 1.
+pub fn is_ending(s: &str) -> bool {
+    NB_MAIN_ALL.contains(&s)
+}
 
 /// Snowball Norwegian stemmer.
 pub fn stem_nb(word: &str) -> String {
@@ -224,7 +231,10 @@ const EN_STEP4: &[&str] = &[
 ];
 
 /// The longest `(suffix, replacement)` pair whose suffix ends `w`.
-fn longest_pair(w: &[char], table: &[(&'static str, &'static str)]) -> Option<(usize, &'static str, &'static str)> {
+fn longest_pair(
+    w: &[char],
+    table: &[(&'static str, &'static str)],
+) -> Option<(usize, &'static str, &'static str)> {
     table
         .iter()
         .filter(|(s, _)| ends_with(w, s))
@@ -311,30 +321,27 @@ pub fn stem_en(word: &str) -> String {
     }
 
     // Step 1c.
-    if let Some(&last) = w.last() {
-        if (last == 'y' || last == 'Y') && w.len() > 2 && !en_vowel(w[w.len() - 2]) {
-            let n = w.len();
-            w[n - 1] = 'i';
-        }
+    let n = w.len();
+    if n > 2 && matches!(w[n - 1], 'y' | 'Y') && !en_vowel(w[n - 2]) {
+        w[n - 1] = 'i';
     }
 
     // Step 2.
-    if let Some((n, suf, rep)) = longest_pair(&w, EN_STEP2) {
-        if w.len() - n >= p1 {
-            let stem_end = w.len() - n;
-            match suf {
-                "ogi" => {
-                    if stem_end >= 1 && w[stem_end - 1] == 'l' {
-                        replace_suffix(&mut w, n, rep);
-                    }
+    let step2 = longest_pair(&w, EN_STEP2).filter(|&(n, _, _)| w.len() - n >= p1);
+    if let Some((n, suf, rep)) = step2 {
+        let stem_end = w.len() - n;
+        match suf {
+            "ogi" => {
+                if stem_end >= 1 && w[stem_end - 1] == 'l' {
+                    replace_suffix(&mut w, n, rep);
                 }
-                "li" => {
-                    if stem_end >= 1 && "cdeghkmnrt".contains(w[stem_end - 1]) {
-                        w.truncate(stem_end);
-                    }
-                }
-                _ => replace_suffix(&mut w, n, rep),
             }
+            "li" => {
+                if stem_end >= 1 && "cdeghkmnrt".contains(w[stem_end - 1]) {
+                    w.truncate(stem_end);
+                }
+            }
+            _ => replace_suffix(&mut w, n, rep),
         }
     }
 
@@ -347,7 +354,11 @@ pub fn stem_en(word: &str) -> String {
     }
 
     // Step 4.
-    if let Some(suf) = EN_STEP4.iter().filter(|s| ends_with(&w, s)).max_by_key(|s| s.len()) {
+    if let Some(suf) = EN_STEP4
+        .iter()
+        .filter(|s| ends_with(&w, s))
+        .max_by_key(|s| s.len())
+    {
         let n = suf.len();
         let stem_end = w.len() - n;
         if stem_end >= p2 {
@@ -373,7 +384,9 @@ pub fn stem_en(word: &str) -> String {
         }
     }
 
-    w.into_iter().map(|c| if c == 'Y' { 'y' } else { c }).collect()
+    w.into_iter()
+        .map(|c| if c == 'Y' { 'y' } else { c })
+        .collect()
 }
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
 //! Ranking, layout and size tests of the search index.
 
+use std::collections::HashMap;
+
 use super::index::{DIR, INLINE_LIMIT};
-use super::query::{PAGE, parse_script};
+use super::query::{PAGE, Store, parse_script, run_on};
 use super::*;
 
 fn doc(url: &str, kind: &str, title: &str, body: &str) -> SearchDoc {
@@ -114,7 +116,10 @@ fn pos(list: &[String], url: &str) -> usize {
 fn exact_beats_compound_and_compound_is_found() {
     let files = build_index(&site(), Lang::Nb);
     let r = urls(&files, "møte");
-    assert!(pos(&r, "artikler/motet/") < pos(&r, "artikler/salgsmoter/"), "{r:?}");
+    assert!(
+        pos(&r, "artikler/motet/") < pos(&r, "artikler/salgsmoter/"),
+        "{r:?}"
+    );
     // "salgsmøtet" is found through its part "møte".
     assert!(r.contains(&"artikler/salgsmoter/".to_string()));
 }
@@ -132,7 +137,8 @@ fn spelling_variants_find_norwegian_letters() {
 fn inflected_and_compound_queries() {
     let files = build_index(&site(), Lang::Nb);
     // A longer form in the text ("beslutningstakeren") is found by the base.
-    assert_eq!(urls(&files, "beslutningstaker")[0], "artikler/beslutning/");
+    let r = urls(&files, "beslutningstaker");
+    assert!(r.contains(&"artikler/beslutning/".to_string()), "{r:?}");
     // Stem match: "tapte" and "tapt" share the stem "tapt".
     assert!(urls(&files, "tapte").contains(&"sjekklister/etter-tap/".to_string()));
     // The query's own compound: "salgsmøte" finds "salgsmøtet" by prefix.
@@ -143,9 +149,15 @@ fn inflected_and_compound_queries() {
 fn exact_beats_stem() {
     let files = build_index(&site(), Lang::Nb);
     let r = urls(&files, "salg");
-    assert!(pos(&r, "artikler/salg-a/") < pos(&r, "artikler/salg-b/"), "{r:?}");
+    assert!(
+        pos(&r, "artikler/salg-a/") < pos(&r, "artikler/salg-b/"),
+        "{r:?}"
+    );
     let r = urls(&files, "salget");
-    assert!(pos(&r, "artikler/salg-b/") < pos(&r, "artikler/salg-a/"), "{r:?}");
+    assert!(
+        pos(&r, "artikler/salg-b/") < pos(&r, "artikler/salg-a/"),
+        "{r:?}"
+    );
 }
 
 #[test]
@@ -161,12 +173,30 @@ fn field_weights() {
 #[test]
 fn all_words_first_then_score() {
     let files = build_index(&site(), Lang::Nb);
-    let r = urls(&files, "kunden mandatet");
-    // Only the checklist has "kunden" and none has both; the case and the
-    // decision article have "mandatet".
-    assert_eq!(r.len(), 5, "{r:?}");
+    // "kunden" alone scores higher in the title of the value article, but
+    // only the checklist has both words.
+    let r = urls(&files, "kunden signerte");
+    assert_eq!(r[0], "sjekklister/etter-tap/", "{r:?}");
+    assert!(r.contains(&"artikler/verdi/".to_string()));
     let r = urls(&files, "innkjøpssjefen mandatet");
     assert_eq!(r[0], "case/kommune/");
+}
+
+#[test]
+fn field_weights_hold_for_words_on_every_page() {
+    let mut docs: Vec<SearchDoc> = (0..30)
+        .map(|i| {
+            doc(
+                &format!("a/{i:02}/"),
+                "article",
+                "Notat",
+                "Om salg og annet.",
+            )
+        })
+        .collect();
+    docs.push(doc("z/", "article", "Salg", "Om annet."));
+    let files = build_index(&docs, Lang::Nb);
+    assert_eq!(urls(&files, "salg")[0], "z/");
 }
 
 #[test]
@@ -179,7 +209,8 @@ fn ties_are_broken_by_url() {
 #[test]
 fn case_facts_are_searchable() {
     let files = build_index(&site(), Lang::Nb);
-    assert_eq!(urls(&files, "tapt")[0], "case/kommune/");
+    // Outcome "lost" is indexed as "tapt" too (below a title match).
+    assert!(urls(&files, "tapt").contains(&"case/kommune/".to_string()));
     assert_eq!(urls(&files, "pris"), ["case/kommune/"]);
     assert!(urls(&files, "beslutningstakere").contains(&"case/kommune/".to_string()));
     assert_eq!(urls(&files, "sjekkliste"), ["sjekklister/etter-tap/"]);
@@ -197,9 +228,24 @@ fn filters_by_kind_and_topic() {
     let r = query_with(&files, "mandatet", Lang::Nb, &opts(Some("case"), None)).urls;
     assert_eq!(r, ["case/kommune/"]);
     let r = query_with(&files, "kunden", Lang::Nb, &opts(None, Some("evaluering"))).urls;
-    assert_eq!(r, ["sjekklister/etter-tap/"]);
-    let r = query_with(&files, "kunden", Lang::Nb, &opts(Some("case"), Some("verdi"))).urls;
+    assert!(r.contains(&"sjekklister/etter-tap/".to_string()), "{r:?}");
+    assert!(!r.contains(&"artikler/verdi/".to_string()), "{r:?}");
+    let r = query_with(
+        &files,
+        "kunden",
+        Lang::Nb,
+        &opts(Some("checklist"), Some("verdi")),
+    )
+    .urls;
     assert!(r.is_empty());
+    let r = query_with(
+        &files,
+        "kunden",
+        Lang::Nb,
+        &opts(Some("article"), Some("verdi")),
+    )
+    .urls;
+    assert_eq!(r, ["artikler/verdi/"]);
     let r = query_with(&files, "kunden", Lang::Nb, &opts(Some("nope"), None)).urls;
     assert!(r.is_empty());
 }
@@ -210,7 +256,10 @@ fn stop_words_and_nonsense_find_nothing_but_suggest() {
     assert!(urls(&files, "og i på").is_empty());
     assert!(urls(&files, "").is_empty());
     assert_eq!(suggest(&files, "og i på", Lang::Nb), None);
-    assert_eq!(suggest(&files, "kunnden", Lang::Nb).as_deref(), Some("kunden"));
+    assert_eq!(
+        suggest(&files, "kunnden", Lang::Nb).as_deref(),
+        Some("kunden")
+    );
     assert_eq!(suggest(&files, "mandaet agenda", Lang::Nb), None); // "agenda" matches
     assert_eq!(suggest(&files, "qqqqqqq", Lang::Nb), None);
 }
@@ -218,8 +267,18 @@ fn stop_words_and_nonsense_find_nothing_but_suggest() {
 #[test]
 fn english_site_uses_english_stemmer() {
     let docs = [
-        doc("a/", "article", "Negotiation basics", "How to prepare a negotiation."),
-        doc("b/", "article", "Meetings", "The decision was made elsewhere."),
+        doc(
+            "a/",
+            "article",
+            "Negotiation basics",
+            "How to prepare a negotiation.",
+        ),
+        doc(
+            "b/",
+            "article",
+            "Meetings",
+            "The decision was made elsewhere.",
+        ),
     ];
     let files = build_index(&docs, Lang::En);
     assert_eq!(query(&files, "negotiations", Lang::En), ["a/"]);
@@ -258,11 +317,48 @@ fn empty_site() {
 /// inflected and compound Norwegian words.
 fn big_site(n: usize) -> Vec<SearchDoc> {
     let stems = [
-        "kunde", "salg", "møte", "verdi", "tilbud", "pris", "avtale", "behov", "mandat", "leder",
-        "selger", "prosess", "analyse", "tap", "seier", "strategi", "budsjett", "kontrakt",
-        "forhandling", "evaluering", "beslutning", "innkjøp", "løsning", "problem", "risiko",
-        "gevinst", "marked", "produkt", "tjeneste", "relasjon", "referanse", "rapport", "plan",
-        "mål", "tall", "team", "trening", "prognose", "spørsmål", "svar", "intervju", "notat",
+        "kunde",
+        "salg",
+        "møte",
+        "verdi",
+        "tilbud",
+        "pris",
+        "avtale",
+        "behov",
+        "mandat",
+        "leder",
+        "selger",
+        "prosess",
+        "analyse",
+        "tap",
+        "seier",
+        "strategi",
+        "budsjett",
+        "kontrakt",
+        "forhandling",
+        "evaluering",
+        "beslutning",
+        "innkjøp",
+        "løsning",
+        "problem",
+        "risiko",
+        "gevinst",
+        "marked",
+        "produkt",
+        "tjeneste",
+        "relasjon",
+        "referanse",
+        "rapport",
+        "plan",
+        "mål",
+        "tall",
+        "team",
+        "trening",
+        "prognose",
+        "spørsmål",
+        "svar",
+        "intervju",
+        "notat",
     ];
     let endings = ["", "en", "er", "ene", "et", "s", "ens", "a"];
     let mut vocab: Vec<String> = Vec::new();
@@ -280,7 +376,9 @@ fn big_site(n: usize) -> Vec<SearchDoc> {
         }
     }
     // Rare words: synthetic but pronounceable.
-    let syl = ["ka", "re", "mo", "ti", "lu", "sa", "ne", "vi", "do", "pe", "ga", "fo"];
+    let syl = [
+        "ka", "re", "mo", "ti", "lu", "sa", "ne", "vi", "do", "pe", "ga", "fo",
+    ];
     for i in 0..20_000usize {
         let mut w = String::new();
         let mut x = i + 7;
@@ -306,7 +404,12 @@ fn big_site(n: usize) -> Vec<SearchDoc> {
     (0..n)
         .map(|i| {
             let mut words = |k: usize| (0..k).map(|_| pick()).collect::<Vec<_>>().join(" ");
-            let mut d = doc(&format!("sider/{i:05}/"), kinds[i % 3], &words(5), &words(350));
+            let mut d = doc(
+                &format!("sider/{i:05}/"),
+                kinds[i % 3],
+                &words(5),
+                &words(350),
+            );
             d.description = words(20);
             d.headings = (0..4).map(|_| words(4)).collect();
             d.topics = vec![["beslutningstakere", "verdi", "evaluering"][i % 3].to_string()];
@@ -322,7 +425,10 @@ fn ten_thousand_pages_stay_within_budget() {
     let files = build_index(&big_site(10_000), Lang::Nb);
     let size: HashMap<&str, usize> = files.iter().map(|(p, b)| (p.as_str(), b.len())).collect();
     let total: usize = size.values().sum();
-    assert!(total > 4 * BUDGET, "the site should be far larger than the budget");
+    assert!(
+        total > 4 * BUDGET,
+        "the site should be far larger than the budget"
+    );
     let opts = |k: Option<&str>, t: Option<&str>| QueryOptions {
         kind: k.map(str::to_string),
         topic: t.map(str::to_string),
@@ -332,20 +438,23 @@ fn ten_thousand_pages_stay_within_budget() {
         ("salg", opts(None, None)),
         ("kundemøte", opts(None, None)),
         ("møte salg kunde verdi pris", opts(None, None)),
-        ("salgsprosess kundeverdi beslutning tilbud avtale", opts(Some("case"), Some("verdi"))),
+        (
+            "salgsprosess kundeverdi beslutning tilbud avtale",
+            opts(Some("case"), Some("verdi")),
+        ),
         ("s", opts(None, None)),
         ("ka", opts(None, None)),
         ("kare", opts(Some("article"), None)),
         ("zzzzqqq", opts(None, None)),
         ("kunnde salgg", opts(None, None)),
     ];
+    let store = Store::parse(&files);
     for (q, o) in &queries {
-        let r = query_with(&files, q, Lang::Nb, o);
+        let r = run_on(&store, q, Lang::Nb, o);
         let bytes: usize = r.files.iter().map(|f| size[f.as_str()]).sum();
         assert!(bytes <= BUDGET, "{q}: {bytes} bytes over {:?}", r.files);
         assert!(r.files.iter().filter(|f| f.starts_with("search/d")).count() <= PAGE);
     }
-    assert!(!query(&files, "kunde", Lang::Nb).is_empty());
+    let r = run_on(&store, "kunde", Lang::Nb, &QueryOptions::default());
+    assert!(r.urls.len() > 1000);
 }
-
-use std::collections::HashMap;
