@@ -15,6 +15,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("search_results", "Søkeresultater", "Search results"),
     ("search_all_kinds", "Alle typer", "All kinds"),
     ("search_all_topics", "Alle tema", "All topics"),
+    ("search_needs_js", "Søket trenger JavaScript. Bruk menyen eller temasidene for å finne fram.", "Search needs JavaScript. Use the menu or the topic pages to find your way."),
     ("search_hint", "Trykk / for å søke", "Press / to search"),
     ("read_also", "Les også", "Read also"),
     ("article", "Artikkel", "Article"),
