@@ -225,7 +225,20 @@ fn search_files(site: &Site, sink: &dyn Sink) -> Vec<Diagnostic> {
                 title: m.title.clone(),
                 description: if m.description.is_empty() { p.content.summary.clone() } else { m.description.clone() },
                 headings: p.content.headings.iter().map(|h| h.title.clone()).collect(),
-                body: p.content.plain.clone(),
+                body: match &m.case {
+                    // The structured facts of a case are searchable too.
+                    Some(c) => {
+                        let facts = [&c.industry, &c.decision_maker_role, &c.deal_size]
+                            .into_iter()
+                            .flatten()
+                            .map(String::as_str)
+                            .chain(c.lessons.iter().map(String::as_str))
+                            .collect::<Vec<_>>()
+                            .join(". ");
+                        format!("{facts}.\n{}", p.content.plain)
+                    }
+                    None => p.content.plain.clone(),
+                },
                 kind: m.kind.as_str().to_string(),
                 topics: m.topics.clone(),
                 tags: m.tags.clone(),
