@@ -188,7 +188,7 @@ impl Staging {
 
 impl Sink for Staging {
     fn put(&self, path: &str, bytes: Vec<u8>) -> std::io::Result<()> {
-        if path.split('/').any(|s| s == ".." || s.is_empty() && path != "") || path.starts_with('/') {
+        if path.is_empty() || path.split('/').any(|s| s.is_empty() || s == "." || s == "..") {
             return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("unsafe output path `{path}`")));
         }
         let h = hash(&bytes);

@@ -72,6 +72,7 @@ impl Urls {
 struct TermCtx {
     name: String,
     title: String,
+    description: String,
     url: String,
     count: usize,
 }
@@ -106,6 +107,20 @@ pub struct Renderer<'s> {
     section_menus: HashMap<String, Value>,
     /// Extra script injected before `</body>` (live reload in `serve`).
     pub inject: Option<String>,
+    /// Earlier output to reuse when a template's inputs are unchanged (`serve`).
+    pub memo: Option<&'s dyn Memo>,
+}
+
+/// A store of earlier renders, consulted before every template render:
+/// `serve` answers for outputs whose template and context did not change
+/// since the last rebuild, so only what changed goes through Tera.
+pub trait Memo: Sync {
+    /// A fingerprint of everything `template` can read from `ctx`.
+    fn key(&self, template: &str, ctx: &Context) -> u64;
+    /// The output recorded under `key` (script already injected).
+    fn recall(&self, key: u64) -> Option<String>;
+    /// Records a fresh output under `key`.
+    fn remember(&self, key: u64, html: &str);
 }
 
 fn tera_line(msg: &str) -> Option<(usize, usize)> {
@@ -186,6 +201,7 @@ impl<'s> Renderer<'s> {
             base,
             section_menus,
             inject: None,
+            memo: None,
         })
     }
 
@@ -195,6 +211,10 @@ impl<'s> Renderer<'s> {
     }
 
     fn render(&self, template: &str, ctx: &Context, source: &str) -> Result<String, Diagnostic> {
+        let memo = self.memo.map(|m| (m, m.key(template, ctx)));
+        if let Some(html) = memo.and_then(|(m, key)| m.recall(key)) {
+            return Ok(html);
+        }
         match self.tera.render(template, ctx) {
             Ok(mut html) => {
                 if let Some(script) = &self.inject {
@@ -202,6 +222,9 @@ impl<'s> Renderer<'s> {
                         Some(i) => html.insert_str(i, script),
                         None => html.push_str(script),
                     }
+                }
+                if let Some((m, key)) = memo {
+                    m.remember(key, &html);
                 }
                 Ok(html)
             }
@@ -410,7 +433,7 @@ impl<'s> Renderer<'s> {
             ctx.insert("current_url", &folder);
             ctx.insert(
                 "taxonomy",
-                &serde_json::json!({"title": title, "url": folder, "kind": tax, "terms": terms.values().map(|t| term_ctx(t)).collect::<Vec<_>>()}),
+                &serde_json::json!({"title": title, "url": folder, "kind": tax, "terms": terms.values().map(term_ctx).collect::<Vec<_>>()}),
             );
             match self.render("taxonomy.html", &ctx, &format!("the {} index", tax.folder(lang))) {
                 Ok(html) => problems.extend(put(html_path(&folder), html.into_bytes())),
@@ -562,6 +585,7 @@ fn term_ctx(t: &Term) -> TermCtx {
     TermCtx {
         name: t.name.clone(),
         title: t.title.clone(),
+        description: t.description.clone(),
         url: t.url.clone(),
         count: t.pages.len(),
     }
@@ -715,7 +739,10 @@ fn brand_css(c: &crate::config::Config) -> String {
         out.push_str(&format!(":root{{{css}}}"));
     }
     if let Some(a) = c.brand.accent_dark.as_deref().filter(|v| safe(v)) {
-        out.push_str(&format!(":root[data-theme=dark]{{--accent:{a};}}"));
+        // Dark by choice (the toggle), or by the system when nothing is chosen.
+        out.push_str(&format!(
+            ":root[data-theme=dark]{{--accent:{a};}}@media (prefers-color-scheme:dark){{:root:not([data-theme=light]){{--accent:{a};}}}}"
+        ));
     }
     out
 }

@@ -99,7 +99,7 @@ fn drafts_hidden_unless_asked() {
 #[test]
 fn ordering_by_weight_then_date_then_title() {
     let (_t, out) = built();
-    let listing = texts(&page(&out, "artikler/"), ".cards .card-title");
+    let listing = texts(&page(&out, "artikler/"), "ul.cards:not(.subsections) .card-title");
     // weight 2 + newer date, weight 2 + older date, then no weight: dated
     // (newest first) before undated, undated by title.
     assert_eq!(
@@ -165,7 +165,7 @@ fn course_lessons_have_position_and_neighbours() {
     assert_eq!(attrs(&doc, "a[rel=prev]", "href"), ["../../kurs/leksjon-1/"]);
     assert_eq!(attrs(&doc, "a[rel=next]", "href"), ["../../kurs/leksjon-3/"]);
     let overview = page(&out, "kurs/");
-    assert_eq!(texts(&overview, "ol.lessons-list > li > a"), ["Leksjon 1", "Leksjon 2", "Leksjon 3"]);
+    assert_eq!(texts(&overview, "ol.lessons-list .lesson-title a"), ["Leksjon 1", "Leksjon 2", "Leksjon 3"]);
 }
 
 #[test]
@@ -207,13 +207,13 @@ fn read_also_explicit_first_then_ranked_by_shared_terms() {
     let doc = page(&out, "artikler/forste-mote/");
     // Explicit `related` first; then the page sharing a topic and a tag
     // (tags weigh more); then one sharing only the topic; count = 3.
-    assert_eq!(texts(&doc, ".read-also li > a"), ["Før møtet", "Andre artikkel", "Tapt avtale"]);
+    assert_eq!(texts(&doc, ".read-also .read-also-title"), ["Før møtet", "Andre artikkel", "Tapt avtale"]);
     // Deterministic: a second build gives the same lists everywhere.
     let tmp = tempfile::tempdir().unwrap();
     let out2 = tmp.path().join("p");
     build(&fixture("basic"), &out2, &[]);
     for url in ["artikler/forste-mote/", "artikler/andre/", "sjekklister/for-mote/", "kurs/leksjon-1/"] {
-        assert_eq!(texts(&page(&out, url), ".read-also li > a"), texts(&page(&out2, url), ".read-also li > a"), "{url}");
+        assert_eq!(texts(&page(&out, url), ".read-also a"), texts(&page(&out2, url), ".read-also a"), "{url}");
     }
 }
 
@@ -235,7 +235,7 @@ fn checklist_items_are_real_labelled_checkboxes_with_stable_ids() {
 fn case_study_shows_its_facts_and_lessons() {
     let (_t, out) = built();
     let doc = page(&out, "case/tapt-avtale/");
-    assert_eq!(texts(&doc, ".case-facts .outcome"), ["Tapt"]);
+    assert_eq!(texts(&doc, ".case-facts .outcome-label"), ["Tapt"]);
     assert_eq!(texts(&doc, ".case-facts .reasons li"), ["Beslutningstaker", "Verdi"]);
     let facts = texts(&doc, ".case-facts dd").join(" | ");
     for f in ["Bygg og anlegg", "1M-5M NOK", "Innkjøpssjef", "20. januar 2026"] {

@@ -538,18 +538,7 @@ fn read_page(
         return Err(errors);
     }
     let mut body = split.body.to_string();
-    if split.yaml.is_none() && !meta.title.is_empty() {
-        // The first heading became the title: drop it from the body (keeping
-        // the line, so positions stay right) so the page has one h1.
-        if let Some(start) = body.lines().position(|l| l.trim_start().starts_with('#')) {
-            body = body
-                .lines()
-                .enumerate()
-                .map(|(i, l)| if i == start { "" } else { l })
-                .collect::<Vec<_>>()
-                .join("\n");
-        }
-    }
+    strip_title_heading(&mut body, &meta.title, split.yaml.is_none());
     let page = Page {
         source: PathBuf::from(&rel),
         key: key.to_string(),
@@ -565,6 +554,28 @@ fn read_page(
     };
     // Warnings do not stop the page; they travel with it.
     Ok((page, diags))
+}
+
+/// Blanks the body's leading `# Heading` when it repeats the title (or gave
+/// the title, for files without front matter), so the page has one h1. The
+/// line stays, empty, so positions in diagnostics stay right.
+fn strip_title_heading(body: &mut String, title: &str, title_from_heading: bool) {
+    let Some((i, line)) = body.lines().enumerate().find(|(_, l)| !l.trim().is_empty()) else {
+        return;
+    };
+    let t = line.trim_start();
+    if !t.starts_with("# ") && t != "#" {
+        return;
+    }
+    let text = t.trim_start_matches('#').trim().trim_end_matches('#').trim();
+    if title_from_heading || text == title.trim() {
+        *body = body
+            .lines()
+            .enumerate()
+            .map(|(j, l)| if j == i { "" } else { l })
+            .collect::<Vec<_>>()
+            .join("\n");
+    }
 }
 
 /// The text of the first ATX heading (`# Title`) in a Markdown body.
