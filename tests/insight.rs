@@ -573,3 +573,36 @@ fn browser_charts_are_accessible_and_every_bar_leads_to_its_cases() {
         );
     }
 }
+
+#[test]
+fn a_site_without_cases_says_so_and_has_no_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("site.toml"), "title = \"Tom\"\n").unwrap();
+    std::fs::create_dir_all(dir.path().join("content")).unwrap();
+    std::fs::write(
+        dir.path().join("content/_index.md"),
+        "---\ntitle: \"Tom\"\n---\nIngen case her.\n",
+    )
+    .unwrap();
+    let out = dir.path().join("public");
+    build(dir.path(), &out, &[]);
+    let doc = page(&out, INSIGHT);
+    assert!(
+        text(doc.select(&sel("main")).next().unwrap())
+            .contains("Ingen kundecase er publisert ennå")
+    );
+    assert_eq!(
+        doc.select(&sel("svg"))
+            .filter(|s| s.value().classes().any(|c| c == "insight-svg"))
+            .count(),
+        0
+    );
+    let front = Html::parse_document(&std::fs::read_to_string(out.join("index.html")).unwrap());
+    assert_eq!(front.select(&sel(".insight-summary")).count(), 0);
+    assert_eq!(json(&out)["total"], 0);
+    let csv = std::fs::read_to_string(out.join("cases.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1);
+    let o = vinn(&["insight", "--root", dir.path().to_str().unwrap()]);
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).contains("Ingen kundecase er publisert ennå"));
+}

@@ -393,6 +393,15 @@ fn insight_url(path: &str) -> std::result::Result<String, String> {
     Ok(format!("{}/", segs.join("/")))
 }
 
+/// The site-relative URL of the evaluation page for an `[insight] path`
+/// (`"/analyse/hvorfor/"` → `analyse/hvorfor/`; the default when the path
+/// cannot be used — the build reports that as an error).
+pub fn page_url(path: &str) -> String {
+    insight_url(path).unwrap_or_else(|_| {
+        insight_url(&crate::config::InsightConfig::default().path).unwrap_or_default()
+    })
+}
+
 /// Sort key that puts Norwegian æ, ø, å after z, in that order.
 fn collate(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 4);
@@ -831,7 +840,7 @@ pub fn aggregate(site: &Site) -> Insight {
                 1,
                 m,
             ));
-            "evaluering/innsikt/".to_string()
+            page_url("")
         }
     };
     let total = cases.len();

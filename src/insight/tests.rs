@@ -330,6 +330,8 @@ fn insight_path_is_checked() {
     assert_eq!(insight_url("/analyse/").unwrap(), "analyse/");
     assert!(insight_url("").is_err());
     assert!(insight_url("a/../b").is_err());
+    assert_eq!(page_url("/analyse/hvorfor/"), "analyse/hvorfor/");
+    assert_eq!(page_url(".."), "evaluering/innsikt/");
     let mut s = site(false);
     s.config.insight.path = "case/a-tapt-bygg-beslutning".into();
     let ins = aggregate(&s);
