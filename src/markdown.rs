@@ -566,7 +566,7 @@ mod tests {
 
     #[test]
     fn links_are_resolved_with_positions() {
-        let r = render("tekst\n\n[a](b.md) og [c](missing.md) og [d](#x)\n", 10, &NoLinks, &labels());
+        let r = render("tekst\n\n[a](b.md) og [c](missing.txt) og [d](#x)\n", 10, &NoLinks, &labels());
         assert!(r.html.contains("href=\"../x/\""));
         assert_eq!(r.problems.len(), 1);
         assert_eq!(r.problems[0].0, 12);

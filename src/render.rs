@@ -715,7 +715,7 @@ fn site_context(site: &Site) -> Value {
         "new_url": Urls::new_list(lang),
         "topics_url": format!("{}/", Taxonomy::Topics.folder(lang)),
         "tags_url": format!("{}/", Taxonomy::Tags.folder(lang)),
-        "insight_url": format!("{}/", c.insight.path),
+        "insight_url": crate::insight::page_url(&c.insight.path),
         "has_cases": counts["case"] > 0,
         "brand_css": brand_css,
         "logo": c.brand.logo,

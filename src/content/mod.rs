@@ -309,7 +309,11 @@ pub fn load(root: &Path, config: &Config, include_drafts: bool) -> Loaded {
     let results: Vec<Loaded1> = page_entries
         .par_iter()
         .map(|(abs, key, bundle)| {
-            let section = nearest_section(&sections, &parent_key(if *bundle { key.trim_end_matches("/index.md") } else { key }));
+            let dir = parent_key(if *bundle { key.trim_end_matches("/index.md") } else { key });
+            if draft_sections.iter().any(|d| is_under(&dir, d)) {
+                return Ok(None);
+            }
+            let section = nearest_section(&sections, &dir);
             let Some(section) = section else {
                 return Ok(None);
             };
