@@ -122,9 +122,10 @@ pub fn render_with(
     };
     renderer.inject = inject;
     renderer.memo = memo;
-    renderer.set_global("insight", &crate::insight::context(site));
+    let insight = crate::insight::aggregate(site);
+    renderer.set_global("insight", &crate::insight::context(site, &insight));
     let mut problems = renderer.render_all(sink);
-    problems.extend(crate::insight::render_pages(site, &renderer, sink));
+    problems.extend(crate::insight::render_pages(site, &insight, &renderer, sink));
     timings.render = ms(t);
     let t = Instant::now();
     problems.extend(search_files(site, sink));

@@ -5,10 +5,8 @@
 //! draft section, only `anonymized: true`) by outcome, by reason (for lost
 //! and for won deals; a case may give several reasons), by industry, deal-size
 //! band, decision-maker role and quarter, with shares and win rates where a
-//! group is large enough (`[insight] min_group`). The result is cached by a
-//! fingerprint of everything it reads, so a build computes it once and
-//! `serve` recomputes it only when case facts (or the pages it links to)
-//! change.
+//! group is large enough (`[insight] min_group`). A build computes it once
+//! and hands the same aggregate to the templates and the insight pages.
 //!
 //! From the aggregate come: the `insight` value every template sees
 //! ([`context`]), the evaluation page with its charts and one static list
@@ -20,9 +18,8 @@ mod export;
 mod pages;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::{Hash, Hasher};
+use std::hash::Hash;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 
@@ -932,100 +929,23 @@ pub fn aggregate(site: &Site) -> Insight {
     ins
 }
 
-/// A fingerprint of everything [`aggregate`] reads.
-fn fingerprint(site: &Site) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    site.root.hash(&mut h);
-    serde_json::to_string(&site.config)
-        .unwrap_or_default()
-        .hash(&mut h);
-    site.strings.hash(&mut h);
-    for sp in &site.pages {
-        let p = &sp.page;
-        (&p.url, &p.key, &p.section, &p.source).hash(&mut h);
-        let m = &p.meta;
-        (
-            &m.title,
-            m.kind.as_str(),
-            m.draft,
-            m.date,
-            m.weight,
-            &m.topics,
-            &m.tags,
-            &m.aliases,
-        )
-            .hash(&mut h);
-        if let Some(c) = &m.case {
-            (
-                c.anonymized,
-                c.outcome.as_str(),
-                &c.reasons,
-                &c.industry,
-                &c.deal_size,
-            )
-                .hash(&mut h);
-            (&c.decision_maker_role, &c.lessons, c.interview_date).hash(&mut h);
-        }
-    }
-    for (k, sec) in &site.sections {
-        (
-            k,
-            &sec.section.url,
-            sec.section.draft,
-            &sec.section.parent,
-            &sec.section.source,
-        )
-            .hash(&mut h);
-    }
-    for (k, t) in &site.topics {
-        (k, &t.url, &t.title, &t.pages).hash(&mut h);
-    }
-    h.finish()
-}
-
-/// The last few aggregates by fingerprint (a handful, so that sites built
-/// side by side, as in tests, do not evict each other).
-static CACHE: Mutex<Vec<(u64, Arc<Insight>)>> = Mutex::new(Vec::new());
-const CACHE_SIZE: usize = 4;
-
-/// The aggregate of a site, computed once and reused for as long as the
-/// facts it reads stay the same (one build; many rebuilds in `serve`).
-pub fn of(site: &Site) -> Arc<Insight> {
-    let fp = fingerprint(site);
-    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(pos) = cache.iter().position(|(k, _)| *k == fp) {
-        let hit = cache.remove(pos);
-        let v = Arc::clone(&hit.1);
-        cache.push(hit);
-        return v;
-    }
-    let fresh = Arc::new(aggregate(site));
-    cache.push((fp, Arc::clone(&fresh)));
-    if cache.len() > CACHE_SIZE {
-        cache.remove(0);
-    }
-    fresh
-}
-
 /// The `insight` value every template sees: every aggregate (without the
 /// case lists), a `summary` flag for the front page, and ready-made texts.
-pub fn context(site: &Site) -> tera::Value {
-    let ins = of(site);
-    pages::global_context(site, &ins)
+pub fn context(site: &Site, ins: &Insight) -> tera::Value {
+    pages::global_context(site, ins)
 }
 
 /// Writes the evaluation page, one list page per bar, `insight.json` and
 /// `cases.csv`. Returns every problem.
-pub fn render_pages(site: &Site, r: &Renderer, sink: &dyn Sink) -> Vec<Diagnostic> {
-    let ins = of(site);
+pub fn render_pages(site: &Site, ins: &Insight, r: &Renderer, sink: &dyn Sink) -> Vec<Diagnostic> {
     let mut problems = ins.problems.clone();
     if problems.iter().any(Diagnostic::is_error) {
         return problems;
     }
-    problems.extend(pages::render(site, &ins, r, sink));
+    problems.extend(pages::render(site, ins, r, sink));
     for (path, bytes) in [
-        ("insight.json", to_json(&ins).into_bytes()),
-        ("cases.csv", cases_csv(site, &ins).into_bytes()),
+        ("insight.json", to_json(ins).into_bytes()),
+        ("cases.csv", cases_csv(site, ins).into_bytes()),
     ] {
         if let Err(e) = sink.put(path, bytes) {
             problems.push(Diagnostic::error(

@@ -3,7 +3,6 @@
 //! decision), a draft case, and a case under a draft section.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use super::*;
 use crate::build::{Options, load};
@@ -306,19 +305,6 @@ fn min_group_decides_when_percentages_show() {
         group(&ins, DimensionKey::Industries, "Helse").win_rate,
         Some(0.5)
     );
-}
-
-#[test]
-fn computed_once_and_again_only_when_facts_change() {
-    let mut s = site(false);
-    let a = of(&s);
-    let b = of(&s);
-    assert!(Arc::ptr_eq(&a, &b));
-    let i = s.by_key["case/f-ingen-beslutning.md"];
-    s.pages[i].page.meta.case.as_mut().expect("case").outcome = Outcome::Won;
-    let c = of(&s);
-    assert!(!Arc::ptr_eq(&a, &c));
-    assert_eq!(c.outcome_count(Outcome::Won), 3);
 }
 
 #[test]
