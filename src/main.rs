@@ -232,9 +232,34 @@ fn main() -> ExitCode {
                 Err(e) => fail_verbose(e, verbose),
             }
         }
-        Command::Serve { .. } => {
-            eprintln!("error: serve is not built yet");
-            ExitCode::from(2)
+        Command::Serve {
+            root,
+            bind,
+            port,
+            drafts,
+            poll,
+        } => {
+            let opts = vinn::serve::Options {
+                root: build::root_or_cwd(root.as_deref()),
+                bind,
+                port,
+                drafts,
+                poll,
+            };
+            let server = match vinn::serve::Server::bind(opts) {
+                Ok(s) => s,
+                Err(e) => return fail(e),
+            };
+            {
+                use std::io::Write;
+                let mut out = std::io::stdout().lock();
+                let _ = writeln!(out, "Serving at {}", server.url());
+                let _ = out.flush();
+            }
+            match server.run() {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(e),
+            }
         }
         Command::Insight { root, format } => {
             let root = build::root_or_cwd(root.as_deref());

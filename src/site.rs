@@ -112,6 +112,21 @@ struct PageLinks<'a> {
     bundle: bool,
 }
 
+/// How [`Site::assemble_with`] turns one body into HTML. `key` is the file
+/// relative to content/ (`artikler/a.md`, `artikler/_index.md`); everything
+/// else the result may depend on comes in through `links` and `labels`.
+pub trait RenderMarkdown: Sync {
+    fn render(&self, key: &str, body: &str, first_line: usize, links: &dyn LinkResolver, labels: &markdown::Labels) -> Rendered;
+}
+
+/// Renders every body afresh.
+pub struct PlainMarkdown;
+impl RenderMarkdown for PlainMarkdown {
+    fn render(&self, _key: &str, body: &str, first_line: usize, links: &dyn LinkResolver, labels: &markdown::Labels) -> Rendered {
+        markdown::render(body, first_line, links, labels)
+    }
+}
+
 /// Normalizes `a/b/../c` and `./x`; `None` when it climbs out of content/.
 pub fn normalize_path(path: &str) -> Option<String> {
     let mut parts: Vec<&str> = Vec::new();
@@ -267,6 +282,19 @@ impl Site {
     /// Builds the model from loaded content: renders Markdown in parallel,
     /// checks links, orders, computes taxonomies, courses and related pages.
     pub fn assemble(root: &Path, config: Config, strings: Strings, loaded: Loaded, include_drafts: bool) -> (Site, Diagnostics) {
+        Site::assemble_with(root, config, strings, loaded, include_drafts, &PlainMarkdown)
+    }
+
+    /// [`Site::assemble`] with the Markdown of pages and sections rendered
+    /// through `md` (`serve` plugs in a cache of unchanged bodies).
+    pub fn assemble_with(
+        root: &Path,
+        config: Config,
+        strings: Strings,
+        loaded: Loaded,
+        include_drafts: bool,
+        md: &dyn RenderMarkdown,
+    ) -> (Site, Diagnostics) {
         let Loaded {
             pages,
             sections,
@@ -295,7 +323,7 @@ impl Site {
                     url: p.url.clone(),
                     bundle: p.bundle_dir.is_some(),
                 };
-                markdown::render(&p.body, p.body_line, &links, &labels)
+                md.render(&p.key, &p.body, p.body_line, &links, &labels)
             })
             .collect();
         let section_rendered: Vec<(String, Rendered)> = sections
@@ -307,7 +335,8 @@ impl Site {
                     url: s.url.clone(),
                     bundle: false,
                 };
-                (k.clone(), markdown::render(&s.body, s.body_line, &links, &labels))
+                let key = if k.is_empty() { "_index.md".to_string() } else { format!("{k}/_index.md") };
+                (k.clone(), md.render(&key, &s.body, s.body_line, &links, &labels))
             })
             .collect();
 

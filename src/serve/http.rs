@@ -1,0 +1,524 @@
+//! HTTP: answering requests from the site in memory.
+//!
+//! A URL is decoded once and checked before it is looked up: a segment
+//! that is `.` or `..`, an empty segment, a backslash or NUL, bad
+//! percent-encoding or invalid UTF-8 gives 400. What remains is a key in
+//! the map of rendered files; nothing is ever read from disk, so nothing
+//! outside the site can be served. `a/b/` serves `a/b/index.html`, `a/b`
+//! redirects to `a/b/` when that exists; a miss gets the theme's 404 page.
+//! Responses carry a Content-Type, an ETag (`If-None-Match` gives 304),
+//! and `Cache-Control: no-cache`; HEAD gets the headers only.
+//!
+//! A pool of workers takes requests off the server; event streams and
+//! large bodies get their own thread, so a slow or dead client holds up
+//! no one else.
+
+use std::io::Cursor;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tiny_http::{Header, Method, Request, Response, StatusCode};
+use unicode_normalization::UnicodeNormalization;
+
+use super::Shared;
+use super::memo::hash_bytes;
+use super::reload::{self, CLIENT_JS, EVENTS, SCRIPT};
+use crate::diagnostics::Diagnostic;
+
+/// The list of every served file, one path a line (for tests and tools).
+pub const FILES: &str = "/__vinn/files";
+
+/// How often [`nudge_forever`] connects.
+const NUDGE: Duration = Duration::from_millis(50);
+
+/// Bodies larger than this are written from their own thread.
+const LARGE: usize = 256 * 1024;
+
+/// What a URL path asks for.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Target {
+    /// A key in the file map.
+    File(String),
+    /// Redirect to this (encoded) path.
+    Redirect(String),
+    NotFound,
+    BadRequest,
+}
+
+fn hex(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Percent-decodes once; `None` on a malformed escape or invalid UTF-8.
+pub fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hi = b.get(i + 1).copied().and_then(hex)?;
+            let lo = b.get(i + 2).copied().and_then(hex)?;
+            out.push(hi * 16 + lo);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Percent-encodes a decoded path for a `Location` header.
+pub fn percent_encode(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for &c in path.as_bytes() {
+        if c.is_ascii_alphanumeric() || b"/-._~!$&'()*+,;=:@".contains(&c) {
+            out.push(c as char);
+        } else {
+            out.push_str(&format!("%{c:02X}"));
+        }
+    }
+    out
+}
+
+/// The path of a request target, without query or fragment; absolute-form
+/// targets (`http://host/path`) lose their scheme and host.
+fn path_of(target: &str) -> &str {
+    let t = target.split(['?', '#']).next().unwrap_or("");
+    if let Some(rest) = t
+        .strip_prefix("http://")
+        .or_else(|| t.strip_prefix("https://"))
+    {
+        return rest.find('/').map(|i| &rest[i..]).unwrap_or("/");
+    }
+    t
+}
+
+/// Checks and decodes the path of a request: `None` means 400.
+pub fn clean_path(target: &str) -> Option<String> {
+    let raw = path_of(target);
+    if !raw.starts_with('/') {
+        return None;
+    }
+    let path = percent_decode(raw)?;
+    if path.contains(['\\', '\0']) || path.chars().any(char::is_control) {
+        return None;
+    }
+    let inner = &path[1..];
+    let segments: Vec<&str> = inner.split('/').collect();
+    for (i, seg) in segments.iter().enumerate() {
+        let last = i + 1 == segments.len();
+        if *seg == "." || *seg == ".." || (seg.is_empty() && !last) {
+            return None;
+        }
+    }
+    Some(path)
+}
+
+/// Maps a request target to what to answer, given the site's mount point
+/// (`base`, e.g. `/` or `/opplaering/`) and a lookup in the file map.
+pub fn resolve(target: &str, base: &str, exists: &dyn Fn(&str) -> bool) -> Target {
+    let Some(path) = clean_path(target) else {
+        return Target::BadRequest;
+    };
+    let query = target.find('?').map(|i| &target[i..]).unwrap_or("");
+    let Some(rel) = path.strip_prefix(base) else {
+        if format!("{path}/") == base {
+            return Target::Redirect(format!("{}{query}", percent_encode(base)));
+        }
+        return Target::NotFound;
+    };
+    let key = if rel.is_empty() || rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else {
+        rel.to_string()
+    };
+    for candidate in [
+        key.clone(),
+        key.nfc().collect::<String>(),
+        key.nfd().collect::<String>(),
+    ] {
+        if exists(&candidate) {
+            return Target::File(candidate);
+        }
+    }
+    if !rel.is_empty() && !rel.ends_with('/') && exists(&format!("{rel}/index.html")) {
+        return Target::Redirect(format!("{}/{query}", percent_encode(&path)));
+    }
+    Target::NotFound
+}
+
+/// The Content-Type of an output path.
+pub fn content_type(path: &str) -> &'static str {
+    let ext = path
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" | "map" => "application/json",
+        "xml" if path.ends_with("atom.xml") => "application/atom+xml",
+        "xml" => "application/xml",
+        "txt" | "md" => "text/plain; charset=utf-8",
+        "csv" => "text/csv; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "ico" => "image/x-icon",
+        "pdf" => "application/pdf",
+        "woff" => "font/woff",
+        "woff2" => "font/woff2",
+        "ttf" => "font/ttf",
+        "otf" => "font/otf",
+        "mp4" => "video/mp4",
+        "webm" => "video/webm",
+        "mp3" => "audio/mpeg",
+        "wasm" => "application/wasm",
+        "zip" => "application/zip",
+        "webmanifest" => "application/manifest+json",
+        _ => "application/octet-stream",
+    }
+}
+
+fn header(name: &str, value: &str) -> Header {
+    Header::from_bytes(name.as_bytes(), value.as_bytes())
+        .unwrap_or_else(|_| Header::from_bytes(&b"X-Vinn"[..], &b"-"[..]).expect("a valid header"))
+}
+
+fn request_header<'a>(req: &'a Request, name: &'static str) -> Option<&'a str> {
+    req.headers()
+        .iter()
+        .find(|h| h.field.equiv(name))
+        .map(|h| h.value.as_str())
+}
+
+/// Whether `If-None-Match` lists `etag` (weak comparison).
+fn etag_matches(if_none_match: &str, etag: &str) -> bool {
+    let bare = |t: &str| t.trim().trim_start_matches("W/").to_string();
+    if_none_match
+        .split(',')
+        .any(|t| t.trim() == "*" || bare(t) == bare(etag))
+}
+
+/// Sends `body`, from a thread of its own when it is large.
+fn send(req: Request, status: u16, ctype: &str, body: Arc<Vec<u8>>, extra: Vec<Header>) {
+    let len = body.len();
+    let mut resp = Response::new(
+        StatusCode(status),
+        vec![
+            header("Content-Type", ctype),
+            header("Cache-Control", "no-cache"),
+            header("X-Content-Type-Options", "nosniff"),
+        ],
+        Cursor::new(ArcBytes(body)),
+        Some(len),
+        None,
+    )
+    // The length is known: say so, rather than chunking large bodies.
+    .with_chunked_threshold(usize::MAX);
+    for h in extra {
+        resp.add_header(h);
+    }
+    if len > LARGE && *req.method() != Method::Head {
+        std::thread::spawn(move || {
+            let _ = req.respond(resp);
+        });
+    } else {
+        let _ = req.respond(resp);
+    }
+}
+
+/// Shared bytes as a reader's buffer.
+struct ArcBytes(Arc<Vec<u8>>);
+impl AsRef<[u8]> for ArcBytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+fn text(req: Request, status: u16, msg: &str) {
+    send(
+        req,
+        status,
+        "text/plain; charset=utf-8",
+        Arc::new(msg.as_bytes().to_vec()),
+        Vec::new(),
+    );
+}
+
+/// The page shown while there is no good build yet.
+fn error_page(errors: &[Diagnostic]) -> Vec<u8> {
+    let mut items = String::new();
+    for d in errors {
+        items.push_str(&format!(
+            "<li>{}</li>\n",
+            crate::markdown::escape(&d.to_string())
+        ));
+    }
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>vinn: the site has errors</title></head>\n<body><h1>The site has errors</h1>\n<p>Fix them and this page reloads by itself.</p>\n<ul>\n{items}</ul>\n{}</body></html>\n",
+        reload::script_tag()
+    )
+    .into_bytes()
+}
+
+/// Answers one request.
+pub fn handle(req: Request, shared: &Arc<Shared>) {
+    let method = req.method().clone();
+    if method != Method::Get && method != Method::Head {
+        let allow = header("Allow", "GET, HEAD");
+        send(
+            req,
+            405,
+            "text/plain; charset=utf-8",
+            Arc::new(b"method not allowed\n".to_vec()),
+            vec![allow],
+        );
+        return;
+    }
+    let url = req.url().to_string();
+    let path = path_of(&url);
+    if path == EVENTS {
+        let since = query_param(&url, "generation").unwrap_or(0);
+        let last = request_header(&req, "Last-Event-ID")
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .unwrap_or(0);
+        let shared = shared.clone();
+        let spawned = std::thread::Builder::new()
+            .name("vinn-events".into())
+            .spawn(move || shared.hub.stream(req, since.max(last)));
+        if spawned.is_err() {
+            eprintln!("warning: cannot start a thread for an event stream");
+        }
+        return;
+    }
+    if path == SCRIPT {
+        send(
+            req,
+            200,
+            "text/javascript; charset=utf-8",
+            Arc::new(CLIENT_JS.as_bytes().to_vec()),
+            Vec::new(),
+        );
+        return;
+    }
+    let Some(snapshot) = shared.wait_for_site() else {
+        let errors = shared.hub.errors().map(|e| e.to_vec()).unwrap_or_default();
+        let body = stamp_html(error_page(&errors), shared.hub.generation());
+        send(
+            req,
+            500,
+            "text/html; charset=utf-8",
+            Arc::new(body),
+            Vec::new(),
+        );
+        return;
+    };
+    let files = &snapshot.files;
+    if path == FILES {
+        let mut keys: Vec<&str> = files.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        let mut body = keys.join("\n");
+        body.push('\n');
+        send(
+            req,
+            200,
+            "text/plain; charset=utf-8",
+            Arc::new(body.into_bytes()),
+            Vec::new(),
+        );
+        return;
+    }
+    match resolve(&url, &snapshot.base_path, &|k| files.contains_key(k)) {
+        Target::BadRequest => text(req, 400, "bad request\n"),
+        Target::Redirect(to) => send(
+            req,
+            301,
+            "text/plain; charset=utf-8",
+            Arc::new(Vec::new()),
+            vec![header("Location", &to)],
+        ),
+        Target::File(key) => serve_file(req, 200, &key, files[&key].clone(), snapshot.generation),
+        Target::NotFound => match files.get("404.html") {
+            Some(page) => serve_file(req, 404, "404.html", page.clone(), snapshot.generation),
+            None => text(req, 404, "not found\n"),
+        },
+    }
+}
+
+fn stamp_html(body: Vec<u8>, generation: u64) -> Vec<u8> {
+    reload::stamp(&body, generation).unwrap_or(body)
+}
+
+fn serve_file(req: Request, status: u16, key: &str, bytes: Arc<Vec<u8>>, generation: u64) {
+    let ctype = content_type(key);
+    let html = ctype.starts_with("text/html");
+    let etag = if html {
+        format!("\"{:016x}-{generation}\"", hash_bytes(&bytes))
+    } else {
+        format!("\"{:016x}\"", hash_bytes(&bytes))
+    };
+    if status == 200
+        && let Some(inm) = request_header(&req, "If-None-Match")
+        && etag_matches(inm, &etag)
+    {
+        let resp = Response::empty(304)
+            .with_header(header("ETag", &etag))
+            .with_header(header("Cache-Control", "no-cache"));
+        let _ = req.respond(resp);
+        return;
+    }
+    let body = match html.then(|| reload::stamp(&bytes, generation)).flatten() {
+        Some(stamped) => Arc::new(stamped),
+        None => bytes,
+    };
+    send(req, status, ctype, body, vec![header("ETag", &etag)]);
+}
+
+/// Connects to the server now and then and hangs up at once.
+///
+/// tiny_http hands each connection to a pool thread, and when several
+/// arrive together one can be queued behind threads that are all busy
+/// with long-lived connections (keep-alive, event streams, slow
+/// clients), waiting until one of them closes. A connection that ends
+/// at once frees a thread, which then takes the queued one: so no
+/// connection waits longer than [`NUDGE`], whatever other clients do.
+pub fn nudge_forever(addr: std::net::SocketAddr) {
+    let target = match addr.ip() {
+        std::net::IpAddr::V4(ip) if ip.is_unspecified() => {
+            std::net::SocketAddr::from(([127, 0, 0, 1], addr.port()))
+        }
+        std::net::IpAddr::V6(ip) if ip.is_unspecified() => {
+            std::net::SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, addr.port()))
+        }
+        _ => addr,
+    };
+    loop {
+        std::thread::sleep(NUDGE);
+        if let Ok(s) = std::net::TcpStream::connect_timeout(&target, Duration::from_secs(1)) {
+            drop(s);
+        }
+    }
+}
+
+fn query_param(url: &str, name: &str) -> Option<u64> {
+    let q = url.split_once('?')?.1;
+    q.split('&').find_map(|kv| {
+        let (k, v) = kv.split_once('=')?;
+        (k == name).then(|| v.parse().ok()).flatten()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(k: &str) -> bool {
+        [
+            "index.html",
+            "a/index.html",
+            "a/b/index.html",
+            "vinn.css",
+            "bilder/blåbær.png",
+            "404.html",
+        ]
+        .contains(&k)
+    }
+
+    #[test]
+    fn resolves_directories_and_files() {
+        assert_eq!(resolve("/", "/", &site), Target::File("index.html".into()));
+        assert_eq!(
+            resolve("/a/", "/", &site),
+            Target::File("a/index.html".into())
+        );
+        assert_eq!(
+            resolve("/a/b/?x=1", "/", &site),
+            Target::File("a/b/index.html".into())
+        );
+        assert_eq!(
+            resolve("/a/b?x=1", "/", &site),
+            Target::Redirect("/a/b/?x=1".into())
+        );
+        assert_eq!(
+            resolve("/vinn.css", "/", &site),
+            Target::File("vinn.css".into())
+        );
+        assert_eq!(
+            resolve("/bilder/bl%C3%A5b%C3%A6r.png", "/", &site),
+            Target::File("bilder/blåbær.png".into())
+        );
+        // NFD (as macOS writes names) finds the NFC key.
+        assert_eq!(
+            resolve("/bilder/bla%CC%8Ab%C3%A6r.png", "/", &site),
+            Target::File("bilder/blåbær.png".into())
+        );
+        assert_eq!(resolve("/nope/", "/", &site), Target::NotFound);
+    }
+
+    #[test]
+    fn mounts_under_a_sub_path() {
+        assert_eq!(
+            resolve("/kurs/a/", "/kurs/", &site),
+            Target::File("a/index.html".into())
+        );
+        assert_eq!(
+            resolve("/kurs", "/kurs/", &site),
+            Target::Redirect("/kurs/".into())
+        );
+        assert_eq!(resolve("/a/", "/kurs/", &site), Target::NotFound);
+    }
+
+    #[test]
+    fn rejects_traversal() {
+        for bad in [
+            "/../etc/passwd",
+            "/a/../../etc/passwd",
+            "/%2e%2e/etc/passwd",
+            "/%2E%2E/%2E%2E/etc/passwd",
+            "/a/%2e%2e%2f%2e%2e%2fetc/passwd",
+            "/..%2fetc/passwd",
+            "/..%5cetc/passwd",
+            "/a\\..\\..\\etc\\passwd",
+            "//etc/passwd",
+            "/%2fetc/passwd",
+            "/./index.html",
+            "/a/%00",
+            "/%zz",
+            "/%c0%ae%c0%ae/etc/passwd",
+            "etc/passwd",
+        ] {
+            assert_eq!(resolve(bad, "/", &site), Target::BadRequest, "{bad}");
+        }
+        // Decoded once only: a double-encoded dot-dot is a (missing) name.
+        assert_eq!(
+            resolve("/%252e%252e/etc/passwd", "/", &site),
+            Target::NotFound
+        );
+    }
+
+    #[test]
+    fn etags_compare_weakly() {
+        assert!(etag_matches("\"a\", W/\"b\"", "\"b\""));
+        assert!(etag_matches("*", "\"b\""));
+        assert!(!etag_matches("\"a\"", "\"b\""));
+    }
+
+    #[test]
+    fn content_types() {
+        assert_eq!(content_type("a/index.html"), "text/html; charset=utf-8");
+        assert_eq!(content_type("atom.xml"), "application/atom+xml");
+        assert_eq!(content_type("x.SVG"), "image/svg+xml");
+        assert_eq!(content_type("x"), "application/octet-stream");
+    }
+}

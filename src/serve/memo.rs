@@ -1,0 +1,506 @@
+//! Render memo: lets a rebuild skip Tera for every output whose inputs did
+//! not change since the previous rebuild.
+//!
+//! An output is a pure function of its template (with everything it
+//! extends, includes and imports) and of the part of its context the
+//! template can name. The key of an output hashes exactly that: the texts
+//! of the template closure, and of each context value the closure names —
+//! for a value used only with a dot (`site.title`), just the fields the
+//! closure names. A template that reads the whole context
+//! (`__tera_context`) gets a key that never matches, so it always renders.
+//!
+//! Everything outside the context that rendering depends on (the
+//! configuration behind `url_for`, the injected script) is fixed for the
+//! life of one memo: [`RenderMemo::next_round`] drops the entries when that
+//! environment changes.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::hash::Hasher;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use tera::{Context, Value};
+
+use crate::render::Memo;
+use crate::theme::Theme;
+
+/// A fast 64-bit hash for fingerprints (folded multiply over 8-byte words).
+#[derive(Clone)]
+pub struct Fingerprint(u64);
+
+impl Default for Fingerprint {
+    fn default() -> Self {
+        Fingerprint(0x243f_6a88_85a3_08d3)
+    }
+}
+
+const K1: u64 = 0x9e37_79b9_7f4a_7c15;
+const K2: u64 = 0xd6e8_feb8_6659_fd93;
+
+fn fold(a: u64, b: u64) -> u64 {
+    let m = u128::from(a) * u128::from(b);
+    (m as u64) ^ ((m >> 64) as u64)
+}
+
+impl Fingerprint {
+    fn word(&mut self, w: u64) {
+        self.0 = fold(self.0 ^ w.wrapping_add(K1), K2).rotate_left(23);
+    }
+
+    /// Hashes a string with its length, so concatenations stay apart.
+    pub fn str(&mut self, s: &str) {
+        self.write(s.as_bytes());
+    }
+
+    /// Hashes a JSON value: type, then contents.
+    pub fn value(&mut self, v: &Value) {
+        match v {
+            Value::Null => self.word(1),
+            Value::Bool(b) => self.word(2 + u64::from(*b)),
+            Value::Number(n) => {
+                self.word(4);
+                self.str(&n.to_string());
+            }
+            Value::String(s) => {
+                self.word(5);
+                self.str(s);
+            }
+            Value::Array(a) => {
+                self.word(6);
+                self.word(a.len() as u64);
+                for x in a {
+                    self.value(x);
+                }
+            }
+            Value::Object(o) => {
+                self.word(7);
+                self.word(o.len() as u64);
+                for (k, x) in o {
+                    self.str(k);
+                    self.value(x);
+                }
+            }
+        }
+    }
+}
+
+impl Hasher for Fingerprint {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.word(u64::from_le_bytes(c.try_into().unwrap_or([0; 8])));
+        }
+        let rest = chunks.remainder();
+        let mut last = [0u8; 8];
+        last[..rest.len()].copy_from_slice(rest);
+        self.word(u64::from_le_bytes(last));
+        self.word(bytes.len() as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        fold(self.0, K1)
+    }
+}
+
+/// The hash of a byte string.
+pub fn hash_bytes(b: &[u8]) -> u64 {
+    let mut f = Fingerprint::default();
+    f.write(b);
+    f.finish()
+}
+
+/// What one template (with its closure) can read from a context.
+#[derive(Debug, Default)]
+struct Shape {
+    /// Hash of the name and text of every template in the closure.
+    text: u64,
+    /// Names that may be top-level context variables, sorted.
+    vars: Vec<String>,
+    /// Every identifier in template code (attribute names included).
+    words: HashSet<String>,
+    /// Variables also used other than as `var.field`: hashed whole.
+    whole: HashSet<String>,
+    /// The template dumps the whole context: never reuse its output.
+    everything: bool,
+}
+
+/// What one template file says, before closures are taken.
+#[derive(Debug, Default)]
+struct Scan {
+    deps: Vec<String>,
+    vars: BTreeSet<String>,
+    words: HashSet<String>,
+    whole: HashSet<String>,
+    everything: bool,
+}
+
+const KEYWORDS: &[&str] = &[
+    "if",
+    "elif",
+    "else",
+    "endif",
+    "for",
+    "in",
+    "endfor",
+    "and",
+    "or",
+    "not",
+    "set",
+    "set_global",
+    "endset",
+    "block",
+    "endblock",
+    "extends",
+    "include",
+    "import",
+    "as",
+    "macro",
+    "endmacro",
+    "filter",
+    "endfilter",
+    "raw",
+    "endraw",
+    "break",
+    "continue",
+    "true",
+    "false",
+    "True",
+    "False",
+    "none",
+    "None",
+    "is",
+    "ignore",
+    "missing",
+    "super",
+    "self",
+    "loop",
+];
+
+/// Reads the code regions (`{{ }}`, `{% %}`) of one template.
+fn scan(text: &str) -> Scan {
+    let mut out = Scan::default();
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i + 1 < b.len() {
+        if b[i] != b'{' {
+            i += 1;
+            continue;
+        }
+        let close: &[u8] = match b[i + 1] {
+            b'{' => b"}}",
+            b'%' => b"%}",
+            b'#' => {
+                let end = find(b, i + 2, b"#}").unwrap_or(b.len());
+                i = end + 2;
+                continue;
+            }
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        let start = i + 2;
+        let end = find(b, start, close).unwrap_or(b.len());
+        scan_code(&text[start..end], b[i + 1] == b'%', &mut out);
+        i = end + 2;
+    }
+    out
+}
+
+fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    if from >= hay.len() {
+        return None;
+    }
+    hay[from..]
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| p + from)
+}
+
+fn scan_code(code: &str, statement: bool, out: &mut Scan) {
+    let b = code.as_bytes();
+    let mut i = 0;
+    // The last significant token before the current one.
+    let mut prev_char = b' ';
+    let mut prev_word = String::new();
+    let mut first_word: Option<String> = None;
+    let mut strings = Vec::new();
+    while i < b.len() {
+        let c = b[i];
+        if c.is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        if c == b'"' || c == b'\'' || c == b'`' {
+            let end = b[i + 1..]
+                .iter()
+                .position(|&x| x == c)
+                .map(|p| i + 1 + p)
+                .unwrap_or(b.len());
+            strings.push(code[i + 1..end.min(b.len())].to_string());
+            i = end + 1;
+            prev_char = b'"';
+            prev_word.clear();
+            continue;
+        }
+        if c.is_ascii_alphabetic() || c == b'_' {
+            let start = i;
+            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                i += 1;
+            }
+            let word = &code[start..i];
+            let mut j = i;
+            while j < b.len() && b[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            let next = b.get(j).copied().unwrap_or(b' ');
+            if word == "__tera_context" {
+                out.everything = true;
+            }
+            out.words.insert(word.to_string());
+            let attribute =
+                prev_char == b'.' || prev_char == b':' || prev_char == b'|' || prev_word == "is";
+            if !attribute && !KEYWORDS.contains(&word) {
+                out.vars.insert(word.to_string());
+                if next != b'.' {
+                    out.whole.insert(word.to_string());
+                }
+            }
+            if first_word.is_none() {
+                first_word = Some(word.to_string());
+            }
+            prev_word = word.to_string();
+            prev_char = b'a';
+            continue;
+        }
+        prev_char = c;
+        prev_word.clear();
+        i += 1;
+    }
+    if statement
+        && matches!(
+            first_word.as_deref(),
+            Some("extends" | "include" | "import")
+        )
+    {
+        out.deps.extend(strings);
+    }
+}
+
+/// Closure analysis of every template of a theme.
+fn shapes(theme: &Theme) -> HashMap<String, Arc<Shape>> {
+    let scans: HashMap<&str, (Scan, &str)> = theme
+        .templates
+        .iter()
+        .map(|t| (t.name.as_str(), (scan(&t.text), t.text.as_str())))
+        .collect();
+    let mut out = HashMap::new();
+    for name in scans.keys() {
+        let mut seen: BTreeSet<&str> = BTreeSet::new();
+        let mut todo = vec![*name];
+        while let Some(n) = todo.pop() {
+            if !seen.insert(n) {
+                continue;
+            }
+            if let Some((s, _)) = scans.get(n) {
+                todo.extend(s.deps.iter().map(String::as_str));
+            }
+        }
+        let mut shape = Shape::default();
+        let mut f = Fingerprint::default();
+        let mut vars = BTreeSet::new();
+        for n in &seen {
+            f.str(n);
+            match scans.get(n) {
+                Some((s, text)) => {
+                    f.str(text);
+                    vars.extend(s.vars.iter().cloned());
+                    shape.words.extend(s.words.iter().cloned());
+                    shape.whole.extend(s.whole.iter().cloned());
+                    shape.everything |= s.everything;
+                }
+                // A missing include (`ignore missing`) renders nothing.
+                None => f.str("\0missing"),
+            }
+        }
+        shape.text = f.finish();
+        shape.vars = vars.into_iter().collect();
+        out.insert(name.to_string(), Arc::new(shape));
+    }
+    out
+}
+
+/// The memo of one rebuild: earlier outputs by key, and the outputs of
+/// this rebuild (reused or fresh) that become the memo of the next one.
+pub struct RenderMemo {
+    env: u64,
+    shapes: HashMap<String, Arc<Shape>>,
+    previous: HashMap<u64, Arc<str>>,
+    current: Mutex<HashMap<u64, Arc<str>>>,
+    unique: AtomicU64,
+    hits: AtomicUsize,
+    misses: AtomicUsize,
+}
+
+impl RenderMemo {
+    /// A memo with no earlier outputs.
+    pub fn new(env: u64, theme: &Theme) -> Self {
+        RenderMemo {
+            env,
+            shapes: shapes(theme),
+            previous: HashMap::new(),
+            current: Mutex::new(HashMap::new()),
+            unique: AtomicU64::new(0),
+            hits: AtomicUsize::new(0),
+            misses: AtomicUsize::new(0),
+        }
+    }
+
+    /// The memo for the next rebuild: this rebuild's outputs, kept only if
+    /// the environment (`env`: configuration, injected script) is the same.
+    pub fn next_round(self, env: u64, theme: &Theme) -> Self {
+        let mut next = RenderMemo::new(env, theme);
+        if env == self.env {
+            next.previous = self.current.into_inner().unwrap_or_else(|e| e.into_inner());
+        }
+        next
+    }
+
+    /// After a failed rebuild: the next one may reuse the earlier outputs
+    /// as well as this rebuild's.
+    pub fn keep_all(self) -> Self {
+        let mut current = self.current.into_inner().unwrap_or_else(|e| e.into_inner());
+        for (k, v) in self.previous {
+            current.entry(k).or_insert(v);
+        }
+        RenderMemo {
+            previous: HashMap::new(),
+            current: Mutex::new(current),
+            ..RenderMemo::new(
+                self.env,
+                &Theme {
+                    templates: Vec::new(),
+                    statics: Vec::new(),
+                },
+            )
+        }
+    }
+
+    /// Outputs reused / rendered afresh in this rebuild.
+    pub fn counts(&self) -> (usize, usize) {
+        (
+            self.hits.load(Ordering::Relaxed),
+            self.misses.load(Ordering::Relaxed),
+        )
+    }
+}
+
+impl Memo for RenderMemo {
+    fn key(&self, template: &str, ctx: &Context) -> u64 {
+        let Some(shape) = self.shapes.get(template).filter(|s| !s.everything) else {
+            // Unknown template or one that reads everything: never matches.
+            return !self.unique.fetch_add(1, Ordering::Relaxed);
+        };
+        let mut f = Fingerprint::default();
+        f.str(template);
+        f.word(shape.text);
+        for var in &shape.vars {
+            let Some(v) = ctx.get(var) else { continue };
+            f.str(var);
+            match v {
+                Value::Object(o) if !shape.whole.contains(var) => {
+                    for (k, x) in o {
+                        if shape.words.contains(k) {
+                            f.str(k);
+                            f.value(x);
+                        }
+                    }
+                    f.word(0xff);
+                }
+                v => f.value(v),
+            }
+        }
+        f.finish()
+    }
+
+    fn recall(&self, key: u64) -> Option<String> {
+        let html = self.previous.get(&key)?;
+        self.hits.fetch_add(1, Ordering::Relaxed);
+        self.current
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, html.clone());
+        Some(html.to_string())
+    }
+
+    fn remember(&self, key: u64, html: &str) {
+        self.misses.fetch_add(1, Ordering::Relaxed);
+        self.current
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, Arc::from(html));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scans_variables_and_fields() {
+        let s = scan(
+            r#"<p class="site">{{ site.title }} {{ page | json_encode }}{% for p in section.pages %}{{ p.url }}{% endfor %}{% include "x.html" %}{# site #}"#,
+        );
+        assert!(
+            s.vars.contains("site")
+                && s.vars.contains("page")
+                && s.vars.contains("section")
+                && s.vars.contains("p")
+        );
+        assert!(
+            !s.vars.contains("json_encode") && !s.vars.contains("title") && !s.vars.contains("url")
+        );
+        assert!(!s.whole.contains("site"), "site is only used with a dot");
+        assert!(s.whole.contains("page"));
+        assert!(s.words.contains("title") && s.words.contains("pages"));
+        assert_eq!(s.deps, vec!["x.html".to_string()]);
+    }
+
+    #[test]
+    fn keys_follow_what_templates_read() {
+        let theme = Theme {
+            templates: vec![crate::theme::TemplateSource {
+                name: "a.html".into(),
+                text: "{{ site.title }} {{ page.title }}{% if page %}{% endif %}".into(),
+                path: "templates/a.html".into(),
+            }],
+            statics: Vec::new(),
+        };
+        let memo = RenderMemo::new(0, &theme);
+        let ctx = |title: &str, newest: &str, body: &str| {
+            let mut c = Context::new();
+            c.insert(
+                "site",
+                &serde_json::json!({"title": title, "newest": newest}),
+            );
+            c.insert("page", &serde_json::json!({"title": "p", "content": body}));
+            c
+        };
+        let k = memo.key("a.html", &ctx("A", "x", "b"));
+        assert_eq!(
+            k,
+            memo.key("a.html", &ctx("A", "y", "b")),
+            "site.newest is not read"
+        );
+        assert_ne!(k, memo.key("a.html", &ctx("B", "x", "b")));
+        assert_ne!(
+            k,
+            memo.key("a.html", &ctx("A", "x", "c")),
+            "page is read whole"
+        );
+        assert_ne!(
+            memo.key("zz.html", &ctx("A", "x", "b")),
+            memo.key("zz.html", &ctx("A", "x", "b"))
+        );
+    }
+}

@@ -1,0 +1,375 @@
+//! `vinn serve`: the site built into memory and served over HTTP, rebuilt
+//! incrementally when a file changes, with open pages reloading by
+//! themselves and build errors shown over them.
+//!
+//! Threads: a pool of HTTP workers ([`http`]); one thread per open event
+//! stream ([`reload`]); the watcher's own threads ([`watch`]); and the
+//! calling thread, which rebuilds ([`incremental`]) and publishes each good
+//! result by swapping one `Arc`, so a request sees the old site or the new
+//! one, never a mix. Nothing is written to disk.
+
+pub mod http;
+pub mod incremental;
+pub mod mdcache;
+pub mod memo;
+pub mod reload;
+pub mod watch;
+
+use std::collections::{BTreeSet, HashSet};
+use std::io::Write;
+use std::net::{IpAddr, SocketAddr, TcpListener, ToSocketAddrs};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::build;
+use crate::config::Config;
+use crate::diagnostics::{Error, Result};
+use incremental::{Files, Incremental, Outcome, Report};
+use reload::Hub;
+
+/// HTTP worker threads.
+const WORKERS: usize = 8;
+/// A batch with more paths than this (a checkout, a copy) waits until the
+/// file system is quiet for [`SETTLE`] before the rebuild.
+const BURST: usize = 20;
+const SETTLE: Duration = Duration::from_millis(60);
+
+/// What `vinn serve` is asked to do.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub root: PathBuf,
+    pub bind: String,
+    pub port: u16,
+    pub drafts: bool,
+    pub poll: bool,
+}
+
+/// One good build, as served.
+pub struct Snapshot {
+    pub files: Arc<Files>,
+    pub generation: u64,
+    /// Where the site is mounted: the path of `base_url` (`/`, `/kurs/`).
+    pub base_path: String,
+}
+
+#[derive(Default)]
+struct SiteState {
+    snapshot: Option<Arc<Snapshot>>,
+    /// The first build has finished (well or not).
+    started: bool,
+}
+
+/// What the HTTP workers share with the rebuild loop.
+pub struct Shared {
+    site: Mutex<SiteState>,
+    ready: Condvar,
+    pub hub: Hub,
+}
+
+impl Shared {
+    fn new(hub: Hub) -> Self {
+        Shared {
+            site: Mutex::new(SiteState::default()),
+            ready: Condvar::new(),
+            hub,
+        }
+    }
+
+    /// The served site; waits for the first build to finish. `None` when
+    /// no build has succeeded yet.
+    pub fn wait_for_site(&self) -> Option<Arc<Snapshot>> {
+        let mut s = self.site.lock().unwrap_or_else(|e| e.into_inner());
+        while !s.started {
+            s = self.ready.wait(s).unwrap_or_else(|e| e.into_inner());
+        }
+        s.snapshot.clone()
+    }
+
+    fn publish(&self, snapshot: Option<Arc<Snapshot>>) {
+        let mut s = self.site.lock().unwrap_or_else(|e| e.into_inner());
+        if snapshot.is_some() {
+            s.snapshot = snapshot;
+        }
+        s.started = true;
+        drop(s);
+        self.ready.notify_all();
+    }
+}
+
+/// A bound server, not yet serving.
+pub struct Server {
+    http: Arc<tiny_http::Server>,
+    addr: SocketAddr,
+    opts: Options,
+}
+
+fn resolve_bind(bind: &str, port: u16) -> Result<SocketAddr> {
+    if let Ok(ip) = bind.trim_matches(['[', ']']).parse::<IpAddr>() {
+        return Ok(SocketAddr::new(ip, port));
+    }
+    (bind, port)
+        .to_socket_addrs()
+        .ok()
+        .and_then(|mut a| a.next())
+        .ok_or_else(|| {
+            Error::env(format!(
+                "cannot bind to `{bind}`: not an IP address or a known host name"
+            ))
+        })
+}
+
+/// Asks for `TCP_NODELAY` on every accepted connection (Linux copies it
+/// from the listening socket). tiny_http writes the head and the body of a
+/// response separately; with Nagle's algorithm the body of a keep-alive
+/// response would wait for the client's delayed ACK, 40 ms a request.
+#[cfg(unix)]
+fn no_delay(listener: &TcpListener) {
+    use std::os::fd::{AsRawFd, FromRawFd};
+    // SAFETY: the descriptor belongs to `listener` and stays open; the
+    // stream view is never dropped, so it never closes it.
+    let view = std::mem::ManuallyDrop::new(unsafe {
+        std::net::TcpStream::from_raw_fd(listener.as_raw_fd())
+    });
+    let _ = view.set_nodelay(true);
+}
+
+#[cfg(not(unix))]
+fn no_delay(_: &TcpListener) {}
+
+impl Server {
+    /// Checks the site folder and binds the port. A busy port or a missing
+    /// `site.toml` is an environment error (exit 2).
+    pub fn bind(opts: Options) -> Result<Server> {
+        match Config::load(&opts.root) {
+            Ok(_) | Err(Error::Site(_)) => {}
+            Err(e) => return Err(e),
+        }
+        let addr = resolve_bind(&opts.bind, opts.port)?;
+        let listener = TcpListener::bind(addr).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AddrInUse {
+                Error::env(format!(
+                    "cannot serve on {addr}: the port is already in use; pick another with --port N (--port 0 picks a free one)"
+                ))
+            } else {
+                Error::env(format!("cannot serve on {addr}: {e}"))
+            }
+        })?;
+        no_delay(&listener);
+        let addr = listener
+            .local_addr()
+            .map_err(|e| Error::env(format!("cannot serve on {addr}: {e}")))?;
+        if !addr.ip().is_loopback() {
+            eprintln!(
+                "warning: listening on {}, not on loopback: anyone on the network who can reach this machine can read the site",
+                addr.ip()
+            );
+        }
+        let http = tiny_http::Server::from_listener(listener, None)
+            .map_err(|e| Error::env(format!("cannot serve on {addr}: {e}")))?;
+        Ok(Server {
+            http: Arc::new(http),
+            addr,
+            opts,
+        })
+    }
+
+    /// `http://HOST:PORT/`.
+    pub fn url(&self) -> String {
+        format!("http://{}/", self.addr)
+    }
+
+    /// Serves until the process is stopped.
+    pub fn run(self) -> Result<()> {
+        let start = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as u64)
+            .unwrap_or(0);
+        let shared = Arc::new(Shared::new(Hub::starting_at(start.saturating_mul(1000))));
+        for i in 0..WORKERS {
+            let http = self.http.clone();
+            let shared = shared.clone();
+            std::thread::Builder::new()
+                .name(format!("vinn-http-{i}"))
+                .spawn(move || {
+                    while let Ok(req) = http.recv() {
+                        http::handle(req, &shared);
+                    }
+                })
+                .map_err(|e| Error::env(format!("cannot start a thread: {e}")))?;
+        }
+        let addr = self.addr;
+        std::thread::Builder::new()
+            .name("vinn-nudge".into())
+            .spawn(move || http::nudge_forever(addr))
+            .map_err(|e| Error::env(format!("cannot start a thread: {e}")))?;
+        let root = self.opts.root.clone();
+        let output_dir = Config::load(&root)
+            .map(|c| c.output_dir)
+            .unwrap_or_else(|_| "public".into());
+        let (tx, rx) = std::sync::mpsc::channel();
+        let mut watcher = watch::Watcher::start(&root, &output_dir, self.opts.poll, tx)?;
+        let build_opts = build::Options {
+            root: root.clone(),
+            drafts: self.opts.drafts,
+            ..Default::default()
+        };
+        let mut inc = Incremental::new(build_opts, reload::script_tag());
+        let mut term = Terminal::default();
+        let report = inc.rebuild();
+        publish(&shared, &report);
+        term.report("initial build", &report);
+        while let Some(batch) = next_batch(&rx) {
+            for e in &batch.errors {
+                eprintln!("warning: watching files: {e}");
+            }
+            let paths: BTreeSet<PathBuf> = batch
+                .paths
+                .iter()
+                .filter(|p| watcher.relevant(p))
+                .cloned()
+                .collect();
+            if paths.is_empty() && !batch.rescan {
+                continue;
+            }
+            watcher.rewatch(&batch.paths);
+            let report = inc.rebuild();
+            publish(&shared, &report);
+            term.report(&describe(&root, &paths, batch.rescan), &report);
+        }
+        shared.hub.close();
+        Ok(())
+    }
+}
+
+/// Waits for the next batch of changes and merges whatever follows it
+/// closely; a burst is merged until the file system is quiet.
+fn next_batch(rx: &Receiver<watch::Batch>) -> Option<watch::Batch> {
+    let mut batch = rx.recv().ok()?;
+    let merge = |into: &mut watch::Batch, b: watch::Batch| {
+        into.paths.extend(b.paths);
+        into.rescan |= b.rescan;
+        into.errors.extend(b.errors);
+    };
+    while let Ok(b) = rx.try_recv() {
+        merge(&mut batch, b);
+    }
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while batch.paths.len() > BURST && Instant::now() < deadline {
+        match rx.recv_timeout(SETTLE) {
+            Ok(b) => merge(&mut batch, b),
+            Err(RecvTimeoutError::Timeout) => break,
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    Some(batch)
+}
+
+/// Swaps in a good build and tells the open pages.
+fn publish(shared: &Shared, report: &Report) {
+    match &report.outcome {
+        Outcome::Updated {
+            files,
+            changed,
+            removed,
+        } => {
+            if changed.is_empty() && removed.is_empty() && shared.has_site() {
+                shared.hub.clean();
+                return;
+            }
+            let css_only = removed.is_empty()
+                && !changed.is_empty()
+                && changed.iter().all(|p| p.ends_with(".css"));
+            let generation = shared.hub.generation() + 1;
+            shared.publish(Some(Arc::new(Snapshot {
+                files: files.clone(),
+                generation,
+                base_path: report.base_path.clone(),
+            })));
+            shared.hub.published(css_only);
+        }
+        Outcome::Failed(errors) => {
+            shared.hub.failed(errors.clone());
+            shared.publish(None);
+        }
+    }
+}
+
+impl Shared {
+    fn has_site(&self) -> bool {
+        self.site
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .snapshot
+            .is_some()
+    }
+}
+
+/// "content/a.md changed", "3 files changed", …
+fn describe(root: &Path, paths: &BTreeSet<PathBuf>, rescan: bool) -> String {
+    if rescan {
+        return "many files changed (events were lost)".into();
+    }
+    let rel: Vec<String> = paths
+        .iter()
+        .map(|p| crate::diagnostics::display_path(p.strip_prefix(root).unwrap_or(p)))
+        .collect();
+    match rel.len() {
+        0 => "nothing changed".into(),
+        1..=3 => format!("{} changed", rel.join(", ")),
+        n => format!("{}, {} and {} more changed", rel[0], rel[1], n - 2),
+    }
+}
+
+/// The terminal: one line per rebuild, diagnostics when a build breaks.
+#[derive(Default)]
+struct Terminal {
+    warned: HashSet<String>,
+}
+
+impl Terminal {
+    fn report(&mut self, what: &str, r: &Report) {
+        let mut err = std::io::stderr().lock();
+        for w in &r.warnings {
+            let line = w.to_string();
+            if self.warned.insert(line.clone()) {
+                let _ = writeln!(err, "{line}");
+            }
+        }
+        let (md_fresh, md_reused) = r.markdown;
+        let (fresh, reused) = r.rendered;
+        let line = match &r.outcome {
+            Outcome::Updated {
+                changed, removed, ..
+            } => {
+                let files = match (changed.len(), removed.len()) {
+                    (0, 0) => "no output changed".to_string(),
+                    (c, 0) => format!("{c} files changed"),
+                    (c, d) => format!("{c} files changed, {d} removed"),
+                };
+                format!(
+                    "{what}: re-rendered {fresh} of {} outputs and {md_fresh} of {} Markdown bodies; {files}; {:.0} ms",
+                    fresh + reused,
+                    md_fresh + md_reused,
+                    r.millis
+                )
+            }
+            Outcome::Failed(errors) => {
+                for e in errors {
+                    let _ = writeln!(err, "{e}");
+                }
+                let n = errors.len();
+                format!(
+                    "{what}: {n} error{} — still serving the last good version; {:.0} ms",
+                    if n == 1 { "" } else { "s" },
+                    r.millis
+                )
+            }
+        };
+        drop(err);
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{line}");
+        let _ = out.flush();
+    }
+}

@@ -1,0 +1,370 @@
+//! Live reload: Server-Sent Events on [`EVENTS`], written by hand on the
+//! raw connection (tiny_http's chunked responses buffer small writes), and
+//! the client script injected into served HTML.
+//!
+//! The hub holds the state every page needs to know about: the
+//! generation of the served site (bumped on every good rebuild) and the
+//! errors of the last rebuild, if it failed. A page carries the generation
+//! it was served at, so an event sent before its stream connected is not
+//! missed: a client behind the current generation is told to reload at
+//! once. Comments every [`HEARTBEAT`] find dead clients.
+
+use std::collections::VecDeque;
+use std::io::Write;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
+use crate::diagnostics::Diagnostic;
+
+/// The event stream.
+pub const EVENTS: &str = "/__vinn/events";
+/// The client script.
+pub const SCRIPT: &str = "/__vinn/reload.js";
+/// What a page carries before `</body>`; [`GENERATION_MARK`] is followed by
+/// a 20-digit placeholder that the server fills in per response.
+pub const GENERATION_MARK: &str = "data-vinn-generation=\"";
+const PLACEHOLDER: &str = "00000000000000000000";
+
+/// Sent when nothing else was, so a dead client shows up as a failed write.
+pub const HEARTBEAT: Duration = Duration::from_secs(10);
+/// More event streams than this are refused (503).
+const MAX_CLIENTS: usize = 256;
+/// How many generations of "CSS only" flags are kept.
+const HISTORY: usize = 512;
+
+/// The tag injected before `</body>` of every served HTML page.
+pub fn script_tag() -> String {
+    format!(
+        "<script id=\"vinn-reload\" src=\"{SCRIPT}\" {GENERATION_MARK}{PLACEHOLDER}\"></script>"
+    )
+}
+
+/// Writes `generation` into the placeholder of a page, if it has one.
+pub fn stamp(html: &[u8], generation: u64) -> Option<Vec<u8>> {
+    let mark = GENERATION_MARK.as_bytes();
+    let at = html.windows(mark.len()).rposition(|w| w == mark)? + mark.len();
+    let digits = format!("{generation:020}");
+    if html.len() < at + digits.len() || !html[at..at + digits.len()].iter().all(u8::is_ascii_digit)
+    {
+        return None;
+    }
+    let mut out = html.to_vec();
+    out[at..at + digits.len()].copy_from_slice(digits.as_bytes());
+    Some(out)
+}
+
+#[derive(Default)]
+struct State {
+    /// Generation of the served site: good rebuilds so far.
+    generation: u64,
+    /// Errors of the last rebuild, if it failed.
+    errors: Option<Arc<Vec<Diagnostic>>>,
+    /// Bumped on every change of the above.
+    seq: u64,
+    /// (generation, only CSS changed) for recent generations.
+    history: VecDeque<(u64, bool)>,
+    closed: bool,
+}
+
+/// What every open page is told.
+#[derive(Default)]
+pub struct Hub {
+    state: Mutex<State>,
+    changed: Condvar,
+    clients: AtomicUsize,
+}
+
+impl Hub {
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A new site is served; returns its generation.
+    pub fn published(&self, css_only: bool) -> u64 {
+        let mut s = self.lock();
+        s.generation += 1;
+        s.errors = None;
+        s.seq += 1;
+        let g = s.generation;
+        s.history.push_back((g, css_only));
+        while s.history.len() > HISTORY {
+            s.history.pop_front();
+        }
+        drop(s);
+        self.changed.notify_all();
+        g
+    }
+
+    /// The last rebuild failed (the served site stays as it was).
+    pub fn failed(&self, errors: Vec<Diagnostic>) {
+        let mut s = self.lock();
+        s.errors = Some(Arc::new(errors));
+        s.seq += 1;
+        drop(s);
+        self.changed.notify_all();
+    }
+
+    /// The last rebuild changed nothing but had no errors either.
+    pub fn clean(&self) {
+        let mut s = self.lock();
+        if s.errors.take().is_some() {
+            s.seq += 1;
+            drop(s);
+            self.changed.notify_all();
+        }
+    }
+
+    /// Ends every stream (at shutdown).
+    pub fn close(&self) {
+        self.lock().closed = true;
+        self.changed.notify_all();
+    }
+
+    /// A hub whose first generation follows `start`: pass the start time in
+    /// milliseconds times 1000, so pages served by an earlier run of the
+    /// server see a newer generation and reload.
+    pub fn starting_at(start: u64) -> Self {
+        let hub = Hub::default();
+        hub.lock().generation = start;
+        hub
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.lock().generation
+    }
+
+    pub fn errors(&self) -> Option<Arc<Vec<Diagnostic>>> {
+        self.lock().errors.clone()
+    }
+
+    /// Open event streams.
+    pub fn clients(&self) -> usize {
+        self.clients.load(Ordering::Relaxed)
+    }
+
+    /// Whether every generation after `since` up to the current one
+    /// changed only stylesheets.
+    fn css_only(s: &State, since: u64) -> bool {
+        let mut seen = 0;
+        for &(g, css) in &s.history {
+            if g > since {
+                if !css {
+                    return false;
+                }
+                seen += 1;
+            }
+        }
+        seen == s.generation.saturating_sub(since) && seen > 0
+    }
+
+    /// Serves one event stream until the client goes away. `since` is the
+    /// generation the page was served at.
+    pub fn stream(&self, request: tiny_http::Request, since: u64) {
+        if self.clients.fetch_add(1, Ordering::SeqCst) >= MAX_CLIENTS {
+            self.clients.fetch_sub(1, Ordering::SeqCst);
+            let _ = request.respond(
+                tiny_http::Response::from_string("too many open pages").with_status_code(503),
+            );
+            return;
+        }
+        let mut w = request.into_writer();
+        let _ = self.pump(&mut *w, since);
+        self.clients.fetch_sub(1, Ordering::SeqCst);
+    }
+
+    fn pump(&self, w: &mut dyn Write, since: u64) -> std::io::Result<()> {
+        w.write_all(
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-cache, no-store\r\nX-Accel-Buffering: no\r\nConnection: close\r\n\r\nretry: 1000\n\n",
+        )?;
+        w.flush()?;
+        let mut seen_gen = since;
+        let mut seen_seq = u64::MAX;
+        let mut shown: Option<Arc<Vec<Diagnostic>>> = None;
+        let mut hello = true;
+        loop {
+            let (generation, errors, seq, css) = {
+                let mut s = self.lock();
+                if s.seq == seen_seq && !s.closed {
+                    s = self
+                        .changed
+                        .wait_timeout(s, HEARTBEAT)
+                        .unwrap_or_else(|e| e.into_inner())
+                        .0;
+                }
+                if s.closed {
+                    return Ok(());
+                }
+                if s.seq == seen_seq {
+                    drop(s);
+                    w.write_all(b": heartbeat\n\n")?;
+                    w.flush()?;
+                    continue;
+                }
+                (
+                    s.generation,
+                    s.errors.clone(),
+                    s.seq,
+                    Self::css_only(&s, seen_gen),
+                )
+            };
+            seen_seq = seq;
+            let mut out = String::new();
+            if hello {
+                hello = false;
+                out.push_str(&format!(
+                    "event: hello\ndata: {{\"generation\":{generation}}}\n\n"
+                ));
+            }
+            if generation > seen_gen {
+                out.push_str(&format!(
+                    "id: {generation}\nevent: reload\ndata: {{\"generation\":{generation},\"css\":{css}}}\n\n"
+                ));
+                seen_gen = generation;
+            }
+            match (&errors, &shown) {
+                (Some(e), Some(s)) if Arc::ptr_eq(e, s) => {}
+                (Some(e), _) => {
+                    let data = serde_json::to_string(&**e).unwrap_or_else(|_| "[]".into());
+                    out.push_str(&format!(
+                        "event: broken\ndata: {{\"diagnostics\":{data}}}\n\n"
+                    ));
+                    shown = Some(e.clone());
+                }
+                (None, Some(_)) => {
+                    out.push_str("event: fixed\ndata: {}\n\n");
+                    shown = None;
+                }
+                (None, None) => {}
+            }
+            if !out.is_empty() {
+                w.write_all(out.as_bytes())?;
+                w.flush()?;
+            }
+        }
+    }
+}
+
+/// The client: listens to [`EVENTS`]; reloads the page (keeping the scroll
+/// position) or swaps stylesheets; shows and clears the error overlay.
+pub const CLIENT_JS: &str = r#"(function () {
+  "use strict";
+  var me = document.getElementById("vinn-reload") || document.currentScript;
+  var generation = me ? parseInt(me.getAttribute("data-vinn-generation") || "0", 10) || 0 : 0;
+  var scrollKey = "vinn-scroll:" + location.pathname;
+  try {
+    var saved = sessionStorage.getItem(scrollKey);
+    if (saved) {
+      sessionStorage.removeItem(scrollKey);
+      var pos = JSON.parse(saved);
+      var restore = function () { window.scrollTo(pos.x, pos.y); };
+      if (document.readyState === "complete") restore(); else window.addEventListener("load", restore);
+      restore();
+    }
+  } catch (e) {}
+
+  function overlay(diagnostics) {
+    var box = document.getElementById("vinn-overlay");
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "vinn-overlay";
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;z-index:2147483647;left:0;right:0;top:0;max-height:70vh;overflow:auto;" +
+        "margin:0;padding:1rem 1.25rem;background:#2b0d0d;color:#ffe9e9;border-bottom:4px solid #e5484d;" +
+        "font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;box-shadow:0 4px 24px rgba(0,0,0,.4)";
+      document.body.appendChild(box);
+    }
+    box.textContent = "";
+    var head = document.createElement("p");
+    head.style.cssText = "margin:0 0 .5rem;font-weight:bold";
+    head.textContent = "vinn: the site has errors; this page shows the last good version.";
+    var close = document.createElement("button");
+    close.type = "button";
+    close.textContent = "×";
+    close.setAttribute("aria-label", "Close");
+    close.style.cssText = "float:right;background:none;border:0;color:inherit;font-size:20px;cursor:pointer";
+    close.onclick = function () { box.remove(); };
+    box.appendChild(close);
+    box.appendChild(head);
+    var list = document.createElement("ul");
+    list.style.cssText = "margin:0;padding-left:1.25rem";
+    diagnostics.forEach(function (d) {
+      var li = document.createElement("li");
+      li.className = "vinn-diagnostic";
+      var where = document.createElement("strong");
+      where.textContent = d.path + ":" + Math.max(d.line, 1) + ":" + Math.max(d.col, 1);
+      li.appendChild(where);
+      li.appendChild(document.createTextNode(" " + d.severity + ": " + d.message));
+      list.appendChild(li);
+    });
+    box.appendChild(list);
+  }
+
+  function clearOverlay() {
+    var box = document.getElementById("vinn-overlay");
+    if (box) box.remove();
+  }
+
+  function swapStyles(g) {
+    var links = document.querySelectorAll('link[rel="stylesheet"]');
+    Array.prototype.forEach.call(links, function (old) {
+      var url = new URL(old.href, location.href);
+      if (url.origin !== location.origin) return;
+      url.searchParams.set("vinn", String(g));
+      var fresh = old.cloneNode();
+      fresh.href = url.toString();
+      fresh.onload = fresh.onerror = function () { old.remove(); };
+      old.parentNode.insertBefore(fresh, old.nextSibling);
+    });
+  }
+
+  function reload() {
+    try {
+      sessionStorage.setItem(scrollKey, JSON.stringify({ x: window.scrollX, y: window.scrollY }));
+    } catch (e) {}
+    location.reload();
+  }
+
+  if (!window.EventSource) return;
+  var source = new EventSource("/__vinn/events?generation=" + generation);
+  source.addEventListener("reload", function (e) {
+    var d = JSON.parse(e.data);
+    if (d.css) {
+      generation = d.generation;
+      swapStyles(d.generation);
+    } else {
+      source.close();
+      reload();
+    }
+  });
+  source.addEventListener("broken", function (e) { overlay(JSON.parse(e.data).diagnostics); });
+  source.addEventListener("fixed", clearOverlay);
+  window.addEventListener("pagehide", function () { source.close(); });
+})();
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stamps_the_generation() {
+        let html = format!("<p>x</p>{}</body>", script_tag());
+        let out = String::from_utf8(stamp(html.as_bytes(), 42).unwrap()).unwrap();
+        assert!(out.contains("data-vinn-generation=\"00000000000000000042\""));
+        assert_eq!(out.len(), html.len());
+        assert!(stamp(b"<p>no script</p>", 1).is_none());
+    }
+
+    #[test]
+    fn css_only_needs_every_generation() {
+        let hub = Hub::default();
+        hub.published(false);
+        hub.published(true);
+        hub.published(true);
+        let s = hub.lock();
+        assert!(Hub::css_only(&s, 1));
+        assert!(!Hub::css_only(&s, 0));
+        assert!(!Hub::css_only(&s, 3));
+    }
+}

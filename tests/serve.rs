@@ -1,0 +1,1352 @@
+//! `vinn serve`: the server started as a process on loopback and talked to
+//! over plain TCP (requests written by hand, so traversal attempts reach it
+//! unnormalized), plus the incremental rebuild compared with fresh builds.
+//!
+//! Nothing here sleeps to synchronise: tests wait for a Server-Sent Event
+//! or poll until a condition holds, always with a deadline.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+use vinn::build;
+use vinn::render::Memory;
+use vinn::serve::incremental::{Incremental, Outcome};
+use vinn::serve::reload::script_tag;
+
+const DEADLINE: Duration = Duration::from_secs(60);
+
+fn fixture() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/serve-site")
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let dest = to.join(e.path().strip_prefix(from).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// A temporary folder holding `site/` (a copy of the fixture) and room
+/// beside it for files that must never be served.
+struct Tmp {
+    dir: tempfile::TempDir,
+}
+
+impl Tmp {
+    fn new() -> Tmp {
+        let dir = tempfile::tempdir().unwrap();
+        copy_tree(&fixture(), &dir.path().join("site"));
+        Tmp { dir }
+    }
+    fn site(&self) -> PathBuf {
+        self.dir.path().join("site")
+    }
+    fn path(&self, rel: &str) -> PathBuf {
+        self.site().join(rel)
+    }
+    fn write(&self, rel: &str, text: &str) {
+        let p = self.path(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path(rel)).unwrap()
+    }
+}
+
+// ---------------------------------------------------------------------------
+// A tiny HTTP client.
+
+#[derive(Debug)]
+struct Resp {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Resp {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).to_string()
+    }
+}
+
+fn parse_response(raw: &[u8], head_only: bool) -> Resp {
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("end of headers");
+    let head = String::from_utf8_lossy(&raw[..split]).to_string();
+    let mut lines = head.split("\r\n");
+    let status_line = lines.next().unwrap();
+    let status: u16 = status_line.split(' ').nth(1).unwrap().parse().unwrap();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect();
+    let mut body = raw[split + 4..].to_vec();
+    let chunked = headers
+        .iter()
+        .any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
+    if chunked && !head_only {
+        let mut out = Vec::new();
+        let mut rest = &body[..];
+        loop {
+            let nl = rest.windows(2).position(|w| w == b"\r\n").unwrap();
+            let size = usize::from_str_radix(std::str::from_utf8(&rest[..nl]).unwrap().trim(), 16)
+                .unwrap();
+            if size == 0 {
+                break;
+            }
+            out.extend_from_slice(&rest[nl + 2..nl + 2 + size]);
+            rest = &rest[nl + 2 + size + 2..];
+        }
+        body = out;
+    }
+    Resp {
+        status,
+        headers,
+        body,
+    }
+}
+
+/// Sends `request_line` (e.g. `GET /x HTTP/1.1`) with `headers` and reads
+/// the whole response (the connection is closed by the request).
+fn raw_request(addr: SocketAddr, request_line: &str, headers: &[(&str, &str)]) -> Resp {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let mut req = format!("{request_line}\r\nHost: {addr}\r\nConnection: close\r\n");
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    s.write_all(req.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    parse_response(&raw, request_line.starts_with("HEAD "))
+}
+
+fn get(addr: SocketAddr, path: &str) -> Resp {
+    raw_request(addr, &format!("GET {path} HTTP/1.1"), &[])
+}
+
+/// The HTML of a page without the injected reload script.
+fn strip_script(body: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(body).to_string();
+    let tag = script_tag();
+    let mark = "data-vinn-generation=\"";
+    match text.rfind("<script id=\"vinn-reload\"") {
+        Some(start) => {
+            let end = start + tag.len();
+            assert!(text[start..].starts_with(&tag[..tag.find(mark).unwrap() + mark.len()]));
+            let mut out = text[..start].to_string();
+            out.push_str(&text[end..]);
+            out.into_bytes()
+        }
+        None => body.to_vec(),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The server process.
+
+struct Serve {
+    child: Child,
+    addr: SocketAddr,
+    first_line: String,
+    lines: Receiver<String>,
+    stderr: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+impl Serve {
+    fn start(root: &Path, extra: &[&str]) -> Serve {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_vinn"))
+            .args(["serve", "--port", "0", "--root"])
+            .arg(root)
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (tx, lines) = channel();
+        let stdout = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for l in BufReader::new(stdout).lines() {
+                let Ok(l) = l else { break };
+                if tx.send(l).is_err() {
+                    break;
+                }
+            }
+        });
+        let stderr = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let err = child.stderr.take().unwrap();
+        let sink = stderr.clone();
+        std::thread::spawn(move || {
+            for l in BufReader::new(err).lines() {
+                let Ok(l) = l else { break };
+                let mut s = sink.lock().unwrap();
+                s.push_str(&l);
+                s.push('\n');
+            }
+        });
+        let first_line = lines
+            .recv_timeout(DEADLINE)
+            .expect("a first line on stdout");
+        let url = first_line
+            .strip_prefix("Serving at http://")
+            .unwrap_or_else(|| panic!("first line: {first_line}"));
+        let addr: SocketAddr = url.trim_end_matches('/').parse().unwrap();
+        Serve {
+            child,
+            addr,
+            first_line,
+            lines,
+            stderr,
+        }
+    }
+
+    fn get(&self, path: &str) -> Resp {
+        get(self.addr, path)
+    }
+
+    fn events(&self, generation: u64) -> Events {
+        Events::connect(self.addr, generation)
+    }
+
+    /// The generation a page was served at.
+    fn generation_of(&self, path: &str) -> u64 {
+        let html = self.get(path).text();
+        let mark = "data-vinn-generation=\"";
+        let at = html.rfind(mark).expect("a stamped page") + mark.len();
+        html[at..at + 20].parse().unwrap()
+    }
+
+    /// Polls until `f` holds for the page at `path`.
+    fn wait_for(&self, path: &str, what: &str, f: impl Fn(&Resp) -> bool) -> Resp {
+        let deadline = Instant::now() + DEADLINE;
+        loop {
+            let r = self.get(path);
+            if f(&r) {
+                return r;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {path}: {what}; last status {}\nstderr:\n{}",
+                r.status,
+                self.stderr.lock().unwrap()
+            );
+            std::thread::yield_now();
+        }
+    }
+
+    /// Every served path.
+    fn files(&self) -> BTreeSet<String> {
+        self.get("/__vinn/files")
+            .text()
+            .lines()
+            .map(String::from)
+            .collect()
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An open event stream.
+struct Events {
+    reader: BufReader<TcpStream>,
+}
+
+#[derive(Debug, Clone)]
+struct Event {
+    name: String,
+    data: String,
+}
+
+impl Events {
+    fn connect(addr: SocketAddr, generation: u64) -> Events {
+        let mut s = TcpStream::connect(addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_millis(500)))
+            .unwrap();
+        write!(s, "GET /__vinn/events?generation={generation} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n").unwrap();
+        let mut ev = Events {
+            reader: BufReader::new(s),
+        };
+        let status = ev.line(DEADLINE);
+        assert!(status.contains(" 200 "), "event stream status: {status}");
+        // Headers end with an empty line.
+        loop {
+            let l = ev.line(DEADLINE);
+            if l == "\r\n" {
+                break;
+            }
+            assert!(!l.is_empty(), "stream closed in the headers");
+        }
+        let hello = ev.next(DEADLINE).expect("a hello event");
+        assert_eq!(hello.name, "hello");
+        ev
+    }
+
+    /// One whole line (empty at the end of the stream).
+    fn line(&mut self, within: Duration) -> String {
+        let deadline = Instant::now() + within;
+        let mut line = String::new();
+        while Instant::now() < deadline {
+            match self.reader.read_line(&mut line) {
+                Ok(0) => break,
+                Ok(_) if line.ends_with('\n') => break,
+                Ok(_) => {}
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) => {}
+                Err(e) => panic!("event stream: {e}"),
+            }
+        }
+        line
+    }
+
+    /// The next event, or `None` at the deadline.
+    fn next(&mut self, within: Duration) -> Option<Event> {
+        let deadline = Instant::now() + within;
+        let mut name = String::from("message");
+        let mut data = String::new();
+        let mut line = String::new();
+        loop {
+            if Instant::now() > deadline {
+                return None;
+            }
+            match self.reader.read_line(&mut line) {
+                Ok(0) => return None,
+                Ok(_) => {
+                    if !line.ends_with('\n') {
+                        continue;
+                    }
+                    let l = line.trim_end_matches(['\r', '\n']).to_string();
+                    line.clear();
+                    if l.is_empty() {
+                        if !data.is_empty() || name != "message" {
+                            return Some(Event { name, data });
+                        }
+                        continue;
+                    }
+                    if let Some(v) = l.strip_prefix("event:") {
+                        name = v.trim().to_string();
+                    } else if let Some(v) = l.strip_prefix("data:") {
+                        data.push_str(v.trim());
+                    }
+                }
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) => {}
+                Err(e) => panic!("event stream: {e}"),
+            }
+        }
+    }
+
+    /// Waits for an event named `name`, skipping others.
+    fn expect(&mut self, name: &str) -> Event {
+        let deadline = Instant::now() + DEADLINE;
+        while Instant::now() < deadline {
+            if let Some(e) = self.next(deadline - Instant::now())
+                && e.name == name
+            {
+                return e;
+            }
+        }
+        panic!("no `{name}` event within {DEADLINE:?}");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Starting, binding, serving.
+
+#[test]
+fn first_line_names_the_loopback_url() {
+    let tmp = Tmp::new();
+    let s = Serve::start(&tmp.site(), &[]);
+    let rest = s
+        .first_line
+        .strip_prefix("Serving at http://127.0.0.1:")
+        .unwrap();
+    let port = rest.strip_suffix('/').unwrap();
+    assert!(port.parse::<u16>().unwrap() > 0);
+    assert!(s.addr.ip().is_loopback());
+    // One line per build follows.
+    let line = s.lines.recv_timeout(DEADLINE).unwrap();
+    assert!(
+        line.starts_with("initial build:") && line.ends_with(" ms"),
+        "{line}"
+    );
+}
+
+#[test]
+fn busy_port_is_an_environment_error() {
+    let tmp = Tmp::new();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_vinn"))
+        .args(["serve", "--port", &port, "--root"])
+        .arg(tmp.site())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("already in use") && err.contains("--port"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn missing_site_is_an_environment_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_vinn"))
+        .args(["serve", "--port", "0", "--root"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("site.toml"));
+}
+
+#[test]
+fn other_addresses_come_with_a_warning() {
+    let tmp = Tmp::new();
+    let s = Serve::start(&tmp.site(), &["--bind", "0.0.0.0"]);
+    assert!(
+        s.first_line.starts_with("Serving at http://0.0.0.0:"),
+        "{}",
+        s.first_line
+    );
+    let deadline = Instant::now() + DEADLINE;
+    while !s.stderr.lock().unwrap().contains("network") {
+        assert!(Instant::now() < deadline, "no warning");
+        std::thread::yield_now();
+    }
+}
+
+#[test]
+fn serves_pages_assets_redirects_and_404() {
+    let tmp = Tmp::new();
+    std::fs::create_dir_all(tmp.path("public")).unwrap();
+    std::fs::write(tmp.path("public/keep.txt"), "mine").unwrap();
+    let s = Serve::start(&tmp.site(), &[]);
+
+    let home = s.get("/");
+    assert_eq!(home.status, 200);
+    assert_eq!(
+        home.header("Content-Type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(home.text().contains("Servetest"));
+    assert!(
+        home.text().contains("/__vinn/reload.js"),
+        "the reload script is injected"
+    );
+
+    let page = s.get("/artikler/verdi/");
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("Verdi for kunden"));
+
+    let redirect = s.get("/artikler/verdi?x=1");
+    assert_eq!(redirect.status, 301);
+    assert_eq!(redirect.header("Location"), Some("/artikler/verdi/?x=1"));
+
+    let css = s.get("/vinn.css");
+    assert_eq!(css.status, 200);
+    assert_eq!(css.header("Content-Type"), Some("text/css; charset=utf-8"));
+    assert!(
+        !css.text().contains("vinn-reload"),
+        "no script outside HTML"
+    );
+
+    let svg = s.get("/artikler/blabaer-side/bl%C3%A5b%C3%A6r.svg");
+    assert_eq!(svg.status, 200, "percent-encoded æøå");
+    assert_eq!(svg.header("Content-Type"), Some("image/svg+xml"));
+
+    let js = s.get("/__vinn/reload.js");
+    assert_eq!(js.status, 200);
+    assert!(
+        js.header("Content-Type")
+            .unwrap()
+            .starts_with("text/javascript")
+    );
+
+    let missing = s.get("/finnes/ikke/");
+    assert_eq!(missing.status, 404);
+    assert!(missing.text().contains("<html"), "the theme's 404 page");
+    assert!(missing.text().contains("vinn-reload"));
+
+    // ETag and If-None-Match.
+    let etag = css.header("ETag").unwrap().to_string();
+    let again = raw_request(
+        s.addr,
+        "GET /vinn.css HTTP/1.1",
+        &[("If-None-Match", &etag)],
+    );
+    assert_eq!(again.status, 304);
+    assert!(again.body.is_empty());
+    let page_etag = page.header("ETag").unwrap().to_string();
+    let again = raw_request(
+        s.addr,
+        "GET /artikler/verdi/ HTTP/1.1",
+        &[("If-None-Match", &page_etag)],
+    );
+    assert_eq!(again.status, 304);
+    let other = raw_request(
+        s.addr,
+        "GET /vinn.css HTTP/1.1",
+        &[("If-None-Match", "\"nope\"")],
+    );
+    assert_eq!(other.status, 200);
+
+    // HEAD: the same headers, no body.
+    let head = raw_request(s.addr, "HEAD /artikler/verdi/ HTTP/1.1", &[]);
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    assert_eq!(
+        head.header("Content-Length").unwrap(),
+        page.body.len().to_string()
+    );
+    assert_eq!(head.header("ETag"), page.header("ETag"));
+
+    let post = raw_request(s.addr, "POST / HTTP/1.1", &[("Content-Length", "0")]);
+    assert_eq!(post.status, 405);
+
+    // Nothing was written into public/, nothing removed there.
+    let public: Vec<_> = std::fs::read_dir(tmp.path("public"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(public, vec![std::ffi::OsString::from("keep.txt")]);
+}
+
+#[test]
+fn traversal_attempts_never_leave_the_site() {
+    let tmp = Tmp::new();
+    let secret = "TOP-SECRET-7f3a";
+    std::fs::write(tmp.dir.path().join("secret.txt"), secret).unwrap();
+    std::fs::create_dir_all(tmp.path("static")).unwrap();
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(
+            tmp.dir.path().join("secret.txt"),
+            tmp.path("static/lekk.txt"),
+        )
+        .unwrap();
+        std::os::unix::fs::symlink(tmp.dir.path(), tmp.path("static/ut")).unwrap();
+    }
+    let s = Serve::start(&tmp.site(), &[]);
+    let attempts = [
+        "/../secret.txt",
+        "/../../secret.txt",
+        "/artikler/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/%2E%2E/secret.txt",
+        "/%2e%2e%2fsecret.txt",
+        "/..%2fsecret.txt",
+        "/..%2Fsecret.txt",
+        "/%2e%2e%5csecret.txt",
+        "/..\\secret.txt",
+        "/artikler\\..\\..\\secret.txt",
+        "/%5c..%5csecret.txt",
+        "//secret.txt",
+        "//etc/passwd",
+        "/%2fetc%2fpasswd",
+        "/%252e%252e/secret.txt",
+        "/%c0%ae%c0%ae/secret.txt",
+        "/.%2e/secret.txt",
+        "/./../secret.txt",
+        "/lekk.txt",
+        "/ut/secret.txt",
+        "/ut/site/site.toml",
+        "/site.toml",
+        "/content/artikler/verdi.md",
+        "/%00",
+        "/artikler/%00/",
+        "/%zz",
+        "/C:/Windows/win.ini",
+        "/C:%5cWindows%5cwin.ini",
+        "http://evil.example/../secret.txt",
+        "../secret.txt",
+    ];
+    assert!(attempts.len() >= 20);
+    for a in attempts {
+        let r = raw_request(s.addr, &format!("GET {a} HTTP/1.1"), &[]);
+        assert!(
+            r.status == 400 || r.status == 404,
+            "{a}: status {}",
+            r.status
+        );
+        let text = r.text();
+        assert!(
+            !text.contains(secret) && !text.contains("root:") && !text.contains("[sections]"),
+            "{a} leaked"
+        );
+    }
+}
+
+#[test]
+fn many_clients_at_once_get_answers() {
+    let tmp = Tmp::new();
+    let s = Serve::start(&tmp.site(), &[]);
+    // Slow and dead clients: connections that never finish a request, and
+    // one that asks for a page and never reads.
+    let mut idle = Vec::new();
+    for _ in 0..16 {
+        let mut c = TcpStream::connect(s.addr).unwrap();
+        c.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").unwrap();
+        idle.push(c);
+    }
+    let mut unread = TcpStream::connect(s.addr).unwrap();
+    unread
+        .write_all(b"GET /alle/artikler/ HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let _events: Vec<Events> = (0..4).map(|_| s.events(0)).collect();
+
+    let paths = [
+        "/",
+        "/artikler/verdi/",
+        "/vinn.css",
+        "/finnes-ikke/",
+        "/tema/verdi/",
+        "/sitemap.xml",
+    ];
+    let addr = s.addr;
+    let start = Instant::now();
+    let handles: Vec<_> = (0..8)
+        .map(|t| {
+            std::thread::spawn(move || {
+                let mut errors = 0;
+                // Keep-alive connections, several requests on each.
+                for round in 0..50 {
+                    let mut c = TcpStream::connect(addr).unwrap();
+                    c.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+                    let mut reader = BufReader::new(c.try_clone().unwrap());
+                    for i in 0..8 {
+                        let path = paths[(t + round + i) % paths.len()];
+                        write!(c, "GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+                        let mut status = String::new();
+                        reader.read_line(&mut status).unwrap();
+                        let mut len = 0;
+                        loop {
+                            let mut h = String::new();
+                            reader.read_line(&mut h).unwrap();
+                            if h == "\r\n" {
+                                break;
+                            }
+                            if let Some(v) = h.to_ascii_lowercase().strip_prefix("content-length:")
+                            {
+                                len = v.trim().parse().unwrap();
+                            }
+                        }
+                        let mut body = vec![0; len];
+                        reader.read_exact(&mut body).unwrap();
+                        let expected = if path == "/finnes-ikke/" {
+                            " 404 "
+                        } else {
+                            " 200 "
+                        };
+                        if !status.contains(expected) {
+                            errors += 1;
+                        }
+                    }
+                }
+                errors
+            })
+        })
+        .collect();
+    let errors: usize = handles.into_iter().map(|h| h.join().unwrap()).sum();
+    assert_eq!(errors, 0, "3200 requests, all answered correctly");
+    assert!(start.elapsed() < DEADLINE);
+    drop(idle);
+}
+
+// ---------------------------------------------------------------------------
+// Watching and live reload.
+
+#[test]
+fn edits_renames_and_deletions_show_up() {
+    let tmp = Tmp::new();
+    let s = Serve::start(&tmp.site(), &[]);
+    let g = s.generation_of("/artikler/verdi/");
+    let mut ev = s.events(g);
+
+    // Write in place.
+    let text = tmp
+        .read("content/artikler/verdi.md")
+        .replace("Tre tall er nok", "Fire tall er nok");
+    std::fs::write(tmp.path("content/artikler/verdi.md"), &text).unwrap();
+    let reload = ev.expect("reload");
+    assert!(reload.data.contains("\"css\":false"), "{}", reload.data);
+    assert!(
+        s.get("/artikler/verdi/")
+            .text()
+            .contains("Fire tall er nok")
+    );
+
+    // Write a temporary file, then rename it over the page.
+    let text = text.replace("Fire tall", "Fem tall");
+    tmp.write("content/artikler/.verdi.md.swp", &text);
+    std::fs::rename(
+        tmp.path("content/artikler/.verdi.md.swp"),
+        tmp.path("content/artikler/verdi.md"),
+    )
+    .unwrap();
+    ev.expect("reload");
+    s.wait_for("/artikler/verdi/", "temp-then-rename save", |r| {
+        r.text().contains("Fem tall er nok")
+    });
+
+    // Delete, then create.
+    std::fs::remove_file(tmp.path("content/artikler/verdi.md")).unwrap();
+    std::fs::write(
+        tmp.path("content/artikler/verdi.md"),
+        text.replace("Fem tall", "Seks tall"),
+    )
+    .unwrap();
+    s.wait_for("/artikler/verdi/", "delete-then-create save", |r| {
+        r.text().contains("Seks tall er nok")
+    });
+
+    // Rename a page: the old URL goes, the new one comes.
+    std::fs::rename(
+        tmp.path("content/sjekklister/før-møtet.md"),
+        tmp.path("content/sjekklister/etter-møtet.md"),
+    )
+    .unwrap();
+    s.wait_for("/sjekklister/etter-motet/", "renamed page", |r| {
+        r.status == 200
+    });
+    assert_eq!(s.get("/sjekklister/for-motet/").status, 404);
+
+    // Delete a page.
+    std::fs::remove_file(tmp.path("content/case/tapt-pris.md")).unwrap();
+    s.wait_for("/case/tapt-pris/", "deleted page", |r| r.status == 404);
+
+    // A new folder with a section and a page.
+    std::fs::create_dir_all(tmp.path("content/kurs/del-en")).unwrap();
+    tmp.write(
+        "content/kurs/_index.md",
+        "---\ntitle: \"Kurs\"\ncourse: true\n---\n\nEt kurs.\n",
+    );
+    tmp.write(
+        "content/kurs/del-en/leksjon.md",
+        "---\ntitle: \"Leksjon én\"\n---\n\nLær å lytte.\n",
+    );
+    s.wait_for("/kurs/del-en/leksjon/", "page in a new folder", |r| {
+        r.text().contains("Leksjon én")
+    });
+
+    // A template of the site's own, then removed again.
+    tmp.write(
+        "templates/404.html",
+        "<!DOCTYPE html><html><body><h1>Borte vekk</h1></body></html>\n",
+    );
+    s.wait_for("/nei/", "own 404 template", |r| {
+        r.status == 404 && r.text().contains("Borte vekk")
+    });
+    std::fs::remove_dir_all(tmp.path("templates")).unwrap();
+    s.wait_for("/nei/", "theme 404 again", |r| {
+        r.status == 404 && !r.text().contains("Borte vekk")
+    });
+
+    // site.toml.
+    let toml = tmp
+        .read("site.toml")
+        .replace("title = \"Servetest\"", "title = \"Servetest to\"");
+    std::fs::write(tmp.path("site.toml"), toml).unwrap();
+    s.wait_for("/", "new site title", |r| r.text().contains("Servetest to"));
+
+    // One line per rebuild on stdout.
+    let lines: Vec<String> = s.lines.try_iter().collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("content/artikler/verdi.md changed") && l.contains("re-rendered")),
+        "{lines:?}"
+    );
+    assert!(lines.iter().all(|l| l.ends_with(" ms")), "{lines:?}");
+    assert!(!tmp.path("public").exists(), "serve writes nothing");
+}
+
+#[test]
+fn a_page_that_missed_the_event_reloads_on_connect() {
+    let tmp = Tmp::new();
+    let s = Serve::start(&tmp.site(), &[]);
+    let old = s.generation_of("/artikler/verdi/");
+    let mut watcher = s.events(old);
+    let text = tmp
+        .read("content/artikler/verdi.md")
+        .replace("Tre tall", "Tre store tall");
+    std::fs::write(tmp.path("content/artikler/verdi.md"), text).unwrap();
+    watcher.expect("reload");
+    // A stream opened later by a page still showing the old generation.
+    let mut late = s.events(old);
+    let e = late.expect("reload");
+    assert!(e.data.contains("\"css\":false"));
+    assert!(s.generation_of("/artikler/verdi/") > old);
+}
+
+#[test]
+fn stylesheet_changes_swap_css_only() {
+    let tmp = Tmp::new();
+    let s = Serve::start(&tmp.site(), &[]);
+    let mut ev = s.events(s.generation_of("/"));
+    tmp.write("static/ekstra.css", ".ekstra { color: #a00; }\n");
+    let e = ev.expect("reload");
+    assert!(e.data.contains("\"css\":true"), "{}", e.data);
+    assert!(s.get("/ekstra.css").text().contains("#a00"));
+    // Then a content change reloads the page.
+    let text = tmp
+        .read("content/artikler/verdi.md")
+        .replace("Tre tall", "Tre nye tall");
+    std::fs::write(tmp.path("content/artikler/verdi.md"), text).unwrap();
+    let e = ev.expect("reload");
+    assert!(e.data.contains("\"css\":false"), "{}", e.data);
+}
+
+#[test]
+fn errors_reach_the_browser_and_the_last_good_site_stays() {
+    let tmp = Tmp::new();
+    let s = Serve::start(&tmp.site(), &[]);
+    let mut ev = s.events(s.generation_of("/"));
+    let good = tmp.read("content/artikler/verdi.md");
+    let broken = good.replace(
+        "title: \"Verdi for kunden\"",
+        "title: [\"Verdi for kunden\"",
+    );
+    std::fs::write(tmp.path("content/artikler/verdi.md"), &broken).unwrap();
+    let e = ev.expect("broken");
+    assert!(e.data.contains("content/artikler/verdi.md"), "{}", e.data);
+    assert!(e.data.contains("\"line\":"), "{}", e.data);
+    // The last good version is still served, never a 404.
+    let page = s.get("/artikler/verdi/");
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("Verdi for kunden"));
+    // A page opened now learns about the errors when it connects.
+    let mut late = s.events(s.generation_of("/"));
+    late.expect("broken");
+    // The terminal got the diagnostics.
+    let deadline = Instant::now() + DEADLINE;
+    while !s
+        .stderr
+        .lock()
+        .unwrap()
+        .contains("content/artikler/verdi.md:")
+    {
+        assert!(Instant::now() < deadline, "no diagnostics on stderr");
+        std::thread::yield_now();
+    }
+    // Fixing the file clears the overlay.
+    std::fs::write(tmp.path("content/artikler/verdi.md"), &good).unwrap();
+    let e = ev.expect("fixed");
+    assert_eq!(e.data, "{}");
+    late.expect("fixed");
+    // A fix that changes the page reloads it as well.
+    std::fs::write(tmp.path("content/artikler/verdi.md"), &broken).unwrap();
+    ev.expect("broken");
+    std::fs::write(
+        tmp.path("content/artikler/verdi.md"),
+        good.replace("Tre tall", "Tre gode tall"),
+    )
+    .unwrap();
+    ev.expect("reload");
+    ev.expect("fixed");
+    assert!(s.get("/artikler/verdi/").text().contains("Tre gode tall"));
+}
+
+#[test]
+fn a_site_broken_from_the_start_shows_its_errors_until_fixed() {
+    let tmp = Tmp::new();
+    let good = tmp.read("content/artikler/verdi.md");
+    std::fs::write(
+        tmp.path("content/artikler/verdi.md"),
+        "---\ntitle: [\n---\n",
+    )
+    .unwrap();
+    let s = Serve::start(&tmp.site(), &[]);
+    let r = s.get("/artikler/verdi/");
+    assert_eq!(r.status, 500);
+    assert!(
+        r.text().contains("content/artikler/verdi.md:"),
+        "{}",
+        r.text()
+    );
+    let mut ev = s.events(s.generation_of("/"));
+    std::fs::write(tmp.path("content/artikler/verdi.md"), good).unwrap();
+    ev.expect("reload");
+    assert_eq!(s.get("/artikler/verdi/").status, 200);
+}
+
+#[test]
+fn polling_sees_changes_too() {
+    let tmp = Tmp::new();
+    let s = Serve::start(&tmp.site(), &["--poll"]);
+    let mut ev = s.events(s.generation_of("/"));
+    let text = tmp
+        .read("content/artikler/verdi.md")
+        .replace("Tre tall", "Tre målte tall");
+    std::fs::write(tmp.path("content/artikler/verdi.md"), text).unwrap();
+    ev.expect("reload");
+    assert!(s.get("/artikler/verdi/").text().contains("Tre målte tall"));
+}
+
+/// Fetches every served file; HTML without the reload script.
+fn served_site(s: &Serve) -> BTreeMap<String, Vec<u8>> {
+    s.files()
+        .into_iter()
+        .map(|p| {
+            let r = s.get(&format!("/{}", vinn::serve::http::percent_encode(&p)));
+            assert_eq!(r.status, 200, "{p}");
+            (p, strip_script(&r.body))
+        })
+        .collect()
+}
+
+/// What `vinn build` writes for the site, by output path.
+fn fresh_build(root: &Path) -> Result<BTreeMap<String, Vec<u8>>, Vec<String>> {
+    let opts = build::Options {
+        root: root.to_path_buf(),
+        ..Default::default()
+    };
+    let loaded = build::load(&opts).map_err(|e| vec![e.to_string()])?;
+    let mut errors: Vec<String> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.to_string())
+        .collect();
+    if !errors.is_empty() {
+        errors.sort();
+        return Err(errors);
+    }
+    let mem = Memory::default();
+    let mut timings = build::Timings::default();
+    let problems =
+        build::render(&loaded.site, &mem, None, &mut timings).map_err(|e| vec![e.to_string()])?;
+    let mut errors: Vec<String> = problems
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.to_string())
+        .collect();
+    if !errors.is_empty() {
+        errors.sort();
+        return Err(errors);
+    }
+    Ok(mem.0.into_inner().unwrap())
+}
+
+#[test]
+fn a_burst_of_changes_ends_like_a_fresh_build() {
+    let tmp = Tmp::new();
+    let s = Serve::start(&tmp.site(), &[]);
+    // Like a checkout: hundreds of files appear, change and go at once.
+    for i in 0..300 {
+        tmp.write(
+            &format!("content/arkiv/del-{}/side-{i}.md", i % 7),
+            &format!("---\ntitle: \"Arkivside {i}\"\ndate: 2025-01-{:02}\ntags: [arkiv, t{}]\n---\n\nTekst {i}.\n", i % 28 + 1, i % 5),
+        );
+    }
+    for i in (0..300).step_by(3) {
+        std::fs::remove_file(tmp.path(&format!("content/arkiv/del-{}/side-{i}.md", i % 7)))
+            .unwrap();
+    }
+    let text = tmp
+        .read("content/artikler/verdi.md")
+        .replace("Tre tall", "Tre arkiverte tall");
+    std::fs::write(tmp.path("content/artikler/verdi.md"), text).unwrap();
+    std::fs::rename(
+        tmp.path("content/arkiv/del-1"),
+        tmp.path("content/arkiv/del-en"),
+    )
+    .unwrap();
+
+    let expected = fresh_build(&tmp.site()).expect("the edited site builds");
+    let deadline = Instant::now() + DEADLINE;
+    loop {
+        let served = served_site(&s);
+        if served == expected {
+            break;
+        }
+        if Instant::now() > deadline {
+            let a: BTreeSet<_> = served.keys().collect();
+            let b: BTreeSet<_> = expected.keys().collect();
+            let differ: Vec<_> = a
+                .intersection(&b)
+                .filter(|k| served[**k] != expected[**k])
+                .take(5)
+                .collect();
+            panic!(
+                "served site differs from a fresh build: only served {:?}, only built {:?}, different {:?}",
+                a.difference(&b).take(5).collect::<Vec<_>>(),
+                b.difference(&a).take(5).collect::<Vec<_>>(),
+                differ
+            );
+        }
+        std::thread::yield_now();
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The incremental rebuild equals a fresh build, edit after random edit.
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+    fn pick<'a, T>(&mut self, v: &'a [T]) -> &'a T {
+        &v[self.below(v.len())]
+    }
+}
+
+const WORDS: &[&str] = &[
+    "tilbud", "kunde", "verdi", "møte", "pris", "signatur", "budsjett", "gevinst", "risiko", "plan",
+];
+const TAGS: &[&str] = &["møte", "roi", "pris", "tap", "gevinst"];
+const TOPICS: &[&str] = &["verdi", "beslutningstakere", "evaluering"];
+
+fn pages(root: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = walkdir::WalkDir::new(root.join("content"))
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.path().to_path_buf())
+        .filter(|p| p.extension().is_some_and(|x| x == "md") && !p.ends_with("_index.md"))
+        .collect();
+    v.sort();
+    v
+}
+
+fn page_text(rng: &mut Rng, title: &str, links: &[String]) -> String {
+    let mut s = format!("---\ntitle: \"{title}\"\n");
+    if rng.below(4) > 0 {
+        s.push_str(&format!(
+            "date: 2026-0{}-{:02}\n",
+            1 + rng.below(9),
+            1 + rng.below(28)
+        ));
+    }
+    if rng.below(3) == 0 {
+        s.push_str(&format!("weight: {}\n", rng.below(5)));
+    }
+    s.push_str(&format!("topics: [{}]\n", rng.pick(TOPICS)));
+    s.push_str(&format!("tags: [{}, {}]\n", rng.pick(TAGS), rng.pick(TAGS)));
+    s.push_str("---\n\n");
+    for _ in 0..1 + rng.below(3) {
+        s.push_str(&format!("## {} {}\n\n", rng.pick(WORDS), rng.pick(WORDS)));
+        for _ in 0..5 + rng.below(20) {
+            s.push_str(rng.pick::<&str>(WORDS));
+            s.push(' ');
+        }
+        s.push_str("\n\n");
+    }
+    for l in links {
+        s.push_str(&format!("Se [denne]({l}).\n\n"));
+    }
+    s
+}
+
+/// Whether another file names `p` (a link or `related`): deleting it
+/// would break the site for good.
+fn referenced(root: &Path, p: &Path) -> bool {
+    let name = p.file_name().unwrap().to_string_lossy().to_string();
+    pages(root)
+        .iter()
+        .chain(std::iter::once(&root.join("content/artikler/_index.md")))
+        .filter(|q| q.as_path() != p)
+        .any(|q| {
+            std::fs::read_to_string(q)
+                .unwrap_or_default()
+                .contains(&name)
+        })
+        || p.ends_with("index.md")
+}
+
+/// One random edit; returns what it did.
+fn random_edit(rng: &mut Rng, root: &Path, n: usize) -> String {
+    let all = pages(root);
+    let rel = |p: &Path| p.strip_prefix(root).unwrap().display().to_string();
+    match rng.below(14) {
+        0..=2 => {
+            let p = rng.pick(&all).clone();
+            let mut t = std::fs::read_to_string(&p).unwrap();
+            t.push_str(&format!(
+                "\nNytt avsnitt om {} nummer {n}.\n",
+                rng.pick(WORDS)
+            ));
+            std::fs::write(&p, t).unwrap();
+            format!("body of {}", rel(&p))
+        }
+        3 => {
+            let p = rng.pick(&all).clone();
+            let t = std::fs::read_to_string(&p).unwrap();
+            let t = match t.find("title: \"") {
+                Some(i) => format!(
+                    "{}title: \"Ny tittel {n} {} {}",
+                    &t[..i],
+                    rng.pick(WORDS),
+                    &t[i + 8..]
+                ),
+                None => t,
+            };
+            std::fs::write(&p, t).unwrap();
+            format!("title of {}", rel(&p))
+        }
+        4 => {
+            let p = rng.pick(&all).clone();
+            let t = std::fs::read_to_string(&p).unwrap();
+            let t = t.replacen("tags: [", &format!("tags: [{}, ", rng.pick(TAGS)), 1);
+            std::fs::write(&p, t).unwrap();
+            format!("tags of {}", rel(&p))
+        }
+        5 | 6 => {
+            let dir = rng
+                .pick(&[
+                    "artikler",
+                    "sjekklister",
+                    "case",
+                    "artikler/blåbær-side",
+                    "nytt",
+                ])
+                .to_string();
+            if dir == "case" || dir == "sjekklister" || dir.contains("side") {
+                return "nothing".into();
+            }
+            let target = rng.pick(&all).clone();
+            let link = format!("/{}", rel(&target).trim_start_matches("content/"));
+            let p = root.join(format!("content/{dir}/side-{n}.md"));
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            let link = relative_md(&p, &target).unwrap_or(link);
+            std::fs::write(&p, page_text(rng, &format!("Side {n}"), &[link])).unwrap();
+            format!("new page {}", rel(&p))
+        }
+        7 => {
+            let p = rng.pick(&all).clone();
+            if referenced(root, &p) {
+                return "nothing".into();
+            }
+            std::fs::remove_file(&p).unwrap();
+            format!("deleted {}", rel(&p))
+        }
+        8 => {
+            let p = rng.pick(&all).clone();
+            if referenced(root, &p) {
+                return "nothing".into();
+            }
+            let to = p.with_file_name(format!("flyttet-{n}.md"));
+            std::fs::rename(&p, &to).unwrap();
+            format!("renamed {} to {}", rel(&p), rel(&to))
+        }
+        9 => {
+            let p = rng.pick(&all).clone();
+            if referenced(root, &p) {
+                return "nothing".into();
+            }
+            let t = std::fs::read_to_string(&p).unwrap();
+            let t = if t.contains("draft: true") {
+                t.replace("draft: true\n", "")
+            } else {
+                t.replacen("---\n", "---\ndraft: true\n", 1)
+            };
+            std::fs::write(&p, t).unwrap();
+            format!("draft toggled in {}", rel(&p))
+        }
+        10 => {
+            let p = root.join("content/artikler/_index.md");
+            std::fs::write(
+                &p,
+                format!(
+                    "---\ntitle: \"Artikler {n}\"\nweight: {}\n---\n\nAlle {}.\n",
+                    rng.below(3),
+                    rng.pick(WORDS)
+                ),
+            )
+            .unwrap();
+            "section text".into()
+        }
+        11 => {
+            let p = rng.pick(&all).clone();
+            let t = std::fs::read_to_string(&p).unwrap();
+            if let Some(rest) = t.strip_prefix("---\n") {
+                std::fs::write(&p, format!("---\nbogus_key: 1\n{rest}")).unwrap();
+            }
+            format!("broke {}", rel(&p))
+        }
+        12 => {
+            // Repair everything broken so far.
+            for p in &all {
+                let t = std::fs::read_to_string(p).unwrap();
+                if t.contains("bogus_key") {
+                    std::fs::write(p, t.replace("bogus_key: 1\n", "")).unwrap();
+                }
+            }
+            "repaired".into()
+        }
+        _ => {
+            let p = root.join("site.toml");
+            let t = std::fs::read_to_string(&p).unwrap();
+            let count = 1 + rng.below(3);
+            let t = match t.find("count = ") {
+                Some(i) => format!("{}count = {count}{}", &t[..i], &t[i + 9..]),
+                None => t,
+            };
+            std::fs::write(&p, t).unwrap();
+            format!("related count {count}")
+        }
+    }
+}
+
+fn relative_md(from: &Path, to: &Path) -> Option<String> {
+    let from_dir = from.parent()?;
+    let common = from_dir.ancestors().find(|a| to.starts_with(a))?;
+    let ups = from_dir.strip_prefix(common).ok()?.components().count();
+    let down = to.strip_prefix(common).ok()?.display().to_string();
+    Some(format!("{}{down}", "../".repeat(ups)))
+}
+
+#[test]
+fn random_edits_rebuild_to_what_a_fresh_build_makes() {
+    let tmp = Tmp::new();
+    let root = tmp.site();
+    let mut rng = Rng(0x5eed_1234_abcd_9876);
+    // More pages, linked to each other.
+    for i in 0..12 {
+        let all = pages(&root);
+        let target = rng.pick(&all).clone();
+        let p = root.join(format!("content/artikler/ekstra-{i}.md"));
+        let link = relative_md(&p, &target).unwrap();
+        std::fs::write(&p, page_text(&mut rng, &format!("Ekstra {i}"), &[link])).unwrap();
+    }
+    let opts = build::Options {
+        root: root.clone(),
+        ..Default::default()
+    };
+    let mut inc = Incremental::new(opts, script_tag());
+    let mut log = Vec::new();
+    let (mut good, mut bad, mut reused, mut fresh) = (0, 0, 0, 0);
+    for step in 0..40 {
+        if step > 0 {
+            let edits = 1 + rng.below(3);
+            for _ in 0..edits {
+                log.push(random_edit(&mut rng, &root, step * 10 + log.len()));
+            }
+        }
+        let report = inc.rebuild();
+        if std::env::var_os("VINN_TEST_VERBOSE").is_some() {
+            eprintln!(
+                "step {step}: {:?} md {:?} {:?}",
+                report.rendered,
+                report.markdown,
+                &log[log.len().saturating_sub(3)..]
+            );
+        }
+        reused += report.rendered.1;
+        fresh += report.rendered.0;
+        let expected = fresh_build(&root);
+        match (&report.outcome, expected) {
+            (Outcome::Updated { files, .. }, Ok(expected)) => {
+                good += 1;
+                let served: BTreeMap<String, Vec<u8>> = files
+                    .iter()
+                    .map(|(k, v)| (k.clone(), strip_script(v)))
+                    .collect();
+                let a: BTreeSet<_> = served.keys().collect();
+                let b: BTreeSet<_> = expected.keys().collect();
+                assert_eq!(a, b, "step {step} after {log:?}");
+                for k in a {
+                    assert!(
+                        served[k] == expected[k],
+                        "step {step}: {k} differs after {log:?}"
+                    );
+                }
+            }
+            (Outcome::Failed(errors), Err(expected)) => {
+                bad += 1;
+                let mut got: Vec<String> = errors.iter().map(|d| d.to_string()).collect();
+                got.sort();
+                assert_eq!(got, expected, "step {step} after {log:?}");
+            }
+            (Outcome::Updated { .. }, Err(e)) => panic!(
+                "step {step}: incremental succeeded, fresh build failed: {e:?} after {log:?}"
+            ),
+            (Outcome::Failed(e), Ok(_)) => panic!(
+                "step {step}: incremental failed, fresh build succeeded: {e:?} after {log:?}"
+            ),
+        }
+    }
+    // Both kinds of outcome were compared, and the caches were used.
+    assert!(
+        good >= 10 && bad >= 3,
+        "{good} good and {bad} broken states"
+    );
+    assert!(
+        reused > 0 && fresh > 0,
+        "outputs reused {reused}, rendered {fresh}"
+    );
+}
+
+#[test]
+fn a_body_edit_renders_only_its_page() {
+    let tmp = Tmp::new();
+    let opts = build::Options {
+        root: tmp.site(),
+        ..Default::default()
+    };
+    let mut inc = Incremental::new(opts, script_tag());
+    let first = inc.rebuild();
+    assert!(matches!(first.outcome, Outcome::Updated { .. }));
+    let text = tmp.read("content/artikler/verdi.md") + "\nEnda et avsnitt.\n";
+    std::fs::write(tmp.path("content/artikler/verdi.md"), text).unwrap();
+    let r = inc.rebuild();
+    let Outcome::Updated { changed, .. } = &r.outcome else {
+        panic!("the edit builds")
+    };
+    assert_eq!(r.markdown.0, 1, "one body rendered again");
+    assert_eq!(r.rendered.0, 1, "one template rendered again: {changed:?}");
+    assert!(
+        changed.contains(&"artikler/verdi/index.html".to_string()),
+        "{changed:?}"
+    );
+    // Nothing changed: nothing rendered.
+    let r = inc.rebuild();
+    assert_eq!((r.markdown.0, r.rendered.0), (0, 0));
+    let Outcome::Updated {
+        changed, removed, ..
+    } = &r.outcome
+    else {
+        panic!()
+    };
+    assert!(changed.is_empty() && removed.is_empty());
+}
