@@ -198,6 +198,21 @@
     return w.join('');
   }
 
+  // Conflation after Snowball (stem.rs conflate_nb): in R1, -ern loses n,
+  // then -er goes; if shortened, step 3 once more.
+  function conflateNb(word, snowball) {
+    var p1 = nbR1(Array.from(word));
+    var w = Array.from(snowball);
+    var before = w.length;
+    if (endsWith(w, 'ern') && w.length > p1) w.pop();
+    if (endsWith(w, 'er') && w.length >= p1 + 2) w.length -= 2;
+    if (w.length < before) {
+      var s = longestIn(w, p1, NB_OTHER);
+      if (s !== null) w.length -= s.length;
+    }
+    return w.join('');
+  }
+
   /* --------------------------------------------------- English stemmer */
 
   function enVowel(c) {
@@ -363,7 +378,7 @@
   }
 
   function stem(word, lang) {
-    return lang === 'en' ? stemEn(word) : stemNb(word);
+    return lang === 'en' ? stemEn(word) : conflateNb(word, stemNb(word));
   }
 
   function normalizeAndStem(word, lang) {
@@ -1069,6 +1084,7 @@
     stem: stem,
     stemNb: stemNb,
     stemEn: stemEn,
+    conflateNb: conflateNb,
     queryTokens: queryTokens,
     editDistance: editDistance,
     decodePostings: decodePostings,
