@@ -109,6 +109,9 @@ pub struct Renderer<'s> {
     pub inject: Option<String>,
     /// Earlier output to reuse when a template's inputs are unchanged (`serve`).
     pub memo: Option<&'s dyn Memo>,
+    /// Fingerprints of the inputs of pages, sections and term pages, made
+    /// when a memo first asks.
+    inputs: std::sync::OnceLock<Inputs>,
 }
 
 /// A store of earlier renders, consulted before every template render:
@@ -121,6 +124,12 @@ pub trait Memo: Sync {
     fn recall(&self, key: u64) -> Option<String>;
     /// Records a fresh output under `key`.
     fn remember(&self, key: u64, html: &str);
+    /// Whether the output at `path` may be kept as it was, unrendered and
+    /// without building its context: `inputs` fingerprints what its context
+    /// is built from ([`Renderer::keeps`]), `base` is the shared context.
+    fn keep(&self, _path: &str, _template: &str, _inputs: u64, _base: &Context) -> bool {
+        false
+    }
 }
 
 fn tera_line(msg: &str) -> Option<(usize, usize)> {
@@ -202,6 +211,7 @@ impl<'s> Renderer<'s> {
             section_menus,
             inject: None,
             memo: None,
+            inputs: std::sync::OnceLock::new(),
         })
     }
 
@@ -393,6 +403,9 @@ impl<'s> Renderer<'s> {
             .enumerate()
             .filter_map(|(i, sp)| {
                 let tpl = sp.page.meta.template.clone().unwrap_or_else(|| format!("{}.html", sp.page.meta.kind.as_str()));
+                if self.keeps(&html_path(&sp.page.url), &tpl, |f| f.pages[i]) {
+                    return None;
+                }
                 let ctx = self.page_context(i);
                 match self.render(&tpl, &ctx, &display_path(&sp.page.source)) {
                     Ok(html) => put(html_path(&sp.page.url), html.into_bytes()),
@@ -410,6 +423,9 @@ impl<'s> Renderer<'s> {
                 .template
                 .clone()
                 .unwrap_or_else(|| if k.is_empty() { "index.html".into() } else { "section.html".into() });
+            if self.keeps(&html_path(&s.section.url), &tpl, |f| f.sections[k.as_str()]) {
+                return None;
+            }
             let ctx = self.section_context(k);
             let source = s
                 .section
@@ -441,6 +457,9 @@ impl<'s> Renderer<'s> {
             }
             let term_list: Vec<&Term> = terms.values().collect();
             let term_problems: Vec<Diagnostic> = term_list.par_iter().filter_map(|t| {
+                if self.keeps(&html_path(&t.url), "term.html", |f| f.terms[&t.url]) {
+                    return None;
+                }
                 let mut ctx = self.list_context(&t.url, &t.title, &t.description, &t.pages);
                 ctx.insert("term", &term_ctx(t));
                 ctx.insert("taxonomy", &serde_json::json!({"title": title, "url": folder, "kind": tax}));
@@ -566,6 +585,170 @@ impl<'s> Renderer<'s> {
 
 fn escape_html(s: &str) -> String {
     escape(s)
+}
+
+/// Fingerprints of what the contexts of pages, sections and term pages
+/// are built from, for [`Memo::keep`]. Each covers more than its context
+/// reads today — the whole front matter and content of the page, whole
+/// sections up its chain, every page listed with it, linked from it, or
+/// below a section — so a field added to a context from any of those is
+/// covered too. Anything else a context gains must be added here.
+struct Inputs {
+    pages: Vec<u64>,
+    sections: HashMap<String, u64>,
+    terms: HashMap<String, u64>,
+}
+
+/// Feeds serialized values to a hasher.
+struct HashWriter<'a, H: std::hash::Hasher>(&'a mut H);
+impl<H: std::hash::Hasher> std::io::Write for HashWriter<'_, H> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn hash_json<H: std::hash::Hasher>(h: &mut H, v: &impl Serialize) {
+    let _ = serde_json::to_writer(HashWriter(h), v);
+    h.write_u8(0xff);
+}
+
+impl Inputs {
+    fn of(site: &Site) -> Inputs {
+        use crate::serve::memo::Fingerprint;
+        use std::hash::{Hash, Hasher};
+        let mut env = Fingerprint::default();
+        hash_json(&mut env, &site.config);
+        hash_json(&mut env, &site.strings);
+        let env = env.finish();
+        let key_of = |j: usize| site.pages[j].page.key.as_str();
+        // A page as other pages show it: card, link, summary.
+        let cards: Vec<u64> = site
+            .pages
+            .par_iter()
+            .map(|sp| {
+                let mut h = Fingerprint::default();
+                hash_json(&mut h, &sp.page.meta);
+                (&sp.page.key, &sp.page.url, &sp.page.section, &sp.content.summary).hash(&mut h);
+                (sp.reading_time, sp.content.words, sp.content.headings.len(), sp.content.tasks.len()).hash(&mut h);
+                h.finish()
+            })
+            .collect();
+        let section_own: HashMap<&str, u64> = site
+            .sections
+            .iter()
+            .map(|(k, s)| {
+                let mut h = Fingerprint::default();
+                hash_json(&mut h, &s.section);
+                s.content.html.hash(&mut h);
+                hash_json(&mut h, &s.content.toc);
+                hash_json(&mut h, &s.content.headings);
+                s.content.summary.hash(&mut h);
+                (&s.pages.iter().map(|&j| cards[j]).collect::<Vec<_>>(), &s.subsections).hash(&mut h);
+                (k.as_str(), h.finish())
+            })
+            .collect();
+        // A section with everything up its chain (breadcrumbs, course).
+        let chain = |key: &str| {
+            let mut h = Fingerprint::default();
+            let mut k = Some(key.to_string());
+            while let Some(cur) = k {
+                section_own.get(cur.as_str()).hash(&mut h);
+                k = site.sections.get(&cur).and_then(|s| s.section.parent.clone());
+            }
+            h.finish()
+        };
+        let chains: HashMap<&str, u64> = site.sections.keys().map(|k| (k.as_str(), chain(k))).collect();
+        let term_hash = |t: &Term| {
+            let mut h = Fingerprint::default();
+            hash_json(&mut h, t);
+            t.pages.iter().map(|&j| cards[j]).collect::<Vec<_>>().hash(&mut h);
+            h.finish()
+        };
+        let terms_of = |names: &[String], map: &BTreeMap<String, Term>, h: &mut Fingerprint| {
+            for n in names {
+                match map.get(&crate::content::slug::slugify(n)) {
+                    Some(t) => (&t.name, &t.title, &t.url, t.pages.len()).hash(h),
+                    None => h.write_u8(0),
+                }
+            }
+            h.write_u8(0xfe);
+        };
+        // Everything of the page itself except `plain`, which only restates
+        // the text of `html`.
+        let pages: Vec<u64> = site
+            .pages
+            .par_iter()
+            .map(|sp| {
+                let mut h = Fingerprint::default();
+                env.hash(&mut h);
+                hash_json(&mut h, &sp.page.meta);
+                (&sp.page.key, &sp.page.url, &sp.page.source, &sp.page.section).hash(&mut h);
+                let c = &sp.content;
+                (&c.html, c.words, &c.summary).hash(&mut h);
+                hash_json(&mut h, &c.toc);
+                hash_json(&mut h, &c.headings);
+                hash_json(&mut h, &c.tasks);
+                (sp.reading_time, sp.lesson).hash(&mut h);
+                let linked = sp.related.iter().chain(sp.prev.iter()).chain(sp.next.iter());
+                linked.map(|&j| (key_of(j), cards[j])).collect::<Vec<_>>().hash(&mut h);
+                terms_of(&sp.page.meta.topics, &site.topics, &mut h);
+                terms_of(&sp.page.meta.tags, &site.tags, &mut h);
+                chains.get(sp.page.section.as_str()).hash(&mut h);
+                h.finish()
+            })
+            .collect();
+        // Pages in a section's whole subtree, for counts and listings.
+        let mut subtree: HashMap<&str, Vec<u64>> = HashMap::new();
+        for (i, sp) in site.pages.iter().enumerate() {
+            let mut k = Some(sp.page.section.clone());
+            while let Some(cur) = k {
+                k = site.sections.get(&cur).and_then(|s| s.section.parent.clone());
+                if let Some((key, _)) = site.sections.get_key_value(&cur) {
+                    subtree.entry(key.as_str()).or_default().push(cards[i]);
+                }
+            }
+        }
+        let sections = site
+            .sections
+            .iter()
+            .map(|(k, s)| {
+                let mut h = Fingerprint::default();
+                env.hash(&mut h);
+                chains.get(k.as_str()).hash(&mut h);
+                for sub in &s.subsections {
+                    (section_own.get(sub.as_str()), subtree.get(sub.as_str())).hash(&mut h);
+                }
+                subtree.get(k.as_str()).hash(&mut h);
+                (k.clone(), h.finish())
+            })
+            .collect();
+        let terms = site
+            .topics
+            .values()
+            .chain(site.tags.values())
+            .map(|t| {
+                let mut h = Fingerprint::default();
+                env.hash(&mut h);
+                term_hash(t).hash(&mut h);
+                (t.url.clone(), h.finish())
+            })
+            .collect();
+        Inputs { pages, sections, terms }
+    }
+}
+
+impl Renderer<'_> {
+    /// Whether the memo keeps the output at `path` as it was.
+    fn keeps(&self, path: &str, template: &str, inputs: impl FnOnce(&Inputs) -> u64) -> bool {
+        match self.memo {
+            Some(m) => m.keep(path, template, inputs(self.inputs.get_or_init(|| Inputs::of(self.site))), &self.base),
+            None => false,
+        }
+    }
 }
 
 fn newest_first(site: &Site, a: usize, b: usize) -> std::cmp::Ordering {

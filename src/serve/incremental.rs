@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use super::mdcache::MarkdownCache;
-use super::memo::{Fingerprint, RenderMemo};
+use super::memo::{Carry, Fingerprint, RenderMemo};
 use crate::build::{self, Options, Timings};
 use crate::diagnostics::{Diagnostic, Error};
 use crate::render::Sink;
@@ -76,7 +76,7 @@ pub struct Incremental {
     opts: Options,
     inject: String,
     markdown: MarkdownCache,
-    memo: Option<RenderMemo>,
+    memo: Option<Carry>,
     /// The model of the latest rebuild (good or not): its Markdown feeds the cache.
     site: Option<Site>,
     /// The files of the latest good rebuild.
@@ -161,10 +161,7 @@ impl Incremental {
             }
         };
         let env = self.environment(&site);
-        let memo = match self.memo.take() {
-            Some(m) => m.next_round(env, &theme),
-            None => RenderMemo::new(env, &theme),
-        };
+        let memo = RenderMemo::new(self.memo.take(), env, &theme);
         let sink = Collect::default();
         let problems = build::render_with(
             &site,
@@ -183,7 +180,7 @@ impl Incremental {
             problems.into_iter().partition(Diagnostic::is_error);
         report.warnings.extend(warnings);
         if !errors.is_empty() {
-            self.memo = Some(memo.keep_all());
+            self.memo = Some(memo.finish(false));
             report.outcome = Outcome::Failed(
                 crate::diagnostics::Diagnostics::from_iter(errors)
                     .sorted()
@@ -192,8 +189,15 @@ impl Incremental {
             report.millis = ms(start);
             return report;
         }
-        self.memo = Some(memo);
         let mut files = sink.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        if let Some(served) = &self.served {
+            for path in memo.kept() {
+                if let Some(bytes) = served.get(&path) {
+                    files.insert(path, bytes.clone());
+                }
+            }
+        }
+        self.memo = Some(memo.finish(true));
         let (changed, removed) = diff(self.served.as_deref(), &mut files);
         let files = Arc::new(files);
         self.served = Some(files.clone());

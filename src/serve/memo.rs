@@ -330,80 +330,89 @@ fn shapes(theme: &Theme) -> HashMap<String, Arc<Shape>> {
     out
 }
 
-/// The memo of one rebuild: earlier outputs by key, and the outputs of
-/// this rebuild (reused or fresh) that become the memo of the next one.
+/// What one rebuild hands to the next.
+#[derive(Default)]
+pub struct Carry {
+    env: u64,
+    /// Outputs by key (script already injected).
+    html: HashMap<u64, Arc<str>>,
+    /// Output path → fingerprint of its inputs, for the files now served.
+    inputs: HashMap<String, u64>,
+}
+
+/// The memo of one rebuild: earlier outputs by key and by path, and what
+/// this rebuild adds for the next one.
 pub struct RenderMemo {
     env: u64,
     shapes: HashMap<String, Arc<Shape>>,
-    previous: HashMap<u64, Arc<str>>,
-    current: Mutex<HashMap<u64, Arc<str>>>,
+    previous: Carry,
+    html: Mutex<HashMap<u64, Arc<str>>>,
+    inputs: Mutex<HashMap<String, u64>>,
+    /// Paths kept from the served site without rendering.
+    kept: Mutex<Vec<String>>,
+    /// Per template: the fingerprint of what it reads of the shared context.
+    bases: Mutex<HashMap<String, u64>>,
     unique: AtomicU64,
     hits: AtomicUsize,
     misses: AtomicUsize,
 }
 
 impl RenderMemo {
-    /// A memo with no earlier outputs.
-    pub fn new(env: u64, theme: &Theme) -> Self {
+    /// A memo over what the previous rebuild carried; nothing of it is
+    /// used when the environment (`env`: configuration, translations,
+    /// injected script) changed.
+    pub fn new(carry: Option<Carry>, env: u64, theme: &Theme) -> Self {
+        let previous = carry.filter(|c| c.env == env).unwrap_or_default();
         RenderMemo {
             env,
             shapes: shapes(theme),
-            previous: HashMap::new(),
-            current: Mutex::new(HashMap::new()),
+            previous,
+            html: Mutex::new(HashMap::new()),
+            inputs: Mutex::new(HashMap::new()),
+            kept: Mutex::new(Vec::new()),
+            bases: Mutex::new(HashMap::new()),
             unique: AtomicU64::new(0),
             hits: AtomicUsize::new(0),
             misses: AtomicUsize::new(0),
         }
     }
 
-    /// The memo for the next rebuild: this rebuild's outputs, kept only if
-    /// the environment (`env`: configuration, injected script) is the same.
-    pub fn next_round(self, env: u64, theme: &Theme) -> Self {
-        let mut next = RenderMemo::new(env, theme);
-        if env == self.env {
-            next.previous = self.current.into_inner().unwrap_or_else(|e| e.into_inner());
-        }
-        next
-    }
-
-    /// After a failed rebuild: the next one may reuse the earlier outputs
-    /// as well as this rebuild's.
-    pub fn keep_all(self) -> Self {
-        let mut current = self.current.into_inner().unwrap_or_else(|e| e.into_inner());
-        for (k, v) in self.previous {
-            current.entry(k).or_insert(v);
-        }
-        RenderMemo {
-            previous: HashMap::new(),
-            current: Mutex::new(current),
-            ..RenderMemo::new(
-                self.env,
-                &Theme {
-                    templates: Vec::new(),
-                    statics: Vec::new(),
-                },
-            )
+    /// What the next rebuild may use. After a failed rebuild the files
+    /// served are still the earlier ones, so their fingerprints stay; the
+    /// outputs rendered meanwhile are kept as well.
+    pub fn finish(self, succeeded: bool) -> Carry {
+        let mut html = self.html.into_inner().unwrap_or_else(|e| e.into_inner());
+        let inputs = if succeeded {
+            self.inputs.into_inner().unwrap_or_else(|e| e.into_inner())
+        } else {
+            for (k, v) in self.previous.html {
+                html.entry(k).or_insert(v);
+            }
+            self.previous.inputs
+        };
+        Carry {
+            env: self.env,
+            html,
+            inputs,
         }
     }
 
-    /// Outputs reused / rendered afresh in this rebuild.
+    /// Paths to keep as they are served now.
+    pub fn kept(&self) -> Vec<String> {
+        self.kept.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Outputs reused (kept or recalled) / rendered afresh in this rebuild.
     pub fn counts(&self) -> (usize, usize) {
+        let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner()).len();
         (
-            self.hits.load(Ordering::Relaxed),
+            self.hits.load(Ordering::Relaxed) + kept,
             self.misses.load(Ordering::Relaxed),
         )
     }
-}
 
-impl Memo for RenderMemo {
-    fn key(&self, template: &str, ctx: &Context) -> u64 {
-        let Some(shape) = self.shapes.get(template).filter(|s| !s.everything) else {
-            // Unknown template or one that reads everything: never matches.
-            return !self.unique.fetch_add(1, Ordering::Relaxed);
-        };
-        let mut f = Fingerprint::default();
-        f.str(template);
-        f.word(shape.text);
+    /// Hashes what `shape` can read of `ctx`.
+    fn project(f: &mut Fingerprint, shape: &Shape, ctx: &Context) {
         for var in &shape.vars {
             let Some(v) = ctx.get(var) else { continue };
             f.str(var);
@@ -420,13 +429,26 @@ impl Memo for RenderMemo {
                 v => f.value(v),
             }
         }
+    }
+}
+
+impl Memo for RenderMemo {
+    fn key(&self, template: &str, ctx: &Context) -> u64 {
+        let Some(shape) = self.shapes.get(template).filter(|s| !s.everything) else {
+            // Unknown template or one that reads everything: never matches.
+            return !self.unique.fetch_add(1, Ordering::Relaxed);
+        };
+        let mut f = Fingerprint::default();
+        f.str(template);
+        f.word(shape.text);
+        Self::project(&mut f, shape, ctx);
         f.finish()
     }
 
     fn recall(&self, key: u64) -> Option<String> {
-        let html = self.previous.get(&key)?;
+        let html = self.previous.html.get(&key)?;
         self.hits.fetch_add(1, Ordering::Relaxed);
-        self.current
+        self.html
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(key, html.clone());
@@ -435,10 +457,53 @@ impl Memo for RenderMemo {
 
     fn remember(&self, key: u64, html: &str) {
         self.misses.fetch_add(1, Ordering::Relaxed);
-        self.current
+        self.html
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(key, Arc::from(html));
+    }
+
+    fn keep(&self, path: &str, template: &str, inputs: u64, base: &Context) -> bool {
+        let Some(shape) = self.shapes.get(template).filter(|s| !s.everything) else {
+            return false;
+        };
+        let cached = self
+            .bases
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(template)
+            .copied();
+        let base_hash = match cached {
+            Some(h) => h,
+            None => {
+                let mut f = Fingerprint::default();
+                Self::project(&mut f, shape, base);
+                let h = f.finish();
+                self.bases
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(template.to_string(), h);
+                h
+            }
+        };
+        let mut f = Fingerprint::default();
+        f.str(template);
+        f.word(shape.text);
+        f.word(base_hash);
+        f.word(inputs);
+        let fp = f.finish();
+        self.inputs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string(), fp);
+        let same = self.previous.inputs.get(path) == Some(&fp);
+        if same {
+            self.kept
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(path.to_string());
+        }
+        same
     }
 }
 
@@ -476,7 +541,7 @@ mod tests {
             }],
             statics: Vec::new(),
         };
-        let memo = RenderMemo::new(0, &theme);
+        let memo = RenderMemo::new(None, 0, &theme);
         let ctx = |title: &str, newest: &str, body: &str| {
             let mut c = Context::new();
             c.insert(

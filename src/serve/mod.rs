@@ -368,6 +368,15 @@ impl Terminal {
             }
         };
         drop(err);
+        let line = if std::env::var_os("VINN_TIMINGS").is_some() {
+            let t = &r.timings;
+            format!(
+                "{line} (load {:.0}, markdown {:.0}, checks {:.0}, render {:.0}, search {:.0})",
+                t.load, t.markdown, t.checks, t.render, t.search
+            )
+        } else {
+            line
+        };
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "{line}");
         let _ = out.flush();

@@ -1,0 +1,213 @@
+//! `vinn serve` in a real browser (headless Chromium through the shared
+//! WebDriver harness): an open page reloads by itself after a content edit
+//! and keeps its scroll position; a stylesheet edit swaps the CSS without a
+//! reload; a broken file puts an overlay with its diagnostics over every
+//! open page, and fixing the file takes it away.
+
+#[path = "common/browser.rs"]
+#[allow(dead_code)]
+mod browser;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use browser::{Browser, Viewport, timeout};
+use serde_json::Value;
+
+fn fixture() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/serve-site")
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let dest = to.join(e.path().strip_prefix(from).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// `vinn serve --port 0` over a copy of the fixture site.
+struct Served {
+    child: Child,
+    url: String,
+    dir: tempfile::TempDir,
+}
+
+impl Served {
+    fn start() -> Served {
+        let dir = tempfile::tempdir().unwrap();
+        copy_tree(&fixture(), dir.path());
+        let mut child = Command::new(env!("CARGO_BIN_EXE_vinn"))
+            .args(["serve", "--port", "0", "--root"])
+            .arg(dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let first = lines.next().unwrap().unwrap();
+        let url = first
+            .strip_prefix("Serving at ")
+            .expect("the serving line")
+            .to_string();
+        // Keep reading so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Served { child, url, dir }
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    fn edit(&self, rel: &str, f: impl Fn(&str) -> String) {
+        let p = self.path(rel);
+        let text = std::fs::read_to_string(&p).unwrap();
+        std::fs::write(&p, f(&text)).unwrap();
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn open(b: &Browser, url: &str) {
+    b.goto(url);
+    b.wait_loaded();
+    // The event stream is open once the page has heard `hello`... or at
+    // least the script ran; a page that connects late reloads anyway.
+    b.wait_for_js("!!document.getElementById('vinn-reload')");
+}
+
+fn long_wait() -> Duration {
+    timeout() * 3
+}
+
+#[test]
+fn an_open_page_reloads_after_an_edit_and_keeps_its_place() {
+    let s = Served::start();
+    // A long page, so there is somewhere to scroll to.
+    s.edit("content/artikler/verdi.md", |t| {
+        let mut t = t.to_string();
+        for i in 0..80 {
+            t.push_str(&format!(
+                "\nAvsnitt {i} om hva tiden er verdt for kunden.\n"
+            ));
+        }
+        t
+    });
+    let b = Browser::start(Viewport::Desktop);
+    let page = format!("{}artikler/verdi/", s.url);
+    b.wait_until("the long page", long_wait(), |b| {
+        b.goto(&page);
+        b.wait_loaded();
+        b.try_execute(
+            "return document.body.innerText.includes('Avsnitt 79');",
+            &[],
+        )
+        .ok()
+        .filter(|v| v == &Value::Bool(true))
+    });
+    open(&b, &page);
+    b.execute("window.scrollTo(0, 600); window.__vinnMarker = 1;", &[]);
+    b.wait_for_js("window.scrollY > 500");
+
+    s.edit("content/artikler/verdi.md", |t| {
+        t.replace("Tre tall er nok", "Fire tall holder")
+    });
+    b.wait_until("the page to reload with the edit", long_wait(), |b| {
+        b.try_execute(
+            "return document.readyState === 'complete' && window.__vinnMarker === undefined && document.body.innerText.includes('Fire tall holder');",
+            &[],
+        )
+        .ok()
+        .filter(|v| v == &Value::Bool(true))
+    });
+    b.wait_until("the scroll position to come back", timeout(), |b| {
+        b.try_execute("return window.scrollY;", &[])
+            .ok()
+            .and_then(|v| v.as_f64())
+            .filter(|y| *y > 500.0)
+    });
+}
+
+#[test]
+fn a_stylesheet_edit_swaps_css_without_a_reload() {
+    let s = Served::start();
+    std::fs::write(
+        s.path("static/vinn.css"),
+        "body { background: rgb(1, 2, 3); }\n",
+    )
+    .unwrap();
+    let b = Browser::start(Viewport::Desktop);
+    let page = format!("{}artikler/verdi/", s.url);
+    b.wait_until("the site's own stylesheet", long_wait(), |b| {
+        b.goto(&page);
+        b.wait_loaded();
+        b.try_execute(
+            "return getComputedStyle(document.body).backgroundColor;",
+            &[],
+        )
+        .ok()
+        .filter(|v| v.as_str() == Some("rgb(1, 2, 3)"))
+    });
+    open(&b, &page);
+    b.execute("window.__vinnMarker = 1;", &[]);
+    std::fs::write(
+        s.path("static/vinn.css"),
+        "body { background: rgb(4, 5, 6); }\n",
+    )
+    .unwrap();
+    b.wait_until("the new stylesheet", long_wait(), |b| {
+        b.try_execute(
+            "return getComputedStyle(document.body).backgroundColor;",
+            &[],
+        )
+        .ok()
+        .filter(|v| v.as_str() == Some("rgb(4, 5, 6)"))
+    });
+    assert_eq!(
+        b.eval("window.__vinnMarker"),
+        Value::from(1),
+        "the page was not reloaded"
+    );
+}
+
+#[test]
+fn a_broken_file_shows_an_overlay_until_it_is_fixed() {
+    let s = Served::start();
+    let b = Browser::start(Viewport::Desktop);
+    let page = format!("{}artikler/verdi/", s.url);
+    open(&b, &page);
+    assert!(b.try_find("#vinn-overlay").is_none());
+    let good = std::fs::read_to_string(s.path("content/artikler/verdi.md")).unwrap();
+    s.edit("content/artikler/verdi.md", |t| {
+        t.replace(
+            "title: \"Verdi for kunden\"",
+            "title: [\"Verdi for kunden\"",
+        )
+    });
+    let text = b.wait_until("the error overlay", long_wait(), |b| {
+        b.try_find("#vinn-overlay").map(|e| b.text(&e))
+    });
+    assert!(text.contains("content/artikler/verdi.md:"), "{text}");
+    // The page underneath is still the last good version.
+    assert!(
+        b.eval("document.title")
+            .as_str()
+            .unwrap_or("")
+            .contains("Verdi for kunden")
+    );
+    std::fs::write(s.path("content/artikler/verdi.md"), good).unwrap();
+    b.wait_until("the overlay to go", long_wait(), |b| {
+        b.try_find("#vinn-overlay").is_none().then_some(())
+    });
+}
