@@ -5,11 +5,19 @@
 //! Each document has five fields: title, headings, description, *meta* (kind,
 //! topics, tags, case outcome and reasons, plus their Norwegian or English
 //! labels) and body. For every indexed word and document the builder computes
-//! a BM25F score — term frequencies weighted per field (title > headings >
-//! description ≈ meta > body) and normalized by field length, saturated with
-//! `k1`, times the IDF of the word's *stem group* (all words with the same
-//! folded stem) — and stores it as an integer from 1 to 1023. Query-time
-//! ranking is then plain integer arithmetic, identical in Rust and JS.
+//! a BM25 score per field — the term frequency normalized by field length and
+//! saturated with `k1` — adds the fields up with their weights (title >
+//! headings > description ≈ meta > body), multiplies by the IDF of the word's
+//! *stem group* (all words with the same folded stem) and stores the result as
+//! an integer from 1 to [`MAX_SCORE`]. Query-time ranking is then plain integer
+//! arithmetic, identical in Rust and JS.
+//!
+//! Each field saturates on its own (unlike BM25F, which saturates the
+//! weighted sum): a word in the title always counts its full title weight,
+//! however often another page repeats it in headings and body. With a joint
+//! saturation a page that merely mentions a word often reached almost the
+//! score of the page titled with it, and the match-kind weights of the query
+//! (exact before inflected forms) then decided against the title.
 //!
 //! Compound parts (see [`super::compound`]) get their own posting lists, so a
 //! query can rank them below direct matches.
@@ -52,9 +60,10 @@ const BODY: usize = 4;
 pub const FIELD_WEIGHTS: [f64; FIELDS] = [8.0, 4.0, 3.0, 2.5, 1.0];
 const FIELD_B: [f64; FIELDS] = [0.5, 0.75, 0.75, 0.5, 0.75];
 const K1: f64 = 1.2;
-const SCORE_SCALE: f64 = 40.0;
-/// Largest stored score.
-pub const MAX_SCORE: u32 = 1023;
+const SCORE_SCALE: f64 = 20.0;
+/// Largest stored score (three characters in the posting codec; only the
+/// strongest documents of rare words need more than two).
+pub const MAX_SCORE: u32 = 32_767;
 /// Longest posting list kept per word (the best-scoring documents).
 pub const MAX_POSTINGS: usize = 1000;
 /// Most bytes in a term shard (unless one group of words with the same fold
@@ -156,6 +165,8 @@ pub fn clip(text: &str, max: usize) -> String {
     out
 }
 
+/// The stored score: per field, BM25 term-frequency saturation with length
+/// normalization; the fields weighted and summed; times `idf`.
 fn bm25(tf: &Tf, len: &[u32; FIELDS], avg: &[f64; FIELDS], idf: f64) -> u32 {
     let mut t = 0.0;
     for f in 0..FIELDS {
@@ -167,10 +178,10 @@ fn bm25(tf: &Tf, len: &[u32; FIELDS], avg: &[f64; FIELDS], idf: f64) -> u32 {
         } else {
             1.0
         };
-        t += FIELD_WEIGHTS[f] * f64::from(tf[f]) / norm;
+        let x = f64::from(tf[f]);
+        t += FIELD_WEIGHTS[f] * x * (K1 + 1.0) / (x + K1 * norm);
     }
-    let s = idf * t * (K1 + 1.0) / (t + K1);
-    ((s * SCORE_SCALE).round() as u32).clamp(1, MAX_SCORE)
+    ((idf * t * SCORE_SCALE).round() as u32).clamp(1, MAX_SCORE)
 }
 
 fn postings(list: &[(u32, Tf)], lens: &[[u32; FIELDS]], avg: &[f64; FIELDS], idf: f64) -> String {
@@ -493,5 +504,24 @@ mod tests {
         many[TITLE] = u16::MAX;
         assert!(bm25(&many, &len, &avg, 50.0) <= MAX_SCORE);
         assert!(bm25(&body, &len, &avg, 0.0001) >= 1);
+    }
+
+    #[test]
+    fn repetition_does_not_outweigh_the_title() {
+        // Each field saturates on its own: however often the body repeats a
+        // word, one title occurrence counts more.
+        let len = [4, 6, 12, 4, 250];
+        let avg = [4.0, 6.0, 12.0, 4.0, 250.0];
+        let mut title = [0u16; FIELDS];
+        title[TITLE] = 1;
+        let mut body = [0u16; FIELDS];
+        body[BODY] = 1000;
+        assert!(bm25(&title, &len, &avg, 2.0) > 3 * bm25(&body, &len, &avg, 2.0));
+        let mut heading = [0u16; FIELDS];
+        heading[HEADINGS] = 1;
+        let mut headings = [0u16; FIELDS];
+        headings[HEADINGS] = 3;
+        assert!(bm25(&title, &len, &avg, 2.0) > bm25(&headings, &len, &avg, 2.0));
+        assert!(bm25(&headings, &len, &avg, 2.0) > bm25(&heading, &len, &avg, 2.0));
     }
 }

@@ -10,9 +10,12 @@
 //!
 //! Norwegian specifics: NFC + lowercase; `æ ø å` are kept but also matched
 //! from `ae`/`oe`/`aa`/`o`/`a` spellings ([`normalize::fold`]); the Snowball
-//! Norwegian stemmer; compound words indexed by their parts found in the
-//! corpus vocabulary ([`compound`]). English sites use the Snowball English
-//! (Porter2) stemmer.
+//! Norwegian stemmer followed by a conflation step for the endings Snowball
+//! leaves stacked, so that `beslutningstaker`, `-takeren`, `-takere` and
+//! `-takerne` share one stem ([`stem::conflate_nb`]); compound words indexed
+//! by their parts found in the corpus vocabulary, or shared by several of its
+//! compounds ([`compound`]). English sites use the Snowball English (Porter2)
+//! stemmer.
 
 pub mod codec;
 pub mod compound;

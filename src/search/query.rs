@@ -6,7 +6,8 @@
 //! identically. For each query word `q` (stop words dropped, duplicates
 //! removed, at most [`MAX_TOKENS`]):
 //!
-//! 1. `s` = stem of `q`; the *range key* `r` is the longest common prefix of
+//! 1. `s` = stem of `q` ([`stem`]: for Norwegian Snowball plus the
+//!    conflation step); the *range key* `r` is the longest common prefix of
 //!    `fold(q)` and `fold(s)`.
 //! 2. Load the term shard whose key range holds `r`, plus the next one when
 //!    it still starts with `r` (at most [`MAX_SHARDS`] shards per query).

@@ -13,13 +13,22 @@
 //! `-heten`, `-ert` → `-er`, a genitive `-s` after a valid s-ending, …);
 //! (2) `-dt`/`-vt` lose the `t`; (3) strip one derivational ending (`-lig`,
 //! `-els`, `-slov`, …).
+//!
+//! Snowball removes only one inflectional ending, so an ending stacked on
+//! `-er` survives: `beslutningstaker` → `beslutningstak`, but
+//! `beslutningstakeren`/`-takere` → `beslutningstaker` and `-takerne` →
+//! `beslutningstakern`. [`stem`] therefore follows the Norwegian stemmer with
+//! one conflation step ([`conflate_nb`]) that brings the agentive, plural,
+//! definite and comparative forms of a word together.
 
 use super::Lang;
 
-/// Stem a normalized word for `lang`.
+/// Stem a normalized word for `lang`: Snowball English, or Snowball
+/// Norwegian followed by [`conflate_nb`]. This is the stem every match and
+/// every stem group uses.
 pub fn stem(word: &str, lang: Lang) -> String {
     match lang {
-        Lang::Nb => stem_nb(word),
+        Lang::Nb => conflate_nb(word, &stem_nb(word)),
         Lang::En => stem_en(word),
     }
 }
@@ -119,6 +128,40 @@ pub fn stem_nb(word: &str) -> String {
 
     // Step 3: other suffixes.
     if let Some(s) = longest_in(&w, p1, NB_OTHER) {
+        w.truncate(w.len() - s.chars().count());
+    }
+    w.into_iter().collect()
+}
+
+/// The Snowball stem of a normalized word for `lang`, without the
+/// conflation step.
+pub fn snowball(word: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Nb => stem_nb(word),
+        Lang::En => stem_en(word),
+    }
+}
+
+/// The conflation step after Snowball Norwegian: `snowball` is
+/// [`stem_nb`]`(word)`. Inside R1 of `word`, a final `-ern` loses its `n`,
+/// then a final `-er` is removed; when that shortened the stem, Snowball's
+/// step 3 (derivational endings) runs once more. So `-er`, `-eren`, `-ere`,
+/// `-erne`, `-erens`, `-ernes` (agent nouns and their plurals), `-ere`/`-ert`
+/// verbs and `-ere` comparatives meet their base: `taker`, `takeren`,
+/// `takerne` → `tak`; `viktigere` → `vikt` like `viktig`.
+pub fn conflate_nb(word: &str, snowball: &str) -> String {
+    let p1 = nb_r1(&word.chars().collect::<Vec<_>>());
+    let mut w: Vec<char> = snowball.chars().collect();
+    let before = w.len();
+    if ends_with(&w, "ern") && w.len() > p1 {
+        w.pop();
+    }
+    if ends_with(&w, "er") && w.len() >= p1 + 2 {
+        w.truncate(w.len() - 2);
+    }
+    if w.len() < before
+        && let Some(s) = longest_in(&w, p1, NB_OTHER)
+    {
         w.truncate(w.len() - s.chars().count());
     }
     w.into_iter().collect()
@@ -460,6 +503,46 @@ mod tests {
         assert_eq!(nb("beslutningstakeren"), "beslutningstaker");
         assert_eq!(nb("beslutningstakere"), "beslutningstaker");
         assert_eq!(nb("beslutningstaker"), "beslutningstak");
+    }
+
+    #[test]
+    fn conflation_joins_what_snowball_leaves_apart() {
+        let families: &[&[&str]] = &[
+            &[
+                "beslutningstaker",
+                "beslutningstakers",
+                "beslutningstakeren",
+                "beslutningstakere",
+                "beslutningstakerne",
+                "beslutningstakerens",
+                "beslutningstakernes",
+            ],
+            &["selger", "selgeren", "selgere", "selgerne", "selge"],
+            &["eier", "eieren", "eiere", "eierne"],
+            &["evaluere", "evaluerer", "evaluert", "evaluerte"],
+            &["viktig", "viktige", "viktigere"],
+            &["sikker", "sikkert", "sikkerhet", "sikkerheten"],
+            &["forberedelse", "forberedelsen", "forberedelser"],
+            &["vurdering", "vurderingen", "vurderinger", "vurderingene"],
+        ];
+        for family in families {
+            let stems: Vec<String> = family.iter().map(|w| stem(w, Lang::Nb)).collect();
+            assert!(
+                stems.iter().all(|s| *s == stems[0]),
+                "{family:?}: {stems:?}"
+            );
+        }
+        assert_eq!(stem("beslutningstakerne", Lang::Nb), "beslutningstak");
+        // Only inside R1, and only after Snowball: short words keep -er.
+        assert_eq!(stem("aner", Lang::Nb), "aner");
+        assert_eq!(stem("eier", Lang::Nb), "eier");
+        assert_eq!(conflate_nb("salget", "salg"), "salg");
+        // English has no conflation step.
+        assert_eq!(stem("leaders", Lang::En), stem_en("leaders"));
+        assert_eq!(
+            snowball("beslutningstakerne", Lang::Nb),
+            "beslutningstakern"
+        );
     }
 
     #[test]

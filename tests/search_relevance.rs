@@ -1,0 +1,167 @@
+//! Relevance over the bundled sample site: Norwegian queries (inflected
+//! forms, compound parts, æøå spelled without them, kind filters) must find
+//! the expected page among the first three results. Uses the Rust side of
+//! the ranking, which the agreement test proves equal to the browser's.
+
+mod common;
+use common::*;
+use vinn::search::{Lang, QueryOptions, query_with, suggest};
+
+fn index() -> Vec<(String, Vec<u8>)> {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build(&manifest_dir(), &out, &[]);
+    walkdir::WalkDir::new(out.join("search"))
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(&out).unwrap().display().to_string();
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+const CASES: &[(&str, &str, &str)] = &[
+    // (query, kind filter, expected URL)
+    ("tapsintervju", "", "sjekklister/tapsintervju/"),
+    ("tapsintervjuet", "", "sjekklister/tapsintervju/"),
+    ("tapsintervjuer", "", "sjekklister/tapsintervju/"),
+    ("intervju", "", "sjekklister/tapsintervju/"),
+    (
+        "beslutningstaker",
+        "",
+        "sjekklister/kartlegg-beslutningstakeren/",
+    ),
+    (
+        "beslutningstakerne",
+        "",
+        "sjekklister/kartlegg-beslutningstakeren/",
+    ),
+    ("beslutningskart", "", "artikler/beslutningskartet/"),
+    ("kartet", "", "artikler/beslutningskartet/"),
+    ("behovsanalyse", "", "artikler/behovsanalysen/"),
+    (
+        "behovsanalysen i praksis",
+        "",
+        "kurs/behovsanalysen-i-praksis/",
+    ),
+    ("idrettsutøver", "", "artikler/selgeren-som-idrettsutover/"),
+    ("idrettsutøvere", "", "artikler/selgeren-som-idrettsutover/"),
+    ("idrettsutover", "", "artikler/selgeren-som-idrettsutover/"),
+    ("magefølelse", "", "artikler/magefolelse-og-prognoser/"),
+    ("magefolelse", "", "artikler/magefolelse-og-prognoser/"),
+    ("prognosene", "", "artikler/magefolelse-og-prognoser/"),
+    (
+        "andreplassen",
+        "",
+        "artikler/ingen-kontrakt-for-andreplassen/",
+    ),
+    ("plass", "", "artikler/ingen-kontrakt-for-andreplassen/"),
+    ("økonomidirektøren", "", "case/helseforetak-vunnet/"),
+    ("okonomidirektor", "", "case/helseforetak-vunnet/"),
+    ("kommunen gevinsten", "", "case/kommunal-eiendom-verdi/"),
+    ("lageret", "", "case/logistikk-vunnet-behovsanalyse/"),
+    (
+        "rammeavtalen møte",
+        "case",
+        "case/regional-entreprenor-rammeavtale/",
+    ),
+    ("konkurrenten", "", "case/regnskapsbyra-konkurrent/"),
+    ("prisen tidspunktet", "", "case/varehandel-kjede-pris/"),
+    ("roi", "checklist", "sjekklister/verdi-og-roi/"),
+    ("synliggjør verdien", "", "kurs/synliggjor-verdien/"),
+    ("første møte", "checklist", "sjekklister/for-forste-mote/"),
+    ("forste mote", "checklist", "sjekklister/for-forste-mote/"),
+    (
+        "vunnet avtale",
+        "checklist",
+        "sjekklister/etter-vunnet-avtale/",
+    ),
+    ("tilbud", "article", "artikler/tapte-tilbud/"),
+    (
+        "beslutningstakeren",
+        "checklist",
+        "sjekklister/kartlegg-beslutningstakeren/",
+    ),
+    ("sjømat", "case", "case/sjomatprodusent-ingen-beslutning/"),
+    ("selger trening", "", "artikler/selgeren-som-idrettsutover/"),
+    ("kunden som sa nei", "", "artikler/kunden-som-sa-nei/"),
+    // Inflection families Snowball alone leaves apart (-ere, -erne, -erens).
+    (
+        "beslutningstakere",
+        "",
+        "sjekklister/kartlegg-beslutningstakeren/",
+    ),
+    (
+        "beslutningstakerens",
+        "",
+        "sjekklister/kartlegg-beslutningstakeren/",
+    ),
+    ("selgerne", "", "artikler/selgeren-som-idrettsutover/"),
+    (
+        "idrettsutøverne",
+        "",
+        "artikler/selgeren-som-idrettsutover/",
+    ),
+    (
+        "vedlikeholdslederne",
+        "",
+        "case/industri-vedlikehold-rammeavtale/",
+    ),
+    // A part that never occurs alone in the corpus.
+    ("direktøren", "", "case/helseforetak-vunnet/"),
+    // Title words against pages that repeat them in headings and body.
+    ("vant", "", "case/energi-styrevedtak/"),
+    ("optimismen", "", "artikler/magefolelse-og-prognoser/"),
+];
+
+#[test]
+fn expected_page_in_top_three() {
+    let files = index();
+    let mut failures = Vec::new();
+    for (q, kind, expected) in CASES {
+        let opts = QueryOptions {
+            kind: (!kind.is_empty()).then(|| kind.to_string()),
+            ..Default::default()
+        };
+        let report = query_with(&files, q, Lang::Nb, &opts);
+        let top: Vec<&String> = report.urls.iter().take(3).collect();
+        if !top.iter().any(|u| u.as_str() == *expected) {
+            failures.push(format!("{q:?} [{kind}] → {top:?}, expected {expected}"));
+        }
+    }
+    assert!(CASES.len() >= 30);
+    assert!(
+        failures.is_empty(),
+        "{} of {} queries missed:\n{}",
+        failures.len(),
+        CASES.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn kind_filter_only_returns_that_kind() {
+    let files = index();
+    let opts = QueryOptions {
+        kind: Some("case".into()),
+        ..Default::default()
+    };
+    let report = query_with(&files, "beslutningstaker", Lang::Nb, &opts);
+    assert!(!report.urls.is_empty());
+    assert!(
+        report.urls.iter().all(|u| u.starts_with("case/")),
+        "{:?}",
+        report.urls
+    );
+}
+
+#[test]
+fn one_letter_typo_gets_a_suggestion() {
+    let files = index();
+    assert_eq!(
+        suggest(&files, "tapsintevju", Lang::Nb).as_deref(),
+        Some("tapsintervju")
+    );
+}
