@@ -36,7 +36,7 @@ fn plant(root: &Path) -> Vec<(&'static str, usize, &'static str)> {
     // 9 unreadable file: a link to nowhere
     std::os::unix::fs::symlink(root.join("finnes/ikke.md"), root.join(format!("{c}borte.md"))).unwrap();
     // 10 non-UTF-8
-    write(root, &format!("{c}latin1.md"), b"---\ntitle: Ok\n---\nl\xf8nnsomhet\n".to_vec());
+    write(root, &format!("{c}latin1.md"), b"---\ntitle: Ok\n---\nl\xf8nnsomhet\n");
     // 11 empty file
     write(root, &format!("{c}tom.md"), "");
     // 12 BOM, with a problem on line 3 that must still be reported at line 3

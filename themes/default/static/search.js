@@ -887,7 +887,7 @@
         if (d[6]) meta.push(i18n('outcome-' + d[6], d[6]));
         (d[3] || []).forEach(function (t) { meta.push(label(topicSel, t)); });
         html += option(i,
-          '<a class="vinn-result__link" tabindex="-1" href="' + escapeHtml(fileUrl(siteBase + d[0])) + '">' +
+          '<a class="vinn-result__link" data-href="' + escapeHtml(fileUrl(siteBase + d[0])) + '">' +
           '<span class="vinn-result__title">' + highlight(d[1], tokens, lang) + '</span> ' +
           '<span class="vinn-result__meta">' + escapeHtml(meta.join(' · ')) + '</span> ' +
           '<span class="vinn-result__snippet">' + snippet(d, tokens, lang) + '</span></a>',
@@ -896,7 +896,7 @@
       var n = res.ranked.length;
       if (n > res.page.length) {
         var more = isPage ? i18n('more', 'Vis flere') : fmt(i18n('all', 'Alle {n} treff'), { n: n });
-        html += option(res.page.length, '<a class="vinn-result__link" tabindex="-1" href="' +
+        html += option(res.page.length, '<a class="vinn-result__link" data-href="' +
           escapeHtml(pageUrl(q)) + '">' + escapeHtml(more) + '</a>', 'vinn-result vinn-result--more');
       }
       list.innerHTML = html;
@@ -991,7 +991,7 @@
           ev.preventDefault();
           var a = items[active].querySelector('a');
           if (a && isPage && items[active].classList.contains('vinn-result--more')) more();
-          else if (a) location.href = a.href;
+          else if (a) location.href = a.getAttribute('data-href');
         } else if (isPage) {
           ev.preventDefault();
           clearTimeout(timer);
@@ -1008,12 +1008,17 @@
       }
     });
     list.addEventListener('mousedown', function (ev) { ev.preventDefault(); });
+    // Options hold no real links (a listbox must not nest interactive
+    // elements): a click on an option follows its data-href.
     list.addEventListener('click', function (ev) {
       var li = ev.target.closest && ev.target.closest('.vinn-result--more');
       if (li && isPage) {
         ev.preventDefault();
         more();
+        return;
       }
+      var a = ev.target.closest && ev.target.closest('[data-href]');
+      if (a) location.href = a.getAttribute('data-href');
     });
     if (status) {
       status.addEventListener('click', function (ev) {
