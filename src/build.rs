@@ -124,12 +124,21 @@ pub fn render_with(
     renderer.memo = memo;
     let insight = crate::insight::aggregate(site);
     renderer.set_global("insight", &crate::insight::context(site, &insight));
-    let mut problems = renderer.render_all(sink);
-    problems.extend(crate::insight::render_pages(site, &insight, &renderer, sink));
-    timings.render = ms(t);
-    let t = Instant::now();
-    problems.extend(search_files(site, sink));
-    timings.search = ms(t);
+    // The search index needs only the model: it is built beside the pages.
+    let ((mut problems, render_ms), (search, search_ms)) = rayon::join(
+        || {
+            let mut problems = renderer.render_all(sink);
+            problems.extend(crate::insight::render_pages(site, &insight, &renderer, sink));
+            (problems, ms(t))
+        },
+        || {
+            let t = Instant::now();
+            (search_files(site, sink), ms(t))
+        },
+    );
+    problems.extend(search);
+    timings.render = render_ms;
+    timings.search = search_ms;
     problems
 }
 

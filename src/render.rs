@@ -625,13 +625,23 @@ impl Inputs {
         hash_json(&mut env, &site.strings);
         let env = env.finish();
         let key_of = |j: usize| site.pages[j].page.key.as_str();
-        // A page as other pages show it: card, link, summary.
-        let cards: Vec<u64> = site
+        let metas: Vec<u64> = site
             .pages
             .par_iter()
             .map(|sp| {
                 let mut h = Fingerprint::default();
                 hash_json(&mut h, &sp.page.meta);
+                h.finish()
+            })
+            .collect();
+        // A page as other pages show it: card, link, summary.
+        let cards: Vec<u64> = site
+            .pages
+            .iter()
+            .zip(&metas)
+            .map(|(sp, meta)| {
+                let mut h = Fingerprint::default();
+                meta.hash(&mut h);
                 (&sp.page.key, &sp.page.url, &sp.page.section, &sp.content.summary).hash(&mut h);
                 (sp.reading_time, sp.content.words, sp.content.headings.len(), sp.content.tasks.len()).hash(&mut h);
                 h.finish()
@@ -682,10 +692,11 @@ impl Inputs {
         let pages: Vec<u64> = site
             .pages
             .par_iter()
-            .map(|sp| {
+            .zip(&metas)
+            .map(|(sp, meta)| {
                 let mut h = Fingerprint::default();
                 env.hash(&mut h);
-                hash_json(&mut h, &sp.page.meta);
+                meta.hash(&mut h);
                 (&sp.page.key, &sp.page.url, &sp.page.source, &sp.page.section).hash(&mut h);
                 let c = &sp.content;
                 (&c.html, c.words, &c.summary).hash(&mut h);

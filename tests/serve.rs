@@ -175,10 +175,15 @@ struct Serve {
 
 impl Serve {
     fn start(root: &Path, extra: &[&str]) -> Serve {
+        Serve::start_env(root, extra, &[])
+    }
+
+    fn start_env(root: &Path, extra: &[&str], env: &[(&str, &str)]) -> Serve {
         let mut child = Command::new(env!("CARGO_BIN_EXE_vinn"))
             .args(["serve", "--port", "0", "--root"])
             .arg(root)
             .args(extra)
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -1347,4 +1352,78 @@ fn a_body_edit_renders_only_its_page() {
         panic!()
     };
     assert!(changed.is_empty() && removed.is_empty());
+}
+
+// ---------------------------------------------------------------------------
+// Benchmark: edit-to-reload latency on a large generated site.
+
+#[path = "../benches/corpus.rs"]
+#[allow(dead_code)]
+mod corpus;
+
+fn env_or(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// How long from saving one page to the `reload` event, on a site made
+/// by the benchmark corpus generator. Run it optimized:
+///
+/// ```text
+/// cargo test --release --test serve -- --ignored --nocapture reload_latency
+/// ```
+///
+/// `VINN_BENCH_PAGES` (default 10000) and `VINN_BENCH_EDITS` (default 10)
+/// size it; the server's own line per rebuild, with its stage timings,
+/// is printed for each edit.
+#[test]
+#[ignore]
+fn reload_latency_on_a_large_site() {
+    let pages = env_or("VINN_BENCH_PAGES", 10_000);
+    let edits = env_or("VINN_BENCH_EDITS", 10);
+    let dir = tempfile::tempdir().unwrap();
+    corpus::generate(pages, 42, dir.path()).unwrap();
+    let s = Serve::start_env(dir.path(), &[], &[("VINN_TIMINGS", "1")]);
+    let initial = s
+        .lines
+        .recv_timeout(Duration::from_secs(1800))
+        .expect("the initial build");
+    println!("{pages} pages; {initial}");
+    let mut ev = s.events(s.generation_of("/"));
+    let all = pages_of(dir.path());
+    let mut times = Vec::new();
+    for i in 0..edits {
+        let f = &all[(i * 7919) % all.len()];
+        let mut text = std::fs::read_to_string(f).unwrap();
+        text.push_str(&format!(
+            "\nEt nytt avsnitt, nummer {i}, om hva kunden tjener på det.\n"
+        ));
+        let t = Instant::now();
+        std::fs::write(f, text).unwrap();
+        ev.expect("reload");
+        let ms = t.elapsed().as_secs_f64() * 1000.0;
+        times.push(ms);
+        let line = s.lines.recv_timeout(DEADLINE).unwrap_or_default();
+        println!("edit {i}: reload event after {ms:.0} ms — {line}");
+    }
+    times.sort_by(f64::total_cmp);
+    println!(
+        "edit-to-reload over {edits} edits: min {:.0} ms, median {:.0} ms, max {:.0} ms",
+        times[0],
+        times[times.len() / 2],
+        times[times.len() - 1]
+    );
+}
+
+fn pages_of(root: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = walkdir::WalkDir::new(root.join("content"))
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path().to_path_buf())
+        .filter(|p| p.extension().is_some_and(|x| x == "md") && !p.ends_with("_index.md"))
+        .collect();
+    v.sort();
+    v
 }

@@ -128,7 +128,7 @@ pub fn resolve(target: &str, base: &str, exists: &dyn Fn(&str) -> bool) -> Targe
     };
     let query = target.find('?').map(|i| &target[i..]).unwrap_or("");
     let Some(rel) = path.strip_prefix(base) else {
-        if format!("{path}/") == base {
+        if path == "/" || format!("{path}/") == base {
             return Target::Redirect(format!("{}{query}", percent_encode(base)));
         }
         return Target::NotFound;
@@ -477,6 +477,10 @@ mod tests {
             Target::Redirect("/kurs/".into())
         );
         assert_eq!(resolve("/a/", "/kurs/", &site), Target::NotFound);
+        assert_eq!(
+            resolve("/", "/kurs/", &site),
+            Target::Redirect("/kurs/".into())
+        );
     }
 
     #[test]
