@@ -9,8 +9,15 @@
 //!
 //! * [`MarkdownCache`]: a body is rendered again only if its text changed
 //!   or a link or image in it now resolves differently;
-//! * [`RenderMemo`]: an output goes through Tera again only if its template
-//!   closure or the context values that closure can name changed.
+//! * [`RenderMemo`]: a page, section or term page whose inputs (its own
+//!   data, what it lists and links to, and the parts of the shared context
+//!   its template closure can name) did not change is kept as it is served,
+//!   without even building its context; any other output goes through Tera
+//!   again only if its template closure or the context values that closure
+//!   can name changed.
+//!
+//! A test applies random edits and compares every rebuild, byte for byte,
+//! with a fresh build (`tests/serve.rs`).
 //!
 //! The result is swapped in whole, and only when it has no errors.
 
@@ -99,13 +106,6 @@ impl Incremental {
     /// The files of the last good rebuild.
     pub fn served(&self) -> Option<Arc<Files>> {
         self.served.clone()
-    }
-
-    /// Forgets every cache: the next rebuild starts from scratch.
-    pub fn forget(&mut self) {
-        self.markdown.clear();
-        self.memo = None;
-        self.site = None;
     }
 
     /// Rebuilds from the files on disk now.

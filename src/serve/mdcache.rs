@@ -111,18 +111,6 @@ impl MarkdownCache {
         self.misses.store(0, std::sync::atomic::Ordering::Relaxed);
     }
 
-    /// Forgets everything (after a change that may affect any body).
-    pub fn clear(&mut self) {
-        self.entries
-            .get_mut()
-            .unwrap_or_else(|e| e.into_inner())
-            .clear();
-        self.next
-            .get_mut()
-            .unwrap_or_else(|e| e.into_inner())
-            .clear();
-    }
-
     /// Bodies reused / rendered in this round.
     pub fn counts(&self) -> (usize, usize) {
         use std::sync::atomic::Ordering::Relaxed;
