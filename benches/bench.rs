@@ -3,12 +3,14 @@
 //! ```text
 //! cargo bench --bench bench -- gen --pages N [--seed S] --out DIR [--flavor vinn|hugo]
 //! cargo bench --bench bench -- verify DIR
+//! cargo bench --bench bench -- run [--pages 1000,10000] [--runs 5]
 //! ```
 //!
 //! Without a subcommand it prints this usage and exits successfully, so a plain
 //! `cargo bench` (or `cargo test --benches`) does no work.
 
 mod corpus;
+mod run;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -21,6 +23,12 @@ commands:
         write a deterministic corpus of N pages (vinn site or Hugo site)
   verify DIR
         check a generated corpus: sizes, folders, case fields, every link resolves
+  run [--pages 1000,10000] [--runs 5] [--hugo-runs 3] [--out DIR]
+      [--vinn PATH] [--hugo PATH|none] [--serve on|off]
+        whole-process benchmark: vinn build (wall, CPU, peak RSS, stages),
+        the floor (read + pulldown-cmark + write), Hugo on the same pages,
+        a rebuild with nothing changed, serve edit -> reload latency;
+        prints a Markdown table (also saved to benches/out/results.md)
 ";
 
 fn main() -> ExitCode {
@@ -37,6 +45,7 @@ fn main() -> ExitCode {
     let result = match cmd.as_str() {
         "gen" => cmd_gen(rest),
         "verify" => cmd_verify(rest),
+        "run" => run::cmd_run(rest),
         "help" | "-h" | "--help" => {
             print!("{USAGE}");
             Ok(())

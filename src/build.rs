@@ -154,10 +154,15 @@ fn output_dir(opts: &Options, site: &Site) -> PathBuf {
 pub fn build(opts: &Options) -> Result<Report> {
     let start = Instant::now();
     let Loaded {
-        site,
+        mut site,
         diagnostics,
         mut timings,
     } = load(opts)?;
+    // Markdown and checks are done: rendering never reads the sources again,
+    // so a big site does not keep them in memory (about 30 MB at 10 000 pages).
+    for p in &mut site.pages {
+        p.page.body = String::new();
+    }
     let out = output_dir(opts, &site);
     check_output_dir(&opts.root, &out)?;
     if diagnostics.has_errors() {

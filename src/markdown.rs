@@ -382,6 +382,10 @@ pub fn render(body: &str, first_line: usize, resolver: &dyn LinkResolver, labels
         out.summary = summarize(&out.plain);
     }
     out.toc = build_toc(&out.headings);
+    // The model keeps every page's text for the whole build: give back the
+    // slack of the growing buffers (up to half of each at 10 000 pages).
+    out.html.shrink_to_fit();
+    out.plain.shrink_to_fit();
     out
 }
 

@@ -36,7 +36,10 @@ impl Sink for Discard {
 pub struct Memory(pub std::sync::Mutex<BTreeMap<String, Vec<u8>>>);
 impl Sink for Memory {
     fn put(&self, path: &str, bytes: Vec<u8>) -> std::io::Result<()> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_string(), bytes);
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string(), bytes);
         Ok(())
     }
 }
@@ -168,15 +171,30 @@ impl<'s> Renderer<'s> {
                 let (line, col) = tera_line(&msg).unwrap_or((1, 1));
                 let text = match msg.rsplit_once("= ") {
                     Some((_, what)) => what.trim().to_string(),
-                    None => msg.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" "),
+                    None => msg
+                        .lines()
+                        .map(str::trim)
+                        .filter(|l| !l.is_empty())
+                        .collect::<Vec<_>>()
+                        .join(" "),
                 };
-                errors.push(Diagnostic::error(&t.path, line, col, format!("template syntax error: {text}")));
+                errors.push(Diagnostic::error(
+                    &t.path,
+                    line,
+                    col,
+                    format!("template syntax error: {text}"),
+                ));
             }
         }
         if !errors.is_empty() {
             return Err(errors);
         }
-        if let Err(e) = tera.add_raw_templates(theme.templates.iter().map(|t| (t.name.as_str(), t.text.as_str()))) {
+        if let Err(e) = tera.add_raw_templates(
+            theme
+                .templates
+                .iter()
+                .map(|t| (t.name.as_str(), t.text.as_str())),
+        ) {
             let msg = chain(&e);
             let path = theme
                 .templates
@@ -184,12 +202,21 @@ impl<'s> Renderer<'s> {
                 .find(|t| msg.contains(&format!("'{}'", t.name)))
                 .map(|t| t.path.clone())
                 .unwrap_or_else(|| "templates".into());
-            return Err(vec![Diagnostic::error(path, 1, 1, format!("template error: {msg}"))]);
+            return Err(vec![Diagnostic::error(
+                path,
+                1,
+                1,
+                format!("template error: {msg}"),
+            )]);
         }
         let base_url = site.config.base_url.clone();
         tera.register_function("url_for", move |args: &HashMap<String, Value>| {
             let path = args.get("path").and_then(Value::as_str).unwrap_or("");
-            Ok(Value::String(format!("{}{}", base_url, path.trim_start_matches('/'))))
+            Ok(Value::String(format!(
+                "{}{}",
+                base_url,
+                path.trim_start_matches('/')
+            )))
         });
         let mut base = Context::new();
         base.insert("site", &site_context(site));
@@ -199,7 +226,11 @@ impl<'s> Renderer<'s> {
             .sections
             .iter()
             .map(|(k, s)| {
-                let list: Vec<Summary> = s.pages.iter().map(|&i| summary(site, &site.pages[i])).collect();
+                let list: Vec<Summary> = s
+                    .pages
+                    .iter()
+                    .map(|&i| summary(site, &site.pages[i]))
+                    .collect();
                 (k.clone(), tera::to_value(list).unwrap_or(Value::Null))
             })
             .collect();
@@ -241,16 +272,18 @@ impl<'s> Renderer<'s> {
             Err(e) => {
                 let msg = chain(&e);
                 let tpl = self.theme.template_path(template);
-                let path = tpl.map(|t| t.path.clone()).unwrap_or_else(|| format!("templates/{template}"));
+                let path = tpl
+                    .map(|t| t.path.clone())
+                    .unwrap_or_else(|| format!("templates/{template}"));
                 // Runtime errors have no line: find the first line naming the culprit.
-                let line = msg
-                    .split('`')
-                    .nth(1)
-                    .and_then(|name| {
-                        self.theme.templates.iter().find_map(|t| {
-                            t.text.lines().position(|l| l.contains(name)).map(|i| (t.path.clone(), i + 1))
-                        })
-                    });
+                let line = msg.split('`').nth(1).and_then(|name| {
+                    self.theme.templates.iter().find_map(|t| {
+                        t.text
+                            .lines()
+                            .position(|l| l.contains(name))
+                            .map(|i| (t.path.clone(), i + 1))
+                    })
+                });
                 let (path, line) = match line {
                     Some((p, l)) => (p, l),
                     None => (path, 1),
@@ -259,7 +292,10 @@ impl<'s> Renderer<'s> {
                     path,
                     line,
                     1,
-                    format!("template error while rendering {source}: {}", msg.replace('\n', " ")),
+                    format!(
+                        "template error while rendering {source}: {}",
+                        msg.replace('\n', " ")
+                    ),
                 ))
             }
         }
@@ -328,13 +364,14 @@ impl<'s> Renderer<'s> {
             "section": p.section,
             "breadcrumbs": breadcrumbs(site, &p.section),
         });
-        ctx.insert("page", &page);
+        insert_owned(&mut ctx, "page", page);
         if let Some(menu) = self.section_menus.get(&p.section) {
             let sec = &site.sections[&p.section].section;
-            ctx.insert(
-                "section",
-                &serde_json::json!({"title": sec.title, "url": sec.url, "course": sec.course, "pages": menu}),
-            );
+            let mut section =
+                serde_json::json!({"title": sec.title, "url": sec.url, "course": sec.course});
+            // A plain clone of the prepared menu, not a second serialization.
+            section["pages"] = menu.clone();
+            insert_owned(&mut ctx, "section", section);
         }
         ctx
     }
@@ -377,10 +414,14 @@ impl<'s> Renderer<'s> {
         let mut ctx = self.base.clone();
         ctx.insert("root", &relative_url(url, ""));
         ctx.insert("current_url", url);
-        let list: Vec<Summary> = pages.iter().map(|&i| summary(self.site, &self.site.pages[i])).collect();
-        ctx.insert(
+        let list: Vec<Summary> = pages
+            .iter()
+            .map(|&i| summary(self.site, &self.site.pages[i]))
+            .collect();
+        insert_owned(
+            &mut ctx,
             "list",
-            &serde_json::json!({"title": title, "description": description, "url": url, "pages": list}),
+            serde_json::json!({"title": title, "description": description, "url": url, "pages": list}),
         );
         ctx
     }
@@ -402,7 +443,12 @@ impl<'s> Renderer<'s> {
             .par_iter()
             .enumerate()
             .filter_map(|(i, sp)| {
-                let tpl = sp.page.meta.template.clone().unwrap_or_else(|| format!("{}.html", sp.page.meta.kind.as_str()));
+                let tpl = sp
+                    .page
+                    .meta
+                    .template
+                    .clone()
+                    .unwrap_or_else(|| format!("{}.html", sp.page.meta.kind.as_str()));
                 if self.keeps(&html_path(&sp.page.url), &tpl, |f| f.pages[i]) {
                     return None;
                 }
@@ -416,34 +462,50 @@ impl<'s> Renderer<'s> {
 
         // Sections.
         let keys: Vec<&String> = site.sections.keys().collect();
-        let section_problems: Vec<Diagnostic> = keys.par_iter().filter_map(|k| {
-            let s = &site.sections[k.as_str()];
-            let tpl = s
-                .section
-                .template
-                .clone()
-                .unwrap_or_else(|| if k.is_empty() { "index.html".into() } else { "section.html".into() });
-            if self.keeps(&html_path(&s.section.url), &tpl, |f| f.sections[k.as_str()]) {
-                return None;
-            }
-            let ctx = self.section_context(k);
-            let source = s
-                .section
-                .source
-                .as_ref()
-                .map(|p| display_path(p))
-                .unwrap_or_else(|| format!("content/{k}"));
-            match self.render(&tpl, &ctx, &source) {
-                Ok(html) => put(html_path(&s.section.url), html.into_bytes()),
-                Err(d) => Some(d),
-            }
-        }).collect();
+        let section_problems: Vec<Diagnostic> = keys
+            .par_iter()
+            .filter_map(|k| {
+                let s = &site.sections[k.as_str()];
+                let tpl = s.section.template.clone().unwrap_or_else(|| {
+                    if k.is_empty() {
+                        "index.html".into()
+                    } else {
+                        "section.html".into()
+                    }
+                });
+                if self.keeps(&html_path(&s.section.url), &tpl, |f| f.sections[k.as_str()]) {
+                    return None;
+                }
+                let ctx = self.section_context(k);
+                let source = s
+                    .section
+                    .source
+                    .as_ref()
+                    .map(|p| display_path(p))
+                    .unwrap_or_else(|| format!("content/{k}"));
+                match self.render(&tpl, &ctx, &source) {
+                    Ok(html) => put(html_path(&s.section.url), html.into_bytes()),
+                    Err(d) => Some(d),
+                }
+            })
+            .collect();
         problems.extend(section_problems);
 
         // Taxonomies: an index per taxonomy and a page per term.
-        for (tax, terms) in [(Taxonomy::Topics, &site.topics), (Taxonomy::Tags, &site.tags)] {
+        for (tax, terms) in [
+            (Taxonomy::Topics, &site.topics),
+            (Taxonomy::Tags, &site.tags),
+        ] {
             let folder = format!("{}/", tax.folder(lang));
-            let title = site.strings.get(if tax == Taxonomy::Topics { "topics" } else { "tags" }).cloned().unwrap_or_default();
+            let title = site
+                .strings
+                .get(if tax == Taxonomy::Topics {
+                    "topics"
+                } else {
+                    "tags"
+                })
+                .cloned()
+                .unwrap_or_default();
             let mut ctx = self.base.clone();
             ctx.insert("root", &relative_url(&folder, ""));
             ctx.insert("current_url", &folder);
@@ -451,42 +513,64 @@ impl<'s> Renderer<'s> {
                 "taxonomy",
                 &serde_json::json!({"title": title, "url": folder, "kind": tax, "terms": terms.values().map(term_ctx).collect::<Vec<_>>()}),
             );
-            match self.render("taxonomy.html", &ctx, &format!("the {} index", tax.folder(lang))) {
+            match self.render(
+                "taxonomy.html",
+                &ctx,
+                &format!("the {} index", tax.folder(lang)),
+            ) {
                 Ok(html) => problems.extend(put(html_path(&folder), html.into_bytes())),
                 Err(d) => problems.push(d),
             }
             let term_list: Vec<&Term> = terms.values().collect();
-            let term_problems: Vec<Diagnostic> = term_list.par_iter().filter_map(|t| {
-                if self.keeps(&html_path(&t.url), "term.html", |f| f.terms[&t.url]) {
-                    return None;
-                }
-                let mut ctx = self.list_context(&t.url, &t.title, &t.description, &t.pages);
-                ctx.insert("term", &term_ctx(t));
-                ctx.insert("taxonomy", &serde_json::json!({"title": title, "url": folder, "kind": tax}));
-                match self.render("term.html", &ctx, &format!("the term page {}", t.url)) {
-                    Ok(html) => put(html_path(&t.url), html.into_bytes()),
-                    Err(d) => Some(d),
-                }
-            }).collect();
+            let term_problems: Vec<Diagnostic> = term_list
+                .par_iter()
+                .filter_map(|t| {
+                    if self.keeps(&html_path(&t.url), "term.html", |f| f.terms[&t.url]) {
+                        return None;
+                    }
+                    let mut ctx = self.list_context(&t.url, &t.title, &t.description, &t.pages);
+                    ctx.insert("term", &term_ctx(t));
+                    ctx.insert(
+                        "taxonomy",
+                        &serde_json::json!({"title": title, "url": folder, "kind": tax}),
+                    );
+                    match self.render("term.html", &ctx, &format!("the term page {}", t.url)) {
+                        Ok(html) => put(html_path(&t.url), html.into_bytes()),
+                        Err(d) => Some(d),
+                    }
+                })
+                .collect();
             problems.extend(term_problems);
         }
 
         // One list per kind, and "Nytt".
         let mut lists: Vec<(String, String, Vec<usize>)> = Vec::new();
         for kind in Kind::ALL {
-            let mut pages: Vec<usize> = (0..site.pages.len()).filter(|&i| site.pages[i].page.meta.kind == kind).collect();
+            let mut pages: Vec<usize> = (0..site.pages.len())
+                .filter(|&i| site.pages[i].page.meta.kind == kind)
+                .collect();
             pages.sort_by(|&a, &b| newest_first(site, a, b));
             let key = match kind {
                 Kind::Article => "articles",
                 Kind::Checklist => "checklists",
                 Kind::Case => "cases",
             };
-            lists.push((Urls::kind_list(kind, lang), site.strings[key].clone(), pages));
+            lists.push((
+                Urls::kind_list(kind, lang),
+                site.strings[key].clone(),
+                pages,
+            ));
         }
-        let mut newest: Vec<usize> = (0..site.pages.len()).filter(|&i| site.pages[i].page.meta.date.is_some()).collect();
+        let mut newest: Vec<usize> = (0..site.pages.len())
+            .filter(|&i| site.pages[i].page.meta.date.is_some())
+            .collect();
         newest.sort_by(|&a, &b| newest_first(site, a, b));
         newest.truncate(50);
-        lists.push((Urls::new_list(lang).to_string(), site.strings["new"].clone(), newest));
+        lists.push((
+            Urls::new_list(lang).to_string(),
+            site.strings["new"].clone(),
+            newest,
+        ));
         for (url, title, pages) in &lists {
             let ctx = self.list_context(url, title, "", pages);
             match self.render("list.html", &ctx, &format!("the list {url}")) {
@@ -519,12 +603,20 @@ impl<'s> Renderer<'s> {
         let mut aliases: Vec<(String, String, String)> = Vec::new();
         for sp in &site.pages {
             for a in &sp.page.meta.aliases {
-                aliases.push((crate::site::alias_url(a, &site.config), sp.page.url.clone(), sp.page.meta.title.clone()));
+                aliases.push((
+                    crate::site::alias_url(a, &site.config),
+                    sp.page.url.clone(),
+                    sp.page.meta.title.clone(),
+                ));
             }
         }
         for s in site.sections.values() {
             for a in &s.section.aliases {
-                aliases.push((crate::site::alias_url(a, &site.config), s.section.url.clone(), s.section.title.clone()));
+                aliases.push((
+                    crate::site::alias_url(a, &site.config),
+                    s.section.url.clone(),
+                    s.section.title.clone(),
+                ));
             }
         }
         for (from, to, title) in aliases {
@@ -547,14 +639,28 @@ impl<'s> Renderer<'s> {
             };
             match bytes {
                 Ok(b) => problems.extend(put(s.out_path().to_string(), b)),
-                Err(e) => problems.push(Diagnostic::error(s.out_path(), 0, 0, format!("cannot read static file: {e}"))),
+                Err(e) => problems.push(Diagnostic::error(
+                    s.out_path(),
+                    0,
+                    0,
+                    format!("cannot read static file: {e}"),
+                )),
             }
         }
         // Content assets (bundle files, images beside pages).
-        let asset_problems: Vec<Diagnostic> = site.assets.par_iter().filter_map(|a| match std::fs::read(&a.from) {
-            Ok(b) => put(a.to.clone(), b),
-            Err(e) => Some(Diagnostic::error(display_path(&a.from), 0, 0, format!("cannot read asset: {e}"))),
-        }).collect();
+        let asset_problems: Vec<Diagnostic> = site
+            .assets
+            .par_iter()
+            .filter_map(|a| match std::fs::read(&a.from) {
+                Ok(b) => put(a.to.clone(), b),
+                Err(e) => Some(Diagnostic::error(
+                    display_path(&a.from),
+                    0,
+                    0,
+                    format!("cannot read asset: {e}"),
+                )),
+            })
+            .collect();
         problems.extend(asset_problems);
 
         // Machine files.
@@ -566,7 +672,13 @@ impl<'s> Renderer<'s> {
 
     /// Renders an extra page from a template with additional context
     /// (used by passes such as insight).
-    pub fn render_extra(&self, template: &str, url: &str, extra: &[(&str, Value)], sink: &dyn Sink) -> Option<Diagnostic> {
+    pub fn render_extra(
+        &self,
+        template: &str,
+        url: &str,
+        extra: &[(&str, Value)],
+        sink: &dyn Sink,
+    ) -> Option<Diagnostic> {
         let mut ctx = self.base.clone();
         ctx.insert("root", &relative_url(url, ""));
         ctx.insert("current_url", url);
@@ -580,6 +692,16 @@ impl<'s> Renderer<'s> {
                 .map(|e| Diagnostic::error(url, 0, 0, format!("cannot write output file: {e}"))),
             Err(d) => Some(d),
         }
+    }
+}
+
+/// Moves an already built value into the context; `Context::insert` would
+/// serialize it into a second copy.
+fn insert_owned(ctx: &mut Context, key: &str, value: Value) {
+    let mut map = serde_json::Map::new();
+    map.insert(key.to_string(), value);
+    if let Ok(c) = Context::from_value(Value::Object(map)) {
+        ctx.extend(c);
     }
 }
 
@@ -642,8 +764,20 @@ impl Inputs {
             .map(|(sp, meta)| {
                 let mut h = Fingerprint::default();
                 meta.hash(&mut h);
-                (&sp.page.key, &sp.page.url, &sp.page.section, &sp.content.summary).hash(&mut h);
-                (sp.reading_time, sp.content.words, sp.content.headings.len(), sp.content.tasks.len()).hash(&mut h);
+                (
+                    &sp.page.key,
+                    &sp.page.url,
+                    &sp.page.section,
+                    &sp.content.summary,
+                )
+                    .hash(&mut h);
+                (
+                    sp.reading_time,
+                    sp.content.words,
+                    sp.content.headings.len(),
+                    sp.content.tasks.len(),
+                )
+                    .hash(&mut h);
                 h.finish()
             })
             .collect();
@@ -657,7 +791,11 @@ impl Inputs {
                 hash_json(&mut h, &s.content.toc);
                 hash_json(&mut h, &s.content.headings);
                 s.content.summary.hash(&mut h);
-                (&s.pages.iter().map(|&j| cards[j]).collect::<Vec<_>>(), &s.subsections).hash(&mut h);
+                (
+                    &s.pages.iter().map(|&j| cards[j]).collect::<Vec<_>>(),
+                    &s.subsections,
+                )
+                    .hash(&mut h);
                 (k.as_str(), h.finish())
             })
             .collect();
@@ -667,15 +805,26 @@ impl Inputs {
             let mut k = Some(key.to_string());
             while let Some(cur) = k {
                 section_own.get(cur.as_str()).hash(&mut h);
-                k = site.sections.get(&cur).and_then(|s| s.section.parent.clone());
+                k = site
+                    .sections
+                    .get(&cur)
+                    .and_then(|s| s.section.parent.clone());
             }
             h.finish()
         };
-        let chains: HashMap<&str, u64> = site.sections.keys().map(|k| (k.as_str(), chain(k))).collect();
+        let chains: HashMap<&str, u64> = site
+            .sections
+            .keys()
+            .map(|k| (k.as_str(), chain(k)))
+            .collect();
         let term_hash = |t: &Term| {
             let mut h = Fingerprint::default();
             hash_json(&mut h, t);
-            t.pages.iter().map(|&j| cards[j]).collect::<Vec<_>>().hash(&mut h);
+            t.pages
+                .iter()
+                .map(|&j| cards[j])
+                .collect::<Vec<_>>()
+                .hash(&mut h);
             h.finish()
         };
         let terms_of = |names: &[String], map: &BTreeMap<String, Term>, h: &mut Fingerprint| {
@@ -697,15 +846,28 @@ impl Inputs {
                 let mut h = Fingerprint::default();
                 env.hash(&mut h);
                 meta.hash(&mut h);
-                (&sp.page.key, &sp.page.url, &sp.page.source, &sp.page.section).hash(&mut h);
+                (
+                    &sp.page.key,
+                    &sp.page.url,
+                    &sp.page.source,
+                    &sp.page.section,
+                )
+                    .hash(&mut h);
                 let c = &sp.content;
                 (&c.html, c.words, &c.summary).hash(&mut h);
                 hash_json(&mut h, &c.toc);
                 hash_json(&mut h, &c.headings);
                 hash_json(&mut h, &c.tasks);
                 (sp.reading_time, sp.lesson).hash(&mut h);
-                let linked = sp.related.iter().chain(sp.prev.iter()).chain(sp.next.iter());
-                linked.map(|&j| (key_of(j), cards[j])).collect::<Vec<_>>().hash(&mut h);
+                let linked = sp
+                    .related
+                    .iter()
+                    .chain(sp.prev.iter())
+                    .chain(sp.next.iter());
+                linked
+                    .map(|&j| (key_of(j), cards[j]))
+                    .collect::<Vec<_>>()
+                    .hash(&mut h);
                 terms_of(&sp.page.meta.topics, &site.topics, &mut h);
                 terms_of(&sp.page.meta.tags, &site.tags, &mut h);
                 chains.get(sp.page.section.as_str()).hash(&mut h);
@@ -717,7 +879,10 @@ impl Inputs {
         for (i, sp) in site.pages.iter().enumerate() {
             let mut k = Some(sp.page.section.clone());
             while let Some(cur) = k {
-                k = site.sections.get(&cur).and_then(|s| s.section.parent.clone());
+                k = site
+                    .sections
+                    .get(&cur)
+                    .and_then(|s| s.section.parent.clone());
                 if let Some((key, _)) = site.sections.get_key_value(&cur) {
                     subtree.entry(key.as_str()).or_default().push(cards[i]);
                 }
@@ -748,7 +913,11 @@ impl Inputs {
                 (t.url.clone(), h.finish())
             })
             .collect();
-        Inputs { pages, sections, terms }
+        Inputs {
+            pages,
+            sections,
+            terms,
+        }
     }
 }
 
@@ -756,7 +925,12 @@ impl Renderer<'_> {
     /// Whether the memo keeps the output at `path` as it was.
     fn keeps(&self, path: &str, template: &str, inputs: impl FnOnce(&Inputs) -> u64) -> bool {
         match self.memo {
-            Some(m) => m.keep(path, template, inputs(self.inputs.get_or_init(|| Inputs::of(self.site))), &self.base),
+            Some(m) => m.keep(
+                path,
+                template,
+                inputs(self.inputs.get_or_init(|| Inputs::of(self.site))),
+                &self.base,
+            ),
             None => false,
         }
     }
@@ -767,12 +941,17 @@ fn newest_first(site: &Site, a: usize, b: usize) -> std::cmp::Ordering {
         let m = &site.pages[i].page.meta;
         m.updated.max(m.date)
     };
-    d(b).cmp(&d(a)).then_with(|| site.pages[a].page.key.cmp(&site.pages[b].page.key))
+    d(b).cmp(&d(a))
+        .then_with(|| site.pages[a].page.key.cmp(&site.pages[b].page.key))
 }
 
 fn count_pages(site: &Site, key: &str) -> usize {
     let s = &site.sections[key];
-    s.pages.len() + s.subsections.iter().map(|k| count_pages(site, k)).sum::<usize>()
+    s.pages.len()
+        + s.subsections
+            .iter()
+            .map(|k| count_pages(site, k))
+            .sum::<usize>()
 }
 
 fn term_ctx(t: &Term) -> TermCtx {
@@ -872,10 +1051,15 @@ fn site_context(site: &Site) -> Value {
         .filter(|s| s.section.course)
         .map(|s| serde_json::json!({"title": s.section.title, "url": s.section.url, "description": s.section.description, "lessons": s.pages.len()}))
         .collect();
-    let mut newest: Vec<usize> = (0..site.pages.len()).filter(|&i| site.pages[i].page.meta.date.is_some()).collect();
+    let mut newest: Vec<usize> = (0..site.pages.len())
+        .filter(|&i| site.pages[i].page.meta.date.is_some())
+        .collect();
     newest.sort_by(|&a, &b| newest_first(site, a, b));
     newest.truncate(6);
-    let newest: Vec<Summary> = newest.iter().map(|&i| summary(site, &site.pages[i])).collect();
+    let newest: Vec<Summary> = newest
+        .iter()
+        .map(|&i| summary(site, &site.pages[i]))
+        .collect();
     let core_topics: Vec<_> = c
         .topics
         .iter()
@@ -884,7 +1068,12 @@ fn site_context(site: &Site) -> Value {
         .collect();
     let counts: BTreeMap<&str, usize> = Kind::ALL
         .iter()
-        .map(|k| (k.as_str(), site.pages.iter().filter(|p| p.page.meta.kind == *k).count()))
+        .map(|k| {
+            (
+                k.as_str(),
+                site.pages.iter().filter(|p| p.page.meta.kind == *k).count(),
+            )
+        })
         .collect();
     let kinds: Vec<_> = Kind::ALL
         .iter()
@@ -920,7 +1109,10 @@ fn site_context(site: &Site) -> Value {
 /// CSS custom properties from `[brand]`, validated so nothing but a colour
 /// or a font list reaches the stylesheet.
 fn brand_css(c: &crate::config::Config) -> String {
-    let safe = |v: &str| v.chars().all(|ch| ch.is_alphanumeric() || " #%,.()-'\"".contains(ch));
+    let safe = |v: &str| {
+        v.chars()
+            .all(|ch| ch.is_alphanumeric() || " #%,.()-'\"".contains(ch))
+    };
     let mut css = String::new();
     if let Some(a) = c.brand.accent.as_deref().filter(|v| safe(v)) {
         css.push_str(&format!("--accent:{a};"));
@@ -942,7 +1134,9 @@ fn brand_css(c: &crate::config::Config) -> String {
 }
 
 fn sitemap(site: &Site) -> String {
-    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     let base = &site.config.base_url;
     let mut urls: Vec<(String, Option<String>)> = site
         .sections
@@ -950,12 +1144,18 @@ fn sitemap(site: &Site) -> String {
         .map(|sec| (sec.section.url.clone(), None))
         .chain(site.pages.iter().map(|p| {
             let m = &p.page.meta;
-            (p.page.url.clone(), m.updated.max(m.date).map(|d| d.to_string()))
+            (
+                p.page.url.clone(),
+                m.updated.max(m.date).map(|d| d.to_string()),
+            )
         }))
         .collect();
     urls.sort();
     for (u, lastmod) in urls {
-        s.push_str(&format!("  <url><loc>{}</loc>", escape(&format!("{base}{u}"))));
+        s.push_str(&format!(
+            "  <url><loc>{}</loc>",
+            escape(&format!("{base}{u}"))
+        ));
         if let Some(l) = lastmod {
             s.push_str(&format!("<lastmod>{l}</lastmod>"));
         }
@@ -967,7 +1167,9 @@ fn sitemap(site: &Site) -> String {
 
 fn atom(site: &Site) -> String {
     let c = &site.config;
-    let mut pages: Vec<usize> = (0..site.pages.len()).filter(|&i| site.pages[i].page.meta.date.is_some()).collect();
+    let mut pages: Vec<usize> = (0..site.pages.len())
+        .filter(|&i| site.pages[i].page.meta.date.is_some())
+        .collect();
     pages.sort_by(|&a, &b| newest_first(site, a, b));
     pages.truncate(c.feed.limit);
     let updated = pages
@@ -990,7 +1192,11 @@ fn atom(site: &Site) -> String {
         let sp = &site.pages[i];
         let m = &sp.page.meta;
         let url = format!("{}{}", c.base_url, sp.page.url);
-        let upd = m.updated.max(m.date).map(|d| format!("{d}T00:00:00Z")).unwrap_or_default();
+        let upd = m
+            .updated
+            .max(m.date)
+            .map(|d| format!("{d}T00:00:00Z"))
+            .unwrap_or_default();
         s.push_str(&format!(
             "  <entry>\n    <title>{}</title>\n    <link href=\"{}\"/>\n    <id>{}</id>\n    <updated>{upd}</updated>\n    <summary>{}</summary>\n  </entry>\n",
             escape(&m.title),
@@ -1005,7 +1211,10 @@ fn atom(site: &Site) -> String {
 
 fn robots(site: &Site) -> String {
     if site.config.robots.allow_indexing {
-        format!("User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n", site.config.base_url)
+        format!(
+            "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
+            site.config.base_url
+        )
     } else {
         "# An internal training site: crawlers are asked to stay away.\nUser-agent: *\nDisallow: /\n".to_string()
     }
@@ -1015,7 +1224,10 @@ fn robots(site: &Site) -> String {
 mod tests {
     #[test]
     fn finds_pest_positions() {
-        assert_eq!(super::tera_line("Failed to parse 'x'\n  --> 3:14\n   |"), Some((3, 14)));
+        assert_eq!(
+            super::tera_line("Failed to parse 'x'\n  --> 3:14\n   |"),
+            Some((3, 14))
+        );
         assert_eq!(super::tera_line("no position"), None);
     }
 }

@@ -1,0 +1,957 @@
+//! `run`: the whole-process benchmark. For each page count it generates the
+//! corpus (vinn and Hugo flavors), then measures in one go, on this machine:
+//!
+//! - `vinn build` from an empty output folder: wall time, user+sys CPU and
+//!   peak RSS (through `/usr/bin/time`), and the per-stage times vinn prints
+//!   with `VINN_TIMINGS=1`;
+//! - the same build again with nothing changed: its time, and how many output
+//!   files got different bytes or a different inode;
+//! - the floor, in this process: walk `content/`, read every `.md`, render it
+//!   with pulldown-cmark's `push_html` and write `<page>/index.html`, no
+//!   templates, once on one thread and once on every core;
+//! - `hugo` on the Hugo flavor of the same pages;
+//! - with `vinn serve`: the time from a one-page edit, and from a template
+//!   edit, to the next live-reload event on `/__vinn/events`.
+//!
+//! Every figure is the median of `--runs` runs after one warm-up build. The
+//! result is one Markdown table on stdout (also saved to
+//! `benches/out/results.md`).
+
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::fs;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpStream, ToSocketAddrs};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use crate::Opts;
+use crate::corpus;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+const SEED: u64 = 42;
+const STAGES: [&str; 6] = ["load", "markdown", "checks", "render", "search", "write"];
+
+/// Where the benchmark's vinn comes from: cargo builds the binary target
+/// before a bench target and tells us its path, so it is never stale.
+fn default_vinn() -> PathBuf {
+    match option_env!("CARGO_BIN_EXE_vinn") {
+        Some(p) => PathBuf::from(p),
+        None => Path::new(ROOT).join("target/release/vinn"),
+    }
+}
+
+pub fn cmd_run(args: &[String]) -> Result<(), String> {
+    let o = Opts::parse(
+        args,
+        &["pages", "runs", "hugo-runs", "out", "vinn", "hugo", "serve"],
+    )?;
+    let pages: Vec<usize> = o
+        .get("pages")
+        .unwrap_or("1000,10000")
+        .split(',')
+        .map(|s| {
+            s.trim()
+                .replace('_', "")
+                .parse::<usize>()
+                .map_err(|_| format!("--pages: not a number: {s}"))
+        })
+        .collect::<Result<_, _>>()?;
+    if pages.contains(&0) {
+        return Err("--pages: every count must be at least 1".into());
+    }
+    let runs: usize = o.number("runs", Some(5))?;
+    let runs = runs.max(1);
+    let hugo_runs: usize = o.number("hugo-runs", Some(runs.min(3)))?;
+    let out = o
+        .get("out")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(ROOT).join("benches/out"));
+    let vinn = o
+        .get("vinn")
+        .map(PathBuf::from)
+        .unwrap_or_else(default_vinn);
+    if !vinn.is_file() {
+        return Err(format!(
+            "no vinn binary at {}: run `cargo build --release` first or pass --vinn PATH",
+            vinn.display()
+        ));
+    }
+    let hugo = match o.get("hugo") {
+        Some("none") | Some("off") => None,
+        Some(p) => Some(PathBuf::from(p)),
+        None => which("hugo"),
+    };
+    let serve = !matches!(o.get("serve"), Some("off") | Some("none"));
+    let time = Path::new("/usr/bin/time")
+        .is_file()
+        .then(|| PathBuf::from("/usr/bin/time"));
+    fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let out = out
+        .canonicalize()
+        .map_err(|e| format!("{}: {e}", out.display()))?;
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+
+    eprintln!(
+        "vinn: {}\nhugo: {}\n/usr/bin/time: {}\nruns: {runs} (hugo {hugo_runs}), cores: {threads}",
+        vinn.display(),
+        hugo.as_ref()
+            .map(|h| h.display().to_string())
+            .unwrap_or_else(|| "not used".into()),
+        if time.is_some() {
+            "yes"
+        } else {
+            "missing: no CPU time or peak RSS"
+        },
+    );
+    let env = Env {
+        vinn,
+        hugo,
+        time,
+        runs,
+        hugo_runs,
+        threads,
+        serve,
+    };
+    let mut results = Vec::new();
+    for &n in &pages {
+        results.push(measure(&env, n, &out)?);
+    }
+    let table = table(&env, &results);
+    print!("{table}");
+    let _ = fs::write(out.join("results.md"), &table);
+    Ok(())
+}
+
+struct Env {
+    vinn: PathBuf,
+    hugo: Option<PathBuf>,
+    time: Option<PathBuf>,
+    runs: usize,
+    hugo_runs: usize,
+    threads: usize,
+    serve: bool,
+}
+
+/// One run of a process.
+#[derive(Clone, Debug, Default)]
+struct Proc {
+    wall: f64,
+    cpu: Option<f64>,
+    rss_kb: Option<u64>,
+    stdout: String,
+    stderr: String,
+}
+
+/// Everything measured for one page count.
+#[derive(Default)]
+struct Result1 {
+    pages: usize,
+    files: usize,
+    build: Vec<Proc>,
+    stages: BTreeMap<&'static str, Vec<f64>>,
+    rebuild: Vec<Proc>,
+    rebuild_changed: usize,
+    rebuild_files: usize,
+    rebuild_reported: String,
+    floor1: Vec<(f64, f64)>,
+    floor_n: Vec<(f64, f64)>,
+    hugo: Vec<Proc>,
+    hugo_note: Option<String>,
+    serve_page: Vec<f64>,
+    serve_template: Vec<f64>,
+    serve_note: Option<String>,
+}
+
+fn measure(env: &Env, n: usize, out: &Path) -> Result<Result1, String> {
+    let mut r = Result1 {
+        pages: n,
+        ..Default::default()
+    };
+    let site = out.join(format!("vinn-{n}"));
+    let hsite = out.join(format!("hugo-{n}"));
+    eprintln!("== {n} pages: generating corpora in {}", out.display());
+    for d in [&site, &hsite] {
+        if d.exists() {
+            fs::remove_dir_all(d).map_err(|e| format!("{}: {e}", d.display()))?;
+        }
+    }
+    let manifest =
+        corpus::generate(n, SEED, &site).map_err(|e| format!("{}: {e}", site.display()))?;
+    if env.hugo.is_some() {
+        corpus::generate_flavor(n, SEED, &hsite, corpus::Flavor::Hugo)
+            .map_err(|e| format!("{}: {e}", hsite.display()))?;
+    }
+    let public = site.join("public");
+    let site_os = site.as_os_str().to_os_string();
+    let build_args: Vec<OsString> = vec!["build".into(), "--root".into(), site_os.clone()];
+    let timings = [("VINN_TIMINGS", "1")];
+
+    // Full builds from an empty output folder (one warm-up first).
+    eprintln!("   vinn build: warm-up + {} runs", env.runs);
+    for i in 0..=env.runs {
+        clear(&public)?;
+        let p = run(env, &env.vinn, &build_args, &timings)?;
+        if i == 0 {
+            continue;
+        }
+        for (k, v) in parse_stages(&p.stderr) {
+            r.stages.entry(k).or_default().push(v);
+        }
+        r.build.push(p);
+    }
+
+    // Rebuilds with nothing changed: compare bytes and inodes of every file.
+    eprintln!("   vinn build, nothing changed: {} runs", env.runs);
+    let before = snapshot(&public)?;
+    r.files = before.len();
+    for _ in 0..env.runs {
+        let p = run(env, &env.vinn, &build_args, &timings)?;
+        r.rebuild_reported = p.stdout.lines().last().unwrap_or("").to_string();
+        r.rebuild.push(p);
+    }
+    let after = snapshot(&public)?;
+    r.rebuild_files = after.len();
+    r.rebuild_changed = after
+        .iter()
+        .filter(|(k, v)| before.get(*k) != Some(v))
+        .count()
+        + before.keys().filter(|k| !after.contains_key(*k)).count();
+
+    // The floor: read + pulldown-cmark + write, no templates.
+    eprintln!(
+        "   floor: 1 and {} threads, {} runs each",
+        env.threads, env.runs
+    );
+    let floor_out = out.join(format!("floor-{n}"));
+    for threads in [1, env.threads] {
+        for _ in 0..env.runs {
+            clear(&floor_out)?;
+            let m = floor(&site.join("content"), &floor_out, threads)?;
+            if threads == 1 {
+                r.floor1.push(m);
+            } else {
+                r.floor_n.push(m);
+            }
+        }
+    }
+    clear(&floor_out)?;
+
+    // Hugo on the same pages.
+    if let Some(hugo) = &env.hugo {
+        eprintln!("   hugo: warm-up + {} runs", env.hugo_runs);
+        let hpublic = hsite.join("public");
+        let args: Vec<OsString> = vec![
+            "--quiet".into(),
+            "--source".into(),
+            hsite.as_os_str().to_os_string(),
+            "--destination".into(),
+            hpublic.as_os_str().to_os_string(),
+        ];
+        for i in 0..=env.hugo_runs {
+            clear(&hpublic)?;
+            clear(&hsite.join("resources"))?;
+            match run(env, hugo, &args, &[]) {
+                Ok(p) if i > 0 => r.hugo.push(p),
+                Ok(_) => {}
+                Err(e) => {
+                    r.hugo_note = Some(e);
+                    break;
+                }
+            }
+        }
+    }
+
+    // Live reload latency.
+    if env.serve {
+        eprintln!(
+            "   serve: {} page edits, {} template edits",
+            env.runs, env.runs
+        );
+        match serve_latency(env, &site, &manifest.sample_page) {
+            Ok((page, template, note)) => {
+                r.serve_page = page;
+                r.serve_template = template;
+                r.serve_note = note;
+            }
+            Err(e) => r.serve_note = Some(e),
+        }
+    }
+    Ok(r)
+}
+
+fn which(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+}
+
+fn clear(dir: &Path) -> Result<(), String> {
+    if dir.exists() {
+        fs::remove_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    Ok(())
+}
+
+/// Runs a program to completion under `/usr/bin/time` (when present).
+fn run(env: &Env, prog: &Path, args: &[OsString], vars: &[(&str, &str)]) -> Result<Proc, String> {
+    let time_file = std::env::temp_dir().join(format!("vinn-bench-time-{}", std::process::id()));
+    let mut cmd = match &env.time {
+        Some(t) => {
+            let mut c = Command::new(t);
+            c.arg("-f")
+                .arg("%e %U %S %M")
+                .arg("-o")
+                .arg(&time_file)
+                .arg(prog);
+            c
+        }
+        None => Command::new(prog),
+    };
+    cmd.args(args).stdin(Stdio::null());
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    let start = Instant::now();
+    let output = cmd
+        .output()
+        .map_err(|e| format!("{}: {e}", prog.display()))?;
+    let wall = start.elapsed().as_secs_f64();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    if !output.status.success() {
+        return Err(format!(
+            "{} {} failed ({}): {}",
+            prog.display(),
+            args.iter()
+                .map(|a| a.to_string_lossy())
+                .collect::<Vec<_>>()
+                .join(" "),
+            output.status,
+            stderr
+                .lines()
+                .chain(stdout.lines())
+                .take(10)
+                .collect::<Vec<_>>()
+                .join("\n")
+        ));
+    }
+    let mut p = Proc {
+        wall,
+        stdout,
+        stderr,
+        ..Default::default()
+    };
+    if env.time.is_some() {
+        let text = fs::read_to_string(&time_file).unwrap_or_default();
+        let _ = fs::remove_file(&time_file);
+        // The last line holds the figures (earlier ones may be notes).
+        let f: Vec<f64> = text
+            .lines()
+            .last()
+            .unwrap_or("")
+            .split_whitespace()
+            .filter_map(|x| x.parse().ok())
+            .collect();
+        if let [_e, u, s, m] = f[..] {
+            p.cpu = Some(u + s);
+            p.rss_kb = Some(m as u64);
+        }
+    }
+    Ok(p)
+}
+
+/// `stages: load=12.3ms markdown=...` → (stage, ms).
+fn parse_stages(stderr: &str) -> Vec<(&'static str, f64)> {
+    let Some(line) = stderr.lines().find(|l| l.starts_with("stages:")) else {
+        return Vec::new();
+    };
+    line.split_whitespace()
+        .filter_map(|kv| {
+            let (k, v) = kv.split_once('=')?;
+            let stage = STAGES.iter().find(|s| **s == k)?;
+            Some((*stage, v.trim_end_matches("ms").parse().ok()?))
+        })
+        .collect()
+}
+
+/// Every file under `dir`: relative path → (inode, FNV-1a of the bytes).
+fn snapshot(dir: &Path) -> Result<BTreeMap<String, (u64, u64)>, String> {
+    use std::os::unix::fs::MetadataExt;
+    let mut map = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).map_err(|e| format!("{}: {e}", d.display()))? {
+            let e = e.map_err(|e| format!("{}: {e}", d.display()))?;
+            let path = e.path();
+            let meta =
+                fs::symlink_metadata(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            if meta.is_dir() {
+                stack.push(path);
+            } else {
+                let bytes = fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+                let rel = path
+                    .strip_prefix(dir)
+                    .unwrap_or(&path)
+                    .to_string_lossy()
+                    .into_owned();
+                map.insert(rel, (meta.ino(), fnv(&bytes)));
+            }
+        }
+    }
+    Ok(map)
+}
+
+fn fnv(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// User+system CPU seconds of this process so far (from /proc/self/stat).
+fn self_cpu() -> f64 {
+    let Ok(stat) = fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    let after = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let f: Vec<&str> = after.split_whitespace().collect();
+    // After the command name: state is field 3, utime 14, stime 15.
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+fn markdown_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<_> = fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let p = e.path();
+        if e.file_type()?.is_dir() {
+            markdown_files(&p, out)?;
+        } else if p.extension().is_some_and(|x| x == "md") {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+/// The floor: walk, read, pulldown-cmark, write `<page>/index.html`; no
+/// front matter parsing beyond skipping it, no templates, no links. Returns
+/// (wall seconds, CPU seconds).
+fn floor(content: &Path, out: &Path, threads: usize) -> Result<(f64, f64), String> {
+    use pulldown_cmark::{Options, Parser, html};
+    let cpu0 = self_cpu();
+    let start = Instant::now();
+    let mut files = Vec::new();
+    markdown_files(content, &mut files).map_err(|e| format!("{}: {e}", content.display()))?;
+    let next = AtomicUsize::new(0);
+    let opts = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM;
+    let work = || -> Result<(), String> {
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(path) = files.get(i) else {
+                return Ok(());
+            };
+            let text = fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let body = strip_front_matter(&text);
+            let mut html_out = String::with_capacity(body.len() * 3 / 2 + 256);
+            html::push_html(&mut html_out, Parser::new_ext(body, opts));
+            let rel = path
+                .strip_prefix(content)
+                .unwrap_or(path)
+                .with_extension("");
+            let dir = out.join(rel);
+            fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            fs::write(dir.join("index.html"), html_out)
+                .map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
+    };
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads).map(|_| s.spawn(work)).collect();
+        handles.into_iter().try_for_each(|h| {
+            h.join()
+                .unwrap_or_else(|_| Err("floor thread panicked".into()))
+        })
+    })?;
+    Ok((start.elapsed().as_secs_f64(), self_cpu() - cpu0))
+}
+
+fn strip_front_matter(text: &str) -> &str {
+    let Some(rest) = text.strip_prefix("---\n") else {
+        return text;
+    };
+    match rest.find("\n---\n") {
+        Some(i) => &rest[i + 5..],
+        None => text,
+    }
+}
+
+// ---------------------------------------------------------------- serve
+
+struct Server {
+    child: std::process::Child,
+    lines: mpsc::Receiver<String>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `vinn serve --port 0` and waits for its `Serving at URL` line.
+fn start_server(env: &Env, site: &Path) -> Result<(Server, String), String> {
+    let mut child = Command::new(&env.vinn)
+        .args(["serve", "--port", "0", "--root"])
+        .arg(site)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("vinn serve: {e}"))?;
+    let (tx, rx) = mpsc::channel();
+    for stream in [
+        child
+            .stdout
+            .take()
+            .map(|s| Box::new(s) as Box<dyn Read + Send>),
+        child
+            .stderr
+            .take()
+            .map(|s| Box::new(s) as Box<dyn Read + Send>),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+    }
+    drop(tx);
+    let mut server = Server { child, lines: rx };
+    let deadline = Instant::now() + Duration::from_secs(300);
+    let mut seen = Vec::new();
+    loop {
+        match server.lines.recv_timeout(Duration::from_millis(200)) {
+            Ok(line) => {
+                if let Some(i) = line.find("Serving at") {
+                    let url = line[i..]
+                        .split_whitespace()
+                        .find(|w| w.starts_with("http://"));
+                    if let Some(url) = url {
+                        return Ok((server, url.trim_end_matches(['.', ',']).to_string()));
+                    }
+                }
+                seen.push(line);
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) | Err(mpsc::RecvTimeoutError::Timeout)
+                if server.child.try_wait().ok().flatten().is_some() =>
+            {
+                while let Ok(l) = server.lines.try_recv() {
+                    seen.push(l);
+                }
+                return Err(format!(
+                    "serve not available ({})",
+                    seen.iter()
+                        .find(|l| !l.trim().is_empty())
+                        .map(String::as_str)
+                        .unwrap_or("exited")
+                ));
+            }
+            Err(_) if Instant::now() > deadline => {
+                return Err("serve printed no `Serving at` line in 300 s".into());
+            }
+            Err(_) => {}
+        }
+    }
+}
+
+/// `http://host:port/` → `host:port`.
+fn host_port(url: &str) -> String {
+    let rest = url.trim_start_matches("http://");
+    rest.split('/').next().unwrap_or(rest).to_string()
+}
+
+/// Opens the SSE stream; every chunk that carries a `reload` event is
+/// stamped when it was read (`hello`, `broken` and `fixed` are not reloads).
+fn open_events(addr: &str) -> Result<mpsc::Receiver<Instant>, String> {
+    let sock = addr
+        .to_socket_addrs()
+        .map_err(|e| format!("{addr}: {e}"))?
+        .next()
+        .ok_or(format!("{addr}: no address"))?;
+    let mut stream = TcpStream::connect_timeout(&sock, Duration::from_secs(5))
+        .map_err(|e| format!("{addr}: {e}"))?;
+    let _ = stream.set_nodelay(true);
+    write!(
+        stream,
+        "GET /__vinn/events HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\n\r\n"
+    )
+    .map_err(|e| format!("{addr}: {e}"))?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .map_err(|e| e.to_string())?;
+    // Headers.
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        match stream.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            _ => return Err("the event stream closed before its headers".into()),
+        }
+    }
+    let head = String::from_utf8_lossy(&head);
+    if !head.starts_with("HTTP/1.1 200") && !head.starts_with("HTTP/1.0 200") {
+        return Err(format!(
+            "GET /__vinn/events: {}",
+            head.lines().next().unwrap_or("")
+        ));
+    }
+    let _ = stream.set_read_timeout(None);
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        loop {
+            match stream.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    let at = Instant::now();
+                    let chunk = String::from_utf8_lossy(&buf[..n]);
+                    // A reload event; streams without event names count any data.
+                    let reload = chunk.contains("event: reload")
+                        || (chunk.contains("data:") && !chunk.contains("event:"));
+                    if reload && tx.send(at).is_err() {
+                        break;
+                    }
+                }
+            }
+        }
+    });
+    Ok(rx)
+}
+
+/// A one-shot `GET path` (HTTP/1.0, so the body ends with the connection).
+fn http_get(addr: &str, path: &str) -> Result<String, String> {
+    let mut s = TcpStream::connect(addr).map_err(|e| format!("{addr}: {e}"))?;
+    s.set_read_timeout(Some(Duration::from_secs(10)))
+        .map_err(|e| e.to_string())?;
+    write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").map_err(|e| e.to_string())?;
+    let mut body = Vec::new();
+    s.read_to_end(&mut body).map_err(|e| e.to_string())?;
+    Ok(String::from_utf8_lossy(&body).into_owned())
+}
+
+/// Waits until no event has arrived for `quiet`.
+fn settle(events: &mpsc::Receiver<Instant>, quiet: Duration) {
+    while events.recv_timeout(quiet).is_ok() {}
+}
+
+/// Page-edit and template-edit latencies (ms), and notes.
+type Latencies = (Vec<f64>, Vec<f64>, Option<String>);
+
+/// Edits one page `runs` times, then the page's template `runs` times; each
+/// time measures the delay to the next reload event and checks the edit is
+/// in the served page.
+fn serve_latency(env: &Env, site: &Path, sample: &str) -> Result<Latencies, String> {
+    // A site-level template override to edit.
+    let tpl_dir = site.join("templates");
+    fs::create_dir_all(&tpl_dir).map_err(|e| e.to_string())?;
+    let tpl = tpl_dir.join("article.html");
+    let default_tpl = Path::new(ROOT).join("themes/default/templates/article.html");
+    fs::copy(&default_tpl, &tpl).map_err(|e| format!("{}: {e}", default_tpl.display()))?;
+    let page = site.join("content").join(sample);
+    let url_path = format!(
+        "/{}/",
+        sample.trim_end_matches(".md").trim_end_matches("/index")
+    );
+
+    let (server, url) = start_server(env, site)?;
+    let addr = host_port(&url);
+    let events = open_events(&addr)?;
+    settle(&events, Duration::from_millis(500));
+    let mut notes = Vec::new();
+    let mut measure_edits =
+        |what: &str, edit: &dyn Fn(usize) -> Result<String, String>| -> Result<Vec<f64>, String> {
+            let mut lat = Vec::new();
+            for i in 0..env.runs {
+                settle(&events, Duration::from_millis(400));
+                while server.lines.try_recv().is_ok() {}
+                let t0 = Instant::now();
+                let marker = edit(i)?;
+                let at = events
+                    .recv_timeout(Duration::from_secs(30))
+                    .map_err(|_| format!("no reload event within 30 s of a {what} edit"))?;
+                lat.push(at.saturating_duration_since(t0).as_secs_f64() * 1000.0);
+                let body = http_get(&addr, &url_path).unwrap_or_default();
+                if !body.contains(&marker) {
+                    notes.push(format!(
+                        "{what} edit {i}: the served page did not show the edit after the event"
+                    ));
+                }
+            }
+            Ok(lat)
+        };
+    let page_lat = measure_edits("page", &|i| {
+        let marker = format!("Benchmerke {i} etter endring.");
+        let mut f = fs::OpenOptions::new()
+            .append(true)
+            .open(&page)
+            .map_err(|e| format!("{}: {e}", page.display()))?;
+        write!(f, "\n{marker}\n").map_err(|e| e.to_string())?;
+        Ok(marker)
+    })?;
+    let tpl_lat = measure_edits("template", &|i| {
+        let marker = format!("<!-- bench template edit {i} -->");
+        let text = fs::read_to_string(&tpl).map_err(|e| e.to_string())?;
+        let text = match text.find("{% block main %}") {
+            Some(at) => {
+                let end = at + "{% block main %}".len();
+                format!("{}{marker}{}", &text[..end], &text[end..])
+            }
+            None => format!("{text}{marker}"),
+        };
+        fs::write(&tpl, text).map_err(|e| e.to_string())?;
+        Ok(marker)
+    })?;
+    drop(server);
+    notes.dedup();
+    Ok((
+        page_lat,
+        tpl_lat,
+        (!notes.is_empty()).then(|| notes.join("; ")),
+    ))
+}
+
+// ---------------------------------------------------------------- table
+
+fn median(v: &[f64]) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    let mut s = v.to_vec();
+    s.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    let m = s.len() / 2;
+    Some(if s.len() % 2 == 1 {
+        s[m]
+    } else {
+        (s[m - 1] + s[m]) / 2.0
+    })
+}
+
+fn secs(s: Option<f64>) -> String {
+    match s {
+        None => "n/a".into(),
+        Some(s) if s < 1.0 => format!("{:.0} ms", s * 1000.0),
+        Some(s) if s < 10.0 => format!("{s:.2} s"),
+        Some(s) => format!("{s:.1} s"),
+    }
+}
+
+fn ms(v: Option<f64>) -> String {
+    match v {
+        None => "n/a".into(),
+        Some(v) if v < 10.0 => format!("{v:.1} ms"),
+        Some(v) => format!("{v:.0} ms"),
+    }
+}
+
+fn ratio(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
+        (Some(a), Some(b)) if b > 0.0 => Some(a / b),
+        _ => None,
+    }
+}
+
+fn times(v: Option<f64>) -> String {
+    v.map(|v| format!("{v:.2}×"))
+        .unwrap_or_else(|| "n/a".into())
+}
+
+fn thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push('\u{202f}');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn table(env: &Env, rs: &[Result1]) -> String {
+    let wall = |ps: &[Proc]| median(&ps.iter().map(|p| p.wall).collect::<Vec<_>>());
+    let cpu = |ps: &[Proc]| median(&ps.iter().filter_map(|p| p.cpu).collect::<Vec<_>>());
+    let rss = |ps: &[Proc]| {
+        ps.iter()
+            .filter_map(|p| p.rss_kb)
+            .max()
+            .map(|k| format!("{:.0} MB", k as f64 / 1024.0))
+            .unwrap_or_else(|| "n/a".into())
+    };
+    let first = |v: &[(f64, f64)]| median(&v.iter().map(|x| x.0).collect::<Vec<_>>());
+    let second = |v: &[(f64, f64)]| median(&v.iter().map(|x| x.1).collect::<Vec<_>>());
+    let n = env.threads;
+    let mut rows: Vec<(String, Vec<String>, &str)> = Vec::new();
+    let mut row = |label: &str, f: &dyn Fn(&Result1) -> String, target: &'static str| {
+        rows.push((label.to_string(), rs.iter().map(f).collect(), target));
+    };
+    row("files written", &|r| thousands(r.files), "");
+    row("**vinn build**, wall", &|r| secs(wall(&r.build)), "");
+    row("vinn build, CPU (user+sys)", &|r| secs(cpu(&r.build)), "");
+    row(
+        "vinn build, peak RSS",
+        &|r| rss(&r.build),
+        "< 300 MB at 10 000",
+    );
+    for stage in STAGES {
+        let label = format!("  stage `{stage}`");
+        row(
+            &label,
+            &|r| ms(r.stages.get(stage).and_then(|v| median(v))),
+            "",
+        );
+    }
+    row("floor, 1 thread, wall", &|r| secs(first(&r.floor1)), "");
+    let floor_label = format!("floor, {n} threads, wall");
+    row(&floor_label, &|r| secs(first(&r.floor_n)), "");
+    let floor_cpu = format!("floor, {n} threads, CPU");
+    row(&floor_cpu, &|r| secs(second(&r.floor_n)), "");
+    let vs_floor = format!("**vinn ÷ floor** ({n} threads, wall)");
+    row(
+        &vs_floor,
+        &|r| times(ratio(wall(&r.build), first(&r.floor_n))),
+        "≤ 3× at 10 000",
+    );
+    row(
+        "vinn ÷ floor (1 thread, wall)",
+        &|r| times(ratio(wall(&r.build), first(&r.floor1))),
+        "",
+    );
+    row(
+        "Hugo build, wall",
+        &|r| {
+            r.hugo_note
+                .clone()
+                .map(|_| "failed".into())
+                .unwrap_or_else(|| secs(wall(&r.hugo)))
+        },
+        "",
+    );
+    row("Hugo build, CPU (user+sys)", &|r| secs(cpu(&r.hugo)), "");
+    row("Hugo build, peak RSS", &|r| rss(&r.hugo), "");
+    row(
+        "**vinn ÷ Hugo** (wall)",
+        &|r| times(ratio(wall(&r.build), wall(&r.hugo))),
+        "well under 0.2×",
+    );
+    row(
+        "vinn ÷ Hugo (CPU)",
+        &|r| times(ratio(cpu(&r.build), cpu(&r.hugo))),
+        "",
+    );
+    row(
+        "rebuild, nothing changed, wall",
+        &|r| secs(wall(&r.rebuild)),
+        "",
+    );
+    row(
+        "rebuild, nothing changed: files with new bytes or inode",
+        &|r| format!("{} of {}", r.rebuild_changed, thousands(r.rebuild_files)),
+        "0",
+    );
+    row(
+        "serve: page edit → reload event (median / max)",
+        &|r| latency(&r.serve_page, &r.serve_note),
+        "< 30 ms at 10 000",
+    );
+    row(
+        "serve: template edit → reload event (median / max)",
+        &|r| latency(&r.serve_template, &r.serve_note),
+        "",
+    );
+
+    let mut s = String::new();
+    s.push_str(&format!(
+        "\nvinn benchmark: median of {} runs (Hugo: {}), {} cores, seed {SEED}\n\n",
+        env.runs, env.hugo_runs, env.threads
+    ));
+    s.push_str("| measure |");
+    for r in rs {
+        s.push_str(&format!(" {} pages |", thousands(r.pages)));
+    }
+    s.push_str(" target |\n|---|");
+    for _ in rs {
+        s.push_str("---:|");
+    }
+    s.push_str("---|\n");
+    for (label, cells, target) in &rows {
+        s.push_str(&format!("| {label} | {} | {target} |\n", cells.join(" | ")));
+    }
+    // Growth between the smallest and the largest corpus.
+    if let (Some(a), Some(b)) = (
+        rs.iter().min_by_key(|r| r.pages),
+        rs.iter().max_by_key(|r| r.pages),
+    ) {
+        if b.pages > a.pages {
+            let k = b.pages as f64 / a.pages as f64;
+            s.push_str(&format!(
+                "\nGrowth {} → {} pages ({k:.0}× the pages): wall {}, CPU {}, floor ({n} threads) {}; target ≤ {:.0}×.\n",
+                thousands(a.pages),
+                thousands(b.pages),
+                times(ratio(wall(&b.build), wall(&a.build))),
+                times(ratio(cpu(&b.build), cpu(&a.build))),
+                times(ratio(first(&b.floor_n), first(&a.floor_n))),
+                k * 1.1,
+            ));
+        }
+    }
+    for r in rs {
+        if let Some(n) = &r.hugo_note {
+            s.push_str(&format!("\nHugo at {} pages: {n}\n", thousands(r.pages)));
+        }
+        if let Some(n) = &r.serve_note {
+            s.push_str(&format!("\nserve at {} pages: {n}\n", thousands(r.pages)));
+        }
+        if !r.rebuild_reported.is_empty() {
+            s.push_str(&format!(
+                "\nvinn at {} pages, unchanged rebuild: `{}`\n",
+                thousands(r.pages),
+                r.rebuild_reported.trim()
+            ));
+        }
+    }
+    s
+}
+
+fn latency(v: &[f64], note: &Option<String>) -> String {
+    match (
+        median(v),
+        v.iter()
+            .cloned()
+            .fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| m.max(x)))),
+    ) {
+        (Some(m), Some(x)) => format!("{} / {}", ms(Some(m)), ms(Some(x))),
+        _ if note.is_some() => "n/a (see note)".into(),
+        _ => "n/a".into(),
+    }
+}
