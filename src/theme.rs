@@ -84,7 +84,7 @@ impl Theme {
         let theme_dir = root.join("themes").join(name);
         if theme_dir.is_dir() {
             read_dir_templates(&theme_dir.join("templates"), root, &mut templates)?;
-            read_dir_static(&theme_dir.join("static"), root, &mut statics)?;
+            read_dir_static(&theme_dir.join("static"), &mut statics)?;
         } else if name == "default" {
             for (n, t) in DEFAULT_TEMPLATES {
                 templates.push(TemplateSource {
@@ -109,7 +109,7 @@ impl Theme {
             templates.push(t);
         }
         let mut own_static = Vec::new();
-        read_dir_static(&root.join("static"), root, &mut own_static)?;
+        read_dir_static(&root.join("static"), &mut own_static)?;
         for s in own_static {
             statics.retain(|x| x.out_path() != s.out_path());
             statics.push(s);
@@ -122,47 +122,42 @@ impl Theme {
     }
 }
 
-fn read_dir_templates(dir: &Path, root: &Path, out: &mut Vec<TemplateSource>) -> Result<()> {
+/// Every visible file below `dir` (none when it does not exist), as its
+/// path relative to `dir` with `/` and its full path; sorted by name.
+fn files_below(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
+    let mut out = Vec::new();
     if !dir.is_dir() {
-        return Ok(());
+        return Ok(out);
     }
     for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let e = e.map_err(|e| Error::env(format!("cannot read {}: {e}", dir.display())))?;
         if !e.file_type().is_file() {
             continue;
         }
-        let name = display_path(e.path().strip_prefix(dir).unwrap_or(e.path()));
-        if name.starts_with('.') || name.contains("/.") {
+        let rel = display_path(e.path().strip_prefix(dir).unwrap_or(e.path()));
+        if rel.starts_with('.') || rel.contains("/.") {
             continue;
         }
-        let text = std::fs::read_to_string(e.path()).map_err(|err| Error::io(e.path(), err))?;
+        out.push((rel, e.path().to_path_buf()));
+    }
+    Ok(out)
+}
+
+fn read_dir_templates(dir: &Path, root: &Path, out: &mut Vec<TemplateSource>) -> Result<()> {
+    for (name, path) in files_below(dir)? {
+        let text = std::fs::read_to_string(&path).map_err(|err| Error::io(&path, err))?;
         out.push(TemplateSource {
             name,
             text,
-            path: display_path(e.path().strip_prefix(root).unwrap_or(e.path())),
+            path: display_path(path.strip_prefix(root).unwrap_or(&path)),
         });
     }
     Ok(())
 }
 
-fn read_dir_static(dir: &Path, root: &Path, out: &mut Vec<StaticFile>) -> Result<()> {
-    let _ = root;
-    if !dir.is_dir() {
-        return Ok(());
-    }
-    for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let e = e.map_err(|e| Error::env(format!("cannot read {}: {e}", dir.display())))?;
-        if !e.file_type().is_file() {
-            continue;
-        }
-        let path = display_path(e.path().strip_prefix(dir).unwrap_or(e.path()));
-        if path.starts_with('.') || path.contains("/.") {
-            continue;
-        }
-        out.push(StaticFile::Disk {
-            path,
-            from: e.path().to_path_buf(),
-        });
+fn read_dir_static(dir: &Path, out: &mut Vec<StaticFile>) -> Result<()> {
+    for (path, from) in files_below(dir)? {
+        out.push(StaticFile::Disk { path, from });
     }
     Ok(())
 }
