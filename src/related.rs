@@ -4,8 +4,12 @@
 //! than a shared broad topic; rare terms say more than common ones). To stay
 //! linear in pages × terms, each page only compares itself with a bounded
 //! window of neighbours in each term's posting list, never with every page.
+//! Terms are numbered once, scores go into one dense array per thread, and
+//! pages are scored in parallel.
 
 use std::collections::HashMap;
+
+use rayon::prelude::*;
 
 use crate::site::SitePage;
 
@@ -20,18 +24,31 @@ pub fn suggest(pages: &[SitePage], explicit: &[Vec<usize>], count: usize) -> Vec
     if count == 0 {
         return vec![Vec::new(); pages.len()];
     }
-    // Posting lists: term → pages, in a stable order (newest first, then key).
-    let mut postings: HashMap<(bool, String), Vec<usize>> = HashMap::new();
+    // Terms get small ids once; each page keeps its term ids in order
+    // (topics, then tags; a repeated term counts twice, as written).
+    let mut ids: HashMap<(bool, String), usize> = HashMap::new();
+    let mut is_tag: Vec<bool> = Vec::new();
+    let mut postings: Vec<Vec<usize>> = Vec::new();
+    let mut terms_of: Vec<Vec<usize>> = Vec::with_capacity(pages.len());
     for (i, p) in pages.iter().enumerate() {
-        for t in &p.page.meta.topics {
-            postings.entry((false, t.to_lowercase())).or_default().push(i);
+        let meta = &p.page.meta;
+        let terms = meta.topics.iter().map(|t| (false, t)).chain(meta.tags.iter().map(|t| (true, t)));
+        let mut mine = Vec::new();
+        for (tag, t) in terms {
+            let id = *ids.entry((tag, t.to_lowercase())).or_insert_with(|| {
+                is_tag.push(tag);
+                postings.push(Vec::new());
+                postings.len() - 1
+            });
+            postings[id].push(i);
+            mine.push(id);
         }
-        for t in &p.page.meta.tags {
-            postings.entry((true, t.to_lowercase())).or_default().push(i);
-        }
+        terms_of.push(mine);
     }
-    let mut position: HashMap<(bool, String), HashMap<usize, usize>> = HashMap::new();
-    for (term, list) in postings.iter_mut() {
+    // Posting lists in a stable order (newest first, then key), and each
+    // page's position in the lists of its terms.
+    let mut positions: Vec<Vec<(usize, usize)>> = vec![Vec::new(); pages.len()];
+    for (id, list) in postings.iter_mut().enumerate() {
         list.sort_by(|&a, &b| {
             pages[b]
                 .page
@@ -41,43 +58,45 @@ pub fn suggest(pages: &[SitePage], explicit: &[Vec<usize>], count: usize) -> Vec
                 .then_with(|| pages[a].page.key.cmp(&pages[b].page.key))
         });
         list.dedup();
-        position.insert(term.clone(), list.iter().enumerate().map(|(pos, &p)| (p, pos)).collect());
+        for (pos, &p) in list.iter().enumerate() {
+            positions[p].push((id, pos));
+        }
     }
     let n = pages.len().max(1) as f64;
-    let mut out = Vec::with_capacity(pages.len());
-    for (i, p) in pages.iter().enumerate() {
-        let mut scores: HashMap<usize, f64> = HashMap::new();
-        let terms = p
-            .page
-            .meta
-            .topics
-            .iter()
-            .map(|t| (false, t.to_lowercase()))
-            .chain(p.page.meta.tags.iter().map(|t| (true, t.to_lowercase())));
-        for term in terms {
-            let Some(list) = postings.get(&term) else { continue };
-            let weight = if term.0 { TAG_WEIGHT } else { TOPIC_WEIGHT };
-            // Rarer terms weigh more (inverse document frequency).
-            let idf = (1.0 + n / list.len() as f64).ln();
-            let pos = position[&term][&i];
-            let lo = pos.saturating_sub(WINDOW);
-            let hi = (pos + WINDOW + 1).min(list.len());
-            for &j in &list[lo..hi] {
-                if j != i {
-                    *scores.entry(j).or_default() += weight * idf;
+    (0..pages.len())
+        .into_par_iter()
+        .map_init(
+            || (vec![0.0f64; pages.len()], Vec::<usize>::new()),
+            |(scores, touched), i| {
+                for &term in &terms_of[i] {
+                    let list = &postings[term];
+                    let weight = if is_tag[term] { TAG_WEIGHT } else { TOPIC_WEIGHT };
+                    // Rarer terms weigh more (inverse document frequency).
+                    let idf = (1.0 + n / list.len() as f64).ln();
+                    let pos = positions[i].iter().find(|(t, _)| *t == term).map_or(0, |&(_, p)| p);
+                    let lo = pos.saturating_sub(WINDOW);
+                    let hi = (pos + WINDOW + 1).min(list.len());
+                    for &j in &list[lo..hi] {
+                        if j != i {
+                            if scores[j] == 0.0 {
+                                touched.push(j);
+                            }
+                            scores[j] += weight * idf;
+                        }
+                    }
                 }
-            }
-        }
-        let mut ranked: Vec<(usize, f64)> = scores
-            .into_iter()
-            .filter(|(j, _)| !explicit[i].contains(j))
-            .collect();
-        ranked.sort_by(|a, b| {
-            b.1.partial_cmp(&a.1)
-                .unwrap_or(std::cmp::Ordering::Equal)
-                .then_with(|| pages[a.0].page.key.cmp(&pages[b.0].page.key))
-        });
-        out.push(ranked.into_iter().take(count).map(|(j, _)| j).collect());
-    }
-    out
+                let mut ranked: Vec<(usize, f64)> = touched
+                    .drain(..)
+                    .map(|j| (j, std::mem::take(&mut scores[j])))
+                    .filter(|(j, _)| !explicit[i].contains(j))
+                    .collect();
+                ranked.sort_by(|a, b| {
+                    b.1.partial_cmp(&a.1)
+                        .unwrap_or(std::cmp::Ordering::Equal)
+                        .then_with(|| pages[a.0].page.key.cmp(&pages[b.0].page.key))
+                });
+                ranked.into_iter().take(count).map(|(j, _)| j).collect()
+            },
+        )
+        .collect()
 }

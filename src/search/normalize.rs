@@ -162,12 +162,27 @@ const STOP_EN: &[&str] = &[
 
 /// Whether a normalized word is a stop word for `lang`.
 pub fn is_stop_word(word: &str, lang: Lang) -> bool {
-    let list = match lang {
-        Lang::Nb => STOP_NB,
-        Lang::En => STOP_EN,
+    let (list, longest) = match lang {
+        Lang::Nb => (STOP_NB, STOP_NB_LONGEST),
+        Lang::En => (STOP_EN, STOP_EN_LONGEST),
     };
-    list.binary_search(&word).is_ok()
+    // Most words of a text are longer than every stop word: no search.
+    word.len() <= longest && list.binary_search(&word).is_ok()
 }
+
+/// Length in bytes of the longest word of `list`.
+const fn longest(list: &[&str]) -> usize {
+    let (mut i, mut max) = (0, 0);
+    while i < list.len() {
+        if list[i].len() > max {
+            max = list[i].len();
+        }
+        i += 1;
+    }
+    max
+}
+const STOP_NB_LONGEST: usize = longest(STOP_NB);
+const STOP_EN_LONGEST: usize = longest(STOP_EN);
 
 /// The stop words of `lang`, sorted (exported for the JS agreement test).
 pub fn stop_words(lang: Lang) -> &'static [&'static str] {
