@@ -115,6 +115,31 @@ pub fn render_with(
     memo: Option<&dyn Memo>,
     timings: &mut Timings,
 ) -> Vec<Diagnostic> {
+    render_parts(site, theme, sink, inject, memo, timings, true)
+}
+
+/// [`render_with`] without the search index (`serve` builds it afterwards,
+/// off the edit-to-reload path, from [`search_job`]).
+pub fn render_pages_with(
+    site: &Site,
+    theme: Theme,
+    sink: &dyn Sink,
+    inject: Option<String>,
+    memo: Option<&dyn Memo>,
+    timings: &mut Timings,
+) -> Vec<Diagnostic> {
+    render_parts(site, theme, sink, inject, memo, timings, false)
+}
+
+fn render_parts(
+    site: &Site,
+    theme: Theme,
+    sink: &dyn Sink,
+    inject: Option<String>,
+    memo: Option<&dyn Memo>,
+    timings: &mut Timings,
+    with_search: bool,
+) -> Vec<Diagnostic> {
     let t = Instant::now();
     let mut renderer = match Renderer::new(site, theme) {
         Ok(r) => r,
@@ -132,6 +157,9 @@ pub fn render_with(
             (problems, ms(t))
         },
         || {
+            if !with_search {
+                return (Vec::new(), 0.0);
+            }
             let t = Instant::now();
             (search_files(site, sink), ms(t))
         },
@@ -226,8 +254,40 @@ pub fn root_or_cwd(root: Option<&Path>) -> PathBuf {
 /// The search index: every published page that does not opt out with
 /// `search: false`, when search is on in `site.toml`.
 fn search_files(site: &Site, sink: &dyn Sink) -> Vec<Diagnostic> {
+    search_job(site)
+        .run()
+        .into_iter()
+        .filter_map(|(path, bytes)| {
+            sink.put(&path, bytes)
+                .err()
+                .map(|e| Diagnostic::error(&path, 0, 0, format!("cannot write output file: {e}")))
+        })
+        .collect()
+}
+
+/// The search index of a site, to build later or elsewhere: it owns its
+/// input, so it can run on another thread while the site changes.
+pub struct SearchJob {
+    docs: Vec<crate::search::SearchDoc>,
+    lang: crate::search::Lang,
+    enabled: bool,
+}
+
+impl SearchJob {
+    /// The index files (`search/…`, bytes); none when search is off.
+    pub fn run(&self) -> Vec<(String, Vec<u8>)> {
+        if !self.enabled {
+            return Vec::new();
+        }
+        crate::search::build_index(&self.docs, self.lang)
+    }
+}
+
+/// What [`SearchJob::run`] needs from `site`.
+pub fn search_job(site: &Site) -> SearchJob {
+    let lang = crate::search::Lang::from_code(site.config.language.code());
     if !site.config.search.enabled {
-        return Vec::new();
+        return SearchJob { docs: Vec::new(), lang, enabled: false };
     }
     let docs: Vec<crate::search::SearchDoc> = site
         .pages
@@ -262,13 +322,5 @@ fn search_files(site: &Site, sink: &dyn Sink) -> Vec<Diagnostic> {
             }
         })
         .collect();
-    let lang = crate::search::Lang::from_code(site.config.language.code());
-    crate::search::build_index(&docs, lang)
-        .into_iter()
-        .filter_map(|(path, bytes)| {
-            sink.put(&path, bytes)
-                .err()
-                .map(|e| Diagnostic::error(&path, 0, 0, format!("cannot write output file: {e}")))
-        })
-        .collect()
+    SearchJob { docs, lang, enabled: true }
 }

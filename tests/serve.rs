@@ -912,9 +912,27 @@ fn polling_sees_changes_too() {
     assert!(s.get("/artikler/verdi/").text().contains("Tre målte tall"));
 }
 
+/// The search index of every rebuild so far is served (it is built after
+/// the pages, on its own thread).
+fn index_landed(s: &Serve) -> bool {
+    let status = s.get("/__vinn/status").text();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().parse::<u64>().ok())
+    };
+    let (submitted, landed) = (field("search-submitted "), field("search-landed "));
+    submitted.is_some() && submitted == landed
+}
+
 /// Fetches every served file; HTML without the reload script. `None`
-/// while there is no good build or files change under our feet.
+/// while there is no good build, the search index of the latest rebuild
+/// has not landed, or files change under our feet.
 fn served_site(s: &Serve) -> Option<BTreeMap<String, Vec<u8>>> {
+    if !index_landed(s) {
+        return None;
+    }
     let list = s.get("/__vinn/files");
     if list.status != 200 {
         return None;
@@ -1267,6 +1285,12 @@ fn random_edits_rebuild_to_what_a_fresh_build_makes() {
             }
         }
         let report = inc.rebuild();
+        // The pages come first; the search index, as serve builds it
+        // afterwards, is compared too.
+        let index: BTreeMap<String, Vec<u8>> = inc
+            .search_job()
+            .map(|job| job.run().into_iter().collect())
+            .unwrap_or_default();
         if std::env::var_os("VINN_TEST_VERBOSE").is_some() {
             eprintln!(
                 "step {step}: {:?} md {:?} {:?}",
@@ -1281,10 +1305,17 @@ fn random_edits_rebuild_to_what_a_fresh_build_makes() {
         match (&report.outcome, expected) {
             (Outcome::Updated { files, .. }, Ok(expected)) => {
                 good += 1;
-                let served: BTreeMap<String, Vec<u8>> = files
+                let mut served: BTreeMap<String, Vec<u8>> = files
                     .iter()
                     .map(|(k, v)| (k.clone(), strip_script(v)))
                     .collect();
+                assert!(
+                    !served
+                        .keys()
+                        .any(|k| k.starts_with("search/") && index.contains_key(k)),
+                    "step {step}: the pages carry no index"
+                );
+                served.extend(index);
                 let a: BTreeSet<_> = served.keys().collect();
                 let b: BTreeSet<_> = expected.keys().collect();
                 assert_eq!(a, b, "step {step} after {log:?}");

@@ -312,6 +312,16 @@ pub fn handle(req: Request, shared: &Arc<Shared>) {
         );
         return;
     }
+    if path == super::STATUS {
+        send(
+            req,
+            200,
+            "text/plain; charset=utf-8",
+            Arc::new(shared.status().into_bytes()),
+            Vec::new(),
+        );
+        return;
+    }
     let Some(snapshot) = shared.wait_for_site() else {
         let errors = shared.hub.errors().map(|e| e.to_vec()).unwrap_or_default();
         let body = stamp_html(error_page(&errors), shared.hub.generation());

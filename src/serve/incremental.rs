@@ -19,7 +19,9 @@
 //! A test applies random edits and compares every rebuild, byte for byte,
 //! with a fresh build (`tests/serve.rs`).
 //!
-//! The result is swapped in whole, and only when it has no errors.
+//! The result is swapped in whole, and only when it has no errors. The
+//! search index is not part of it: [`Incremental::search_job`] builds it
+//! afterwards, so a page reloads without waiting for the index.
 
 use std::collections::HashMap;
 use std::hash::Hasher;
@@ -86,8 +88,10 @@ pub struct Incremental {
     memo: Option<Carry>,
     /// The model of the latest rebuild (good or not): its Markdown feeds the cache.
     site: Option<Site>,
-    /// The files of the latest good rebuild.
+    /// The files of the latest good rebuild (without the search index).
     served: Option<Arc<Files>>,
+    /// The latest rebuild was good: its search index is still to be built.
+    index_due: bool,
 }
 
 impl Incremental {
@@ -100,7 +104,18 @@ impl Incremental {
             memo: None,
             site: None,
             served: None,
+            index_due: false,
         }
+    }
+
+    /// The search index of the latest rebuild, once, if it was good. The
+    /// files of [`Outcome::Updated`] have no search index: it is built from
+    /// this, on any thread, and served beside them when it is done.
+    pub fn search_job(&mut self) -> Option<build::SearchJob> {
+        if !std::mem::take(&mut self.index_due) {
+            return None;
+        }
+        self.site.as_ref().map(build::search_job)
     }
 
     /// The files of the last good rebuild.
@@ -111,6 +126,7 @@ impl Incremental {
     /// Rebuilds from the files on disk now.
     pub fn rebuild(&mut self) -> Report {
         let start = Instant::now();
+        self.index_due = false;
         self.markdown.absorb(self.site.take());
         let mut report = Report {
             outcome: Outcome::Failed(Vec::new()),
@@ -163,7 +179,7 @@ impl Incremental {
         let env = self.environment(&site);
         let memo = RenderMemo::new(self.memo.take(), env, &theme);
         let sink = Collect::default();
-        let problems = build::render_with(
+        let problems = build::render_pages_with(
             &site,
             theme,
             &sink,
@@ -201,6 +217,7 @@ impl Incremental {
         let (changed, removed) = diff(self.served.as_deref(), &mut files);
         let files = Arc::new(files);
         self.served = Some(files.clone());
+        self.index_due = true;
         report.outcome = Outcome::Updated {
             files,
             changed,

@@ -7,6 +7,11 @@
 //! calling thread, which rebuilds ([`incremental`]) and publishes each good
 //! result by swapping one `Arc`, so a request sees the old site or the new
 //! one, never a mix. Nothing is written to disk.
+//!
+//! The search index is built after the pages are published and the reload
+//! event is sent, on its own thread ([`index_forever`]); until it lands the
+//! index of an earlier rebuild is served, and a newer rebuild's index
+//! replaces a pending older one. [`STATUS`] tells whether it has landed.
 
 pub mod http;
 pub mod incremental;
@@ -46,9 +51,18 @@ pub struct Options {
     pub poll: bool,
 }
 
+/// How far the search index is: `generation G`, `search-submitted N`,
+/// `search-landed M` (one a line; the index is current when N = M).
+pub const STATUS: &str = "/__vinn/status";
+
 /// One good build, as served.
 pub struct Snapshot {
+    /// Everything served: `pages` and `search`.
     pub files: Arc<Files>,
+    /// The rebuilt files, without the search index.
+    pub pages: Arc<Files>,
+    /// The search index last built (possibly for an earlier rebuild).
+    pub search: Arc<Files>,
     pub generation: u64,
     /// Where the site is mounted: the path of `base_url` (`/`, `/kurs/`).
     pub base_path: String,
@@ -59,6 +73,9 @@ struct SiteState {
     snapshot: Option<Arc<Snapshot>>,
     /// The first build has finished (well or not).
     started: bool,
+    /// Search index jobs handed out / the latest one served.
+    search_submitted: u64,
+    search_landed: u64,
 }
 
 /// What the HTTP workers share with the rebuild loop.
@@ -87,15 +104,100 @@ impl Shared {
         s.snapshot.clone()
     }
 
-    fn publish(&self, snapshot: Option<Arc<Snapshot>>) {
+    /// Swaps in new pages (`None`: the rebuild failed) with the search
+    /// index served now, or with `search`, the index of job `seq`.
+    fn publish(&self, pages: Option<(Arc<Files>, u64, String)>, search: Option<(u64, Arc<Files>)>) {
         let mut s = self.site.lock().unwrap_or_else(|e| e.into_inner());
-        if snapshot.is_some() {
-            s.snapshot = snapshot;
+        if let Some((pages, generation, base_path)) = pages {
+            let search = match search {
+                Some((seq, files)) => {
+                    s.search_submitted = s.search_submitted.max(seq);
+                    s.search_landed = seq;
+                    files
+                }
+                None => s
+                    .snapshot
+                    .as_ref()
+                    .map(|o| o.search.clone())
+                    .unwrap_or_default(),
+            };
+            s.snapshot = Some(Arc::new(Snapshot {
+                files: Arc::new(merged(&pages, &search)),
+                pages,
+                search,
+                generation,
+                base_path,
+            }));
         }
         s.started = true;
         drop(s);
         self.ready.notify_all();
     }
+
+    /// Notes that the index of job `seq` is being built.
+    fn submitted(&self, seq: u64) {
+        let mut s = self.site.lock().unwrap_or_else(|e| e.into_inner());
+        s.search_submitted = s.search_submitted.max(seq);
+    }
+
+    /// Serves the index of job `seq` beside the current pages, unless a
+    /// newer one is served already.
+    fn land_index(&self, seq: u64, search: Arc<Files>) {
+        let mut s = self.site.lock().unwrap_or_else(|e| e.into_inner());
+        if seq <= s.search_landed {
+            return;
+        }
+        s.search_landed = seq;
+        if let Some(cur) = s.snapshot.take() {
+            s.snapshot = Some(Arc::new(Snapshot {
+                files: Arc::new(merged(&cur.pages, &search)),
+                pages: cur.pages.clone(),
+                search,
+                generation: cur.generation,
+                base_path: cur.base_path.clone(),
+            }));
+        }
+    }
+
+    /// The body of [`STATUS`].
+    pub fn status(&self) -> String {
+        let s = self.site.lock().unwrap_or_else(|e| e.into_inner());
+        format!(
+            "generation {}\nsearch-submitted {}\nsearch-landed {}\n",
+            s.snapshot.as_ref().map_or(0, |o| o.generation),
+            s.search_submitted,
+            s.search_landed
+        )
+    }
+}
+
+/// The pages with the search index beside them.
+fn merged(pages: &Files, search: &Files) -> Files {
+    let mut files = Files::with_capacity(pages.len() + search.len());
+    for (k, v) in search.iter().chain(pages.iter()) {
+        files.insert(k.clone(), v.clone());
+    }
+    files
+}
+
+/// Builds each search index handed over, newest first: jobs that a newer
+/// one overtook while waiting are dropped.
+fn index_forever(shared: Arc<Shared>, jobs: Receiver<(u64, build::SearchJob)>) {
+    while let Ok(mut job) = jobs.recv() {
+        while let Ok(newer) = jobs.try_recv() {
+            job = newer;
+        }
+        let (seq, job) = job;
+        let files = index_files(&job);
+        shared.land_index(seq, Arc::new(files));
+    }
+}
+
+fn index_files(job: &build::SearchJob) -> Files {
+    job.run()
+        .into_iter()
+        .map(|(k, v)| (k, Arc::new(v)))
+        .collect()
 }
 
 /// A bound server, not yet serving.
@@ -217,9 +319,25 @@ impl Server {
         };
         let mut inc = Incremental::new(build_opts, reload::script_tag());
         let mut term = Terminal::default();
-        let report = inc.rebuild();
-        publish(&shared, &report);
+        let mut report = inc.rebuild();
+        // The first index is built before anything is served.
+        let mut seq = 1;
+        let first = inc.search_job().map(|job| {
+            let t = Instant::now();
+            let files = index_files(&job);
+            report.timings.search = t.elapsed().as_secs_f64() * 1000.0;
+            (seq, Arc::new(files))
+        });
+        publish(&shared, &report, first);
         term.report("initial build", &report);
+        let (jobs, queue) = std::sync::mpsc::channel();
+        {
+            let shared = shared.clone();
+            std::thread::Builder::new()
+                .name("vinn-search".into())
+                .spawn(move || index_forever(shared, queue))
+                .map_err(|e| Error::env(format!("cannot start a thread: {e}")))?;
+        }
         while let Some(batch) = next_batch(&rx) {
             for e in &batch.errors {
                 eprintln!("warning: watching files: {e}");
@@ -235,7 +353,12 @@ impl Server {
             }
             watcher.rewatch(&batch.paths);
             let report = inc.rebuild();
-            publish(&shared, &report);
+            publish(&shared, &report, None);
+            if let Some(job) = inc.search_job() {
+                seq += 1;
+                shared.submitted(seq);
+                let _ = jobs.send((seq, job));
+            }
             term.report(&describe(&root, &paths, batch.rescan), &report);
         }
         shared.hub.close();
@@ -266,8 +389,9 @@ fn next_batch(rx: &Receiver<watch::Batch>) -> Option<watch::Batch> {
     Some(batch)
 }
 
-/// Swaps in a good build and tells the open pages.
-fn publish(shared: &Shared, report: &Report) {
+/// Swaps in a good build and tells the open pages; `search` is an index
+/// to serve with it.
+fn publish(shared: &Shared, report: &Report, search: Option<(u64, Arc<Files>)>) {
     match &report.outcome {
         Outcome::Updated {
             files,
@@ -275,6 +399,9 @@ fn publish(shared: &Shared, report: &Report) {
             removed,
         } => {
             if changed.is_empty() && removed.is_empty() && shared.has_site() {
+                if let Some((seq, files)) = search {
+                    shared.land_index(seq, files);
+                }
                 shared.hub.clean();
                 return;
             }
@@ -282,16 +409,15 @@ fn publish(shared: &Shared, report: &Report) {
                 && !changed.is_empty()
                 && changed.iter().all(|p| p.ends_with(".css"));
             let generation = shared.hub.generation() + 1;
-            shared.publish(Some(Arc::new(Snapshot {
-                files: files.clone(),
-                generation,
-                base_path: report.base_path.clone(),
-            })));
+            shared.publish(
+                Some((files.clone(), generation, report.base_path.clone())),
+                search,
+            );
             shared.hub.published(css_only);
         }
         Outcome::Failed(errors) => {
             shared.hub.failed(errors.clone());
-            shared.publish(None);
+            shared.publish(None, search);
         }
     }
 }
