@@ -67,6 +67,15 @@ pub fn load(opts: &Options) -> Result<Loaded> {
 /// [`load`] with page and section bodies rendered through `md` (`serve`
 /// reuses the Markdown of unchanged files).
 pub fn load_with(opts: &Options, md: &dyn crate::site::RenderMarkdown) -> Result<Loaded> {
+    load_cached(opts, md, None)
+}
+
+/// [`load_with`], with pages of unchanged files taken from `cache`.
+pub fn load_cached(
+    opts: &Options,
+    md: &dyn crate::site::RenderMarkdown,
+    cache: Option<&dyn crate::content::PageCache>,
+) -> Result<Loaded> {
     let mut timings = Timings::default();
     let t = Instant::now();
     let mut config = Config::load(&opts.root)?;
@@ -81,7 +90,7 @@ pub fn load_with(opts: &Options, md: &dyn crate::site::RenderMarkdown) -> Result
             crate::i18n::strings(&Config { translations: Default::default(), ..config.clone() }).unwrap_or_default()
         }
     };
-    let loaded = crate::content::load(&opts.root, &config, opts.drafts);
+    let loaded = crate::content::load_with(&opts.root, &config, opts.drafts, cache);
     timings.load = ms(t);
     let t = Instant::now();
     let (site, diags) = Site::assemble_with(&opts.root, config, strings, loaded, opts.drafts, md);

@@ -151,8 +151,39 @@ enum Entry {
     Section { abs: PathBuf, dir_key: String },
 }
 
+/// A store of pages read before (`serve` keeps one between rebuilds).
+pub trait PageCache: Sync {
+    /// Called once per load, before any page: a cache keeps nothing read
+    /// under another configuration.
+    fn start(&self, config: &Config);
+    /// The page in `abs`, as `key` (a bundle's or not) in `section` with
+    /// `kind` by default: kept, if the file has not changed since it was
+    /// read, or else from `read`.
+    #[allow(clippy::too_many_arguments)]
+    fn page(
+        &self,
+        abs: &Path,
+        key: &str,
+        bundle: bool,
+        section: &str,
+        kind: Kind,
+        read: &dyn Fn() -> PageRead,
+    ) -> PageRead;
+}
+
+/// A page and its warnings, or why it could not be read.
+pub type PageRead = Result<(Page, Vec<Diagnostic>), Vec<Diagnostic>>;
+
 /// Loads every page and section under `root/content`.
 pub fn load(root: &Path, config: &Config, include_drafts: bool) -> Loaded {
+    load_with(root, config, include_drafts, None)
+}
+
+/// [`load`], with pages taken from `cache` when their files are unchanged.
+pub fn load_with(root: &Path, config: &Config, include_drafts: bool, cache: Option<&dyn PageCache>) -> Loaded {
+    if let Some(c) = cache {
+        c.start(config);
+    }
     let content = root.join("content");
     let mut out = Loaded::default();
     if !content.is_dir() {
@@ -318,7 +349,11 @@ pub fn load(root: &Path, config: &Config, include_drafts: bool) -> Loaded {
                 return Ok(None);
             };
             let kind = default_kind(&sections, section, config);
-            let (page, warnings) = read_page(root, abs, key, *bundle, section, kind, config)?;
+            let read = || read_page(root, abs, key, *bundle, section, kind, config);
+            let (page, warnings) = match cache {
+                Some(c) => c.page(abs, key, *bundle, section, kind, &read)?,
+                None => read()?,
+            };
             Ok((include_drafts || !page.meta.draft).then_some((page, warnings)))
         })
         .collect();

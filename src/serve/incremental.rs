@@ -2,11 +2,13 @@
 //! with as little work as the change needs, always to the very output a
 //! fresh `vinn build` would write.
 //!
-//! Every rebuild runs the same pipeline as `build` ([`build::load_with`],
-//! [`build::render_with`]), over the files as they are on disk now, so no
-//! change can be missed. What makes it fast are two caches that check
+//! Every rebuild runs the same pipeline as `build` ([`build::load_cached`],
+//! [`build::render_pages_with`]), over the files as they are on disk now, so
+//! no change can be missed. What makes it fast are caches that check
 //! themselves rather than trust file events:
 //!
+//! * [`LoadCache`]: a page file is read and parsed again only if its length
+//!   or modification time changed, or the configuration did;
 //! * [`MarkdownCache`]: a body is rendered again only if its text changed
 //!   or a link or image in it now resolves differently;
 //! * [`RenderMemo`]: a page, section or term page whose inputs (its own
@@ -30,6 +32,7 @@ use std::time::Instant;
 
 use super::mdcache::MarkdownCache;
 use super::memo::{Carry, Fingerprint, RenderMemo};
+use super::pagecache::LoadCache;
 use crate::build::{self, Options, Timings};
 use crate::diagnostics::{Diagnostic, Error};
 use crate::render::Sink;
@@ -74,6 +77,8 @@ pub struct Report {
     pub markdown: (usize, usize),
     /// Outputs rendered through Tera afresh / reused.
     pub rendered: (usize, usize),
+    /// Page files parsed afresh / kept from the last rebuild.
+    pub parsed: (usize, usize),
     pub millis: f64,
     pub timings: Timings,
     /// The path of `base_url`, where the site is mounted.
@@ -85,6 +90,7 @@ pub struct Incremental {
     opts: Options,
     inject: String,
     markdown: MarkdownCache,
+    pages: LoadCache,
     memo: Option<Carry>,
     /// The model of the latest rebuild (good or not): its Markdown feeds the cache.
     site: Option<Site>,
@@ -101,6 +107,7 @@ impl Incremental {
             opts,
             inject,
             markdown: MarkdownCache::default(),
+            pages: LoadCache::default(),
             memo: None,
             site: None,
             served: None,
@@ -134,11 +141,12 @@ impl Incremental {
             pages: 0,
             markdown: (0, 0),
             rendered: (0, 0),
+            parsed: (0, 0),
             millis: 0.0,
             timings: Timings::default(),
             base_path: "/".into(),
         };
-        let loaded = match build::load_with(&self.opts, &self.markdown) {
+        let loaded = match build::load_cached(&self.opts, &self.markdown, Some(&self.pages)) {
             Ok(l) => l,
             Err(e) => {
                 report.outcome = Outcome::Failed(error_diagnostics(e));
@@ -151,6 +159,8 @@ impl Incremental {
             (misses, hits)
         };
         report.timings = loaded.timings;
+        let kept = self.pages.take_hits();
+        report.parsed = (loaded.site.pages.len().saturating_sub(kept), kept);
         report.pages = loaded.site.pages.len();
         report.base_path = loaded.site.config.base_path();
         let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = loaded

@@ -17,6 +17,7 @@ pub mod http;
 pub mod incremental;
 pub mod mdcache;
 pub mod memo;
+pub mod pagecache;
 pub mod reload;
 pub mod watch;
 
@@ -475,9 +476,11 @@ impl Terminal {
                     (c, d) => format!("{c} files changed, {d} removed"),
                 };
                 format!(
-                    "{what}: re-rendered {fresh} of {} outputs and {md_fresh} of {} Markdown bodies; {files}; {:.0} ms",
+                    "{what}: re-rendered {fresh} of {} outputs and {md_fresh} of {} Markdown bodies, parsed {} of {} pages; {files}; {:.0} ms",
                     fresh + reused,
                     md_fresh + md_reused,
+                    r.parsed.0,
+                    r.parsed.0 + r.parsed.1,
                     r.millis
                 )
             }
