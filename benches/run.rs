@@ -93,6 +93,20 @@ pub fn cmd_run(args: &[String]) -> Result<(), String> {
     let out = out
         .canonicalize()
         .map_err(|e| format!("{}: {e}", out.display()))?;
+    // A trash left by an interrupted run is emptied with this one's, at the end.
+    let trash = out.join(".trash");
+    if trash.exists() {
+        let _ = fs::rename(&trash, out.join(format!(".trash-{}", std::process::id())));
+    }
+    let _ = TRASH.set(trash);
+    for e in fs::read_dir(&out)
+        .map_err(|e| format!("{}: {e}", out.display()))?
+        .flatten()
+    {
+        if e.file_name().to_string_lossy().starts_with(".trash-") {
+            clear(&e.path())?;
+        }
+    }
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1);
@@ -121,6 +135,10 @@ pub fn cmd_run(args: &[String]) -> Result<(), String> {
     let mut results = Vec::new();
     for &n in &pages {
         results.push(measure(&env, n, &out)?);
+    }
+    if let Some(trash) = TRASH.get() {
+        eprintln!("removing {}", trash.display());
+        let _ = fs::remove_dir_all(trash);
     }
     let table = table(&env, &results);
     print!("{table}");
@@ -177,9 +195,7 @@ fn measure(env: &Env, n: usize, out: &Path) -> Result<Result1, String> {
     let hsite = out.join(format!("hugo-{n}"));
     eprintln!("== {n} pages: generating corpora in {}", out.display());
     for d in [&site, &hsite] {
-        if d.exists() {
-            fs::remove_dir_all(d).map_err(|e| format!("{}: {e}", d.display()))?;
-        }
+        clear(d)?;
     }
     let manifest =
         corpus::generate(n, SEED, &site).map_err(|e| format!("{}: {e}", site.display()))?;
@@ -292,11 +308,25 @@ fn which(name: &str) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
+/// Where cleared folders wait until the benchmark is over (see [`clear`]).
+static TRASH: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+static TRASHED: AtomicUsize = AtomicUsize::new(0);
+
+/// Empties the place of `dir` by moving it into the trash folder: deleting
+/// thousands of files between runs would bias the next run (on ext4 without
+/// a journal, new inodes skip recently deleted ones one by one). The trash
+/// is deleted once every measurement is done.
 fn clear(dir: &Path) -> Result<(), String> {
-    if dir.exists() {
-        fs::remove_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    if !dir.exists() {
+        return Ok(());
     }
-    Ok(())
+    if let Some(trash) = TRASH.get() {
+        let to = trash.join(TRASHED.fetch_add(1, Ordering::Relaxed).to_string());
+        if fs::create_dir_all(trash).is_ok() && fs::rename(dir, &to).is_ok() {
+            return Ok(());
+        }
+    }
+    fs::remove_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))
 }
 
 /// Runs a program to completion under `/usr/bin/time` (when present).
