@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::hash::Hasher;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use super::memo::Fingerprint;
@@ -28,8 +28,8 @@ struct Entry {
     bundle: bool,
     section: String,
     kind: Kind,
-    page: Page,
-    warnings: Vec<Diagnostic>,
+    /// Shared, so it is copied out after the lock is let go.
+    read: Arc<(Page, Vec<Diagnostic>)>,
     /// The load that last used it.
     used: u64,
 }
@@ -92,19 +92,27 @@ impl PageCache for LoadCache {
     ) -> PageRead {
         let before = stamp(abs);
         if let Some((len, modified)) = before {
-            let mut s = self.lock();
-            let load = s.load;
-            if let Some(e) = s.entries.get_mut(abs)
-                && e.len == len
-                && e.modified == modified
-                && e.key == key
-                && e.bundle == bundle
-                && e.section == section
-                && e.kind == kind
-            {
-                e.used = load;
+            let kept = {
+                let mut s = self.lock();
+                let load = s.load;
+                s.entries
+                    .get_mut(abs)
+                    .filter(|e| {
+                        e.len == len
+                            && e.modified == modified
+                            && e.key == key
+                            && e.bundle == bundle
+                            && e.section == section
+                            && e.kind == kind
+                    })
+                    .map(|e| {
+                        e.used = load;
+                        e.read.clone()
+                    })
+            };
+            if let Some(read) = kept {
                 self.hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                return Ok((e.page.clone(), e.warnings.clone()));
+                return Ok((read.0.clone(), read.1.clone()));
             }
         }
         let got = read()?;
@@ -118,6 +126,7 @@ impl PageCache for LoadCache {
             && settled(modified)
             && stamp(abs) == before
         {
+            let read = Arc::new(got.clone());
             let mut s = self.lock();
             let used = s.load;
             s.entries.insert(
@@ -129,8 +138,7 @@ impl PageCache for LoadCache {
                     bundle,
                     section: section.to_string(),
                     kind,
-                    page: got.0.clone(),
-                    warnings: got.1.clone(),
+                    read,
                     used,
                 },
             );
