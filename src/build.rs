@@ -80,14 +80,22 @@ pub fn load_cached(
     let t = Instant::now();
     let mut config = Config::load(&opts.root)?;
     if let Some(b) = &opts.base_url {
-        config.base_url = if b.ends_with('/') { b.clone() } else { format!("{b}/") };
+        config.base_url = if b.ends_with('/') {
+            b.clone()
+        } else {
+            format!("{b}/")
+        };
     }
     let mut diagnostics = Diagnostics::new();
     let strings = match crate::i18n::strings(&config) {
         Ok(s) => s,
         Err(m) => {
             diagnostics.push(Diagnostic::error(crate::config::CONFIG_FILE, 1, 1, m));
-            crate::i18n::strings(&Config { translations: Default::default(), ..config.clone() }).unwrap_or_default()
+            crate::i18n::strings(&Config {
+                translations: Default::default(),
+                ..config.clone()
+            })
+            .unwrap_or_default()
         }
     };
     let loaded = crate::content::load_with(&opts.root, &config, opts.drafts, cache);
@@ -109,7 +117,12 @@ pub fn load_cached(
 
 /// Renders a loaded site into `sink`: templates, listings, search index,
 /// insight, static files. `inject` is added before `</body>` of HTML pages.
-pub fn render(site: &Site, sink: &dyn Sink, inject: Option<String>, timings: &mut Timings) -> Result<Vec<Diagnostic>> {
+pub fn render(
+    site: &Site,
+    sink: &dyn Sink,
+    inject: Option<String>,
+    timings: &mut Timings,
+) -> Result<Vec<Diagnostic>> {
     let theme = Theme::resolve(&site.root, &site.config.theme)?;
     Ok(render_with(site, theme, sink, inject, None, timings))
 }
@@ -162,7 +175,9 @@ fn render_parts(
     let ((mut problems, render_ms), (search, search_ms)) = rayon::join(
         || {
             let mut problems = renderer.render_all(sink);
-            problems.extend(crate::insight::render_pages(site, &insight, &renderer, sink));
+            problems.extend(crate::insight::render_pages(
+                site, &insight, &renderer, sink,
+            ));
             (problems, ms(t))
         },
         || {
@@ -182,7 +197,9 @@ fn render_parts(
 fn output_dir(opts: &Options, site: &Site) -> PathBuf {
     match &opts.output {
         Some(o) if o.is_absolute() => o.clone(),
-        Some(o) => std::env::current_dir().map(|c| c.join(o)).unwrap_or_else(|_| o.clone()),
+        Some(o) => std::env::current_dir()
+            .map(|c| c.join(o))
+            .unwrap_or_else(|_| o.clone()),
         None => opts.root.join(&site.config.output_dir),
     }
 }
@@ -296,7 +313,11 @@ impl SearchJob {
 pub fn search_job(site: &Site) -> SearchJob {
     let lang = crate::search::Lang::from_code(site.config.language.code());
     if !site.config.search.enabled {
-        return SearchJob { docs: Vec::new(), lang, enabled: false };
+        return SearchJob {
+            docs: Vec::new(),
+            lang,
+            enabled: false,
+        };
     }
     let docs: Vec<crate::search::SearchDoc> = site
         .pages
@@ -307,7 +328,11 @@ pub fn search_job(site: &Site) -> SearchJob {
             crate::search::SearchDoc {
                 url: p.page.url.clone(),
                 title: m.title.clone(),
-                description: if m.description.is_empty() { p.content.summary.clone() } else { m.description.clone() },
+                description: if m.description.is_empty() {
+                    p.content.summary.clone()
+                } else {
+                    m.description.clone()
+                },
                 headings: p.content.headings.iter().map(|h| h.title.clone()).collect(),
                 body: match &m.case {
                     // The structured facts of a case are searchable too.
@@ -327,9 +352,17 @@ pub fn search_job(site: &Site) -> SearchJob {
                 topics: m.topics.clone(),
                 tags: m.tags.clone(),
                 outcome: m.case.as_ref().map(|c| c.outcome.as_str().to_string()),
-                reasons: m.case.as_ref().map(|c| c.reasons.clone()).unwrap_or_default(),
+                reasons: m
+                    .case
+                    .as_ref()
+                    .map(|c| c.reasons.clone())
+                    .unwrap_or_default(),
             }
         })
         .collect();
-    SearchJob { docs, lang, enabled: true }
+    SearchJob {
+        docs,
+        lang,
+        enabled: true,
+    }
 }

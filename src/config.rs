@@ -253,7 +253,8 @@ impl Config {
             let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
             Diagnostic::error(CONFIG_FILE, line, col, explain_serde_message(e.message()))
         })?;
-        cfg.normalize().map_err(|m| Diagnostic::error(CONFIG_FILE, 1, 1, m))?;
+        cfg.normalize()
+            .map_err(|m| Diagnostic::error(CONFIG_FILE, 1, 1, m))?;
         Ok(cfg)
     }
 
@@ -306,12 +307,17 @@ mod tests {
         let d = Config::parse("title = \"x\"\nlanguge = \"nb\"\n").unwrap_err();
         assert_eq!(d.line, 2);
         assert!(d.message.contains("`languge`"), "{}", d.message);
-        assert!(d.message.contains("did you mean `language`"), "{}", d.message);
+        assert!(
+            d.message.contains("did you mean `language`"),
+            "{}",
+            d.message
+        );
     }
 
     #[test]
     fn base_path_from_url() {
-        let mut c = Config::parse("title = \"x\"\nbase_url = \"https://intra.example/opplaering\"").unwrap();
+        let mut c = Config::parse("title = \"x\"\nbase_url = \"https://intra.example/opplaering\"")
+            .unwrap();
         assert_eq!(c.base_path(), "/opplaering/");
         c.base_url = "/".into();
         assert_eq!(c.base_path(), "/");

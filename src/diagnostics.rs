@@ -32,7 +32,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(path: impl AsRef<Path>, line: usize, col: usize, message: impl Into<String>) -> Self {
+    pub fn error(
+        path: impl AsRef<Path>,
+        line: usize,
+        col: usize,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             path: display_path(path.as_ref()),
             line,
@@ -42,14 +47,24 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(path: impl AsRef<Path>, line: usize, col: usize, message: impl Into<String>) -> Self {
+    pub fn warning(
+        path: impl AsRef<Path>,
+        line: usize,
+        col: usize,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(path, line, col, message)
         }
     }
 
-    pub fn note(path: impl AsRef<Path>, line: usize, col: usize, message: impl Into<String>) -> Self {
+    pub fn note(
+        path: impl AsRef<Path>,
+        line: usize,
+        col: usize,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Note,
             ..Diagnostic::error(path, line, col, message)
@@ -131,7 +146,11 @@ impl Diagnostics {
             .filter(|d| d.is_error())
             .map(|d| d.path.as_str())
             .collect();
-        let warnings = self.items.iter().filter(|d| d.severity == Severity::Warning).count();
+        let warnings = self
+            .items
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count();
         let mut s = format!(
             "{} error{} in {} file{}",
             errors,
@@ -211,7 +230,10 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 
 /// The nearest candidate to `word` by edit distance, when it is close enough
 /// to be a plausible typo. Used for "did you mean" hints.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
         let d = edit_distance(word, c);
@@ -249,16 +271,18 @@ pub fn explain_serde_message(msg: &str) -> String {
         return msg.to_string();
     };
     let field = &rest[..end];
-    let expected: Vec<&str> = rest[end + 1..]
-        .split('`')
-        .skip(1)
-        .step_by(2)
-        .collect();
+    let expected: Vec<&str> = rest[end + 1..].split('`').skip(1).step_by(2).collect();
     match did_you_mean(field, expected.iter().copied()) {
-        Some(s) => format!("unknown key `{field}`: did you mean `{s}`? (free keys go under `extra:`)"),
+        Some(s) => {
+            format!("unknown key `{field}`: did you mean `{s}`? (free keys go under `extra:`)")
+        }
         None => format!(
             "unknown key `{field}`; valid keys are {} (free keys go under `extra:`)",
-            expected.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(", ")
+            expected
+                .iter()
+                .map(|e| format!("`{e}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     }
 }

@@ -6,6 +6,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+
+/// A faster allocator for the many small allocations of a build.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use vinn::build::{self, Options, Report};
 use vinn::content::Kind;
 use vinn::diagnostics::{Diagnostics, Error, Severity};
@@ -206,17 +210,31 @@ fn main() -> ExitCode {
                 Ok(r) => {
                     print_diagnostics(&r.warnings, false);
                     print_timings(&r);
-                    let out = r.output.as_ref().map(|o| o.display().to_string()).unwrap_or_default();
+                    let out = r
+                        .output
+                        .as_ref()
+                        .map(|o| o.display().to_string())
+                        .unwrap_or_default();
                     println!(
                         "Built {} pages in {} sections into {out}: {} files ({} changed, {} unchanged, {} removed) in {:.0} ms",
-                        r.pages, r.sections, r.write.files, r.write.changed, r.write.unchanged, r.write.removed, r.millis
+                        r.pages,
+                        r.sections,
+                        r.write.files,
+                        r.write.changed,
+                        r.write.unchanged,
+                        r.write.removed,
+                        r.millis
                     );
                     ExitCode::SUCCESS
                 }
                 Err(e) => fail(e),
             }
         }
-        Command::Check { root, drafts, verbose } => {
+        Command::Check {
+            root,
+            drafts,
+            verbose,
+        } => {
             let opts = Options {
                 root: build::root_or_cwd(root.as_deref()),
                 drafts,
@@ -226,7 +244,10 @@ fn main() -> ExitCode {
                 Ok(r) => {
                     print_diagnostics(&r.warnings, verbose);
                     print_timings(&r);
-                    println!("No errors: {} pages in {} sections checked in {:.0} ms", r.pages, r.sections, r.millis);
+                    println!(
+                        "No errors: {} pages in {} sections checked in {:.0} ms",
+                        r.pages, r.sections, r.millis
+                    );
                     ExitCode::SUCCESS
                 }
                 Err(e) => fail_verbose(e, verbose),

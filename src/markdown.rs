@@ -130,10 +130,18 @@ impl<'a> Lines<'a> {
         }
     }
     fn at(&self, offset: usize) -> (usize, usize) {
-        let idx = self.starts.partition_point(|&s| s <= offset).saturating_sub(1);
+        let idx = self
+            .starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
         let start = self.starts[idx];
         let end = offset.min(self.text.len());
-        let col = self.text.get(start..end).map(|s| s.chars().count()).unwrap_or(0) + 1;
+        let col = self
+            .text
+            .get(start..end)
+            .map(|s| s.chars().count())
+            .unwrap_or(0)
+            + 1;
         (self.first_line + idx, col)
     }
 }
@@ -156,10 +164,16 @@ pub fn task_id(text: &str) -> String {
 
 /// Renders one Markdown body. `first_line` is the body's first line in the
 /// file, so positions in problems and links are file positions.
-pub fn render(body: &str, first_line: usize, resolver: &dyn LinkResolver, labels: &Labels) -> Rendered {
+pub fn render(
+    body: &str,
+    first_line: usize,
+    resolver: &dyn LinkResolver,
+    labels: &Labels,
+) -> Rendered {
     let lines = Lines::new(body, first_line);
-    let events: Vec<(Event, std::ops::Range<usize>)> =
-        Parser::new_ext(body, options()).into_offset_iter().collect();
+    let events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(body, options())
+        .into_offset_iter()
+        .collect();
     let mut out = Rendered::default();
     let mut html_events: Vec<Event> = Vec::with_capacity(events.len() + 16);
     let mut used_ids: HashMap<String, usize> = HashMap::new();
@@ -202,7 +216,11 @@ pub fn render(body: &str, first_line: usize, resolver: &dyn LinkResolver, labels
                     Some(custom) => custom.to_string(),
                     None => {
                         let s = slugify(&text);
-                        if s.is_empty() { "seksjon".to_string() } else { s }
+                        if s.is_empty() {
+                            "seksjon".to_string()
+                        } else {
+                            s
+                        }
                     }
                 };
                 let id = unique_id(&mut used_ids, base);
@@ -211,7 +229,9 @@ pub fn render(body: &str, first_line: usize, resolver: &dyn LinkResolver, labels
                 } else {
                     format!(" class=\"{}\"", escape(&classes.join(" ")))
                 };
-                html_events.push(Event::Html(format!("<h{lvl} id=\"{}\"{class_attr}>", escape(&id)).into()));
+                html_events.push(Event::Html(
+                    format!("<h{lvl} id=\"{}\"{class_attr}>", escape(&id)).into(),
+                ));
                 html_events.extend(inner);
                 html_events.push(Event::Html(
                     format!(
@@ -246,7 +266,9 @@ pub fn render(body: &str, first_line: usize, resolver: &dyn LinkResolver, labels
                     id: id.clone(),
                 }));
             }
-            Event::Start(Tag::Image { dest_url, title, .. }) => {
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => {
                 let size = resolver.image_size(dest_url);
                 let src = resolve_href(dest_url, range.start, &lines, resolver, &mut out);
                 let mut alt = String::new();
@@ -309,7 +331,9 @@ pub fn render(body: &str, first_line: usize, resolver: &dyn LinkResolver, labels
                 while j < events.len() {
                     match &events[j].0 {
                         Event::Start(Tag::List(_)) if depth == 0 => break,
-                        Event::End(TagEnd::Item) | Event::End(TagEnd::Paragraph) if depth == 0 => break,
+                        Event::End(TagEnd::Item) | Event::End(TagEnd::Paragraph) if depth == 0 => {
+                            break;
+                        }
                         Event::Start(_) => depth += 1,
                         Event::End(_) => depth -= 1,
                         Event::Text(t) | Event::Code(t) => text.push_str(t),
@@ -363,7 +387,9 @@ pub fn render(body: &str, first_line: usize, resolver: &dyn LinkResolver, labels
                 out.plain.push(' ');
                 html_events.push(ev.clone());
             }
-            Event::End(TagEnd::Item) | Event::End(TagEnd::TableCell) | Event::End(TagEnd::CodeBlock) => {
+            Event::End(TagEnd::Item)
+            | Event::End(TagEnd::TableCell)
+            | Event::End(TagEnd::CodeBlock) => {
                 out.plain.push('\n');
                 html_events.push(ev.clone());
             }
@@ -409,7 +435,11 @@ fn resolve_href<'a>(
     match resolver.resolve(dest) {
         Resolved::Keep => dest.clone(),
         Resolved::Rewrite(h) => h.into(),
-        Resolved::Page { href, target, anchor } => {
+        Resolved::Page {
+            href,
+            target,
+            anchor,
+        } => {
             out.links.push(PageLink {
                 target,
                 anchor,
@@ -549,7 +579,12 @@ mod tests {
 
     #[test]
     fn heading_ids_are_unique_and_readable() {
-        let r = render("## Første møte\n\n## Første møte\n\n### Økonomi {#oko}\n", 1, &NoLinks, &labels());
+        let r = render(
+            "## Første møte\n\n## Første møte\n\n### Økonomi {#oko}\n",
+            1,
+            &NoLinks,
+            &labels(),
+        );
         let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["forste-mote", "forste-mote-1", "oko"]);
         assert_eq!(r.toc.len(), 2);
@@ -558,19 +593,32 @@ mod tests {
 
     #[test]
     fn tasks_get_stable_ids_and_labels() {
-        let r = render("- [ ] Hvem signerer?\n- [x] Budsjett\n  - [ ] Nestet punkt\n", 5, &NoLinks, &labels());
+        let r = render(
+            "- [ ] Hvem signerer?\n- [x] Budsjett\n  - [ ] Nestet punkt\n",
+            5,
+            &NoLinks,
+            &labels(),
+        );
         assert_eq!(r.tasks.len(), 3);
         assert_eq!(r.tasks[0].id, task_id("Hvem  signerer?"));
         assert_eq!(r.tasks[0].line, 5);
         assert!(r.tasks[1].checked);
         assert_eq!(r.tasks[2].depth, 1);
         assert!(r.html.contains("<label for=\"t-"), "{}", r.html);
-        assert_eq!(r.html.matches("<label").count(), r.html.matches("</label>").count());
+        assert_eq!(
+            r.html.matches("<label").count(),
+            r.html.matches("</label>").count()
+        );
     }
 
     #[test]
     fn links_are_resolved_with_positions() {
-        let r = render("tekst\n\n[a](b.md) og [c](missing.txt) og [d](#x)\n", 10, &NoLinks, &labels());
+        let r = render(
+            "tekst\n\n[a](b.md) og [c](missing.txt) og [d](#x)\n",
+            10,
+            &NoLinks,
+            &labels(),
+        );
         assert!(r.html.contains("href=\"../x/\""));
         assert_eq!(r.problems.len(), 1);
         assert_eq!(r.problems[0].0, 12);
@@ -580,7 +628,12 @@ mod tests {
 
     #[test]
     fn callouts_and_tables() {
-        let r = render("> [!TIP]\n> Spør om budsjett.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n", 1, &NoLinks, &labels());
+        let r = render(
+            "> [!TIP]\n> Spør om budsjett.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+            1,
+            &NoLinks,
+            &labels(),
+        );
         assert!(r.html.contains("callout-tip"));
         assert!(r.html.contains("Tips"));
         assert!(r.html.contains("table-wrap"));

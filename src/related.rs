@@ -32,7 +32,11 @@ pub fn suggest(pages: &[SitePage], explicit: &[Vec<usize>], count: usize) -> Vec
     let mut terms_of: Vec<Vec<usize>> = Vec::with_capacity(pages.len());
     for (i, p) in pages.iter().enumerate() {
         let meta = &p.page.meta;
-        let terms = meta.topics.iter().map(|t| (false, t)).chain(meta.tags.iter().map(|t| (true, t)));
+        let terms = meta
+            .topics
+            .iter()
+            .map(|t| (false, t))
+            .chain(meta.tags.iter().map(|t| (true, t)));
         let mut mine = Vec::new();
         for (tag, t) in terms {
             let id = *ids.entry((tag, t.to_lowercase())).or_insert_with(|| {
@@ -70,10 +74,17 @@ pub fn suggest(pages: &[SitePage], explicit: &[Vec<usize>], count: usize) -> Vec
             |(scores, touched), i| {
                 for &term in &terms_of[i] {
                     let list = &postings[term];
-                    let weight = if is_tag[term] { TAG_WEIGHT } else { TOPIC_WEIGHT };
+                    let weight = if is_tag[term] {
+                        TAG_WEIGHT
+                    } else {
+                        TOPIC_WEIGHT
+                    };
                     // Rarer terms weigh more (inverse document frequency).
                     let idf = (1.0 + n / list.len() as f64).ln();
-                    let pos = positions[i].iter().find(|(t, _)| *t == term).map_or(0, |&(_, p)| p);
+                    let pos = positions[i]
+                        .iter()
+                        .find(|(t, _)| *t == term)
+                        .map_or(0, |&(_, p)| p);
                     let lo = pos.saturating_sub(WINDOW);
                     let hi = (pos + WINDOW + 1).min(list.len());
                     for &j in &list[lo..hi] {

@@ -116,7 +116,9 @@ pub fn new_page(root: &Path, kind: Kind, title: &str, section: Option<&str>) -> 
             path.display()
         )));
     }
-    let local = root.join("archetypes").join(format!("{}.md", kind.as_str()));
+    let local = root
+        .join("archetypes")
+        .join(format!("{}.md", kind.as_str()));
     let template = match std::fs::read_to_string(&local) {
         Ok(t) => t,
         Err(_) => match kind {

@@ -116,13 +116,27 @@ struct PageLinks<'a> {
 /// relative to content/ (`artikler/a.md`, `artikler/_index.md`); everything
 /// else the result may depend on comes in through `links` and `labels`.
 pub trait RenderMarkdown: Sync {
-    fn render(&self, key: &str, body: &str, first_line: usize, links: &dyn LinkResolver, labels: &markdown::Labels) -> Rendered;
+    fn render(
+        &self,
+        key: &str,
+        body: &str,
+        first_line: usize,
+        links: &dyn LinkResolver,
+        labels: &markdown::Labels,
+    ) -> Rendered;
 }
 
 /// Renders every body afresh.
 pub struct PlainMarkdown;
 impl RenderMarkdown for PlainMarkdown {
-    fn render(&self, _key: &str, body: &str, first_line: usize, links: &dyn LinkResolver, labels: &markdown::Labels) -> Rendered {
+    fn render(
+        &self,
+        _key: &str,
+        body: &str,
+        first_line: usize,
+        links: &dyn LinkResolver,
+        labels: &markdown::Labels,
+    ) -> Rendered {
         markdown::render(body, first_line, links, labels)
     }
 }
@@ -160,7 +174,9 @@ fn percent_decode(s: &str) -> String {
     while i < b.len() {
         if b[i] == b'%'
             && i + 2 < b.len()
-            && let Some(v) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
+            && let Some(v) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
         {
             out.push(v);
             i += 3;
@@ -191,10 +207,16 @@ impl LinkResolver for PageLinks<'_> {
         // Site-absolute links ("/artikler/x/") are made relative, so they
         // keep working under a sub-path and from file://.
         if let Some(abs) = path.strip_prefix('/') {
-            let abs = abs.strip_prefix(self.targets.base_path.trim_start_matches('/')).unwrap_or(abs);
+            let abs = abs
+                .strip_prefix(self.targets.base_path.trim_start_matches('/'))
+                .unwrap_or(abs);
             return Resolved::Rewrite(format!("{}{query}{frag}", relative_url(&self.url, abs)));
         }
-        let joined = if self.dir.is_empty() { path.clone() } else { format!("{}/{}", self.dir, path) };
+        let joined = if self.dir.is_empty() {
+            path.clone()
+        } else {
+            format!("{}/{}", self.dir, path)
+        };
         let Some(key) = normalize_path(&joined) else {
             return Resolved::Missing(format!("link `{href}` climbs out of content/"));
         };
@@ -206,7 +228,9 @@ impl LinkResolver for PageLinks<'_> {
                     anchor,
                 };
             }
-            let sec_key = key.strip_suffix("_index.md").map(|k| k.trim_end_matches('/').to_string());
+            let sec_key = key
+                .strip_suffix("_index.md")
+                .map(|k| k.trim_end_matches('/').to_string());
             if let Some(url) = sec_key.as_ref().and_then(|k| self.targets.sections.get(k)) {
                 return Resolved::Page {
                     href: format!("{}{frag}", relative_url(&self.url, url)),
@@ -219,7 +243,9 @@ impl LinkResolver for PageLinks<'_> {
                     "link to `{path}`, which is a draft: it is published only with --drafts"
                 ));
             }
-            return Resolved::Missing(format!("link to a missing page `{path}` (looked for content/{key})"));
+            return Resolved::Missing(format!(
+                "link to a missing page `{path}` (looked for content/{key})"
+            ));
         }
         if path.is_empty() {
             return Resolved::Keep;
@@ -237,20 +263,33 @@ impl LinkResolver for PageLinks<'_> {
             };
             // Assets inside a bundle's subfolders keep their sub-path.
             let out_path = if self.bundle && dir != self.dir && dir.starts_with(&self.dir) {
-                format!("{}{}", self.url, &key[self.dir.len()..].trim_start_matches('/'))
+                format!(
+                    "{}{}",
+                    self.url,
+                    &key[self.dir.len()..].trim_start_matches('/')
+                )
             } else {
                 out_path
             };
-            return Resolved::Rewrite(format!("{}{query}{frag}", relative_url(&self.url, &out_path)));
+            return Resolved::Rewrite(format!(
+                "{}{query}{frag}",
+                relative_url(&self.url, &out_path)
+            ));
         }
-        Resolved::Missing(format!("link to a missing file `{path}` (looked for content/{key})"))
+        Resolved::Missing(format!(
+            "link to a missing file `{path}` (looked for content/{key})"
+        ))
     }
 
     fn image_size(&self, href: &str) -> Option<(u32, u32)> {
         if has_scheme(href) || href.starts_with('/') {
             return None;
         }
-        let joined = if self.dir.is_empty() { href.to_string() } else { format!("{}/{}", self.dir, href) };
+        let joined = if self.dir.is_empty() {
+            href.to_string()
+        } else {
+            format!("{}/{}", self.dir, href)
+        };
         let key = normalize_path(&percent_decode(&joined))?;
         content::image::size(&self.targets.content_dir.join(key))
     }
@@ -261,7 +300,9 @@ fn has_scheme(href: &str) -> bool {
         Some(i) => {
             let scheme = &href[..i];
             !scheme.is_empty()
-                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
                 && !href[..i].contains('/')
         }
         None => false,
@@ -274,15 +315,33 @@ pub fn page_order(a: &Page, b: &Page) -> std::cmp::Ordering {
     let w = |p: &Page| p.meta.weight.unwrap_or(i64::MAX);
     w(a).cmp(&w(b))
         .then_with(|| b.meta.date.cmp(&a.meta.date))
-        .then_with(|| a.meta.title.to_lowercase().cmp(&b.meta.title.to_lowercase()))
+        .then_with(|| {
+            a.meta
+                .title
+                .to_lowercase()
+                .cmp(&b.meta.title.to_lowercase())
+        })
         .then_with(|| a.key.cmp(&b.key))
 }
 
 impl Site {
     /// Builds the model from loaded content: renders Markdown in parallel,
     /// checks links, orders, computes taxonomies, courses and related pages.
-    pub fn assemble(root: &Path, config: Config, strings: Strings, loaded: Loaded, include_drafts: bool) -> (Site, Diagnostics) {
-        Site::assemble_with(root, config, strings, loaded, include_drafts, &PlainMarkdown)
+    pub fn assemble(
+        root: &Path,
+        config: Config,
+        strings: Strings,
+        loaded: Loaded,
+        include_drafts: bool,
+    ) -> (Site, Diagnostics) {
+        Site::assemble_with(
+            root,
+            config,
+            strings,
+            loaded,
+            include_drafts,
+            &PlainMarkdown,
+        )
     }
 
     /// [`Site::assemble`] with the Markdown of pages and sections rendered
@@ -307,8 +366,14 @@ impl Site {
         check_duplicate_urls(&pages, &sections, &config, &mut diagnostics);
 
         let targets = Targets {
-            pages: pages.iter().map(|p| (p.key.as_str(), p.url.as_str())).collect(),
-            sections: sections.iter().map(|(k, s)| (k.clone(), s.url.as_str())).collect(),
+            pages: pages
+                .iter()
+                .map(|p| (p.key.as_str(), p.url.as_str()))
+                .collect(),
+            sections: sections
+                .iter()
+                .map(|(k, s)| (k.clone(), s.url.as_str()))
+                .collect(),
             files: &files,
             content_dir: root.join("content"),
             base_path: config.base_path(),
@@ -335,18 +400,32 @@ impl Site {
                     url: s.url.clone(),
                     bundle: false,
                 };
-                let key = if k.is_empty() { "_index.md".to_string() } else { format!("{k}/_index.md") };
-                (k.clone(), md.render(&key, &s.body, s.body_line, &links, &labels))
+                let key = if k.is_empty() {
+                    "_index.md".to_string()
+                } else {
+                    format!("{k}/_index.md")
+                };
+                (
+                    k.clone(),
+                    md.render(&key, &s.body, s.body_line, &links, &labels),
+                )
             })
             .collect();
 
         // Anchors: every heading id of every page and section.
         let mut anchors: HashMap<String, HashSet<&str>> = HashMap::new();
         for (p, r) in pages.iter().zip(&rendered) {
-            anchors.insert(p.key.clone(), r.headings.iter().map(|h| h.id.as_str()).collect());
+            anchors.insert(
+                p.key.clone(),
+                r.headings.iter().map(|h| h.id.as_str()).collect(),
+            );
         }
         for (k, r) in &section_rendered {
-            let key = if k.is_empty() { "_index.md".to_string() } else { format!("{k}/_index.md") };
+            let key = if k.is_empty() {
+                "_index.md".to_string()
+            } else {
+                format!("{k}/_index.md")
+            };
             anchors.insert(key, r.headings.iter().map(|h| h.id.as_str()).collect());
         }
         let mut link_problems = Vec::new();
@@ -360,7 +439,11 @@ impl Site {
                 if anchor.is_empty() {
                     continue;
                 }
-                let target = if l.target.is_empty() { self_key } else { l.target.as_str() };
+                let target = if l.target.is_empty() {
+                    self_key
+                } else {
+                    l.target.as_str()
+                };
                 let decoded = percent_decode(anchor);
                 if let Some(ids) = anchors.get(target)
                     && !ids.contains(decoded.as_str())
@@ -368,7 +451,11 @@ impl Site {
                     let hint = crate::diagnostics::did_you_mean(&decoded, ids.iter().copied())
                         .map(|s| format!(": did you mean `#{s}`?"))
                         .unwrap_or_default();
-                    let what = if l.target.is_empty() { "this page".to_string() } else { format!("`{}`", l.target) };
+                    let what = if l.target.is_empty() {
+                        "this page".to_string()
+                    } else {
+                        format!("`{}`", l.target)
+                    };
                     link_problems.push(Diagnostic::error(
                         &src,
                         l.line,
@@ -383,7 +470,11 @@ impl Site {
         }
         for (k, r) in &section_rendered {
             if let Some(src) = sections.get(k).and_then(|s| s.source.clone()) {
-                let key = if k.is_empty() { "_index.md".to_string() } else { format!("{k}/_index.md") };
+                let key = if k.is_empty() {
+                    "_index.md".to_string()
+                } else {
+                    format!("{k}/_index.md")
+                };
                 check_links(&src, &key, r);
             }
         }
@@ -401,7 +492,11 @@ impl Site {
             }
         }
 
-        let by_key: HashMap<String, usize> = pages.iter().enumerate().map(|(i, p)| (p.key.clone(), i)).collect();
+        let by_key: HashMap<String, usize> = pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.key.clone(), i))
+            .collect();
         let mut site_pages: Vec<SitePage> = pages
             .into_iter()
             .zip(rendered)
@@ -440,7 +535,11 @@ impl Site {
                         "`related` lists the page itself",
                     )),
                     None => {
-                        let why = if files.contains(&key) { "is a draft" } else { "does not exist" };
+                        let why = if files.contains(&key) {
+                            "is a draft"
+                        } else {
+                            "does not exist"
+                        };
                         diagnostics.push(Diagnostic::error(
                             &sp.page.source,
                             sp.page.key_lines.get("related").copied().unwrap_or(1),
@@ -454,7 +553,12 @@ impl Site {
         let suggestions = crate::related::suggest(&site_pages, &explicit, config.related.count);
         for (i, sp) in site_pages.iter_mut().enumerate() {
             let mut list = explicit[i].clone();
-            list.extend(suggestions[i].iter().copied().filter(|j| !explicit[i].contains(j)));
+            list.extend(
+                suggestions[i]
+                    .iter()
+                    .copied()
+                    .filter(|j| !explicit[i].contains(j)),
+            );
             list.truncate(config.related.count.max(explicit[i].len()));
             sp.related = list;
         }
@@ -492,7 +596,12 @@ impl Site {
                 .weight
                 .unwrap_or(i64::MAX)
                 .cmp(&b.section.weight.unwrap_or(i64::MAX))
-                .then_with(|| a.section.title.to_lowercase().cmp(&b.section.title.to_lowercase()))
+                .then_with(|| {
+                    a.section
+                        .title
+                        .to_lowercase()
+                        .cmp(&b.section.title.to_lowercase())
+                })
                 .then_with(|| a.section.key.cmp(&b.section.key))
         };
         for k in &keys {
@@ -500,7 +609,8 @@ impl Site {
             subs.sort_by(|a, b| order_sections(&site_sections[a], &site_sections[b]));
             let sec = site_sections.get_mut(k).expect("key");
             sec.subsections = subs;
-            sec.pages.sort_by(|&a, &b| page_order(&site_pages[a].page, &site_pages[b].page));
+            sec.pages
+                .sort_by(|&a, &b| page_order(&site_pages[a].page, &site_pages[b].page));
             let course = sec.section.course;
             let n = sec.pages.len();
             for (pos, &pi) in sec.pages.iter().enumerate() {
@@ -522,7 +632,11 @@ impl Site {
                 Term {
                     name: t.slug.clone(),
                     slug: slugify(&t.slug),
-                    url: format!("{}/{}/", Taxonomy::Topics.folder(config.language), slugify(&t.slug)),
+                    url: format!(
+                        "{}/{}/",
+                        Taxonomy::Topics.folder(config.language),
+                        slugify(&t.slug)
+                    ),
                     title: t.title.clone(),
                     description: t.description.clone(),
                     pages: Vec::new(),
@@ -551,7 +665,8 @@ impl Site {
             }
         }
         for term in topics.values_mut().chain(tags.values_mut()) {
-            term.pages.sort_by(|&a, &b| page_order(&site_pages[a].page, &site_pages[b].page));
+            term.pages
+                .sort_by(|&a, &b| page_order(&site_pages[a].page, &site_pages[b].page));
         }
 
         let site = Site {
@@ -576,7 +691,12 @@ impl Site {
 }
 
 /// Two sources mapping to one URL is an error that names both files.
-fn check_duplicate_urls(pages: &[Page], sections: &BTreeMap<String, Section>, config: &Config, diags: &mut Diagnostics) {
+fn check_duplicate_urls(
+    pages: &[Page],
+    sections: &BTreeMap<String, Section>,
+    config: &Config,
+    diags: &mut Diagnostics,
+) {
     let mut seen: HashMap<String, String> = HashMap::new();
     let mut claim = |url: String, who: String, line: usize, diags: &mut Diagnostics| {
         if let Some(first) = seen.get(&url) {
@@ -610,7 +730,11 @@ fn check_duplicate_urls(pages: &[Page], sections: &BTreeMap<String, Section>, co
     }
     for (k, s) in sections {
         for a in &s.aliases {
-            let who = s.source.as_ref().map(|p| display_path(p)).unwrap_or_else(|| format!("content/{k}/"));
+            let who = s
+                .source
+                .as_ref()
+                .map(|p| display_path(p))
+                .unwrap_or_else(|| format!("content/{k}/"));
             claim(alias_url(a, config), who, 1, diags);
         }
     }
@@ -622,7 +746,11 @@ pub fn alias_url(alias: &str, config: &Config) -> String {
     let base = config.base_path();
     let a = a.strip_prefix(base.trim_start_matches('/')).unwrap_or(a);
     let a = a.trim_end_matches("index.html").trim_matches('/');
-    if a.is_empty() { String::new() } else { format!("{a}/") }
+    if a.is_empty() {
+        String::new()
+    } else {
+        format!("{a}/")
+    }
 }
 
 #[cfg(test)]
@@ -631,10 +759,16 @@ mod tests {
 
     #[test]
     fn relative_urls() {
-        assert_eq!(relative_url("artikler/a/", "sjekklister/b/"), "../../sjekklister/b/");
+        assert_eq!(
+            relative_url("artikler/a/", "sjekklister/b/"),
+            "../../sjekklister/b/"
+        );
         assert_eq!(relative_url("", "artikler/"), "artikler/");
         assert_eq!(relative_url("", ""), "./");
-        assert_eq!(normalize_path("a/b/../c/./d.md").as_deref(), Some("a/c/d.md"));
+        assert_eq!(
+            normalize_path("a/b/../c/./d.md").as_deref(),
+            Some("a/c/d.md")
+        );
         assert_eq!(normalize_path("../x.md"), None);
     }
 

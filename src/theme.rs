@@ -57,8 +57,14 @@ pub struct TemplateSource {
 /// One static file to copy into the output root.
 #[derive(Debug, Clone)]
 pub enum StaticFile {
-    Embedded { path: &'static str, bytes: &'static [u8] },
-    Disk { path: String, from: PathBuf },
+    Embedded {
+        path: &'static str,
+        bytes: &'static [u8],
+    },
+    Disk {
+        path: String,
+        from: PathBuf,
+    },
 }
 
 impl StaticFile {

@@ -49,16 +49,28 @@ fn kind_text(name: &str) -> &'static str {
 #[test]
 fn every_planted_identifier_is_reported_at_its_line() {
     let site = site_from("planted");
-    let o = run(&["check", "--verbose", "--root", site.path().to_str().unwrap()]);
+    let o = run(&[
+        "check",
+        "--verbose",
+        "--root",
+        site.path().to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let err = stderr(&o);
 
     let expected_text = std::fs::read_to_string(fixture("anon/planted/EXPECTED.txt")).unwrap();
     let mut expected_errors = BTreeSet::new();
     let mut expected_allowed = BTreeSet::new();
-    for l in expected_text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+    for l in expected_text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
         let parts: Vec<&str> = l.split(':').collect();
-        let key = (format!("content/case/{}", parts[0]), parts[1].parse::<usize>().unwrap(), kind_text(parts[2]));
+        let key = (
+            format!("content/case/{}", parts[0]),
+            parts[1].parse::<usize>().unwrap(),
+            kind_text(parts[2]),
+        );
         if parts.get(3) == Some(&"allowed") {
             expected_allowed.insert(key);
         } else {
@@ -74,7 +86,9 @@ fn every_planted_identifier_is_reported_at_its_line() {
                 let kind = FindingKind::ALL
                     .iter()
                     .map(|k| k.describe(false))
-                    .filter(|d| rest.contains(&format!("{} {d} `", marker.trim_start_matches(" note:"))))
+                    .filter(|d| {
+                        rest.contains(&format!("{} {d} `", marker.trim_start_matches(" note:")))
+                    })
                     .max_by_key(|d| d.len())
                     .unwrap_or_else(|| panic!("no kind in {l}"));
                 (parts[0].to_string(), parts[1].parse().unwrap(), kind)
@@ -85,12 +99,21 @@ fn every_planted_identifier_is_reported_at_its_line() {
     let found_allowed = parse(" note: allowed:");
     let missing: Vec<_> = expected_errors.difference(&found_errors).collect();
     let extra: Vec<_> = found_errors.difference(&expected_errors).collect();
-    assert!(missing.is_empty() && extra.is_empty(), "missing: {missing:#?}\nextra: {extra:#?}");
-    assert_eq!(found_allowed, expected_allowed, "allowed findings shown by --verbose");
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "missing: {missing:#?}\nextra: {extra:#?}"
+    );
+    assert_eq!(
+        found_allowed, expected_allowed,
+        "allowed findings shown by --verbose"
+    );
     // The matched text is masked in the message except its first character.
     for l in err.lines().filter(|l| l.contains(" error: ")) {
         let masked = l.split('`').nth(1).unwrap();
-        assert!(masked.chars().skip(1).all(|c| c == '•' || c == ' '), "unmasked: {l}");
+        assert!(
+            masked.chars().skip(1).all(|c| c == '•' || c == ' '),
+            "unmasked: {l}"
+        );
     }
 }
 
@@ -118,7 +141,10 @@ fn a_contact_line_fails_the_build_and_says_what_to_do() {
     let ours: Vec<&str> = err.lines().filter(|l| l.starts_with(&prefix)).collect();
     assert_eq!(ours.len(), 2, "{err}");
     assert!(ours.iter().any(|l| l.contains("phone number `9")), "{err}");
-    assert!(ours.iter().any(|l| l.contains("e-mail address `p")), "{err}");
+    assert!(
+        ours.iter().any(|l| l.contains("e-mail address `p")),
+        "{err}"
+    );
     assert!(ours.iter().all(|l| l.contains("remove")), "{err}");
     assert!(!out.exists(), "nothing written");
 }

@@ -17,37 +17,101 @@ fn plant(root: &Path) -> Vec<(&'static str, usize, &'static str)> {
     let c = "content/feil/";
     write(root, "content/feil/_index.md", "---\ntitle: Feil\n---\n");
     // 1 bad YAML
-    write(root, &format!("{c}yaml.md"), "---\ntitle: Ok\ntags: [a, b\n---\ntekst\n");
+    write(
+        root,
+        &format!("{c}yaml.md"),
+        "---\ntitle: Ok\ntags: [a, b\n---\ntekst\n",
+    );
     // 2 unknown key with a hint
-    write(root, &format!("{c}ukjent.md"), "---\ntitle: Ok\ntopcis: [verdi]\n---\ntekst\n");
+    write(
+        root,
+        &format!("{c}ukjent.md"),
+        "---\ntitle: Ok\ntopcis: [verdi]\n---\ntekst\n",
+    );
     // 3 missing title
-    write(root, &format!("{c}tittel.md"), "---\ndescription: uten tittel\n---\ntekst\n");
+    write(
+        root,
+        &format!("{c}tittel.md"),
+        "---\ndescription: uten tittel\n---\ntekst\n",
+    );
     // 4 bad date
-    write(root, &format!("{c}dato.md"), "---\ntitle: Ok\ndate: 2026-02-30\n---\ntekst\n");
+    write(
+        root,
+        &format!("{c}dato.md"),
+        "---\ntitle: Ok\ndate: 2026-02-30\n---\ntekst\n",
+    );
     // 5 link to a missing page
-    write(root, &format!("{c}lenke.md"), "---\ntitle: Ok\n---\n\nførste linje\n\nSe [her](finnes-ikke.md).\n");
+    write(
+        root,
+        &format!("{c}lenke.md"),
+        "---\ntitle: Ok\n---\n\nførste linje\n\nSe [her](finnes-ikke.md).\n",
+    );
     // 6 link to a missing heading
-    write(root, &format!("{c}anker.md"), "---\ntitle: Ok\n---\n## Finnes\n\n[x](../artikler/verdi/roi.md#finnes-ikke)\n");
+    write(
+        root,
+        &format!("{c}anker.md"),
+        "---\ntitle: Ok\n---\n## Finnes\n\n[x](../artikler/verdi/roi.md#finnes-ikke)\n",
+    );
     // 7 two files, one URL
-    write(root, &format!("{c}dobbel-url.md"), "---\ntitle: A\n---\ntekst\n");
-    write(root, &format!("{c}dobbel url.md"), "---\ntitle: B\n---\ntekst\n");
+    write(
+        root,
+        &format!("{c}dobbel-url.md"),
+        "---\ntitle: A\n---\ntekst\n",
+    );
+    write(
+        root,
+        &format!("{c}dobbel url.md"),
+        "---\ntitle: B\n---\ntekst\n",
+    );
     // 8 template syntax error (site override)
-    write(root, "templates/list.html", "{% extends \"base.html\" %}\n{% block main %}\n{{ list.title }\n{% endblock main %}\n");
+    write(
+        root,
+        "templates/list.html",
+        "{% extends \"base.html\" %}\n{% block main %}\n{{ list.title }\n{% endblock main %}\n",
+    );
     // 9 unreadable file: a link to nowhere
-    std::os::unix::fs::symlink(root.join("finnes/ikke.md"), root.join(format!("{c}borte.md"))).unwrap();
+    std::os::unix::fs::symlink(
+        root.join("finnes/ikke.md"),
+        root.join(format!("{c}borte.md")),
+    )
+    .unwrap();
     // 10 non-UTF-8
-    write(root, &format!("{c}latin1.md"), b"---\ntitle: Ok\n---\nl\xf8nnsomhet\n");
+    write(
+        root,
+        &format!("{c}latin1.md"),
+        b"---\ntitle: Ok\n---\nl\xf8nnsomhet\n",
+    );
     // 11 empty file
     write(root, &format!("{c}tom.md"), "");
     // 12 BOM, with a problem on line 3 that must still be reported at line 3
-    write(root, &format!("{c}bom.md"), "\u{feff}---\ntitle: Ok\nupdated: i går\n---\ntekst\n");
+    write(
+        root,
+        &format!("{c}bom.md"),
+        "\u{feff}---\ntitle: Ok\nupdated: i går\n---\ntekst\n",
+    );
     // 13 CRLF, with a missing anchor on line 6
-    write(root, &format!("{c}crlf.md"), "---\r\ntitle: Ok\r\n---\r\n## Overskrift\r\n\r\n[x](#feil-anker)\r\n");
+    write(
+        root,
+        &format!("{c}crlf.md"),
+        "---\r\ntitle: Ok\r\n---\r\n## Overskrift\r\n\r\n[x](#feil-anker)\r\n",
+    );
     // 14 symlink loop
-    std::os::unix::fs::symlink(root.join(format!("{c}loop-b.md")), root.join(format!("{c}loop-a.md"))).unwrap();
-    std::os::unix::fs::symlink(root.join(format!("{c}loop-a.md")), root.join(format!("{c}loop-b.md"))).unwrap();
+    std::os::unix::fs::symlink(
+        root.join(format!("{c}loop-b.md")),
+        root.join(format!("{c}loop-a.md")),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(
+        root.join(format!("{c}loop-a.md")),
+        root.join(format!("{c}loop-b.md")),
+    )
+    .unwrap();
     // 15 front matter never closed
-    write(root, &format!("{c}aapen.md"), "---\ntitle: Ok\ntekst uten slutt\n");
+    write(
+        root,
+        &format!("{c}aapen.md"),
+        "---\ntitle: Ok\ntekst uten slutt\n",
+    );
     // 16 case not anonymized
     write(
         root,
@@ -55,7 +119,11 @@ fn plant(root: &Path) -> Vec<(&'static str, usize, &'static str)> {
         "---\ntitle: Case\nkind: case\noutcome: lost\nreasons: [value]\nanonymized: false\n---\ntekst\n",
     );
     // 17 checklist without items
-    write(root, &format!("{c}liste.md"), "---\ntitle: Liste\nkind: checklist\n---\nbare tekst\n");
+    write(
+        root,
+        &format!("{c}liste.md"),
+        "---\ntitle: Liste\nkind: checklist\n---\nbare tekst\n",
+    );
     // 18 unknown outcome
     write(
         root,
@@ -69,13 +137,25 @@ fn plant(root: &Path) -> Vec<(&'static str, usize, &'static str)> {
         "---\ntitle: Case\nkind: case\nanonymized: true\noutcome: won\nreasons: [valeu]\n---\ntekst\n",
     );
     // 20 related page missing
-    write(root, &format!("{c}relatert.md"), "---\ntitle: Ok\nrelated: [borte.md]\n---\ntekst\n");
+    write(
+        root,
+        &format!("{c}relatert.md"),
+        "---\ntitle: Ok\nrelated: [borte.md]\n---\ntekst\n",
+    );
     // 21 symlink out of the tree
     std::os::unix::fs::symlink("/etc/hostname", root.join(format!("{c}utenfor.md"))).unwrap();
     // 22 case field on an article
-    write(root, &format!("{c}artikkel.md"), "---\ntitle: Ok\noutcome: won\n---\ntekst\n");
+    write(
+        root,
+        &format!("{c}artikkel.md"),
+        "---\ntitle: Ok\noutcome: won\n---\ntekst\n",
+    );
     // 23 wrong type
-    write(root, &format!("{c}type.md"), "---\ntitle: Ok\nweight: tung\n---\ntekst\n");
+    write(
+        root,
+        &format!("{c}type.md"),
+        "---\ntitle: Ok\nweight: tung\n---\ntekst\n",
+    );
     vec![
         ("content/feil/yaml.md", 3, ""),
         ("content/feil/ukjent.md", 3, "did you mean `topics`"),
@@ -120,21 +200,35 @@ fn every_problem_reported_once_and_output_untouched() {
 
     let mut by_file: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for l in &lines {
-        by_file.entry(l.split(':').next().unwrap()).or_default().push(l);
+        by_file
+            .entry(l.split(':').next().unwrap())
+            .or_default()
+            .push(l);
     }
     for (file, line, word) in &expected {
         let found = by_file.get(file).cloned().unwrap_or_default();
         // The two files sharing a URL: the error names both.
-        assert_eq!(found.len(), 1, "{file}: expected one diagnostic, got {found:?}\nall:\n{err}");
+        assert_eq!(
+            found.len(),
+            1,
+            "{file}: expected one diagnostic, got {found:?}\nall:\n{err}"
+        );
         let d = found[0];
-        assert!(d.starts_with(&format!("{file}:{line}:")), "{file}: expected line {line}: {d}");
+        assert!(
+            d.starts_with(&format!("{file}:{line}:")),
+            "{file}: expected line {line}: {d}"
+        );
         assert!(d.contains(word), "{file}: expected `{word}` in: {d}");
     }
     assert!(
         by_file["content/feil/dobbel-url.md"][0].contains("dobbel url.md"),
         "duplicate URL must name both files"
     );
-    assert_eq!(lines.len(), expected.len(), "unexpected extra diagnostics:\n{err}");
+    assert_eq!(
+        lines.len(),
+        expected.len(),
+        "unexpected extra diagnostics:\n{err}"
+    );
     // Sorted and summarized.
     let mut sorted = lines.clone();
     sorted.sort();
@@ -153,6 +247,9 @@ fn check_reports_the_same_and_writes_nothing() {
     plant(root);
     let o = run(&["check", "--root", root.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("templates/list.html:3:"), "check renders templates too");
+    assert!(
+        stderr(&o).contains("templates/list.html:3:"),
+        "check renders templates too"
+    );
     assert!(!root.join("public").exists());
 }

@@ -35,7 +35,10 @@ fn pretty_urls_with_readable_norwegian_slugs() {
     assert!(out.join("sitemap.xml").is_file());
     assert!(out.join("atom.xml").is_file());
     assert!(out.join("robots.txt").is_file());
-    assert!(out.join("artikler/bundle-side/diagram.svg").is_file(), "bundle asset copied beside the page");
+    assert!(
+        out.join("artikler/bundle-side/diagram.svg").is_file(),
+        "bundle asset copied beside the page"
+    );
 }
 
 #[test]
@@ -43,16 +46,33 @@ fn internal_links_are_rewritten_and_resolve() {
     let (_t, out) = built();
     let doc = page(&out, "artikler/forste-mote/");
     let hrefs = attrs(&doc, ".content a:not(.anchor)", "href");
-    assert!(hrefs.contains(&"../../artikler/verdi/roi/#regn-pa-gevinsten".to_string()), "{hrefs:?}");
+    assert!(
+        hrefs.contains(&"../../artikler/verdi/roi/#regn-pa-gevinsten".to_string()),
+        "{hrefs:?}"
+    );
     assert!(hrefs.contains(&"#hvem-signerer".to_string()));
     assert!(hrefs.contains(&"https://example.org/".to_string()));
     // Every relative link on every page lands on a file that exists.
-    for e in walkdir::WalkDir::new(&out).into_iter().filter_map(|e| e.ok()) {
+    for e in walkdir::WalkDir::new(&out)
+        .into_iter()
+        .filter_map(|e| e.ok())
+    {
         if e.file_name() != "index.html" {
             continue;
         }
-        let rel = e.path().parent().unwrap().strip_prefix(&out).unwrap().display().to_string();
-        let url = if rel.is_empty() { String::new() } else { format!("{rel}/") };
+        let rel = e
+            .path()
+            .parent()
+            .unwrap()
+            .strip_prefix(&out)
+            .unwrap()
+            .display()
+            .to_string();
+        let url = if rel.is_empty() {
+            String::new()
+        } else {
+            format!("{rel}/")
+        };
         let doc = page(&out, &url);
         for href in attrs(&doc, "a[href], link[href], script[src], img[src]", "href")
             .into_iter()
@@ -67,7 +87,11 @@ fn internal_links_are_rewritten_and_resolve() {
             } else {
                 out.join(&target)
             };
-            assert!(path.is_file(), "/{url}: link {href} → {} missing", path.display());
+            assert!(
+                path.is_file(),
+                "/{url}: link {href} → {} missing",
+                path.display()
+            );
         }
     }
 }
@@ -99,12 +123,21 @@ fn drafts_hidden_unless_asked() {
 #[test]
 fn ordering_by_weight_then_date_then_title() {
     let (_t, out) = built();
-    let listing = texts(&page(&out, "artikler/"), "ul.cards:not(.subsections) .card-title");
+    let listing = texts(
+        &page(&out, "artikler/"),
+        "ul.cards:not(.subsections) .card-title",
+    );
     // weight 2 + newer date, weight 2 + older date, then no weight: dated
     // (newest first) before undated, undated by title.
     assert_eq!(
         listing,
-        ["Andre artikkel", "Første møte med kunden", "Alfa uten vekt", "Notat uten front matter", "Side med bilde"]
+        [
+            "Andre artikkel",
+            "Første møte med kunden",
+            "Alfa uten vekt",
+            "Notat uten front matter",
+            "Side med bilde"
+        ]
     );
     // No page silently disappears: every article of the section is listed.
     assert_eq!(listing.len(), 5, "{listing:?}");
@@ -129,20 +162,31 @@ fn base_url_sub_path_is_honoured() {
     assert!(sitemap.contains("<loc>https://intra.example/opplaering/artikler/verdi/roi/</loc>"));
     // The 404 page is served at any depth: its links carry the sub-path.
     let nf = scraper::Html::parse_document(&std::fs::read_to_string(out.join("404.html")).unwrap());
-    assert!(attrs(&nf, "link[rel=stylesheet]", "href").iter().all(|h| h.starts_with("/opplaering/")));
+    assert!(
+        attrs(&nf, "link[rel=stylesheet]", "href")
+            .iter()
+            .all(|h| h.starts_with("/opplaering/"))
+    );
     // --base-url overrides site.toml.
     let tmp = tempfile::tempdir().unwrap();
     let o2 = tmp.path().join("p");
     build(&fixture("basic"), &o2, &["--base-url", "/kurs/salg"]);
     let nf = scraper::Html::parse_document(&std::fs::read_to_string(o2.join("404.html")).unwrap());
-    assert!(attrs(&nf, "link[rel=stylesheet]", "href").iter().all(|h| h.starts_with("/kurs/salg/")));
+    assert!(
+        attrs(&nf, "link[rel=stylesheet]", "href")
+            .iter()
+            .all(|h| h.starts_with("/kurs/salg/"))
+    );
 }
 
 #[test]
 fn aliases_redirect_to_the_page() {
     let (_t, out) = built();
     let doc = page(&out, "gamle/forste-mote/");
-    assert_eq!(attrs(&doc, "link[rel=canonical]", "href"), ["https://intra.example/opplaering/artikler/forste-mote/"]);
+    assert_eq!(
+        attrs(&doc, "link[rel=canonical]", "href"),
+        ["https://intra.example/opplaering/artikler/forste-mote/"]
+    );
     let refresh = attrs(&doc, "meta[http-equiv=refresh]", "content");
     assert_eq!(refresh, ["0; url=../../artikler/forste-mote/"]);
 }
@@ -151,7 +195,10 @@ fn aliases_redirect_to_the_page() {
 fn bundle_image_gets_size_and_relative_src() {
     let (_t, out) = built();
     let doc = page(&out, "artikler/bundle-side/");
-    assert_eq!(attrs(&doc, ".content img", "src"), ["../../artikler/bundle-side/diagram.svg"]);
+    assert_eq!(
+        attrs(&doc, ".content img", "src"),
+        ["../../artikler/bundle-side/diagram.svg"]
+    );
     assert_eq!(attrs(&doc, ".content img", "width"), ["120"]);
     assert_eq!(attrs(&doc, ".content img", "height"), ["60"]);
 }
@@ -162,10 +209,19 @@ fn course_lessons_have_position_and_neighbours() {
     let doc = page(&out, "kurs/leksjon-2/");
     let pos = texts(&doc, ".lesson-pos");
     assert!(pos[0].starts_with("Leksjon 2 av 3"), "{pos:?}");
-    assert_eq!(attrs(&doc, "a[rel=prev]", "href"), ["../../kurs/leksjon-1/"]);
-    assert_eq!(attrs(&doc, "a[rel=next]", "href"), ["../../kurs/leksjon-3/"]);
+    assert_eq!(
+        attrs(&doc, "a[rel=prev]", "href"),
+        ["../../kurs/leksjon-1/"]
+    );
+    assert_eq!(
+        attrs(&doc, "a[rel=next]", "href"),
+        ["../../kurs/leksjon-3/"]
+    );
     let overview = page(&out, "kurs/");
-    assert_eq!(texts(&overview, "ol.lessons-list .lesson-title a"), ["Leksjon 1", "Leksjon 2", "Leksjon 3"]);
+    assert_eq!(
+        texts(&overview, "ol.lessons-list .lesson-title a"),
+        ["Leksjon 1", "Leksjon 2", "Leksjon 3"]
+    );
 }
 
 #[test]
@@ -173,8 +229,16 @@ fn taxonomy_pages_list_every_kind() {
     let (_t, out) = built();
     let doc = page(&out, "tema/beslutningstakere/");
     let titles = texts(&doc, ".cards .card-title");
-    for t in ["Første møte med kunden", "Før møtet", "Tapt avtale", "Andre artikkel"] {
-        assert!(titles.contains(&t.to_string()), "{t} missing from {titles:?}");
+    for t in [
+        "Første møte med kunden",
+        "Før møtet",
+        "Tapt avtale",
+        "Andre artikkel",
+    ] {
+        assert!(
+            titles.contains(&t.to_string()),
+            "{t} missing from {titles:?}"
+        );
     }
 }
 
@@ -183,7 +247,13 @@ fn rebuild_with_nothing_changed_rewrites_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("public");
     build(&fixture("basic"), &out, &[]);
-    let o = run(&["build", "--root", fixture("basic").to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    let o = run(&[
+        "build",
+        "--root",
+        fixture("basic").to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success());
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(stdout.contains("(0 changed"), "{stdout}");
@@ -195,10 +265,19 @@ fn refuses_to_replace_a_folder_vinn_did_not_make() {
     let out = tmp.path().join("mine");
     std::fs::create_dir_all(&out).unwrap();
     std::fs::write(out.join("rapport.docx"), "viktig").unwrap();
-    let o = run(&["build", "--root", fixture("basic").to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    let o = run(&[
+        "build",
+        "--root",
+        fixture("basic").to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("refusing"));
-    assert_eq!(std::fs::read_to_string(out.join("rapport.docx")).unwrap(), "viktig");
+    assert_eq!(
+        std::fs::read_to_string(out.join("rapport.docx")).unwrap(),
+        "viktig"
+    );
 }
 
 #[test]
@@ -207,13 +286,25 @@ fn read_also_explicit_first_then_ranked_by_shared_terms() {
     let doc = page(&out, "artikler/forste-mote/");
     // Explicit `related` first; then the page sharing a topic and a tag
     // (tags weigh more); then one sharing only the topic; count = 3.
-    assert_eq!(texts(&doc, ".read-also .read-also-title"), ["Før møtet", "Andre artikkel", "Tapt avtale"]);
+    assert_eq!(
+        texts(&doc, ".read-also .read-also-title"),
+        ["Før møtet", "Andre artikkel", "Tapt avtale"]
+    );
     // Deterministic: a second build gives the same lists everywhere.
     let tmp = tempfile::tempdir().unwrap();
     let out2 = tmp.path().join("p");
     build(&fixture("basic"), &out2, &[]);
-    for url in ["artikler/forste-mote/", "artikler/andre/", "sjekklister/for-mote/", "kurs/leksjon-1/"] {
-        assert_eq!(texts(&page(&out, url), ".read-also a"), texts(&page(&out2, url), ".read-also a"), "{url}");
+    for url in [
+        "artikler/forste-mote/",
+        "artikler/andre/",
+        "sjekklister/for-mote/",
+        "kurs/leksjon-1/",
+    ] {
+        assert_eq!(
+            texts(&page(&out, url), ".read-also a"),
+            texts(&page(&out2, url), ".read-also a"),
+            "{url}"
+        );
     }
 }
 
@@ -236,9 +327,17 @@ fn case_study_shows_its_facts_and_lessons() {
     let (_t, out) = built();
     let doc = page(&out, "case/tapt-avtale/");
     assert_eq!(texts(&doc, ".case-facts .outcome-label"), ["Tapt"]);
-    assert_eq!(texts(&doc, ".case-facts .reasons li"), ["Beslutningstaker", "Verdi"]);
+    assert_eq!(
+        texts(&doc, ".case-facts .reasons li"),
+        ["Beslutningstaker", "Verdi"]
+    );
     let facts = texts(&doc, ".case-facts dd").join(" | ");
-    for f in ["Bygg og anlegg", "1M-5M NOK", "Innkjøpssjef", "20. januar 2026"] {
+    for f in [
+        "Bygg og anlegg",
+        "1M-5M NOK",
+        "Innkjøpssjef",
+        "20. januar 2026",
+    ] {
         assert!(facts.contains(f), "{f} missing from {facts}");
     }
     assert_eq!(texts(&doc, ".lessons li"), ["Finn den som signerer."]);

@@ -12,8 +12,15 @@ fn init_makes_a_site_that_builds_at_once() {
     assert!(o.status.success(), "{}", stderr(&o));
     let o = run(&["build", "--root", dir.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
-    for url in ["artikler/hvem-signerer/", "sjekklister/for-forste-mote/", "case/tapt-i-byggebransjen/"] {
-        assert!(dir.join("public").join(url).join("index.html").is_file(), "{url}");
+    for url in [
+        "artikler/hvem-signerer/",
+        "sjekklister/for-forste-mote/",
+        "case/tapt-i-byggebransjen/",
+    ] {
+        assert!(
+            dir.join("public").join(url).join("index.html").is_file(),
+            "{url}"
+        );
     }
     // init never overwrites.
     let o = run(&["init", dir.to_str().unwrap()]);
@@ -25,16 +32,34 @@ fn new_case_fails_the_build_until_filled_in_and_anonymized() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
     assert!(run(&["init", root.to_str().unwrap()]).status.success());
-    let o = run(&["new", "case", "Tapt rammeavtale", "--root", root.to_str().unwrap()]);
+    let o = run(&[
+        "new",
+        "case",
+        "Tapt rammeavtale",
+        "--root",
+        root.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let printed = String::from_utf8_lossy(&o.stdout).trim().to_string();
     assert_eq!(printed, "content/case/tapt-rammeavtale.md");
     let file = root.join(&printed);
     let text = std::fs::read_to_string(&file).unwrap();
-    for field in ["anonymized:", "outcome:", "reasons:", "industry:", "deal_size:", "decision_maker_role:", "lessons:", "interview_date"] {
+    for field in [
+        "anonymized:",
+        "outcome:",
+        "reasons:",
+        "industry:",
+        "deal_size:",
+        "decision_maker_role:",
+        "lessons:",
+        "interview_date",
+    ] {
         assert!(text.contains(field), "archetype lacks {field}");
     }
-    assert!(text.contains("ANONYMISERING"), "the reminder is in the archetype");
+    assert!(
+        text.contains("ANONYMISERING"),
+        "the reminder is in the archetype"
+    );
 
     let o = run(&["build", "--root", root.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
@@ -49,14 +74,23 @@ fn new_case_fails_the_build_until_filled_in_and_anonymized() {
         .replace("reasons: []", "reasons: [decision-maker]")
         .replace("industry: \"\"", "industry: \"Bygg og anlegg\"")
         .replace("deal_size: \"\"", "deal_size: \"1M-5M NOK\"")
-        .replace("decision_maker_role: \"\"", "decision_maker_role: \"Innkjøpssjef\"")
+        .replace(
+            "decision_maker_role: \"\"",
+            "decision_maker_role: \"Innkjøpssjef\"",
+        )
         .replace("lessons: []", "lessons: [\"Finn den som signerer.\"]");
     std::fs::write(&file, filled).unwrap();
     let o = run(&["build", "--root", root.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
 
     // `new` refuses to overwrite.
-    let o = run(&["new", "case", "Tapt rammeavtale", "--root", root.to_str().unwrap()]);
+    let o = run(&[
+        "new",
+        "case",
+        "Tapt rammeavtale",
+        "--root",
+        root.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
 }
 
@@ -71,11 +105,27 @@ fn new_honours_section_and_site_archetypes() {
         "---\ntitle: \"{{title}}\"\ndate: {{date}}\nphase: etter-tap\n---\n\n- [ ] Ring kunden\n",
     )
     .unwrap();
-    let o = run(&["new", "checklist", "Etter tapet", "--section", "sjekklister/evaluering", "--root", root.to_str().unwrap()]);
+    let o = run(&[
+        "new",
+        "checklist",
+        "Etter tapet",
+        "--section",
+        "sjekklister/evaluering",
+        "--root",
+        root.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let path = root.join("content/sjekklister/evaluering/etter-tapet.md");
-    assert!(std::fs::read_to_string(&path).unwrap().contains("phase: etter-tap"));
-    assert!(run(&["build", "--root", root.to_str().unwrap()]).status.success());
+    assert!(
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .contains("phase: etter-tap")
+    );
+    assert!(
+        run(&["build", "--root", root.to_str().unwrap()])
+            .status
+            .success()
+    );
 }
 
 #[test]
@@ -100,7 +150,11 @@ fn exit_codes() {
 fn broken_site_toml_names_the_key() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(tmp.path().join("content")).unwrap();
-    std::fs::write(tmp.path().join("site.toml"), "title = \"x\"\n\n[serch]\nenabled = true\n").unwrap();
+    std::fs::write(
+        tmp.path().join("site.toml"),
+        "title = \"x\"\n\n[serch]\nenabled = true\n",
+    )
+    .unwrap();
     let o = run(&["check", "--root", tmp.path().to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
@@ -112,7 +166,17 @@ fn broken_site_toml_names_the_key() {
 fn the_bundled_sample_site_builds_cleanly() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("public");
-    let o = run(&["build", "--root", manifest_dir().to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    let o = run(&[
+        "build",
+        "--root",
+        manifest_dir().to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stderr(&o).trim().is_empty(), "the sample site has warnings:\n{}", stderr(&o));
+    assert!(
+        stderr(&o).trim().is_empty(),
+        "the sample site has warnings:\n{}",
+        stderr(&o)
+    );
 }

@@ -38,12 +38,68 @@ fn labels() -> markdown::Labels {
 /// Pieces that exercise the tricky paths: fences, YAML, task lists,
 /// callouts, tables, links, footnotes, headings with attributes, CRLF, BOM.
 const TOKENS: &[&str] = &[
-    "---\n", "---", "...\n", "title: ", "\"Tittel\"", "date: 2026-02-30", "tags: [a, b", "]\n", "kind: case\n",
-    "outcome: won\n", "extra:\n  x: 1\n", "  - ", ": ", "# ", "## ", "### Økonomi {#id}", "- [ ] ", "- [x] ", "  - [ ] ",
-    "* ", "1. ", "> ", "> [!TIP]\n", "> [!WARNING]\n", "|a|b|\n", "|-|-|\n", "| 1 | 2 |\n", "```\n", "~~~rust\n", "`kode`",
-    "[lenke](a.md#b)", "[x](#)", "[y](../../z.md)", "![bilde](b.png \"t\")", "<b>", "</b>", "<!-- vinn:allow \"x\" -->",
-    "[^1]", "[^1]: fotnote\n", "~~slett~~", "**fet**", "_", "*", "\\", "&amp;", "æøå", "ÆØÅ", "\u{feff}", "\r\n", "\n", "\n\n",
-    " ", "\t", "<", ">", "\"", "'", "{{ x }}", "{% if %}", "😀", "\u{0301}", "\0",
+    "---\n",
+    "---",
+    "...\n",
+    "title: ",
+    "\"Tittel\"",
+    "date: 2026-02-30",
+    "tags: [a, b",
+    "]\n",
+    "kind: case\n",
+    "outcome: won\n",
+    "extra:\n  x: 1\n",
+    "  - ",
+    ": ",
+    "# ",
+    "## ",
+    "### Økonomi {#id}",
+    "- [ ] ",
+    "- [x] ",
+    "  - [ ] ",
+    "* ",
+    "1. ",
+    "> ",
+    "> [!TIP]\n",
+    "> [!WARNING]\n",
+    "|a|b|\n",
+    "|-|-|\n",
+    "| 1 | 2 |\n",
+    "```\n",
+    "~~~rust\n",
+    "`kode`",
+    "[lenke](a.md#b)",
+    "[x](#)",
+    "[y](../../z.md)",
+    "![bilde](b.png \"t\")",
+    "<b>",
+    "</b>",
+    "<!-- vinn:allow \"x\" -->",
+    "[^1]",
+    "[^1]: fotnote\n",
+    "~~slett~~",
+    "**fet**",
+    "_",
+    "*",
+    "\\",
+    "&amp;",
+    "æøå",
+    "ÆØÅ",
+    "\u{feff}",
+    "\r\n",
+    "\n",
+    "\n\n",
+    " ",
+    "\t",
+    "<",
+    ">",
+    "\"",
+    "'",
+    "{{ x }}",
+    "{% if %}",
+    "😀",
+    "\u{0301}",
+    "\0",
 ];
 
 fn token_soup() -> impl Strategy<Value = String> {
@@ -60,7 +116,10 @@ fn check_text(text: &str) {
         }
         let r = markdown::render(split.body, split.body_line, &AnyLinks, &labels());
         // Every task label opened is closed.
-        assert_eq!(r.html.matches("<label for=").count(), r.html.matches("</label>").count());
+        assert_eq!(
+            r.html.matches("<label for=").count(),
+            r.html.matches("</label>").count()
+        );
         for l in &r.links {
             assert!(l.line >= split.body_line);
         }
@@ -69,7 +128,10 @@ fn check_text(text: &str) {
 
 /// 400 cases in the suite; `PROPTEST_CASES=N` runs more.
 fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(400)
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(400)
 }
 
 proptest! {

@@ -59,7 +59,11 @@ pub fn guard(site: &Site) -> Result<Guard, Diagnostic> {
 pub fn scan_page(guard: &Guard, page: &Page) -> Vec<Diagnostic> {
     let path = display_path(&page.source);
     let mut found = Vec::new();
-    let what = if page.meta.kind == Kind::Case { "in a case study" } else { "in published content" };
+    let what = if page.meta.kind == Kind::Case {
+        "in a case study"
+    } else {
+        "in published content"
+    };
     for (text, first_line) in [(&page.front, page.front_line), (&page.body, page.body_line)] {
         for f in guard.scan(text) {
             let (line, col) = line_col(text, f.start);

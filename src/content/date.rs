@@ -45,7 +45,10 @@ impl Date {
             return Err(format!("`{s}`: day {day} does not exist in that month"));
         }
         if !rest.is_empty() {
-            let t = rest.strip_prefix('T').or_else(|| rest.strip_prefix(' ')).ok_or_else(bad)?;
+            let t = rest
+                .strip_prefix('T')
+                .or_else(|| rest.strip_prefix(' '))
+                .ok_or_else(bad)?;
             if !valid_time(t) {
                 return Err(format!("`{s}`: the time part is not HH:MM[:SS][Z|±HH:MM]"));
             }
@@ -56,12 +59,32 @@ impl Date {
     /// `27. november 2026` / `27 November 2026`.
     pub fn format(&self, lang: Language) -> String {
         const NB: [&str; 12] = [
-            "januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september",
-            "oktober", "november", "desember",
+            "januar",
+            "februar",
+            "mars",
+            "april",
+            "mai",
+            "juni",
+            "juli",
+            "august",
+            "september",
+            "oktober",
+            "november",
+            "desember",
         ];
         const EN: [&str; 12] = [
-            "January", "February", "March", "April", "May", "June", "July", "August",
-            "September", "October", "November", "December",
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
         ];
         let m = (self.month - 1) as usize;
         match lang {
@@ -98,7 +121,10 @@ fn days_in_month(y: i32, m: u32) -> u32 {
 }
 
 fn valid_time(t: &str) -> bool {
-    let (clock, zone) = match t.find(['Z', 'z', '+']).or_else(|| t.get(5..).and_then(|r| r.find('-').map(|i| i + 5))) {
+    let (clock, zone) = match t
+        .find(['Z', 'z', '+'])
+        .or_else(|| t.get(5..).and_then(|r| r.find('-').map(|i| i + 5)))
+    {
         Some(i) => (&t[..i], &t[i..]),
         None => (t, ""),
     };
@@ -113,7 +139,10 @@ fn valid_time(t: &str) -> bool {
         && parts.get(2).is_none_or(|s| ok_num(s, 60));
     let zone_ok = zone.is_empty()
         || zone.eq_ignore_ascii_case("z")
-        || (zone.len() == 6 && ok_num(&zone[1..3], 23) && &zone[3..4] == ":" && ok_num(&zone[4..6], 59));
+        || (zone.len() == 6
+            && ok_num(&zone[1..3], 23)
+            && &zone[3..4] == ":"
+            && ok_num(&zone[4..6], 59));
     clock_ok && zone_ok
 }
 

@@ -37,7 +37,10 @@ pub fn split(text: &str) -> Result<Split<'_>, (usize, String)> {
     let mut pos = yaml_start;
     let mut line = 2;
     while pos < text.len() {
-        let end = text[pos..].find('\n').map(|i| pos + i).unwrap_or(text.len());
+        let end = text[pos..]
+            .find('\n')
+            .map(|i| pos + i)
+            .unwrap_or(text.len());
         let l = text[pos..end].trim_end();
         if l == "---" || l == "..." {
             let body_start = (end + 1).min(text.len());

@@ -18,9 +18,18 @@ pub fn size(path: &Path) -> Option<(u32, u32)> {
 }
 
 fn raster_size(b: &[u8]) -> Option<(u32, u32)> {
-    let be32 = |i: usize| b.get(i..i + 4).map(|s| u32::from_be_bytes([s[0], s[1], s[2], s[3]]));
-    let be16 = |i: usize| b.get(i..i + 2).map(|s| u32::from(u16::from_be_bytes([s[0], s[1]])));
-    let le16 = |i: usize| b.get(i..i + 2).map(|s| u32::from(u16::from_le_bytes([s[0], s[1]])));
+    let be32 = |i: usize| {
+        b.get(i..i + 4)
+            .map(|s| u32::from_be_bytes([s[0], s[1], s[2], s[3]]))
+    };
+    let be16 = |i: usize| {
+        b.get(i..i + 2)
+            .map(|s| u32::from(u16::from_be_bytes([s[0], s[1]])))
+    };
+    let le16 = |i: usize| {
+        b.get(i..i + 2)
+            .map(|s| u32::from(u16::from_le_bytes([s[0], s[1]])))
+    };
     if b.starts_with(b"\x89PNG\r\n\x1a\n") {
         return Some((be32(16)?, be32(20)?));
     }
@@ -57,7 +66,10 @@ fn svg_size(text: &str) -> Option<(u32, u32)> {
         let pat = format!(" {name}=\"");
         let i = tag.find(&pat)? + pat.len();
         let v = &tag[i..i + tag[i..].find('"')?];
-        let num: String = v.chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+        let num: String = v
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect();
         num.parse().ok()
     };
     if let (Some(w), Some(h)) = (attr("width"), attr("height")) {
@@ -75,8 +87,14 @@ fn svg_size(text: &str) -> Option<(u32, u32)> {
 mod tests {
     #[test]
     fn svg_and_png() {
-        assert_eq!(super::svg_size("<svg xmlns=\"x\" viewBox=\"0 0 640 320\">"), Some((640, 320)));
-        assert_eq!(super::svg_size("<svg width=\"20\" height=\"10.4\">"), Some((20, 10)));
+        assert_eq!(
+            super::svg_size("<svg xmlns=\"x\" viewBox=\"0 0 640 320\">"),
+            Some((640, 320))
+        );
+        assert_eq!(
+            super::svg_size("<svg width=\"20\" height=\"10.4\">"),
+            Some((20, 10))
+        );
         let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
         png.extend(300u32.to_be_bytes());
         png.extend(200u32.to_be_bytes());

@@ -139,7 +139,10 @@ pub fn validate(
     if kind != Kind::Checklist && front.phase.is_some() {
         problems.push(problem(
             "phase",
-            format!("`phase` is a checklist field, but this page is {} (set `kind: checklist`)", kind.article_name()),
+            format!(
+                "`phase` is a checklist field, but this page is {} (set `kind: checklist`)",
+                kind.article_name()
+            ),
         ));
     }
 
@@ -191,7 +194,10 @@ pub fn validate(
         }
         let mut non_empty = |key: &'static str, v: Option<String>| match v {
             Some(s) if s.trim().is_empty() => {
-                problems.push(problem(key, format!("`{key}` is empty: fill it in or remove the line")));
+                problems.push(problem(
+                    key,
+                    format!("`{key}` is empty: fill it in or remove the line"),
+                ));
                 None
             }
             other => other.map(|s| s.trim().to_string()),
@@ -201,7 +207,10 @@ pub fn validate(
         let decision_maker_role = non_empty("decision_maker_role", front.decision_maker_role);
         let lessons = front.lessons.unwrap_or_default();
         if lessons.iter().any(|l| l.trim().is_empty()) {
-            problems.push(problem("lessons", "`lessons` has an empty entry: write the lesson or remove it"));
+            problems.push(problem(
+                "lessons",
+                "`lessons` has an empty entry: write the lesson or remove it",
+            ));
         }
         Some(CaseMeta {
             anonymized: front.anonymized == Some(true),
@@ -215,10 +224,17 @@ pub fn validate(
         })
     } else {
         for f in present_case_fields {
-            let key = CASE_FIELDS.iter().copied().find(|k| *k == f).unwrap_or("outcome");
+            let key = CASE_FIELDS
+                .iter()
+                .copied()
+                .find(|k| *k == f)
+                .unwrap_or("outcome");
             problems.push(problem(
                 key,
-                format!("`{f}` is a case-study field, but this page is {} (set `kind: case`)", kind.article_name()),
+                format!(
+                    "`{f}` is a case-study field, but this page is {} (set `kind: case`)",
+                    kind.article_name()
+                ),
             ));
         }
         None
@@ -233,8 +249,16 @@ pub fn validate(
         weight: front.weight,
         kind,
         author: front.author.unwrap_or_default(),
-        topics: front.topics.into_iter().map(|t| t.trim().to_string()).collect(),
-        tags: front.tags.into_iter().map(|t| t.trim().to_string()).collect(),
+        topics: front
+            .topics
+            .into_iter()
+            .map(|t| t.trim().to_string())
+            .collect(),
+        tags: front
+            .tags
+            .into_iter()
+            .map(|t| t.trim().to_string())
+            .collect(),
         related: front.related,
         aliases: front.aliases,
         search: front.search.unwrap_or(true),

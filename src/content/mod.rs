@@ -22,7 +22,9 @@ use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
 pub use meta::{CaseMeta, PageMeta};
 
 /// The three kinds of training content.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize, Default,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     #[default]
@@ -147,8 +149,15 @@ pub struct Loaded {
 }
 
 enum Entry {
-    Page { abs: PathBuf, key: String, bundle: bool },
-    Section { abs: PathBuf, dir_key: String },
+    Page {
+        abs: PathBuf,
+        key: String,
+        bundle: bool,
+    },
+    Section {
+        abs: PathBuf,
+        dir_key: String,
+    },
 }
 
 /// A store of pages read before (`serve` keeps one between rebuilds).
@@ -180,7 +189,12 @@ pub fn load(root: &Path, config: &Config, include_drafts: bool) -> Loaded {
 }
 
 /// [`load`], with pages taken from `cache` when their files are unchanged.
-pub fn load_with(root: &Path, config: &Config, include_drafts: bool, cache: Option<&dyn PageCache>) -> Loaded {
+pub fn load_with(
+    root: &Path,
+    config: &Config,
+    include_drafts: bool,
+    cache: Option<&dyn PageCache>,
+) -> Loaded {
     if let Some(c) = cache {
         c.start(config);
     }
@@ -208,8 +222,12 @@ pub fn load_with(root: &Path, config: &Config, include_drafts: bool, cache: Opti
         let entry = match item {
             Ok(e) => e,
             Err(e) => {
-                let p = e.path().map(|p| rel_to(root, p)).unwrap_or_else(|| "content".into());
-                out.diagnostics.push(Diagnostic::error(p, 0, 0, format!("cannot read: {e}")));
+                let p = e
+                    .path()
+                    .map(|p| rel_to(root, p))
+                    .unwrap_or_else(|| "content".into());
+                out.diagnostics
+                    .push(Diagnostic::error(p, 0, 0, format!("cannot read: {e}")));
                 continue;
             }
         };
@@ -271,7 +289,10 @@ pub fn load_with(root: &Path, config: &Config, include_drafts: bool, cache: Opti
                 });
                 out.files.insert(format!("{rel}/index.md"));
                 // Everything else inside is the bundle's assets.
-                for a in walkdir::WalkDir::new(path).follow_links(false).sort_by_file_name() {
+                for a in walkdir::WalkDir::new(path)
+                    .follow_links(false)
+                    .sort_by_file_name()
+                {
                     let Ok(a) = a else { continue };
                     if a.file_type().is_file() && a.path() != path.join("index.md") {
                         let akey = rel_key(&content, a.path());
@@ -320,7 +341,9 @@ pub fn load_with(root: &Path, config: &Config, include_drafts: bool, cache: Opti
     for e in entries {
         match e {
             Entry::Section { abs, dir_key } => {
-                let sec = sections.entry(dir_key.clone()).or_insert_with(|| default_section(&dir_key));
+                let sec = sections
+                    .entry(dir_key.clone())
+                    .or_insert_with(|| default_section(&dir_key));
                 if let Err(d) = read_section(root, &abs, sec) {
                     out.diagnostics.extend(d);
                 }
@@ -332,7 +355,11 @@ pub fn load_with(root: &Path, config: &Config, include_drafts: bool, cache: Opti
     let draft_sections: Vec<String> = if include_drafts {
         Vec::new()
     } else {
-        sections.values().filter(|s| s.draft).map(|s| s.key.clone()).collect()
+        sections
+            .values()
+            .filter(|s| s.draft)
+            .map(|s| s.key.clone())
+            .collect()
     };
     sections.retain(|k, _| !draft_sections.iter().any(|d| is_under(k, d)));
 
@@ -340,7 +367,11 @@ pub fn load_with(root: &Path, config: &Config, include_drafts: bool, cache: Opti
     let results: Vec<Loaded1> = page_entries
         .par_iter()
         .map(|(abs, key, bundle)| {
-            let dir = parent_key(if *bundle { key.trim_end_matches("/index.md") } else { key });
+            let dir = parent_key(if *bundle {
+                key.trim_end_matches("/index.md")
+            } else {
+                key
+            });
             if draft_sections.iter().any(|d| is_under(&dir, d)) {
                 return Ok(None);
             }
@@ -465,7 +496,9 @@ fn asset_output(key: &str, bundle: Option<&str>) -> String {
 }
 
 pub fn parent_key(key: &str) -> String {
-    key.rsplit_once('/').map(|(p, _)| p.to_string()).unwrap_or_default()
+    key.rsplit_once('/')
+        .map(|(p, _)| p.to_string())
+        .unwrap_or_default()
 }
 
 fn rel_key(content: &Path, p: &Path) -> String {
@@ -480,14 +513,25 @@ fn rel_to(root: &Path, p: &Path) -> String {
 /// Problems come back as diagnostics at the right line.
 fn read_text(root: &Path, abs: &Path) -> Result<(String, Vec<Diagnostic>), Vec<Diagnostic>> {
     let rel = rel_to(root, abs);
-    let bytes = std::fs::read(abs).map_err(|e| vec![Diagnostic::error(&rel, 0, 0, format!("cannot read file: {e}"))])?;
+    let bytes = std::fs::read(abs).map_err(|e| {
+        vec![Diagnostic::error(
+            &rel,
+            0,
+            0,
+            format!("cannot read file: {e}"),
+        )]
+    })?;
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
             let valid = e.utf8_error().valid_up_to();
             let bytes = e.as_bytes();
             let line = bytes[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
-            let col = String::from_utf8_lossy(&bytes[..valid]).rsplit('\n').next().map(|l| l.chars().count() + 1).unwrap_or(1);
+            let col = String::from_utf8_lossy(&bytes[..valid])
+                .rsplit('\n')
+                .next()
+                .map(|l| l.chars().count() + 1)
+                .unwrap_or(1);
             return Err(vec![Diagnostic::error(
                 &rel,
                 line,
@@ -499,19 +543,29 @@ fn read_text(root: &Path, abs: &Path) -> Result<(String, Vec<Diagnostic>), Vec<D
     let mut warnings = Vec::new();
     let text = match text.strip_prefix('\u{feff}') {
         Some(t) => {
-            warnings.push(Diagnostic::warning(&rel, 1, 1, "file starts with a byte-order mark (BOM); it was ignored"));
+            warnings.push(Diagnostic::warning(
+                &rel,
+                1,
+                1,
+                "file starts with a byte-order mark (BOM); it was ignored",
+            ));
             t.to_string()
         }
         None => text,
     };
-    let text = if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text };
+    let text = if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text
+    };
     Ok((text, warnings))
 }
 
 fn read_section(root: &Path, abs: &Path, sec: &mut Section) -> Result<(), Vec<Diagnostic>> {
     let rel = rel_to(root, abs);
     let (text, _warnings) = read_text(root, abs)?;
-    let split = frontmatter::split(&text).map_err(|(l, m)| vec![Diagnostic::error(&rel, l, 1, m)])?;
+    let split =
+        frontmatter::split(&text).map_err(|(l, m)| vec![Diagnostic::error(&rel, l, 1, m)])?;
     let front: frontmatter::SectionFront = match split.yaml {
         Some(y) => frontmatter::parse(y, split.yaml_line)
             .map_err(|e| vec![Diagnostic::error(&rel, e.line, e.col, e.message)])?,
@@ -556,7 +610,8 @@ fn read_page(
             "file is empty: add front matter with a `title` and some text, or delete it",
         )]);
     }
-    let split = frontmatter::split(&text).map_err(|(l, m)| vec![Diagnostic::error(&rel, l, 1, m)])?;
+    let split =
+        frontmatter::split(&text).map_err(|(l, m)| vec![Diagnostic::error(&rel, l, 1, m)])?;
     let (front, keys) = match split.yaml {
         Some(y) => (
             frontmatter::parse::<frontmatter::PageFront>(y, split.yaml_line)
@@ -566,7 +621,11 @@ fn read_page(
         None => (Default::default(), HashMap::new()),
     };
     let kind = front.kind.unwrap_or(default_kind);
-    let fallback = if split.yaml.is_none() { first_heading(split.body) } else { None };
+    let fallback = if split.yaml.is_none() {
+        first_heading(split.body)
+    } else {
+        None
+    };
     let (meta, problems) = meta::validate(front, kind, split.yaml.is_some(), fallback, config);
     let mut errors: Vec<Diagnostic> = problems
         .iter()
@@ -606,7 +665,11 @@ fn strip_title_heading(body: &mut String, title: &str, title_from_heading: bool)
     if !t.starts_with("# ") && t != "#" {
         return;
     }
-    let text = t.trim_start_matches('#').trim().trim_end_matches('#').trim();
+    let text = t
+        .trim_start_matches('#')
+        .trim()
+        .trim_end_matches('#')
+        .trim();
     if title_from_heading || text == title.trim() {
         *body = body
             .lines()
@@ -622,6 +685,12 @@ pub fn first_heading(body: &str) -> Option<String> {
     body.lines()
         .map(str::trim_start)
         .find(|l| l.starts_with('#'))
-        .map(|l| l.trim_start_matches('#').trim().trim_end_matches('#').trim().to_string())
+        .map(|l| {
+            l.trim_start_matches('#')
+                .trim()
+                .trim_end_matches('#')
+                .trim()
+                .to_string()
+        })
         .filter(|t| !t.is_empty())
 }

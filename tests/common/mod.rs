@@ -51,7 +51,13 @@ pub fn stderr(o: &Output) -> String {
 
 /// Builds `root` into `out`, panicking with the diagnostics on failure.
 pub fn build(root: &Path, out: &Path, extra: &[&str]) {
-    let mut args = vec!["build", "--root", root.to_str().unwrap(), "--output", out.to_str().unwrap()];
+    let mut args = vec![
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ];
     args.extend_from_slice(extra);
     let o = run(&args);
     assert!(o.status.success(), "build failed:\n{}", stderr(&o));
@@ -70,13 +76,21 @@ pub fn sel(s: &str) -> Selector {
 /// Text of every element matching `css`.
 pub fn texts(doc: &Html, css: &str) -> Vec<String> {
     doc.select(&sel(css))
-        .map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
+        .map(|e| {
+            e.text()
+                .collect::<String>()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .collect()
 }
 
 /// Attribute values of every element matching `css`.
 pub fn attrs(doc: &Html, css: &str, attr: &str) -> Vec<String> {
-    doc.select(&sel(css)).filter_map(|e| e.value().attr(attr).map(String::from)).collect()
+    doc.select(&sel(css))
+        .filter_map(|e| e.value().attr(attr).map(String::from))
+        .collect()
 }
 
 /// Resolves a relative href against the page's URL (a directory).
@@ -105,6 +119,11 @@ pub fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
         .into_iter()
         .filter_map(|e| e.ok())
         .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().display().to_string(), std::fs::read(e.path()).unwrap()))
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().display().to_string(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
         .collect()
 }
