@@ -184,6 +184,8 @@ struct Result1 {
     serve_page: Vec<f64>,
     serve_template: Vec<f64>,
     serve_note: Option<String>,
+    /// Bytes the browser loads per search query: (largest, median).
+    search_kb: Option<(f64, f64)>,
 }
 
 fn measure(env: &Env, n: usize, out: &Path) -> Result<Result1, String> {
@@ -238,6 +240,10 @@ fn measure(env: &Env, n: usize, out: &Path) -> Result<Result1, String> {
         .filter(|(k, v)| before.get(*k) != Some(v))
         .count()
         + before.keys().filter(|k| !after.contains_key(*k)).count();
+
+    // Search: bytes one query makes the browser load, over a fixed query set,
+    // with the same loading rules as search.js (the Rust copy of the query).
+    r.search_kb = search_transfer(&public);
 
     // The floor: read + pulldown-cmark + write, no templates.
     eprintln!(
@@ -944,6 +950,14 @@ fn table(env: &Env, rs: &[Result1]) -> String {
         "0",
     );
     row(
+        "search: KB loaded per query (max / median)",
+        &|r| match r.search_kb {
+            Some((max, med)) => format!("{max:.0} / {med:.0}"),
+            None => "–".into(),
+        },
+        "≤ 150 KB at 10 000",
+    );
+    row(
         "serve: page edit → reload event (median / max)",
         &|r| latency(&r.serve_page, &r.serve_note),
         "< 30 ms at 10 000",
@@ -1018,4 +1032,52 @@ fn latency(v: &[f64], note: &Option<String>) -> String {
         _ if note.is_some() => "n/a (see note)".into(),
         _ => "n/a".into(),
     }
+}
+
+/// Queries a seller might type: single words, inflected forms, compounds and
+/// several words at once.
+const QUERIES: &[&str] = &[
+    "beslutningstaker",
+    "beslutningstakeren",
+    "tapsintervju",
+    "kundeverdi",
+    "behovsanalyse",
+    "rammeavtale innkjøp",
+    "verdi",
+    "pris",
+    "møte",
+    "salgsmøte forberedelse",
+    "evaluering tap",
+    "gevinst roi budsjett",
+];
+
+/// The largest and the median number of kilobytes the browser loads for one
+/// query (index files of the query and its first page of results).
+fn search_transfer(public: &Path) -> Option<(f64, f64)> {
+    let dir = public.join("search");
+    let files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+        .ok()?
+        .filter_map(|e| e.ok())
+        .map(|e| {
+            let name = format!("search/{}", e.file_name().to_string_lossy());
+            (name, std::fs::read(e.path()).unwrap_or_default())
+        })
+        .collect();
+    let size = |name: &str| {
+        files
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, b)| b.len())
+            .unwrap_or(0)
+    };
+    let mut kb: Vec<f64> = QUERIES
+        .iter()
+        .map(|q| {
+            let report =
+                vinn::search::query_with(&files, q, vinn::search::Lang::Nb, &Default::default());
+            report.files.iter().map(|f| size(f)).sum::<usize>() as f64 / 1024.0
+        })
+        .collect();
+    kb.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    Some((*kb.last()?, kb[kb.len() / 2]))
 }
