@@ -167,25 +167,30 @@ pub fn relative_url(from: &str, to: &str) -> String {
     s
 }
 
-fn percent_decode(s: &str) -> String {
+/// Percent-decodes once; `None` on a malformed escape or invalid UTF-8.
+/// Shared by link resolution here and request paths in `serve`.
+pub fn percent_decode(s: &str) -> Option<String> {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'%'
-            && i + 2 < b.len()
-            && let Some(v) = s
+        if b[i] == b'%' {
+            let hex = s
                 .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(v);
+                .filter(|h| h.bytes().all(|c| c.is_ascii_hexdigit()))?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
             i += 3;
-            continue;
+        } else {
+            out.push(b[i]);
+            i += 1;
         }
-        out.push(b[i]);
-        i += 1;
     }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+    String::from_utf8(out).ok()
+}
+
+/// Decodes a link written by an author; a malformed escape stays as written.
+fn decode_link(s: &str) -> String {
+    percent_decode(s).unwrap_or_else(|| s.to_string())
 }
 
 impl LinkResolver for PageLinks<'_> {
@@ -202,7 +207,7 @@ impl LinkResolver for PageLinks<'_> {
             Some((p, q)) => (p, format!("?{q}")),
             None => (path, String::new()),
         };
-        let path = percent_decode(path);
+        let path = decode_link(path);
         let frag = anchor.as_ref().map(|a| format!("#{a}")).unwrap_or_default();
         // Site-absolute links ("/artikler/x/") are made relative, so they
         // keep working under a sub-path and from file://.
@@ -290,7 +295,7 @@ impl LinkResolver for PageLinks<'_> {
         } else {
             format!("{}/{}", self.dir, href)
         };
-        let key = normalize_path(&percent_decode(&joined))?;
+        let key = normalize_path(&decode_link(&joined))?;
         content::image::size(&self.targets.content_dir.join(key))
     }
 }
@@ -444,7 +449,7 @@ impl Site {
                 } else {
                     l.target.as_str()
                 };
-                let decoded = percent_decode(anchor);
+                let decoded = decode_link(anchor);
                 if let Some(ids) = anchors.get(target)
                     && !ids.contains(decoded.as_str())
                 {

@@ -45,33 +45,7 @@ pub enum Target {
     BadRequest,
 }
 
-fn hex(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
-    }
-}
-
-/// Percent-decodes once; `None` on a malformed escape or invalid UTF-8.
-pub fn percent_decode(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let hi = b.get(i + 1).copied().and_then(hex)?;
-            let lo = b.get(i + 2).copied().and_then(hex)?;
-            out.push(hi * 16 + lo);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
+pub use crate::site::percent_decode;
 
 /// Percent-encodes a decoded path for a `Location` header.
 pub fn percent_encode(path: &str) -> String {
