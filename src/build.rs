@@ -1,7 +1,7 @@
 //! Build orchestration: config → content → markdown and site model →
 //! checks → render → output, each stage timed. `build` writes through a
 //! staging folder; `check` runs the same stages and writes nothing; `serve`
-//! calls [`load`] and [`render`] into memory.
+//! calls [`load_with`] and [`render_with`] with its caches, into memory.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;

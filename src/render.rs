@@ -4,6 +4,9 @@
 //! context shared by many pages (site, translations, section menus) are
 //! serialized once and cloned, and pages render in parallel. Template errors
 //! name the template file, its line, and the page being rendered.
+//!
+//! A [`Memo`] (given by `serve`) may answer for outputs whose inputs did not
+//! change, so a rebuild renders only what a change touched; `build` has none.
 
 use std::collections::{BTreeMap, HashMap};
 

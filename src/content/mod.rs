@@ -3,7 +3,9 @@
 //!
 //! Loading owns everything that can be known from one file alone: its URL,
 //! its kind, its front matter. Markdown rendering and links between pages
-//! come later (`markdown`, `site`). Files are read and parsed in parallel.
+//! come later (`markdown`, `site`). Files are read and parsed in parallel;
+//! [`load_with`] takes a cache (`serve`'s) of pages parsed in an earlier
+//! load, reused for files that did not change.
 
 pub mod date;
 pub mod frontmatter;
