@@ -1,7 +1,7 @@
 //! Build orchestration: config → content → markdown and site model →
 //! checks → render → output, each stage timed. `build` writes through a
 //! staging folder; `check` runs the same stages and writes nothing; `serve`
-//! calls [`load_with`] and [`render_with`] with its caches, into memory.
+//! calls [`load_cached`] and [`render_pages_with`] with its caches, into memory.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -124,24 +124,21 @@ pub fn render(
     timings: &mut Timings,
 ) -> Result<Vec<Diagnostic>> {
     let theme = Theme::resolve(&site.root, &site.config.theme)?;
-    Ok(render_with(site, theme, sink, inject, None, timings))
+    Ok(render_parts(
+        site,
+        theme,
+        sink,
+        inject,
+        None,
+        timings,
+        Some(search_job(site)),
+    ))
 }
 
-/// [`render`] with the theme already resolved and an optional [`Memo`] of
-/// earlier output (`serve` re-renders only what changed).
-pub fn render_with(
-    site: &Site,
-    theme: Theme,
-    sink: &dyn Sink,
-    inject: Option<String>,
-    memo: Option<&dyn Memo>,
-    timings: &mut Timings,
-) -> Vec<Diagnostic> {
-    render_parts(site, theme, sink, inject, memo, timings, true)
-}
-
-/// [`render_with`] without the search index (`serve` builds it afterwards,
-/// off the edit-to-reload path, from [`search_job`]).
+/// [`render`] with the theme already resolved, an optional [`Memo`] of
+/// earlier output (`serve` re-renders only what changed), and without the
+/// search index (`serve` builds it afterwards, off the edit-to-reload path,
+/// from [`search_job`]).
 pub fn render_pages_with(
     site: &Site,
     theme: Theme,
@@ -150,7 +147,7 @@ pub fn render_pages_with(
     memo: Option<&dyn Memo>,
     timings: &mut Timings,
 ) -> Vec<Diagnostic> {
-    render_parts(site, theme, sink, inject, memo, timings, false)
+    render_parts(site, theme, sink, inject, memo, timings, None)
 }
 
 fn render_parts(
@@ -160,7 +157,7 @@ fn render_parts(
     inject: Option<String>,
     memo: Option<&dyn Memo>,
     timings: &mut Timings,
-    with_search: bool,
+    search: Option<SearchJob>,
 ) -> Vec<Diagnostic> {
     let t = Instant::now();
     let mut renderer = match Renderer::new(site, theme) {
@@ -181,11 +178,11 @@ fn render_parts(
             (problems, ms(t))
         },
         || {
-            if !with_search {
+            let Some(job) = search else {
                 return (Vec::new(), 0.0);
-            }
+            };
             let t = Instant::now();
-            (search_files(site, sink), ms(t))
+            (search_files(job, sink), ms(t))
         },
     );
     problems.extend(search);
@@ -213,20 +210,40 @@ pub fn build(opts: &Options) -> Result<Report> {
         mut timings,
     } = load(opts)?;
     // Markdown and checks are done: rendering never reads the sources again,
-    // so a big site does not keep them in memory (about 30 MB at 10 000 pages).
+    // so a big site does not keep them in memory (about 30 MB at 10 000 pages),
+    // and the plain text moves into the search index instead of being copied
+    // (another 27 MB).
     for p in &mut site.pages {
         p.page.body = String::new();
     }
+    let search = search_job_taking(&mut site);
+    let theme = Theme::resolve(&site.root, &site.config.theme)?;
     let out = output_dir(opts, &site);
     check_output_dir(&opts.root, &out)?;
     if diagnostics.has_errors() {
         // Still render into nothing, so template errors show up in the same run.
         let mut all = diagnostics;
-        all.extend(render(&site, &Discard, None, &mut timings)?);
+        all.extend(render_parts(
+            &site,
+            theme,
+            &Discard,
+            None,
+            None,
+            &mut timings,
+            Some(search),
+        ));
         return Err(Error::Site(all.sorted()));
     }
     let staging = Staging::new(&out)?;
-    let problems = render(&site, &staging, None, &mut timings)?;
+    let problems = render_parts(
+        &site,
+        theme,
+        &staging,
+        None,
+        None,
+        &mut timings,
+        Some(search),
+    );
     if problems.iter().any(Diagnostic::is_error) {
         staging.abandon();
         let mut all = diagnostics;
@@ -279,9 +296,8 @@ pub fn root_or_cwd(root: Option<&Path>) -> PathBuf {
 
 /// The search index: every published page that does not opt out with
 /// `search: false`, when search is on in `site.toml`.
-fn search_files(site: &Site, sink: &dyn Sink) -> Vec<Diagnostic> {
-    search_job(site)
-        .run()
+fn search_files(job: SearchJob, sink: &dyn Sink) -> Vec<Diagnostic> {
+    job.run()
         .into_iter()
         .filter_map(|(path, bytes)| {
             sink.put(&path, bytes)
@@ -311,6 +327,21 @@ impl SearchJob {
 
 /// What [`SearchJob::run`] needs from `site`.
 pub fn search_job(site: &Site) -> SearchJob {
+    job_with(site, |i| site.pages[i].content.plain.clone())
+}
+
+/// [`search_job`], moving the pages' plain text into the job.
+fn search_job_taking(site: &mut Site) -> SearchJob {
+    let mut plain: Vec<String> = site
+        .pages
+        .iter_mut()
+        .map(|p| std::mem::take(&mut p.content.plain))
+        .collect();
+    job_with(site, |i| std::mem::take(&mut plain[i]))
+}
+
+/// The search job of `site`, with `plain(i)` giving the plain text of page `i`.
+fn job_with(site: &Site, mut plain: impl FnMut(usize) -> String) -> SearchJob {
     let lang = crate::search::Lang::from_code(site.config.language.code());
     if !site.config.search.enabled {
         return SearchJob {
@@ -322,8 +353,9 @@ pub fn search_job(site: &Site) -> SearchJob {
     let docs: Vec<crate::search::SearchDoc> = site
         .pages
         .iter()
-        .filter(|p| p.page.meta.search)
-        .map(|p| {
+        .enumerate()
+        .filter(|(_, p)| p.page.meta.search)
+        .map(|(i, p)| {
             let m = &p.page.meta;
             crate::search::SearchDoc {
                 url: p.page.url.clone(),
@@ -344,9 +376,9 @@ pub fn search_job(site: &Site) -> SearchJob {
                             .chain(c.lessons.iter().map(String::as_str))
                             .collect::<Vec<_>>()
                             .join(". ");
-                        format!("{facts}.\n{}", p.content.plain)
+                        format!("{facts}.\n{}", plain(i))
                     }
-                    None => p.content.plain.clone(),
+                    None => plain(i),
                 },
                 kind: m.kind.as_str().to_string(),
                 topics: m.topics.clone(),

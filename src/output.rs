@@ -24,18 +24,13 @@ use crate::render::Sink;
 
 /// The file that marks a folder as vinn's output, with a hash per file.
 pub const MANIFEST: &str = ".vinn-manifest";
-const MANIFEST_HEADER: &str = "vinn output manifest: hash size path\n";
+const MANIFEST_HEADER: &str = "vinn output manifest: xxh3 size path\n";
 const MANIFEST_MOVING: &str = "vinn output manifest: moving files in, trust no hash\n";
 
 /// 64-bit FNV-1a: fast, stable, good enough to tell changed files apart
 /// (sizes are compared too).
 pub fn hash(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
+    xxhash_rust::xxh3::xxh3_64(bytes)
 }
 
 fn read_manifest(dir: &Path) -> (Option<String>, BTreeMap<String, (u64, u64)>) {

@@ -104,9 +104,7 @@ impl Hasher for Fingerprint {
 
 /// The hash of a byte string.
 pub fn hash_bytes(b: &[u8]) -> u64 {
-    let mut f = Fingerprint::default();
-    f.write(b);
-    f.finish()
+    crate::output::hash(b)
 }
 
 /// What one template (with its closure) can read from a context.
