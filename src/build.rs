@@ -9,7 +9,7 @@ use std::time::Instant;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Error, Result};
 use crate::output::{Staging, WriteStats, check_output_dir};
-use crate::render::{Discard, Memo, Renderer, Sink};
+use crate::render::{Discard, Memo, Prepared, Renderer, Sink};
 use crate::site::Site;
 use crate::theme::Theme;
 
@@ -132,13 +132,16 @@ pub fn render(
         None,
         timings,
         Some(search_job(site)),
-    ))
+    )
+    .0)
 }
 
 /// [`render`] with the theme already resolved, an optional [`Memo`] of
 /// earlier output (`serve` re-renders only what changed), and without the
 /// search index (`serve` builds it afterwards, off the edit-to-reload path,
 /// from [`search_job`]).
+/// Also returns what the renderer prepared, to render single pages of the
+/// same site later ([`Renderer::from_prepared`]).
 pub fn render_pages_with(
     site: &Site,
     theme: Theme,
@@ -146,7 +149,7 @@ pub fn render_pages_with(
     inject: Option<String>,
     memo: Option<&dyn Memo>,
     timings: &mut Timings,
-) -> Vec<Diagnostic> {
+) -> (Vec<Diagnostic>, Option<Prepared>) {
     render_parts(site, theme, sink, inject, memo, timings, None)
 }
 
@@ -158,11 +161,11 @@ fn render_parts(
     memo: Option<&dyn Memo>,
     timings: &mut Timings,
     search: Option<SearchJob>,
-) -> Vec<Diagnostic> {
+) -> (Vec<Diagnostic>, Option<Prepared>) {
     let t = Instant::now();
     let mut renderer = match Renderer::new(site, theme) {
         Ok(r) => r,
-        Err(d) => return d,
+        Err(d) => return (d, None),
     };
     renderer.inject = inject;
     renderer.memo = memo;
@@ -188,7 +191,7 @@ fn render_parts(
     problems.extend(search);
     timings.render = render_ms;
     timings.search = search_ms;
-    problems
+    (problems, Some(renderer.prepared()))
 }
 
 fn output_dir(opts: &Options, site: &Site) -> PathBuf {
@@ -223,15 +226,18 @@ pub fn build(opts: &Options) -> Result<Report> {
     if diagnostics.has_errors() {
         // Still render into nothing, so template errors show up in the same run.
         let mut all = diagnostics;
-        all.extend(render_parts(
-            &site,
-            theme,
-            &Discard,
-            None,
-            None,
-            &mut timings,
-            Some(search),
-        ));
+        all.extend(
+            render_parts(
+                &site,
+                theme,
+                &Discard,
+                None,
+                None,
+                &mut timings,
+                Some(search),
+            )
+            .0,
+        );
         return Err(Error::Site(all.sorted()));
     }
     let staging = Staging::new(&out)?;
@@ -243,7 +249,8 @@ pub fn build(opts: &Options) -> Result<Report> {
         None,
         &mut timings,
         Some(search),
-    );
+    )
+    .0;
     if problems.iter().any(Diagnostic::is_error) {
         staging.abandon();
         let mut all = diagnostics;

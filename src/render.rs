@@ -9,6 +9,7 @@
 //! change, so a rebuild renders only what a change touched; `build` has none.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -113,15 +114,27 @@ struct MenuEntry<'a> {
     weight: Option<i64>,
 }
 
+/// What a [`Renderer`] prepares once for a site and theme: the parsed
+/// templates, the shared context (with its globals) and the section menus.
+/// `serve` keeps it between rebuilds in which only page bodies changed,
+/// since none of it depends on a body.
+#[derive(Clone)]
+pub struct Prepared {
+    tera: Arc<Tera>,
+    theme: Arc<Theme>,
+    base: Context,
+    menus: Arc<HashMap<String, Value>>,
+}
+
 /// The renderer: parsed templates plus the shared context.
 pub struct Renderer<'s> {
     site: &'s Site,
-    tera: Tera,
-    theme: Theme,
+    tera: Arc<Tera>,
+    theme: Arc<Theme>,
     base: Context,
     /// Menu entries of each section's pages (content pages): the slimmer
     /// shape every page of a section copies into its context.
-    menus: HashMap<String, Value>,
+    menus: Arc<HashMap<String, Value>>,
     /// Extra script injected before `</body>` (live reload in `serve`).
     pub inject: Option<String>,
     /// Earlier output to reuse when a template's inputs are unchanged (`serve`).
@@ -258,14 +271,39 @@ impl<'s> Renderer<'s> {
             .collect();
         Ok(Renderer {
             site,
-            tera,
-            theme,
+            tera: Arc::new(tera),
+            theme: Arc::new(theme),
             base,
-            menus,
+            menus: Arc::new(menus),
             inject: None,
             memo: None,
             inputs: std::sync::OnceLock::new(),
         })
+    }
+
+    /// What this renderer prepared, to render pages of the same site again.
+    pub fn prepared(&self) -> Prepared {
+        Prepared {
+            tera: self.tera.clone(),
+            theme: self.theme.clone(),
+            base: self.base.clone(),
+            menus: self.menus.clone(),
+        }
+    }
+
+    /// A renderer over `site` with what an earlier one prepared: `site`
+    /// must differ from that one's in page bodies only.
+    pub fn from_prepared(site: &'s Site, p: Prepared) -> Self {
+        Renderer {
+            site,
+            tera: p.tera,
+            theme: p.theme,
+            base: p.base,
+            menus: p.menus,
+            inject: None,
+            memo: None,
+            inputs: std::sync::OnceLock::new(),
+        }
     }
 
     /// Adds a value every template sees (e.g. `insight` for the front page).
@@ -474,22 +512,7 @@ impl<'s> Renderer<'s> {
             .enumerate()
             .map_init(
                 || self.base.clone(),
-                |ctx, (i, sp)| {
-                    let tpl = sp
-                        .page
-                        .meta
-                        .template
-                        .clone()
-                        .unwrap_or_else(|| format!("{}.html", sp.page.meta.kind.as_str()));
-                    if self.keeps(&html_path(&sp.page.url), &tpl, |f| f.pages[i]) {
-                        return None;
-                    }
-                    self.page_context(ctx, i);
-                    match self.render(&tpl, ctx, &display_path(&sp.page.source)) {
-                        Ok(html) => put(html_path(&sp.page.url), html.into_bytes()),
-                        Err(d) => Some(d),
-                    }
-                },
+                |ctx, (i, _)| self.page_into(ctx, i, sink),
             )
             .flatten()
             .collect();
@@ -702,6 +725,34 @@ impl<'s> Renderer<'s> {
         problems.extend(put("atom.xml".into(), atom(site).into_bytes()));
         problems.extend(put("robots.txt".into(), robots(site).into_bytes()));
         problems
+    }
+
+    /// Renders page `i` alone into `sink` (`serve`, after a body edit).
+    pub fn render_page(&self, i: usize, sink: &dyn Sink) -> Option<Diagnostic> {
+        self.page_into(&mut self.base.clone(), i, sink)
+    }
+
+    /// Renders page `i` with `ctx`, a clone of the shared context.
+    fn page_into(&self, ctx: &mut Context, i: usize, sink: &dyn Sink) -> Option<Diagnostic> {
+        let sp = &self.site.pages[i];
+        let tpl = sp
+            .page
+            .meta
+            .template
+            .clone()
+            .unwrap_or_else(|| format!("{}.html", sp.page.meta.kind.as_str()));
+        let path = format!("{}index.html", sp.page.url);
+        if self.keeps(&path, &tpl, |f| f.pages[i]) {
+            return None;
+        }
+        self.page_context(ctx, i);
+        match self.render(&tpl, ctx, &display_path(&sp.page.source)) {
+            Ok(html) => sink
+                .put(&path, html.into_bytes())
+                .err()
+                .map(|e| Diagnostic::error(&path, 0, 0, format!("cannot write output file: {e}"))),
+            Err(d) => Some(d),
+        }
     }
 
     /// Renders an extra page from a template with additional context

@@ -90,6 +90,9 @@ pub struct Site {
     pub tags: BTreeMap<String, Term>,
     pub assets: Vec<content::Asset>,
     pub include_drafts: bool,
+    /// Every file under content/ (keys like `artikler/a.md`), published or
+    /// not: what links may point at.
+    pub files: std::collections::BTreeSet<String>,
 }
 
 /// What links may point at, known before any Markdown is rendered.
@@ -434,41 +437,9 @@ impl Site {
             anchors.insert(key, r.headings.iter().map(|h| h.id.as_str()).collect());
         }
         let mut link_problems = Vec::new();
+        let ids_of = |key: &str| anchors.get(key).map(|ids| ids.iter().copied().collect());
         let mut check_links = |source: &Path, self_key: &str, r: &Rendered| {
-            let src = display_path(source);
-            for (line, col, msg) in &r.problems {
-                link_problems.push(Diagnostic::error(&src, *line, *col, msg.clone()));
-            }
-            for l in &r.links {
-                let Some(anchor) = &l.anchor else { continue };
-                if anchor.is_empty() {
-                    continue;
-                }
-                let target = if l.target.is_empty() {
-                    self_key
-                } else {
-                    l.target.as_str()
-                };
-                let decoded = decode_link(anchor);
-                if let Some(ids) = anchors.get(target)
-                    && !ids.contains(decoded.as_str())
-                {
-                    let hint = crate::diagnostics::did_you_mean(&decoded, ids.iter().copied())
-                        .map(|s| format!(": did you mean `#{s}`?"))
-                        .unwrap_or_default();
-                    let what = if l.target.is_empty() {
-                        "this page".to_string()
-                    } else {
-                        format!("`{}`", l.target)
-                    };
-                    link_problems.push(Diagnostic::error(
-                        &src,
-                        l.line,
-                        l.col,
-                        format!("link to a missing heading `#{anchor}` in {what}{hint}"),
-                    ));
-                }
-            }
+            link_problems.extend(check_links(source, self_key, r, &ids_of));
         };
         for (p, r) in pages.iter().zip(&rendered) {
             check_links(&p.source, &p.key, r);
@@ -487,14 +458,7 @@ impl Site {
 
         // Checklists need items.
         for (p, r) in pages.iter().zip(&rendered) {
-            if p.meta.kind == Kind::Checklist && r.tasks.is_empty() {
-                diagnostics.push(Diagnostic::error(
-                    &p.source,
-                    p.key_lines.get("kind").copied().unwrap_or(p.body_line),
-                    1,
-                    "a checklist needs at least one item: write them as a task list (`- [ ] Hvem signerer?`)",
-                ));
-            }
+            diagnostics.extend(check_items(p, r));
         }
 
         let by_key: HashMap<String, usize> = pages
@@ -685,14 +649,122 @@ impl Site {
             tags,
             assets,
             include_drafts,
+            files,
         };
         (site, diagnostics)
+    }
+
+    /// The body of page `i` rendered again from `page` (the same file read
+    /// anew), with every check [`Site::assemble_with`] makes of one body:
+    /// its links and anchors against this site, and a checklist's items.
+    /// For `serve`, when an edit changed nothing but a body.
+    pub fn rerender_page(
+        &self,
+        page: &Page,
+        md: &dyn RenderMarkdown,
+    ) -> (Rendered, Vec<Diagnostic>) {
+        let targets = Targets {
+            pages: self
+                .pages
+                .iter()
+                .map(|p| (p.page.key.as_str(), p.page.url.as_str()))
+                .collect(),
+            sections: self
+                .sections
+                .iter()
+                .map(|(k, s)| (k.clone(), s.section.url.as_str()))
+                .collect(),
+            files: &self.files,
+            content_dir: self.root.join("content"),
+            base_path: self.config.base_path(),
+        };
+        let links = PageLinks {
+            targets: &targets,
+            dir: content::parent_key(&page.key),
+            url: page.url.clone(),
+            bundle: page.bundle_dir.is_some(),
+        };
+        let labels = crate::i18n::markdown_labels(&self.strings);
+        let r = md.render(&page.key, &page.body, page.body_line, &links, &labels);
+        let ids_of = |key: &str| -> Option<Vec<&str>> {
+            let headings = if key == page.key {
+                &r.headings
+            } else if let Some(&j) = self.by_key.get(key) {
+                &self.pages[j].content.headings
+            } else {
+                let dir = key.strip_suffix("_index.md")?.trim_end_matches('/');
+                &self.sections.get(dir)?.content.headings
+            };
+            Some(headings.iter().map(|h| h.id.as_str()).collect())
+        };
+        let mut problems = check_links(&page.source, &page.key, &r, &ids_of);
+        problems.extend(check_items(page, &r));
+        (r, problems)
     }
 
     /// Published case studies.
     pub fn cases(&self) -> impl Iterator<Item = &SitePage> {
         self.pages.iter().filter(|p| p.page.meta.kind == Kind::Case)
     }
+}
+
+/// Problems of the links in one rendered body: what the Markdown renderer
+/// found, and anchors missing in their target (`ids_of` gives the heading
+/// ids of a page or section by key, `None` for an unknown key).
+fn check_links<'a>(
+    source: &Path,
+    self_key: &str,
+    r: &Rendered,
+    ids_of: &dyn Fn(&str) -> Option<Vec<&'a str>>,
+) -> Vec<Diagnostic> {
+    let src = display_path(source);
+    let mut out = Vec::new();
+    for (line, col, msg) in &r.problems {
+        out.push(Diagnostic::error(&src, *line, *col, msg.clone()));
+    }
+    for l in &r.links {
+        let Some(anchor) = &l.anchor else { continue };
+        if anchor.is_empty() {
+            continue;
+        }
+        let target = if l.target.is_empty() {
+            self_key
+        } else {
+            l.target.as_str()
+        };
+        let decoded = decode_link(anchor);
+        if let Some(ids) = ids_of(target)
+            && !ids.contains(&decoded.as_str())
+        {
+            let hint = crate::diagnostics::did_you_mean(&decoded, ids.iter().copied())
+                .map(|s| format!(": did you mean `#{s}`?"))
+                .unwrap_or_default();
+            let what = if l.target.is_empty() {
+                "this page".to_string()
+            } else {
+                format!("`{}`", l.target)
+            };
+            out.push(Diagnostic::error(
+                &src,
+                l.line,
+                l.col,
+                format!("link to a missing heading `#{anchor}` in {what}{hint}"),
+            ));
+        }
+    }
+    out
+}
+
+/// A checklist needs items.
+fn check_items(p: &Page, r: &Rendered) -> Option<Diagnostic> {
+    (p.meta.kind == Kind::Checklist && r.tasks.is_empty()).then(|| {
+        Diagnostic::error(
+            &p.source,
+            p.key_lines.get("kind").copied().unwrap_or(p.body_line),
+            1,
+            "a checklist needs at least one item: write them as a task list (`- [ ] Hvem signerer?`)",
+        )
+    })
 }
 
 /// Two sources mapping to one URL is an error that names both files.

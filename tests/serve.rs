@@ -1115,21 +1115,35 @@ fn referenced(root: &Path, p: &Path) -> bool {
         || p.ends_with("index.md")
 }
 
+/// Every file of the site (content and site.toml) with its bytes.
+fn files_of(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| !e.path().starts_with(root.join("public")))
+        .map(|e| (e.path().to_path_buf(), std::fs::read(e.path()).unwrap()))
+        .collect()
+}
+
+/// A paragraph at the end of a random page.
+fn append_paragraph(rng: &mut Rng, root: &Path, n: usize) -> String {
+    let p = rng.pick(&pages(root)).clone();
+    let mut t = std::fs::read_to_string(&p).unwrap();
+    t.push_str(&format!(
+        "\nNytt avsnitt om {} nummer {n}.\n",
+        rng.pick(WORDS)
+    ));
+    std::fs::write(&p, t).unwrap();
+    format!("body of {}", p.strip_prefix(root).unwrap().display())
+}
+
 /// One random edit; returns what it did.
 fn random_edit(rng: &mut Rng, root: &Path, n: usize) -> String {
     let all = pages(root);
     let rel = |p: &Path| p.strip_prefix(root).unwrap().display().to_string();
-    match rng.below(14) {
-        0..=2 => {
-            let p = rng.pick(&all).clone();
-            let mut t = std::fs::read_to_string(&p).unwrap();
-            t.push_str(&format!(
-                "\nNytt avsnitt om {} nummer {n}.\n",
-                rng.pick(WORDS)
-            ));
-            std::fs::write(&p, t).unwrap();
-            format!("body of {}", rel(&p))
-        }
+    match rng.below(18) {
+        0..=2 => append_paragraph(rng, root, n),
         3 => {
             let p = rng.pick(&all).clone();
             let t = std::fs::read_to_string(&p).unwrap();
@@ -1229,11 +1243,57 @@ fn random_edit(rng: &mut Rng, root: &Path, n: usize) -> String {
             // Repair everything broken so far.
             for p in &all {
                 let t = std::fs::read_to_string(p).unwrap();
-                if t.contains("bogus_key") {
-                    std::fs::write(p, t.replace("bogus_key: 1\n", "")).unwrap();
+                let fixed: String = t
+                    .replace("bogus_key: 1\n", "")
+                    .lines()
+                    .filter(|l| !l.contains("borte-") && !l.contains("@kunde.no"))
+                    .map(|l| format!("{l}\n"))
+                    .collect();
+                if fixed != t {
+                    std::fs::write(p, fixed).unwrap();
                 }
             }
             "repaired".into()
+        }
+        14 => {
+            // A broken link in a body.
+            let p = rng.pick(&all).clone();
+            let t = std::fs::read_to_string(&p).unwrap();
+            std::fs::write(&p, format!("{t}\nSe [borte](borte-{n}.md).\n")).unwrap();
+            format!("broken link in {}", rel(&p))
+        }
+        15 => {
+            // Customer data in a case study's body.
+            let p = root.join("content/case/tapt-pris.md");
+            let t = std::fs::read_to_string(&p).unwrap();
+            std::fs::write(&p, format!("{t}\nSkriv til ola.nordmann{n}@kunde.no.\n")).unwrap();
+            "email in a case".into()
+        }
+        16 => {
+            // A new heading: other pages may link to its anchor.
+            let p = rng.pick(&all).clone();
+            let t = std::fs::read_to_string(&p).unwrap();
+            std::fs::write(&p, format!("{t}\n## Kapittel {n}\n\nMer tekst.\n")).unwrap();
+            format!("heading in {}", rel(&p))
+        }
+        17 => {
+            // A new first paragraph: the summary that listings show.
+            let p = rng.pick(&all).clone();
+            let t = std::fs::read_to_string(&p).unwrap();
+            if let Some((front, body)) = t
+                .strip_prefix("---\n")
+                .and_then(|r| r.split_once("\n---\n"))
+            {
+                std::fs::write(
+                    &p,
+                    format!(
+                        "---\n{front}\n---\n\nInnledning {n} om {}.\n{body}",
+                        rng.pick(WORDS)
+                    ),
+                )
+                .unwrap();
+            }
+            format!("first paragraph of {}", rel(&p))
         }
         _ => {
             let p = root.join("site.toml");
@@ -1293,14 +1353,33 @@ fn random_edits_rebuild_to_what_a_fresh_build_makes() {
     let mut log = Vec::new();
     let (mut good, mut bad, mut reused, mut fresh) = (0, 0, 0, 0);
     let mut kept = 0;
-    for step in 0..40 {
-        if step > 0 {
+    let (mut body_only_good, mut body_only_bad) = (0, 0);
+    let mut before = files_of(&root);
+    for step in 0..60 {
+        if step % 5 == 4 {
+            // The most common edit alone, as an author makes it.
+            log.push(append_paragraph(&mut rng, &root, step * 10 + log.len()));
+        } else if step > 0 {
             let edits = 1 + rng.below(3);
             for _ in 0..edits {
                 log.push(random_edit(&mut rng, &root, step * 10 + log.len()));
             }
         }
-        let report = inc.rebuild();
+        // The paths that changed, as the watcher reports them.
+        let after = files_of(&root);
+        let paths: BTreeSet<PathBuf> = before
+            .keys()
+            .chain(after.keys())
+            .filter(|p| before.get(*p) != after.get(*p))
+            .cloned()
+            .collect();
+        before = after;
+        let report = inc.rebuild_paths(&paths, false);
+        match (&report.outcome, report.body_only) {
+            (Outcome::Updated { .. }, true) => body_only_good += 1,
+            (Outcome::Failed(_), true) => body_only_bad += 1,
+            _ => {}
+        }
         // The pages come first; the search index, as serve builds it
         // afterwards, is compared too.
         let index: BTreeMap<String, Vec<u8>> = inc
@@ -1309,7 +1388,8 @@ fn random_edits_rebuild_to_what_a_fresh_build_makes() {
             .unwrap_or_default();
         if std::env::var_os("VINN_TEST_VERBOSE").is_some() {
             eprintln!(
-                "step {step}: {:?} md {:?} {:?}",
+                "step {step}: body_only {} {:?} md {:?} {:?}",
+                report.body_only,
                 report.rendered,
                 report.markdown,
                 &log[log.len().saturating_sub(3)..]
@@ -1362,6 +1442,11 @@ fn random_edits_rebuild_to_what_a_fresh_build_makes() {
         good >= 10 && bad >= 3,
         "{good} good and {bad} broken states"
     );
+    // Both kinds went through the body-only path too.
+    assert!(
+        body_only_good >= 3 && body_only_bad >= 1,
+        "body-only rebuilds: {body_only_good} good, {body_only_bad} broken"
+    );
     assert!(
         reused > 0 && fresh > 0 && kept > 0,
         "outputs reused {reused}, rendered {fresh}; pages kept {kept}"
@@ -1400,4 +1485,92 @@ fn a_body_edit_renders_only_its_page() {
         panic!()
     };
     assert!(changed.is_empty() && removed.is_empty());
+}
+
+#[test]
+fn body_edits_take_the_short_path_and_others_the_whole_pipeline() {
+    let tmp = Tmp::new();
+    let root = tmp.site();
+    let mut inc = Incremental::new(
+        build::Options {
+            root: root.clone(),
+            ..Default::default()
+        },
+        script_tag(),
+    );
+    assert!(matches!(inc.rebuild().outcome, Outcome::Updated { .. }));
+    let page = tmp.path("content/artikler/verdi.md");
+    let edit = |inc: &mut Incremental, text: String| {
+        std::fs::write(&page, text).unwrap();
+        inc.rebuild_paths(&BTreeSet::from([page.clone()]), false)
+    };
+    let served_page = |r: &vinn::serve::incremental::Report| match &r.outcome {
+        Outcome::Updated { files, .. } => {
+            String::from_utf8(files["artikler/verdi/index.html"].to_vec()).unwrap()
+        }
+        Outcome::Failed(e) => panic!("{e:?}"),
+    };
+
+    // A sentence at the end: one page read, rendered and served.
+    let r = edit(
+        &mut inc,
+        tmp.read("content/artikler/verdi.md") + "\nEt nytt avsnitt om gevinst.\n",
+    );
+    assert!(r.body_only, "a body edit takes the short path");
+    assert_eq!((r.parsed.0, r.markdown.0, r.rendered.0), (1, 1, 1));
+    let Outcome::Updated { changed, .. } = &r.outcome else {
+        panic!()
+    };
+    assert_eq!(changed, &vec!["artikler/verdi/index.html".to_string()]);
+    assert!(served_page(&r).contains("Et nytt avsnitt om gevinst."));
+
+    // A broken link: the error, and the last good page stays.
+    let good = tmp.read("content/artikler/verdi.md");
+    let r = edit(&mut inc, format!("{good}\nSe [borte](finnes-ikke.md).\n"));
+    assert!(r.body_only);
+    let Outcome::Failed(errors) = &r.outcome else {
+        panic!("a broken link fails the rebuild")
+    };
+    assert!(
+        errors
+            .iter()
+            .any(|d| d.to_string().contains("verdi.md") && d.to_string().contains("finnes-ikke")),
+        "{errors:?}"
+    );
+    // Fixed again: served, still on the short path.
+    let r = edit(&mut inc, format!("{good}\nSe [verdi](verdi.md).\n"));
+    assert!(r.body_only);
+    assert!(served_page(&r).contains("Se <a"));
+
+    // A new first paragraph changes what listings show: the whole pipeline.
+    let text = tmp.read("content/artikler/verdi.md");
+    let (front, body) = text
+        .strip_prefix("---\n")
+        .and_then(|r| r.split_once("\n---\n"))
+        .unwrap();
+    let r = edit(
+        &mut inc,
+        format!("---\n{front}\n---\n\nEn ny ingress.\n{body}"),
+    );
+    assert!(!r.body_only, "a summary change is not body-only");
+    assert!(served_page(&r).contains("En ny ingress."));
+
+    // A front matter change: the whole pipeline.
+    let text = tmp
+        .read("content/artikler/verdi.md")
+        .replacen("---\n", "---\nweight: 3\n", 1);
+    let r = edit(&mut inc, text);
+    assert!(!r.body_only);
+    assert!(matches!(r.outcome, Outcome::Updated { .. }));
+
+    // Every state ends as a fresh build would have it.
+    let Outcome::Updated { files, .. } = &inc.rebuild().outcome else {
+        panic!()
+    };
+    let expected = fresh_build(&root).unwrap();
+    for (k, v) in expected {
+        if !k.starts_with("search/") {
+            assert!(strip_script(&files[&k]) == v, "{k} differs");
+        }
+    }
 }

@@ -593,6 +593,21 @@ fn read_section(root: &Path, abs: &Path, sec: &mut Section) -> Result<(), Vec<Di
     Ok(())
 }
 
+/// The file of `old` read again, as the same page (key, section, bundle).
+/// Its kind defaults to the kind `old` had, which is right exactly when the
+/// front matter is unchanged — the case `serve`'s fast path checks for.
+pub fn reread_page(root: &Path, old: &Page, config: &Config) -> PageRead {
+    read_page(
+        root,
+        &root.join(&old.source),
+        &old.key,
+        old.bundle_dir.is_some(),
+        &old.section,
+        old.meta.kind,
+        config,
+    )
+}
+
 fn read_page(
     root: &Path,
     abs: &Path,

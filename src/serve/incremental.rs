@@ -25,8 +25,9 @@
 //! search index is not part of it: [`Incremental::search_job`] builds it
 //! afterwards, so a page reloads without waiting for the index.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::hash::Hasher;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -34,8 +35,11 @@ use super::mdcache::MarkdownCache;
 use super::memo::{Carry, Fingerprint, RenderMemo};
 use super::pagecache::LoadCache;
 use crate::build::{self, Options, Timings};
+use crate::checks::anonymize::Guard;
+use crate::config::AnonScope;
+use crate::content;
 use crate::diagnostics::{Diagnostic, Error};
-use crate::render::Sink;
+use crate::render::{Prepared, Renderer, Sink};
 use crate::site::Site;
 use crate::theme::Theme;
 
@@ -83,6 +87,9 @@ pub struct Report {
     pub timings: Timings,
     /// The path of `base_url`, where the site is mounted.
     pub base_path: String,
+    /// Only page bodies changed, and only those pages were read, checked
+    /// and rendered ([`Incremental::rebuild_paths`]).
+    pub body_only: bool,
 }
 
 /// The site in memory between rebuilds.
@@ -98,6 +105,15 @@ pub struct Incremental {
     served: Option<Arc<Files>>,
     /// The latest rebuild was good: its search index is still to be built.
     index_due: bool,
+    /// What the renderer of the latest good rebuild prepared, for
+    /// [`Incremental::rebuild_paths`] to render single pages with; `None`
+    /// once a rebuild failed (the model then is not the served site).
+    prepared: Option<Prepared>,
+    /// The anonymization guard of the current configuration, built on first use.
+    guard: Option<Guard>,
+    /// Files whose body edit failed on the short path: on disk they differ
+    /// from the model, so every later short path reads them again too.
+    pending: BTreeSet<PathBuf>,
 }
 
 impl Incremental {
@@ -112,6 +128,9 @@ impl Incremental {
             site: None,
             served: None,
             index_due: false,
+            prepared: None,
+            guard: None,
+            pending: BTreeSet::new(),
         }
     }
 
@@ -130,10 +149,166 @@ impl Incremental {
         self.served.clone()
     }
 
+    /// Rebuilds after changes to `paths`: when they are all page files
+    /// whose edit changed nothing but the body, and nothing other pages
+    /// show of it (summary, reading time, heading ids), only those pages
+    /// are read, rendered and checked again — a few milliseconds however
+    /// big the site. Anything else takes [`Incremental::rebuild`].
+    pub fn rebuild_paths(&mut self, paths: &BTreeSet<PathBuf>, rescan: bool) -> Report {
+        let mut all = std::mem::take(&mut self.pending);
+        all.extend(paths.iter().cloned());
+        if !rescan && let Some(report) = self.body_edits(&all) {
+            if matches!(report.outcome, Outcome::Failed(_)) {
+                self.pending = all;
+            }
+            return report;
+        }
+        self.rebuild()
+    }
+
+    /// The fast path of [`Incremental::rebuild_paths`], or `None` when the
+    /// change needs the whole pipeline.
+    fn body_edits(&mut self, paths: &BTreeSet<PathBuf>) -> Option<Report> {
+        let start = Instant::now();
+        let prepared = self.prepared.clone()?;
+        let served = self.served.clone()?;
+        let site = self.site.as_ref()?;
+        if paths.is_empty() {
+            return None;
+        }
+        let content = self.opts.root.join("content");
+        // Each path: an existing page of the site, read again.
+        let mut edits = Vec::new();
+        for path in paths {
+            let rel = path.strip_prefix(&content).ok()?;
+            let key = crate::diagnostics::display_path(rel);
+            let &i = site.by_key.get(&key)?;
+            let old = &site.pages[i];
+            if edits.iter().any(|(j, _)| *j == i) {
+                continue;
+            }
+            let page = match content::reread_page(&self.opts.root, &old.page, &site.config) {
+                Ok((page, warnings)) if warnings.is_empty() => page,
+                // Problems in the file: the full rebuild reports them all.
+                _ => return None,
+            };
+            if page.front != old.page.front || page.meta.title != old.page.meta.title {
+                return None;
+            }
+            edits.push((i, page));
+        }
+        let mut errors = Vec::new();
+        let mut warnings = Vec::new();
+        let mut fresh = Vec::new();
+        for (i, page) in edits {
+            let old = &site.pages[i];
+            let (content, problems) = site.rerender_page(&page, &crate::site::PlainMarkdown);
+            let ids = |r: &crate::markdown::Rendered| -> Vec<String> {
+                r.headings.iter().map(|h| h.id.clone()).collect()
+            };
+            // What other outputs show of the page must stay as it was.
+            if content.summary != old.content.summary
+                || content.words.div_ceil(200).max(1) != old.reading_time
+                || ids(&content) != ids(&old.content)
+            {
+                return None;
+            }
+            let scan = site.config.anonymization.scope == AnonScope::All
+                || page.meta.kind == crate::content::Kind::Case;
+            let mut found = problems;
+            if scan {
+                if self.guard.is_none() {
+                    self.guard = crate::checks::guard(site).ok();
+                }
+                found.extend(crate::checks::scan_page(self.guard.as_ref()?, &page));
+            }
+            let (e, w): (Vec<Diagnostic>, Vec<Diagnostic>) =
+                found.into_iter().partition(Diagnostic::is_error);
+            errors.extend(e);
+            warnings.extend(w);
+            fresh.push((i, page, content));
+        }
+        let mut report = Report {
+            outcome: Outcome::Failed(Vec::new()),
+            warnings,
+            pages: site.pages.len(),
+            markdown: (fresh.len(), site.pages.len() - fresh.len()),
+            rendered: (0, 0),
+            parsed: (fresh.len(), site.pages.len() - fresh.len()),
+            millis: 0.0,
+            timings: Timings::default(),
+            base_path: site.config.base_path(),
+            body_only: true,
+        };
+        if !errors.is_empty() {
+            // The model stays the served site; the next edit starts from it.
+            report.outcome = Outcome::Failed(
+                crate::diagnostics::Diagnostics::from_iter(errors)
+                    .sorted()
+                    .into_vec(),
+            );
+            report.millis = ms(start);
+            return Some(report);
+        }
+        let site = self.site.as_mut()?;
+        let changed_pages: Vec<usize> = fresh.iter().map(|(i, _, _)| *i).collect();
+        for (i, page, content) in fresh {
+            site.pages[i].page = page;
+            site.pages[i].content = content;
+        }
+        let site = self.site.as_ref()?;
+        let mut renderer = Renderer::from_prepared(site, prepared);
+        renderer.inject = Some(self.inject.clone());
+        let sink = Collect::default();
+        let t = Instant::now();
+        let mut problems: Vec<Diagnostic> = changed_pages
+            .iter()
+            .filter_map(|&i| renderer.render_page(i, &sink))
+            .collect();
+        report.timings.render = ms(t);
+        let outputs = served.keys().filter(|k| k.ends_with(".html")).count();
+        report.rendered = (
+            changed_pages.len(),
+            outputs.saturating_sub(changed_pages.len()),
+        );
+        let rendered = sink.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        if let Some(memo) = &mut self.memo {
+            // The memo's record of these outputs is stale now.
+            for path in rendered.keys() {
+                memo.forget(path);
+            }
+        }
+        if problems.iter().any(Diagnostic::is_error) {
+            // A template failed on the new body: the model no longer is the
+            // served site, so the next change takes the full rebuild.
+            self.prepared = None;
+            problems.retain(Diagnostic::is_error);
+            report.outcome = Outcome::Failed(problems);
+            report.millis = ms(start);
+            return Some(report);
+        }
+        report.warnings.extend(problems);
+        let mut files: Files = (*served).clone();
+        files.extend(rendered);
+        let (changed, removed) = diff(Some(&served), &mut files);
+        let files = Arc::new(files);
+        self.served = Some(files.clone());
+        self.index_due = true;
+        report.outcome = Outcome::Updated {
+            files,
+            changed,
+            removed,
+        };
+        report.millis = ms(start);
+        Some(report)
+    }
+
     /// Rebuilds from the files on disk now.
     pub fn rebuild(&mut self) -> Report {
         let start = Instant::now();
         self.index_due = false;
+        self.prepared = None;
+        self.guard = None;
         self.markdown.absorb(self.site.take());
         let mut report = Report {
             outcome: Outcome::Failed(Vec::new()),
@@ -145,6 +320,7 @@ impl Incremental {
             millis: 0.0,
             timings: Timings::default(),
             base_path: "/".into(),
+            body_only: false,
         };
         let loaded = match build::load_cached(&self.opts, &self.markdown, Some(&self.pages)) {
             Ok(l) => l,
@@ -189,7 +365,7 @@ impl Incremental {
         let env = self.environment(&site);
         let memo = RenderMemo::new(self.memo.take(), env, &theme);
         let sink = Collect::default();
-        let problems = build::render_pages_with(
+        let (problems, prepared) = build::render_pages_with(
             &site,
             theme,
             &sink,
@@ -224,6 +400,7 @@ impl Incremental {
             }
         }
         self.memo = Some(memo.finish(true));
+        self.prepared = prepared;
         let (changed, removed) = diff(self.served.as_deref(), &mut files);
         let files = Arc::new(files);
         self.served = Some(files.clone());

@@ -355,6 +355,14 @@ pub struct RenderMemo {
     misses: AtomicUsize,
 }
 
+impl Carry {
+    /// Forgets what the output at `path` was rendered from (it was
+    /// rendered anew outside the memo): it is not kept unrendered next time.
+    pub fn forget(&mut self, path: &str) {
+        self.inputs.remove(path);
+    }
+}
+
 impl RenderMemo {
     /// A memo over what the previous rebuild carried; nothing of it is
     /// used when the environment (`env`: configuration, translations,

@@ -353,7 +353,7 @@ impl Server {
                 continue;
             }
             watcher.rewatch(&batch.paths);
-            let report = inc.rebuild();
+            let report = inc.rebuild_paths(&paths, batch.rescan);
             publish(&shared, &report, None);
             if let Some(job) = inc.search_job() {
                 seq += 1;
