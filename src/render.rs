@@ -628,13 +628,17 @@ impl<'s> Renderer<'s> {
             site.strings["new"].clone(),
             newest,
         ));
-        for (url, title, pages) in &lists {
-            let ctx = self.list_context(url, title, "", pages);
-            match self.render("list.html", &ctx, &format!("the list {url}")) {
-                Ok(html) => problems.extend(put(html_path(url), html.into_bytes())),
-                Err(d) => problems.push(d),
-            }
-        }
+        let list_problems: Vec<Diagnostic> = lists
+            .par_iter()
+            .filter_map(|(url, title, pages)| {
+                let ctx = self.list_context(url, title, "", pages);
+                match self.render("list.html", &ctx, &format!("the list {url}")) {
+                    Ok(html) => put(html_path(url), html.into_bytes()),
+                    Err(d) => Some(d),
+                }
+            })
+            .collect();
+        problems.extend(list_problems);
 
         // Search page, 404, aliases.
         if site.config.search.enabled {
