@@ -49,6 +49,13 @@ pub fn suggest(pages: &[SitePage], explicit: &[Vec<usize>], count: usize) -> Vec
         }
         terms_of.push(mine);
     }
+    // Ties are broken by key: compare ranks in key order, not strings.
+    let mut by_key: Vec<usize> = (0..pages.len()).collect();
+    by_key.sort_by(|&a, &b| pages[a].page.key.cmp(&pages[b].page.key));
+    let mut key_rank = vec![0usize; pages.len()];
+    for (rank, &i) in by_key.iter().enumerate() {
+        key_rank[i] = rank;
+    }
     // Posting lists in a stable order (newest first, then key), and each
     // page's position in the lists of its terms.
     let mut positions: Vec<Vec<(usize, usize)>> = vec![Vec::new(); pages.len()];
@@ -59,7 +66,7 @@ pub fn suggest(pages: &[SitePage], explicit: &[Vec<usize>], count: usize) -> Vec
                 .meta
                 .date
                 .cmp(&pages[a].page.meta.date)
-                .then_with(|| pages[a].page.key.cmp(&pages[b].page.key))
+                .then_with(|| key_rank[a].cmp(&key_rank[b]))
         });
         list.dedup();
         for (pos, &p) in list.iter().enumerate() {
@@ -101,12 +108,18 @@ pub fn suggest(pages: &[SitePage], explicit: &[Vec<usize>], count: usize) -> Vec
                     .map(|j| (j, std::mem::take(&mut scores[j])))
                     .filter(|(j, _)| !explicit[i].contains(j))
                     .collect();
-                ranked.sort_by(|a, b| {
+                let order = |a: &(usize, f64), b: &(usize, f64)| {
                     b.1.partial_cmp(&a.1)
                         .unwrap_or(std::cmp::Ordering::Equal)
-                        .then_with(|| pages[a.0].page.key.cmp(&pages[b.0].page.key))
-                });
-                ranked.into_iter().take(count).map(|(j, _)| j).collect()
+                        .then_with(|| key_rank[a.0].cmp(&key_rank[b.0]))
+                };
+                // Only the best `count` are needed in order.
+                if ranked.len() > count {
+                    ranked.select_nth_unstable_by(count, order);
+                    ranked.truncate(count);
+                }
+                ranked.sort_by(order);
+                ranked.into_iter().map(|(j, _)| j).collect()
             },
         )
         .collect()

@@ -627,7 +627,9 @@ impl Site {
                         description: String::new(),
                         pages: Vec::new(),
                     });
-                    if !term.pages.contains(&i) {
+                    // Pages come in order: a name given twice by page `i`
+                    // finds `i` last.
+                    if term.pages.last() != Some(&i) {
                         term.pages.push(i);
                     }
                 }
