@@ -77,15 +77,21 @@ pub fn normalize_word(word: &str) -> String {
     }
 }
 
-fn is_nfc(s: &str) -> bool {
-    s.is_ascii() || is_nfc_quick(s.chars()) == IsNormalized::Yes
+/// Whether `s` is certainly in NFC (a quick check: `false` may also mean
+/// "maybe").
+pub(crate) fn is_nfc(s: &str) -> bool {
+    // Characters below U+0300 (ASCII, Latin-1, Latin Extended, …: UTF-8
+    // bytes below 0xCC) are all NFC starters that compose with nothing
+    // before them, so a text of only those is in NFC. The largest byte of
+    // each chunk is computed with vector instructions.
+    let low = |c: &[u8]| c.iter().fold(0, |m, &b| m.max(b)) < 0xCC;
+    s.as_bytes().chunks(64).all(low) || is_nfc_quick(s.chars()) == IsNormalized::Yes
 }
 
 /// Split `text` into normalized tokens (see the module docs), keeping
 /// duplicates and order. Stop words are *not* removed here.
 pub fn tokenize(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    let mut cur = String::new();
     let composed: String;
     let text = if is_nfc(text) {
         text
@@ -93,28 +99,64 @@ pub fn tokenize(text: &str) -> Vec<String> {
         composed = text.nfc().collect();
         &composed
     };
-    for c in text.chars() {
-        if is_word_char(c) {
-            cur.push(c);
-        } else if is_ignorable(c) {
-            continue;
-        } else if !cur.is_empty() {
-            push_token(&mut out, &cur);
-            cur.clear();
-        }
-    }
-    if !cur.is_empty() {
-        push_token(&mut out, &cur);
-    }
+    token_spans(text, |start, end, ignorables| {
+        let raw = &text[start..end];
+        let word = if ignorables {
+            token_word(&strip_ignorables(raw))
+        } else {
+            token_word(raw)
+        };
+        out.extend(word);
+    });
     out
 }
 
-fn push_token(out: &mut Vec<String>, raw: &str) {
+/// Calls `f(start, end, ignorables)` for every raw token of `text` (which
+/// must be in NFC), in order: `text[start..end]` is a run of word characters
+/// and ignorable characters that starts with a word character; `ignorables`
+/// tells whether it contains any (see [`strip_ignorables`]).
+pub(crate) fn token_spans(text: &str, mut f: impl FnMut(usize, usize, bool)) {
+    let bytes = text.as_bytes();
+    let mut start: Option<usize> = None;
+    let mut ignorables = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let (c, n) = if bytes[i] < 0x80 {
+            (char::from(bytes[i]), 1)
+        } else {
+            let c = text[i..].chars().next().expect("not at the end");
+            (c, c.len_utf8())
+        };
+        if is_word_char(c) {
+            if start.is_none() {
+                start = Some(i);
+            }
+        } else if is_ignorable(c) {
+            ignorables |= start.is_some();
+        } else if let Some(s) = start.take() {
+            f(s, i, ignorables);
+            ignorables = false;
+        }
+        i += n;
+    }
+    if let Some(s) = start {
+        f(s, bytes.len(), ignorables);
+    }
+}
+
+/// A raw token without its ignorable characters.
+pub(crate) fn strip_ignorables(raw: &str) -> String {
+    raw.chars().filter(|&c| !is_ignorable(c)).collect()
+}
+
+/// The normalized word of a raw token (ignorables removed), or `None` when
+/// it is too short or too long to be a token.
+pub(crate) fn token_word(raw: &str) -> Option<String> {
     let w = normalize_word(raw);
     let n = w.chars().count();
-    if (MIN_TOKEN_CHARS..=MAX_TOKEN_CHARS).contains(&n) {
-        out.push(w);
-    }
+    (MIN_TOKEN_CHARS..=MAX_TOKEN_CHARS)
+        .contains(&n)
+        .then_some(w)
 }
 
 /// Spelling-insensitive key of a normalized word (see the module docs).
@@ -229,6 +271,17 @@ mod tests {
         assert_eq!(normalize_word("MØTE"), "møte");
         assert_eq!(tokenize("fo\u{AD}rhandling"), ["forhandling"]);
         assert_eq!(tokenize("a\u{30a}r"), ["år"]);
+    }
+
+    #[test]
+    fn low_characters_are_nfc_starters() {
+        // The fast path of `is_nfc`.
+        for c in (0..0x300).filter_map(char::from_u32) {
+            assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes);
+            assert_eq!(unicode_normalization::char::canonical_combining_class(c), 0);
+        }
+        assert!(is_nfc("blåbærsyltetøy ǅ ʼ"));
+        assert!(!is_nfc("a\u{30a}"));
     }
 
     #[test]
