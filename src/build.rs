@@ -163,14 +163,22 @@ fn render_parts(
     search: Option<SearchJob>,
 ) -> (Vec<Diagnostic>, Option<Prepared>) {
     let t = Instant::now();
-    let mut renderer = match Renderer::new(site, theme) {
+    // Parsing templates and aggregating the cases do not depend on each other.
+    let (renderer, (insight, insight_ctx)) = rayon::join(
+        || Renderer::new(site, theme),
+        || {
+            let insight = crate::insight::aggregate(site);
+            let ctx = crate::insight::context(site, &insight);
+            (insight, ctx)
+        },
+    );
+    let mut renderer = match renderer {
         Ok(r) => r,
         Err(d) => return (d, None),
     };
     renderer.inject = inject;
     renderer.memo = memo;
-    let insight = crate::insight::aggregate(site);
-    renderer.set_global("insight", &crate::insight::context(site, &insight));
+    renderer.set_global("insight", &insight_ctx);
     // The search index needs only the model: it is built beside the pages.
     let ((mut problems, render_ms), (search, search_ms)) = rayon::join(
         || {

@@ -497,25 +497,34 @@ impl<'s> Renderer<'s> {
     /// Renders every page of the site into `sink`. Returns every problem.
     pub fn render_all(&self, sink: &dyn Sink) -> Vec<Diagnostic> {
         let site = self.site;
-        let lang = site.config.language;
-        let put = |path: String, bytes: Vec<u8>| -> Option<Diagnostic> {
-            sink.put(&path, bytes)
-                .err()
-                .map(|e| Diagnostic::error(&path, 0, 0, format!("cannot write output file: {e}")))
-        };
-        let html_path = |url: &str| format!("{url}index.html");
 
-        // Pages, in parallel.
-        let mut problems: Vec<Diagnostic> = site
-            .pages
-            .par_iter()
-            .enumerate()
-            .map_init(
-                || self.base.clone(),
-                |ctx, (i, _)| self.page_into(ctx, i, sink),
-            )
-            .flatten()
-            .collect();
+        // Pages, and beside them the listings: their largest renders start
+        // first, so both cores stay busy to the end.
+        let (mut problems, listings) = rayon::join(
+            || -> Vec<Diagnostic> {
+                site.pages
+                    .par_iter()
+                    .enumerate()
+                    .map_init(
+                        || self.base.clone(),
+                        |ctx, (i, _)| self.page_into(ctx, i, sink),
+                    )
+                    .flatten()
+                    .collect()
+            },
+            || self.render_listings(sink),
+        );
+        problems.extend(listings);
+        self.render_rest(sink, problems)
+    }
+
+    /// Section pages, taxonomy indexes, term pages and the kind lists.
+    fn render_listings(&self, sink: &dyn Sink) -> Vec<Diagnostic> {
+        let site = self.site;
+        let lang = site.config.language;
+        let put = |path: String, bytes: Vec<u8>| put_file(sink, path, bytes);
+        let html_path = |url: &str| format!("{url}index.html");
+        let mut problems = Vec::new();
 
         // Sections.
         let keys: Vec<&String> = site.sections.keys().collect();
@@ -578,7 +587,9 @@ impl<'s> Renderer<'s> {
                 Ok(html) => problems.extend(put(html_path(&folder), html.into_bytes())),
                 Err(d) => problems.push(d),
             }
-            let term_list: Vec<&Term> = terms.values().collect();
+            // The longest term pages first.
+            let mut term_list: Vec<&Term> = terms.values().collect();
+            term_list.sort_by_key(|t| std::cmp::Reverse(t.pages.len()));
             let term_problems: Vec<Diagnostic> = term_list
                 .par_iter()
                 .filter_map(|t| {
@@ -628,6 +639,8 @@ impl<'s> Renderer<'s> {
             site.strings["new"].clone(),
             newest,
         ));
+        // The longest lists first (`alle/artikler/` lists most pages).
+        lists.sort_by_key(|(_, _, pages)| std::cmp::Reverse(pages.len()));
         let list_problems: Vec<Diagnostic> = lists
             .par_iter()
             .filter_map(|(url, title, pages)| {
@@ -639,6 +652,15 @@ impl<'s> Renderer<'s> {
             })
             .collect();
         problems.extend(list_problems);
+        problems
+    }
+
+    /// Search page, 404, aliases, static files, assets and machine files.
+    fn render_rest(&self, sink: &dyn Sink, mut problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        let site = self.site;
+        let lang = site.config.language;
+        let put = |path: String, bytes: Vec<u8>| put_file(sink, path, bytes);
+        let html_path = |url: &str| format!("{url}index.html");
 
         // Search page, 404, aliases.
         if site.config.search.enabled {
@@ -751,10 +773,7 @@ impl<'s> Renderer<'s> {
         }
         self.page_context(ctx, i);
         match self.render(&tpl, ctx, &display_path(&sp.page.source)) {
-            Ok(html) => sink
-                .put(&path, html.into_bytes())
-                .err()
-                .map(|e| Diagnostic::error(&path, 0, 0, format!("cannot write output file: {e}"))),
+            Ok(html) => put_file(sink, path, html.into_bytes()),
             Err(d) => Some(d),
         }
     }
@@ -786,6 +805,13 @@ impl<'s> Renderer<'s> {
 
 /// Moves an already built value into the context; `Context::insert` would
 /// serialize it into a second copy.
+/// Writes one output file; a failure becomes a diagnostic at its path.
+fn put_file(sink: &dyn Sink, path: String, bytes: Vec<u8>) -> Option<Diagnostic> {
+    sink.put(&path, bytes)
+        .err()
+        .map(|e| Diagnostic::error(&path, 0, 0, format!("cannot write output file: {e}")))
+}
+
 fn insert_owned(ctx: &mut Context, key: &str, value: Value) {
     let mut map = serde_json::Map::new();
     map.insert(key.to_string(), value);
