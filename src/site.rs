@@ -93,6 +93,9 @@ pub struct Site {
     /// Every file under content/ (keys like `artikler/a.md`), published or
     /// not: what links may point at.
     pub files: std::collections::BTreeSet<String>,
+    /// Page files that failed to load, as raw text (for the anonymization
+    /// guard: every problem of a case shows in one run).
+    pub rejected: Vec<content::Rejected>,
 }
 
 /// What links may point at, known before any Markdown is rendered.
@@ -368,6 +371,7 @@ impl Site {
             assets,
             mut diagnostics,
             files,
+            rejected,
         } = loaded;
         let labels = crate::i18n::markdown_labels(&strings);
 
@@ -652,6 +656,7 @@ impl Site {
             assets,
             include_drafts,
             files,
+            rejected,
         };
         (site, diagnostics)
     }

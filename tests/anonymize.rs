@@ -161,3 +161,35 @@ fn flipping_the_flag_does_not_bypass_the_patterns() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("phone number"));
 }
+
+#[test]
+fn a_case_that_fails_to_load_is_still_scanned_in_the_same_run() {
+    let site = site_from("clean");
+    let root = site.path();
+    let file = root.join("content/case/tapt-pris-industri.md");
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("anonymized: true", "anonymized: false");
+    let text = format!("{text}\nRing 22 33 44 55.\n");
+    let line = text.lines().count();
+    std::fs::write(&file, text).unwrap();
+    let o = run(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    let ours: Vec<&str> = err
+        .lines()
+        .filter(|l| l.starts_with("content/case/tapt-pris-industri.md:"))
+        .collect();
+    // The flag and the phone number, both in this one run.
+    assert!(
+        ours.iter().any(|l| l.contains("anonymized")),
+        "the flag is reported: {err}"
+    );
+    assert!(
+        ours.iter().any(
+            |l| l.starts_with(&format!("content/case/tapt-pris-industri.md:{line}:"))
+                && l.contains("phone number")
+        ),
+        "the phone number is reported at its line: {err}"
+    );
+}

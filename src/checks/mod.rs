@@ -57,14 +57,29 @@ pub fn guard(site: &Site) -> Result<Guard, Diagnostic> {
 
 /// Scans a page's front matter and body; returns errors and allowed notes.
 pub fn scan_page(guard: &Guard, page: &Page) -> Vec<Diagnostic> {
-    let path = display_path(&page.source);
+    scan_texts(
+        guard,
+        &page.source,
+        page.meta.kind,
+        [(&page.front, page.front_line), (&page.body, page.body_line)],
+    )
+}
+
+/// Scans texts of the file `source` (each with its first line).
+fn scan_texts(
+    guard: &Guard,
+    source: &std::path::Path,
+    kind: Kind,
+    texts: [(&String, usize); 2],
+) -> Vec<Diagnostic> {
+    let path = display_path(source);
     let mut found = Vec::new();
-    let what = if page.meta.kind == Kind::Case {
+    let what = if kind == Kind::Case {
         "in a case study"
     } else {
         "in published content"
     };
-    for (text, first_line) in [(&page.front, page.front_line), (&page.body, page.body_line)] {
+    for (text, first_line) in texts {
         for f in guard.scan(text) {
             let (line, col) = line_col(text, f.start);
             let line = line + first_line - 1;
@@ -108,5 +123,17 @@ fn anonymization(site: &Site, guard: &Guard, out: &mut Checked) {
         .collect();
     for r in results {
         out.diagnostics.extend(r);
+    }
+    // Files that failed to load are scanned too, so a case study shows all
+    // its problems in one run, not its identifiers only once it loads.
+    for r in &site.rejected {
+        if all || r.kind == Kind::Case {
+            out.diagnostics.extend(scan_texts(
+                guard,
+                &r.source,
+                r.kind,
+                [(&r.front, r.front_line), (&r.body, r.body_line)],
+            ));
+        }
     }
 }

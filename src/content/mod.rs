@@ -148,6 +148,48 @@ pub struct Loaded {
     pub diagnostics: Diagnostics,
     /// Every file under `content/` (keys), for checking links to assets.
     pub files: std::collections::BTreeSet<String>,
+    /// Page files that could not be loaded, as raw text.
+    pub rejected: Vec<Rejected>,
+}
+
+/// A page file that could not be loaded (bad front matter, a failed
+/// check), kept as raw text so that checks reading text — the
+/// anonymization guard — still see it in the same run.
+#[derive(Debug, Clone)]
+pub struct Rejected {
+    pub source: PathBuf,
+    /// Its kind, from its front matter if that parses, else its section's.
+    pub kind: Kind,
+    pub front: String,
+    pub front_line: usize,
+    pub body: String,
+    pub body_line: usize,
+}
+
+/// The raw text of a page file that failed to load.
+fn rejected(root: &Path, abs: &Path, default_kind: Kind) -> Option<Rejected> {
+    let (text, _) = read_text(root, abs).ok()?;
+    let (front, front_line, body, body_line) = match frontmatter::split(&text) {
+        Ok(s) => (
+            s.yaml.unwrap_or("").to_string(),
+            s.yaml_line,
+            s.body.to_string(),
+            s.body_line,
+        ),
+        Err(_) => (String::new(), 1, text.clone(), 1),
+    };
+    let kind = frontmatter::parse::<frontmatter::PageFront>(&front, front_line)
+        .ok()
+        .and_then(|f| f.kind)
+        .unwrap_or(default_kind);
+    Some(Rejected {
+        source: PathBuf::from(rel_to(root, abs)),
+        kind,
+        front,
+        front_line,
+        body,
+        body_line,
+    })
 }
 
 enum Entry {
@@ -365,7 +407,7 @@ pub fn load_with(
     };
     sections.retain(|k, _| !draft_sections.iter().any(|d| is_under(k, d)));
 
-    type Loaded1 = Result<Option<(Page, Vec<Diagnostic>)>, Vec<Diagnostic>>;
+    type Loaded1 = Result<Option<(Page, Vec<Diagnostic>)>, (Vec<Diagnostic>, Option<Rejected>)>;
     let results: Vec<Loaded1> = page_entries
         .par_iter()
         .map(|(abs, key, bundle)| {
@@ -383,10 +425,11 @@ pub fn load_with(
             };
             let kind = default_kind(&sections, section, config);
             let read = || read_page(root, abs, key, *bundle, section, kind, config);
-            let (page, warnings) = match cache {
-                Some(c) => c.page(abs, key, *bundle, section, kind, &read)?,
-                None => read()?,
+            let loaded = match cache {
+                Some(c) => c.page(abs, key, *bundle, section, kind, &read),
+                None => read(),
             };
+            let (page, warnings) = loaded.map_err(|d| (d, rejected(root, abs, kind)))?;
             Ok((include_drafts || !page.meta.draft).then_some((page, warnings)))
         })
         .collect();
@@ -397,7 +440,10 @@ pub fn load_with(
                 out.diagnostics.extend(w);
             }
             Ok(None) => {}
-            Err(d) => out.diagnostics.extend(d),
+            Err((d, raw)) => {
+                out.diagnostics.extend(d);
+                out.rejected.extend(raw);
+            }
         }
     }
     out.sections = sections;
