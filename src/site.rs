@@ -100,11 +100,40 @@ pub struct Site {
 
 /// What links may point at, known before any Markdown is rendered.
 struct Targets<'a> {
-    pages: HashMap<&'a str, &'a str>,
-    sections: HashMap<String, &'a str>,
+    urls: TargetUrls<'a>,
     files: &'a std::collections::BTreeSet<String>,
     content_dir: PathBuf,
     base_path: String,
+}
+
+/// Where the URLs of pages and sections (by key) come from.
+enum TargetUrls<'a> {
+    /// Maps built from the loaded pages, while the site is assembled.
+    Maps {
+        pages: HashMap<&'a str, &'a str>,
+        sections: HashMap<String, &'a str>,
+    },
+    /// An assembled site (its keys and URLs did not change).
+    Site(&'a Site),
+}
+
+impl Targets<'_> {
+    fn page_url(&self, key: &str) -> Option<&str> {
+        match &self.urls {
+            TargetUrls::Maps { pages, .. } => pages.get(key).copied(),
+            TargetUrls::Site(site) => site
+                .by_key
+                .get(key)
+                .map(|&i| site.pages[i].page.url.as_str()),
+        }
+    }
+
+    fn section_url(&self, key: &str) -> Option<&str> {
+        match &self.urls {
+            TargetUrls::Maps { sections, .. } => sections.get(key).copied(),
+            TargetUrls::Site(site) => site.sections.get(key).map(|s| s.section.url.as_str()),
+        }
+    }
 }
 
 /// Resolves links written in one page (or section text).
@@ -232,7 +261,7 @@ impl LinkResolver for PageLinks<'_> {
             return Resolved::Missing(format!("link `{href}` climbs out of content/"));
         };
         if path.ends_with(".md") {
-            if let Some(url) = self.targets.pages.get(key.as_str()) {
+            if let Some(url) = self.targets.page_url(&key) {
                 return Resolved::Page {
                     href: format!("{}{frag}", relative_url(&self.url, url)),
                     target: key,
@@ -242,7 +271,7 @@ impl LinkResolver for PageLinks<'_> {
             let sec_key = key
                 .strip_suffix("_index.md")
                 .map(|k| k.trim_end_matches('/').to_string());
-            if let Some(url) = sec_key.as_ref().and_then(|k| self.targets.sections.get(k)) {
+            if let Some(url) = sec_key.as_ref().and_then(|k| self.targets.section_url(k)) {
                 return Resolved::Page {
                     href: format!("{}{frag}", relative_url(&self.url, url)),
                     target: key,
@@ -262,7 +291,7 @@ impl LinkResolver for PageLinks<'_> {
             return Resolved::Keep;
         }
         let dir_key = key.trim_end_matches('/');
-        if let Some(url) = self.targets.sections.get(dir_key) {
+        if let Some(url) = self.targets.section_url(dir_key) {
             return Resolved::Rewrite(format!("{}{query}{frag}", relative_url(&self.url, url)));
         }
         if self.targets.files.contains(&key) {
@@ -378,14 +407,16 @@ impl Site {
         check_duplicate_urls(&pages, &sections, &config, &mut diagnostics);
 
         let targets = Targets {
-            pages: pages
-                .iter()
-                .map(|p| (p.key.as_str(), p.url.as_str()))
-                .collect(),
-            sections: sections
-                .iter()
-                .map(|(k, s)| (k.clone(), s.url.as_str()))
-                .collect(),
+            urls: TargetUrls::Maps {
+                pages: pages
+                    .iter()
+                    .map(|p| (p.key.as_str(), p.url.as_str()))
+                    .collect(),
+                sections: sections
+                    .iter()
+                    .map(|(k, s)| (k.clone(), s.url.as_str()))
+                    .collect(),
+            },
             files: &files,
             content_dir: root.join("content"),
             base_path: config.base_path(),
@@ -671,16 +702,7 @@ impl Site {
         md: &dyn RenderMarkdown,
     ) -> (Rendered, Vec<Diagnostic>) {
         let targets = Targets {
-            pages: self
-                .pages
-                .iter()
-                .map(|p| (p.page.key.as_str(), p.page.url.as_str()))
-                .collect(),
-            sections: self
-                .sections
-                .iter()
-                .map(|(k, s)| (k.clone(), s.section.url.as_str()))
-                .collect(),
+            urls: TargetUrls::Site(self),
             files: &self.files,
             content_dir: self.root.join("content"),
             base_path: self.config.base_path(),

@@ -308,11 +308,8 @@ pub fn handle(req: Request, shared: &Arc<Shared>) {
         );
         return;
     };
-    let files = &snapshot.files;
     if path == FILES {
-        let mut keys: Vec<&str> = files.keys().map(String::as_str).collect();
-        keys.sort_unstable();
-        let mut body = keys.join("\n");
+        let mut body = snapshot.paths().join("\n");
         body.push('\n');
         send(
             req,
@@ -323,7 +320,7 @@ pub fn handle(req: Request, shared: &Arc<Shared>) {
         );
         return;
     }
-    match resolve(&url, &snapshot.base_path, &|k| files.contains_key(k)) {
+    match resolve(&url, &snapshot.base_path, &|k| snapshot.get(k).is_some()) {
         Target::BadRequest => text(req, 400, "bad request\n"),
         Target::Redirect(to) => send(
             req,
@@ -332,8 +329,11 @@ pub fn handle(req: Request, shared: &Arc<Shared>) {
             Arc::new(Vec::new()),
             vec![header("Location", &to)],
         ),
-        Target::File(key) => serve_file(req, 200, &key, files[&key].clone(), snapshot.generation),
-        Target::NotFound => match files.get("404.html") {
+        Target::File(key) => match snapshot.get(&key) {
+            Some(bytes) => serve_file(req, 200, &key, bytes.clone(), snapshot.generation),
+            None => text(req, 404, "not found\n"),
+        },
+        Target::NotFound => match snapshot.get("404.html") {
             Some(page) => serve_file(req, 404, "404.html", page.clone(), snapshot.generation),
             None => text(req, 404, "not found\n"),
         },

@@ -288,9 +288,20 @@ impl Incremental {
             return Some(report);
         }
         report.warnings.extend(problems);
+        // Only the rendered files can differ from the served ones.
         let mut files: Files = (*served).clone();
-        files.extend(rendered);
-        let (changed, removed) = diff(Some(&served), &mut files);
+        let mut changed = Vec::new();
+        for (path, bytes) in rendered {
+            match served.get(&path) {
+                Some(prev) if prev[..] == bytes[..] => {}
+                _ => {
+                    changed.push(path.clone());
+                    files.insert(path, bytes);
+                }
+            }
+        }
+        changed.sort();
+        let removed = Vec::new();
         let files = Arc::new(files);
         self.served = Some(files.clone());
         self.index_due = true;

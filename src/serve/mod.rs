@@ -58,8 +58,6 @@ pub const STATUS: &str = "/__vinn/status";
 
 /// One good build, as served.
 pub struct Snapshot {
-    /// Everything served: `pages` and `search`.
-    pub files: Arc<Files>,
     /// The rebuilt files, without the search index.
     pub pages: Arc<Files>,
     /// The search index last built (possibly for an earlier rebuild).
@@ -67,6 +65,26 @@ pub struct Snapshot {
     pub generation: u64,
     /// Where the site is mounted: the path of `base_url` (`/`, `/kurs/`).
     pub base_path: String,
+}
+
+impl Snapshot {
+    /// The file served at `path` (a page shadows an index file of the same
+    /// name). The two maps are not merged: a swap after an edit stays cheap.
+    pub fn get(&self, path: &str) -> Option<&Arc<Vec<u8>>> {
+        self.pages.get(path).or_else(|| self.search.get(path))
+    }
+
+    /// Every served path, sorted.
+    pub fn paths(&self) -> Vec<&str> {
+        let mut keys: Vec<&str> = self
+            .pages
+            .keys()
+            .chain(self.search.keys().filter(|k| !self.pages.contains_key(*k)))
+            .map(String::as_str)
+            .collect();
+        keys.sort_unstable();
+        keys
+    }
 }
 
 #[derive(Default)]
@@ -123,7 +141,6 @@ impl Shared {
                     .unwrap_or_default(),
             };
             s.snapshot = Some(Arc::new(Snapshot {
-                files: Arc::new(merged(&pages, &search)),
                 pages,
                 search,
                 generation,
@@ -151,7 +168,6 @@ impl Shared {
         s.search_landed = seq;
         if let Some(cur) = s.snapshot.take() {
             s.snapshot = Some(Arc::new(Snapshot {
-                files: Arc::new(merged(&cur.pages, &search)),
                 pages: cur.pages.clone(),
                 search,
                 generation: cur.generation,
@@ -170,15 +186,6 @@ impl Shared {
             s.search_landed
         )
     }
-}
-
-/// The pages with the search index beside them.
-fn merged(pages: &Files, search: &Files) -> Files {
-    let mut files = Files::with_capacity(pages.len() + search.len());
-    for (k, v) in search.iter().chain(pages.iter()) {
-        files.insert(k.clone(), v.clone());
-    }
-    files
 }
 
 /// Builds each search index handed over, newest first: jobs that a newer
