@@ -182,10 +182,11 @@ fn render_parts(
     // The search index needs only the model: it is built beside the pages.
     let ((mut problems, render_ms), (search, search_ms)) = rayon::join(
         || {
-            let mut problems = renderer.render_all(sink);
-            problems.extend(crate::insight::render_pages(
-                site, &insight, &renderer, sink,
-            ));
+            let (mut problems, insight_pages) = rayon::join(
+                || renderer.render_all(sink),
+                || crate::insight::render_pages(site, &insight, &renderer, sink),
+            );
+            problems.extend(insight_pages);
             (problems, ms(t))
         },
         || {
