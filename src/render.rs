@@ -124,7 +124,12 @@ pub struct Prepared {
     theme: Arc<Theme>,
     base: Context,
     menus: Arc<HashMap<String, Value>>,
+    navs: Arc<std::sync::OnceLock<Navs>>,
 }
+
+/// The navigation of the pages of each section, rendered once per section
+/// from `nav.html` (by section key: the pages' `root`, and the HTML).
+type Navs = HashMap<String, (String, String)>;
 
 /// The renderer: parsed templates plus the shared context.
 pub struct Renderer<'s> {
@@ -135,6 +140,7 @@ pub struct Renderer<'s> {
     /// Menu entries of each section's pages (content pages): the slimmer
     /// shape every page of a section copies into its context.
     menus: Arc<HashMap<String, Value>>,
+    navs: Arc<std::sync::OnceLock<Navs>>,
     /// Extra script injected before `</body>` (live reload in `serve`).
     pub inject: Option<String>,
     /// Earlier output to reuse when a template's inputs are unchanged (`serve`).
@@ -275,9 +281,47 @@ impl<'s> Renderer<'s> {
             theme: Arc::new(theme),
             base,
             menus: Arc::new(menus),
+            navs: Arc::default(),
             inject: None,
             memo: None,
             inputs: std::sync::OnceLock::new(),
+        })
+    }
+
+    /// The navigation of each section's pages, rendered on first use.
+    ///
+    /// `nav.html` draws the same navigation for every page of a section but
+    /// for the page's own link, and it was a tenth of a build's CPU. It is
+    /// rendered once per section, as for a page of the section (same `root`;
+    /// `current_url` is the section's URL followed by a NUL, so it is below
+    /// the section and equal to nothing), and each page gets a copy with
+    /// `aria-current="page"` after the `href` of its own link, in the
+    /// context variable `nav_html`. A theme without `nav.html`, or whose
+    /// navigation depends on more than the section, is not affected:
+    /// `base.html` decides whether it uses `nav_html`.
+    fn navs(&self) -> &Navs {
+        self.navs.get_or_init(|| {
+            if self.theme.template_path("nav.html").is_none() {
+                return Navs::new();
+            }
+            let site = self.site;
+            self.menus
+                .par_iter()
+                .filter_map(|(key, menu)| {
+                    let sec = &site.sections.get(key)?.section;
+                    let root = relative_url(&format!("{}x/", sec.url), "");
+                    let mut ctx = self.base.clone();
+                    ctx.insert("root", &root);
+                    ctx.insert("current_url", &format!("{}\u{0}", sec.url));
+                    let mut section =
+                        serde_json::json!({"title": sec.title, "url": sec.url, "course": sec.course});
+                    section["pages"] = menu.clone();
+                    insert_owned(&mut ctx, "section", section);
+                    // A failure shows when the pages render `nav.html` themselves.
+                    let html = self.tera.render("nav.html", &ctx).ok()?;
+                    Some((key.clone(), (root, html)))
+                })
+                .collect()
         })
     }
 
@@ -288,6 +332,7 @@ impl<'s> Renderer<'s> {
             theme: self.theme.clone(),
             base: self.base.clone(),
             menus: self.menus.clone(),
+            navs: self.navs.clone(),
         }
     }
 
@@ -300,6 +345,7 @@ impl<'s> Renderer<'s> {
             theme: p.theme,
             base: p.base,
             menus: p.menus,
+            navs: p.navs,
             inject: None,
             memo: None,
             inputs: std::sync::OnceLock::new(),
@@ -369,7 +415,17 @@ impl<'s> Renderer<'s> {
         let sp = &site.pages[i];
         let p = &sp.page;
         let lang = site.config.language;
-        ctx.insert("root", &relative_url(&p.url, ""));
+        let root = relative_url(&p.url, "");
+        match self.navs().get(&p.section) {
+            Some((nav_root, nav)) if *nav_root == root => {
+                let html = mark_current(nav, &format!("{root}{}", p.url));
+                insert_owned(ctx, "nav_html", Value::String(html));
+            }
+            _ => {
+                ctx.remove("nav_html");
+            }
+        }
+        ctx.insert("root", &root);
         ctx.insert("current_url", &p.url);
         let link = |j: usize| {
             let q = &site.pages[j];
@@ -805,6 +861,22 @@ impl<'s> Renderer<'s> {
 
 /// Moves an already built value into the context; `Context::insert` would
 /// serialize it into a second copy.
+/// `nav` with `aria-current="page"` after the first `href` to `href`.
+fn mark_current(nav: &str, href: &str) -> String {
+    let needle = format!("href=\"{}\"", escape(href));
+    match nav.find(&needle) {
+        Some(i) => {
+            let at = i + needle.len();
+            let mut out = String::with_capacity(nav.len() + 20);
+            out.push_str(&nav[..at]);
+            out.push_str(" aria-current=\"page\"");
+            out.push_str(&nav[at..]);
+            out
+        }
+        None => nav.to_string(),
+    }
+}
+
 /// Writes one output file; a failure becomes a diagnostic at its path.
 fn put_file(sink: &dyn Sink, path: String, bytes: Vec<u8>) -> Option<Diagnostic> {
     sink.put(&path, bytes)

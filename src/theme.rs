@@ -23,6 +23,7 @@ macro_rules! embed_static {
 /// The default theme's templates, by name.
 pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed_templates![
     "base.html",
+    "nav.html",
     "macros.html",
     "index.html",
     "article.html",

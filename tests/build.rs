@@ -342,3 +342,53 @@ fn case_study_shows_its_facts_and_lessons() {
     }
     assert_eq!(texts(&doc, ".lessons li"), ["Finn den som signerer."]);
 }
+
+#[test]
+fn navigation_marks_the_current_page_and_its_section() {
+    let (_t, out) = built();
+    // Pages (the navigation rendered once per section) and section and list
+    // pages (rendered with each page) alike.
+    for (url, current, active) in [
+        (
+            "artikler/forste-mote/",
+            "artikler/forste-mote/",
+            "artikler/",
+        ),
+        (
+            "artikler/bundle-side/",
+            "artikler/bundle-side/",
+            "artikler/",
+        ),
+        ("artikler/verdi/roi/", "artikler/verdi/roi/", "artikler/"),
+        ("kurs/leksjon-2/", "kurs/leksjon-2/", "kurs/"),
+        (
+            "sjekklister/for-mote/",
+            "sjekklister/for-mote/",
+            "sjekklister/",
+        ),
+        ("artikler/", "artikler/", ""),
+        ("nytt/", "nytt/", ""),
+    ] {
+        let doc = page(&out, url);
+        let marked = attrs(&doc, "#site-nav a[aria-current=page]", "href");
+        assert_eq!(marked.len(), 1, "/{url}: one current link, got {marked:?}");
+        assert_eq!(resolve(url, &marked[0]), current, "/{url}");
+        let open = attrs(&doc, "#site-nav a.active", "href");
+        if active.is_empty() {
+            assert!(open.is_empty(), "/{url}: {open:?}");
+        } else {
+            assert_eq!(open.len(), 1, "/{url}: {open:?}");
+            assert_eq!(resolve(url, &open[0]), active, "/{url}");
+        }
+    }
+    // A page's menu lists its section's pages, the course in order.
+    let doc = page(&out, "kurs/leksjon-2/");
+    let lessons: Vec<String> = attrs(&doc, "#site-nav ol.nav-pages a", "href")
+        .iter()
+        .map(|h| resolve("kurs/leksjon-2/", h))
+        .collect();
+    assert_eq!(
+        lessons,
+        ["kurs/leksjon-1/", "kurs/leksjon-2/", "kurs/leksjon-3/"]
+    );
+}
