@@ -77,8 +77,14 @@ pub fn suggest(pages: &[SitePage], explicit: &[Vec<usize>], count: usize) -> Vec
     (0..pages.len())
         .into_par_iter()
         .map_init(
-            || (vec![0.0f64; pages.len()], Vec::<usize>::new()),
-            |(scores, touched), i| {
+            || {
+                (
+                    vec![0.0f64; pages.len()],
+                    Vec::<usize>::new(),
+                    Vec::<(usize, f64)>::new(),
+                )
+            },
+            |(scores, touched, ranked), i| {
                 for &term in &terms_of[i] {
                     let list = &postings[term];
                     let weight = if is_tag[term] {
@@ -103,11 +109,13 @@ pub fn suggest(pages: &[SitePage], explicit: &[Vec<usize>], count: usize) -> Vec
                         }
                     }
                 }
-                let mut ranked: Vec<(usize, f64)> = touched
-                    .drain(..)
-                    .map(|j| (j, std::mem::take(&mut scores[j])))
-                    .filter(|(j, _)| !explicit[i].contains(j))
-                    .collect();
+                ranked.clear();
+                ranked.extend(
+                    touched
+                        .drain(..)
+                        .map(|j| (j, std::mem::take(&mut scores[j])))
+                        .filter(|(j, _)| !explicit[i].contains(j)),
+                );
                 let order = |a: &(usize, f64), b: &(usize, f64)| {
                     b.1.partial_cmp(&a.1)
                         .unwrap_or(std::cmp::Ordering::Equal)
@@ -119,7 +127,7 @@ pub fn suggest(pages: &[SitePage], explicit: &[Vec<usize>], count: usize) -> Vec
                     ranked.truncate(count);
                 }
                 ranked.sort_by(order);
-                ranked.into_iter().map(|(j, _)| j).collect()
+                ranked.iter().map(|&(j, _)| j).collect()
             },
         )
         .collect()

@@ -725,14 +725,22 @@ fn actions(site: &Site, losses: &Dimension) -> Vec<Action> {
                     url: t.url.clone(),
                 });
             // (topic match first, then the usual page order)
+            // The pages with one of the terms as a topic, or as a tag (the
+            // site's term maps are keyed by slug, as `terms` are).
+            let with = |map: &std::collections::BTreeMap<String, crate::site::Term>| {
+                terms
+                    .iter()
+                    .filter_map(|t| map.get(t))
+                    .flat_map(|t| t.pages.iter().copied())
+                    .collect::<std::collections::HashSet<usize>>()
+            };
+            let (by_topic, by_tag) = (with(&site.topics), with(&site.tags));
             let mut hits: Vec<(bool, usize)> = published
                 .iter()
                 .filter_map(|&i| {
-                    let m = &site.pages[i].page.meta;
-                    let has = |names: &[String]| names.iter().any(|n| terms.contains(&slugify(n)));
-                    if has(&m.topics) {
+                    if by_topic.contains(&i) {
                         Some((false, i))
-                    } else if has(&m.tags) {
+                    } else if by_tag.contains(&i) {
                         Some((true, i))
                     } else {
                         None
