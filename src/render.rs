@@ -162,7 +162,7 @@ pub trait Memo: Sync {
     fn remember(&self, key: u64, html: &str);
     /// Whether the output at `path` may be kept as it was, unrendered and
     /// without building its context: `inputs` fingerprints what its context
-    /// is built from ([`Renderer::keeps`]), `base` is the shared context.
+    /// is built from (`Renderer::keeps`), `base` is the shared context.
     fn keep(&self, _path: &str, _template: &str, _inputs: u64, _base: &Context) -> bool {
         false
     }

@@ -4,7 +4,7 @@
 //! sharded index under `search/` in the output (see [`index`] for the file
 //! layout). In the browser, `themes/default/static/search.js` loads only the
 //! parts a query needs — as `<script>` files, so it works from `file://` — and
-//! ranks with exactly the rules of [`query`] (see [`query::run`] for the
+//! ranks with exactly the rules of [`mod@query`] (see [`query::run`] for the
 //! ranking). The text pipeline ([`normalize`], [`stem`]) is implemented twice,
 //! here and in the JS, and kept identical by the agreement test.
 //!
@@ -101,7 +101,7 @@ pub fn query(files: &[(String, Vec<u8>)], q: &str, lang: Lang) -> Vec<String> {
     query::run(files, q, lang, &QueryOptions::default()).urls
 }
 
-/// [`query`] with kind/topic filters, also reporting the files the browser
+/// [`query()`] with kind/topic filters, also reporting the files the browser
 /// loads and a "did you mean" suggestion.
 pub fn query_with(
     files: &[(String, Vec<u8>)],

@@ -376,7 +376,7 @@ fn serve_file(req: Request, status: u16, key: &str, bytes: Arc<Vec<u8>>, generat
 /// with long-lived connections (keep-alive, event streams, slow
 /// clients), waiting until one of them closes. A connection that ends
 /// at once frees a thread, which then takes the queued one: so no
-/// connection waits longer than [`NUDGE`], whatever other clients do.
+/// connection waits longer than `NUDGE`, whatever other clients do.
 pub fn nudge_forever(addr: std::net::SocketAddr) {
     let target = match addr.ip() {
         std::net::IpAddr::V4(ip) if ip.is_unspecified() => {

@@ -11,7 +11,7 @@
 //!
 //! Everything outside the context that rendering depends on (the
 //! configuration behind `url_for`, the injected script) is fixed for the
-//! life of one memo: [`RenderMemo::next_round`] drops the entries when that
+//! life of one memo: [`RenderMemo::new`] drops the carried entries when that
 //! environment changes.
 
 use std::collections::{BTreeSet, HashMap, HashSet};

@@ -9,7 +9,7 @@
 //! one, never a mix. Nothing is written to disk.
 //!
 //! The search index is built after the pages are published and the reload
-//! event is sent, on its own thread ([`index_forever`]); until it lands the
+//! event is sent, on its own thread (`index_forever`); until it lands the
 //! index of an earlier rebuild is served, and a newer rebuild's index
 //! replaces a pending older one. [`STATUS`] tells whether it has landed.
 

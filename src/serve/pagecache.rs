@@ -3,7 +3,7 @@
 //! and read the same way (key, bundle, section, default kind), is not read
 //! and parsed again.
 //!
-//! A file modified within [`RACY`] of being read is not kept: on a file
+//! A file modified within `RACY` of being read is not kept: on a file
 //! system with coarse timestamps a second write in the same tick would keep
 //! the time, so only files whose time has settled are trusted.
 
