@@ -232,7 +232,11 @@ impl Incremental {
             outcome: Outcome::Failed(Vec::new()),
             warnings,
             pages: site.pages.len(),
-            markdown: (fresh.len(), site.pages.len() - fresh.len()),
+            // Bodies of pages and sections, as the full path counts them.
+            markdown: (
+                fresh.len(),
+                site.pages.len() + site.sections.len() - fresh.len(),
+            ),
             rendered: (0, 0),
             parsed: (fresh.len(), site.pages.len() - fresh.len()),
             millis: 0.0,
