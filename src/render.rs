@@ -124,12 +124,13 @@ pub struct Prepared {
     theme: Arc<Theme>,
     base: Context,
     menus: Arc<HashMap<String, Value>>,
-    navs: Arc<std::sync::OnceLock<Navs>>,
+    navs: Arc<std::sync::Mutex<Navs>>,
 }
 
 /// The navigation of the pages of each section, rendered once per section
-/// from `nav.html` (by section key: the pages' `root`, and the HTML).
-type Navs = HashMap<String, (String, String)>;
+/// from `nav.html` (by section key: the pages' `root` and the HTML, or
+/// `None` when the section has none).
+type Navs = HashMap<String, Option<Arc<(String, String)>>>;
 
 /// The renderer: parsed templates plus the shared context.
 pub struct Renderer<'s> {
@@ -140,7 +141,7 @@ pub struct Renderer<'s> {
     /// Menu entries of each section's pages (content pages): the slimmer
     /// shape every page of a section copies into its context.
     menus: Arc<HashMap<String, Value>>,
-    navs: Arc<std::sync::OnceLock<Navs>>,
+    navs: Arc<std::sync::Mutex<Navs>>,
     /// Extra script injected before `</body>` (live reload in `serve`).
     pub inject: Option<String>,
     /// Earlier output to reuse when a template's inputs are unchanged (`serve`).
@@ -288,7 +289,7 @@ impl<'s> Renderer<'s> {
         })
     }
 
-    /// The navigation of each section's pages, rendered on first use.
+    /// The navigation of the pages of section `key`, rendered on first use.
     ///
     /// `nav.html` draws the same navigation for every page of a section but
     /// for the page's own link, and it was a tenth of a build's CPU. It is
@@ -298,31 +299,32 @@ impl<'s> Renderer<'s> {
     /// `aria-current="page"` after the `href` of its own link, in the
     /// context variable `nav_html`. A theme without `nav.html`, or whose
     /// navigation depends on more than the section, is not affected:
-    /// `base.html` decides whether it uses `nav_html`.
-    fn navs(&self) -> &Navs {
-        self.navs.get_or_init(|| {
-            if self.theme.template_path("nav.html").is_none() {
-                return Navs::new();
-            }
-            let site = self.site;
-            self.menus
-                .par_iter()
-                .filter_map(|(key, menu)| {
-                    let sec = &site.sections.get(key)?.section;
-                    let root = relative_url(&format!("{}x/", sec.url), "");
-                    let mut ctx = self.base.clone();
-                    ctx.insert("root", &root);
-                    ctx.insert("current_url", &format!("{}\u{0}", sec.url));
-                    let mut section =
-                        serde_json::json!({"title": sec.title, "url": sec.url, "course": sec.course});
-                    section["pages"] = menu.clone();
-                    insert_owned(&mut ctx, "section", section);
-                    // A failure shows when the pages render `nav.html` themselves.
-                    let html = self.tera.render("nav.html", &ctx).ok()?;
-                    Some((key.clone(), (root, html)))
-                })
-                .collect()
-        })
+    /// `base.html` decides whether it uses `nav_html`. (`serve` renders only
+    /// the sections whose pages it renders.)
+    fn nav(&self, key: &str) -> Option<Arc<(String, String)>> {
+        let lock = || self.navs.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(known) = lock().get(key) {
+            return known.clone();
+        }
+        let nav = self.render_nav(key).map(Arc::new);
+        lock().entry(key.to_string()).or_insert(nav).clone()
+    }
+
+    fn render_nav(&self, key: &str) -> Option<(String, String)> {
+        self.theme.template_path("nav.html")?;
+        let menu = self.menus.get(key)?;
+        let sec = &self.site.sections.get(key)?.section;
+        let root = relative_url(&format!("{}x/", sec.url), "");
+        let mut ctx = self.base.clone();
+        ctx.insert("root", &root);
+        ctx.insert("current_url", &format!("{}\u{0}", sec.url));
+        let mut section =
+            serde_json::json!({"title": sec.title, "url": sec.url, "course": sec.course});
+        section["pages"] = menu.clone();
+        insert_owned(&mut ctx, "section", section);
+        // A failure shows when the pages render `nav.html` themselves.
+        let html = self.tera.render("nav.html", &ctx).ok()?;
+        Some((root, html))
     }
 
     /// What this renderer prepared, to render pages of the same site again.
@@ -416,7 +418,7 @@ impl<'s> Renderer<'s> {
         let p = &sp.page;
         let lang = site.config.language;
         let root = relative_url(&p.url, "");
-        match self.navs().get(&p.section) {
+        match self.nav(&p.section).as_deref() {
             Some((nav_root, nav)) if *nav_root == root => {
                 let html = mark_current(nav, &format!("{root}{}", p.url));
                 insert_owned(ctx, "nav_html", Value::String(html));
@@ -700,6 +702,9 @@ impl<'s> Renderer<'s> {
         let list_problems: Vec<Diagnostic> = lists
             .par_iter()
             .filter_map(|(url, title, pages)| {
+                if self.keeps(&html_path(url), "list.html", |f| f.list(pages)) {
+                    return None;
+                }
                 let ctx = self.list_context(url, title, "", pages);
                 match self.render("list.html", &ctx, &format!("the list {url}")) {
                     Ok(html) => put(html_path(url), html.into_bytes()),
@@ -906,6 +911,10 @@ struct Inputs {
     pages: Vec<u64>,
     sections: HashMap<String, u64>,
     terms: HashMap<String, u64>,
+    /// Each page as listings show it.
+    cards: Vec<u64>,
+    /// The configuration and translations.
+    env: u64,
 }
 
 /// Feeds serialized values to a hasher.
@@ -1104,7 +1113,22 @@ impl Inputs {
             pages,
             sections,
             terms,
+            cards,
+            env,
         }
+    }
+
+    /// A list page (`alle/artikler/`, `nytt/`) of `pages`, in order.
+    fn list(&self, pages: &[usize]) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = crate::serve::memo::Fingerprint::default();
+        self.env.hash(&mut h);
+        pages
+            .iter()
+            .map(|&j| self.cards[j])
+            .collect::<Vec<_>>()
+            .hash(&mut h);
+        h.finish()
     }
 }
 
