@@ -2,8 +2,13 @@
 //!
 //! Templates are parsed once per build ([`Renderer::new`]); the parts of the
 //! context shared by many pages (site, translations, section menus) are
-//! serialized once and cloned, and pages render in parallel. Template errors
-//! name the template file, its line, and the page being rendered.
+//! serialized once, and pages render in parallel, each worker reusing one
+//! copy of the shared context. The navigation of a section's pages is
+//! rendered once per section from `nav.html` (`Renderer::nav`). Template
+//! errors name the template file, its line, and the page being rendered.
+//!
+//! [`Prepared`] is what a renderer made once for a site; `serve` renders
+//! single pages with it after an edit that changed only their bodies.
 //!
 //! A [`Memo`] (given by `serve`) may answer for outputs whose inputs did not
 //! change, so a rebuild renders only what a change touched; `build` has none.
@@ -312,16 +317,12 @@ impl<'s> Renderer<'s> {
 
     fn render_nav(&self, key: &str) -> Option<(String, String)> {
         self.theme.template_path("nav.html")?;
-        let menu = self.menus.get(key)?;
         let sec = &self.site.sections.get(key)?.section;
         let root = relative_url(&format!("{}x/", sec.url), "");
         let mut ctx = self.base.clone();
         ctx.insert("root", &root);
         ctx.insert("current_url", &format!("{}\u{0}", sec.url));
-        let mut section =
-            serde_json::json!({"title": sec.title, "url": sec.url, "course": sec.course});
-        section["pages"] = menu.clone();
-        insert_owned(&mut ctx, "section", section);
+        insert_owned(&mut ctx, "section", self.menu_section(key)?);
         // A failure shows when the pages render `nav.html` themselves.
         let html = self.tera.render("nav.html", &ctx).ok()?;
         Some((root, html))
@@ -485,19 +486,24 @@ impl<'s> Renderer<'s> {
             "breadcrumbs": breadcrumbs(site, &p.section),
         });
         insert_owned(ctx, "page", page);
-        match self.menus.get(&p.section) {
-            Some(menu) => {
-                let sec = &site.sections[&p.section].section;
-                let mut section =
-                    serde_json::json!({"title": sec.title, "url": sec.url, "course": sec.course});
-                // A plain clone of the prepared menu, not a second serialization.
-                section["pages"] = menu.clone();
-                insert_owned(ctx, "section", section);
-            }
+        match self.menu_section(&p.section) {
+            Some(section) => insert_owned(ctx, "section", section),
             None => {
                 ctx.remove("section");
             }
         }
+    }
+
+    /// `section` as content pages see it: `{title, url, course, pages}`
+    /// with the section's menu entries (a clone of the prepared menu, not
+    /// a second serialization).
+    fn menu_section(&self, key: &str) -> Option<Value> {
+        let menu = self.menus.get(key)?;
+        let sec = &self.site.sections.get(key)?.section;
+        let mut section =
+            serde_json::json!({"title": sec.title, "url": sec.url, "course": sec.course});
+        section["pages"] = menu.clone();
+        Some(section)
     }
 
     fn section_context(&self, key: &str) -> Context {
@@ -525,8 +531,8 @@ impl<'s> Renderer<'s> {
                 "toc": s.content.toc,
                 "course": s.section.course,
                 "extra": s.section.extra,
-                // Built here, once per section page: kept for every section
-                // they would take ~25 MB at 10 000 pages.
+                // Built here, once per section page: kept for every section,
+                // the summaries would take ~25 MB at 10 000 pages.
                 "pages": s.pages.iter().map(|&i| summary(site, &site.pages[i])).collect::<Vec<_>>(),
                 "subsections": subs,
                 "breadcrumbs": breadcrumbs(site, s.section.parent.as_deref().unwrap_or("")),
@@ -864,8 +870,6 @@ impl<'s> Renderer<'s> {
     }
 }
 
-/// Moves an already built value into the context; `Context::insert` would
-/// serialize it into a second copy.
 /// `nav` with `aria-current="page"` after the first `href` to `href`.
 fn mark_current(nav: &str, href: &str) -> String {
     let needle = format!("href=\"{}\"", escape(href));
@@ -889,6 +893,8 @@ fn put_file(sink: &dyn Sink, path: String, bytes: Vec<u8>) -> Option<Diagnostic>
         .map(|e| Diagnostic::error(&path, 0, 0, format!("cannot write output file: {e}")))
 }
 
+/// Moves an already built value into the context; `Context::insert` would
+/// serialize it into a second copy.
 fn insert_owned(ctx: &mut Context, key: &str, value: Value) {
     let mut map = serde_json::Map::new();
     map.insert(key.to_string(), value);
