@@ -232,40 +232,29 @@ pub fn build(opts: &Options) -> Result<Report> {
     let theme = Theme::resolve(&site.root, &site.config.theme)?;
     let out = output_dir(opts, &site);
     check_output_dir(&opts.root, &out)?;
-    if diagnostics.has_errors() {
-        // Still render into nothing, so template errors show up in the same run.
-        let mut all = diagnostics;
-        all.extend(
-            render_parts(
-                &site,
-                theme,
-                &Discard,
-                None,
-                None,
-                &mut timings,
-                Some(search),
-            )
-            .0,
-        );
-        return Err(Error::Site(all.sorted()));
-    }
-    let staging = Staging::new(&out)?;
-    let problems = render_parts(
-        &site,
-        theme,
-        &staging,
-        None,
-        None,
-        &mut timings,
-        Some(search),
-    )
-    .0;
-    if problems.iter().any(Diagnostic::is_error) {
-        staging.abandon();
-        let mut all = diagnostics;
-        all.extend(problems);
-        return Err(Error::Site(all.sorted()));
-    }
+    // With errors in the content, still render (into nothing), so template
+    // errors show up in the same run.
+    let staging = if diagnostics.has_errors() {
+        None
+    } else {
+        Some(Staging::new(&out)?)
+    };
+    let sink: &dyn Sink = match &staging {
+        Some(s) => s,
+        None => &Discard,
+    };
+    let problems = render_parts(&site, theme, sink, None, None, &mut timings, Some(search)).0;
+    let staging = match staging {
+        Some(s) if !problems.iter().any(Diagnostic::is_error) => s,
+        other => {
+            if let Some(s) = other {
+                s.abandon();
+            }
+            let mut all = diagnostics;
+            all.extend(problems);
+            return Err(Error::Site(all.sorted()));
+        }
+    };
     let t = Instant::now();
     let write = staging.commit()?;
     timings.write = ms(t);
