@@ -4,7 +4,9 @@
 //! missing link targets and anchors, empty checklists).
 //!
 //! [`Site::assemble`] is the one way in: it takes what `content` loaded and
-//! returns the model plus every problem found.
+//! returns the model plus every problem found. [`Site::rerender_page`]
+//! renders and checks one page's body again against an assembled model
+//! (`serve`, after an edit that changed only that body).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -473,11 +475,11 @@ impl Site {
         }
         let mut link_problems = Vec::new();
         let ids_of = |key: &str| anchors.get(key).map(|ids| ids.iter().copied().collect());
-        let mut check_links = |source: &Path, self_key: &str, r: &Rendered| {
+        let mut check = |source: &Path, self_key: &str, r: &Rendered| {
             link_problems.extend(check_links(source, self_key, r, &ids_of));
         };
         for (p, r) in pages.iter().zip(&rendered) {
-            check_links(&p.source, &p.key, r);
+            check(&p.source, &p.key, r);
         }
         for (k, r) in &section_rendered {
             if let Some(src) = sections.get(k).and_then(|s| s.source.clone()) {
@@ -486,7 +488,7 @@ impl Site {
                 } else {
                     format!("{k}/_index.md")
                 };
-                check_links(&src, &key, r);
+                check(&src, &key, r);
             }
         }
         diagnostics.extend(link_problems);
@@ -692,8 +694,8 @@ impl Site {
         (site, diagnostics)
     }
 
-    /// The body of page `i` rendered again from `page` (the same file read
-    /// anew), with every check [`Site::assemble_with`] makes of one body:
+    /// The body of `page` — a page of this site, its file read anew —
+    /// rendered again, with every check [`Site::assemble_with`] makes of one body:
     /// its links and anchors against this site, and a checklist's items.
     /// For `serve`, when an edit changed nothing but a body.
     pub fn rerender_page(

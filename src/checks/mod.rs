@@ -1,6 +1,7 @@
 //! Checks: passes over the site model that find problems no single stage
 //! sees. Each check lives in its own module; this one runs them and turns
-//! their findings into diagnostics.
+//! their findings into diagnostics. The anonymization guard also reads the
+//! page files that failed to load (`Site::rejected`).
 
 pub mod anonymize;
 
@@ -70,7 +71,7 @@ fn scan_texts(
     guard: &Guard,
     source: &std::path::Path,
     kind: Kind,
-    texts: [(&String, usize); 2],
+    texts: [(&str, usize); 2],
 ) -> Vec<Diagnostic> {
     let path = display_path(source);
     let mut found = Vec::new();

@@ -5,7 +5,8 @@
 //! its kind, its front matter. Markdown rendering and links between pages
 //! come later (`markdown`, `site`). Files are read and parsed in parallel;
 //! [`load_with`] takes a cache (`serve`'s) of pages parsed in an earlier
-//! load, reused for files that did not change.
+//! load, reused for files that did not change. Page files that fail to load
+//! are kept as raw text ([`Rejected`]) for the checks that read text.
 
 pub mod date;
 pub mod frontmatter;

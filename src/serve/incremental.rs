@@ -2,7 +2,12 @@
 //! with as little work as the change needs, always to the very output a
 //! fresh `vinn build` would write.
 //!
-//! Every rebuild runs the same pipeline as `build` ([`build::load_cached`],
+//! An edit that changed only page bodies — and nothing other pages show of
+//! them — takes a short path ([`Incremental::rebuild_paths`]): those pages
+//! alone are read, checked and rendered with what the last full rebuild's
+//! renderer prepared, and patched into the model and the served files.
+//!
+//! Any other rebuild runs the same pipeline as `build` ([`build::load_cached`],
 //! [`build::render_pages_with`]), over the files as they are on disk now, so
 //! no change can be missed. What makes it fast are caches that check
 //! themselves rather than trust file events:
