@@ -530,26 +530,45 @@ fn insert_toc(list: &mut Vec<TocEntry>, entry: TocEntry) {
     list.push(entry);
 }
 
+/// The entity for one of the five characters HTML escaping replaces.
+fn entity(b: u8) -> Option<&'static str> {
+    match b {
+        b'&' => Some("&amp;"),
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        b'"' => Some("&quot;"),
+        b'\'' => Some("&#39;"),
+        _ => None,
+    }
+}
+
 /// Escapes text for HTML attributes and content.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 16);
     let mut plain = 0;
     // The five special characters are ASCII: copy the runs between them whole.
     for (i, b) in s.bytes().enumerate() {
-        let entity = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&s[plain..i]);
-        out.push_str(entity);
-        plain = i + 1;
+        if let Some(e) = entity(b) {
+            out.push_str(&s[plain..i]);
+            out.push_str(e);
+            plain = i + 1;
+        }
     }
     out.push_str(&s[plain..]);
     out
+}
+
+/// [`escape`], written to `w` (Tera's escape function).
+pub fn escape_to(s: &str, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut plain = 0;
+    for (i, b) in s.bytes().enumerate() {
+        if let Some(e) = entity(b) {
+            w.write_all(&s.as_bytes()[plain..i])?;
+            w.write_all(e.as_bytes())?;
+            plain = i + 1;
+        }
+    }
+    w.write_all(&s.as_bytes()[plain..])
 }
 
 #[cfg(test)]

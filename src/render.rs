@@ -18,12 +18,12 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
-use tera::{Context, Tera, Value};
+use tera::{Context, ErrorKind, Kwargs, State, Tera, Value};
 
 use crate::config::Language;
 use crate::content::Kind;
 use crate::diagnostics::{Diagnostic, display_path};
-use crate::markdown::escape;
+use crate::markdown::{escape, escape_to};
 use crate::site::{Site, SitePage, Taxonomy, Term, relative_url};
 use crate::theme::Theme;
 
@@ -119,6 +119,126 @@ struct MenuEntry<'a> {
     weight: Option<i64>,
 }
 
+/// `section` on content pages: the section with its menu entries.
+#[derive(Serialize)]
+struct MenuSection<'a> {
+    title: &'a str,
+    url: &'a str,
+    course: bool,
+    pages: &'a Value,
+}
+
+/// A page as another page links to it ("Les også", previous, next).
+#[derive(Serialize)]
+struct Link<'a> {
+    title: &'a str,
+    url: &'a str,
+    kind: &'static str,
+    description: &'a str,
+}
+
+/// `page.case`: the facts of a case study.
+#[derive(Serialize)]
+struct CaseCtx<'a> {
+    outcome: &'static str,
+    outcome_label: Option<&'a String>,
+    reasons: &'a [String],
+    reason_labels: Vec<String>,
+    industry: Option<&'a str>,
+    deal_size: &'a Option<String>,
+    decision_maker_role: &'a Option<String>,
+    lessons: &'a [String],
+    interview_date: Option<String>,
+    interview_date_fmt: Option<String>,
+    anonymized: bool,
+}
+
+/// `page.lesson`: the page's place in its course.
+#[derive(Serialize)]
+struct Lesson<'a> {
+    n: usize,
+    total: usize,
+    title: &'a str,
+    url: &'a str,
+}
+
+/// One step of the breadcrumbs.
+#[derive(Serialize)]
+struct Crumb<'a> {
+    title: &'a str,
+    url: &'a str,
+}
+
+/// `page`: everything templates see of a content page.
+#[derive(Serialize)]
+struct PageCtx<'a> {
+    title: &'a str,
+    description: &'a str,
+    url: &'a str,
+    permalink: String,
+    kind: &'static str,
+    kind_label: Option<&'a String>,
+    date: Option<String>,
+    date_fmt: Option<String>,
+    updated: Option<String>,
+    updated_fmt: Option<String>,
+    author: &'a str,
+    topics: Vec<TermCtx>,
+    tags: Vec<TermCtx>,
+    content: &'a str,
+    toc: &'a [crate::markdown::TocEntry],
+    headings: usize,
+    reading_time: usize,
+    words: usize,
+    summary: &'a str,
+    tasks: &'a [crate::markdown::TaskItem],
+    phase: Option<&'a str>,
+    case: Option<CaseCtx<'a>>,
+    related: Vec<Link<'a>>,
+    prev: Option<Link<'a>>,
+    next: Option<Link<'a>>,
+    lesson: Option<Lesson<'a>>,
+    extra: &'a serde_json::Value,
+    source: String,
+    section: &'a str,
+    breadcrumbs: Vec<Crumb<'a>>,
+}
+
+/// `section` on section pages.
+#[derive(Serialize)]
+struct SectionCtx<'a> {
+    key: &'a str,
+    title: &'a str,
+    description: &'a str,
+    url: &'a str,
+    content: &'a str,
+    toc: &'a [crate::markdown::TocEntry],
+    course: bool,
+    extra: &'a serde_json::Value,
+    pages: Value,
+    subsections: Vec<SubsectionCtx<'a>>,
+    breadcrumbs: Vec<Crumb<'a>>,
+    is_root: bool,
+}
+
+/// A subsection as its parent's page lists it.
+#[derive(Serialize)]
+struct SubsectionCtx<'a> {
+    title: &'a str,
+    url: &'a str,
+    description: &'a str,
+    count: usize,
+}
+
+/// `list` on list and term pages.
+#[derive(Serialize)]
+struct ListCtx<'a> {
+    title: &'a str,
+    description: &'a str,
+    url: &'a str,
+    pages: Value,
+}
+
 /// What a [`Renderer`] prepares once for a site and theme: the parsed
 /// templates, the shared context (with its globals) and the section menus.
 /// `serve` keeps it between rebuilds in which only page bodies changed,
@@ -147,6 +267,8 @@ pub struct Renderer<'s> {
     /// shape every page of a section copies into its context.
     menus: Arc<HashMap<String, Value>>,
     navs: Arc<std::sync::Mutex<Navs>>,
+    /// Each page as listings show it, serialized on first use.
+    cards: Vec<std::sync::OnceLock<Value>>,
     /// Extra script injected before `</body>` (live reload in `serve`).
     pub inject: Option<String>,
     /// Earlier output to reuse when a template's inputs are unchanged (`serve`).
@@ -174,18 +296,26 @@ pub trait Memo: Sync {
     }
 }
 
-fn tera_line(msg: &str) -> Option<(usize, usize)> {
-    // Tera/pest parse errors carry " --> L:C".
-    let i = msg.find("--> ")? + 4;
-    let rest = &msg[i..];
-    let (l, rest) = rest.split_once(':')?;
-    let c: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
-    Some((l.trim().parse().ok()?, c.parse().unwrap_or(1)))
+/// The template, line and column of each ` --> NAME:L:C` in a Tera report.
+fn report_positions(msg: &str) -> Vec<(&str, usize, usize)> {
+    msg.match_indices("--> ")
+        .filter_map(|(i, _)| {
+            let rest = msg[i + 4..].lines().next()?.trim();
+            let mut parts = rest.rsplitn(3, ':');
+            let col = parts.next()?.parse::<usize>().ok()?;
+            let line = parts.next()?.parse::<usize>().ok()?;
+            // Reports count columns from 1 already.
+            Some((parts.next()?, line, col))
+        })
+        .collect()
 }
 
 /// The full error chain of a Tera error as one line of text.
 fn chain(e: &tera::Error) -> String {
-    let mut parts = vec![e.to_string()];
+    let mut parts = vec![match e.kind() {
+        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => r.message().to_string(),
+        _ => e.to_string(),
+    }];
     let mut src = std::error::Error::source(e);
     while let Some(s) = src {
         parts.push(s.to_string());
@@ -194,71 +324,111 @@ fn chain(e: &tera::Error) -> String {
     parts.join(": ")
 }
 
+/// Where a Tera error points: the template name and 1-based line and
+/// column, when it says.
+fn error_position(e: &tera::Error) -> Option<(String, usize, usize)> {
+    match e.kind() {
+        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) if !r.filename().is_empty() => {
+            Some((
+                r.filename().to_string(),
+                r.span().start_line,
+                r.span().start_col + 1,
+            ))
+        }
+        _ => report_positions(&e.to_string())
+            .first()
+            .map(|&(n, l, c)| (n.to_string(), l, c)),
+    }
+}
+
 impl<'s> Renderer<'s> {
     /// Parses every template once. Syntax errors come back as diagnostics
     /// at the template file and line.
     pub fn new(site: &'s Site, theme: Theme) -> Result<Self, Vec<Diagnostic>> {
-        let mut tera = Tera::default();
-        tera.autoescape_on(vec![".html", ".xml"]);
-        // Like Tera's default, but leaves `/` alone: URLs stay readable.
-        tera.set_escape_fn(escape_html);
+        let base_url = site.config.base_url.clone();
+        let setup = move |tera: &mut Tera| {
+            tera.autoescape_on(vec![".html", ".xml"]);
+            // Like Tera's default, but leaves `/` alone: URLs stay readable.
+            tera.set_escape_fn(escape_to);
+            let base_url = base_url.clone();
+            tera.register_function("url_for", move |kwargs: Kwargs, _: &State| {
+                let path = kwargs.get::<&str>("path")?.unwrap_or("");
+                Ok::<_, tera::Error>(format!("{}{}", base_url, path.trim_start_matches('/')))
+            });
+        };
+        let path_of = |name: &str| {
+            theme
+                .template_path(name)
+                .map(|t| t.path.clone())
+                .unwrap_or_else(|| format!("templates/{name}"))
+        };
         let mut errors = Vec::new();
-        // Parse each template alone first, to pin syntax errors to a file.
+        // Parse each template alone first, so every file's syntax errors
+        // show in one run (adding them together stops at the first).
         for t in &theme.templates {
-            if let Err(e) = tera::Template::new(&t.name, None, &t.text) {
-                let msg = chain(&e);
-                let (line, col) = tera_line(&msg).unwrap_or((1, 1));
-                let text = match msg.rsplit_once("= ") {
-                    Some((_, what)) => what.trim().to_string(),
-                    None => msg
-                        .lines()
-                        .map(str::trim)
-                        .filter(|l| !l.is_empty())
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                };
+            let mut alone = Tera::new();
+            setup(&mut alone);
+            if let Err(e) = alone.add_raw_template(&t.name, &t.text)
+                && let ErrorKind::SyntaxError(r) = e.kind()
+            {
                 errors.push(Diagnostic::error(
                     &t.path,
-                    line,
-                    col,
-                    format!("template syntax error: {text}"),
+                    r.span().start_line.max(1),
+                    r.span().start_col + 1,
+                    format!("template syntax error: {}", r.message()),
                 ));
             }
         }
         if !errors.is_empty() {
             return Err(errors);
         }
+        let mut tera = Tera::new();
+        setup(&mut tera);
         if let Err(e) = tera.add_raw_templates(
             theme
                 .templates
                 .iter()
                 .map(|t| (t.name.as_str(), t.text.as_str())),
         ) {
-            let msg = chain(&e);
+            let msg = e.to_string();
+            // Several reports (unknown filter, missing include …) may be joined.
+            let found: Vec<Diagnostic> = msg
+                .split("\n\n")
+                .filter_map(|report| {
+                    let &(name, line, col) = report_positions(report).first()?;
+                    let text = report
+                        .lines()
+                        .next()
+                        .unwrap_or(report)
+                        .trim_start_matches("error: ");
+                    Some(Diagnostic::error(
+                        path_of(name),
+                        line,
+                        col,
+                        format!("template error: {text}"),
+                    ))
+                })
+                .collect();
+            if !found.is_empty() {
+                return Err(found);
+            }
             let path = theme
                 .templates
                 .iter()
-                .find(|t| msg.contains(&format!("'{}'", t.name)))
+                .find(|t| {
+                    msg.contains(&format!("`{}`", t.name)) || msg.contains(&format!("'{}'", t.name))
+                })
                 .map(|t| t.path.clone())
                 .unwrap_or_else(|| "templates".into());
             return Err(vec![Diagnostic::error(
                 path,
                 1,
                 1,
-                format!("template error: {msg}"),
+                format!("template error: {}", msg.replace('\n', " ")),
             )]);
         }
-        let base_url = site.config.base_url.clone();
-        tera.register_function("url_for", move |args: &HashMap<String, Value>| {
-            let path = args.get("path").and_then(Value::as_str).unwrap_or("");
-            Ok(Value::String(format!(
-                "{}{}",
-                base_url,
-                path.trim_start_matches('/')
-            )))
-        });
         let mut base = Context::new();
-        base.insert("site", &site_context(site));
+        base.insert_value("site", site_context(site));
         base.insert("t", &site.strings);
         base.insert("lang", site.config.language.code());
         let menus = site
@@ -278,7 +448,7 @@ impl<'s> Renderer<'s> {
                         }
                     })
                     .collect();
-                (k.clone(), tera::to_value(list).unwrap_or(Value::Null))
+                (k.clone(), Value::from_serializable(&list))
             })
             .collect();
         Ok(Renderer {
@@ -288,6 +458,7 @@ impl<'s> Renderer<'s> {
             base,
             menus: Arc::new(menus),
             navs: Arc::default(),
+            cards: site.pages.iter().map(|_| Default::default()).collect(),
             inject: None,
             memo: None,
             inputs: std::sync::OnceLock::new(),
@@ -322,7 +493,7 @@ impl<'s> Renderer<'s> {
         let mut ctx = self.base.clone();
         ctx.insert("root", &root);
         ctx.insert("current_url", &format!("{}\u{0}", sec.url));
-        insert_owned(&mut ctx, "section", self.menu_section(key)?);
+        ctx.insert_value("section", self.menu_section(key)?);
         // A failure shows when the pages render `nav.html` themselves.
         let html = self.tera.render("nav.html", &ctx).ok()?;
         Some((root, html))
@@ -349,6 +520,7 @@ impl<'s> Renderer<'s> {
             base: p.base,
             menus: p.menus,
             navs: p.navs,
+            cards: site.pages.iter().map(|_| Default::default()).collect(),
             inject: None,
             memo: None,
             inputs: std::sync::OnceLock::new(),
@@ -356,7 +528,7 @@ impl<'s> Renderer<'s> {
     }
 
     /// Adds a value every template sees (e.g. `insight` for the front page).
-    pub fn set_global(&mut self, key: &str, value: &Value) {
+    pub fn set_global(&mut self, key: &'static str, value: &impl Serialize) {
         self.base.insert(key, value);
     }
 
@@ -380,27 +552,14 @@ impl<'s> Renderer<'s> {
             }
             Err(e) => {
                 let msg = chain(&e);
-                let tpl = self.theme.template_path(template);
-                let path = tpl
-                    .map(|t| t.path.clone())
-                    .unwrap_or_else(|| format!("templates/{template}"));
-                // Runtime errors have no line: find the first line naming the culprit.
-                let line = msg.split('`').nth(1).and_then(|name| {
-                    self.theme.templates.iter().find_map(|t| {
-                        t.text
-                            .lines()
-                            .position(|l| l.contains(name))
-                            .map(|i| (t.path.clone(), i + 1))
-                    })
-                });
-                let (path, line) = match line {
-                    Some((p, l)) => (p, l),
-                    None => (path, 1),
+                let (path, line, col) = match error_position(&e) {
+                    Some((name, line, col)) => (self.template_file(&name), line, col),
+                    None => (self.template_file(template), 1, 1),
                 };
                 Err(Diagnostic::error(
                     path,
                     line,
-                    1,
+                    col,
                     format!(
                         "template error while rendering {source}: {}",
                         msg.replace('\n', " ")
@@ -408,6 +567,14 @@ impl<'s> Renderer<'s> {
                 ))
             }
         }
+    }
+
+    /// The file of template `name`, as diagnostics name it.
+    fn template_file(&self, name: &str) -> String {
+        self.theme
+            .template_path(name)
+            .map(|t| t.path.clone())
+            .unwrap_or_else(|| format!("templates/{name}"))
     }
 
     /// Puts the context of page `i` into `ctx`, a clone of the shared
@@ -422,7 +589,7 @@ impl<'s> Renderer<'s> {
         match self.nav(&p.section).as_deref() {
             Some((nav_root, nav)) if *nav_root == root => {
                 let html = mark_current(nav, &format!("{root}{}", p.url));
-                insert_owned(ctx, "nav_html", Value::String(html));
+                ctx.insert_value("nav_html", Value::safe_string(&html));
             }
             _ => {
                 ctx.remove("nav_html");
@@ -432,62 +599,70 @@ impl<'s> Renderer<'s> {
         ctx.insert("current_url", &p.url);
         let link = |j: usize| {
             let q = &site.pages[j];
-            serde_json::json!({"title": q.page.meta.title, "url": q.page.url, "kind": q.page.meta.kind.as_str(), "description": q.page.meta.description})
+            Link {
+                title: &q.page.meta.title,
+                url: &q.page.url,
+                kind: q.page.meta.kind.as_str(),
+                description: &q.page.meta.description,
+            }
         };
-        let case = p.meta.case.as_ref().map(|c| {
-            serde_json::json!({
-                "outcome": c.outcome.as_str(),
-                "outcome_label": site.strings.get(c.outcome.as_str()),
-                "reasons": c.reasons,
-                "reason_labels": c.reasons.iter().map(|r| reason_label(r, lang)).collect::<Vec<_>>(),
-                "industry": c.industry,
-                "deal_size": c.deal_size,
-                "decision_maker_role": c.decision_maker_role,
-                "lessons": c.lessons,
-                "interview_date": c.interview_date.map(|d| d.to_string()),
-                "interview_date_fmt": c.interview_date.map(|d| d.format(lang)),
-                "anonymized": c.anonymized,
-            })
+        let case = p.meta.case.as_ref().map(|c| CaseCtx {
+            outcome: c.outcome.as_str(),
+            outcome_label: site.strings.get(c.outcome.as_str()),
+            reasons: &c.reasons,
+            reason_labels: c.reasons.iter().map(|r| reason_label(r, lang)).collect(),
+            industry: c.industry.as_deref(),
+            deal_size: &c.deal_size,
+            decision_maker_role: &c.decision_maker_role,
+            lessons: &c.lessons,
+            interview_date: c.interview_date.map(|d| d.to_string()),
+            interview_date_fmt: c.interview_date.map(|d| d.format(lang)),
+            anonymized: c.anonymized,
         });
-        let course = sp.lesson.map(|(n, total)| {
+        let lesson = sp.lesson.map(|(n, total)| {
             let sec = &site.sections[&p.section];
-            serde_json::json!({"n": n, "total": total, "title": sec.section.title, "url": sec.section.url})
+            Lesson {
+                n,
+                total,
+                title: &sec.section.title,
+                url: &sec.section.url,
+            }
         });
-        let page = serde_json::json!({
-            "title": p.meta.title,
-            "description": p.meta.description,
-            "url": p.url,
-            "permalink": format!("{}{}", site.config.base_url, p.url),
-            "kind": p.meta.kind.as_str(),
-            "kind_label": site.strings.get(p.meta.kind.as_str()),
-            "date": p.meta.date.map(|d| d.to_string()),
-            "date_fmt": p.meta.date.map(|d| d.format(lang)),
-            "updated": p.meta.updated.map(|d| d.to_string()),
-            "updated_fmt": p.meta.updated.map(|d| d.format(lang)),
-            "author": p.meta.author,
-            "topics": terms_of(&site.topics, &p.meta.topics),
-            "tags": terms_of(&site.tags, &p.meta.tags),
-            "content": sp.content.html,
-            "toc": sp.content.toc,
-            "headings": sp.content.headings.len(),
-            "reading_time": sp.reading_time,
-            "words": sp.content.words,
-            "summary": sp.content.summary,
-            "tasks": sp.content.tasks,
-            "phase": p.meta.phase,
-            "case": case,
-            "related": sp.related.iter().map(|&j| link(j)).collect::<Vec<_>>(),
-            "prev": sp.prev.map(link),
-            "next": sp.next.map(link),
-            "lesson": course,
-            "extra": p.meta.extra,
-            "source": display_path(&p.source),
-            "section": p.section,
-            "breadcrumbs": breadcrumbs(site, &p.section),
-        });
-        insert_owned(ctx, "page", page);
+        let page = PageCtx {
+            title: &p.meta.title,
+            description: &p.meta.description,
+            url: &p.url,
+            permalink: format!("{}{}", site.config.base_url, p.url),
+            kind: p.meta.kind.as_str(),
+            kind_label: site.strings.get(p.meta.kind.as_str()),
+            date: p.meta.date.map(|d| d.to_string()),
+            date_fmt: p.meta.date.map(|d| d.format(lang)),
+            updated: p.meta.updated.map(|d| d.to_string()),
+            updated_fmt: p.meta.updated.map(|d| d.format(lang)),
+            author: &p.meta.author,
+            topics: terms_of(&site.topics, &p.meta.topics),
+            tags: terms_of(&site.tags, &p.meta.tags),
+            content: &sp.content.html,
+            toc: &sp.content.toc,
+            headings: sp.content.headings.len(),
+            reading_time: sp.reading_time,
+            words: sp.content.words,
+            summary: &sp.content.summary,
+            tasks: &sp.content.tasks,
+            phase: p.meta.phase.as_deref(),
+            case,
+            related: sp.related.iter().map(|&j| link(j)).collect(),
+            prev: sp.prev.map(link),
+            next: sp.next.map(link),
+            lesson,
+            extra: &p.meta.extra,
+            source: display_path(&p.source),
+            section: &p.section,
+            breadcrumbs: breadcrumbs(site, &p.section),
+        };
+        ctx.insert_value("page", Value::from_serializable(&page));
         match self.menu_section(&p.section) {
-            Some(section) => insert_owned(ctx, "section", section),
+            Some(section) => ctx.insert_value("section", section),
             None => {
                 ctx.remove("section");
             }
@@ -500,10 +675,12 @@ impl<'s> Renderer<'s> {
     fn menu_section(&self, key: &str) -> Option<Value> {
         let menu = self.menus.get(key)?;
         let sec = &self.site.sections.get(key)?.section;
-        let mut section =
-            serde_json::json!({"title": sec.title, "url": sec.url, "course": sec.course});
-        section["pages"] = menu.clone();
-        Some(section)
+        Some(Value::from_serializable(&MenuSection {
+            title: &sec.title,
+            url: &sec.url,
+            course: sec.course,
+            pages: menu,
+        }))
     }
 
     fn section_context(&self, key: &str) -> Context {
@@ -512,33 +689,34 @@ impl<'s> Renderer<'s> {
         let mut ctx = self.base.clone();
         ctx.insert("root", &relative_url(&s.section.url, ""));
         ctx.insert("current_url", &s.section.url);
-        let subs: Vec<_> = s
+        let subsections = s
             .subsections
             .iter()
             .map(|k| {
                 let ss = &site.sections[k];
-                serde_json::json!({"title": ss.section.title, "url": ss.section.url, "description": ss.section.description, "count": count_pages(site, k)})
+                SubsectionCtx {
+                    title: &ss.section.title,
+                    url: &ss.section.url,
+                    description: &ss.section.description,
+                    count: count_pages(site, k),
+                }
             })
             .collect();
-        ctx.insert(
-            "section",
-            &serde_json::json!({
-                "key": key,
-                "title": s.section.title,
-                "description": s.section.description,
-                "url": s.section.url,
-                "content": s.content.html,
-                "toc": s.content.toc,
-                "course": s.section.course,
-                "extra": s.section.extra,
-                // Built here, once per section page: kept for every section,
-                // the summaries would take ~25 MB at 10 000 pages.
-                "pages": s.pages.iter().map(|&i| summary(site, &site.pages[i])).collect::<Vec<_>>(),
-                "subsections": subs,
-                "breadcrumbs": breadcrumbs(site, s.section.parent.as_deref().unwrap_or("")),
-                "is_root": key.is_empty(),
-            }),
-        );
+        let section = SectionCtx {
+            key,
+            title: &s.section.title,
+            description: &s.section.description,
+            url: &s.section.url,
+            content: &s.content.html,
+            toc: &s.content.toc,
+            course: s.section.course,
+            extra: &s.section.extra,
+            pages: self.card_list(&s.pages),
+            subsections,
+            breadcrumbs: breadcrumbs(site, s.section.parent.as_deref().unwrap_or("")),
+            is_root: key.is_empty(),
+        };
+        ctx.insert_value("section", Value::from_serializable(&section));
         ctx
     }
 
@@ -546,16 +724,32 @@ impl<'s> Renderer<'s> {
         let mut ctx = self.base.clone();
         ctx.insert("root", &relative_url(url, ""));
         ctx.insert("current_url", url);
-        let list: Vec<Summary> = pages
-            .iter()
-            .map(|&i| summary(self.site, &self.site.pages[i]))
-            .collect();
-        insert_owned(
-            &mut ctx,
+        ctx.insert_value(
             "list",
-            serde_json::json!({"title": title, "description": description, "url": url, "pages": list}),
+            Value::from_serializable(&ListCtx {
+                title,
+                description,
+                url,
+                pages: self.card_list(pages),
+            }),
         );
         ctx
+    }
+
+    /// Pages as listings show them, each serialized once per build and
+    /// shared by every listing it is on.
+    fn card_list(&self, pages: &[usize]) -> Value {
+        let cards: Vec<Value> = pages
+            .iter()
+            .map(|&i| {
+                self.cards[i]
+                    .get_or_init(|| {
+                        Value::from_serializable(&summary(self.site, &self.site.pages[i]))
+                    })
+                    .clone()
+            })
+            .collect();
+        Value::from(cards)
     }
 
     /// Renders every page of the site into `sink`. Returns every problem.
@@ -851,7 +1045,7 @@ impl<'s> Renderer<'s> {
         &self,
         template: &str,
         url: &str,
-        extra: &[(&str, Value)],
+        extra: &[(&'static str, serde_json::Value)],
         sink: &dyn Sink,
     ) -> Option<Diagnostic> {
         let mut ctx = self.base.clone();
@@ -891,20 +1085,6 @@ fn put_file(sink: &dyn Sink, path: String, bytes: Vec<u8>) -> Option<Diagnostic>
     sink.put(&path, bytes)
         .err()
         .map(|e| Diagnostic::error(&path, 0, 0, format!("cannot write output file: {e}")))
-}
-
-/// Moves an already built value into the context; `Context::insert` would
-/// serialize it into a second copy.
-fn insert_owned(ctx: &mut Context, key: &str, value: Value) {
-    let mut map = serde_json::Map::new();
-    map.insert(key.to_string(), value);
-    if let Ok(c) = Context::from_value(Value::Object(map)) {
-        ctx.extend(c);
-    }
-}
-
-fn escape_html(s: &str) -> String {
-    escape(s)
 }
 
 /// Fingerprints of what the contexts of pages, sections and term pages
@@ -1189,16 +1369,22 @@ fn terms_of(map: &BTreeMap<String, Term>, names: &[String]) -> Vec<TermCtx> {
         .collect()
 }
 
-fn breadcrumbs(site: &Site, section: &str) -> Vec<serde_json::Value> {
+fn breadcrumbs<'a>(site: &'a Site, section: &str) -> Vec<Crumb<'a>> {
     let mut crumbs = Vec::new();
-    let mut key = Some(section.to_string());
+    let mut key = Some(section);
     while let Some(k) = key {
-        if let Some(s) = site.sections.get(&k) {
-            crumbs.push(serde_json::json!({"title": if k.is_empty() { site.strings["home"].clone() } else { s.section.title.clone() }, "url": s.section.url}));
-            key = s.section.parent.clone();
-        } else {
+        let Some(s) = site.sections.get(k) else {
             break;
-        }
+        };
+        crumbs.push(Crumb {
+            title: if k.is_empty() {
+                &site.strings["home"]
+            } else {
+                &s.section.title
+            },
+            url: &s.section.url,
+        });
+        key = s.section.parent.as_deref();
     }
     crumbs.reverse();
     crumbs
@@ -1297,7 +1483,7 @@ fn site_context(site: &Site) -> Value {
         .map(|k| serde_json::json!({"kind": k.as_str(), "label": site.strings[match k { Kind::Article => "articles", Kind::Checklist => "checklists", Kind::Case => "cases" }], "url": Urls::kind_list(*k, lang), "count": counts[k.as_str()]}))
         .collect();
     let brand_css = brand_css(c);
-    tera::to_value(serde_json::json!({
+    Value::from_serializable(&serde_json::json!({
         "title": c.title,
         "description": c.description,
         "base_url": c.base_url,
@@ -1320,7 +1506,6 @@ fn site_context(site: &Site) -> Value {
         "brand_css": brand_css,
         "logo": c.brand.logo,
     }))
-    .unwrap_or(Value::Null)
 }
 
 /// CSS custom properties from `[brand]`, validated so nothing but a colour
@@ -1439,12 +1624,36 @@ fn robots(site: &Site) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
-    fn finds_pest_positions() {
+    fn finds_positions_in_tera_reports() {
+        let mut tera = Tera::new();
+        let e = tera
+            .add_raw_templates([("a.html", "x\n{{ y | nosuch }}"), ("b.html", "{{ z }}")])
+            .unwrap_err();
+        assert_eq!(error_position(&e), Some(("a.html".to_string(), 2, 8)));
+        let e = tera.add_raw_template("c.html", "{% if %}").unwrap_err();
+        assert!(matches!(e.kind(), ErrorKind::SyntaxError(_)));
         assert_eq!(
-            super::tera_line("Failed to parse 'x'\n  --> 3:14\n   |"),
-            Some((3, 14))
+            error_position(&e).map(|p| (p.0, p.1)),
+            Some(("c.html".into(), 1))
         );
-        assert_eq!(super::tera_line("no position"), None);
+        assert_eq!(report_positions("no position"), vec![]);
+    }
+
+    #[test]
+    fn runtime_errors_point_at_their_line() {
+        let mut tera = Tera::new();
+        tera.add_raw_templates([("p.html", "a\nb {{ page.missing }}")])
+            .unwrap();
+        let mut ctx = Context::new();
+        ctx.insert("page", &serde_json::json!({"title": "x"}));
+        let e = tera.render("p.html", &ctx).unwrap_err();
+        assert_eq!(
+            error_position(&e).map(|p| (p.0, p.1)),
+            Some(("p.html".into(), 2))
+        );
+        assert!(chain(&e).contains("missing"), "{}", chain(&e));
     }
 }

@@ -24,7 +24,9 @@ macro_rules! embed_static {
 pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed_templates![
     "base.html",
     "nav.html",
-    "macros.html",
+    "breadcrumbs.html",
+    "card.html",
+    "toc.html",
     "index.html",
     "article.html",
     "checklist.html",

@@ -939,7 +939,7 @@ pub fn aggregate(site: &Site) -> Insight {
 
 /// The `insight` value every template sees: every aggregate (without the
 /// case lists), a `summary` flag for the front page, and ready-made texts.
-pub fn context(site: &Site, ins: &Insight) -> tera::Value {
+pub fn context(site: &Site, ins: &Insight) -> serde_json::Value {
     pages::global_context(site, ins)
 }
 

@@ -104,21 +104,31 @@ fn chart_ctx(site: &Site, ins: &Insight, d: &Dimension) -> Value {
                     cases_n(site, g.count)
                 )),
             );
-            o.insert("y_label".into(), json!(b.y_label));
-            o.insert("y_bar".into(), json!(b.y_bar));
-            o.insert("bar_w".into(), json!(b.bar_w));
-            o.insert("bar_h".into(), json!(chart::BAR));
-            o.insert("x_value".into(), json!(b.x_value));
-            o.insert("y_value".into(), json!(b.y_value));
+            o.insert("y_label".into(), svg_number(b.y_label));
+            o.insert("y_bar".into(), svg_number(b.y_bar));
+            o.insert("bar_w".into(), svg_number(b.bar_w));
+            o.insert("bar_h".into(), svg_number(chart::BAR));
+            o.insert("x_value".into(), svg_number(b.x_value));
+            o.insert("y_value".into(), svg_number(b.y_value));
             gv
         })
         .collect();
     let o = v.as_object_mut().expect("object");
     o.insert("groups".into(), Value::Array(groups));
-    o.insert("width".into(), json!(chart::WIDTH));
-    o.insert("height".into(), json!(chart::height(d.groups.len())));
+    o.insert("width".into(), svg_number(chart::WIDTH));
+    o.insert("height".into(), svg_number(chart::height(d.groups.len())));
     o.insert("desc".into(), json!(desc.join(" ")));
     v
+}
+
+/// An SVG coordinate: whole numbers print without a fraction ("400", not
+/// "400.0").
+fn svg_number(x: f64) -> Value {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        json!(x as i64)
+    } else {
+        json!(x)
+    }
 }
 
 /// The `insight` value of every template.

@@ -19,6 +19,7 @@ use std::hash::Hasher;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+use tera::value::ValueKind;
 use tera::{Context, Value};
 
 use crate::render::Memo;
@@ -52,36 +53,59 @@ impl Fingerprint {
         self.write(s.as_bytes());
     }
 
-    /// Hashes a JSON value: type, then contents.
+    /// Hashes a template value: type, then contents. Tera's maps are hash
+    /// maps whose order differs from map to map, so entries go in key order.
     pub fn value(&mut self, v: &Value) {
-        match v {
-            Value::Null => self.word(1),
-            Value::Bool(b) => self.word(2 + u64::from(*b)),
-            Value::Number(n) => {
-                self.word(4);
-                self.str(&n.to_string());
+        match v.kind() {
+            ValueKind::Undefined => self.word(0),
+            ValueKind::None => self.word(1),
+            ValueKind::Bool => self.word(2 + u64::from(v.as_bool() == Some(true))),
+            ValueKind::String => {
+                self.word(if v.is_safe() { 8 } else { 5 });
+                self.str(v.as_str().unwrap_or_default());
             }
-            Value::String(s) => {
-                self.word(5);
-                self.str(s);
-            }
-            Value::Array(a) => {
+            ValueKind::Array => {
+                let a = v.as_array().unwrap_or_default();
                 self.word(6);
                 self.word(a.len() as u64);
                 for x in a {
                     self.value(x);
                 }
             }
-            Value::Object(o) => {
+            ValueKind::Map => {
+                let entries = sorted(v);
                 self.word(7);
-                self.word(o.len() as u64);
-                for (k, x) in o {
-                    self.str(k);
+                self.word(entries.len() as u64);
+                for (k, x) in entries {
+                    self.str(&k);
                     self.value(x);
                 }
             }
+            ValueKind::Bytes => {
+                self.word(9);
+                self.write(v.as_bytes().unwrap_or_default());
+            }
+            // Numbers, and any kind a later Tera adds.
+            _ => {
+                self.word(4);
+                self.str(&v.to_string());
+            }
         }
     }
+}
+
+/// The entries of a map value in key order (empty for any other value).
+fn sorted(v: &Value) -> Vec<(String, &Value)> {
+    let mut entries: Vec<(String, &Value)> = v
+        .as_map()
+        .map(|m| {
+            m.iter()
+                .map(|(k, x)| (k.as_value().to_string(), x))
+                .collect()
+        })
+        .unwrap_or_default();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    entries
 }
 
 impl Hasher for Fingerprint {
@@ -423,10 +447,10 @@ impl RenderMemo {
             let Some(v) = ctx.get(var) else { continue };
             f.str(var);
             match v {
-                Value::Object(o) if !shape.whole.contains(var) => {
-                    for (k, x) in o {
-                        if shape.words.contains(k) {
-                            f.str(k);
+                v if v.is_map() && !shape.whole.contains(var) => {
+                    for (k, x) in sorted(v) {
+                        if shape.words.contains(&k) {
+                            f.str(&k);
                             f.value(x);
                         }
                     }
