@@ -10,6 +10,19 @@ pub fn slugify(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut dash = false;
     for ch in text.chars().flat_map(char::to_lowercase) {
+        // Most text is ASCII, whose decomposition is itself.
+        if ch.is_ascii() {
+            if ch.is_ascii_alphanumeric() || ch == '_' {
+                if dash && !out.is_empty() {
+                    out.push('-');
+                }
+                dash = false;
+                out.push(ch);
+            } else {
+                dash = true;
+            }
+            continue;
+        }
         let mapped: &str = match ch {
             'æ' => "ae",
             'ø' | 'ö' => "o",
