@@ -194,9 +194,10 @@ struct PageCtx<'a> {
     tasks: &'a [crate::markdown::TaskItem],
     phase: Option<&'a str>,
     case: Option<CaseCtx<'a>>,
-    related: Vec<Link<'a>>,
-    prev: Option<Link<'a>>,
-    next: Option<Link<'a>>,
+    /// [`Link`]s.
+    related: Vec<Value>,
+    prev: Option<Value>,
+    next: Option<Value>,
     lesson: Option<Lesson<'a>>,
     extra: &'a serde_json::Value,
     source: String,
@@ -269,6 +270,8 @@ pub struct Renderer<'s> {
     navs: Arc<std::sync::Mutex<Navs>>,
     /// Each page as listings show it, serialized on first use.
     cards: Vec<std::sync::OnceLock<Value>>,
+    /// Each page as other pages link to it, serialized on first use.
+    links: Vec<std::sync::OnceLock<Value>>,
     /// Extra script injected before `</body>` (live reload in `serve`).
     pub inject: Option<String>,
     /// Earlier output to reuse when a template's inputs are unchanged (`serve`).
@@ -285,9 +288,9 @@ pub trait Memo: Sync {
     /// A fingerprint of everything `template` can read from `ctx`.
     fn key(&self, template: &str, ctx: &Context) -> u64;
     /// The output recorded under `key` (script already injected).
-    fn recall(&self, key: u64) -> Option<String>;
+    fn recall(&self, key: u64) -> Option<Vec<u8>>;
     /// Records a fresh output under `key`.
-    fn remember(&self, key: u64, html: &str);
+    fn remember(&self, key: u64, html: &[u8]);
     /// Whether the output at `path` may be kept as it was, unrendered and
     /// without building its context: `inputs` fingerprints what its context
     /// is built from (`Renderer::keeps`), `base` is the shared context.
@@ -459,6 +462,7 @@ impl<'s> Renderer<'s> {
             menus: Arc::new(menus),
             navs: Arc::default(),
             cards: site.pages.iter().map(|_| Default::default()).collect(),
+            links: site.pages.iter().map(|_| Default::default()).collect(),
             inject: None,
             memo: None,
             inputs: std::sync::OnceLock::new(),
@@ -521,6 +525,7 @@ impl<'s> Renderer<'s> {
             menus: p.menus,
             navs: p.navs,
             cards: site.pages.iter().map(|_| Default::default()).collect(),
+            links: site.pages.iter().map(|_| Default::default()).collect(),
             inject: None,
             memo: None,
             inputs: std::sync::OnceLock::new(),
@@ -532,18 +537,22 @@ impl<'s> Renderer<'s> {
         self.base.insert(key, value);
     }
 
-    fn render(&self, template: &str, ctx: &Context, source: &str) -> Result<String, Diagnostic> {
+    /// Renders `template` with `ctx` into HTML bytes (Tera writes UTF-8;
+    /// rendering into bytes spares checking it again).
+    fn render(&self, template: &str, ctx: &Context, source: &str) -> Result<Vec<u8>, Diagnostic> {
         let memo = self.memo.map(|m| (m, m.key(template, ctx)));
         if let Some(html) = memo.and_then(|(m, key)| m.recall(key)) {
             return Ok(html);
         }
-        match self.tera.render(template, ctx) {
-            Ok(mut html) => {
+        let mut html = Vec::with_capacity(32 * 1024);
+        match self.tera.render_to(template, ctx, &mut html) {
+            Ok(()) => {
                 if let Some(script) = &self.inject {
-                    match html.rfind("</body>") {
-                        Some(i) => html.insert_str(i, script),
-                        None => html.push_str(script),
-                    }
+                    let at = html
+                        .windows(7)
+                        .rposition(|w| w == b"</body>")
+                        .unwrap_or(html.len());
+                    html.splice(at..at, script.bytes());
                 }
                 if let Some((m, key)) = memo {
                     m.remember(key, &html);
@@ -598,13 +607,17 @@ impl<'s> Renderer<'s> {
         ctx.insert("root", &root);
         ctx.insert("current_url", &p.url);
         let link = |j: usize| {
-            let q = &site.pages[j];
-            Link {
-                title: &q.page.meta.title,
-                url: &q.page.url,
-                kind: q.page.meta.kind.as_str(),
-                description: &q.page.meta.description,
-            }
+            self.links[j]
+                .get_or_init(|| {
+                    let q = &site.pages[j];
+                    Value::from_serializable(&Link {
+                        title: &q.page.meta.title,
+                        url: &q.page.url,
+                        kind: q.page.meta.kind.as_str(),
+                        description: &q.page.meta.description,
+                    })
+                })
+                .clone()
         };
         let case = p.meta.case.as_ref().map(|c| CaseCtx {
             outcome: c.outcome.as_str(),
@@ -808,7 +821,7 @@ impl<'s> Renderer<'s> {
                     .map(|p| display_path(p))
                     .unwrap_or_else(|| format!("content/{k}"));
                 match self.render(&tpl, &ctx, &source) {
-                    Ok(html) => put(html_path(&s.section.url), html.into_bytes()),
+                    Ok(html) => put(html_path(&s.section.url), html),
                     Err(d) => Some(d),
                 }
             })
@@ -842,7 +855,7 @@ impl<'s> Renderer<'s> {
                 &ctx,
                 &format!("the {} index", tax.folder(lang)),
             ) {
-                Ok(html) => problems.extend(put(html_path(&folder), html.into_bytes())),
+                Ok(html) => problems.extend(put(html_path(&folder), html)),
                 Err(d) => problems.push(d),
             }
             // The longest term pages first.
@@ -861,7 +874,7 @@ impl<'s> Renderer<'s> {
                         &serde_json::json!({"title": title, "url": folder, "kind": tax}),
                     );
                     match self.render("term.html", &ctx, &format!("the term page {}", t.url)) {
-                        Ok(html) => put(html_path(&t.url), html.into_bytes()),
+                        Ok(html) => put(html_path(&t.url), html),
                         Err(d) => Some(d),
                     }
                 })
@@ -907,7 +920,7 @@ impl<'s> Renderer<'s> {
                 }
                 let ctx = self.list_context(url, title, "", pages);
                 match self.render("list.html", &ctx, &format!("the list {url}")) {
-                    Ok(html) => put(html_path(url), html.into_bytes()),
+                    Ok(html) => put(html_path(url), html),
                     Err(d) => Some(d),
                 }
             })
@@ -930,7 +943,7 @@ impl<'s> Renderer<'s> {
             ctx.insert("root", &relative_url(url, ""));
             ctx.insert("current_url", url);
             match self.render("search.html", &ctx, "the search page") {
-                Ok(html) => problems.extend(put(html_path(url), html.into_bytes())),
+                Ok(html) => problems.extend(put(html_path(url), html)),
                 Err(d) => problems.push(d),
             }
         }
@@ -940,7 +953,7 @@ impl<'s> Renderer<'s> {
             ctx.insert("root", &site.config.base_path());
             ctx.insert("current_url", "404.html");
             match self.render("404.html", &ctx, "the 404 page") {
-                Ok(html) => problems.extend(put("404.html".into(), html.into_bytes())),
+                Ok(html) => problems.extend(put("404.html".into(), html)),
                 Err(d) => problems.push(d),
             }
         }
@@ -970,7 +983,7 @@ impl<'s> Renderer<'s> {
             ctx.insert("permalink", &format!("{}{}", site.config.base_url, to));
             ctx.insert("title", &title);
             match self.render("alias.html", &ctx, &format!("the alias /{from}")) {
-                Ok(html) => problems.extend(put(html_path(&from), html.into_bytes())),
+                Ok(html) => problems.extend(put(html_path(&from), html)),
                 Err(d) => problems.push(d),
             }
         }
@@ -1034,7 +1047,7 @@ impl<'s> Renderer<'s> {
         }
         self.page_context(ctx, i);
         match self.render(&tpl, ctx, &display_path(&sp.page.source)) {
-            Ok(html) => put_file(sink, path, html.into_bytes()),
+            Ok(html) => put_file(sink, path, html),
             Err(d) => Some(d),
         }
     }
@@ -1056,7 +1069,7 @@ impl<'s> Renderer<'s> {
         }
         match self.render(template, &ctx, &format!("/{url}")) {
             Ok(html) => sink
-                .put(&format!("{url}index.html"), html.into_bytes())
+                .put(&format!("{url}index.html"), html)
                 .err()
                 .map(|e| Diagnostic::error(url, 0, 0, format!("cannot write output file: {e}"))),
             Err(d) => Some(d),

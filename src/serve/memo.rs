@@ -357,7 +357,7 @@ fn shapes(theme: &Theme) -> HashMap<String, Arc<Shape>> {
 pub struct Carry {
     env: u64,
     /// Outputs by key (script already injected).
-    html: HashMap<u64, Arc<str>>,
+    html: HashMap<u64, Arc<[u8]>>,
     /// Output path → fingerprint of its inputs, for the files now served.
     inputs: HashMap<String, u64>,
 }
@@ -368,7 +368,7 @@ pub struct RenderMemo {
     env: u64,
     shapes: HashMap<String, Arc<Shape>>,
     previous: Carry,
-    html: Mutex<HashMap<u64, Arc<str>>>,
+    html: Mutex<HashMap<u64, Arc<[u8]>>>,
     inputs: Mutex<HashMap<String, u64>>,
     /// Paths kept from the served site without rendering.
     kept: Mutex<Vec<String>>,
@@ -475,17 +475,17 @@ impl Memo for RenderMemo {
         f.finish()
     }
 
-    fn recall(&self, key: u64) -> Option<String> {
+    fn recall(&self, key: u64) -> Option<Vec<u8>> {
         let html = self.previous.html.get(&key)?;
         self.hits.fetch_add(1, Ordering::Relaxed);
         self.html
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(key, html.clone());
-        Some(html.to_string())
+        Some(html.to_vec())
     }
 
-    fn remember(&self, key: u64, html: &str) {
+    fn remember(&self, key: u64, html: &[u8]) {
         self.misses.fetch_add(1, Ordering::Relaxed);
         self.html
             .lock()
