@@ -150,6 +150,8 @@ struct Shape {
 #[derive(Debug, Default)]
 struct Scan {
     deps: Vec<String>,
+    /// The template defines a Tera component, which any template may call.
+    component: bool,
     vars: BTreeSet<String>,
     words: HashSet<String>,
     whole: HashSet<String>,
@@ -178,6 +180,8 @@ const KEYWORDS: &[&str] = &[
     "as",
     "macro",
     "endmacro",
+    "component",
+    "endcomponent",
     "filter",
     "endfilter",
     "raw",
@@ -307,6 +311,9 @@ fn scan_code(code: &str, statement: bool, out: &mut Scan) {
     {
         out.deps.extend(strings);
     }
+    if statement && first_word.as_deref() == Some("component") {
+        out.component = true;
+    }
 }
 
 /// Closure analysis of every template of a theme.
@@ -316,10 +323,19 @@ fn shapes(theme: &Theme) -> HashMap<String, Arc<Shape>> {
         .iter()
         .map(|t| (t.name.as_str(), (scan(&t.text), t.text.as_str())))
         .collect();
+    // Components are global in Tera 2: a template may call one defined in
+    // any file without naming it, so every closure takes every file that
+    // defines one.
+    let components: Vec<&str> = scans
+        .iter()
+        .filter(|(_, (s, _))| s.component)
+        .map(|(n, _)| *n)
+        .collect();
     let mut out = HashMap::new();
     for name in scans.keys() {
         let mut seen: BTreeSet<&str> = BTreeSet::new();
         let mut todo = vec![*name];
+        todo.extend(&components);
         while let Some(n) = todo.pop() {
             if !seen.insert(n) {
                 continue;
@@ -596,6 +612,37 @@ mod tests {
         assert_ne!(
             memo.key("zz.html", &ctx("A", "x", "b")),
             memo.key("zz.html", &ctx("A", "x", "b"))
+        );
+    }
+
+    #[test]
+    fn a_component_defined_elsewhere_is_part_of_every_closure() {
+        let theme = |button: &str| Theme {
+            templates: vec![
+                crate::theme::TemplateSource {
+                    name: "a.html".into(),
+                    text: "{{<button label={page.title} />}}".into(),
+                    path: "templates/a.html".into(),
+                },
+                crate::theme::TemplateSource {
+                    name: "parts.html".into(),
+                    text: format!(
+                        "{{% component button(label: string) %}}{button}{{% endcomponent button %}}"
+                    ),
+                    path: "templates/parts.html".into(),
+                },
+            ],
+            statics: Vec::new(),
+        };
+        assert!(scan(&theme("x").templates[1].text).component);
+        let mut c = Context::new();
+        c.insert("page", &serde_json::json!({"title": "p"}));
+        let before = RenderMemo::new(None, 0, &theme("<b>{{ label }}</b>"));
+        let after = RenderMemo::new(None, 0, &theme("<i>{{ label }}</i>"));
+        assert_ne!(
+            before.key("a.html", &c),
+            after.key("a.html", &c),
+            "editing the component must change the key of its callers"
         );
     }
 }
