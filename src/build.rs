@@ -3,6 +3,7 @@
 //! staging folder; `check` runs the same stages and writes nothing; `serve`
 //! calls [`load_cached`] and [`render_pages_with`] with its caches, into memory.
 
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -198,6 +199,7 @@ fn render_parts(
         },
     );
     problems.extend(search);
+    renderer.free_caches_in_background();
     timings.render = render_ms;
     timings.search = search_ms;
     (problems, Some(renderer.prepared()))
@@ -225,9 +227,9 @@ pub fn build(opts: &Options) -> Result<Report> {
     // so a big site does not keep them in memory (about 30 MB at 10 000 pages),
     // and the plain text moves into the search index instead of being copied
     // (another 27 MB).
-    for p in &mut site.pages {
-        p.page.body = String::new();
-    }
+    site.pages
+        .par_iter_mut()
+        .for_each(|p| p.page.body = String::new());
     let search = search_job_taking(&mut site);
     let theme = Theme::resolve(&site.root, &site.config.theme)?;
     let out = output_dir(opts, &site);
