@@ -76,6 +76,8 @@ pub struct Config {
     #[serde(default)]
     pub feed: FeedConfig,
     #[serde(default)]
+    pub listing: ListingConfig,
+    #[serde(default)]
     pub robots: RobotsConfig,
 }
 
@@ -217,6 +219,26 @@ impl Default for FeedConfig {
 }
 fn default_feed_limit() -> usize {
     20
+}
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListingConfig {
+    /// Cards per page on the lists of each kind and the topic and tag
+    /// pages; longer lists continue on `side/2/`, `side/3/` …; 0 keeps
+    /// every list on one page.
+    #[serde(default = "default_per_page")]
+    pub per_page: usize,
+}
+impl Default for ListingConfig {
+    fn default() -> Self {
+        ListingConfig {
+            per_page: default_per_page(),
+        }
+    }
+}
+fn default_per_page() -> usize {
+    50
 }
 
 #[derive(Debug, Clone, Deserialize, serde::Serialize, Default)]

@@ -72,6 +72,15 @@ impl Urls {
             Language::En => "new/",
         }
     }
+    /// Page `n` (from 1) of the listing at `url`: the first is the
+    /// listing itself, the next ones `side/N/` below it (`page/N/`).
+    pub fn list_page(url: &str, n: usize, lang: Language) -> String {
+        match (n, lang) {
+            (1, _) => url.to_string(),
+            (_, Language::Nb) => format!("{url}side/{n}/"),
+            (_, Language::En) => format!("{url}page/{n}/"),
+        }
+    }
     pub fn search(lang: Language) -> &'static str {
         match lang {
             Language::Nb => "sok/",
@@ -236,8 +245,84 @@ struct SubsectionCtx<'a> {
 struct ListCtx<'a> {
     title: &'a str,
     description: &'a str,
+    /// The listing's URL (its first page).
     url: &'a str,
+    /// The cards of this page.
     pages: Value,
+    /// How many pages the whole listing has.
+    total: usize,
+    /// Links to the listing's other pages, when it has more than one.
+    pager: Option<&'a Pager>,
+}
+
+/// One page of a listing: where it is, and its pager.
+struct ListPage {
+    url: String,
+    page_url: String,
+    pager: Option<Pager>,
+}
+
+impl ListPage {
+    /// Page `n` (from 1) of `count` of the listing at `url`.
+    fn new(url: &str, n: usize, count: usize, lang: Language) -> ListPage {
+        let at = |k: usize| Urls::list_page(url, k, lang);
+        let pager = (count > 1).then(|| {
+            // First, last, and two on each side of the current page; a gap
+            // stands for the pages between.
+            let mut items: Vec<PagerItem> = Vec::new();
+            for k in 1..=count {
+                if k == 1 || k == count || k.abs_diff(n) <= 2 {
+                    if items.last().is_some_and(|last| last.n + 1 < k && !last.gap) {
+                        items.push(PagerItem {
+                            n: 0,
+                            url: String::new(),
+                            current: false,
+                            gap: true,
+                        });
+                    }
+                    items.push(PagerItem {
+                        n: k,
+                        url: at(k),
+                        current: k == n,
+                        gap: false,
+                    });
+                }
+            }
+            Pager {
+                current: n,
+                count,
+                prev: (n > 1).then(|| at(n - 1)),
+                next: (n < count).then(|| at(n + 1)),
+                items,
+            }
+        });
+        ListPage {
+            url: url.to_string(),
+            page_url: at(n),
+            pager,
+        }
+    }
+}
+
+/// `list.pager`: the pages of a listing split over several.
+#[derive(Serialize)]
+struct Pager {
+    /// This page, from 1.
+    current: usize,
+    /// How many pages the listing is split over.
+    count: usize,
+    prev: Option<String>,
+    next: Option<String>,
+    /// The page links to show; `gap` items stand for pages left out.
+    items: Vec<PagerItem>,
+}
+
+#[derive(Serialize)]
+struct PagerItem {
+    n: usize,
+    url: String,
+    current: bool,
+    gap: bool,
 }
 
 /// What a [`Renderer`] prepares once for a site and theme: the parsed
@@ -744,20 +829,77 @@ impl<'s> Renderer<'s> {
         ctx
     }
 
-    fn list_context(&self, url: &str, title: &str, description: &str, pages: &[usize]) -> Context {
+    /// The context of one page of a listing: `page_url` is where this page
+    /// is, `list.url` the listing's own URL, `cards` this page's pages out
+    /// of `total`.
+    fn list_context(
+        &self,
+        list: &ListPage,
+        title: &str,
+        description: &str,
+        cards: &[usize],
+        total: usize,
+    ) -> Context {
         let mut ctx = self.base.clone();
-        ctx.insert("root", &relative_url(url, ""));
-        ctx.insert("current_url", url);
+        ctx.insert("root", &relative_url(&list.page_url, ""));
+        ctx.insert("current_url", &list.page_url);
         ctx.insert_value(
             "list",
             Value::from_serializable(&ListCtx {
                 title,
                 description,
-                url,
-                pages: self.card_list(pages),
+                url: &list.url,
+                pages: self.card_list(cards),
+                total,
+                pager: list.pager.as_ref(),
             }),
         );
         ctx
+    }
+
+    /// Renders a listing of `pages` with `template`, split into pages of
+    /// `[listing] per_page` cards: the first at `url`, the next ones at
+    /// `url` + `side/2/`, `side/3/` … (`page/2/` in English). `extra` adds
+    /// what the template needs besides `list`; `inputs` fingerprints what
+    /// the listing is built from, for the memo of `serve`.
+    #[allow(clippy::too_many_arguments)]
+    fn render_paged(
+        &self,
+        sink: &dyn Sink,
+        template: &str,
+        url: &str,
+        title: &str,
+        description: &str,
+        pages: &[usize],
+        inputs: &(dyn Fn(&Inputs) -> u64 + Sync),
+        extra: &(dyn Fn(&mut Context) + Sync),
+        what: &str,
+    ) -> Vec<Diagnostic> {
+        let per = self.site.config.listing.per_page;
+        let chunks: Vec<&[usize]> = if per == 0 || pages.len() <= per {
+            vec![pages]
+        } else {
+            pages.chunks(per).collect()
+        };
+        let lang = self.site.config.language;
+        let count = chunks.len();
+        chunks
+            .iter()
+            .enumerate()
+            .filter_map(|(i, cards)| {
+                let list = ListPage::new(url, i + 1, count, lang);
+                let path = format!("{}index.html", list.page_url);
+                if self.keeps(&path, template, inputs) {
+                    return None;
+                }
+                let mut ctx = self.list_context(&list, title, description, cards, pages.len());
+                extra(&mut ctx);
+                match self.render(template, &ctx, &format!("{what} {}", list.page_url)) {
+                    Ok(html) => put_file(sink, path, html),
+                    Err(d) => Some(d),
+                }
+            })
+            .collect()
     }
 
     /// Pages as listings show them, each serialized once per build and
@@ -874,20 +1016,22 @@ impl<'s> Renderer<'s> {
             term_list.sort_by_key(|t| std::cmp::Reverse(t.pages.len()));
             let term_problems: Vec<Diagnostic> = term_list
                 .par_iter()
-                .filter_map(|t| {
-                    if self.keeps(&html_path(&t.url), "term.html", |f| f.terms[&t.url]) {
-                        return None;
-                    }
-                    let mut ctx = self.list_context(&t.url, &t.title, &t.description, &t.pages);
-                    ctx.insert("term", &term_ctx(t));
-                    ctx.insert(
-                        "taxonomy",
-                        &serde_json::json!({"title": title, "url": folder, "kind": tax}),
-                    );
-                    match self.render("term.html", &ctx, &format!("the term page {}", t.url)) {
-                        Ok(html) => put(html_path(&t.url), html),
-                        Err(d) => Some(d),
-                    }
+                .flat_map(|t| {
+                    let taxonomy = serde_json::json!({"title": title, "url": folder, "kind": tax});
+                    self.render_paged(
+                        sink,
+                        "term.html",
+                        &t.url,
+                        &t.title,
+                        &t.description,
+                        &t.pages,
+                        &|f: &Inputs| f.terms[&t.url],
+                        &|ctx: &mut Context| {
+                            ctx.insert("term", &term_ctx(t));
+                            ctx.insert("taxonomy", &taxonomy);
+                        },
+                        "the term page",
+                    )
                 })
                 .collect();
             problems.extend(term_problems);
@@ -925,15 +1069,18 @@ impl<'s> Renderer<'s> {
         lists.sort_by_key(|(_, _, pages)| std::cmp::Reverse(pages.len()));
         let list_problems: Vec<Diagnostic> = lists
             .par_iter()
-            .filter_map(|(url, title, pages)| {
-                if self.keeps(&html_path(url), "list.html", |f| f.list(pages)) {
-                    return None;
-                }
-                let ctx = self.list_context(url, title, "", pages);
-                match self.render("list.html", &ctx, &format!("the list {url}")) {
-                    Ok(html) => put(html_path(url), html),
-                    Err(d) => Some(d),
-                }
+            .flat_map(|(url, title, pages)| {
+                self.render_paged(
+                    sink,
+                    "list.html",
+                    url,
+                    title,
+                    "",
+                    pages,
+                    &|f: &Inputs| f.list(pages),
+                    &|_: &mut Context| {},
+                    "the list",
+                )
             })
             .collect();
         problems.extend(list_problems);

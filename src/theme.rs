@@ -27,6 +27,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed_templates![
     "breadcrumbs.html",
     "card.html",
     "toc.html",
+    "pager.html",
     "index.html",
     "article.html",
     "checklist.html",

@@ -75,6 +75,9 @@ impl Templates {
             pick("kind-list", &|u, t| {
                 body(t) == "listing" && (u.starts_with("alle/") || u.starts_with("all/"))
             }),
+            pick("pager", &|u, t| {
+                t.contains("class=\"pager\"") && (u.contains("/side/") || u.contains("/page/"))
+            }),
             pick("search", &|_, t| body(t).contains("search-page")),
             ("404", "finnes/ikke/".to_string()),
         ];
@@ -170,7 +173,7 @@ fn screenshots_of_the_main_templates() {
     let templates = Templates::find(&site);
     for vp in [Viewport::Phone, Viewport::Desktop] {
         let b = Browser::start(vp);
-        for what in ["front", "article", "checklist", "case", "search"] {
+        for what in ["front", "article", "checklist", "case", "pager", "search"] {
             load(&b, &server.url(templates.url(what)));
             for theme in ["light", "dark"] {
                 set_theme(&b, theme);

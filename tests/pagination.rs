@@ -1,0 +1,152 @@
+//! Long listings split over pages: the kind lists and term pages of a site
+//! whose `[listing] per_page` is small, read back as parsed HTML.
+
+mod common;
+use common::*;
+
+use std::path::Path;
+
+/// A site with `n` articles, all tagged `pris`, and `per_page` cards per
+/// listing page.
+fn site(root: &Path, n: usize, per_page: usize) {
+    std::fs::create_dir_all(root.join("content/artikler")).unwrap();
+    std::fs::write(
+        root.join("site.toml"),
+        format!("title = \"Sideskolen\"\nlanguage = \"nb\"\n\n[listing]\nper_page = {per_page}\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("content/_index.md"),
+        "---\ntitle: Forside\n---\nVelkommen.\n",
+    )
+    .unwrap();
+    for i in 1..=n {
+        std::fs::write(
+            root.join(format!("content/artikler/artikkel-{i:02}.md")),
+            format!(
+                "---\ntitle: Artikkel {i:02}\nweight: {i}\ntags: [pris]\n---\nOm pris og verdi, del {i}.\n"
+            ),
+        )
+        .unwrap();
+    }
+}
+
+/// Card titles of the listing page at `url`.
+fn cards(out: &Path, url: &str) -> Vec<String> {
+    texts(&page(out, url), ".cards .card-title")
+}
+
+#[test]
+fn long_lists_continue_on_numbered_pages_with_a_pager() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    let out = tmp.path().join("public");
+    site(&root, 7, 3);
+    build(&root, &out, &[]);
+
+    for base in ["stikkord/pris/", "alle/artikler/"] {
+        let urls = [
+            base.to_string(),
+            format!("{base}side/2/"),
+            format!("{base}side/3/"),
+        ];
+        // Every article once, in order, three to a page.
+        let mut all = Vec::new();
+        for (i, url) in urls.iter().enumerate() {
+            let c = cards(&out, url);
+            assert_eq!(c.len(), if i < 2 { 3 } else { 1 }, "{url}: {c:?}");
+            all.extend(c);
+        }
+        let expected: Vec<String> = (1..=7).map(|i| format!("Artikkel {i:02}")).collect();
+        assert_eq!(all, expected, "{base}");
+        assert!(!out.join(format!("{base}side/4")).exists());
+        assert!(
+            !out.join(format!("{base}side/1")).exists(),
+            "page 1 is the list itself"
+        );
+
+        // The pager: the current page marked, previous/next where they exist,
+        // and every link leading to a page that was built.
+        for (i, url) in urls.iter().enumerate() {
+            let doc = page(&out, url);
+            let current = texts(&doc, ".pager a[aria-current=page]");
+            assert_eq!(current, vec![format!("Side {}", i + 1)], "{url}");
+            let prev = attrs(&doc, ".pager a[rel=prev]", "href");
+            let next = attrs(&doc, ".pager a[rel=next]", "href");
+            assert_eq!(prev.len(), usize::from(i > 0), "{url}");
+            assert_eq!(next.len(), usize::from(i < 2), "{url}");
+            if let Some(p) = prev.first() {
+                assert_eq!(resolve(url, p), urls[i - 1]);
+            }
+            if let Some(n) = next.first() {
+                assert_eq!(resolve(url, n), urls[i + 1]);
+            }
+            for href in attrs(&doc, ".pager a", "href") {
+                let target = resolve(url, &href);
+                assert!(
+                    out.join(&target).join("index.html").is_file(),
+                    "{url}: {href} → {target} was not built"
+                );
+            }
+            // The count is of the whole list, not of this page.
+            let meta = texts(&doc, ".page-header .page-meta").join(" ");
+            assert!(meta.contains("7 sider"), "{url}: {meta}");
+            assert!(
+                meta.contains(&format!("side {} av 3", i + 1)),
+                "{url}: {meta}"
+            );
+            let title = texts(&doc, "title").join(" ");
+            assert_eq!(
+                title.contains(&format!("Side {}", i + 1)),
+                i > 0,
+                "{url}: {title}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_long_pager_shows_the_ends_and_the_neighbourhood() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    let out = tmp.path().join("public");
+    site(&root, 20, 2);
+    build(&root, &out, &[]);
+    // Ten pages; on page 6: 1 … 4 5 6 7 8 … 10.
+    let doc = page(&out, "alle/artikler/side/6/");
+    let numbers: Vec<String> = texts(&doc, ".pager-pages li")
+        .into_iter()
+        .map(|t| t.trim_start_matches("Side ").to_string())
+        .collect();
+    assert_eq!(numbers, ["1", "…", "4", "5", "6", "7", "8", "…", "10"]);
+}
+
+#[test]
+fn per_page_zero_keeps_one_page_and_shrinking_lists_lose_their_extra_pages() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    let out = tmp.path().join("public");
+    site(&root, 7, 3);
+    build(&root, &out, &[]);
+    assert!(out.join("stikkord/pris/side/3/index.html").is_file());
+
+    // Fewer articles: the third page goes away on the next build.
+    for i in 5..=7 {
+        std::fs::remove_file(root.join(format!("content/artikler/artikkel-{i:02}.md"))).unwrap();
+    }
+    build(&root, &out, &[]);
+    assert!(!out.join("stikkord/pris/side/3").exists());
+    assert_eq!(cards(&out, "stikkord/pris/side/2/").len(), 1);
+
+    // No pagination: one page with every card and no pager.
+    site(&root, 7, 0);
+    build(&root, &out, &[]);
+    assert_eq!(cards(&out, "stikkord/pris/").len(), 7);
+    assert!(
+        page(&out, "stikkord/pris/")
+            .select(&sel(".pager"))
+            .next()
+            .is_none()
+    );
+    assert!(!out.join("stikkord/pris/side").exists());
+}
