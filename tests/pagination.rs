@@ -4,7 +4,7 @@
 mod common;
 use common::*;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// A site with `n` articles, all tagged `pris`, and `per_page` cards per
 /// listing page.
@@ -31,6 +31,16 @@ fn site(root: &Path, n: usize, per_page: usize) {
     }
 }
 
+/// [`site`] built: the temporary folder, the site and its output.
+fn built(n: usize, per_page: usize) -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    let out = tmp.path().join("public");
+    site(&root, n, per_page);
+    build(&root, &out, &[]);
+    (tmp, root, out)
+}
+
 /// Card titles of the listing page at `url`.
 fn cards(out: &Path, url: &str) -> Vec<String> {
     texts(&page(out, url), ".cards .card-title")
@@ -38,11 +48,7 @@ fn cards(out: &Path, url: &str) -> Vec<String> {
 
 #[test]
 fn long_lists_continue_on_numbered_pages_with_a_pager() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    let out = tmp.path().join("public");
-    site(&root, 7, 3);
-    build(&root, &out, &[]);
+    let (_tmp, _, out) = built(7, 3);
 
     for base in ["stikkord/pris/", "alle/artikler/"] {
         let urls = [
@@ -107,11 +113,7 @@ fn long_lists_continue_on_numbered_pages_with_a_pager() {
 
 #[test]
 fn a_long_pager_shows_the_ends_and_the_neighbourhood() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    let out = tmp.path().join("public");
-    site(&root, 20, 2);
-    build(&root, &out, &[]);
+    let (_tmp, _, out) = built(20, 2);
     // Ten pages; on page 6: 1 … 4 5 6 7 8 … 10.
     let doc = page(&out, "alle/artikler/side/6/");
     let numbers: Vec<String> = texts(&doc, ".pager-pages li")
@@ -123,11 +125,7 @@ fn a_long_pager_shows_the_ends_and_the_neighbourhood() {
 
 #[test]
 fn per_page_zero_keeps_one_page_and_shrinking_lists_lose_their_extra_pages() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    let out = tmp.path().join("public");
-    site(&root, 7, 3);
-    build(&root, &out, &[]);
+    let (_tmp, root, out) = built(7, 3);
     assert!(out.join("stikkord/pris/side/3/index.html").is_file());
 
     // Fewer articles: the third page goes away on the next build.
