@@ -80,6 +80,7 @@ pub fn cmd_run(args: &[String]) -> Result<(), String> {
             vinn.display()
         ));
     }
+    let skip_hugo = matches!(o.get("hugo"), Some("none") | Some("off"));
     let hugo = match o.get("hugo") {
         Some("none") | Some("off") => None,
         Some(p) => Some(PathBuf::from(p)),
@@ -116,11 +117,15 @@ pub fn cmd_run(args: &[String]) -> Result<(), String> {
         vinn.display(),
         hugo.as_ref()
             .map(|h| h.display().to_string())
-            .unwrap_or_else(|| "not used".into()),
+            .unwrap_or_else(|| if skip_hugo {
+                "not used (--hugo none)".into()
+            } else {
+                "not found on the PATH, so no Hugo rows (Debian: apt-get install hugo)".into()
+            }),
         if time.is_some() {
             "yes"
         } else {
-            "missing: no CPU time or peak RSS"
+            "missing: no CPU time or peak RSS (Debian: apt-get install time)"
         },
     );
     let env = Env {
