@@ -98,12 +98,15 @@ pub struct Site {
     /// Page files that failed to load, as raw text (for the anonymization
     /// guard: every problem of a case shows in one run).
     pub rejected: Vec<content::Rejected>,
+    /// Keys of the pages left out as drafts.
+    pub drafts: std::collections::BTreeSet<String>,
 }
 
 /// What links may point at, known before any Markdown is rendered.
 struct Targets<'a> {
     urls: TargetUrls<'a>,
     files: &'a std::collections::BTreeSet<String>,
+    drafts: &'a std::collections::BTreeSet<String>,
     content_dir: PathBuf,
     base_path: String,
 }
@@ -280,9 +283,14 @@ impl LinkResolver for PageLinks<'_> {
                     anchor,
                 };
             }
-            if self.targets.files.contains(&key) {
+            if self.targets.drafts.contains(&key) {
                 return Resolved::Missing(format!(
                     "link to `{path}`, which is a draft: it is published only with --drafts"
+                ));
+            }
+            if self.targets.files.contains(&key) {
+                return Resolved::Missing(format!(
+                    "link to `{path}`, which has errors of its own (above): it is published once they are fixed"
                 ));
             }
             return Resolved::Missing(format!(
@@ -428,6 +436,7 @@ impl Site {
             mut diagnostics,
             files,
             rejected,
+            drafts,
         } = loaded;
         let labels = crate::i18n::markdown_labels(&strings);
 
@@ -445,6 +454,7 @@ impl Site {
                     .collect(),
             },
             files: &files,
+            drafts: &drafts,
             content_dir: root.join("content"),
             base_path: config.base_path(),
         };
@@ -566,8 +576,10 @@ impl Site {
                         "`related` lists the page itself",
                     )),
                     None => {
-                        let why = if files.contains(&key) {
+                        let why = if drafts.contains(&key) {
                             "is a draft"
+                        } else if files.contains(&key) {
+                            "has errors of its own (above)"
                         } else {
                             "does not exist"
                         };
@@ -714,6 +726,7 @@ impl Site {
             include_drafts,
             files,
             rejected,
+            drafts,
         };
         (site, diagnostics)
     }
@@ -730,6 +743,7 @@ impl Site {
         let targets = Targets {
             urls: TargetUrls::Site(self),
             files: &self.files,
+            drafts: &self.drafts,
             content_dir: self.root.join("content"),
             base_path: self.config.base_path(),
         };

@@ -253,3 +253,45 @@ fn check_reports_the_same_and_writes_nothing() {
     );
     assert!(!root.join("public").exists());
 }
+
+#[test]
+fn a_link_to_a_page_with_errors_is_not_called_a_draft() {
+    let site = site_copy("basic");
+    let root = site.path();
+    write(root, "content/feil/_index.md", "---\ntitle: Feil\n---\n");
+    // A page whose front matter does not parse, one that is a draft, and a
+    // page linking to both (in text and in `related`).
+    write(
+        root,
+        "content/feil/odelagt.md",
+        "---\ntitle: \"Uavsluttet\n---\ntekst\n",
+    );
+    write(
+        root,
+        "content/feil/utkast.md",
+        "---\ntitle: Utkast\ndraft: true\n---\ntekst\n",
+    );
+    write(
+        root,
+        "content/feil/lenker.md",
+        "---\ntitle: Lenker\nrelated: [odelagt.md, utkast.md]\n---\nSe [den](odelagt.md) og [denne](utkast.md).\n",
+    );
+    let o = run(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    let about = |file: &str, what: &str| {
+        err.lines()
+            .filter(|l| {
+                l.starts_with("content/feil/lenker.md:") && l.contains(file) && l.contains(what)
+            })
+            .count()
+    };
+    assert_eq!(about("odelagt.md", "has errors of its own"), 2, "{err}");
+    assert_eq!(about("odelagt.md", "draft"), 0, "{err}");
+    assert_eq!(about("utkast.md", "draft"), 2, "{err}");
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with("content/feil/odelagt.md:")),
+        "the broken page has its own error:\n{err}"
+    );
+}

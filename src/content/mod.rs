@@ -151,6 +151,9 @@ pub struct Loaded {
     pub files: std::collections::BTreeSet<String>,
     /// Page files that could not be loaded, as raw text.
     pub rejected: Vec<Rejected>,
+    /// Pages left out as drafts (their own `draft: true` or a draft
+    /// section above them), by key: a link to one is explained as such.
+    pub drafts: std::collections::BTreeSet<String>,
 }
 
 /// A page file that could not be loaded (bad front matter, a failed
@@ -408,7 +411,9 @@ pub fn load_with(
     };
     sections.retain(|k, _| !draft_sections.iter().any(|d| is_under(k, d)));
 
-    type Loaded1 = Result<Option<(Page, Vec<Diagnostic>)>, (Vec<Diagnostic>, Option<Rejected>)>;
+    /// A loaded page, or `Err(key)` for a draft left out.
+    type Kept = Result<(Page, Vec<Diagnostic>), String>;
+    type Loaded1 = Result<Option<Kept>, (Vec<Diagnostic>, Option<Rejected>)>;
     let results: Vec<Loaded1> = page_entries
         .par_iter()
         .map(|(abs, key, bundle)| {
@@ -418,7 +423,7 @@ pub fn load_with(
                 key
             });
             if draft_sections.iter().any(|d| is_under(&dir, d)) {
-                return Ok(None);
+                return Ok(Some(Err(key.clone())));
             }
             let section = nearest_section(&sections, &dir);
             let Some(section) = section else {
@@ -431,7 +436,11 @@ pub fn load_with(
                 None => read(),
             };
             let (page, warnings) = loaded.map_err(|d| (d, rejected(root, abs, kind)))?;
-            Ok((include_drafts || !page.meta.draft).then_some((page, warnings)))
+            Ok(Some(if include_drafts || !page.meta.draft {
+                Ok((page, warnings))
+            } else {
+                Err(key.clone())
+            }))
         })
         .collect();
     // Pages are large: one allocation of the final size, not a doubling
@@ -439,9 +448,12 @@ pub fn load_with(
     out.pages.reserve_exact(results.len());
     for r in results {
         match r {
-            Ok(Some((p, w))) => {
+            Ok(Some(Ok((p, w)))) => {
                 out.pages.push(p);
                 out.diagnostics.extend(w);
+            }
+            Ok(Some(Err(draft))) => {
+                out.drafts.insert(draft);
             }
             Ok(None) => {}
             Err((d, raw)) => {
