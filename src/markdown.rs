@@ -53,7 +53,7 @@ pub struct Labels {
     pub table: String,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, Hash)]
 pub struct TocEntry {
     pub level: u8,
     pub id: String,
@@ -61,7 +61,7 @@ pub struct TocEntry {
     pub children: Vec<TocEntry>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, Hash)]
 pub struct Heading {
     pub level: u8,
     pub id: String,
@@ -70,7 +70,7 @@ pub struct Heading {
 
 /// One checklist item: its stable id survives reordering and edits of
 /// other items, since it is derived from the item's own text.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, Hash)]
 pub struct TaskItem {
     pub id: String,
     pub text: String,

@@ -1341,8 +1341,7 @@ impl Inputs {
                 let mut h = Fingerprint::default();
                 hash_json(&mut h, &s.section);
                 s.content.html.hash(&mut h);
-                hash_json(&mut h, &s.content.toc);
-                hash_json(&mut h, &s.content.headings);
+                (&s.content.toc, &s.content.headings).hash(&mut h);
                 s.content.summary.hash(&mut h);
                 (
                     &s.pages.iter().map(|&j| cards[j]).collect::<Vec<_>>(),
@@ -1408,9 +1407,7 @@ impl Inputs {
                     .hash(&mut h);
                 let c = &sp.content;
                 (&c.html, c.words, &c.summary).hash(&mut h);
-                hash_json(&mut h, &c.toc);
-                hash_json(&mut h, &c.headings);
-                hash_json(&mut h, &c.tasks);
+                (&c.toc, &c.headings, &c.tasks).hash(&mut h);
                 (sp.reading_time, sp.lesson).hash(&mut h);
                 let linked = sp
                     .related

@@ -95,12 +95,18 @@ impl Fingerprint {
 }
 
 /// The entries of a map value in key order (empty for any other value).
-fn sorted(v: &Value) -> Vec<(String, &Value)> {
-    let mut entries: Vec<(String, &Value)> = v
+fn sorted(v: &Value) -> Vec<(std::borrow::Cow<'_, str>, &Value)> {
+    let mut entries: Vec<(std::borrow::Cow<'_, str>, &Value)> = v
         .as_map()
         .map(|m| {
             m.iter()
-                .map(|(k, x)| (k.as_value().to_string(), x))
+                .map(|(k, x)| {
+                    let name = match k.as_str() {
+                        Some(s) => std::borrow::Cow::Borrowed(s),
+                        None => std::borrow::Cow::Owned(k.as_value().to_string()),
+                    };
+                    (name, x)
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -110,6 +116,13 @@ fn sorted(v: &Value) -> Vec<(String, &Value)> {
 
 impl Hasher for Fingerprint {
     fn write(&mut self, bytes: &[u8]) {
+        // Page bodies (kilobytes) go through xxh3, which runs at memory
+        // speed; short strings stay on the word-at-a-time fold.
+        if bytes.len() > 64 {
+            self.word(xxhash_rust::xxh3::xxh3_64(bytes));
+            self.word(bytes.len() as u64);
+            return;
+        }
         let mut chunks = bytes.chunks_exact(8);
         for c in &mut chunks {
             self.word(u64::from_le_bytes(c.try_into().unwrap_or([0; 8])));
@@ -465,7 +478,7 @@ impl RenderMemo {
             match v {
                 v if v.is_map() && !shape.whole.contains(var) => {
                     for (k, x) in sorted(v) {
-                        if shape.words.contains(&k) {
+                        if shape.words.contains(k.as_ref()) {
                             f.str(&k);
                             f.value(x);
                         }
