@@ -493,13 +493,16 @@ impl Site {
             .collect();
 
         // Anchors: every heading id of every page and section.
-        let mut anchors: HashMap<String, HashSet<&str>> = HashMap::new();
-        for (p, r) in pages.iter().zip(&rendered) {
-            anchors.insert(
-                p.key.clone(),
-                r.headings.iter().map(|h| h.id.as_str()).collect(),
-            );
-        }
+        let mut anchors: HashMap<String, HashSet<&str>> = pages
+            .par_iter()
+            .zip(&rendered)
+            .map(|(p, r)| {
+                (
+                    p.key.clone(),
+                    r.headings.iter().map(|h| h.id.as_str()).collect(),
+                )
+            })
+            .collect();
         for (k, r) in &section_rendered {
             let key = if k.is_empty() {
                 "_index.md".to_string()
@@ -508,14 +511,19 @@ impl Site {
             };
             anchors.insert(key, r.headings.iter().map(|h| h.id.as_str()).collect());
         }
-        let mut link_problems = Vec::new();
         let ids_of = |key: &str| anchors.get(key).map(|ids| ids.iter().copied().collect());
-        let mut check = |source: &Path, self_key: &str, r: &Rendered| {
-            link_problems.extend(check_links(source, self_key, r, &ids_of));
-        };
-        for (p, r) in pages.iter().zip(&rendered) {
-            check(&p.source, &p.key, r);
-        }
+        // Links and anchors, and checklists' items, page by page in
+        // parallel (the diagnostics are sorted at the end).
+        let page_problems: Vec<Diagnostic> = pages
+            .par_iter()
+            .zip(&rendered)
+            .flat_map_iter(|(p, r)| {
+                let mut found = check_links(&p.source, &p.key, r, &ids_of);
+                found.extend(check_items(p, r));
+                found
+            })
+            .collect();
+        diagnostics.extend(page_problems);
         for (k, r) in &section_rendered {
             if let Some(src) = sections.get(k).and_then(|s| s.source.clone()) {
                 let key = if k.is_empty() {
@@ -523,14 +531,8 @@ impl Site {
                 } else {
                     format!("{k}/_index.md")
                 };
-                check(&src, &key, r);
+                diagnostics.extend(check_links(&src, &key, r, &ids_of));
             }
-        }
-        diagnostics.extend(link_problems);
-
-        // Checklists need items.
-        for (p, r) in pages.iter().zip(&rendered) {
-            diagnostics.extend(check_items(p, r));
         }
 
         let by_key: HashMap<String, usize> = pages
@@ -538,8 +540,9 @@ impl Site {
             .enumerate()
             .map(|(i, p)| (p.key.clone(), i))
             .collect();
+        // Moving 10 000 pages into place touches fresh memory: in parallel.
         let mut site_pages: Vec<SitePage> = pages
-            .into_iter()
+            .into_par_iter()
             .zip(rendered)
             .map(|(page, content)| SitePage {
                 reading_time: content.words.div_ceil(200).max(1),
