@@ -1,11 +1,14 @@
-//! Render: the site model through Tera templates into output files.
+//! Render: the site model through Tera (2) templates into output files.
 //!
 //! Templates are parsed once per build ([`Renderer::new`]); the parts of the
 //! context shared by many pages (site, translations, section menus) are
-//! serialized once, and pages render in parallel, each worker reusing one
-//! copy of the shared context. The navigation of a section's pages is
-//! rendered once per section from `nav.html` (`Renderer::nav`). Template
-//! errors name the template file, its line, and the page being rendered.
+//! serialized once, each page's listing card and link once per build
+//! (Tera values share them behind `Arc`s), and pages render in parallel,
+//! each worker reusing one copy of the shared context. The navigation of a
+//! section's pages is rendered once per section from `nav.html`
+//! (`Renderer::nav`). Listings longer than `[listing] per_page` continue on
+//! numbered pages (`Renderer::render_paged`). Template errors name the
+//! template file, its line and column, and the page being rendered.
 //!
 //! [`Prepared`] is what a renderer made once for a site; `serve` renders
 //! single pages with it after an edit that changed only their bodies.

@@ -2,7 +2,8 @@
 //! not change since the previous rebuild.
 //!
 //! An output is a pure function of its template (with everything it
-//! extends, includes and imports) and of the part of its context the
+//! extends and includes, and every file that defines a Tera component,
+//! since components are global) and of the part of its context the
 //! template can name. The key of an output hashes exactly that: the texts
 //! of the template closure, and of each context value the closure names —
 //! for a value used only with a dot (`site.title`), just the fields the
