@@ -258,6 +258,24 @@ struct ListCtx<'a> {
     pager: Option<&'a Pager>,
 }
 
+/// A listing to render over as many pages as it needs
+/// ([`Renderer::render_paged`]).
+#[derive(Clone, Copy)]
+struct Listing<'a> {
+    template: &'a str,
+    /// The URL of its first page.
+    url: &'a str,
+    title: &'a str,
+    description: &'a str,
+    pages: &'a [usize],
+    /// Fingerprints what the listing is built from, for `serve`'s memo.
+    inputs: &'a (dyn Fn(&Inputs) -> u64 + Sync),
+    /// Adds what the template needs besides `list`.
+    extra: &'a (dyn Fn(&mut Context) + Sync),
+    /// What it is, for error messages ("the term page").
+    what: &'a str,
+}
+
 /// One page of a listing: where it is, and its pager.
 struct ListPage {
     url: String,
@@ -860,24 +878,20 @@ impl<'s> Renderer<'s> {
         ctx
     }
 
-    /// Renders a listing of `pages` with `template`, split into pages of
-    /// `[listing] per_page` cards: the first at `url`, the next ones at
-    /// `url` + `side/2/`, `side/3/` … (`page/2/` in English). `extra` adds
-    /// what the template needs besides `list`; `inputs` fingerprints what
-    /// the listing is built from, for the memo of `serve`.
-    #[allow(clippy::too_many_arguments)]
-    fn render_paged(
-        &self,
-        sink: &dyn Sink,
-        template: &str,
-        url: &str,
-        title: &str,
-        description: &str,
-        pages: &[usize],
-        inputs: &(dyn Fn(&Inputs) -> u64 + Sync),
-        extra: &(dyn Fn(&mut Context) + Sync),
-        what: &str,
-    ) -> Vec<Diagnostic> {
+    /// Renders `listing` split into pages of `[listing] per_page` cards:
+    /// the first at its URL, the next ones at `side/2/`, `side/3/` … below
+    /// it (`page/2/` in English).
+    fn render_paged(&self, sink: &dyn Sink, listing: &Listing) -> Vec<Diagnostic> {
+        let Listing {
+            template,
+            url,
+            title,
+            description,
+            pages,
+            inputs,
+            extra,
+            what,
+        } = *listing;
         let per = self.site.config.listing.per_page;
         let chunks: Vec<&[usize]> = if per == 0 || pages.len() <= per {
             vec![pages]
@@ -1023,17 +1037,19 @@ impl<'s> Renderer<'s> {
                     let taxonomy = serde_json::json!({"title": title, "url": folder, "kind": tax});
                     self.render_paged(
                         sink,
-                        "term.html",
-                        &t.url,
-                        &t.title,
-                        &t.description,
-                        &t.pages,
-                        &|f: &Inputs| f.terms[&t.url],
-                        &|ctx: &mut Context| {
-                            ctx.insert("term", &term_ctx(t));
-                            ctx.insert("taxonomy", &taxonomy);
+                        &Listing {
+                            template: "term.html",
+                            url: &t.url,
+                            title: &t.title,
+                            description: &t.description,
+                            pages: &t.pages,
+                            inputs: &|f: &Inputs| f.terms[&t.url],
+                            extra: &|ctx: &mut Context| {
+                                ctx.insert("term", &term_ctx(t));
+                                ctx.insert("taxonomy", &taxonomy);
+                            },
+                            what: "the term page",
                         },
-                        "the term page",
                     )
                 })
                 .collect();
@@ -1075,14 +1091,16 @@ impl<'s> Renderer<'s> {
             .flat_map(|(url, title, pages)| {
                 self.render_paged(
                     sink,
-                    "list.html",
-                    url,
-                    title,
-                    "",
-                    pages,
-                    &|f: &Inputs| f.list(pages),
-                    &|_: &mut Context| {},
-                    "the list",
+                    &Listing {
+                        template: "list.html",
+                        url,
+                        title,
+                        description: "",
+                        pages,
+                        inputs: &|f: &Inputs| f.list(pages),
+                        extra: &|_: &mut Context| {},
+                        what: "the list",
+                    },
                 )
             })
             .collect();
