@@ -310,7 +310,20 @@ impl Incremental {
             }
         }
         changed.sort();
-        let removed = Vec::new();
+        self.serve(files, changed, Vec::new(), &mut report, start);
+        Some(report)
+    }
+
+    /// Serves `files` from now on (the search index is due again) and puts
+    /// them, with what changed, in `report`.
+    fn serve(
+        &mut self,
+        files: Files,
+        changed: Vec<String>,
+        removed: Vec<String>,
+        report: &mut Report,
+        start: Instant,
+    ) {
         let files = Arc::new(files);
         self.served = Some(files.clone());
         self.index_due = true;
@@ -320,7 +333,6 @@ impl Incremental {
             removed,
         };
         report.millis = ms(start);
-        Some(report)
     }
 
     /// Rebuilds from the files on disk now.
@@ -422,15 +434,7 @@ impl Incremental {
         self.memo = Some(memo.finish(true));
         self.prepared = prepared;
         let (changed, removed) = diff(self.served.as_deref(), &mut files);
-        let files = Arc::new(files);
-        self.served = Some(files.clone());
-        self.index_due = true;
-        report.outcome = Outcome::Updated {
-            files,
-            changed,
-            removed,
-        };
-        report.millis = ms(start);
+        self.serve(files, changed, removed, &mut report, start);
         report
     }
 
