@@ -450,92 +450,104 @@ fn error_position(e: &tera::Error) -> Option<(String, usize, usize)> {
     }
 }
 
+/// The file of template `name`, as diagnostics name it.
+fn template_file(theme: &Theme, name: &str) -> String {
+    theme
+        .template_path(name)
+        .map(|t| t.path.clone())
+        .unwrap_or_else(|| format!("templates/{name}"))
+}
+
+/// A Tera instance as vinn configures it: HTML escaping for `.html` and
+/// `.xml` (leaving `/` alone, so URLs stay readable) and `url_for`.
+fn configured_tera(base_url: &str) -> Tera {
+    let mut tera = Tera::new();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    tera.set_escape_fn(escape_to);
+    let base_url = base_url.to_string();
+    tera.register_function("url_for", move |kwargs: Kwargs, _: &State| {
+        let path = kwargs.get::<&str>("path")?.unwrap_or("");
+        Ok::<_, tera::Error>(format!("{}{}", base_url, path.trim_start_matches('/')))
+    });
+    tera
+}
+
+/// Parses the theme's templates into one Tera instance. On failure every
+/// file's syntax errors come back at once (adding templates together stops
+/// at the first, so each is parsed alone then — only then), else what the
+/// whole set lacks (an unknown filter, a missing include) at its line.
+fn load_templates(theme: &Theme, base_url: &str) -> Result<Tera, Vec<Diagnostic>> {
+    let mut tera = configured_tera(base_url);
+    let Err(e) = tera.add_raw_templates(
+        theme
+            .templates
+            .iter()
+            .map(|t| (t.name.as_str(), t.text.as_str())),
+    ) else {
+        return Ok(tera);
+    };
+    let syntax: Vec<Diagnostic> = theme
+        .templates
+        .iter()
+        .filter_map(|t| {
+            let e = configured_tera(base_url)
+                .add_raw_template(&t.name, &t.text)
+                .err()?;
+            let ErrorKind::SyntaxError(r) = e.kind() else {
+                return None;
+            };
+            Some(Diagnostic::error(
+                &t.path,
+                r.span().start_line.max(1),
+                r.span().start_col + 1,
+                format!("template syntax error: {}", r.message()),
+            ))
+        })
+        .collect();
+    if !syntax.is_empty() {
+        return Err(syntax);
+    }
+    let msg = e.to_string();
+    // Several reports (unknown filter, missing include …) may be joined.
+    let found: Vec<Diagnostic> = msg
+        .split("\n\n")
+        .filter_map(|report| {
+            let &(name, line, col) = report_positions(report).first()?;
+            let text = report
+                .lines()
+                .next()
+                .unwrap_or(report)
+                .trim_start_matches("error: ");
+            Some(Diagnostic::error(
+                template_file(theme, name),
+                line,
+                col,
+                format!("template error: {text}"),
+            ))
+        })
+        .collect();
+    if !found.is_empty() {
+        return Err(found);
+    }
+    let path = theme
+        .templates
+        .iter()
+        .find(|t| msg.contains(&format!("`{}`", t.name)) || msg.contains(&format!("'{}'", t.name)))
+        .map(|t| t.path.clone())
+        .unwrap_or_else(|| "templates".into());
+    Err(vec![Diagnostic::error(
+        path,
+        1,
+        1,
+        format!("template error: {}", msg.replace('\n', " ")),
+    )])
+}
+
 impl<'s> Renderer<'s> {
     /// Parses every template once. Syntax errors come back as diagnostics
     /// at the template file and line.
     pub fn new(site: &'s Site, theme: Theme) -> Result<Self, Vec<Diagnostic>> {
-        let base_url = site.config.base_url.clone();
-        let setup = move |tera: &mut Tera| {
-            tera.autoescape_on(vec![".html", ".xml"]);
-            // Like Tera's default, but leaves `/` alone: URLs stay readable.
-            tera.set_escape_fn(escape_to);
-            let base_url = base_url.clone();
-            tera.register_function("url_for", move |kwargs: Kwargs, _: &State| {
-                let path = kwargs.get::<&str>("path")?.unwrap_or("");
-                Ok::<_, tera::Error>(format!("{}{}", base_url, path.trim_start_matches('/')))
-            });
-        };
-        let path_of = |name: &str| {
-            theme
-                .template_path(name)
-                .map(|t| t.path.clone())
-                .unwrap_or_else(|| format!("templates/{name}"))
-        };
-        let mut errors = Vec::new();
-        // Parse each template alone first, so every file's syntax errors
-        // show in one run (adding them together stops at the first).
-        for t in &theme.templates {
-            let mut alone = Tera::new();
-            setup(&mut alone);
-            if let Err(e) = alone.add_raw_template(&t.name, &t.text)
-                && let ErrorKind::SyntaxError(r) = e.kind()
-            {
-                errors.push(Diagnostic::error(
-                    &t.path,
-                    r.span().start_line.max(1),
-                    r.span().start_col + 1,
-                    format!("template syntax error: {}", r.message()),
-                ));
-            }
-        }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        let mut tera = Tera::new();
-        setup(&mut tera);
-        if let Err(e) = tera.add_raw_templates(
-            theme
-                .templates
-                .iter()
-                .map(|t| (t.name.as_str(), t.text.as_str())),
-        ) {
-            let msg = e.to_string();
-            // Several reports (unknown filter, missing include …) may be joined.
-            let found: Vec<Diagnostic> = msg
-                .split("\n\n")
-                .filter_map(|report| {
-                    let &(name, line, col) = report_positions(report).first()?;
-                    let text = report
-                        .lines()
-                        .next()
-                        .unwrap_or(report)
-                        .trim_start_matches("error: ");
-                    Some(Diagnostic::error(
-                        path_of(name),
-                        line,
-                        col,
-                        format!("template error: {text}"),
-                    ))
-                })
-                .collect();
-            if !found.is_empty() {
-                return Err(found);
-            }
-            let path = theme
-                .templates
-                .iter()
-                .find(|t| {
-                    msg.contains(&format!("`{}`", t.name)) || msg.contains(&format!("'{}'", t.name))
-                })
-                .map(|t| t.path.clone())
-                .unwrap_or_else(|| "templates".into());
-            return Err(vec![Diagnostic::error(
-                path,
-                1,
-                1,
-                format!("template error: {}", msg.replace('\n', " ")),
-            )]);
-        }
+        let tera = load_templates(&theme, &site.config.base_url)?;
         let mut base = Context::new();
         base.insert_value("site", site_context(site));
         base.insert("t", &site.strings);
@@ -679,8 +691,8 @@ impl<'s> Renderer<'s> {
             Err(e) => {
                 let msg = chain(&e);
                 let (path, line, col) = match error_position(&e) {
-                    Some((name, line, col)) => (self.template_file(&name), line, col),
-                    None => (self.template_file(template), 1, 1),
+                    Some((name, line, col)) => (template_file(&self.theme, &name), line, col),
+                    None => (template_file(&self.theme, template), 1, 1),
                 };
                 Err(Diagnostic::error(
                     path,
@@ -693,14 +705,6 @@ impl<'s> Renderer<'s> {
                 ))
             }
         }
-    }
-
-    /// The file of template `name`, as diagnostics name it.
-    fn template_file(&self, name: &str) -> String {
-        self.theme
-            .template_path(name)
-            .map(|t| t.path.clone())
-            .unwrap_or_else(|| format!("templates/{name}"))
     }
 
     /// Puts the context of page `i` into `ctx`, a clone of the shared
@@ -1829,6 +1833,47 @@ mod tests {
             Some(("c.html".into(), 1))
         );
         assert_eq!(report_positions("no position"), vec![]);
+    }
+
+    #[test]
+    fn every_broken_template_is_reported_in_one_run() {
+        let tpl = |name: &str, text: &str| crate::theme::TemplateSource {
+            name: name.into(),
+            text: text.into(),
+            path: format!("templates/{name}"),
+        };
+        let theme = |templates| Theme {
+            templates,
+            statics: Vec::new(),
+        };
+        let broken = theme(vec![
+            tpl("a.html", "ok"),
+            tpl("b.html", "x\n{{ y }"),
+            tpl("c.html", "{% if %}"),
+        ]);
+        let Err(errors) = load_templates(&broken, "/") else {
+            panic!("broken templates loaded");
+        };
+        let at: Vec<(&str, usize)> = errors.iter().map(|d| (d.path.as_str(), d.line)).collect();
+        assert_eq!(at, [("templates/b.html", 2), ("templates/c.html", 1)]);
+        assert!(errors.iter().all(|d| d.message.contains("syntax error")));
+        // A filter no one registered is found across the set, at its line.
+        let unknown = theme(vec![tpl("a.html", "a\nb {{ x | nosuch }}")]);
+        let Err(errors) = load_templates(&unknown, "/") else {
+            panic!("an unknown filter loaded");
+        };
+        assert_eq!(errors.len(), 1);
+        assert_eq!(
+            (errors[0].path.as_str(), errors[0].line),
+            ("templates/a.html", 2)
+        );
+        assert!(
+            load_templates(
+                &theme(vec![tpl("a.html", "{{ url_for(path=\"/x\") }}")]),
+                "/"
+            )
+            .is_ok()
+        );
     }
 
     #[test]
