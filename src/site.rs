@@ -8,7 +8,7 @@
 //! renders and checks one page's body again against an assembled model
 //! (`serve`, after an edit that changed only that body).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -362,34 +362,42 @@ fn has_scheme(href: &str) -> bool {
 /// Order of pages in a listing: weight, then date (newest first), then
 /// title, then path — total, so no page can drop out of a sorted list.
 pub fn page_order(a: &Page, b: &Page) -> std::cmp::Ordering {
-    let w = |p: &Page| p.meta.weight.unwrap_or(i64::MAX);
-    w(a).cmp(&w(b))
-        .then_with(|| b.meta.date.cmp(&a.meta.date))
-        .then_with(|| {
-            a.meta
-                .title
-                .to_lowercase()
-                .cmp(&b.meta.title.to_lowercase())
-        })
-        .then_with(|| a.key.cmp(&b.key))
+    order_key(a).cmp(&order_key(b))
+}
+
+/// The key of a section's own file, `_index.md` in its folder (as links
+/// name it).
+fn section_file_key(section: &str) -> String {
+    if section.is_empty() {
+        "_index.md".to_string()
+    } else {
+        format!("{section}/_index.md")
+    }
+}
+
+/// What [`page_order`] compares: weight (none last), newest first, title
+/// without case, key.
+fn order_key(
+    p: &Page,
+) -> (
+    i64,
+    std::cmp::Reverse<Option<content::date::Date>>,
+    String,
+    &str,
+) {
+    (
+        p.meta.weight.unwrap_or(i64::MAX),
+        std::cmp::Reverse(p.meta.date),
+        p.meta.title.to_lowercase(),
+        p.key.as_str(),
+    )
 }
 
 /// Each page's position in [`page_order`], so that lists of pages (a
 /// section's, a term's — thousands of pages on big sites) sort by one
 /// integer instead of lowercasing two titles per comparison.
 fn order_ranks(pages: &[SitePage]) -> Vec<u32> {
-    let keys: Vec<_> = pages
-        .par_iter()
-        .map(|sp| {
-            let m = &sp.page.meta;
-            (
-                m.weight.unwrap_or(i64::MAX),
-                std::cmp::Reverse(m.date),
-                m.title.to_lowercase(),
-                sp.page.key.as_str(),
-            )
-        })
-        .collect();
+    let keys: Vec<_> = pages.par_iter().map(|sp| order_key(&sp.page)).collect();
     let mut order: Vec<usize> = (0..pages.len()).collect();
     order.par_sort_unstable_by(|&a, &b| keys[a].cmp(&keys[b]));
     let mut rank = vec![0u32; pages.len()];
@@ -480,11 +488,7 @@ impl Site {
                     url: s.url.clone(),
                     bundle: false,
                 };
-                let key = if k.is_empty() {
-                    "_index.md".to_string()
-                } else {
-                    format!("{k}/_index.md")
-                };
+                let key = section_file_key(k);
                 (
                     k.clone(),
                     md.render(&key, &s.body, s.body_line, &links, &labels),
@@ -493,7 +497,7 @@ impl Site {
             .collect();
 
         // Anchors: every heading id of every page and section.
-        let mut anchors: HashMap<String, HashSet<&str>> = pages
+        let mut anchors: HashMap<String, Vec<&str>> = pages
             .par_iter()
             .zip(&rendered)
             .map(|(p, r)| {
@@ -504,14 +508,10 @@ impl Site {
             })
             .collect();
         for (k, r) in &section_rendered {
-            let key = if k.is_empty() {
-                "_index.md".to_string()
-            } else {
-                format!("{k}/_index.md")
-            };
+            let key = section_file_key(k);
             anchors.insert(key, r.headings.iter().map(|h| h.id.as_str()).collect());
         }
-        let ids_of = |key: &str| anchors.get(key).map(|ids| ids.iter().copied().collect());
+        let ids_of = |key: &str| anchors.get(key).cloned();
         // Links and anchors, and checklists' items, page by page in
         // parallel (the diagnostics are sorted at the end).
         let page_problems: Vec<Diagnostic> = pages
@@ -526,11 +526,7 @@ impl Site {
         diagnostics.extend(page_problems);
         for (k, r) in &section_rendered {
             if let Some(src) = sections.get(k).and_then(|s| s.source.clone()) {
-                let key = if k.is_empty() {
-                    "_index.md".to_string()
-                } else {
-                    format!("{k}/_index.md")
-                };
+                let key = section_file_key(k);
                 diagnostics.extend(check_links(&src, &key, r, &ids_of));
             }
         }
