@@ -21,9 +21,9 @@ use tiny_http::{Header, Method, Request, Response, StatusCode};
 use unicode_normalization::UnicodeNormalization;
 
 use super::Shared;
-use super::memo::hash_bytes;
 use super::reload::{self, CLIENT_JS, EVENTS, SCRIPT};
 use crate::diagnostics::Diagnostic;
+use crate::output;
 
 /// The list of every served file, one path a line (for tests and tools).
 pub const FILES: &str = "/__vinn/files";
@@ -348,9 +348,9 @@ fn serve_file(req: Request, status: u16, key: &str, bytes: Arc<Vec<u8>>, generat
     let ctype = content_type(key);
     let html = ctype.starts_with("text/html");
     let etag = if html {
-        format!("\"{:016x}-{generation}\"", hash_bytes(&bytes))
+        format!("\"{:016x}-{generation}\"", output::hash(&bytes))
     } else {
-        format!("\"{:016x}\"", hash_bytes(&bytes))
+        format!("\"{:016x}\"", output::hash(&bytes))
     };
     if status == 200
         && let Some(inm) = request_header(&req, "If-None-Match")

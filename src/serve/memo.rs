@@ -140,11 +140,6 @@ impl Hasher for Fingerprint {
     }
 }
 
-/// The hash of a byte string.
-pub fn hash_bytes(b: &[u8]) -> u64 {
-    crate::output::hash(b)
-}
-
 /// What one template (with its closure) can read from a context.
 #[derive(Debug, Default)]
 struct Shape {
