@@ -1574,3 +1574,55 @@ fn body_edits_take_the_short_path_and_others_the_whole_pipeline() {
         }
     }
 }
+
+#[test]
+fn a_template_edit_renders_only_the_outputs_using_it() {
+    let tmp = Tmp::new();
+    let mut inc = Incremental::new(
+        build::Options {
+            root: tmp.site(),
+            ..Default::default()
+        },
+        script_tag(),
+    );
+    assert!(matches!(inc.rebuild().outcome, Outcome::Updated { .. }));
+    // The site overrides checklist.html with the theme's own text plus a
+    // mark: only checklist pages use it (one in the fixture).
+    let (_, text) = vinn::theme::DEFAULT_TEMPLATES
+        .iter()
+        .find(|(name, _)| *name == "checklist.html")
+        .expect("the theme has checklist.html");
+    tmp.write(
+        "templates/checklist.html",
+        &text.replace(
+            "{% block before_content %}",
+            "{% block before_content %}<p class=\"mark\">endret</p>",
+        ),
+    );
+    let r = inc.rebuild();
+    let Outcome::Updated { changed, .. } = &r.outcome else {
+        panic!("the edit builds")
+    };
+    assert_eq!(
+        r.rendered.0, 1,
+        "one output uses checklist.html: {changed:?}"
+    );
+    assert_eq!(changed, &["sjekklister/for-motet/index.html".to_string()]);
+    // An edit of article.html, which checklist.html and case.html extend,
+    // renders every page and nothing else.
+    let (_, article) = vinn::theme::DEFAULT_TEMPLATES
+        .iter()
+        .find(|(name, _)| *name == "article.html")
+        .expect("the theme has article.html");
+    tmp.write(
+        "templates/article.html",
+        &article.replace("<div class=\"content\">", "<div class=\"content endret\">"),
+    );
+    let r = inc.rebuild();
+    let Outcome::Updated { changed, .. } = &r.outcome else {
+        panic!("the edit builds")
+    };
+    let pages = pages(&tmp.site()).len();
+    assert_eq!(r.rendered.0, pages, "{changed:?}");
+    assert_eq!(changed.len(), pages, "{changed:?}");
+}
