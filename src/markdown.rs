@@ -5,7 +5,7 @@
 //! scrollable tables, images with their size, and the plain text used for
 //! summaries, reading time and search.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::fmt::Write as _;
 
 use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -164,54 +164,116 @@ pub fn task_id(text: &str) -> String {
 
 /// Renders one Markdown body. `first_line` is the body's first line in the
 /// file, so positions in problems and links are file positions.
+///
+/// The events stream from the parser to the HTML writer through
+/// [`Transform`]; only the few events a heading, image or checklist label
+/// needs to look ahead at are held at a time (a page's whole event list was
+/// up to ~100 KB of fresh memory per page).
 pub fn render(
     body: &str,
     first_line: usize,
     resolver: &dyn LinkResolver,
     labels: &Labels,
 ) -> Rendered {
-    let lines = Lines::new(body, first_line);
-    let events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(body, options())
-        .into_offset_iter()
-        .collect();
     let mut out = Rendered::default();
-    let mut html_events: Vec<Event> = Vec::with_capacity(events.len() + 16);
-    let mut used_ids: HashMap<String, usize> = HashMap::new();
-    let mut list_depth = 0usize;
-    let mut task_ids: HashMap<String, usize> = HashMap::new();
-    let mut in_first_para = true;
-    let mut para_depth = 0usize;
-    let mut close_label_at: Vec<usize> = Vec::new();
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    {
+        let transform = Transform {
+            parser: Parser::new_ext(body, options()).into_offset_iter(),
+            ahead: VecDeque::new(),
+            taken: 0,
+            pending: VecDeque::new(),
+            done: false,
+            lines: Lines::new(body, first_line),
+            resolver,
+            labels,
+            out: &mut out,
+            used_ids: HashMap::new(),
+            task_ids: HashMap::new(),
+            list_depth: 0,
+            in_first_para: true,
+            close_label_at: Vec::new(),
+        };
+        pulldown_cmark::html::push_html(&mut html, transform);
+    }
+    out.words = out.plain.split_whitespace().count();
+    if out.summary.is_empty() {
+        out.summary = summarize(&out.plain);
+    }
+    out.toc = build_toc(&out.headings);
+    // The model keeps every page's text for the whole build: copy it into
+    // blocks of its size. (`shrink_to_fit` is not enough: an allocator may
+    // keep a block that is still at least half used, and the growing
+    // buffers were up to half empty — ~90 MB at 10 000 pages.)
+    out.html = html.as_str().to_owned();
+    out.plain = out.plain.as_str().to_owned();
+    out
+}
 
-    let mut i = 0;
-    while i < events.len() {
-        let (ev, range) = &events[i];
-        // Insert pending `</label>` before the event that ends a task label.
-        if close_label_at.last() == Some(&i) {
-            close_label_at.pop();
-            html_events.push(Event::InlineHtml("</label>".into()));
+/// The parser's events on their way to the HTML writer, with vinn's extras
+/// (see the module doc) and the page's text, headings, tasks and links
+/// gathered into `out`.
+struct Transform<'a, 'r> {
+    parser: pulldown_cmark::OffsetIter<'a, pulldown_cmark::DefaultBrokenLinkCallback>,
+    /// Events read from the parser but not yet taken.
+    ahead: VecDeque<(Event<'a>, std::ops::Range<usize>)>,
+    /// How many events have been taken: the index of the next one.
+    taken: usize,
+    /// Events ready for the writer.
+    pending: VecDeque<Event<'a>>,
+    done: bool,
+    lines: Lines<'a>,
+    resolver: &'r dyn LinkResolver,
+    labels: &'r Labels,
+    out: &'r mut Rendered,
+    used_ids: HashMap<String, usize>,
+    task_ids: HashMap<String, usize>,
+    list_depth: usize,
+    in_first_para: bool,
+    /// Indices of the events before which a checklist label closes.
+    close_label_at: Vec<usize>,
+}
+
+impl<'a> Transform<'a, '_> {
+    /// The `k`th event after the next one to be taken, read as needed.
+    fn peek(&mut self, k: usize) -> Option<&Event<'a>> {
+        while self.ahead.len() <= k {
+            let e = self.parser.next()?;
+            self.ahead.push_back(e);
         }
+        self.ahead.get(k).map(|(e, _)| e)
+    }
+
+    fn take(&mut self) -> Option<(Event<'a>, std::ops::Range<usize>)> {
+        let e = match self.ahead.pop_front() {
+            Some(e) => e,
+            None => self.parser.next()?,
+        };
+        self.taken += 1;
+        Some(e)
+    }
+
+    /// Handles one event, queueing what the writer gets for it.
+    fn step(&mut self, ev: Event<'a>, range: std::ops::Range<usize>) {
+        let out = &mut *self.out;
         match ev {
             Event::Start(Tag::Heading {
                 level, id, classes, ..
             }) => {
                 // Gather the heading's inline events and text.
-                let mut j = i + 1;
                 let mut text = String::new();
                 let mut inner: Vec<Event> = Vec::new();
-                while j < events.len() {
-                    match &events[j].0 {
-                        Event::End(TagEnd::Heading(_)) => break,
-                        e => {
-                            if let Event::Text(t) | Event::Code(t) = e {
-                                text.push_str(t);
-                            }
-                            inner.push(e.clone());
-                        }
+                while let Some((e, _)) = self.take() {
+                    if let Event::End(TagEnd::Heading(_)) = e {
+                        break;
                     }
-                    j += 1;
+                    if let Event::Text(t) | Event::Code(t) = &e {
+                        text.push_str(t);
+                    }
+                    inner.push(e);
                 }
-                let lvl = heading_level(*level);
+                let out = &mut *self.out;
+                let lvl = heading_level(level);
                 let base = match id {
                     Some(custom) => custom.to_string(),
                     None => {
@@ -223,21 +285,21 @@ pub fn render(
                         }
                     }
                 };
-                let id = unique_id(&mut used_ids, base);
+                let id = unique_id(&mut self.used_ids, base);
                 let class_attr = if classes.is_empty() {
                     String::new()
                 } else {
                     format!(" class=\"{}\"", escape(&classes.join(" ")))
                 };
-                html_events.push(Event::Html(
+                self.pending.push_back(Event::Html(
                     format!("<h{lvl} id=\"{}\"{class_attr}>", escape(&id)).into(),
                 ));
-                html_events.extend(inner);
-                html_events.push(Event::Html(
+                self.pending.extend(inner);
+                self.pending.push_back(Event::Html(
                     format!(
                         " <a class=\"anchor\" href=\"#{}\" aria-label=\"{}: {}\">#</a></h{lvl}>\n",
                         escape(&id),
-                        escape(&labels.anchor),
+                        escape(&self.labels.anchor),
                         escape(text.trim())
                     )
                     .into(),
@@ -249,8 +311,6 @@ pub fn render(
                     id,
                     title: text.trim().to_string(),
                 });
-                i = j + 1;
-                continue;
             }
             Event::Start(Tag::Link {
                 link_type,
@@ -258,78 +318,74 @@ pub fn render(
                 title,
                 id,
             }) => {
-                let href = resolve_href(dest_url, range.start, &lines, resolver, &mut out);
-                html_events.push(Event::Start(Tag::Link {
-                    link_type: *link_type,
+                let href = resolve_href(&dest_url, range.start, &self.lines, self.resolver, out);
+                self.pending.push_back(Event::Start(Tag::Link {
+                    link_type,
                     dest_url: href,
-                    title: title.clone(),
-                    id: id.clone(),
+                    title,
+                    id,
                 }));
             }
             Event::Start(Tag::Image {
                 dest_url, title, ..
             }) => {
-                let size = resolver.image_size(dest_url);
-                let src = resolve_href(dest_url, range.start, &lines, resolver, &mut out);
+                let size = self.resolver.image_size(&dest_url);
+                let src = resolve_href(&dest_url, range.start, &self.lines, self.resolver, out);
                 let mut alt = String::new();
-                let mut j = i + 1;
                 let mut nest = 0;
-                while j < events.len() {
-                    match &events[j].0 {
+                while let Some((e, _)) = self.take() {
+                    match e {
                         Event::Start(Tag::Image { .. }) => nest += 1,
                         Event::End(TagEnd::Image) if nest == 0 => break,
                         Event::End(TagEnd::Image) => nest -= 1,
-                        Event::Text(t) | Event::Code(t) => alt.push_str(t),
+                        Event::Text(t) | Event::Code(t) => alt.push_str(&t),
                         _ => {}
                     }
-                    j += 1;
                 }
                 let mut tag = format!("<img src=\"{}\" alt=\"{}\"", escape(&src), escape(&alt));
                 if !title.is_empty() {
-                    let _ = write!(tag, " title=\"{}\"", escape(title));
+                    let _ = write!(tag, " title=\"{}\"", escape(&title));
                 }
                 if let Some((w, h)) = size {
                     let _ = write!(tag, " width=\"{w}\" height=\"{h}\"");
                 }
                 tag.push_str(" loading=\"lazy\" decoding=\"async\">");
-                html_events.push(Event::InlineHtml(tag.into()));
-                i = j + 1;
-                continue;
+                self.pending.push_back(Event::InlineHtml(tag.into()));
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
-                let (class, label) = callout(*kind, labels);
-                html_events.push(Event::Html(
+                let (class, label) = callout(kind, self.labels);
+                self.pending.push_back(Event::Html(
                     format!("<div class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-title\">{}</p>\n", escape(label)).into(),
                 ));
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => {
-                html_events.push(Event::Html("</div>\n".into()));
+                self.pending.push_back(Event::Html("</div>\n".into()));
             }
             Event::Start(Tag::Table(_)) => {
-                html_events.push(Event::Html(
-                    format!("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{}\">", escape(&labels.table)).into(),
+                self.pending.push_back(Event::Html(
+                    format!("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{}\">", escape(&self.labels.table)).into(),
                 ));
-                html_events.push(ev.clone());
+                self.pending.push_back(ev);
             }
             Event::End(TagEnd::Table) => {
-                html_events.push(ev.clone());
-                html_events.push(Event::Html("</div>\n".into()));
+                self.pending.push_back(ev);
+                self.pending.push_back(Event::Html("</div>\n".into()));
             }
             Event::Start(Tag::List(_)) => {
-                list_depth += 1;
-                html_events.push(ev.clone());
+                self.list_depth += 1;
+                self.pending.push_back(ev);
             }
             Event::End(TagEnd::List(_)) => {
-                list_depth = list_depth.saturating_sub(1);
-                html_events.push(ev.clone());
+                self.list_depth = self.list_depth.saturating_sub(1);
+                self.pending.push_back(ev);
             }
             Event::TaskListMarker(checked) => {
                 // The label runs to the end of the item's first block.
-                let mut j = i + 1;
+                let mut k = 0;
                 let mut text = String::new();
                 let mut depth = 0i32;
-                while j < events.len() {
-                    match &events[j].0 {
+                while let Some(e) = self.peek(k) {
+                    match e {
                         Event::Start(Tag::List(_)) if depth == 0 => break,
                         Event::End(TagEnd::Item) | Event::End(TagEnd::Paragraph) if depth == 0 => {
                             break;
@@ -340,81 +396,88 @@ pub fn render(
                         Event::SoftBreak | Event::HardBreak => text.push(' '),
                         _ => {}
                     }
-                    j += 1;
+                    k += 1;
                 }
                 let text = text.trim().to_string();
                 let mut id = task_id(&text);
-                let n = task_ids.entry(id.clone()).or_insert(0);
+                let n = self.task_ids.entry(id.clone()).or_insert(0);
                 *n += 1;
                 if *n > 1 {
                     id = format!("{id}-{n}");
                 }
-                let (line, _) = lines.at(range.start);
-                html_events.push(Event::InlineHtml(
+                let (line, _) = self.lines.at(range.start);
+                self.pending.push_back(Event::InlineHtml(
                     format!(
                         "<input type=\"checkbox\" class=\"task\" id=\"t-{id}\" data-task=\"{id}\"{}> <label for=\"t-{id}\">",
-                        if *checked { " checked" } else { "" }
+                        if checked { " checked" } else { "" }
                     )
                     .into(),
                 ));
-                close_label_at.push(j);
-                out.tasks.push(TaskItem {
+                // `taken` is already past this marker: the closing event is
+                // `k` further on.
+                self.close_label_at.push(self.taken + k);
+                self.out.tasks.push(TaskItem {
                     id,
                     text,
-                    checked: *checked,
-                    depth: list_depth.saturating_sub(1),
+                    checked,
+                    depth: self.list_depth.saturating_sub(1),
                     line,
                 });
             }
-            Event::Start(Tag::Paragraph) => {
-                para_depth += 1;
-                html_events.push(ev.clone());
-            }
             Event::End(TagEnd::Paragraph) => {
-                para_depth = para_depth.saturating_sub(1);
-                if in_first_para && !out.plain.trim().is_empty() && out.summary.is_empty() {
+                if self.in_first_para && !out.plain.trim().is_empty() && out.summary.is_empty() {
                     out.summary = summarize(&out.plain);
-                    in_first_para = false;
+                    self.in_first_para = false;
                 }
                 out.plain.push('\n');
-                html_events.push(ev.clone());
+                self.pending.push_back(ev);
             }
-            Event::Text(t) | Event::Code(t) => {
+            Event::Text(ref t) | Event::Code(ref t) => {
                 push_plain(&mut out.plain, t);
-                html_events.push(ev.clone());
+                self.pending.push_back(ev);
             }
             Event::SoftBreak | Event::HardBreak => {
                 out.plain.push(' ');
-                html_events.push(ev.clone());
+                self.pending.push_back(ev);
             }
             Event::End(TagEnd::Item)
             | Event::End(TagEnd::TableCell)
             | Event::End(TagEnd::CodeBlock) => {
                 out.plain.push('\n');
-                html_events.push(ev.clone());
+                self.pending.push_back(ev);
             }
-            _ => html_events.push(ev.clone()),
+            _ => self.pending.push_back(ev),
         }
-        i += 1;
     }
-    let _ = para_depth;
-    while close_label_at.pop().is_some() {
-        html_events.push(Event::InlineHtml("</label>".into()));
+}
+
+impl<'a> Iterator for Transform<'a, '_> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        loop {
+            if let Some(e) = self.pending.pop_front() {
+                return Some(e);
+            }
+            if self.done {
+                return None;
+            }
+            // Close a label before the event that ends it.
+            if self.close_label_at.last() == Some(&self.taken) {
+                self.close_label_at.pop();
+                self.pending.push_back(Event::InlineHtml("</label>".into()));
+            }
+            match self.take() {
+                Some((ev, range)) => self.step(ev, range),
+                None => {
+                    self.done = true;
+                    for _ in self.close_label_at.drain(..) {
+                        self.pending.push_back(Event::InlineHtml("</label>".into()));
+                    }
+                }
+            }
+        }
     }
-    out.html.reserve(body.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut out.html, html_events.into_iter());
-    out.words = out.plain.split_whitespace().count();
-    if out.summary.is_empty() {
-        out.summary = summarize(&out.plain);
-    }
-    out.toc = build_toc(&out.headings);
-    // The model keeps every page's text for the whole build: copy it into
-    // blocks of its size. (`shrink_to_fit` is not enough: an allocator may
-    // keep a block that is still at least half used, and the growing
-    // buffers were up to half empty — ~90 MB at 10 000 pages.)
-    out.html = out.html.as_str().to_owned();
-    out.plain = out.plain.as_str().to_owned();
-    out
 }
 
 fn resolve_href<'a>(
@@ -494,14 +557,32 @@ fn push_plain(plain: &mut String, t: &str) {
     plain.push_str(t);
 }
 
+/// The text's words joined by single spaces; past 200 characters, the
+/// words that end before the 200th, then " …". Reads only as far as it needs.
 fn summarize(plain: &str) -> String {
-    let text: String = plain.split_whitespace().collect::<Vec<_>>().join(" ");
-    if text.chars().count() <= 200 {
-        return text;
+    const MAX: usize = 200;
+    let mut text = String::with_capacity(MAX + 8);
+    let mut chars = 0;
+    let mut words = plain.split_whitespace().peekable();
+    while let Some(w) = words.next() {
+        let n = w.chars().count();
+        let sep = usize::from(!text.is_empty());
+        let end = chars + sep + n;
+        if end > MAX || (end == MAX && words.peek().is_some()) {
+            // A first word that is too long alone is cut inside.
+            if text.is_empty() {
+                text.extend(w.chars().take(MAX));
+            }
+            text.push_str(" …");
+            return text;
+        }
+        if sep == 1 {
+            text.push(' ');
+        }
+        text.push_str(w);
+        chars = end;
     }
-    let cut: String = text.chars().take(200).collect();
-    let cut = cut.rsplit_once(' ').map(|(a, _)| a).unwrap_or(&cut);
-    format!("{cut} …")
+    text
 }
 
 /// Nests h2–h4 headings into a tree (h1 in the body is left out: the page
@@ -665,5 +746,71 @@ mod tests {
         assert!(r.html.contains("Tips"));
         assert!(r.html.contains("table-wrap"));
         assert!(r.words >= 5);
+    }
+    #[test]
+    fn task_labels_close_where_their_first_block_ends() {
+        // A label around a link, a nested list, and a label left open by the
+        // end of the body: each closes exactly once, in place.
+        let r = render(
+            "- [ ] Les [guiden](b.md) først\n  - [x] Under\n- [ ] Siste",
+            1,
+            &NoLinks,
+            &labels(),
+        );
+        assert_eq!(r.tasks.len(), 3);
+        assert_eq!(r.tasks[0].text, "Les guiden først");
+        let html = &r.html;
+        let first = html.find("Les ").unwrap();
+        let close = html[first..].find("</label>").unwrap() + first;
+        assert!(html[first..close].contains("href=\"../x/\""), "{html}");
+        assert!(!html[first..close].contains("<ul>"), "{html}");
+        assert_eq!(html.matches("<label").count(), 3, "{html}");
+        assert_eq!(html.matches("</label>").count(), 3, "{html}");
+        assert!(html.contains("Siste</label></li>"), "{html}");
+    }
+
+    /// The summary as it was first defined: all words joined, then cut
+    /// at the last space within 200 characters.
+    fn summary_by_definition(plain: &str) -> String {
+        let text = plain.split_whitespace().collect::<Vec<_>>().join(" ");
+        if text.chars().count() <= 200 {
+            return text;
+        }
+        let cut: String = text.chars().take(200).collect();
+        let cut = cut.rsplit_once(' ').map(|(a, _)| a).unwrap_or(&cut);
+        format!("{cut} …")
+    }
+
+    #[test]
+    fn summaries_cut_at_word_boundaries() {
+        let word = |n: usize| "ø".repeat(n);
+        let mut cases = vec![
+            String::new(),
+            "  kort   tekst \n".to_string(),
+            word(200),
+            word(201),
+            format!("{} {}", word(200), word(3)),
+            word(450),
+        ];
+        // Words ending just before, at and after the 200th character.
+        for first in 190..=201 {
+            for second in [1, 5, 30] {
+                cases.push(format!(
+                    "{}\n{} {}  {}",
+                    word(first),
+                    word(second),
+                    word(4),
+                    word(7)
+                ));
+                cases.push(format!(
+                    "{} {}",
+                    word(first.min(199)),
+                    word(200 - first.min(199))
+                ));
+            }
+        }
+        for c in &cases {
+            assert_eq!(summarize(c), summary_by_definition(c), "{c:?}");
+        }
     }
 }
