@@ -25,22 +25,28 @@ pub fn suggest(pages: &[SitePage], explicit: &[Vec<usize>], count: usize) -> Vec
         return vec![Vec::new(); pages.len()];
     }
     // Terms get small ids once; each page keeps its term ids in order
-    // (topics, then tags; a repeated term counts twice, as written).
-    let mut ids: HashMap<(bool, String), usize> = HashMap::new();
+    // (topics, then tags; a repeated term counts twice, as written). The
+    // lowercasing is done in parallel, the numbering in page order.
+    let lowered: Vec<Vec<(bool, String)>> = pages
+        .par_iter()
+        .map(|p| {
+            let meta = &p.page.meta;
+            meta.topics
+                .iter()
+                .map(|t| (false, t.to_lowercase()))
+                .chain(meta.tags.iter().map(|t| (true, t.to_lowercase())))
+                .collect()
+        })
+        .collect();
+    let mut ids: HashMap<(bool, &str), usize> = HashMap::new();
     let mut is_tag: Vec<bool> = Vec::new();
     let mut postings: Vec<Vec<usize>> = Vec::new();
     let mut terms_of: Vec<Vec<usize>> = Vec::with_capacity(pages.len());
-    for (i, p) in pages.iter().enumerate() {
-        let meta = &p.page.meta;
-        let terms = meta
-            .topics
-            .iter()
-            .map(|t| (false, t))
-            .chain(meta.tags.iter().map(|t| (true, t)));
-        let mut mine = Vec::new();
+    for (i, terms) in lowered.iter().enumerate() {
+        let mut mine = Vec::with_capacity(terms.len());
         for (tag, t) in terms {
-            let id = *ids.entry((tag, t.to_lowercase())).or_insert_with(|| {
-                is_tag.push(tag);
+            let id = *ids.entry((*tag, t.as_str())).or_insert_with(|| {
+                is_tag.push(*tag);
                 postings.push(Vec::new());
                 postings.len() - 1
             });
@@ -51,15 +57,14 @@ pub fn suggest(pages: &[SitePage], explicit: &[Vec<usize>], count: usize) -> Vec
     }
     // Ties are broken by key: compare ranks in key order, not strings.
     let mut by_key: Vec<usize> = (0..pages.len()).collect();
-    by_key.sort_by(|&a, &b| pages[a].page.key.cmp(&pages[b].page.key));
+    by_key.par_sort_unstable_by(|&a, &b| pages[a].page.key.cmp(&pages[b].page.key));
     let mut key_rank = vec![0usize; pages.len()];
     for (rank, &i) in by_key.iter().enumerate() {
         key_rank[i] = rank;
     }
     // Posting lists in a stable order (newest first, then key), and each
     // page's position in the lists of its terms.
-    let mut positions: Vec<Vec<(usize, usize)>> = vec![Vec::new(); pages.len()];
-    for (id, list) in postings.iter_mut().enumerate() {
+    postings.par_iter_mut().for_each(|list| {
         list.sort_by(|&a, &b| {
             pages[b]
                 .page
@@ -69,6 +74,9 @@ pub fn suggest(pages: &[SitePage], explicit: &[Vec<usize>], count: usize) -> Vec
                 .then_with(|| key_rank[a].cmp(&key_rank[b]))
         });
         list.dedup();
+    });
+    let mut positions: Vec<Vec<(usize, usize)>> = vec![Vec::new(); pages.len()];
+    for (id, list) in postings.iter().enumerate() {
         for (pos, &p) in list.iter().enumerate() {
             positions[p].push((id, pos));
         }

@@ -8,6 +8,7 @@
 //! renders and checks one page's body again against an assembled model
 //! (`serve`, after an edit that changed only that body).
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -685,21 +686,29 @@ impl Site {
                 },
             );
         }
+        // A site has far fewer distinct names than pages × names.
+        let mut slugs: HashMap<&str, String> = HashMap::new();
         for (i, sp) in site_pages.iter().enumerate() {
             for (tax, map, names) in [
                 (Taxonomy::Topics, &mut topics, &sp.page.meta.topics),
                 (Taxonomy::Tags, &mut tags, &sp.page.meta.tags),
             ] {
                 for name in names {
-                    let slug = slugify(name);
-                    let term = map.entry(slug.clone()).or_insert_with(|| Term {
-                        name: name.clone(),
-                        slug: slug.clone(),
-                        url: format!("{}/{}/", tax.folder(config.language), slug),
-                        title: name.clone(),
-                        description: String::new(),
-                        pages: Vec::new(),
-                    });
+                    let slug = slugs.entry(name.as_str()).or_insert_with(|| slugify(name));
+                    if !map.contains_key(slug.as_str()) {
+                        map.insert(
+                            slug.clone(),
+                            Term {
+                                name: name.clone(),
+                                slug: slug.clone(),
+                                url: format!("{}/{}/", tax.folder(config.language), slug),
+                                title: name.clone(),
+                                description: String::new(),
+                                pages: Vec::new(),
+                            },
+                        );
+                    }
+                    let term = map.get_mut(slug.as_str()).expect("inserted above");
                     // Pages come in order: a name given twice by page `i`
                     // finds `i` last.
                     if term.pages.last() != Some(&i) {
@@ -842,45 +851,55 @@ fn check_duplicate_urls(
     config: &Config,
     diags: &mut Diagnostics,
 ) {
-    let mut seen: HashMap<String, String> = HashMap::new();
-    let mut claim = |url: String, who: String, line: usize, diags: &mut Diagnostics| {
-        if let Some(first) = seen.get(&url) {
-            diags.push(Diagnostic::error(
-                &who,
-                line,
-                1,
-                format!("URL `/{url}` is also produced by {first}: rename one of them"),
-            ));
-        } else {
+    /// Who claims a URL; named only when two do (every page claims one).
+    #[derive(Clone, Copy)]
+    enum Who<'a> {
+        Section(&'a str, &'a Section),
+        Page(&'a Page),
+    }
+    let name = |w: Who| match w {
+        Who::Section(k, s) => s
+            .source
+            .as_ref()
+            .map(|p| display_path(p))
+            .unwrap_or_else(|| format!("content/{k}/")),
+        Who::Page(p) => display_path(&p.source),
+    };
+    let mut seen: HashMap<Cow<str>, Who> = HashMap::with_capacity(pages.len() + sections.len());
+    let mut claim = |url, who, line, diags: &mut Diagnostics| match seen.get(&url) {
+        Some(first) => diags.push(Diagnostic::error(
+            name(who),
+            line,
+            1,
+            format!(
+                "URL `/{url}` is also produced by {}: rename one of them",
+                name(*first)
+            ),
+        )),
+        None => {
             seen.insert(url, who);
         }
     };
     for (k, s) in sections {
-        let who = s
-            .source
-            .as_ref()
-            .map(|p| display_path(p))
-            .unwrap_or_else(|| format!("content/{k}/"));
-        claim(s.url.clone(), who, 1, diags);
+        claim(Cow::Borrowed(&s.url), Who::Section(k, s), 1, diags);
     }
     let mut sorted: Vec<&Page> = pages.iter().collect();
-    sorted.sort_by(|a, b| a.key.cmp(&b.key));
+    sorted.sort_unstable_by(|a, b| a.key.cmp(&b.key));
     for p in sorted {
-        claim(p.url.clone(), display_path(&p.source), 1, diags);
+        claim(Cow::Borrowed(&p.url), Who::Page(p), 1, diags);
         for a in &p.meta.aliases {
             let line = p.key_lines.get("aliases").copied().unwrap_or(1);
-            let url = alias_url(a, config);
-            claim(url, display_path(&p.source), line, diags);
+            claim(Cow::Owned(alias_url(a, config)), Who::Page(p), line, diags);
         }
     }
     for (k, s) in sections {
         for a in &s.aliases {
-            let who = s
-                .source
-                .as_ref()
-                .map(|p| display_path(p))
-                .unwrap_or_else(|| format!("content/{k}/"));
-            claim(alias_url(a, config), who, 1, diags);
+            claim(
+                Cow::Owned(alias_url(a, config)),
+                Who::Section(k, s),
+                1,
+                diags,
+            );
         }
     }
 }

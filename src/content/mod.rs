@@ -443,25 +443,30 @@ pub fn load_with(
             }))
         })
         .collect();
-    // Pages are large: one allocation of the final size, not a doubling
-    // chain whose every step the kernel zeroes afresh (4 % of a 10k build).
-    out.pages.reserve_exact(results.len());
-    for r in results {
-        match r {
+    // Pages are large: they are moved within the results' own allocation
+    // (an in-place collect) rather than into fresh memory the kernel must
+    // zero first.
+    let (diagnostics, drafts, rejected) =
+        (&mut out.diagnostics, &mut out.drafts, &mut out.rejected);
+    out.pages = results
+        .into_iter()
+        .filter_map(|r| match r {
             Ok(Some(Ok((p, w)))) => {
-                out.pages.push(p);
-                out.diagnostics.extend(w);
+                diagnostics.extend(w);
+                Some(p)
             }
             Ok(Some(Err(draft))) => {
-                out.drafts.insert(draft);
+                drafts.insert(draft);
+                None
             }
-            Ok(None) => {}
+            Ok(None) => None,
             Err((d, raw)) => {
-                out.diagnostics.extend(d);
-                out.rejected.extend(raw);
+                diagnostics.extend(d);
+                rejected.extend(raw);
+                None
             }
-        }
-    }
+        })
+        .collect();
     out.sections = sections;
     out
 }
