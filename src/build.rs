@@ -132,7 +132,7 @@ pub fn render(
         inject,
         None,
         timings,
-        Some(search_job(site)),
+        Some(Box::new(|| search_job(site))),
     )
     .0)
 }
@@ -161,7 +161,7 @@ fn render_parts(
     inject: Option<String>,
     memo: Option<&dyn Memo>,
     timings: &mut Timings,
-    search: Option<SearchJob>,
+    search: Option<SearchLater<'_>>,
 ) -> (Vec<Diagnostic>, Option<Prepared>) {
     let t = Instant::now();
     // Parsing templates and aggregating the cases do not depend on each other.
@@ -195,7 +195,7 @@ fn render_parts(
                 return (Vec::new(), 0.0);
             };
             let t = Instant::now();
-            (search_files(job, sink), ms(t))
+            (search_files(job(), sink), ms(t))
         },
     );
     problems.extend(search);
@@ -230,7 +230,7 @@ pub fn build(opts: &Options) -> Result<Report> {
     site.pages
         .par_iter_mut()
         .for_each(|p| p.page.body = String::new());
-    let search = search_job_taking(&mut site);
+    let search = search_taking(&mut site);
     let theme = Theme::resolve(&site.root, &site.config.theme)?;
     let out = output_dir(opts, &site);
     check_output_dir(&opts.root, &out)?;
@@ -245,7 +245,16 @@ pub fn build(opts: &Options) -> Result<Report> {
         Some(s) => s,
         None => &Discard,
     };
-    let problems = render_parts(&site, theme, sink, None, None, &mut timings, Some(search)).0;
+    let problems = render_parts(
+        &site,
+        theme,
+        sink,
+        None,
+        None,
+        &mut timings,
+        Some(Box::new(|| search(&site))),
+    )
+    .0;
     let staging = match staging {
         Some(s) if !problems.iter().any(Diagnostic::is_error) => s,
         other => {
@@ -341,14 +350,18 @@ pub fn search_job(site: &Site) -> SearchJob {
     job_with(site, |i| site.pages[i].content.plain.clone())
 }
 
-/// [`search_job`], moving the pages' plain text into the job.
-fn search_job_taking(site: &mut Site) -> SearchJob {
+/// A search job made when it is needed, on the thread that runs it.
+type SearchLater<'a> = Box<dyn FnOnce() -> SearchJob + Send + 'a>;
+
+/// [`search_job`], later, moving the pages' plain text into the job: the
+/// documents are assembled beside the rendering, not before it.
+fn search_taking(site: &mut Site) -> impl FnOnce(&Site) -> SearchJob + Send + use<> {
     let mut plain: Vec<String> = site
         .pages
         .iter_mut()
         .map(|p| std::mem::take(&mut p.content.plain))
         .collect();
-    job_with(site, |i| std::mem::take(&mut plain[i]))
+    move |site| job_with(site, |i| std::mem::take(&mut plain[i]))
 }
 
 /// The search job of `site`, with `plain(i)` giving the plain text of page `i`.

@@ -360,9 +360,51 @@ pub struct Prepared {
 }
 
 /// The navigation of the pages of each section, rendered once per section
-/// from `nav.html` (by section key: the pages' `root` and the HTML, or
-/// `None` when the section has none).
-type Navs = HashMap<String, Option<Arc<(String, String)>>>;
+/// from `nav.html` (by section key; `None` when the section has none).
+type Navs = HashMap<String, Option<Arc<Nav>>>;
+
+/// One section's navigation, as its pages share it.
+struct Nav {
+    /// The pages' `root`.
+    root: String,
+    html: String,
+    /// Where `aria-current` goes for each linked URL: the byte offset just
+    /// after the first `href="…"` with that (escaped) value.
+    marks: HashMap<String, usize>,
+}
+
+impl Nav {
+    fn new(root: String, html: String) -> Nav {
+        let mut marks = HashMap::new();
+        let mut rest = 0;
+        while let Some(at) = html[rest..].find("href=\"") {
+            let start = rest + at + 6;
+            let Some(len) = html[start..].find('"') else {
+                break;
+            };
+            let end = start + len + 1;
+            marks
+                .entry(html[start..start + len].to_string())
+                .or_insert(end);
+            rest = end;
+        }
+        Nav { root, html, marks }
+    }
+
+    /// The HTML with `aria-current="page"` after the first link to `href`.
+    fn marked(&self, href: &str) -> String {
+        match self.marks.get(escape(href).as_str()) {
+            Some(&at) => {
+                let mut out = String::with_capacity(self.html.len() + 20);
+                out.push_str(&self.html[..at]);
+                out.push_str(" aria-current=\"page\"");
+                out.push_str(&self.html[at..]);
+                out
+            }
+            None => self.html.clone(),
+        }
+    }
+}
 
 /// The renderer: parsed templates plus the shared context.
 pub struct Renderer<'s> {
@@ -554,7 +596,7 @@ impl<'s> Renderer<'s> {
         base.insert("lang", site.config.language.code());
         let menus = site
             .sections
-            .iter()
+            .par_iter()
             .map(|(k, s)| {
                 let list: Vec<MenuEntry> = s
                     .pages
@@ -599,7 +641,7 @@ impl<'s> Renderer<'s> {
     /// navigation depends on more than the section, is not affected:
     /// `base.html` decides whether it uses `nav_html`. (`serve` renders only
     /// the sections whose pages it renders.)
-    fn nav(&self, key: &str) -> Option<Arc<(String, String)>> {
+    fn nav(&self, key: &str) -> Option<Arc<Nav>> {
         let lock = || self.navs.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(known) = lock().get(key) {
             return known.clone();
@@ -608,7 +650,7 @@ impl<'s> Renderer<'s> {
         lock().entry(key.to_string()).or_insert(nav).clone()
     }
 
-    fn render_nav(&self, key: &str) -> Option<(String, String)> {
+    fn render_nav(&self, key: &str) -> Option<Nav> {
         self.theme.template_path("nav.html")?;
         let sec = &self.site.sections.get(key)?.section;
         let root = relative_url(&format!("{}x/", sec.url), "");
@@ -618,7 +660,7 @@ impl<'s> Renderer<'s> {
         ctx.insert_value("section", self.menu_section(key)?);
         // A failure shows when the pages render `nav.html` themselves.
         let html = self.tera.render("nav.html", &ctx).ok()?;
-        Some((root, html))
+        Some(Nav::new(root, html))
     }
 
     /// Hands the per-build caches (each page's card and link: some 20 000
@@ -717,8 +759,8 @@ impl<'s> Renderer<'s> {
         let lang = site.config.language;
         let root = relative_url(&p.url, "");
         match self.nav(&p.section).as_deref() {
-            Some((nav_root, nav)) if *nav_root == root => {
-                let html = mark_current(nav, &format!("{root}{}", p.url));
+            Some(nav) if nav.root == root => {
+                let html = nav.marked(&format!("{root}{}", p.url));
                 ctx.insert_value("nav_html", Value::safe_string(&html));
             }
             _ => {
@@ -945,7 +987,9 @@ impl<'s> Renderer<'s> {
 
         // Pages, and beside them the listings: their largest renders start
         // first, so both cores stay busy to the end.
-        let (mut problems, listings) = rayon::join(
+        // The rest (feeds, sitemap, static files) runs beside them too, not
+        // after them on one core.
+        let (mut problems, (listings, rest)) = rayon::join(
             || -> Vec<Diagnostic> {
                 site.pages
                     .par_iter()
@@ -957,10 +1001,11 @@ impl<'s> Renderer<'s> {
                     .flatten()
                     .collect()
             },
-            || self.render_listings(sink),
+            || rayon::join(|| self.render_listings(sink), || self.render_rest(sink)),
         );
         problems.extend(listings);
-        self.render_rest(sink, problems)
+        problems.extend(rest);
+        problems
     }
 
     /// Section pages, taxonomy indexes, term pages and the kind lists.
@@ -1113,8 +1158,9 @@ impl<'s> Renderer<'s> {
     }
 
     /// Search page, 404, aliases, static files, assets and machine files.
-    fn render_rest(&self, sink: &dyn Sink, mut problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    fn render_rest(&self, sink: &dyn Sink) -> Vec<Diagnostic> {
         let site = self.site;
+        let mut problems = Vec::new();
         let lang = site.config.language;
         let put = |path: String, bytes: Vec<u8>| put_file(sink, path, bytes);
         let html_path = |url: &str| format!("{url}index.html");
@@ -1257,22 +1303,6 @@ impl<'s> Renderer<'s> {
                 .map(|e| Diagnostic::error(url, 0, 0, format!("cannot write output file: {e}"))),
             Err(d) => Some(d),
         }
-    }
-}
-
-/// `nav` with `aria-current="page"` after the first `href` to `href`.
-fn mark_current(nav: &str, href: &str) -> String {
-    let needle = format!("href=\"{}\"", escape(href));
-    match nav.find(&needle) {
-        Some(i) => {
-            let at = i + needle.len();
-            let mut out = String::with_capacity(nav.len() + 20);
-            out.push_str(&nav[..at]);
-            out.push_str(" aria-current=\"page\"");
-            out.push_str(&nav[at..]);
-            out
-        }
-        None => nav.to_string(),
     }
 }
 
