@@ -23,8 +23,12 @@ use notify_debouncer_full::{
 
 use crate::diagnostics::{Error, Result};
 
-/// How long a path must be quiet before its event is passed on.
-const DEBOUNCE: Duration = Duration::from_millis(15);
+/// How long a path must be quiet before its event is passed on. Editors
+/// save within a millisecond or two (a write, or a write and a rename), so
+/// 10 ms merges a save's events while keeping the wait, which is most of an
+/// edit's time to reload, short. A save split wider still ends right: each
+/// rebuild reads the files as they are then, and the last one wins.
+const DEBOUNCE: Duration = Duration::from_millis(10);
 /// How often `--poll` looks at every file.
 const POLL_INTERVAL: Duration = Duration::from_millis(300);
 
