@@ -195,8 +195,8 @@ struct PageCtx<'a> {
     updated: Option<String>,
     updated_fmt: Option<String>,
     author: &'a str,
-    topics: Vec<TermCtx>,
-    tags: Vec<TermCtx>,
+    topics: Vec<Value>,
+    tags: Vec<Value>,
     content: &'a str,
     toc: &'a [crate::markdown::TocEntry],
     headings: usize,
@@ -357,6 +357,28 @@ pub struct Prepared {
     base: Context,
     menus: Arc<HashMap<String, Value>>,
     navs: Arc<std::sync::Mutex<Navs>>,
+    terms: Arc<TermValues>,
+}
+
+/// Every topic and tag as pages show it (`page.topics`, `page.tags`),
+/// serialized once per build, by slug, instead of once per page using it.
+struct TermValues {
+    topics: HashMap<String, Value>,
+    tags: HashMap<String, Value>,
+}
+
+impl TermValues {
+    fn new(site: &Site) -> TermValues {
+        let values = |map: &BTreeMap<String, Term>| {
+            map.iter()
+                .map(|(slug, t)| (slug.clone(), Value::from_serializable(&term_ctx(t))))
+                .collect()
+        };
+        TermValues {
+            topics: values(&site.topics),
+            tags: values(&site.tags),
+        }
+    }
 }
 
 /// The navigation of the pages of each section, rendered once per section
@@ -416,6 +438,7 @@ pub struct Renderer<'s> {
     /// shape every page of a section copies into its context.
     menus: Arc<HashMap<String, Value>>,
     navs: Arc<std::sync::Mutex<Navs>>,
+    terms: Arc<TermValues>,
     /// Each page as listings show it, serialized on first use.
     cards: Vec<std::sync::OnceLock<Value>>,
     /// Each page as other pages link to it, serialized on first use.
@@ -621,6 +644,7 @@ impl<'s> Renderer<'s> {
             base,
             menus: Arc::new(menus),
             navs: Arc::default(),
+            terms: Arc::new(TermValues::new(site)),
             cards: site.pages.iter().map(|_| Default::default()).collect(),
             links: site.pages.iter().map(|_| Default::default()).collect(),
             inject: None,
@@ -682,6 +706,7 @@ impl<'s> Renderer<'s> {
             base: self.base.clone(),
             menus: self.menus.clone(),
             navs: self.navs.clone(),
+            terms: self.terms.clone(),
         }
     }
 
@@ -695,6 +720,7 @@ impl<'s> Renderer<'s> {
             base: p.base,
             menus: p.menus,
             navs: p.navs,
+            terms: p.terms,
             cards: site.pages.iter().map(|_| Default::default()).collect(),
             links: site.pages.iter().map(|_| Default::default()).collect(),
             inject: None,
@@ -816,8 +842,8 @@ impl<'s> Renderer<'s> {
             updated: p.meta.updated.map(|d| d.to_string()),
             updated_fmt: p.meta.updated.map(|d| d.format(lang)),
             author: &p.meta.author,
-            topics: terms_of(&site.topics, &p.meta.topics),
-            tags: terms_of(&site.tags, &p.meta.tags),
+            topics: terms_of(&self.terms.topics, &p.meta.topics),
+            tags: terms_of(&self.terms.tags, &p.meta.tags),
             content: &sp.content.html,
             toc: &sp.content.toc,
             headings: sp.content.headings.len(),
@@ -1584,11 +1610,11 @@ fn term_ctx(t: &Term) -> TermCtx {
     }
 }
 
-fn terms_of(map: &BTreeMap<String, Term>, names: &[String]) -> Vec<TermCtx> {
+/// The terms `names` as pages show them (`values` by slug).
+fn terms_of(values: &HashMap<String, Value>, names: &[String]) -> Vec<Value> {
     names
         .iter()
-        .filter_map(|n| map.get(&crate::content::slug::slugify(n)))
-        .map(term_ctx)
+        .filter_map(|n| values.get(&crate::content::slug::slugify(n)).cloned())
         .collect()
 }
 
