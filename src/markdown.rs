@@ -166,7 +166,7 @@ pub fn task_id(text: &str) -> String {
 /// file, so positions in problems and links are file positions.
 ///
 /// The events stream from the parser to the HTML writer through
-/// [`Transform`]; only the few events a heading, image or checklist label
+/// a `Transform`; only the few events a heading, image or checklist label
 /// needs to look ahead at are held at a time (a page's whole event list was
 /// up to ~100 KB of fresh memory per page).
 pub fn render(
