@@ -488,18 +488,13 @@ fn markdown_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 /// front matter parsing beyond skipping it, no templates, no links. Returns
 /// (wall seconds, CPU seconds).
 fn floor(content: &Path, out: &Path, threads: usize) -> Result<(f64, f64), String> {
-    use pulldown_cmark::{Options, Parser, html};
+    use pulldown_cmark::{Parser, html};
     let cpu0 = self_cpu();
     let start = Instant::now();
     let mut files = Vec::new();
     markdown_files(content, &mut files).map_err(|e| format!("{}: {e}", content.display()))?;
     let next = AtomicUsize::new(0);
-    let opts = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_GFM;
+    let opts = vinn::markdown::options();
     let work = || -> Result<(), String> {
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);

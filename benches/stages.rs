@@ -186,7 +186,7 @@ fn write(bencher: Bencher, n: usize) {
 /// with vinn's options and written, one after another.
 #[divan::bench(args = SIZES, sample_count = 10, sample_size = 1)]
 fn floor(bencher: Bencher, n: usize) {
-    use pulldown_cmark::{Options, Parser, html};
+    use pulldown_cmark::{Parser, html};
     let root = corpus(n);
     let mut files = Vec::new();
     for e in walkdir::WalkDir::new(root.join("content")).sort_by_file_name() {
@@ -195,12 +195,7 @@ fn floor(bencher: Bencher, n: usize) {
             files.push(e.into_path());
         }
     }
-    let opts = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_GFM;
+    let opts = vinn::markdown::options();
     bencher.with_inputs(out_dir).bench_values(|out| {
         for (i, path) in files.iter().enumerate() {
             let text = std::fs::read_to_string(path).expect("read");

@@ -103,7 +103,10 @@ pub struct Rendered {
     pub problems: Vec<(usize, usize, String)>,
 }
 
-fn options() -> Options {
+/// The pulldown-cmark extensions vinn's Markdown has (tables, footnotes,
+/// strikethrough, task lists, heading attributes, GFM callouts); the
+/// benchmark's floor parses with the same.
+pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
