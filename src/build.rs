@@ -230,7 +230,7 @@ pub fn build(opts: &Options) -> Result<Report> {
     site.pages
         .par_iter_mut()
         .for_each(|p| p.page.body = String::new());
-    let search = search_taking(&mut site);
+    let mut plain = take_plain(&mut site);
     let theme = Theme::resolve(&site.root, &site.config.theme)?;
     let out = output_dir(opts, &site);
     check_output_dir(&opts.root, &out)?;
@@ -252,7 +252,10 @@ pub fn build(opts: &Options) -> Result<Report> {
         None,
         None,
         &mut timings,
-        Some(Box::new(|| search(&site))),
+        // The documents are assembled beside the rendering, not before it.
+        Some(Box::new(|| {
+            job_with(&site, |i| std::mem::take(&mut plain[i]))
+        })),
     )
     .0;
     let staging = match staging {
@@ -353,15 +356,13 @@ pub fn search_job(site: &Site) -> SearchJob {
 /// A search job made when it is needed, on the thread that runs it.
 type SearchLater<'a> = Box<dyn FnOnce() -> SearchJob + Send + 'a>;
 
-/// [`search_job`], later, moving the pages' plain text into the job: the
-/// documents are assembled beside the rendering, not before it.
-fn search_taking(site: &mut Site) -> impl FnOnce(&Site) -> SearchJob + Send + use<> {
-    let mut plain: Vec<String> = site
-        .pages
+/// Moves the pages' plain text out of the model, for the search job to take
+/// instead of copying it.
+fn take_plain(site: &mut Site) -> Vec<String> {
+    site.pages
         .iter_mut()
         .map(|p| std::mem::take(&mut p.content.plain))
-        .collect();
-    move |site| job_with(site, |i| std::mem::take(&mut plain[i]))
+        .collect()
 }
 
 /// The search job of `site`, with `plain(i)` giving the plain text of page `i`.
