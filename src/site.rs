@@ -20,7 +20,7 @@ use crate::content::slug::slugify;
 use crate::content::{self, Kind, Loaded, Page, Section};
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
 use crate::i18n::Strings;
-use crate::markdown::{self, LinkResolver, Rendered, Resolved};
+use crate::markdown::{self, Heading, LinkResolver, Rendered, Resolved};
 
 /// A page with its rendered Markdown and its place in the site.
 #[derive(Debug, Clone)]
@@ -498,21 +498,15 @@ impl Site {
             .collect();
 
         // Anchors: every heading id of every page and section.
-        let mut anchors: HashMap<String, Vec<&str>> = pages
+        let mut anchors: HashMap<String, &[Heading]> = pages
             .par_iter()
             .zip(&rendered)
-            .map(|(p, r)| {
-                (
-                    p.key.clone(),
-                    r.headings.iter().map(|h| h.id.as_str()).collect(),
-                )
-            })
+            .map(|(p, r)| (p.key.clone(), r.headings.as_slice()))
             .collect();
         for (k, r) in &section_rendered {
-            let key = section_file_key(k);
-            anchors.insert(key, r.headings.iter().map(|h| h.id.as_str()).collect());
+            anchors.insert(section_file_key(k), &r.headings);
         }
-        let ids_of = |key: &str| anchors.get(key).cloned();
+        let ids_of = |key: &str| anchors.get(key).copied();
         // Links and anchors, and checklists' items, page by page in
         // parallel (the diagnostics are sorted at the end).
         let page_problems: Vec<Diagnostic> = pages
@@ -763,16 +757,15 @@ impl Site {
         };
         let labels = crate::i18n::markdown_labels(&self.strings);
         let r = md.render(&page.key, &page.body, page.body_line, &links, &labels);
-        let ids_of = |key: &str| -> Option<Vec<&str>> {
-            let headings = if key == page.key {
-                &r.headings
+        let ids_of = |key: &str| -> Option<&[Heading]> {
+            if key == page.key {
+                Some(&r.headings)
             } else if let Some(&j) = self.by_key.get(key) {
-                &self.pages[j].content.headings
+                Some(&self.pages[j].content.headings)
             } else {
                 let dir = key.strip_suffix("_index.md")?.trim_end_matches('/');
-                &self.sections.get(dir)?.content.headings
-            };
-            Some(headings.iter().map(|h| h.id.as_str()).collect())
+                Some(&self.sections.get(dir)?.content.headings)
+            }
         };
         let mut problems = check_links(&page.source, &page.key, &r, &ids_of);
         problems.extend(check_items(page, &r));
@@ -786,13 +779,13 @@ impl Site {
 }
 
 /// Problems of the links in one rendered body: what the Markdown renderer
-/// found, and anchors missing in their target (`ids_of` gives the heading
-/// ids of a page or section by key, `None` for an unknown key).
+/// found, and anchors missing in their target (`ids_of` gives the headings
+/// of a page or section by key, `None` for an unknown key).
 fn check_links<'a>(
     source: &Path,
     self_key: &str,
     r: &Rendered,
-    ids_of: &dyn Fn(&str) -> Option<Vec<&'a str>>,
+    ids_of: &dyn Fn(&str) -> Option<&'a [Heading]>,
 ) -> Vec<Diagnostic> {
     let src = display_path(source);
     let mut out = Vec::new();
@@ -810,10 +803,11 @@ fn check_links<'a>(
             l.target.as_str()
         };
         let decoded = decode_link(anchor);
-        if let Some(ids) = ids_of(target)
-            && !ids.contains(&decoded.as_str())
+        if let Some(headings) = ids_of(target)
+            && !headings.iter().any(|h| h.id == decoded)
         {
-            let hint = crate::diagnostics::did_you_mean(&decoded, ids.iter().copied())
+            let ids = headings.iter().map(|h| h.id.as_str());
+            let hint = crate::diagnostics::did_you_mean(&decoded, ids)
                 .map(|s| format!(": did you mean `#{s}`?"))
                 .unwrap_or_default();
             let what = if l.target.is_empty() {
