@@ -368,6 +368,14 @@ struct TermValues {
 }
 
 impl TermValues {
+    /// The values of one taxonomy's terms.
+    fn of(&self, tax: Taxonomy) -> &HashMap<String, Value> {
+        match tax {
+            Taxonomy::Topics => &self.topics,
+            Taxonomy::Tags => &self.tags,
+        }
+    }
+
     fn new(site: &Site) -> TermValues {
         let values = |map: &BTreeMap<String, Term>| {
             map.iter()
@@ -1104,11 +1112,12 @@ impl<'s> Renderer<'s> {
                 Err(d) => problems.push(d),
             }
             // The longest term pages first.
-            let mut term_list: Vec<&Term> = terms.values().collect();
-            term_list.sort_by_key(|t| std::cmp::Reverse(t.pages.len()));
+            let mut term_list: Vec<(&String, &Term)> = terms.iter().collect();
+            term_list.sort_by_key(|(_, t)| std::cmp::Reverse(t.pages.len()));
+            let values = self.terms.of(tax);
             let term_problems: Vec<Diagnostic> = term_list
                 .par_iter()
-                .flat_map(|t| {
+                .flat_map(|&(slug, t)| {
                     let taxonomy = serde_json::json!({"title": title, "url": folder, "kind": tax});
                     self.render_paged(
                         sink,
@@ -1120,7 +1129,7 @@ impl<'s> Renderer<'s> {
                             pages: &t.pages,
                             inputs: &|f: &Inputs| f.terms[&t.url],
                             extra: &|ctx: &mut Context| {
-                                ctx.insert("term", &term_ctx(t));
+                                ctx.insert_value("term", values[slug].clone());
                                 ctx.insert("taxonomy", &taxonomy);
                             },
                             what: "the term page",
