@@ -54,14 +54,6 @@ pub struct Labels {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, Hash)]
-pub struct TocEntry {
-    pub level: u8,
-    pub id: String,
-    pub title: String,
-    pub children: Vec<TocEntry>,
-}
-
-#[derive(Debug, Clone, Serialize, PartialEq, Eq, Hash)]
 pub struct Heading {
     pub level: u8,
     pub id: String,
@@ -92,7 +84,6 @@ pub struct PageLink {
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
     pub html: String,
-    pub toc: Vec<TocEntry>,
     pub headings: Vec<Heading>,
     pub plain: String,
     pub words: usize,
@@ -203,7 +194,6 @@ pub fn render(
     if out.summary.is_empty() {
         out.summary = summarize(&out.plain);
     }
-    out.toc = build_toc(&out.headings);
     // The model keeps every page's text for the whole build: copy it into
     // blocks of its size. (`shrink_to_fit` is not enough: an allocator may
     // keep a block that is still at least half used, and the growing
@@ -588,30 +578,92 @@ fn summarize(plain: &str) -> String {
     text
 }
 
-/// Nests h2–h4 headings into a tree (h1 in the body is left out: the page
-/// title is the h1).
-fn build_toc(headings: &[Heading]) -> Vec<TocEntry> {
-    let mut root: Vec<TocEntry> = Vec::new();
-    for h in headings.iter().filter(|h| (2..=4).contains(&h.level)) {
-        let entry = TocEntry {
-            level: h.level,
-            id: h.id.clone(),
-            title: h.title.clone(),
-            children: Vec::new(),
-        };
-        insert_toc(&mut root, entry);
+/// The table of contents of a page: its h2–h4 headings nested into a
+/// tree (an h1 in the body is left out: the page title is the h1). It
+/// borrows the headings and serializes as a list of entries `{level, id,
+/// title, children}`; a heading's children are the headings after it that
+/// are deeper than it, up to the next one that is not. The model keeps only
+/// the headings, so the titles and ids are not stored twice.
+#[derive(Debug, Clone, Copy)]
+pub struct Toc<'a>(&'a [Heading]);
+
+impl<'a> Toc<'a> {
+    pub fn of(headings: &'a [Heading]) -> Toc<'a> {
+        Toc(headings)
     }
-    root
+
+    /// The entries at the top of the tree.
+    pub fn entries(self) -> impl Iterator<Item = TocEntry<'a>> {
+        Levels(
+            self.0
+                .iter()
+                .filter(|h| (2..=4).contains(&h.level))
+                .collect::<Vec<_>>(),
+        )
+        .split()
+    }
 }
 
-fn insert_toc(list: &mut Vec<TocEntry>, entry: TocEntry) {
-    if let Some(last) = list.last_mut()
-        && last.level < entry.level
-    {
-        insert_toc(&mut last.children, entry);
-        return;
+/// The headings of one level of a [`Toc`], with everything below them.
+struct Levels<'a>(Vec<&'a Heading>);
+
+impl<'a> Levels<'a> {
+    /// Each heading of this level with the deeper headings that follow it.
+    fn split(self) -> impl Iterator<Item = TocEntry<'a>> {
+        let list = self.0;
+        let mut i = 0;
+        std::iter::from_fn(move || {
+            let h = *list.get(i)?;
+            let end = list[i + 1..]
+                .iter()
+                .position(|n| n.level <= h.level)
+                .map_or(list.len(), |at| i + 1 + at);
+            let children = list[i + 1..end].to_vec();
+            i = end;
+            Some(TocEntry {
+                heading: h,
+                children,
+            })
+        })
     }
-    list.push(entry);
+}
+
+/// One entry of a [`Toc`].
+pub struct TocEntry<'a> {
+    pub heading: &'a Heading,
+    children: Vec<&'a Heading>,
+}
+
+impl<'a> TocEntry<'a> {
+    pub fn children(&self) -> impl Iterator<Item = TocEntry<'a>> {
+        Levels(self.children.clone()).split()
+    }
+}
+
+impl Serialize for Toc<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.entries())
+    }
+}
+
+impl Serialize for TocEntry<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut e = s.serialize_struct("TocEntry", 4)?;
+        e.serialize_field("level", &self.heading.level)?;
+        e.serialize_field("id", &self.heading.id)?;
+        e.serialize_field("title", &self.heading.title)?;
+        e.serialize_field("children", &Children(self))?;
+        e.end()
+    }
+}
+
+struct Children<'e, 'a>(&'e TocEntry<'a>);
+
+impl Serialize for Children<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.children())
+    }
 }
 
 /// The entity for one of the five characters HTML escaping replaces.
@@ -698,8 +750,35 @@ mod tests {
         );
         let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["forste-mote", "forste-mote-1", "oko"]);
-        assert_eq!(r.toc.len(), 2);
-        assert_eq!(r.toc[1].children[0].id, "oko");
+        let toc: Vec<_> = Toc::of(&r.headings).entries().collect();
+        assert_eq!(toc.len(), 2);
+        let below: Vec<_> = toc[1].children().map(|e| e.heading.id.clone()).collect();
+        assert_eq!(below, ["oko"]);
+    }
+
+    #[test]
+    fn toc_nests_deeper_headings_under_the_last_shallower_one() {
+        let r = render(
+            "### A\n\n## B\n\n#### C\n\n### D\n\n#### E\n\n## F\n\n# G\n\n##### X\n\n### H\n",
+            1,
+            &NoLinks,
+            &labels(),
+        );
+        fn tree(e: TocEntry<'_>) -> String {
+            let kids: Vec<String> = e.children().map(tree).collect();
+            if kids.is_empty() {
+                e.heading.title.clone()
+            } else {
+                format!("{}[{}]", e.heading.title, kids.join(" "))
+            }
+        }
+        let top: Vec<String> = Toc::of(&r.headings).entries().map(tree).collect();
+        // h1 and h5 are left out; C and D are siblings under B.
+        assert_eq!(top, ["A", "B[C D[E]]", "F[H]"]);
+        let json = serde_json::to_value(Toc::of(&r.headings)).unwrap();
+        assert_eq!(json[1]["children"][1]["children"][0]["id"], "e");
+        assert_eq!(json[1]["children"][1]["level"], 3);
+        assert_eq!(json[0]["children"].as_array().map(Vec::len), Some(0));
     }
 
     #[test]

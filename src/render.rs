@@ -198,7 +198,7 @@ struct PageCtx<'a> {
     topics: Vec<Value>,
     tags: Vec<Value>,
     content: &'a str,
-    toc: &'a [crate::markdown::TocEntry],
+    toc: crate::markdown::Toc<'a>,
     headings: usize,
     reading_time: usize,
     words: usize,
@@ -225,7 +225,7 @@ struct SectionCtx<'a> {
     description: &'a str,
     url: &'a str,
     content: &'a str,
-    toc: &'a [crate::markdown::TocEntry],
+    toc: crate::markdown::Toc<'a>,
     course: bool,
     extra: &'a serde_json::Value,
     pages: Value,
@@ -853,7 +853,7 @@ impl<'s> Renderer<'s> {
             topics: terms_of(&self.terms.topics, &p.meta.topics),
             tags: terms_of(&self.terms.tags, &p.meta.tags),
             content: &sp.content.html,
-            toc: &sp.content.toc,
+            toc: crate::markdown::Toc::of(&sp.content.headings),
             headings: sp.content.headings.len(),
             reading_time: sp.reading_time,
             words: sp.content.words,
@@ -918,7 +918,7 @@ impl<'s> Renderer<'s> {
             description: &s.section.description,
             url: &s.section.url,
             content: &s.content.html,
-            toc: &s.content.toc,
+            toc: crate::markdown::Toc::of(&s.content.headings),
             course: s.section.course,
             extra: &s.section.extra,
             pages: self.card_list(&s.pages),
@@ -1431,7 +1431,7 @@ impl Inputs {
                 let mut h = Fingerprint::default();
                 hash_json(&mut h, &s.section);
                 s.content.html.hash(&mut h);
-                (&s.content.toc, &s.content.headings).hash(&mut h);
+                s.content.headings.hash(&mut h);
                 s.content.summary.hash(&mut h);
                 (
                     &s.pages.iter().map(|&j| cards[j]).collect::<Vec<_>>(),
@@ -1497,7 +1497,7 @@ impl Inputs {
                     .hash(&mut h);
                 let c = &sp.content;
                 (&c.html, c.words, &c.summary).hash(&mut h);
-                (&c.toc, &c.headings, &c.tasks).hash(&mut h);
+                (&c.headings, &c.tasks).hash(&mut h);
                 (sp.reading_time, sp.lesson).hash(&mut h);
                 let linked = sp
                     .related
