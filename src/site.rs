@@ -565,7 +565,7 @@ impl Site {
                     }
                     Some(_) => diagnostics.push(Diagnostic::error(
                         &sp.page.source,
-                        sp.page.key_lines.get("related").copied().unwrap_or(1),
+                        sp.page.key_line("related").unwrap_or(1),
                         1,
                         "`related` lists the page itself",
                     )),
@@ -579,7 +579,7 @@ impl Site {
                         };
                         diagnostics.push(Diagnostic::error(
                             &sp.page.source,
-                            sp.page.key_lines.get("related").copied().unwrap_or(1),
+                            sp.page.key_line("related").unwrap_or(1),
                             1,
                             format!("`related` page `{rel}` {why} (looked for content/{key})"),
                         ))
@@ -831,7 +831,7 @@ fn check_items(p: &Page, r: &Rendered) -> Option<Diagnostic> {
     (p.meta.kind == Kind::Checklist && r.tasks.is_empty()).then(|| {
         Diagnostic::error(
             &p.source,
-            p.key_lines.get("kind").copied().unwrap_or(p.body_line),
+            p.key_line("kind").unwrap_or(p.body_line),
             1,
             "a checklist needs at least one item: write them as a task list (`- [ ] Hvem signerer?`)",
         )
@@ -882,7 +882,7 @@ fn check_duplicate_urls(
     for p in sorted {
         claim(Cow::Borrowed(&p.url), Who::Page(p), 1, diags);
         for a in &p.meta.aliases {
-            let line = p.key_lines.get("aliases").copied().unwrap_or(1);
+            let line = p.key_line("aliases").unwrap_or(1);
             claim(Cow::Owned(alias_url(a, config)), Who::Page(p), line, diags);
         }
     }

@@ -100,10 +100,19 @@ pub struct Page {
     pub front_line: usize,
     /// The raw front matter text (checked by the anonymization guard).
     pub front: String,
-    /// Front matter key → file line.
-    pub key_lines: HashMap<String, usize>,
     /// For bundles: the folder whose other files are the page's assets.
     pub bundle_dir: Option<PathBuf>,
+}
+
+impl Page {
+    /// The file line of a top-level front matter key, for a problem found
+    /// after loading (read from the front matter again: this is only needed
+    /// when there is a problem to report, so pages do not keep a map of it).
+    pub fn key_line(&self, key: &str) -> Option<usize> {
+        frontmatter::key_lines(&self.front, self.front_line)
+            .get(key)
+            .copied()
+    }
 }
 
 /// A folder under `content/`.
@@ -731,7 +740,6 @@ fn read_page(
         body_line: split.body_line,
         front_line: split.yaml_line,
         front: split.yaml.unwrap_or("").to_string(),
-        key_lines: keys,
         bundle_dir: bundle.then(|| PathBuf::from(parent_key(key))),
     };
     // Warnings do not stop the page; they travel with it.
