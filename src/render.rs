@@ -27,7 +27,7 @@ use crate::config::Language;
 use crate::content::Kind;
 use crate::diagnostics::{Diagnostic, display_path};
 use crate::markdown::{escape, escape_to};
-use crate::site::{Site, SitePage, Taxonomy, Term, relative_url};
+use crate::site::{Site, SitePage, Taxonomy, Term, href_between, relative_url};
 use crate::theme::Theme;
 
 /// Where rendered files go: the staging directory, memory, or nowhere.
@@ -397,6 +397,9 @@ type Navs = HashMap<String, Option<Arc<Nav>>>;
 struct Nav {
     /// The pages' `root`.
     root: String,
+    /// The `current_url` it was rendered with: below the section, and the
+    /// place `rel` hrefs in it start from.
+    here: String,
     html: String,
     /// Where `aria-current` goes for each linked URL: the byte offset just
     /// after the first `href="…"` with that (escaped) value.
@@ -404,7 +407,7 @@ struct Nav {
 }
 
 impl Nav {
-    fn new(root: String, html: String) -> Nav {
+    fn new(root: String, here: String, html: String) -> Nav {
         let mut marks = HashMap::new();
         let mut rest = 0;
         while let Some(at) = html[rest..].find("href=\"") {
@@ -418,12 +421,38 @@ impl Nav {
                 .or_insert(end);
             rest = end;
         }
-        Nav { root, html, marks }
+        Nav {
+            root,
+            here,
+            html,
+            marks,
+        }
     }
 
-    /// The HTML with `aria-current="page"` after the first link to `href`.
-    fn marked(&self, href: &str) -> String {
-        match self.marks.get(escape(href).as_str()) {
+    /// Whether the copies of this navigation fit the page at `url`: its
+    /// `root` is the same and, for `rel` hrefs, it is in the section's folder.
+    fn fits(&self, url: &str) -> bool {
+        relative_url(url, "") == self.root
+            && url
+                .trim_end_matches('/')
+                .rsplit_once('/')
+                .map(|(dir, _)| dir)
+                == self
+                    .here
+                    .trim_end_matches('/')
+                    .rsplit_once('/')
+                    .map(|(dir, _)| dir)
+    }
+
+    /// The HTML for the page at `url`, with `aria-current="page"` after the
+    /// first link to it: written as `{{ url | rel }}` or as `{{ root }}{{ url }}`.
+    fn marked(&self, url: &str) -> String {
+        let by_rel = escape(&href_between(&self.here, url));
+        let at = self.marks.get(by_rel.as_str()).or_else(|| {
+            self.marks
+                .get(escape(&format!("{}{url}", self.root)).as_str())
+        });
+        match at {
             Some(&at) => {
                 let mut out = String::with_capacity(self.html.len() + 20);
                 out.push_str(&self.html[..at]);
@@ -542,7 +571,21 @@ fn configured_tera(base_url: &str) -> Tera {
         let path = kwargs.get::<&str>("path")?.unwrap_or("");
         Ok::<_, tera::Error>(format!("{}{}", base_url, path.trim_start_matches('/')))
     });
+    tera.register_filter("rel", rel);
     tera
+}
+
+/// `{{ url | rel }}`: the shortest href from the current page to the site
+/// URL `url` (`../b/` between two pages of a folder, where `{{ root }}{{
+/// url }}` climbs to the root and back down). Where `root` is not the way
+/// up from `current_url` (the 404 page, whose `root` is absolute), it is
+/// `{{ root }}{{ url }}`.
+fn rel(url: &str, _: Kwargs, state: &State) -> tera::TeraResult<String> {
+    let root = state.get::<String>("root")?.unwrap_or_default();
+    match state.get::<String>("current_url")? {
+        Some(here) if relative_url(&here, "") == root => Ok(href_between(&here, url)),
+        _ => Ok(format!("{root}{url}")),
+    }
 }
 
 /// Parses the theme's templates into one Tera instance. On failure every
@@ -666,8 +709,10 @@ impl<'s> Renderer<'s> {
     /// `nav.html` draws the same navigation for every page of a section but
     /// for the page's own link, and it was a tenth of a build's CPU. It is
     /// rendered once per section, as for a page of the section (same `root`;
-    /// `current_url` is the section's URL followed by a NUL, so it is below
-    /// the section and equal to nothing), and each page gets a copy with
+    /// `current_url` is the section's URL followed by a NUL and `/`: a
+    /// folder in the section, equal to nothing, from which `rel` hrefs are
+    /// right for every page of the section), and each page in the section's
+    /// folder gets a copy with
     /// `aria-current="page"` after the `href` of its own link, in the
     /// context variable `nav_html`. A theme without `nav.html`, or whose
     /// navigation depends on more than the section, is not affected:
@@ -685,14 +730,15 @@ impl<'s> Renderer<'s> {
     fn render_nav(&self, key: &str) -> Option<Nav> {
         self.theme.template_path("nav.html")?;
         let sec = &self.site.sections.get(key)?.section;
-        let root = relative_url(&format!("{}x/", sec.url), "");
+        let here = format!("{}\u{0}/", sec.url);
+        let root = relative_url(&here, "");
         let mut ctx = self.base.clone();
         ctx.insert("root", &root);
-        ctx.insert("current_url", &format!("{}\u{0}", sec.url));
+        ctx.insert("current_url", &here);
         ctx.insert_value("section", self.menu_section(key)?);
         // A failure shows when the pages render `nav.html` themselves.
         let html = self.tera.render("nav.html", &ctx).ok()?;
-        Some(Nav::new(root, html))
+        Some(Nav::new(root, here, html))
     }
 
     /// Hands the per-build caches (each page's card and link: some 20 000
@@ -793,8 +839,8 @@ impl<'s> Renderer<'s> {
         let lang = site.config.language;
         let root = relative_url(&p.url, "");
         match self.nav(&p.section).as_deref() {
-            Some(nav) if nav.root == root => {
-                let html = nav.marked(&format!("{root}{}", p.url));
+            Some(nav) if nav.fits(&p.url) => {
+                let html = nav.marked(&p.url);
                 ctx.insert_value("nav_html", Value::safe_string(&html));
             }
             _ => {
@@ -1883,6 +1929,31 @@ fn robots(site: &Site) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_section_navigation_marks_the_page_by_either_kind_of_href() {
+        let here = "a/b/\u{0}/".to_string();
+        // A theme's own nav.html may still write `{{ root }}{{ url }}`.
+        let html =
+            r#"<a href="../../../">Hjem</a><a href="../x/">X</a><a href="../../../a/b/y/">Y</a>"#;
+        let nav = Nav::new(relative_url(&here, ""), here, html.to_string());
+        assert_eq!(
+            nav.marked("a/b/x/"),
+            r#"<a href="../../../">Hjem</a><a href="../x/" aria-current="page">X</a><a href="../../../a/b/y/">Y</a>"#
+        );
+        assert!(
+            nav.marked("a/b/y/")
+                .contains(r#"y/" aria-current="page">Y"#)
+        );
+        assert_eq!(nav.marked("a/b/z/"), html);
+        // Copies fit pages in the section's folder only.
+        assert!(nav.fits("a/b/x/"));
+        assert!(!nav.fits("a/c/x/"));
+        assert!(!nav.fits("a/b/x/y/"));
+        let top = Nav::new("../".into(), "\u{0}/".into(), String::new());
+        assert!(top.fits("x/"));
+        assert!(!top.fits("a/x/"));
+    }
 
     #[test]
     fn finds_positions_in_tera_reports() {

@@ -197,6 +197,25 @@ pub fn normalize_path(path: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// The shortest relative href from the page at `from` (a directory URL) to
+/// `to`: up to the folder both are in, then down (`artikler/a/` →
+/// `artikler/b/` is `../b/`, where [`relative_url`] goes up to the root).
+pub fn href_between(from: &str, to: &str) -> String {
+    // The longest common prefix that ends at a folder boundary.
+    let common = from
+        .bytes()
+        .zip(to.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let common = from[..common].rfind('/').map_or(0, |i| i + 1);
+    let mut s = "../".repeat(from[common..].matches('/').count());
+    s.push_str(&to[common..]);
+    if s.is_empty() {
+        s.push_str("./");
+    }
+    s
+}
+
 /// A relative href from the page at `from` (a directory URL) to `to`.
 pub fn relative_url(from: &str, to: &str) -> String {
     let depth = from.matches('/').count();
@@ -914,6 +933,48 @@ pub fn alias_url(alias: &str, config: &Config) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hrefs_between_pages_go_up_only_to_the_shared_folder() {
+        assert_eq!(href_between("artikler/a/", "artikler/b/"), "../b/");
+        assert_eq!(href_between("artikler/a/", "artikler/"), "../");
+        assert_eq!(href_between("artikler/a/", "artikler/a/"), "./");
+        assert_eq!(href_between("artikler/", "artikler/b/"), "b/");
+        assert_eq!(
+            href_between("artikler/a/", "sjekklister/b/"),
+            "../../sjekklister/b/"
+        );
+        // `artikler-2/` only shares a prefix of characters, not a folder.
+        assert_eq!(
+            href_between("artikler/a/", "artikler-2/b/"),
+            "../../artikler-2/b/"
+        );
+        assert_eq!(href_between("a/b/c/", "a/x/"), "../../x/");
+        assert_eq!(href_between("", "a/b/"), "a/b/");
+        assert_eq!(href_between("a/\u{0}/", "a/b/"), "../b/");
+        // The same page as `relative_url` reaches, by a shorter way.
+        for (from, to) in [("a/b/c/", "a/x/"), ("a/", "b/"), ("a/b/", "a/b/c/")] {
+            assert_eq!(
+                normalize(&format!("{from}{}", href_between(from, to))),
+                normalize(&format!("{from}{}", relative_url(from, to)))
+            );
+        }
+    }
+
+    /// Resolves `..` and `.` segments of a relative URL path.
+    fn normalize(path: &str) -> String {
+        let mut out: Vec<&str> = Vec::new();
+        for seg in path.split('/') {
+            match seg {
+                ".." => {
+                    out.pop();
+                }
+                "." | "" => {}
+                s => out.push(s),
+            }
+        }
+        out.join("/")
+    }
 
     #[test]
     fn relative_urls() {
