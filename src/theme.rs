@@ -48,7 +48,8 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed_templates![
 ];
 
 /// The default theme's static files, by path below `static/`.
-pub const DEFAULT_STATIC: &[(&str, &[u8])] = embed_static!["vinn.css", "vinn.js", "search.js"];
+pub const DEFAULT_STATIC: &[(&str, &[u8])] =
+    embed_static!["vinn.css", "vinn.js", "search.js", "favicon.svg"];
 
 /// One template: its name, text, and the file it came from (for errors).
 #[derive(Debug, Clone)]
