@@ -14,6 +14,8 @@
 //!   edit, to the next live-reload event on `/__vinn/events`.
 //!
 //! Every figure is the median of `--runs` runs after one warm-up build. The
+//! full builds and the floor run side by side, round by round, and each
+//! ratio to the floor is the median of the rounds' ratios. The
 //! result is one Markdown table on stdout (also saved to
 //! `benches/out/results.md`).
 
@@ -215,19 +217,44 @@ fn measure(env: &Env, n: usize, out: &Path) -> Result<Result1, String> {
     let build_args: Vec<OsString> = vec!["build".into(), "--root".into(), site_os.clone()];
     let timings = [("VINN_TIMINGS", "1")];
 
-    // Full builds from an empty output folder (one warm-up first).
-    eprintln!("   vinn build: warm-up + {} runs", env.runs);
+    // Full builds from an empty output folder, each round paired with the
+    // floor on one thread and on every core (one warm-up round first). On a
+    // shared VM the cost of fresh memory and of the page cache drifts by
+    // tens of percent from minute to minute; measured side by side, the
+    // build and its floor see the same machine, and the ratios are taken
+    // round by round. The order within a round alternates.
+    eprintln!(
+        "   vinn build and floor (1 and {} threads), side by side: warm-up + {} rounds",
+        env.threads, env.runs
+    );
+    let floor_out = out.join(format!("floor-{n}"));
+    let content = site.join("content");
     for i in 0..=env.runs {
-        clear(&public)?;
-        let p = run(env, &env.vinn, &build_args, &timings)?;
+        let mut build = None;
+        let mut floors = Vec::new();
+        for step in 0..2 {
+            if (step == 0) == (i % 2 == 0) {
+                clear(&public)?;
+                build = Some(run(env, &env.vinn, &build_args, &timings)?);
+            } else {
+                for threads in [1, env.threads] {
+                    clear(&floor_out)?;
+                    floors.push(floor(&content, &floor_out, threads)?);
+                }
+            }
+        }
         if i == 0 {
             continue;
         }
+        let p = build.expect("every round builds");
         for (k, v) in parse_stages(&p.stderr) {
             r.stages.entry(k).or_default().push(v);
         }
         r.build.push(p);
+        r.floor1.push(floors[0]);
+        r.floor_n.push(floors[1]);
     }
+    clear(&floor_out)?;
 
     // Rebuilds with nothing changed: compare bytes and inodes of every file.
     eprintln!("   vinn build, nothing changed: {} runs", env.runs);
@@ -249,25 +276,6 @@ fn measure(env: &Env, n: usize, out: &Path) -> Result<Result1, String> {
     // Search: bytes one query makes the browser load, over a fixed query set,
     // with the same loading rules as search.js (the Rust copy of the query).
     r.search_kb = search_transfer(&public);
-
-    // The floor: read + pulldown-cmark + write, no templates.
-    eprintln!(
-        "   floor: 1 and {} threads, {} runs each",
-        env.threads, env.runs
-    );
-    let floor_out = out.join(format!("floor-{n}"));
-    for threads in [1, env.threads] {
-        for _ in 0..env.runs {
-            clear(&floor_out)?;
-            let m = floor(&site.join("content"), &floor_out, threads)?;
-            if threads == 1 {
-                r.floor1.push(m);
-            } else {
-                r.floor_n.push(m);
-            }
-        }
-    }
-    clear(&floor_out)?;
 
     // Hugo on the same pages.
     if let Some(hugo) = &env.hugo {
@@ -845,6 +853,17 @@ fn ratio(a: Option<f64>, b: Option<f64>) -> Option<f64> {
     }
 }
 
+/// The median of the ratios `a[i] / b[i]` of runs made side by side.
+fn paired(a: &[f64], b: &[f64]) -> Option<f64> {
+    let r: Vec<f64> = a
+        .iter()
+        .zip(b)
+        .filter(|(_, b)| **b > 0.0)
+        .map(|(a, b)| a / b)
+        .collect();
+    median(&r)
+}
+
 fn times(v: Option<f64>) -> String {
     v.map(|v| format!("{v:.2}×"))
         .unwrap_or_else(|| "n/a".into())
@@ -900,21 +919,29 @@ fn table(env: &Env, rs: &[Result1]) -> String {
     row(&floor_label, &|r| secs(first(&r.floor_n)), "");
     let floor_cpu = format!("floor, {n} threads, CPU");
     row(&floor_cpu, &|r| secs(second(&r.floor_n)), "");
+    // Ratios to the floor: the median of the rounds' own ratios.
+    let walls = |ps: &[Proc]| ps.iter().map(|p| p.wall).collect::<Vec<_>>();
+    let cpus = |ps: &[Proc]| ps.iter().map(|p| p.cpu.unwrap_or(0.0)).collect::<Vec<_>>();
+    let col = |v: &[(f64, f64)], cpu: bool| {
+        v.iter()
+            .map(|x| if cpu { x.1 } else { x.0 })
+            .collect::<Vec<_>>()
+    };
     let vs_floor = format!("**vinn ÷ floor** ({n} threads, wall)");
     row(
         &vs_floor,
-        &|r| times(ratio(wall(&r.build), first(&r.floor_n))),
+        &|r| times(paired(&walls(&r.build), &col(&r.floor_n, false))),
         "≤ 3× at 10 000",
     );
     let vs_floor_cpu = format!("vinn ÷ floor ({n} threads, CPU)");
     row(
         &vs_floor_cpu,
-        &|r| times(ratio(cpu(&r.build), second(&r.floor_n))),
+        &|r| times(paired(&cpus(&r.build), &col(&r.floor_n, true))),
         "",
     );
     row(
         "vinn ÷ floor (1 thread, wall)",
-        &|r| times(ratio(wall(&r.build), first(&r.floor1))),
+        &|r| times(paired(&walls(&r.build), &col(&r.floor1, false))),
         "",
     );
     row(
