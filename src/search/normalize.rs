@@ -121,12 +121,27 @@ pub(crate) fn token_spans(text: &str, mut f: impl FnMut(usize, usize, bool)) {
     let mut ignorables = false;
     let mut i = 0;
     while i < bytes.len() {
-        let (c, n) = if bytes[i] < 0x80 {
-            (char::from(bytes[i]), 1)
-        } else {
-            let c = text[i..].chars().next().expect("not at the end");
-            (c, c.len_utf8())
-        };
+        let b = bytes[i];
+        if b < 0x80 {
+            // ASCII, most of a text: a run of letters and digits is taken at
+            // once; anything else ends the token (no ASCII is ignorable).
+            if b.is_ascii_alphanumeric() {
+                start.get_or_insert(i);
+                i += 1;
+                while bytes.get(i).is_some_and(u8::is_ascii_alphanumeric) {
+                    i += 1;
+                }
+            } else {
+                if let Some(s) = start.take() {
+                    f(s, i, ignorables);
+                    ignorables = false;
+                }
+                i += 1;
+            }
+            continue;
+        }
+        let c = text[i..].chars().next().expect("not at the end");
+        let n = c.len_utf8();
         if is_word_char(c) {
             if start.is_none() {
                 start = Some(i);
