@@ -74,6 +74,9 @@ pub fn parse<T: DeserializeOwned + Default>(yaml: &str, first_line: usize) -> Re
     if yaml.trim().is_empty() {
         return Ok(T::default());
     }
+    if let Some(t) = simple::values(yaml).and_then(|v| T::deserialize(v).ok()) {
+        return Ok(t);
+    }
     serde_yaml::from_str(yaml).map_err(|e| {
         let (line, col) = e
             .location()
@@ -159,6 +162,169 @@ pub struct PageFront {
     pub interview_date: Option<String>,
 }
 
+/// The plain shape most front matter has, read without a YAML parser
+/// (libyaml through `serde_yaml` was two thirds of loading a page).
+///
+/// [`values`](simple::values) reads a block only when every line is one it
+/// is sure of: `key: value` at the start of the line, where the value is a
+/// double- or single-quoted string without escapes, a plain scalar that can
+/// only be a string (or exactly `true`, `false`, or digits), or a flow list
+/// `[a, "b"]` of those; or `key:` followed by `- item` lines. Anything else —
+/// comments after a value, `#` or `:` in a plain scalar, numbers of other
+/// forms, nested mappings, anchors, block scalars, control characters,
+/// repeated keys — returns `None`, and so does a block whose values do not
+/// fit the target type: then `serde_yaml` reads it, and reports its errors,
+/// as before. A test compares both readers on every block the simple one
+/// accepts.
+mod simple {
+    use serde_json::{Map, Value};
+
+    pub fn values(yaml: &str) -> Option<Value> {
+        let mut map = Map::new();
+        let mut lines = yaml.lines().peekable();
+        while let Some(line) = lines.next() {
+            let t = line.trim_end_matches(' ');
+            if t.is_empty() || t.starts_with('#') {
+                continue;
+            }
+            let (key, rest) = t.split_once(':')?;
+            let key_ok = key.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+                && key
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+            if !key_ok || map.contains_key(key) {
+                return None;
+            }
+            let value = if rest.is_empty() {
+                block_list(&mut lines)?
+            } else {
+                value(rest.strip_prefix(' ')?.trim_start_matches(' '))?
+            };
+            map.insert(key.to_string(), value);
+        }
+        Some(Value::Object(map))
+    }
+
+    /// `- item` lines, all with the same indentation.
+    fn block_list<'a>(
+        lines: &mut std::iter::Peekable<impl Iterator<Item = &'a str>>,
+    ) -> Option<Value> {
+        let mut items = Vec::new();
+        let mut indent = None;
+        while let Some(line) = lines.peek() {
+            let t = line.trim_end_matches(' ');
+            let spaces = t.len() - t.trim_start_matches(' ').len();
+            let Some(item) = t[spaces..].strip_prefix("- ") else {
+                break;
+            };
+            if *indent.get_or_insert(spaces) != spaces {
+                return None;
+            }
+            items.push(scalar(item.trim_start_matches(' '), false)?);
+            lines.next();
+        }
+        // `key:` alone is null in YAML: left to serde_yaml.
+        (!items.is_empty()).then_some(Value::Array(items))
+    }
+
+    fn value(v: &str) -> Option<Value> {
+        match v.strip_prefix('[') {
+            Some(inner) => flow_list(inner),
+            None => scalar(v, false),
+        }
+    }
+
+    /// The inside of `[…]` up to the closing bracket, which ends the line.
+    fn flow_list(mut rest: &str) -> Option<Value> {
+        let mut items = Vec::new();
+        loop {
+            rest = rest.trim_start_matches(' ');
+            if items.is_empty() && rest.starts_with(']') {
+                return (rest == "]").then_some(Value::Array(items));
+            }
+            let end = if rest.starts_with(['"', '\'']) {
+                rest[1..].find(&rest[..1])? + 2
+            } else {
+                rest.find([',', ']'])?
+            };
+            items.push(scalar(rest[..end].trim_end_matches(' '), true)?);
+            rest = rest[end..].trim_start_matches(' ');
+            match rest.as_bytes().first()? {
+                b',' => rest = &rest[1..],
+                b']' if rest == "]" => return Some(Value::Array(items)),
+                _ => return None,
+            }
+        }
+    }
+
+    /// One scalar, the whole of `v`; `flow` inside `[…]`.
+    fn scalar(v: &str, flow: bool) -> Option<Value> {
+        if v.is_empty()
+            || v.chars().any(|c| {
+                c.is_control() || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}')
+            })
+        {
+            return None;
+        }
+        for q in ['"', '\''] {
+            if let Some(inner) = v.strip_prefix(q) {
+                let inner = inner.strip_suffix(q)?;
+                // No escapes (double) and no doubled quotes (single).
+                return (!inner.contains([q, '\\'])).then(|| Value::String(inner.into()));
+            }
+        }
+        const LEADING: &[char] = &[
+            '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%',
+            '@', '`', ' ',
+        ];
+        if v.starts_with(LEADING)
+            || v.contains(['#', ':'])
+            || (flow && v.contains([',', '[', ']', '{', '}']))
+        {
+            return None;
+        }
+        match v {
+            "true" => return Some(Value::Bool(true)),
+            "false" => return Some(Value::Bool(false)),
+            _ => {}
+        }
+        let digits = v.bytes().all(|b| b.is_ascii_digit());
+        if digits && v.len() <= 18 && (v == "0" || !v.starts_with('0')) {
+            return v.parse::<i64>().ok().map(Value::from);
+        }
+        // Anything else that YAML might read as a number, a boolean or null
+        // (`1.5`, `+1`, `.inf`, `True`, `NULL`, `~`, `yes`) is left to
+        // serde_yaml; a date (`2024-10-21`) is a string there too.
+        let is_date = v.len() == 10
+            && v.bytes().enumerate().all(|(i, b)| {
+                if i == 4 || i == 7 {
+                    b == b'-'
+                } else {
+                    b.is_ascii_digit()
+                }
+            });
+        let lower = v.to_ascii_lowercase();
+        let special = matches!(
+            lower.as_str(),
+            "true"
+                | "false"
+                | "null"
+                | "~"
+                | "yes"
+                | "no"
+                | "on"
+                | "off"
+                | "y"
+                | "n"
+                | ".inf"
+                | ".nan"
+        ) || v.starts_with(|c: char| c.is_ascii_digit() || c == '+')
+            || v.strip_prefix('.')
+                .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()));
+        (is_date || !special).then(|| Value::String(v.into()))
+    }
+}
+
 /// What a section's `_index.md` may say.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -202,6 +368,110 @@ mod tests {
     #[test]
     fn unclosed_fence_is_an_error() {
         assert_eq!(split("---\ntitle: x\n").unwrap_err().0, 1);
+    }
+
+    /// The simple reader's result, when it has one, and serde_yaml's.
+    fn both<T: DeserializeOwned + std::fmt::Debug>(yaml: &str) -> (Option<String>, Option<String>) {
+        let fast = simple::values(yaml)
+            .and_then(|v| T::deserialize(v).ok())
+            .map(|t| format!("{t:?}"));
+        let slow = serde_yaml::from_str::<T>(yaml)
+            .ok()
+            .map(|t| format!("{t:?}"));
+        (fast, slow)
+    }
+
+    /// Whether the simple reader read `yaml` (as a page's or a section's
+    /// front matter); where it did, it must agree with serde_yaml.
+    fn agree(yaml: &str) -> bool {
+        let (fast, slow) = both::<PageFront>(yaml);
+        if fast.is_some() {
+            assert_eq!(fast, slow, "page front matter:\n{yaml}");
+        }
+        let (sfast, sslow) = both::<SectionFront>(yaml);
+        if sfast.is_some() {
+            assert_eq!(sfast, sslow, "section front matter:\n{yaml}");
+        }
+        fast.is_some() || sfast.is_some()
+    }
+
+    #[test]
+    fn the_simple_reader_reads_the_usual_shapes_as_serde_yaml_does() {
+        let usual = [
+            "title: \"Derfor tapte vi: en gjennomgang\"\ndescription: \"Pris # og verdi\"\ndate: 2024-10-21\nkind: case\nauthor: \"Fagteamet\"\ntopics: [evaluering, beslutningstakere, verdi]\ntags: [implementering, \"rolle, spill\"]\nanonymized: true\noutcome: lost\nreasons: [competitor, timing]\nindustry: \"Sjømat\"\ndeal_size: \"1M-5M NOK\"\ndecision_maker_role: Fagdirektør\nlessons:\n  - \"Knytt fornyelsen til gevinsten.\"\n  - Bekreft skriftlig hvem som eier forhandlingen.\ninterview_date: 2024-12-04\n",
+            "title: Tapsintervju etter anbud\nweight: 10\ndraft: false\nrelated:\n- ../sjekklister/tapsintervju.md\n- 'før-første-møte.md'\n\n# en kommentar\nphase: Oppfølging\n",
+            "title: Kurs\ncourse: true\nweight: 0\naliases: []\n",
+        ];
+        for y in usual {
+            assert!(agree(y), "not read by the simple reader:\n{y}");
+        }
+        // Shapes it leaves to serde_yaml; where both read one, they agree.
+        let other = [
+            "title: Hei # kommentar\n",
+            "title: \"a\" # kommentar\n",
+            "title: \"escaped \\\" quote\"\n",
+            "title: 'it''s'\n",
+            "title: kl. 10:30\n",
+            "title: 5 råd\n",
+            "title: 1.5\n",
+            "title: yes\n",
+            "title: Null\n",
+            "title: ~\n",
+            "title: -minus\n",
+            "title: >\n  folded\n",
+            "title: |\n  literal\n",
+            "title: &a anker\n",
+            "title:\n",
+            "title: a\ntitle: b\n",
+            "title:  two spaces\n",
+            "title:tight\n",
+            "title: tab\there\n",
+            "extra:\n  x: 1\n",
+            "tags: [a, [b]]\n",
+            "tags: [a,]\n",
+            "tags: [a] # c\n",
+            "tags:\n  - a\n   - b\n",
+            "tags:\n  - a\n  -\n",
+            "weight: 007\n",
+            "weight: 99999999999999999999\n",
+            "draft: True\n",
+            "Title: x\n",
+            "  title: x\n",
+            "title: x\n  more\n",
+            "title: \"line\u{2028}sep\"\n",
+            "title: a\u{85}b\n",
+        ];
+        for y in other {
+            agree(y);
+        }
+        assert!(!agree("title: Hei # kommentar\n"));
+        assert!(!agree("title: a\ntitle: b\n"));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        #[test]
+        fn the_simple_reader_never_disagrees_with_serde_yaml(
+            lines in proptest::collection::vec(
+                (
+                    proptest::sample::select(&[
+                        "title", "description", "date", "weight", "draft", "kind", "tags",
+                        "topics", "lessons", "anonymized", "extra", "course", "search", "x",
+                    ][..]),
+                    proptest::sample::select(&[
+                        ": a", ": \"a b\"", ": 'a'", ": true", ": false", ": 12", ": 0",
+                        ": 2024-01-02", ": [a, b]", ": []", ": [\"x, y\", z]", ":\n  - a\n  - b",
+                        ":\n- a", ": article", ": case", ": a # c", ": a: b", ": \"\"",
+                        ": 1e3", ": .5", ": null", ": ~", ":", ": [a", ": a]", ": {a: 1}",
+                        ": æøå", ": \"\\u00e6\"", ": 'a''b'", ":  a", ": -", ": ?a", ": a,b",
+                    ][..]),
+                ),
+                0..8,
+            )
+        ) {
+            let yaml: String = lines.iter().map(|(k, v)| format!("{k}{v}\n")).collect();
+            agree(&yaml);
+        }
     }
 
     #[test]
