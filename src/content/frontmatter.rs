@@ -261,7 +261,11 @@ mod simple {
     fn scalar(v: &str, flow: bool) -> Option<Value> {
         if v.is_empty()
             || v.chars().any(|c| {
-                c.is_control() || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}')
+                c.is_control()
+                    || matches!(
+                        c,
+                        '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+                    )
             })
         {
             return None;
@@ -440,6 +444,8 @@ mod tests {
             "title: x\n  more\n",
             "title: \"line\u{2028}sep\"\n",
             "title: a\u{85}b\n",
+            "title: a\u{ffff}b\n",
+            "title: \"a\u{fffe}b\"\n",
         ];
         for y in other {
             agree(y);
