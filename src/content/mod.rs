@@ -705,13 +705,10 @@ fn read_page(
     }
     let split =
         frontmatter::split(&text).map_err(|(l, m)| vec![Diagnostic::error(&rel, l, 1, m)])?;
-    let (front, keys) = match split.yaml {
-        Some(y) => (
-            frontmatter::parse::<frontmatter::PageFront>(y, split.yaml_line)
-                .map_err(|e| vec![Diagnostic::error(&rel, e.line, e.col, e.message)])?,
-            frontmatter::key_lines(y, split.yaml_line),
-        ),
-        None => (Default::default(), HashMap::new()),
+    let front = match split.yaml {
+        Some(y) => frontmatter::parse::<frontmatter::PageFront>(y, split.yaml_line)
+            .map_err(|e| vec![Diagnostic::error(&rel, e.line, e.col, e.message)])?,
+        None => Default::default(),
     };
     let kind = front.kind.unwrap_or(default_kind);
     let fallback = if split.yaml.is_none() {
@@ -720,6 +717,12 @@ fn read_page(
         None
     };
     let (meta, problems) = meta::validate(front, kind, split.yaml.is_some(), fallback, config);
+    // The lines of the keys, only when a problem needs them.
+    let keys = if problems.is_empty() {
+        HashMap::new()
+    } else {
+        frontmatter::key_lines(split.yaml.unwrap_or(""), split.yaml_line)
+    };
     let mut errors: Vec<Diagnostic> = problems
         .iter()
         .map(|p| Diagnostic::error(&rel, meta::problem_line(p, &keys, 1), 1, p.message.clone()))
