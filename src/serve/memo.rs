@@ -239,6 +239,13 @@ fn scan(text: &str) -> Scan {
         scan_code(&text[start..end], b[i + 1] == b'%', &mut out);
         i = end + 2;
     }
+    // The `rel` filter reads `root` and `current_url` without naming them.
+    if out.words.contains("rel") {
+        out.vars.insert("root".into());
+        out.vars.insert("current_url".into());
+        out.whole.insert("root".into());
+        out.whole.insert("current_url".into());
+    }
     out
 }
 
@@ -621,6 +628,31 @@ mod tests {
         assert_ne!(
             memo.key("zz.html", &ctx("A", "x", "b")),
             memo.key("zz.html", &ctx("A", "x", "b"))
+        );
+    }
+
+    #[test]
+    fn the_rel_filter_reads_where_the_page_is() {
+        let theme = Theme {
+            templates: vec![crate::theme::TemplateSource {
+                name: "a.html".into(),
+                text: "{{ p.url | rel }}".into(),
+                path: "templates/a.html".into(),
+            }],
+            statics: Vec::new(),
+        };
+        let memo = RenderMemo::new(None, 0, &theme);
+        let ctx = |here: &str| {
+            let mut c = Context::new();
+            c.insert("p", &serde_json::json!({"url": "a/b/"}));
+            c.insert("current_url", here);
+            c.insert("root", "../../");
+            c
+        };
+        assert_ne!(
+            memo.key("a.html", &ctx("a/x/")),
+            memo.key("a.html", &ctx("c/x/")),
+            "the same link is another href from another folder"
         );
     }
 
