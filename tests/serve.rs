@@ -1576,6 +1576,41 @@ fn body_edits_take_the_short_path_and_others_the_whole_pipeline() {
 }
 
 #[test]
+fn a_front_matter_edit_reports_the_one_file_it_parsed() {
+    let tmp = Tmp::new();
+    let root = tmp.site();
+    // A draft is read (to learn it is one) but is not a page of the site.
+    tmp.write(
+        "content/artikler/utkast.md",
+        "---\ntitle: \"Utkast\"\ndraft: true\n---\n\nIkke ferdig.\n",
+    );
+    backdate(&root.join("content"));
+    let mut inc = Incremental::new(
+        build::Options {
+            root: root.clone(),
+            ..Default::default()
+        },
+        script_tag(),
+    );
+    let first = inc.rebuild();
+    assert!(matches!(first.outcome, Outcome::Updated { .. }));
+    let files = first.parsed.0 + first.parsed.1;
+    assert!(
+        files > first.pages,
+        "the draft is one more file than the pages"
+    );
+    let page = tmp.path("content/artikler/verdi.md");
+    let text = tmp
+        .read("content/artikler/verdi.md")
+        .replacen("title: \"", "title: \"Nytt om ", 1);
+    std::fs::write(&page, text).unwrap();
+    let r = inc.rebuild_paths(&BTreeSet::from([page]), false);
+    assert!(!r.body_only);
+    assert!(matches!(r.outcome, Outcome::Updated { .. }));
+    assert_eq!(r.parsed, (1, files - 1), "one file parsed, the others kept");
+}
+
+#[test]
 fn a_template_edit_renders_only_the_outputs_using_it() {
     let tmp = Tmp::new();
     let mut inc = Incremental::new(

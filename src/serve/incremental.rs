@@ -367,8 +367,7 @@ impl Incremental {
             (misses, hits)
         };
         report.timings = loaded.timings;
-        let kept = self.pages.take_hits();
-        report.parsed = (loaded.site.pages.len().saturating_sub(kept), kept);
+        report.parsed = self.pages.take_counts();
         report.pages = loaded.site.pages.len();
         report.base_path = loaded.site.config.base_path();
         let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = loaded

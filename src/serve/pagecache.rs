@@ -46,12 +46,15 @@ struct State {
 pub struct LoadCache {
     state: Mutex<State>,
     hits: std::sync::atomic::AtomicUsize,
+    misses: std::sync::atomic::AtomicUsize,
 }
 
 impl LoadCache {
-    /// Pages kept in the last load.
-    pub fn take_hits(&self) -> usize {
-        self.hits.swap(0, std::sync::atomic::Ordering::Relaxed)
+    /// Page files read afresh and page files kept in the last load (drafts
+    /// included: they are read to learn that they are drafts).
+    pub fn take_counts(&self) -> (usize, usize) {
+        use std::sync::atomic::Ordering::Relaxed;
+        (self.misses.swap(0, Relaxed), self.hits.swap(0, Relaxed))
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
@@ -79,6 +82,7 @@ impl PageCache for LoadCache {
         s.entries.retain(|_, e| e.used >= last);
         s.load += 1;
         self.hits.store(0, std::sync::atomic::Ordering::Relaxed);
+        self.misses.store(0, std::sync::atomic::Ordering::Relaxed);
     }
 
     fn page(
@@ -115,6 +119,8 @@ impl PageCache for LoadCache {
                 return Ok((read.0.clone(), read.1.clone()));
             }
         }
+        self.misses
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let got = read()?;
         let settled = |t: SystemTime| {
             SystemTime::now()
