@@ -360,13 +360,125 @@ impl Words {
 /// Word id of a token that is not indexed (too short or long, stop word).
 const SKIP: u32 = u32::MAX;
 
+/// Raw token → word id, for the millions of lookups of a big site. A token
+/// of up to 16 bytes is held as two 8-byte words and its length — its first
+/// and last 8 bytes (or 4, or its first, middle and last byte), which
+/// together are all of its bytes — so a lookup hashes and compares three
+/// integers instead of a string. Longer tokens go to a map.
+struct RawTokens<'a> {
+    /// Open addressing, linear probing; `len == 0` marks a free slot.
+    slots: Vec<Slot>,
+    used: usize,
+    long: FxMap<&'a str, u32>,
+}
+
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    head: u64,
+    tail: u64,
+    len: u32,
+    id: u32,
+}
+
+/// The first and last bytes of a token of 1 to 16 bytes, as in [`RawTokens`].
+fn head_tail(b: &[u8]) -> (u64, u64) {
+    let n = b.len();
+    let word = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"));
+    let half = |at: usize| {
+        u64::from(u32::from_le_bytes(
+            b[at..at + 4].try_into().expect("4 bytes"),
+        ))
+    };
+    match n {
+        8.. => (word(0), word(n - 8)),
+        4.. => (half(0), half(n - 4)),
+        _ => (
+            u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16,
+            0,
+        ),
+    }
+}
+
+impl<'a> RawTokens<'a> {
+    fn new() -> Self {
+        RawTokens {
+            slots: vec![Slot::default(); 1 << 12],
+            used: 0,
+            long: FxMap::default(),
+        }
+    }
+
+    fn index(&self, head: u64, tail: u64, len: u32) -> usize {
+        let h = (head ^ tail.rotate_left(29) ^ u64::from(len)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        (h >> 32) as usize & (self.slots.len() - 1)
+    }
+
+    /// The id of `raw` (non-empty), made by `make` the first time.
+    fn id(&mut self, raw: &'a str, make: impl FnOnce() -> u32) -> u32 {
+        let b = raw.as_bytes();
+        if b.is_empty() || b.len() > 16 {
+            if let Some(&id) = self.long.get(raw) {
+                return id;
+            }
+            let id = make();
+            self.long.insert(raw, id);
+            return id;
+        }
+        let (head, tail) = head_tail(b);
+        let len = b.len() as u32;
+        let mut i = self.index(head, tail, len);
+        loop {
+            let s = self.slots[i];
+            if s.len == 0 {
+                break;
+            }
+            if s.len == len && s.head == head && s.tail == tail {
+                return s.id;
+            }
+            i = (i + 1) & (self.slots.len() - 1);
+        }
+        let id = make();
+        self.slots[i] = Slot {
+            head,
+            tail,
+            len,
+            id,
+        };
+        self.used += 1;
+        if self.used * 4 > self.slots.len() * 3 {
+            self.grow();
+        }
+        id
+    }
+
+    fn grow(&mut self) {
+        let bigger = vec![Slot::default(); self.slots.len() * 2];
+        let old = std::mem::replace(&mut self.slots, bigger);
+        for s in old.into_iter().filter(|s| s.len != 0) {
+            let mut i = self.index(s.head, s.tail, s.len);
+            while self.slots[i].len != 0 {
+                i = (i + 1) & (self.slots.len() - 1);
+            }
+            self.slots[i] = s;
+        }
+    }
+}
+
+/// The id in `words` of the word of a raw token without ignorables, or [`SKIP`].
+fn word_id(words: &mut Words, lang: Lang, raw: &str) -> u32 {
+    match token_word(raw) {
+        Some(w) if !is_stop_word(&w, lang) => words.id(&w),
+        _ => SKIP,
+    }
+}
+
 /// Turns texts into word ids: the tokens of [`tokenize`] without stop
 /// words. Each distinct raw token is normalized only once per build.
 struct Tokenizer<'a> {
     lang: Lang,
     words: Words,
     /// Raw token (a slice of a text in NFC) → word id or [`SKIP`].
-    raw: FxMap<&'a str, u32>,
+    raw: RawTokens<'a>,
 }
 
 impl<'a> Tokenizer<'a> {
@@ -374,16 +486,13 @@ impl<'a> Tokenizer<'a> {
         Tokenizer {
             lang,
             words: Words::default(),
-            raw: FxMap::default(),
+            raw: RawTokens::new(),
         }
     }
 
     /// The id of the word of a raw token without ignorables, or [`SKIP`].
     fn word_id(&mut self, raw: &str) -> u32 {
-        match token_word(raw) {
-            Some(w) if !is_stop_word(&w, self.lang) => self.words.id(&w),
-            _ => SKIP,
-        }
+        word_id(&mut self.words, self.lang, raw)
     }
 
     /// Calls `f` with the word id of every indexed token of `text`.
@@ -400,12 +509,9 @@ impl<'a> Tokenizer<'a> {
             let raw = &text[start..end];
             let id = if ignorables {
                 self.word_id(&strip_ignorables(raw))
-            } else if let Some(&id) = self.raw.get(raw) {
-                id
             } else {
-                let id = self.word_id(raw);
-                self.raw.insert(raw, id);
-                id
+                let (lang, words) = (self.lang, &mut self.words);
+                self.raw.id(raw, || word_id(words, lang, raw))
             };
             if id != SKIP {
                 f(id);
@@ -831,6 +937,38 @@ mod tests {
         assert_eq!(clip("en to tre fire", 9), "en to tre…");
         assert_eq!(clip("en to tre fire", 8), "en to…");
         assert_eq!(clip("beslutningstaker", 5), "beslu…");
+    }
+
+    #[test]
+    fn raw_tokens_tell_every_token_apart() {
+        // Tokens that share their first and last bytes, of every length up
+        // to past the two-word limit, and enough of them to grow the table.
+        let mut all: Vec<String> = Vec::new();
+        for n in 1..=20 {
+            for c in ["a", "b", "æ"] {
+                for at in 0..n {
+                    let mut t = "x".repeat(n);
+                    t.replace_range(at..at + 1, c);
+                    all.push(t);
+                }
+            }
+        }
+        all.extend((0..20_000).map(|i| format!("ord{i}")));
+        all.sort();
+        all.dedup();
+        let mut table = RawTokens::new();
+        let mut made = 0;
+        for (i, t) in all.iter().enumerate() {
+            let id = table.id(t, || {
+                made += 1;
+                i as u32
+            });
+            assert_eq!(id, i as u32, "{t}");
+        }
+        assert_eq!(made, all.len(), "each token is new once");
+        for (i, t) in all.iter().enumerate() {
+            assert_eq!(table.id(t, || panic!("{t} is known")), i as u32);
+        }
     }
 
     #[test]
