@@ -208,7 +208,11 @@ pub fn href_between(from: &str, to: &str) -> String {
         .take_while(|(a, b)| a == b)
         .count();
     let common = from[..common].rfind('/').map_or(0, |i| i + 1);
-    let mut s = "../".repeat(from[common..].matches('/').count());
+    let ups = from[common..].bytes().filter(|&b| b == b'/').count();
+    let mut s = String::with_capacity(3 * ups + to.len() - common);
+    for _ in 0..ups {
+        s.push_str("../");
+    }
     s.push_str(&to[common..]);
     if s.is_empty() {
         s.push_str("./");
@@ -218,8 +222,11 @@ pub fn href_between(from: &str, to: &str) -> String {
 
 /// A relative href from the page at `from` (a directory URL) to `to`.
 pub fn relative_url(from: &str, to: &str) -> String {
-    let depth = from.matches('/').count();
-    let mut s = "../".repeat(depth);
+    let depth = from.bytes().filter(|&b| b == b'/').count();
+    let mut s = String::with_capacity(3 * depth + to.len());
+    for _ in 0..depth {
+        s.push_str("../");
+    }
     s.push_str(to);
     if s.is_empty() {
         s.push_str("./");
