@@ -116,7 +116,7 @@ struct Lines<'a> {
 impl<'a> Lines<'a> {
     fn new(text: &'a str, first_line: usize) -> Self {
         let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         Lines {
             text,
             starts,
