@@ -678,17 +678,40 @@ fn entity(b: u8) -> Option<&'static str> {
     }
 }
 
+/// The index of the first byte at or after `at` that HTML escaping
+/// replaces. Eight bytes are tested at a time: a byte equal to `c` is a
+/// zero byte of `word ^ c…c`, and the lowest bit the zero-byte test sets
+/// is always a true match (a false one only ever follows a true one).
+fn next_special(b: &[u8], mut at: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    while let Some(chunk) = b.get(at..at + 8) {
+        let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        let hit = [b'&', b'<', b'>', b'"', b'\'']
+            .iter()
+            .fold(0, |hit, &c| hit | zero(w ^ (ONES * u64::from(c))));
+        if hit != 0 {
+            return Some(at + (hit.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    b[at..]
+        .iter()
+        .position(|&c| entity(c).is_some())
+        .map(|p| at + p)
+}
+
 /// Escapes text for HTML attributes and content.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 16);
+    let b = s.as_bytes();
     let mut plain = 0;
     // The five special characters are ASCII: copy the runs between them whole.
-    for (i, b) in s.bytes().enumerate() {
-        if let Some(e) = entity(b) {
-            out.push_str(&s[plain..i]);
-            out.push_str(e);
-            plain = i + 1;
-        }
+    while let Some(i) = next_special(b, plain) {
+        out.push_str(&s[plain..i]);
+        out.push_str(entity(b[i]).expect("a special byte"));
+        plain = i + 1;
     }
     out.push_str(&s[plain..]);
     out
@@ -696,15 +719,14 @@ pub fn escape(s: &str) -> String {
 
 /// [`escape`], written to `w` (Tera's escape function).
 pub fn escape_to(s: &str, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let b = s.as_bytes();
     let mut plain = 0;
-    for (i, b) in s.bytes().enumerate() {
-        if let Some(e) = entity(b) {
-            w.write_all(&s.as_bytes()[plain..i])?;
-            w.write_all(e.as_bytes())?;
-            plain = i + 1;
-        }
+    while let Some(i) = next_special(b, plain) {
+        w.write_all(&b[plain..i])?;
+        w.write_all(entity(b[i]).expect("a special byte").as_bytes())?;
+        plain = i + 1;
     }
-    w.write_all(&s.as_bytes()[plain..])
+    w.write_all(&b[plain..])
 }
 
 #[cfg(test)]
@@ -737,6 +759,43 @@ mod tests {
             caution: "Forsiktig".into(),
             anchor: "Lenke".into(),
             table: "Tabell".into(),
+        }
+    }
+
+    #[test]
+    fn escaping_finds_every_special_byte_wherever_it_is() {
+        // One byte at a time, as the definition says.
+        let plain = |s: &str| -> String {
+            s.chars()
+                .map(|c| match c {
+                    '&' => "&amp;".to_string(),
+                    '<' => "&lt;".to_string(),
+                    '>' => "&gt;".to_string(),
+                    '"' => "&quot;".to_string(),
+                    '\'' => "&#39;".to_string(),
+                    c => c.to_string(),
+                })
+                .collect()
+        };
+        let mut cases = Vec::new();
+        for n in 0..20 {
+            for special in ["&", "<", ">", "\"", "'", "ø"] {
+                for at in 0..=n {
+                    let mut t = "a".repeat(n);
+                    t.insert_str(at, special);
+                    cases.push(t.clone());
+                    // Two of them, and bytes next to the specials' values.
+                    t.push_str("%'=?;<");
+                    cases.push(t);
+                }
+            }
+        }
+        cases.push("Møte & \"pris\" <b>'x'</b> – ferdig".into());
+        for c in cases {
+            assert_eq!(escape(&c), plain(&c), "{c:?}");
+            let mut out = Vec::new();
+            escape_to(&c, &mut out).unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), plain(&c), "{c:?}");
         }
     }
 
