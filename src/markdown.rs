@@ -190,7 +190,7 @@ pub fn render(
         };
         pulldown_cmark::html::push_html(&mut html, transform);
     }
-    out.words = out.plain.split_whitespace().count();
+    out.words = count_words(&out.plain);
     if out.summary.is_empty() {
         out.summary = summarize(&out.plain);
     }
@@ -678,6 +678,28 @@ fn entity(b: u8) -> Option<&'static str> {
     }
 }
 
+/// `text.split_whitespace().count()`, counted over bytes: ASCII is
+/// classified by its byte, and only the characters beyond ASCII are
+/// decoded (every page's plain text goes through this).
+fn count_words(text: &str) -> usize {
+    let b = text.as_bytes();
+    let (mut words, mut in_word, mut i) = (0, false, 0);
+    while i < b.len() {
+        let (space, n) = if b[i] < 0x80 {
+            (matches!(b[i], b' ' | b'\t'..=b'\r'), 1)
+        } else {
+            let c = text[i..].chars().next().expect("inside the text");
+            (c.is_whitespace(), c.len_utf8())
+        };
+        if !space && !in_word {
+            words += 1;
+        }
+        in_word = !space;
+        i += n;
+    }
+    words
+}
+
 /// The index of the first byte at or after `at` that HTML escaping
 /// replaces. Eight bytes are tested at a time: a byte equal to `c` is a
 /// zero byte of `word ^ c…c`, and the lowest bit the zero-byte test sets
@@ -759,6 +781,23 @@ mod tests {
             caution: "Forsiktig".into(),
             anchor: "Lenke".into(),
             table: "Tabell".into(),
+        }
+    }
+
+    #[test]
+    fn words_are_counted_as_split_whitespace_counts_them() {
+        for t in [
+            "",
+            " ",
+            "ett",
+            " to  ord ",
+            "tab\tog\nlinje\r\nslutt\x0b\x0cx",
+            "nbsp\u{a0}skiller\u{2003}em\u{3000}ideo",
+            "æøå ÆØÅ\u{85}neste",
+            "\u{200b}null-bredde teller ikke som mellomrom",
+            "  ende med mellomrom\u{2028}",
+        ] {
+            assert_eq!(count_words(t), t.split_whitespace().count(), "{t:?}");
         }
     }
 
