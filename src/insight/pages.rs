@@ -208,16 +208,37 @@ fn case_ctx(site: &Site, ins: &Insight, i: usize) -> Value {
     })
 }
 
-/// The context of the list behind one bar.
-fn list_ctx(site: &Site, ins: &Insight, d: &Dimension, g: &Group) -> Value {
-    let mut members = g.members.clone();
-    members.sort_by(|&a, &b| {
+/// Each case's place in the lists: newest first, then by title (without
+/// case), then by URL. Computed once: lists sort their members by it.
+fn case_ranks(ins: &Insight) -> Vec<usize> {
+    let lower: Vec<String> = ins.cases.iter().map(|c| c.title.to_lowercase()).collect();
+    let mut order: Vec<usize> = (0..ins.cases.len()).collect();
+    order.sort_by(|&a, &b| {
         let (x, y) = (&ins.cases[a], &ins.cases[b]);
         y.when()
             .cmp(&x.when())
-            .then_with(|| x.title.to_lowercase().cmp(&y.title.to_lowercase()))
+            .then_with(|| lower[a].cmp(&lower[b]))
             .then_with(|| x.url.cmp(&y.url))
     });
+    let mut rank = vec![0; order.len()];
+    for (r, i) in order.into_iter().enumerate() {
+        rank[i] = r;
+    }
+    rank
+}
+
+/// The context of the list behind one bar, from each case's place
+/// (`rank`) and context (`cases`), made once for all lists.
+fn list_ctx(
+    site: &Site,
+    ins: &Insight,
+    d: &Dimension,
+    g: &Group,
+    rank: &[usize],
+    cases: &[Value],
+) -> Value {
+    let mut members = g.members.clone();
+    members.sort_by_key(|&i| rank[i]);
     let title = match d.key.list_prefix_key() {
         Some(k) => format!("{}: {}", s(site, k), g.label),
         None => g.label.clone(),
@@ -233,7 +254,7 @@ fn list_ctx(site: &Site, ins: &Insight, d: &Dimension, g: &Group) -> Value {
         "share_text": g.share.map(|x| percent(x, ins.language)),
         "base_text": super::export::base_text(site, d),
         "back_url": ins.url,
-        "cases": members.iter().map(|&i| case_ctx(site, ins, i)).collect::<Vec<_>>(),
+        "cases": members.iter().map(|&i| cases[i].clone()).collect::<Vec<_>>(),
     })
 }
 
@@ -269,6 +290,11 @@ pub fn render(site: &Site, ins: &Insight, r: &Renderer, sink: &dyn Sink) -> Vec<
                 .map(move |g| (d, g))
         })
         .collect();
+    let rank = case_ranks(ins);
+    let cases: Vec<Value> = (0..ins.cases.len())
+        .into_par_iter()
+        .map(|i| case_ctx(site, ins, i))
+        .collect();
     let list_problems: Vec<Diagnostic> = lists
         .par_iter()
         .filter_map(|(d, g)| {
@@ -276,7 +302,7 @@ pub fn render(site: &Site, ins: &Insight, r: &Renderer, sink: &dyn Sink) -> Vec<
             r.render_extra(
                 "insight-list.html",
                 url,
-                &[("insight_list", list_ctx(site, ins, d, g))],
+                &[("insight_list", list_ctx(site, ins, d, g, &rank, &cases))],
                 sink,
             )
         })
