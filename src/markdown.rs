@@ -140,20 +140,49 @@ impl<'a> Lines<'a> {
     }
 }
 
-/// A stable id for a checklist item from its text.
+/// A stable id for a checklist item from its text: FNV-1a (32 bits: short,
+/// stable across builds and platforms) of the text lowercased, its words
+/// joined by single spaces.
 pub fn task_id(text: &str) -> String {
-    let norm: String = text
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase();
-    // FNV-1a, 32 bits: short, stable across builds and platforms.
     let mut h: u32 = 0x811c_9dc5;
-    for b in norm.bytes() {
+    let mut feed = |b: u8| {
         h ^= u32::from(b);
         h = h.wrapping_mul(0x0100_0193);
+    };
+    if text.contains('Σ') {
+        // Lowercasing a whole string turns a final capital sigma into ς:
+        // the one mapping that depends on the characters around it.
+        let norm = text
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
+        norm.bytes().for_each(&mut feed);
+    } else {
+        // Character by character, which is the same for every other text.
+        let (mut started, mut space) = (false, false);
+        for c in text.chars() {
+            if c.is_whitespace() {
+                space = started;
+                continue;
+            }
+            if std::mem::take(&mut space) {
+                feed(b' ');
+            }
+            started = true;
+            if c.is_ascii() {
+                feed(c.to_ascii_lowercase() as u8);
+            } else {
+                for l in c.to_lowercase() {
+                    l.encode_utf8(&mut [0; 4]).bytes().for_each(&mut feed);
+                }
+            }
+        }
     }
-    format!("{h:08x}")
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    (0..8)
+        .map(|i| char::from(HEX[(h >> (28 - 4 * i)) as usize & 15]))
+        .collect()
 }
 
 /// Renders one Markdown body. `first_line` is the body's first line in the
@@ -781,6 +810,34 @@ mod tests {
             caution: "Forsiktig".into(),
             anchor: "Lenke".into(),
             table: "Tabell".into(),
+        }
+    }
+
+    #[test]
+    fn task_ids_hash_the_lowercased_words_joined_by_spaces() {
+        let reference = |text: &str| -> String {
+            let norm: String = text
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase();
+            let mut h: u32 = 0x811c_9dc5;
+            for b in norm.bytes() {
+                h ^= u32::from(b);
+                h = h.wrapping_mul(0x0100_0193);
+            }
+            format!("{h:08x}")
+        };
+        for t in [
+            "",
+            "Hvem signerer?",
+            "  Hvem\tsigner\u{a0}er  avtalen?\n",
+            "ÆRLIG TALT – Øk BUDSJETTET på Åpent møte",
+            "İstanbul ΣΟΦΙΑΣ σοφίας",
+            "ΟΔΟΣ",
+            "ﬁnal ß ẞ",
+        ] {
+            assert_eq!(task_id(t), reference(t), "{t:?}");
         }
     }
 

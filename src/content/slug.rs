@@ -9,58 +9,70 @@ use unicode_normalization::UnicodeNormalization;
 pub fn slugify(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut dash = false;
-    for ch in text.chars().flat_map(char::to_lowercase) {
-        // Most text is ASCII, whose decomposition is itself.
-        if ch.is_ascii() {
-            if ch.is_ascii_alphanumeric() || ch == '_' {
-                if dash && !out.is_empty() {
-                    out.push('-');
-                }
-                dash = false;
-                out.push(ch);
-            } else {
-                dash = true;
-            }
-            continue;
-        }
-        let mapped: &str = match ch {
-            'æ' => "ae",
-            'ø' | 'ö' => "o",
-            'å' => "a",
-            'ß' => "ss",
-            _ => "",
-        };
-        if !mapped.is_empty() {
-            if dash && !out.is_empty() {
-                out.push('-');
-            }
-            dash = false;
-            out.push_str(mapped);
-            continue;
-        }
-        // Strip other accents: é → e.
-        for c in std::iter::once(ch).nfd() {
-            if c.is_ascii_alphanumeric() || c == '_' {
-                if dash && !out.is_empty() {
-                    out.push('-');
-                }
-                dash = false;
-                out.push(c);
-            } else if c.is_alphanumeric() && !c.is_ascii() {
-                if unicode_normalization::char::is_combining_mark(c) {
-                    continue;
-                }
-                if dash && !out.is_empty() {
-                    out.push('-');
-                }
-                dash = false;
-                out.push(c);
-            } else if !unicode_normalization::char::is_combining_mark(c) {
-                dash = true;
+    for c in text.chars() {
+        // Most text is ASCII, which lowercases to one ASCII character.
+        if c.is_ascii() {
+            take(&mut out, &mut dash, c.to_ascii_lowercase());
+        } else {
+            for ch in c.to_lowercase() {
+                take(&mut out, &mut dash, ch);
             }
         }
     }
     out
+}
+
+/// Adds one lowercase character to a slug.
+fn take(out: &mut String, dash: &mut bool, ch: char) {
+    // ASCII decomposes to itself.
+    if ch.is_ascii() {
+        if ch.is_ascii_alphanumeric() || ch == '_' {
+            if *dash && !out.is_empty() {
+                out.push('-');
+            }
+            *dash = false;
+            out.push(ch);
+        } else {
+            *dash = true;
+        }
+        return;
+    }
+    let mapped: &str = match ch {
+        'æ' => "ae",
+        'ø' | 'ö' => "o",
+        'å' => "a",
+        'ß' => "ss",
+        _ => "",
+    };
+    if !mapped.is_empty() {
+        if *dash && !out.is_empty() {
+            out.push('-');
+        }
+        *dash = false;
+        out.push_str(mapped);
+        return;
+    }
+    // Strip other accents: é → e.
+    for c in std::iter::once(ch).nfd() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            if *dash && !out.is_empty() {
+                out.push('-');
+            }
+            *dash = false;
+            out.push(c);
+        } else if c.is_alphanumeric() && !c.is_ascii() {
+            if unicode_normalization::char::is_combining_mark(c) {
+                continue;
+            }
+            if *dash && !out.is_empty() {
+                out.push('-');
+            }
+            *dash = false;
+            out.push(c);
+        } else if !unicode_normalization::char::is_combining_mark(c) {
+            *dash = true;
+        }
+    }
 }
 
 #[cfg(test)]
