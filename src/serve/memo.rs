@@ -593,17 +593,22 @@ mod tests {
         assert_eq!(s.deps, vec!["x.html".to_string()]);
     }
 
-    #[test]
-    fn keys_follow_what_templates_read() {
+    /// The memo of a theme with one template, `a.html`.
+    fn memo_of(text: &str) -> RenderMemo {
         let theme = Theme {
             templates: vec![crate::theme::TemplateSource {
                 name: "a.html".into(),
-                text: "{{ site.title }} {{ page.title }}{% if page %}{% endif %}".into(),
+                text: text.into(),
                 path: "templates/a.html".into(),
             }],
             statics: Vec::new(),
         };
-        let memo = RenderMemo::new(None, 0, &theme);
+        RenderMemo::new(None, 0, &theme)
+    }
+
+    #[test]
+    fn keys_follow_what_templates_read() {
+        let memo = memo_of("{{ site.title }} {{ page.title }}{% if page %}{% endif %}");
         let ctx = |title: &str, newest: &str, body: &str| {
             let mut c = Context::new();
             c.insert(
@@ -633,15 +638,7 @@ mod tests {
 
     #[test]
     fn the_rel_filter_reads_where_the_page_is() {
-        let theme = Theme {
-            templates: vec![crate::theme::TemplateSource {
-                name: "a.html".into(),
-                text: "{{ p.url | rel }}".into(),
-                path: "templates/a.html".into(),
-            }],
-            statics: Vec::new(),
-        };
-        let memo = RenderMemo::new(None, 0, &theme);
+        let memo = memo_of("{{ p.url | rel }}");
         let ctx = |here: &str| {
             let mut c = Context::new();
             c.insert("p", &serde_json::json!({"url": "a/b/"}));
