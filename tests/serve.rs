@@ -1604,10 +1604,16 @@ fn a_front_matter_edit_reports_the_one_file_it_parsed() {
         .read("content/artikler/verdi.md")
         .replacen("title: \"", "title: \"Nytt om ", 1);
     std::fs::write(&page, text).unwrap();
-    let r = inc.rebuild_paths(&BTreeSet::from([page]), false);
+    let r = inc.rebuild_paths(&BTreeSet::from([page.clone()]), false);
     assert!(!r.body_only);
     assert!(matches!(r.outcome, Outcome::Updated { .. }));
     assert_eq!(r.parsed, (1, files - 1), "one file parsed, the others kept");
+    // A body edit takes the short path and counts the same files.
+    let text = tmp.read("content/artikler/verdi.md") + "\nEt avsnitt til.\n";
+    std::fs::write(&page, text).unwrap();
+    let r = inc.rebuild_paths(&BTreeSet::from([page.clone()]), false);
+    assert!(r.body_only);
+    assert_eq!(r.parsed, (1, files - 1));
 }
 
 #[test]

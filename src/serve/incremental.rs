@@ -119,6 +119,9 @@ pub struct Incremental {
     /// Files whose body edit failed on the short path: on disk they differ
     /// from the model, so every later short path reads them again too.
     pending: BTreeSet<PathBuf>,
+    /// Page files the last full rebuild read or kept (drafts included), so
+    /// the short path reports the same "parsed N of M".
+    page_files: usize,
 }
 
 impl Incremental {
@@ -136,6 +139,7 @@ impl Incremental {
             prepared: None,
             guard: None,
             pending: BTreeSet::new(),
+            page_files: 0,
         }
     }
 
@@ -243,7 +247,10 @@ impl Incremental {
                 site.pages.len() + site.sections.len() - fresh.len(),
             ),
             rendered: (0, 0),
-            parsed: (fresh.len(), site.pages.len() - fresh.len()),
+            parsed: (
+                fresh.len(),
+                self.page_files.max(site.pages.len()) - fresh.len(),
+            ),
             millis: 0.0,
             timings: Timings::default(),
             base_path: site.config.base_path(),
@@ -368,6 +375,7 @@ impl Incremental {
         };
         report.timings = loaded.timings;
         report.parsed = self.pages.take_counts();
+        self.page_files = report.parsed.0 + report.parsed.1;
         report.pages = loaded.site.pages.len();
         report.base_path = loaded.site.config.base_path();
         let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = loaded
