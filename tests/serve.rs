@@ -1318,6 +1318,17 @@ fn relative_md(from: &Path, to: &Path) -> Option<String> {
 }
 
 /// Sets the modification time of every file under `dir` an hour back.
+/// The in-memory rebuilder of `serve` over the site at `root`.
+fn incremental(root: PathBuf) -> Incremental {
+    Incremental::new(
+        build::Options {
+            root,
+            ..Default::default()
+        },
+        script_tag(),
+    )
+}
+
 fn backdate(dir: &Path) {
     let past = std::time::SystemTime::now() - Duration::from_secs(3600);
     for e in walkdir::WalkDir::new(dir) {
@@ -1345,11 +1356,7 @@ fn random_edits_rebuild_to_what_a_fresh_build_makes() {
     // Files written a while ago: serve keeps their parsed pages between
     // rebuilds (it does not trust files modified in the last seconds).
     backdate(&root.join("content"));
-    let opts = build::Options {
-        root: root.clone(),
-        ..Default::default()
-    };
-    let mut inc = Incremental::new(opts, script_tag());
+    let mut inc = incremental(root.clone());
     let mut log = Vec::new();
     let (mut good, mut bad, mut reused, mut fresh) = (0, 0, 0, 0);
     let mut kept = 0;
@@ -1456,11 +1463,7 @@ fn random_edits_rebuild_to_what_a_fresh_build_makes() {
 #[test]
 fn a_body_edit_renders_only_its_page() {
     let tmp = Tmp::new();
-    let opts = build::Options {
-        root: tmp.site(),
-        ..Default::default()
-    };
-    let mut inc = Incremental::new(opts, script_tag());
+    let mut inc = incremental(tmp.site());
     let first = inc.rebuild();
     assert!(matches!(first.outcome, Outcome::Updated { .. }));
     let text = tmp.read("content/artikler/verdi.md") + "\nEnda et avsnitt.\n";
@@ -1491,13 +1494,7 @@ fn a_body_edit_renders_only_its_page() {
 fn body_edits_take_the_short_path_and_others_the_whole_pipeline() {
     let tmp = Tmp::new();
     let root = tmp.site();
-    let mut inc = Incremental::new(
-        build::Options {
-            root: root.clone(),
-            ..Default::default()
-        },
-        script_tag(),
-    );
+    let mut inc = incremental(root.clone());
     assert!(matches!(inc.rebuild().outcome, Outcome::Updated { .. }));
     let page = tmp.path("content/artikler/verdi.md");
     let edit = |inc: &mut Incremental, text: String| {
@@ -1585,13 +1582,7 @@ fn a_front_matter_edit_reports_the_one_file_it_parsed() {
         "---\ntitle: \"Utkast\"\ndraft: true\n---\n\nIkke ferdig.\n",
     );
     backdate(&root.join("content"));
-    let mut inc = Incremental::new(
-        build::Options {
-            root: root.clone(),
-            ..Default::default()
-        },
-        script_tag(),
-    );
+    let mut inc = incremental(root.clone());
     let first = inc.rebuild();
     assert!(matches!(first.outcome, Outcome::Updated { .. }));
     let files = first.parsed.0 + first.parsed.1;
@@ -1619,13 +1610,7 @@ fn a_front_matter_edit_reports_the_one_file_it_parsed() {
 #[test]
 fn a_template_edit_renders_only_the_outputs_using_it() {
     let tmp = Tmp::new();
-    let mut inc = Incremental::new(
-        build::Options {
-            root: tmp.site(),
-            ..Default::default()
-        },
-        script_tag(),
-    );
+    let mut inc = incremental(tmp.site());
     assert!(matches!(inc.rebuild().outcome, Outcome::Updated { .. }));
     // The site overrides checklist.html with the theme's own text plus a
     // mark: only checklist pages use it (one in the fixture).
