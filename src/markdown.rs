@@ -813,6 +813,11 @@ mod tests {
         }
     }
 
+    /// `body` rendered with test labels and links, its first line at `first_line`.
+    fn md(body: &str, first_line: usize) -> Rendered {
+        render(body, first_line, &NoLinks, &labels())
+    }
+
     #[test]
     fn task_ids_hash_the_lowercased_words_joined_by_spaces() {
         let reference = |text: &str| -> String {
@@ -897,11 +902,9 @@ mod tests {
 
     #[test]
     fn heading_ids_are_unique_and_readable() {
-        let r = render(
+        let r = md(
             "## Første møte\n\n## Første møte\n\n### Økonomi {#oko}\n",
             1,
-            &NoLinks,
-            &labels(),
         );
         let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["forste-mote", "forste-mote-1", "oko"]);
@@ -913,11 +916,9 @@ mod tests {
 
     #[test]
     fn toc_nests_deeper_headings_under_the_last_shallower_one() {
-        let r = render(
+        let r = md(
             "### A\n\n## B\n\n#### C\n\n### D\n\n#### E\n\n## F\n\n# G\n\n##### X\n\n### H\n",
             1,
-            &NoLinks,
-            &labels(),
         );
         fn tree(e: TocEntry<'_>) -> String {
             let kids: Vec<String> = e.children().map(tree).collect();
@@ -938,11 +939,9 @@ mod tests {
 
     #[test]
     fn tasks_get_stable_ids_and_labels() {
-        let r = render(
+        let r = md(
             "- [ ] Hvem signerer?\n- [x] Budsjett\n  - [ ] Nestet punkt\n",
             5,
-            &NoLinks,
-            &labels(),
         );
         assert_eq!(r.tasks.len(), 3);
         assert_eq!(r.tasks[0].id, task_id("Hvem  signerer?"));
@@ -958,12 +957,7 @@ mod tests {
 
     #[test]
     fn links_are_resolved_with_positions() {
-        let r = render(
-            "tekst\n\n[a](b.md) og [c](missing.txt) og [d](#x)\n",
-            10,
-            &NoLinks,
-            &labels(),
-        );
+        let r = md("tekst\n\n[a](b.md) og [c](missing.txt) og [d](#x)\n", 10);
         assert!(r.html.contains("href=\"../x/\""));
         assert_eq!(r.problems.len(), 1);
         assert_eq!(r.problems[0].0, 12);
@@ -973,26 +967,23 @@ mod tests {
 
     #[test]
     fn callouts_and_tables() {
-        let r = render(
+        let r = md(
             "> [!TIP]\n> Spør om budsjett.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
             1,
-            &NoLinks,
-            &labels(),
         );
         assert!(r.html.contains("callout-tip"));
         assert!(r.html.contains("Tips"));
         assert!(r.html.contains("table-wrap"));
         assert!(r.words >= 5);
     }
+
     #[test]
     fn task_labels_close_where_their_first_block_ends() {
         // A label around a link, a nested list, and a label left open by the
         // end of the body: each closes exactly once, in place.
-        let r = render(
+        let r = md(
             "- [ ] Les [guiden](b.md) først\n  - [x] Under\n- [ ] Siste",
             1,
-            &NoLinks,
-            &labels(),
         );
         assert_eq!(r.tasks.len(), 3);
         assert_eq!(r.tasks[0].text, "Les guiden først");
