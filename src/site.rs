@@ -208,26 +208,22 @@ pub fn href_between(from: &str, to: &str) -> String {
         .take_while(|(a, b)| a == b)
         .count();
     let common = from[..common].rfind('/').map_or(0, |i| i + 1);
-    let ups = from[common..].bytes().filter(|&b| b == b'/').count();
-    let mut s = String::with_capacity(3 * ups + to.len() - common);
-    for _ in 0..ups {
-        s.push_str("../");
-    }
-    s.push_str(&to[common..]);
-    if s.is_empty() {
-        s.push_str("./");
-    }
-    s
+    up_then_down(&from[common..], &to[common..])
 }
 
 /// A relative href from the page at `from` (a directory URL) to `to`.
 pub fn relative_url(from: &str, to: &str) -> String {
-    let depth = from.bytes().filter(|&b| b == b'/').count();
-    let mut s = String::with_capacity(3 * depth + to.len());
-    for _ in 0..depth {
+    up_then_down(from, to)
+}
+
+/// `../` for every folder of `up`, then `down`; `./` when both are empty.
+fn up_then_down(up: &str, down: &str) -> String {
+    let ups = up.bytes().filter(|&b| b == b'/').count();
+    let mut s = String::with_capacity(3 * ups + down.len());
+    for _ in 0..ups {
         s.push_str("../");
     }
-    s.push_str(to);
+    s.push_str(down);
     if s.is_empty() {
         s.push_str("./");
     }
