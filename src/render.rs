@@ -429,19 +429,11 @@ impl Nav {
         }
     }
 
-    /// Whether the copies of this navigation fit the page at `url`: its
-    /// `root` is the same and, for `rel` hrefs, it is in the section's folder.
+    /// Whether the copies of this navigation fit the page at `url`: a page
+    /// in the section's folder, like `here` (so its `root` is the same, and
+    /// `rel` hrefs start from the right place).
     fn fits(&self, url: &str) -> bool {
-        relative_url(url, "") == self.root
-            && url
-                .trim_end_matches('/')
-                .rsplit_once('/')
-                .map(|(dir, _)| dir)
-                == self
-                    .here
-                    .trim_end_matches('/')
-                    .rsplit_once('/')
-                    .map(|(dir, _)| dir)
+        folder_of(url) == folder_of(&self.here)
     }
 
     /// The HTML for the page at `url`, with `aria-current="page"` after the
@@ -463,6 +455,13 @@ impl Nav {
             None => self.html.clone(),
         }
     }
+}
+
+/// The folder a page's directory URL is in (`a/b/` → `a`; `b/` → none).
+fn folder_of(url: &str) -> Option<&str> {
+    url.trim_end_matches('/')
+        .rsplit_once('/')
+        .map(|(dir, _)| dir)
 }
 
 /// The renderer: parsed templates plus the shared context.
@@ -1953,6 +1952,27 @@ mod tests {
         let top = Nav::new("../".into(), "\u{0}/".into(), String::new());
         assert!(top.fits("x/"));
         assert!(!top.fits("a/x/"));
+    }
+
+    #[test]
+    fn rel_climbs_only_to_the_shared_folder_and_keeps_an_absolute_root() {
+        let mut tera = configured_tera("/");
+        tera.add_raw_template("a.html", "{{ u | rel }}").unwrap();
+        let href = |root: &str, here: &str, u: &str| {
+            let mut ctx = Context::new();
+            ctx.insert("root", root);
+            ctx.insert("current_url", here);
+            ctx.insert("u", u);
+            tera.render("a.html", &ctx).unwrap()
+        };
+        assert_eq!(href("../../", "artikler/a/", "artikler/b/"), "../b/");
+        assert_eq!(
+            href("../../", "artikler/a/", "sjekklister/c/"),
+            "../../sjekklister/c/"
+        );
+        // The 404 page is served anywhere: its root is absolute, and so are
+        // its links.
+        assert_eq!(href("/", "404.html", "artikler/b/"), "/artikler/b/");
     }
 
     #[test]
