@@ -490,11 +490,6 @@ impl<'a> Tokenizer<'a> {
         }
     }
 
-    /// The id of the word of a raw token without ignorables, or [`SKIP`].
-    fn word_id(&mut self, raw: &str) -> u32 {
-        word_id(&mut self.words, self.lang, raw)
-    }
-
     /// Calls `f` with the word id of every indexed token of `text`.
     fn tokens(&mut self, text: &'a str, mut f: impl FnMut(u32)) {
         if !is_nfc(text) {
@@ -507,10 +502,10 @@ impl<'a> Tokenizer<'a> {
         }
         token_spans(text, |start, end, ignorables| {
             let raw = &text[start..end];
+            let (lang, words) = (self.lang, &mut self.words);
             let id = if ignorables {
-                self.word_id(&strip_ignorables(raw))
+                word_id(words, lang, &strip_ignorables(raw))
             } else {
-                let (lang, words) = (self.lang, &mut self.words);
                 self.raw.id(raw, || word_id(words, lang, raw))
             };
             if id != SKIP {
