@@ -623,38 +623,32 @@ impl<'a> Toc<'a> {
 
     /// The entries at the top of the tree.
     pub fn entries(self) -> impl Iterator<Item = TocEntry<'a>> {
-        Levels(
+        toc_level(
             self.0
                 .iter()
                 .filter(|h| (2..=4).contains(&h.level))
-                .collect::<Vec<_>>(),
+                .collect(),
         )
-        .split()
     }
 }
 
-/// The headings of one level of a [`Toc`], with everything below them.
-struct Levels<'a>(Vec<&'a Heading>);
-
-impl<'a> Levels<'a> {
-    /// Each heading of this level with the deeper headings that follow it.
-    fn split(self) -> impl Iterator<Item = TocEntry<'a>> {
-        let list = self.0;
-        let mut i = 0;
-        std::iter::from_fn(move || {
-            let h = *list.get(i)?;
-            let end = list[i + 1..]
-                .iter()
-                .position(|n| n.level <= h.level)
-                .map_or(list.len(), |at| i + 1 + at);
-            let children = list[i + 1..end].to_vec();
-            i = end;
-            Some(TocEntry {
-                heading: h,
-                children,
-            })
+/// The entries made of `list`: each heading with the deeper headings that
+/// follow it, up to the next one that is not deeper.
+fn toc_level<'a>(list: Vec<&'a Heading>) -> impl Iterator<Item = TocEntry<'a>> {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        let h = *list.get(i)?;
+        let end = list[i + 1..]
+            .iter()
+            .position(|n| n.level <= h.level)
+            .map_or(list.len(), |at| i + 1 + at);
+        let children = list[i + 1..end].to_vec();
+        i = end;
+        Some(TocEntry {
+            heading: h,
+            children,
         })
-    }
+    })
 }
 
 /// One entry of a [`Toc`].
@@ -665,7 +659,7 @@ pub struct TocEntry<'a> {
 
 impl<'a> TocEntry<'a> {
     pub fn children(&self) -> impl Iterator<Item = TocEntry<'a>> {
-        Levels(self.children.clone()).split()
+        toc_level(self.children.clone())
     }
 }
 
