@@ -1,6 +1,8 @@
 //! Front matter: splitting the YAML block off a Markdown file and parsing it
-//! into typed structs. This is the only module that touches `serde_yaml`
-//! (deprecated upstream), so replacing it later is a one-file change.
+//! into typed structs. The usual shape of a block is read by a small reader
+//! here (`simple`); anything else goes to `serde_yaml`. This is the only
+//! module that touches `serde_yaml` (deprecated upstream), so replacing it
+//! later is a one-file change.
 
 use std::collections::HashMap;
 
