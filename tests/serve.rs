@@ -1607,6 +1607,15 @@ fn a_front_matter_edit_reports_the_one_file_it_parsed() {
     assert_eq!(r.parsed, (1, files - 1));
 }
 
+/// The default theme's text of template `name`.
+fn default_template(name: &str) -> &'static str {
+    vinn::theme::DEFAULT_TEMPLATES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, text)| *text)
+        .unwrap_or_else(|| panic!("the theme has {name}"))
+}
+
 #[test]
 fn a_template_edit_renders_only_the_outputs_using_it() {
     let tmp = Tmp::new();
@@ -1614,10 +1623,7 @@ fn a_template_edit_renders_only_the_outputs_using_it() {
     assert!(matches!(inc.rebuild().outcome, Outcome::Updated { .. }));
     // The site overrides checklist.html with the theme's own text plus a
     // mark: only checklist pages use it (one in the fixture).
-    let (_, text) = vinn::theme::DEFAULT_TEMPLATES
-        .iter()
-        .find(|(name, _)| *name == "checklist.html")
-        .expect("the theme has checklist.html");
+    let text = default_template("checklist.html");
     tmp.write(
         "templates/checklist.html",
         &text.replace(
@@ -1636,10 +1642,7 @@ fn a_template_edit_renders_only_the_outputs_using_it() {
     assert_eq!(changed, &["sjekklister/for-motet/index.html".to_string()]);
     // An edit of article.html, which checklist.html and case.html extend,
     // renders every page and nothing else.
-    let (_, article) = vinn::theme::DEFAULT_TEMPLATES
-        .iter()
-        .find(|(name, _)| *name == "article.html")
-        .expect("the theme has article.html");
+    let article = default_template("article.html");
     tmp.write(
         "templates/article.html",
         &article.replace("<div class=\"content\">", "<div class=\"content endret\">"),
