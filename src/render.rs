@@ -268,7 +268,8 @@ struct Listing<'a> {
     title: &'a str,
     description: &'a str,
     pages: &'a [usize],
-    /// Fingerprints what the listing is built from, for `serve`'s memo.
+    /// Fingerprints what the listing is built from besides its cards, for
+    /// `serve`'s memo ([`Inputs::chunk`] adds the cards of each page).
     inputs: &'a (dyn Fn(&Inputs) -> u64 + Sync),
     /// Adds what the template needs besides `list`.
     extra: &'a (dyn Fn(&mut Context) + Sync),
@@ -1031,7 +1032,10 @@ impl<'s> Renderer<'s> {
             .filter_map(|(i, cards)| {
                 let list = ListPage::new(url, i + 1, count, lang);
                 let path = format!("{}index.html", list.page_url);
-                if self.keeps(&path, template, inputs) {
+                // Each page of a listing shows its own cards and the
+                // listing's length: an edit to one card touches one page.
+                let chunk = |f: &Inputs| f.chunk(inputs(f), i, count, pages.len(), cards);
+                if self.keeps(&path, template, chunk) {
                     return None;
                 }
                 let mut ctx = self.list_context(&list, title, description, cards, pages.len());
@@ -1226,7 +1230,7 @@ impl<'s> Renderer<'s> {
                         title,
                         description: "",
                         pages,
-                        inputs: &|f: &Inputs| f.list(pages),
+                        inputs: &|f: &Inputs| f.env,
                         extra: &|_: &mut Context| {},
                         what: "the list",
                     },
@@ -1396,12 +1400,14 @@ fn put_file(sink: &dyn Sink, path: String, bytes: Vec<u8>) -> Option<Diagnostic>
 /// Fingerprints of what the contexts of pages, sections and term pages
 /// are built from, for [`Memo::keep`]. Each covers more than its context
 /// reads today — the whole front matter and content of the page, whole
-/// sections up its chain, every page listed with it, linked from it, or
-/// below a section — so a field added to a context from any of those is
-/// covered too. Anything else a context gains must be added here.
+/// sections up its chain, every page listed with it (for a page of a
+/// listing, the cards on that page), linked from it, or below a section —
+/// so a field added to a context from any of those is covered too.
+/// Anything else a context gains must be added here.
 struct Inputs {
     pages: Vec<u64>,
     sections: HashMap<String, u64>,
+    /// Each term without its pages' cards (see [`Inputs::chunk`]).
     terms: HashMap<String, u64>,
     /// Each page as listings show it.
     cards: Vec<u64>,
@@ -1504,16 +1510,6 @@ impl Inputs {
             .keys()
             .map(|k| (k.as_str(), chain(k)))
             .collect();
-        let term_hash = |t: &Term| {
-            let mut h = Fingerprint::default();
-            hash_json(&mut h, t);
-            t.pages
-                .iter()
-                .map(|&j| cards[j])
-                .collect::<Vec<_>>()
-                .hash(&mut h);
-            h.finish()
-        };
         let terms_of = |names: &[String], map: &BTreeMap<String, Term>, h: &mut Fingerprint| {
             for n in names {
                 match map.get(&crate::content::slug::slugify(n)) {
@@ -1594,7 +1590,8 @@ impl Inputs {
             .map(|t| {
                 let mut h = Fingerprint::default();
                 env.hash(&mut h);
-                term_hash(t).hash(&mut h);
+                hash_json(&mut h, t);
+                t.pages.len().hash(&mut h);
                 (t.url.clone(), h.finish())
             })
             .collect();
@@ -1607,12 +1604,14 @@ impl Inputs {
         }
     }
 
-    /// A list page (`alle/artikler/`, `nytt/`) of `pages`, in order.
-    fn list(&self, pages: &[usize]) -> u64 {
+    /// Page `index` of `count` of a listing of `total` pages that shows
+    /// `cards`, where `frame` fingerprints the rest of the listing (its
+    /// term, or just the environment).
+    fn chunk(&self, frame: u64, index: usize, count: usize, total: usize, cards: &[usize]) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut h = crate::serve::memo::Fingerprint::default();
-        self.env.hash(&mut h);
-        pages
+        (frame, index, count, total).hash(&mut h);
+        cards
             .iter()
             .map(|&j| self.cards[j])
             .collect::<Vec<_>>()

@@ -1655,3 +1655,53 @@ fn a_template_edit_renders_only_the_outputs_using_it() {
     assert_eq!(r.rendered.0, pages, "{changed:?}");
     assert_eq!(changed.len(), pages, "{changed:?}");
 }
+
+#[test]
+fn a_title_edit_builds_only_the_listing_pages_that_show_the_page() {
+    let tmp = Tmp::new();
+    // Eight more articles with one tag: with two cards a page, the
+    // article list and the tag's page run over several pages.
+    for i in 0..8 {
+        tmp.write(
+            &format!("content/artikler/liste-{i}.md"),
+            &format!(
+                "---\ntitle: \"Liste {i}\"\ndate: 2026-01-{:02}\ntags: [rabatt]\n---\n\nTekst {i}.\n",
+                10 + i
+            ),
+        );
+    }
+    let mut inc = incremental(tmp.site());
+    assert!(matches!(inc.rebuild().outcome, Outcome::Updated { .. }));
+    let edited = tmp.path("content/artikler/liste-3.md");
+    let text = std::fs::read_to_string(&edited).unwrap();
+    std::fs::write(&edited, text.replace("Liste 3", "Liste tre")).unwrap();
+    let r = inc.rebuild_paths(&BTreeSet::from([edited]), false);
+    let Outcome::Updated { files, .. } = &r.outcome else {
+        panic!("the edit builds")
+    };
+    let card = scraper::Selector::parse(".card-title a").unwrap();
+    let kept: BTreeSet<&str> = r.kept.iter().map(String::as_str).collect();
+    for list in ["alle/artikler/", "stikkord/rabatt/"] {
+        let pages: Vec<&String> = files
+            .keys()
+            .filter(|k| k.starts_with(list) && k.ends_with("index.html"))
+            .collect();
+        assert!(pages.len() >= 4, "{list} runs over pages: {pages:?}");
+        let mut showing = 0;
+        for path in pages {
+            let html = scraper::Html::parse_document(&String::from_utf8_lossy(&files[path]));
+            let titles: Vec<String> = html.select(&card).map(|a| a.text().collect()).collect();
+            assert!(titles.len() <= 2, "{path}: {titles:?}");
+            if titles.iter().any(|t| t == "Liste tre") {
+                showing += 1;
+                assert!(!kept.contains(path.as_str()), "{path} shows the new title");
+            } else {
+                assert!(
+                    kept.contains(path.as_str()),
+                    "{path} does not show the page, yet its context was built: {titles:?}"
+                );
+            }
+        }
+        assert_eq!(showing, 1, "{list}");
+    }
+}

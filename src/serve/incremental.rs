@@ -86,6 +86,9 @@ pub struct Report {
     pub markdown: (usize, usize),
     /// Outputs rendered through Tera afresh / reused.
     pub rendered: (usize, usize),
+    /// Output paths kept as served without even building their context
+    /// (part of the reused ones): nothing they are made from changed.
+    pub kept: Vec<String>,
     /// Page files parsed afresh / kept from the last rebuild.
     pub parsed: (usize, usize),
     pub millis: f64,
@@ -247,6 +250,7 @@ impl Incremental {
                 site.pages.len() + site.sections.len() - fresh.len(),
             ),
             rendered: (0, 0),
+            kept: Vec::new(),
             parsed: (
                 fresh.len(),
                 self.page_files.max(site.pages.len()) - fresh.len(),
@@ -355,6 +359,7 @@ impl Incremental {
             pages: 0,
             markdown: (0, 0),
             rendered: (0, 0),
+            kept: Vec::new(),
             parsed: (0, 0),
             millis: 0.0,
             timings: Timings::default(),
@@ -431,10 +436,11 @@ impl Incremental {
             return report;
         }
         let mut files = sink.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        report.kept = memo.kept();
         if let Some(served) = &self.served {
-            for path in memo.kept() {
-                if let Some(bytes) = served.get(&path) {
-                    files.insert(path, bytes.clone());
+            for path in &report.kept {
+                if let Some(bytes) = served.get(path) {
+                    files.insert(path.clone(), bytes.clone());
                 }
             }
         }
