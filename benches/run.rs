@@ -189,6 +189,7 @@ struct Result1 {
     hugo: Vec<Proc>,
     hugo_note: Option<String>,
     serve_page: Vec<f64>,
+    serve_title: Vec<f64>,
     serve_template: Vec<f64>,
     serve_note: Option<String>,
     /// Bytes the browser loads per search query: (largest, median).
@@ -305,12 +306,13 @@ fn measure(env: &Env, n: usize, out: &Path) -> Result<Result1, String> {
     // Live reload latency.
     if env.serve {
         eprintln!(
-            "   serve: {} page edits, {} template edits",
-            env.runs, env.runs
+            "   serve: {} page edits, {} title edits, {} template edits",
+            env.runs, env.runs, env.runs
         );
         match serve_latency(env, &site, &manifest.sample_page) {
-            Ok((page, template, note)) => {
+            Ok((page, title, template, note)) => {
                 r.serve_page = page;
+                r.serve_title = title;
                 r.serve_template = template;
                 r.serve_note = note;
             }
@@ -709,12 +711,12 @@ fn settle(events: &mpsc::Receiver<Instant>, quiet: Duration) {
     while events.recv_timeout(quiet).is_ok() {}
 }
 
-/// Page-edit and template-edit latencies (ms), and notes.
-type Latencies = (Vec<f64>, Vec<f64>, Option<String>);
+/// Latencies (ms) of body edits, title edits and template edits, and notes.
+type Latencies = (Vec<f64>, Vec<f64>, Vec<f64>, Option<String>);
 
-/// Edits one page `runs` times, then the page's template `runs` times; each
-/// time measures the delay to the next reload event and checks the edit is
-/// in the served page.
+/// Edits one page's body `runs` times, then its title `runs` times, then
+/// the page's template `runs` times; each time measures the delay to the
+/// next reload event and checks the edit is in the served page.
 fn serve_latency(env: &Env, site: &Path, sample: &str) -> Result<Latencies, String> {
     // A site-level template override to edit.
     let tpl_dir = site.join("templates");
@@ -791,6 +793,19 @@ fn serve_latency(env: &Env, site: &Path, sample: &str) -> Result<Latencies, Stri
         write!(f, "\n{marker}\n").map_err(|e| e.to_string())?;
         Ok(marker)
     })?;
+    // A title shows in other pages too (menu, listings, "Les også"), so a
+    // title edit takes serve's whole cached pipeline, not the body path.
+    let title_lat = measure_edits("title", &|i| {
+        let marker = format!("Benchtittel {i}");
+        let text = fs::read_to_string(&page).map_err(|e| e.to_string())?;
+        let Some(at) = text.find("\ntitle: ") else {
+            return Err(format!("{} has no `title:` line", page.display()));
+        };
+        let end = text[at + 1..].find('\n').map_or(text.len(), |e| at + 1 + e);
+        let text = format!("{}\ntitle: \"{marker}\"{}", &text[..at], &text[end..]);
+        fs::write(&page, text).map_err(|e| e.to_string())?;
+        Ok(marker)
+    })?;
     let tpl_lat = measure_edits("template", &|i| {
         let marker = format!("<!-- bench template edit {i} -->");
         let text = fs::read_to_string(&tpl).map_err(|e| e.to_string())?;
@@ -808,6 +823,7 @@ fn serve_latency(env: &Env, site: &Path, sample: &str) -> Result<Latencies, Stri
     notes.dedup();
     Ok((
         page_lat,
+        title_lat,
         tpl_lat,
         (!notes.is_empty()).then(|| notes.join("; ")),
     ))
@@ -985,9 +1001,14 @@ fn table(env: &Env, rs: &[Result1]) -> String {
         "≤ 150 KB at 10 000",
     );
     row(
-        "serve: page edit → reload event (median / max)",
+        "serve: page body edit → reload event (median / max)",
         &|r| latency(&r.serve_page, &r.serve_note),
         "< 30 ms at 10 000",
+    );
+    row(
+        "serve: page title edit → reload event (median / max)",
+        &|r| latency(&r.serve_title, &r.serve_note),
+        "",
     );
     row(
         "serve: template edit → reload event (median / max)",
