@@ -554,7 +554,7 @@ impl Site {
             .map(|(i, p)| (p.key.clone(), i))
             .collect();
         // Moving 10 000 pages into place touches fresh memory: in parallel.
-        let mut site_pages: Vec<SitePage> = pages
+        let site_pages: Vec<SitePage> = pages
             .into_par_iter()
             .zip(rendered)
             .map(|(page, content)| SitePage {
@@ -568,6 +568,65 @@ impl Site {
             })
             .collect();
 
+        let mut site_sections: BTreeMap<String, SiteSection> = BTreeMap::new();
+        let mut rendered_by_key: HashMap<String, Rendered> = section_rendered.into_iter().collect();
+        for (k, s) in sections {
+            let content = rendered_by_key.remove(&k).unwrap_or_default();
+            site_sections.insert(
+                k,
+                SiteSection {
+                    section: s,
+                    content,
+                    pages: Vec::new(),
+                    subsections: Vec::new(),
+                },
+            );
+        }
+        let mut site = Site {
+            root: root.to_path_buf(),
+            config,
+            strings,
+            pages: site_pages,
+            sections: site_sections,
+            by_key,
+            topics: BTreeMap::new(),
+            tags: BTreeMap::new(),
+            assets,
+            include_drafts,
+            files,
+            rejected,
+            drafts,
+        };
+        site.link(&mut diagnostics);
+        (site, diagnostics)
+    }
+
+    /// Links the pages to each other from their front matter: "Les også",
+    /// the order of each section with previous/next and course positions,
+    /// subsections, and the taxonomies. Whatever an earlier call linked is
+    /// replaced, so after an edit of front matter ([`Site::replace_pages`])
+    /// the site is linked as [`Site::assemble_with`] would link it.
+    fn link(&mut self, diagnostics: &mut Diagnostics) {
+        let Site {
+            config,
+            pages: site_pages,
+            sections: site_sections,
+            by_key,
+            topics,
+            tags,
+            files,
+            drafts,
+            ..
+        } = self;
+        for s in site_sections.values_mut() {
+            s.pages.clear();
+            s.subsections.clear();
+        }
+        for sp in site_pages.iter_mut() {
+            sp.prev = None;
+            sp.next = None;
+            sp.lesson = None;
+        }
         // Explicit related pages, checked like links.
         let mut explicit: Vec<Vec<usize>> = vec![Vec::new(); site_pages.len()];
         for (i, sp) in site_pages.iter().enumerate() {
@@ -609,7 +668,7 @@ impl Site {
                 }
             }
         }
-        let suggestions = crate::related::suggest(&site_pages, &explicit, config.related.count);
+        let suggestions = crate::related::suggest(site_pages, &explicit, config.related.count);
         for (i, sp) in site_pages.iter_mut().enumerate() {
             let mut list = explicit[i].clone();
             list.extend(
@@ -623,26 +682,12 @@ impl Site {
         }
 
         // Sections: ordered pages and subsections, previous/next, courses.
-        let mut site_sections: BTreeMap<String, SiteSection> = BTreeMap::new();
-        let mut rendered_by_key: HashMap<String, Rendered> = section_rendered.into_iter().collect();
-        for (k, s) in sections {
-            let content = rendered_by_key.remove(&k).unwrap_or_default();
-            site_sections.insert(
-                k,
-                SiteSection {
-                    section: s,
-                    content,
-                    pages: Vec::new(),
-                    subsections: Vec::new(),
-                },
-            );
-        }
         for (i, sp) in site_pages.iter().enumerate() {
             if let Some(sec) = site_sections.get_mut(&sp.page.section) {
                 sec.pages.push(i);
             }
         }
-        let rank = order_ranks(&site_pages);
+        let rank = order_ranks(site_pages);
         let keys: Vec<String> = site_sections.keys().cloned().collect();
         for k in &keys {
             if let Some(parent) = site_sections[k].section.parent.clone()
@@ -683,8 +728,8 @@ impl Site {
         }
 
         // Taxonomies.
-        let mut topics: BTreeMap<String, Term> = BTreeMap::new();
-        let mut tags: BTreeMap<String, Term> = BTreeMap::new();
+        topics.clear();
+        tags.clear();
         for t in &config.topics {
             topics.insert(
                 t.slug.clone(),
@@ -706,8 +751,8 @@ impl Site {
         let mut slugs: HashMap<&str, String> = HashMap::new();
         for (i, sp) in site_pages.iter().enumerate() {
             for (tax, map, names) in [
-                (Taxonomy::Topics, &mut topics, &sp.page.meta.topics),
-                (Taxonomy::Tags, &mut tags, &sp.page.meta.tags),
+                (Taxonomy::Topics, &mut *topics, &sp.page.meta.topics),
+                (Taxonomy::Tags, &mut *tags, &sp.page.meta.tags),
             ] {
                 for name in names {
                     let slug = slugs.entry(name.as_str()).or_insert_with(|| slugify(name));
@@ -736,23 +781,23 @@ impl Site {
         for term in topics.values_mut().chain(tags.values_mut()) {
             term.pages.sort_unstable_by_key(|&i| rank[i]);
         }
+    }
 
-        let site = Site {
-            root: root.to_path_buf(),
-            config,
-            strings,
-            pages: site_pages,
-            sections: site_sections,
-            by_key,
-            topics,
-            tags,
-            assets,
-            include_drafts,
-            files,
-            rejected,
-            drafts,
-        };
-        (site, diagnostics)
+    /// Puts each edited page (its index, the page read anew, its body
+    /// rendered by [`Site::rerender_page`]) in place and links the site
+    /// again, returning what linking found. For `serve`, after an edit of
+    /// front matter that kept each page's URL, section, kind and body, so
+    /// nothing else of the model can change.
+    pub fn replace_pages(&mut self, edits: Vec<(usize, Page, Rendered)>) -> Diagnostics {
+        for (i, page, content) in edits {
+            let sp = &mut self.pages[i];
+            sp.reading_time = content.words.div_ceil(200).max(1);
+            sp.page = page;
+            sp.content = content;
+        }
+        let mut diagnostics = Diagnostics::new();
+        self.link(&mut diagnostics);
+        diagnostics
     }
 
     /// The body of `page` — a page of this site, its file read anew —

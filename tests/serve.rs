@@ -1138,6 +1138,54 @@ fn append_paragraph(rng: &mut Rng, root: &Path, n: usize) -> String {
     format!("body of {}", p.strip_prefix(root).unwrap().display())
 }
 
+/// A change to the front matter of a random page that keeps its URL and
+/// body: its title, a tag, its weight (the order of its section) or its
+/// date (the order of lists).
+fn front_matter_edit(rng: &mut Rng, root: &Path, n: usize) -> String {
+    let p = rng.pick(&pages(root)).clone();
+    let t = std::fs::read_to_string(&p).unwrap();
+    let Some(end) = t[4..].find("\n---\n").map(|e| e + 4) else {
+        return "nothing".into();
+    };
+    let (front, rest) = t.split_at(end);
+    let keep = |key: &str| {
+        front
+            .lines()
+            .filter(|l| !l.starts_with(key))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let (front, what) = match rng.below(4) {
+        0 => (
+            format!(
+                "{}\ntitle: \"Tittel {n} {}\"",
+                keep("title:"),
+                rng.pick(WORDS)
+            ),
+            "title",
+        ),
+        1 if front.contains("tags: [") => (
+            front.replacen("tags: [", &format!("tags: [{}, ", rng.pick(TAGS)), 1),
+            "tag",
+        ),
+        2 => (
+            format!("{}\nweight: {}", keep("weight:"), rng.below(4)),
+            "weight",
+        ),
+        _ => (
+            format!(
+                "{}\ndate: 2025-{:02}-{:02}",
+                keep("date:"),
+                1 + rng.below(12),
+                1 + rng.below(28)
+            ),
+            "date",
+        ),
+    };
+    std::fs::write(&p, format!("{front}{rest}")).unwrap();
+    format!("{what} of {}", p.strip_prefix(root).unwrap().display())
+}
+
 /// One random edit; returns what it did.
 fn random_edit(rng: &mut Rng, root: &Path, n: usize) -> String {
     let all = pages(root);
@@ -1361,6 +1409,7 @@ fn random_edits_rebuild_to_what_a_fresh_build_makes() {
     let (mut good, mut bad, mut reused, mut fresh) = (0, 0, 0, 0);
     let mut kept = 0;
     let (mut body_only_good, mut body_only_bad) = (0, 0);
+    let mut fronts_only = 0;
     let mut before = files_of(&root);
     for step in 0..60 {
         if step % 5 == 4 {
@@ -1385,6 +1434,7 @@ fn random_edits_rebuild_to_what_a_fresh_build_makes() {
         match (&report.outcome, report.body_only) {
             (Outcome::Updated { .. }, true) => body_only_good += 1,
             (Outcome::Failed(_), true) => body_only_bad += 1,
+            (Outcome::Updated { .. }, false) if report.fronts_only => fronts_only += 1,
             _ => {}
         }
         // The pages come first; the search index, as serve builds it
@@ -1395,8 +1445,9 @@ fn random_edits_rebuild_to_what_a_fresh_build_makes() {
             .unwrap_or_default();
         if std::env::var_os("VINN_TEST_VERBOSE").is_some() {
             eprintln!(
-                "step {step}: body_only {} {:?} md {:?} {:?}",
+                "step {step}: body_only {} fronts_only {} {:?} md {:?} {:?}",
                 report.body_only,
+                report.fronts_only,
                 report.rendered,
                 report.markdown,
                 &log[log.len().saturating_sub(3)..]
@@ -1454,9 +1505,67 @@ fn random_edits_rebuild_to_what_a_fresh_build_makes() {
         body_only_good >= 3 && body_only_bad >= 1,
         "body-only rebuilds: {body_only_good} good, {body_only_bad} broken"
     );
+    // And through the front matter path (see also the next test).
+    assert!(fronts_only >= 1, "front matter rebuilds: {fronts_only}");
     assert!(
         reused > 0 && fresh > 0 && kept > 0,
         "outputs reused {reused}, rendered {fresh}; pages kept {kept}"
+    );
+}
+
+#[test]
+fn front_matter_edits_take_their_own_path_to_what_a_fresh_build_makes() {
+    let tmp = Tmp::new();
+    let root = tmp.site();
+    let mut rng = Rng(0x0f0e_7711_2024_abcd);
+    for i in 0..10 {
+        let all = pages(&root);
+        let target = rng.pick(&all).clone();
+        let p = root.join(format!("content/artikler/ekstra-{i}.md"));
+        let link = relative_md(&p, &target).unwrap();
+        std::fs::write(&p, page_text(&mut rng, &format!("Ekstra {i}"), &[link])).unwrap();
+    }
+    let mut inc = incremental(root.clone());
+    assert!(matches!(inc.rebuild().outcome, Outcome::Updated { .. }));
+    let mut log = Vec::new();
+    // A title that no longer repeats the page's first heading changes its
+    // body too: such an edit takes the whole pipeline.
+    let mut fronts = 0;
+    for step in 0..25 {
+        let before = files_of(&root);
+        log.push(front_matter_edit(&mut rng, &root, step));
+        let after = files_of(&root);
+        let paths: BTreeSet<PathBuf> = after
+            .keys()
+            .filter(|p| before.get(*p) != after.get(*p))
+            .cloned()
+            .collect();
+        let report = inc.rebuild_paths(&paths, false);
+        let Outcome::Updated { files, .. } = &report.outcome else {
+            panic!("step {step}: the edit builds: {log:?}")
+        };
+        if report.fronts_only {
+            fronts += 1;
+            assert_eq!(report.parsed.0, 1, "step {step}: one file read");
+        }
+        let mut served: BTreeMap<String, Vec<u8>> = files
+            .iter()
+            .map(|(k, v)| (k.clone(), strip_script(v)))
+            .collect();
+        served.extend(inc.search_job().expect("an index is due").run());
+        let expected = fresh_build(&root).expect("a fresh build");
+        assert_eq!(
+            served.keys().collect::<Vec<_>>(),
+            expected.keys().collect::<Vec<_>>(),
+            "step {step}: {log:?}"
+        );
+        for (k, v) in &expected {
+            assert!(served[k] == *v, "step {step}: {k} differs after {log:?}");
+        }
+    }
+    assert!(
+        fronts >= 20,
+        "{fronts} of 25 edits took the front matter path"
     );
 }
 

@@ -98,6 +98,10 @@ pub struct Report {
     /// Only page bodies changed, and only those pages were read, checked
     /// and rendered ([`Incremental::rebuild_paths`]).
     pub body_only: bool,
+    /// Only front matter changed: those pages alone were read again, and
+    /// the site was linked and rendered from the model in memory
+    /// ([`Incremental::rebuild_paths`]).
+    pub fronts_only: bool,
 }
 
 /// The site in memory between rebuilds.
@@ -173,6 +177,9 @@ impl Incremental {
             if matches!(report.outcome, Outcome::Failed(_)) {
                 self.pending = all;
             }
+            return report;
+        }
+        if !rescan && let Some(report) = self.front_edits(&all) {
             return report;
         }
         self.rebuild()
@@ -259,6 +266,7 @@ impl Incremental {
             timings: Timings::default(),
             base_path: site.config.base_path(),
             body_only: true,
+            fronts_only: false,
         };
         if !errors.is_empty() {
             // The model stays the served site; the next edit starts from it.
@@ -325,6 +333,94 @@ impl Incremental {
         Some(report)
     }
 
+    /// The path of [`Incremental::rebuild_paths`] for edits of front matter
+    /// that keep each page's URL, section, kind, aliases and body: those
+    /// pages alone are read again and put into the model, which is linked
+    /// again (order, "Les også", taxonomies), checked, and rendered through
+    /// the memo. Loading and Markdown are skipped for every other page.
+    /// `None` when the change needs the whole pipeline, or when it has
+    /// problems (the whole pipeline then reports them all).
+    fn front_edits(&mut self, paths: &BTreeSet<PathBuf>) -> Option<Report> {
+        let start = Instant::now();
+        self.prepared.as_ref()?;
+        self.served.as_ref()?;
+        let site = self.site.as_ref()?;
+        if paths.is_empty() {
+            return None;
+        }
+        let content = self.opts.root.join("content");
+        let mut edits = Vec::new();
+        let mut warnings = Vec::new();
+        for path in paths {
+            let rel = path.strip_prefix(&content).ok()?;
+            let &i = site.by_key.get(&crate::diagnostics::display_path(rel))?;
+            if edits.iter().any(|(j, _, _)| *j == i) {
+                continue;
+            }
+            let old = &site.pages[i].page;
+            let page = match content::reread_page(&self.opts.root, old, &site.config) {
+                Ok((page, problems)) if problems.is_empty() => page,
+                _ => return None,
+            };
+            if page.url != old.url
+                || page.section != old.section
+                || page.meta.kind != old.meta.kind
+                || page.meta.draft != old.meta.draft
+                || page.meta.aliases != old.meta.aliases
+                || page.body != old.body
+            {
+                return None;
+            }
+            // The body is the same, but its lines may have moved.
+            let (rendered, problems) = site.rerender_page(&page, &crate::site::PlainMarkdown);
+            if problems.iter().any(Diagnostic::is_error) {
+                return None;
+            }
+            warnings.extend(problems);
+            edits.push((i, page, rendered));
+        }
+        let sources: BTreeSet<String> = edits
+            .iter()
+            .map(|(_, p, _)| crate::diagnostics::display_path(&p.source))
+            .collect();
+        let n = edits.len();
+        let mut timings = Timings::default();
+        let mut site = self.site.take()?;
+        let linked = site.replace_pages(edits);
+        timings.markdown = ms(start);
+        let t = Instant::now();
+        let checked = crate::checks::run(&site);
+        timings.checks = ms(t);
+        let found: Vec<Diagnostic> = linked
+            .into_vec()
+            .into_iter()
+            .chain(checked.diagnostics.into_vec())
+            .collect();
+        if found.iter().any(Diagnostic::is_error) {
+            self.site = Some(site);
+            return None;
+        }
+        warnings.extend(found.into_iter().filter(|d| sources.contains(&d.path)));
+        let mut report = Report {
+            outcome: Outcome::Failed(Vec::new()),
+            warnings,
+            pages: site.pages.len(),
+            markdown: (n, site.pages.len() + site.sections.len() - n),
+            rendered: (0, 0),
+            kept: Vec::new(),
+            parsed: (n, self.page_files.max(site.pages.len()) - n),
+            millis: 0.0,
+            timings,
+            base_path: site.config.base_path(),
+            body_only: false,
+            fronts_only: true,
+        };
+        self.prepared = None;
+        self.guard = None;
+        self.render(site, &mut report, start);
+        Some(report)
+    }
+
     /// Serves `files` from now on (the search index is due again) and puts
     /// them, with what changed, in `report`.
     fn serve(
@@ -365,6 +461,7 @@ impl Incremental {
             timings: Timings::default(),
             base_path: "/".into(),
             body_only: false,
+            fronts_only: false,
         };
         let loaded = match build::load_cached(&self.opts, &self.markdown, Some(&self.pages)) {
             Ok(l) => l,
@@ -397,13 +494,20 @@ impl Incremental {
             report.millis = ms(start);
             return report;
         }
+        self.render(site, &mut report, start);
+        report
+    }
+
+    /// Renders `site` through the memo and serves it if that went well;
+    /// `site` is the model from then on either way.
+    fn render(&mut self, site: Site, report: &mut Report, start: Instant) {
         let theme = match Theme::resolve(&site.root, &site.config.theme) {
             Ok(t) => t,
             Err(e) => {
                 self.site = Some(site);
                 report.outcome = Outcome::Failed(error_diagnostics(e));
                 report.millis = ms(start);
-                return report;
+                return;
             }
         };
         let env = self.environment(&site);
@@ -433,7 +537,7 @@ impl Incremental {
                     .into_vec(),
             );
             report.millis = ms(start);
-            return report;
+            return;
         }
         let mut files = sink.0.into_inner().unwrap_or_else(|e| e.into_inner());
         report.kept = memo.kept();
@@ -447,8 +551,7 @@ impl Incremental {
         self.memo = Some(memo.finish(true));
         self.prepared = prepared;
         let (changed, removed) = diff(self.served.as_deref(), &mut files);
-        self.serve(files, changed, removed, &mut report, start);
-        report
+        self.serve(files, changed, removed, report, start);
     }
 
     /// Everything outside the template contexts that rendering depends on.
