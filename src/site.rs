@@ -6,7 +6,9 @@
 //! [`Site::assemble`] is the one way in: it takes what `content` loaded and
 //! returns the model plus every problem found. [`Site::rerender_page`]
 //! renders and checks one page's body again against an assembled model
-//! (`serve`, after an edit that changed only that body).
+//! (`serve`, after an edit that changed only that body), and
+//! [`Site::replace_pages`] puts pages whose front matter changed in place
+//! and links the site again (`serve`, after an edit of front matter).
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};

@@ -1388,19 +1388,24 @@ fn backdate(dir: &Path) {
     }
 }
 
+/// `n` more articles, each linking to a page picked at random.
+fn add_linked_pages(rng: &mut Rng, root: &Path, n: usize) {
+    for i in 0..n {
+        let all = pages(root);
+        let target = rng.pick(&all).clone();
+        let p = root.join(format!("content/artikler/ekstra-{i}.md"));
+        let link = relative_md(&p, &target).unwrap();
+        std::fs::write(&p, page_text(rng, &format!("Ekstra {i}"), &[link])).unwrap();
+    }
+}
+
 #[test]
 fn random_edits_rebuild_to_what_a_fresh_build_makes() {
     let tmp = Tmp::new();
     let root = tmp.site();
     let mut rng = Rng(0x5eed_1234_abcd_9876);
     // More pages, linked to each other.
-    for i in 0..12 {
-        let all = pages(&root);
-        let target = rng.pick(&all).clone();
-        let p = root.join(format!("content/artikler/ekstra-{i}.md"));
-        let link = relative_md(&p, &target).unwrap();
-        std::fs::write(&p, page_text(&mut rng, &format!("Ekstra {i}"), &[link])).unwrap();
-    }
+    add_linked_pages(&mut rng, &root, 12);
     // Files written a while ago: serve keeps their parsed pages between
     // rebuilds (it does not trust files modified in the last seconds).
     backdate(&root.join("content"));
@@ -1518,13 +1523,7 @@ fn front_matter_edits_take_their_own_path_to_what_a_fresh_build_makes() {
     let tmp = Tmp::new();
     let root = tmp.site();
     let mut rng = Rng(0x0f0e_7711_2024_abcd);
-    for i in 0..10 {
-        let all = pages(&root);
-        let target = rng.pick(&all).clone();
-        let p = root.join(format!("content/artikler/ekstra-{i}.md"));
-        let link = relative_md(&p, &target).unwrap();
-        std::fs::write(&p, page_text(&mut rng, &format!("Ekstra {i}"), &[link])).unwrap();
-    }
+    add_linked_pages(&mut rng, &root, 10);
     let mut inc = incremental(root.clone());
     assert!(matches!(inc.rebuild().outcome, Outcome::Updated { .. }));
     let mut log = Vec::new();

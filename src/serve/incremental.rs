@@ -7,6 +7,11 @@
 //! alone are read, checked and rendered with what the last full rebuild's
 //! renderer prepared, and patched into the model and the served files.
 //!
+//! An edit of front matter alone that keeps each page's URL, section,
+//! kind, aliases and body takes a middle path: those pages alone are read
+//! and patched into the model, which is linked again ([`Site::replace_pages`])
+//! and then checked and rendered like any other rebuild.
+//!
 //! Any other rebuild runs the same pipeline as `build` ([`build::load_cached`],
 //! [`build::render_pages_with`]), over the files as they are on disk now, so
 //! no change can be missed. What makes it fast are caches that check
