@@ -82,6 +82,11 @@ impl Taxonomy {
     }
 }
 
+/// Minutes to read a rendered body: 200 words a minute, at least one.
+pub fn reading_time(content: &Rendered) -> usize {
+    content.words.div_ceil(200).max(1)
+}
+
 /// The whole published site in memory.
 #[derive(Debug, Clone)]
 pub struct Site {
@@ -560,7 +565,7 @@ impl Site {
             .into_par_iter()
             .zip(rendered)
             .map(|(page, content)| SitePage {
-                reading_time: content.words.div_ceil(200).max(1),
+                reading_time: reading_time(&content),
                 page,
                 content,
                 related: Vec::new(),
@@ -793,7 +798,7 @@ impl Site {
     pub fn replace_pages(&mut self, edits: Vec<(usize, Page, Rendered)>) -> Diagnostics {
         for (i, page, content) in edits {
             let sp = &mut self.pages[i];
-            sp.reading_time = content.words.div_ceil(200).max(1);
+            sp.reading_time = reading_time(&content);
             sp.page = page;
             sp.content = content;
         }

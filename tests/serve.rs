@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use vinn::build;
 use vinn::render::Memory;
-use vinn::serve::incremental::{Incremental, Outcome};
+use vinn::serve::incremental::{Incremental, Outcome, Route};
 use vinn::serve::reload::script_tag;
 
 const DEADLINE: Duration = Duration::from_secs(60);
@@ -1436,10 +1436,10 @@ fn random_edits_rebuild_to_what_a_fresh_build_makes() {
             .collect();
         before = after;
         let report = inc.rebuild_paths(&paths, false);
-        match (&report.outcome, report.body_only) {
-            (Outcome::Updated { .. }, true) => body_only_good += 1,
-            (Outcome::Failed(_), true) => body_only_bad += 1,
-            (Outcome::Updated { .. }, false) if report.fronts_only => fronts_only += 1,
+        match (&report.outcome, report.route) {
+            (Outcome::Updated { .. }, Route::Bodies) => body_only_good += 1,
+            (Outcome::Failed(_), Route::Bodies) => body_only_bad += 1,
+            (Outcome::Updated { .. }, Route::Fronts) => fronts_only += 1,
             _ => {}
         }
         // The pages come first; the search index, as serve builds it
@@ -1450,9 +1450,8 @@ fn random_edits_rebuild_to_what_a_fresh_build_makes() {
             .unwrap_or_default();
         if std::env::var_os("VINN_TEST_VERBOSE").is_some() {
             eprintln!(
-                "step {step}: body_only {} fronts_only {} {:?} md {:?} {:?}",
-                report.body_only,
-                report.fronts_only,
+                "step {step}: {:?} {:?} md {:?} {:?}",
+                report.route,
                 report.rendered,
                 report.markdown,
                 &log[log.len().saturating_sub(3)..]
@@ -1543,7 +1542,7 @@ fn front_matter_edits_take_their_own_path_to_what_a_fresh_build_makes() {
         let Outcome::Updated { files, .. } = &report.outcome else {
             panic!("step {step}: the edit builds: {log:?}")
         };
-        if report.fronts_only {
+        if report.route == Route::Fronts {
             fronts += 1;
             assert_eq!(report.parsed.0, 1, "step {step}: one file read");
         }
@@ -1621,7 +1620,7 @@ fn body_edits_take_the_short_path_and_others_the_whole_pipeline() {
         &mut inc,
         tmp.read("content/artikler/verdi.md") + "\nEt nytt avsnitt om gevinst.\n",
     );
-    assert!(r.body_only, "a body edit takes the short path");
+    assert!(r.route == Route::Bodies, "a body edit takes the short path");
     assert_eq!((r.parsed.0, r.markdown.0, r.rendered.0), (1, 1, 1));
     let Outcome::Updated { changed, .. } = &r.outcome else {
         panic!()
@@ -1632,7 +1631,7 @@ fn body_edits_take_the_short_path_and_others_the_whole_pipeline() {
     // A broken link: the error, and the last good page stays.
     let good = tmp.read("content/artikler/verdi.md");
     let r = edit(&mut inc, format!("{good}\nSe [borte](finnes-ikke.md).\n"));
-    assert!(r.body_only);
+    assert!(r.route == Route::Bodies);
     let Outcome::Failed(errors) = &r.outcome else {
         panic!("a broken link fails the rebuild")
     };
@@ -1644,7 +1643,7 @@ fn body_edits_take_the_short_path_and_others_the_whole_pipeline() {
     );
     // Fixed again: served, still on the short path.
     let r = edit(&mut inc, format!("{good}\nSe [verdi](verdi.md).\n"));
-    assert!(r.body_only);
+    assert!(r.route == Route::Bodies);
     assert!(served_page(&r).contains("Se <a"));
 
     // A new first paragraph changes what listings show: the whole pipeline.
@@ -1657,7 +1656,10 @@ fn body_edits_take_the_short_path_and_others_the_whole_pipeline() {
         &mut inc,
         format!("---\n{front}\n---\n\nEn ny ingress.\n{body}"),
     );
-    assert!(!r.body_only, "a summary change is not body-only");
+    assert!(
+        r.route != Route::Bodies,
+        "a summary change is not body-only"
+    );
     assert!(served_page(&r).contains("En ny ingress."));
 
     // A front matter change: the whole pipeline.
@@ -1665,7 +1667,7 @@ fn body_edits_take_the_short_path_and_others_the_whole_pipeline() {
         .read("content/artikler/verdi.md")
         .replacen("---\n", "---\nweight: 3\n", 1);
     let r = edit(&mut inc, text);
-    assert!(!r.body_only);
+    assert!(r.route != Route::Bodies);
     assert!(matches!(r.outcome, Outcome::Updated { .. }));
 
     // Every state ends as a fresh build would have it.
@@ -1704,14 +1706,14 @@ fn a_front_matter_edit_reports_the_one_file_it_parsed() {
         .replacen("title: \"", "title: \"Nytt om ", 1);
     std::fs::write(&page, text).unwrap();
     let r = inc.rebuild_paths(&BTreeSet::from([page.clone()]), false);
-    assert!(!r.body_only);
+    assert!(r.route != Route::Bodies);
     assert!(matches!(r.outcome, Outcome::Updated { .. }));
     assert_eq!(r.parsed, (1, files - 1), "one file parsed, the others kept");
     // A body edit takes the short path and counts the same files.
     let text = tmp.read("content/artikler/verdi.md") + "\nEt avsnitt til.\n";
     std::fs::write(&page, text).unwrap();
     let r = inc.rebuild_paths(&BTreeSet::from([page.clone()]), false);
-    assert!(r.body_only);
+    assert!(r.route == Route::Bodies);
     assert_eq!(r.parsed, (1, files - 1));
 }
 

@@ -47,7 +47,7 @@ use super::pagecache::LoadCache;
 use crate::build::{self, Options, Timings};
 use crate::checks::anonymize::Guard;
 use crate::config::AnonScope;
-use crate::content;
+use crate::content::{self, Page};
 use crate::diagnostics::{Diagnostic, Error};
 use crate::render::{Prepared, Renderer, Sink};
 use crate::site::Site;
@@ -100,13 +100,21 @@ pub struct Report {
     pub timings: Timings,
     /// The path of `base_url`, where the site is mounted.
     pub base_path: String,
-    /// Only page bodies changed, and only those pages were read, checked
-    /// and rendered ([`Incremental::rebuild_paths`]).
-    pub body_only: bool,
+    /// Which way the rebuild went.
+    pub route: Route,
+}
+
+/// Which way a rebuild went ([`Incremental::rebuild_paths`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    /// Only page bodies changed: only those pages were read, checked and
+    /// rendered.
+    Bodies,
     /// Only front matter changed: those pages alone were read again, and
-    /// the site was linked and rendered from the model in memory
-    /// ([`Incremental::rebuild_paths`]).
-    pub fronts_only: bool,
+    /// the site was linked and rendered from the model in memory.
+    Fronts,
+    /// The whole pipeline, over the files on disk, with its caches.
+    Whole,
 }
 
 /// The site in memory between rebuilds.
@@ -178,61 +186,74 @@ impl Incremental {
     pub fn rebuild_paths(&mut self, paths: &BTreeSet<PathBuf>, rescan: bool) -> Report {
         let mut all = std::mem::take(&mut self.pending);
         all.extend(paths.iter().cloned());
-        if !rescan && let Some(report) = self.body_edits(&all) {
-            if matches!(report.outcome, Outcome::Failed(_)) {
-                self.pending = all;
+        let edits = if rescan { None } else { self.reread(&all) };
+        if let Some(edits) = edits {
+            if let Some(report) = self.body_edits(&edits) {
+                if matches!(report.outcome, Outcome::Failed(_)) {
+                    self.pending = all;
+                }
+                return report;
             }
-            return report;
-        }
-        if !rescan && let Some(report) = self.front_edits(&all) {
-            return report;
+            if let Some(report) = self.front_edits(edits) {
+                return report;
+            }
         }
         self.rebuild()
     }
 
-    /// The fast path of [`Incremental::rebuild_paths`], or `None` when the
-    /// change needs the whole pipeline.
-    fn body_edits(&mut self, paths: &BTreeSet<PathBuf>) -> Option<Report> {
-        let start = Instant::now();
-        let prepared = self.prepared.clone()?;
-        let served = self.served.clone()?;
+    /// Each of `paths` as a published page of the model (its index) read
+    /// again; `None` when one is anything else, or when the model is not
+    /// the served site, or when a file has problems (the full rebuild
+    /// reports them all).
+    fn reread(&self, paths: &BTreeSet<PathBuf>) -> Option<Vec<(usize, Page)>> {
+        self.prepared.as_ref()?;
+        self.served.as_ref()?;
         let site = self.site.as_ref()?;
         if paths.is_empty() {
             return None;
         }
         let content = self.opts.root.join("content");
-        // Each path: an existing page of the site, read again.
-        let mut edits = Vec::new();
+        let mut edits: Vec<(usize, Page)> = Vec::new();
         for path in paths {
             let rel = path.strip_prefix(&content).ok()?;
-            let key = crate::diagnostics::display_path(rel);
-            let &i = site.by_key.get(&key)?;
-            let old = &site.pages[i];
+            let &i = site.by_key.get(&crate::diagnostics::display_path(rel))?;
             if edits.iter().any(|(j, _)| *j == i) {
                 continue;
             }
-            let page = match content::reread_page(&self.opts.root, &old.page, &site.config) {
-                Ok((page, warnings)) if warnings.is_empty() => page,
-                // Problems in the file: the full rebuild reports them all.
+            match content::reread_page(&self.opts.root, &site.pages[i].page, &site.config) {
+                Ok((page, problems)) if problems.is_empty() => edits.push((i, page)),
                 _ => return None,
-            };
-            if page.front != old.page.front || page.meta.title != old.page.meta.title {
+            }
+        }
+        Some(edits)
+    }
+
+    /// The fast path of [`Incremental::rebuild_paths`] for the pages read
+    /// again in `edits`, or `None` when the change needs more.
+    fn body_edits(&mut self, edits: &[(usize, Page)]) -> Option<Report> {
+        let start = Instant::now();
+        let prepared = self.prepared.clone()?;
+        let served = self.served.clone()?;
+        let site = self.site.as_ref()?;
+        for (i, page) in edits {
+            let old = &site.pages[*i].page;
+            if page.front != old.front || page.meta.title != old.meta.title {
                 return None;
             }
-            edits.push((i, page));
         }
         let mut errors = Vec::new();
         let mut warnings = Vec::new();
         let mut fresh = Vec::new();
         for (i, page) in edits {
+            let i = *i;
             let old = &site.pages[i];
-            let (content, problems) = site.rerender_page(&page, &crate::site::PlainMarkdown);
+            let (content, problems) = site.rerender_page(page, &crate::site::PlainMarkdown);
             let ids = |r: &crate::markdown::Rendered| -> Vec<String> {
                 r.headings.iter().map(|h| h.id.clone()).collect()
             };
             // What other outputs show of the page must stay as it was.
             if content.summary != old.content.summary
-                || content.words.div_ceil(200).max(1) != old.reading_time
+                || crate::site::reading_time(&content) != old.reading_time
                 || ids(&content) != ids(&old.content)
             {
                 return None;
@@ -244,13 +265,13 @@ impl Incremental {
                 if self.guard.is_none() {
                     self.guard = crate::checks::guard(site).ok();
                 }
-                found.extend(crate::checks::scan_page(self.guard.as_ref()?, &page));
+                found.extend(crate::checks::scan_page(self.guard.as_ref()?, page));
             }
             let (e, w): (Vec<Diagnostic>, Vec<Diagnostic>) =
                 found.into_iter().partition(Diagnostic::is_error);
             errors.extend(e);
             warnings.extend(w);
-            fresh.push((i, page, content));
+            fresh.push((i, page.clone(), content));
         }
         let mut report = Report {
             outcome: Outcome::Failed(Vec::new()),
@@ -270,8 +291,7 @@ impl Incremental {
             millis: 0.0,
             timings: Timings::default(),
             base_path: site.config.base_path(),
-            body_only: true,
-            fronts_only: false,
+            route: Route::Bodies,
         };
         if !errors.is_empty() {
             // The model stays the served site; the next edit starts from it.
@@ -340,33 +360,18 @@ impl Incremental {
 
     /// The path of [`Incremental::rebuild_paths`] for edits of front matter
     /// that keep each page's URL, section, kind, aliases and body: those
-    /// pages alone are read again and put into the model, which is linked
+    /// pages alone, read again in `read`, are put into the model, which is linked
     /// again (order, "Les også", taxonomies), checked, and rendered through
     /// the memo. Loading and Markdown are skipped for every other page.
     /// `None` when the change needs the whole pipeline, or when it has
     /// problems (the whole pipeline then reports them all).
-    fn front_edits(&mut self, paths: &BTreeSet<PathBuf>) -> Option<Report> {
+    fn front_edits(&mut self, read: Vec<(usize, Page)>) -> Option<Report> {
         let start = Instant::now();
-        self.prepared.as_ref()?;
-        self.served.as_ref()?;
         let site = self.site.as_ref()?;
-        if paths.is_empty() {
-            return None;
-        }
-        let content = self.opts.root.join("content");
         let mut edits = Vec::new();
         let mut warnings = Vec::new();
-        for path in paths {
-            let rel = path.strip_prefix(&content).ok()?;
-            let &i = site.by_key.get(&crate::diagnostics::display_path(rel))?;
-            if edits.iter().any(|(j, _, _)| *j == i) {
-                continue;
-            }
+        for (i, page) in read {
             let old = &site.pages[i].page;
-            let page = match content::reread_page(&self.opts.root, old, &site.config) {
-                Ok((page, problems)) if problems.is_empty() => page,
-                _ => return None,
-            };
             if page.url != old.url
                 || page.section != old.section
                 || page.meta.kind != old.meta.kind
@@ -417,8 +422,7 @@ impl Incremental {
             millis: 0.0,
             timings,
             base_path: site.config.base_path(),
-            body_only: false,
-            fronts_only: true,
+            route: Route::Fronts,
         };
         self.prepared = None;
         self.guard = None;
@@ -465,8 +469,7 @@ impl Incremental {
             millis: 0.0,
             timings: Timings::default(),
             base_path: "/".into(),
-            body_only: false,
-            fronts_only: false,
+            route: Route::Whole,
         };
         let loaded = match build::load_cached(&self.opts, &self.markdown, Some(&self.pages)) {
             Ok(l) => l,
