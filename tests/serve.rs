@@ -10,6 +10,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
@@ -1814,4 +1815,52 @@ fn a_title_edit_builds_only_the_listing_pages_that_show_the_page() {
         }
         assert_eq!(showing, 1, "{list}");
     }
+}
+
+#[test]
+fn a_front_matter_edit_with_an_error_is_reported_and_never_served() {
+    let tmp = Tmp::new();
+    let mut inc = incremental(tmp.site());
+    assert!(matches!(inc.rebuild().outcome, Outcome::Updated { .. }));
+    let page = "artikler/verdi/index.html";
+    let good = inc.served().unwrap()[page].clone();
+    let path = tmp.path("content/artikler/verdi.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let edit = |from: &str, to: &str| {
+        assert!(text.contains(from));
+        std::fs::write(&path, text.replace(from, to)).unwrap();
+        BTreeSet::from([path.clone()])
+    };
+    // `related` naming a page that does not exist: the front matter path
+    // finds it and leaves the report to the whole pipeline.
+    let r = inc.rebuild_paths(&edit("[første-møte.md]", "[finnes-ikke.md]"), false);
+    let Outcome::Failed(errors) = &r.outcome else {
+        panic!("a missing related page is an error")
+    };
+    assert_eq!(r.route, Route::Whole);
+    assert!(
+        errors.iter().any(|d| d.path == "content/artikler/verdi.md"
+            && d.line == 7
+            && d.message.contains("finnes-ikke.md")),
+        "{errors:?}"
+    );
+    assert!(
+        Arc::ptr_eq(&inc.served().unwrap()[page], &good),
+        "the last good page stays"
+    );
+    // Mended with a new tag: once a whole rebuild has served the site
+    // again, the next front matter edit takes its own path.
+    let r = inc.rebuild_paths(&edit("[møte, roi]", "[møte, roi, rabatt]"), false);
+    assert!(matches!(r.outcome, Outcome::Updated { .. }));
+    assert_eq!(r.route, Route::Whole);
+    let r = inc.rebuild_paths(&edit("[møte, roi]", "[møte, rabatt]"), false);
+    let Outcome::Updated { files, .. } = &r.outcome else {
+        panic!("the edit builds")
+    };
+    assert_eq!(r.route, Route::Fronts);
+    let html = scraper::Html::parse_document(&String::from_utf8_lossy(&files[page]));
+    let chips = scraper::Selector::parse(".page-terms a.chip").unwrap();
+    let tags: Vec<String> = html.select(&chips).map(|a| a.text().collect()).collect();
+    assert!(tags.contains(&"rabatt".to_string()), "{tags:?}");
+    assert!(!tags.contains(&"roi".to_string()), "{tags:?}");
 }
