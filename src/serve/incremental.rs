@@ -360,9 +360,10 @@ impl Incremental {
 
     /// The path of [`Incremental::rebuild_paths`] for edits of front matter
     /// that keep each page's URL, section, kind, aliases and body: those
-    /// pages alone, read again in `read`, are put into the model, which is linked
-    /// again (order, "Les også", taxonomies), checked, and rendered through
-    /// the memo. Loading and Markdown are skipped for every other page.
+    /// pages alone, read again in `read`, are put into the model, which is
+    /// linked again (order, "Les også", taxonomies), checked, and rendered
+    /// through the memo. Loading and Markdown are skipped for every other
+    /// page.
     /// `None` when the change needs the whole pipeline, or when it has
     /// problems (the whole pipeline then reports them all).
     fn front_edits(&mut self, read: Vec<(usize, Page)>) -> Option<Report> {
@@ -407,6 +408,8 @@ impl Incremental {
             .chain(checked.diagnostics.into_vec())
             .collect();
         if found.iter().any(Diagnostic::is_error) {
+            // The model is patched but not served: `rebuild_paths` goes on
+            // to the whole rebuild, which starts over from the files.
             self.site = Some(site);
             return None;
         }
