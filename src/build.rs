@@ -164,13 +164,19 @@ fn render_parts(
     search: Option<SearchLater<'_>>,
 ) -> (Vec<Diagnostic>, Option<Prepared>) {
     let t = Instant::now();
-    // Parsing templates and aggregating the cases do not depend on each other.
-    let (renderer, (insight, insight_ctx)) = rayon::join(
+    // Parsing templates, aggregating the cases and (in serve) the memo's
+    // fingerprints do not depend on each other.
+    let (renderer, ((insight, insight_ctx), inputs)) = rayon::join(
         || Renderer::new(site, theme),
         || {
-            let insight = crate::insight::aggregate(site);
-            let ctx = crate::insight::context(site, &insight);
-            (insight, ctx)
+            rayon::join(
+                || {
+                    let insight = crate::insight::aggregate(site);
+                    let ctx = crate::insight::context(site, &insight);
+                    (insight, ctx)
+                },
+                || memo.map(|_| crate::render::Inputs::of(site)),
+            )
         },
     );
     let mut renderer = match renderer {
@@ -179,6 +185,9 @@ fn render_parts(
     };
     renderer.inject = inject;
     renderer.memo = memo;
+    if let Some(inputs) = inputs {
+        renderer.set_inputs(inputs);
+    }
     renderer.set_global("insight", &insight_ctx);
     // The search index needs only the model: it is built beside the pages.
     let ((mut problems, render_ms), (search, search_ms)) = rayon::join(

@@ -1365,6 +1365,25 @@ impl<'s> Renderer<'s> {
         }
     }
 
+    /// The memo's fingerprints of this site, worked out beforehand (else
+    /// the first output that needs them does, while other threads wait).
+    pub fn set_inputs(&mut self, inputs: Inputs) {
+        self.inputs = std::sync::OnceLock::from(inputs);
+    }
+
+    /// Whether the memo keeps the extra page at `url` ([`Renderer::render_extra`]
+    /// with `template`) as it is served, so its context need not even be
+    /// built: `inputs` fingerprints everything that context is made from
+    /// other than the configuration and translations.
+    pub fn keeps_extra(&self, template: &str, url: &str, inputs: u64) -> bool {
+        use std::hash::{Hash, Hasher};
+        self.keeps(&format!("{url}index.html"), template, |f| {
+            let mut h = crate::serve::memo::Fingerprint::default();
+            (f.env, inputs).hash(&mut h);
+            h.finish()
+        })
+    }
+
     /// Renders an extra page from a template with additional context
     /// (used by passes such as insight).
     pub fn render_extra(
@@ -1404,7 +1423,7 @@ fn put_file(sink: &dyn Sink, path: String, bytes: Vec<u8>) -> Option<Diagnostic>
 /// listing, the cards on that page), linked from it, or below a section —
 /// so a field added to a context from any of those is covered too.
 /// Anything else a context gains must be added here.
-struct Inputs {
+pub struct Inputs {
     pages: Vec<u64>,
     sections: HashMap<String, u64>,
     /// Each term without its pages' cards (see [`Inputs::chunk`]).
@@ -1433,48 +1452,39 @@ fn hash_json<H: std::hash::Hasher>(h: &mut H, v: &impl Serialize) {
 }
 
 impl Inputs {
-    fn of(site: &Site) -> Inputs {
+    pub fn of(site: &Site) -> Inputs {
         use crate::serve::memo::Fingerprint;
         use std::hash::{Hash, Hasher};
         let mut env = Fingerprint::default();
         hash_json(&mut env, &site.config);
         hash_json(&mut env, &site.strings);
         let env = env.finish();
-        let key_of = |j: usize| site.pages[j].page.key.as_str();
-        let metas: Vec<u64> = site
+        // Each page's front matter, the rest of it (`plain` aside, which
+        // only restates the text of `html`), and its card (the page as
+        // others show it: link, summary, counts), kept with the page
+        // between rebuilds: a front matter edit hashes the pages it touched.
+        let own: Vec<[u64; 3]> = site
             .pages
             .par_iter()
             .map(|sp| {
-                let mut h = Fingerprint::default();
-                hash_json(&mut h, &sp.page.meta);
-                h.finish()
+                sp.derived(|sp| {
+                    let (p, c) = (&sp.page, &sp.content);
+                    let mut meta = Fingerprint::default();
+                    hash_json(&mut meta, &p.meta);
+                    let meta = meta.finish();
+                    let mut body = Fingerprint::default();
+                    (&p.key, &p.url, &p.source, &p.section).hash(&mut body);
+                    (&c.html, c.words, &c.summary).hash(&mut body);
+                    (&c.headings, &c.tasks).hash(&mut body);
+                    let mut card = Fingerprint::default();
+                    (meta, &p.key, &p.url, &p.section, &c.summary).hash(&mut card);
+                    let counts = (c.words, c.headings.len(), c.tasks.len());
+                    (sp.reading_time, counts).hash(&mut card);
+                    [meta, body.finish(), card.finish()]
+                })
             })
             .collect();
-        // A page as other pages show it: card, link, summary.
-        let cards: Vec<u64> = site
-            .pages
-            .iter()
-            .zip(&metas)
-            .map(|(sp, meta)| {
-                let mut h = Fingerprint::default();
-                meta.hash(&mut h);
-                (
-                    &sp.page.key,
-                    &sp.page.url,
-                    &sp.page.section,
-                    &sp.content.summary,
-                )
-                    .hash(&mut h);
-                (
-                    sp.reading_time,
-                    sp.content.words,
-                    sp.content.headings.len(),
-                    sp.content.tasks.len(),
-                )
-                    .hash(&mut h);
-                h.finish()
-            })
-            .collect();
+        let cards: Vec<u64> = own.iter().map(|o| o[2]).collect();
         let section_own: HashMap<&str, u64> = site
             .sections
             .iter()
@@ -1492,81 +1502,88 @@ impl Inputs {
                 (k.as_str(), h.finish())
             })
             .collect();
-        // A section with everything up its chain (breadcrumbs, course).
-        let chain = |key: &str| {
-            let mut h = Fingerprint::default();
-            let mut k = Some(key.to_string());
-            while let Some(cur) = k {
-                section_own.get(cur.as_str()).hash(&mut h);
-                k = site
-                    .sections
-                    .get(&cur)
-                    .and_then(|s| s.section.parent.clone());
-            }
-            h.finish()
-        };
-        let chains: HashMap<&str, u64> = site
+        // Each section with the sections up its chain, nearest first.
+        let up: HashMap<&str, Vec<&str>> = site
             .sections
             .keys()
-            .map(|k| (k.as_str(), chain(k)))
+            .map(|k| {
+                let mut chain = vec![k.as_str()];
+                let mut cur = k.as_str();
+                while let Some(parent) = site.sections[cur].section.parent.as_deref() {
+                    let Some((parent, _)) = site.sections.get_key_value(parent) else {
+                        break;
+                    };
+                    chain.push(parent.as_str());
+                    cur = parent.as_str();
+                }
+                (k.as_str(), chain)
+            })
             .collect();
-        let terms_of = |names: &[String], map: &BTreeMap<String, Term>, h: &mut Fingerprint| {
-            for n in names {
-                match map.get(&crate::content::slug::slugify(n)) {
-                    Some(t) => (&t.name, &t.title, &t.url, t.pages.len()).hash(h),
-                    None => h.write_u8(0),
+        // A section with everything up its chain (breadcrumbs, course).
+        let chains: HashMap<&str, u64> = up
+            .iter()
+            .map(|(&k, chain)| {
+                let mut h = Fingerprint::default();
+                for s in chain {
+                    section_own.get(s).hash(&mut h);
+                }
+                (k, h.finish())
+            })
+            .collect();
+        // Each name a page gives as topic or tag, as its term shows.
+        let mut names: [HashMap<&str, u64>; 2] = Default::default();
+        for sp in &site.pages {
+            let meta = &sp.page.meta;
+            for ((names, given), map) in names
+                .iter_mut()
+                .zip([&meta.topics, &meta.tags])
+                .zip([&site.topics, &site.tags])
+            {
+                for n in given {
+                    names.entry(n.as_str()).or_insert_with(|| {
+                        let mut h = Fingerprint::default();
+                        match map.get(&crate::content::slug::slugify(n)) {
+                            Some(t) => (&t.name, &t.title, &t.url, t.pages.len()).hash(&mut h),
+                            None => h.write_u8(0),
+                        }
+                        h.finish()
+                    });
                 }
             }
-            h.write_u8(0xfe);
-        };
-        // Everything of the page itself except `plain`, which only restates
-        // the text of `html`.
+        }
+        // The page itself, and what it shows of others.
         let pages: Vec<u64> = site
             .pages
             .par_iter()
-            .zip(&metas)
-            .map(|(sp, meta)| {
+            .zip(&own)
+            .map(|(sp, own)| {
                 let mut h = Fingerprint::default();
-                env.hash(&mut h);
-                meta.hash(&mut h);
-                (
-                    &sp.page.key,
-                    &sp.page.url,
-                    &sp.page.source,
-                    &sp.page.section,
-                )
-                    .hash(&mut h);
-                let c = &sp.content;
-                (&c.html, c.words, &c.summary).hash(&mut h);
-                (&c.headings, &c.tasks).hash(&mut h);
+                (env, own).hash(&mut h);
                 (sp.reading_time, sp.lesson).hash(&mut h);
                 let linked = sp
                     .related
                     .iter()
                     .chain(sp.prev.iter())
                     .chain(sp.next.iter());
-                linked
-                    .map(|&j| (key_of(j), cards[j]))
-                    .collect::<Vec<_>>()
-                    .hash(&mut h);
-                terms_of(&sp.page.meta.topics, &site.topics, &mut h);
-                terms_of(&sp.page.meta.tags, &site.tags, &mut h);
+                for &j in linked {
+                    cards[j].hash(&mut h);
+                }
+                h.write_u8(0xfe);
+                for (names, given) in names.iter().zip([&sp.page.meta.topics, &sp.page.meta.tags]) {
+                    for n in given {
+                        names.get(n.as_str()).hash(&mut h);
+                    }
+                    h.write_u8(0xfe);
+                }
                 chains.get(sp.page.section.as_str()).hash(&mut h);
                 h.finish()
             })
             .collect();
         // Pages in a section's whole subtree, for counts and listings.
         let mut subtree: HashMap<&str, Vec<u64>> = HashMap::new();
-        for (i, sp) in site.pages.iter().enumerate() {
-            let mut k = Some(sp.page.section.clone());
-            while let Some(cur) = k {
-                k = site
-                    .sections
-                    .get(&cur)
-                    .and_then(|s| s.section.parent.clone());
-                if let Some((key, _)) = site.sections.get_key_value(&cur) {
-                    subtree.entry(key.as_str()).or_default().push(cards[i]);
-                }
+        for (sp, &card) in site.pages.iter().zip(&cards) {
+            for &s in up.get(sp.page.section.as_str()).into_iter().flatten() {
+                subtree.entry(s).or_default().push(card);
             }
         }
         let sections = site

@@ -13,6 +13,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -27,6 +28,8 @@ use crate::markdown::{self, Heading, LinkResolver, Rendered, Resolved};
 /// A page with its rendered Markdown and its place in the site.
 #[derive(Debug, Clone)]
 pub struct SitePage {
+    /// The page as loaded; replace it, and `content`, with
+    /// [`SitePage::replace`] only, so [`SitePage::derived`] stays true.
     pub page: Page,
     pub content: Rendered,
     pub reading_time: usize,
@@ -36,6 +39,41 @@ pub struct SitePage {
     pub next: Option<usize>,
     /// Position in a course: (1-based lesson number, lessons in the course).
     pub lesson: Option<(usize, usize)>,
+    /// What [`SitePage::derived`] worked out from `page` and `content`.
+    derived: OnceLock<[u64; 3]>,
+}
+
+impl SitePage {
+    fn new(page: Page, content: Rendered) -> Self {
+        SitePage {
+            reading_time: reading_time(&content),
+            page,
+            content,
+            related: Vec::new(),
+            prev: None,
+            next: None,
+            lesson: None,
+            derived: OnceLock::new(),
+        }
+    }
+
+    /// A value worked out by `compute` from `page` and `content` alone,
+    /// once, and kept with them until [`SitePage::replace`]: serve keeps
+    /// the fingerprints of its render memo here from rebuild to rebuild,
+    /// so a front matter edit does not hash every page again.
+    pub fn derived(&self, compute: impl FnOnce(&SitePage) -> [u64; 3]) -> [u64; 3] {
+        *self.derived.get_or_init(|| compute(self))
+    }
+
+    /// Puts a page read again, with its rendered body, in place of this
+    /// one; its place in the site (related, order) stays until the site is
+    /// linked again.
+    pub fn replace(&mut self, page: Page, content: Rendered) {
+        self.reading_time = reading_time(&content);
+        self.page = page;
+        self.content = content;
+        self.derived = OnceLock::new();
+    }
 }
 
 /// A section with its rendered text and its ordered pages.
@@ -407,7 +445,7 @@ fn section_file_key(section: &str) -> String {
 
 /// What [`page_order`] compares: weight (none last), newest first, title
 /// without case, key.
-fn order_key(
+pub fn order_key(
     p: &Page,
 ) -> (
     i64,
@@ -564,15 +602,7 @@ impl Site {
         let site_pages: Vec<SitePage> = pages
             .into_par_iter()
             .zip(rendered)
-            .map(|(page, content)| SitePage {
-                reading_time: reading_time(&content),
-                page,
-                content,
-                related: Vec::new(),
-                prev: None,
-                next: None,
-                lesson: None,
-            })
+            .map(|(page, content)| SitePage::new(page, content))
             .collect();
 
         let mut site_sections: BTreeMap<String, SiteSection> = BTreeMap::new();
@@ -604,7 +634,7 @@ impl Site {
             rejected,
             drafts,
         };
-        site.link(&mut diagnostics);
+        site.link(&mut diagnostics, true);
         (site, diagnostics)
     }
 
@@ -612,28 +642,34 @@ impl Site {
     /// the order of each section with previous/next and course positions,
     /// subsections, and the taxonomies. Whatever an earlier call linked is
     /// replaced, so after an edit of front matter ([`Site::replace_pages`])
-    /// the site is linked as [`Site::assemble_with`] would link it.
-    fn link(&mut self, diagnostics: &mut Diagnostics) {
+    /// the site is linked as [`Site::assemble_with`] would link it. With
+    /// `terms` false, no page's topics, tags or `related` changed since the
+    /// last call: "Les også" and the members of each term stay as they are.
+    fn link(&mut self, diagnostics: &mut Diagnostics, terms: bool) {
+        if terms {
+            self.link_related(diagnostics);
+        }
+        let rank = order_ranks(&self.pages);
+        self.link_sections(&rank);
+        if terms {
+            self.link_taxonomies();
+        }
+        for term in self.topics.values_mut().chain(self.tags.values_mut()) {
+            term.pages.sort_unstable_by_key(|&i| rank[i]);
+        }
+    }
+
+    /// "Les også": explicit `related` pages, checked like links, then
+    /// suggestions.
+    fn link_related(&mut self, diagnostics: &mut Diagnostics) {
         let Site {
             config,
             pages: site_pages,
-            sections: site_sections,
             by_key,
-            topics,
-            tags,
             files,
             drafts,
             ..
         } = self;
-        for s in site_sections.values_mut() {
-            s.pages.clear();
-            s.subsections.clear();
-        }
-        for sp in site_pages.iter_mut() {
-            sp.prev = None;
-            sp.next = None;
-            sp.lesson = None;
-        }
         // Explicit related pages, checked like links.
         let mut explicit: Vec<Vec<usize>> = vec![Vec::new(); site_pages.len()];
         for (i, sp) in site_pages.iter().enumerate() {
@@ -687,14 +723,29 @@ impl Site {
             list.truncate(config.related.count.max(explicit[i].len()));
             sp.related = list;
         }
+    }
 
-        // Sections: ordered pages and subsections, previous/next, courses.
+    /// Sections: pages in `rank` order, subsections, previous/next, courses.
+    fn link_sections(&mut self, rank: &[u32]) {
+        let Site {
+            pages: site_pages,
+            sections: site_sections,
+            ..
+        } = self;
+        for s in site_sections.values_mut() {
+            s.pages.clear();
+            s.subsections.clear();
+        }
+        for sp in site_pages.iter_mut() {
+            sp.prev = None;
+            sp.next = None;
+            sp.lesson = None;
+        }
         for (i, sp) in site_pages.iter().enumerate() {
             if let Some(sec) = site_sections.get_mut(&sp.page.section) {
                 sec.pages.push(i);
             }
         }
-        let rank = order_ranks(site_pages);
         let keys: Vec<String> = site_sections.keys().cloned().collect();
         for k in &keys {
             if let Some(parent) = site_sections[k].section.parent.clone()
@@ -733,8 +784,18 @@ impl Site {
                 }
             }
         }
+    }
 
-        // Taxonomies.
+    /// The taxonomies: configured topics, then every name pages give, each
+    /// with its pages in page order (unsorted until [`Site::link`] sorts).
+    fn link_taxonomies(&mut self) {
+        let Site {
+            config,
+            pages: site_pages,
+            topics,
+            tags,
+            ..
+        } = self;
         topics.clear();
         tags.clear();
         for t in &config.topics {
@@ -785,9 +846,6 @@ impl Site {
                 }
             }
         }
-        for term in topics.values_mut().chain(tags.values_mut()) {
-            term.pages.sort_unstable_by_key(|&i| rank[i]);
-        }
     }
 
     /// Puts each edited page (its index, the page read anew, its body
@@ -796,14 +854,15 @@ impl Site {
     /// front matter that kept each page's URL, section, kind and body, so
     /// nothing else of the model can change.
     pub fn replace_pages(&mut self, edits: Vec<(usize, Page, Rendered)>) -> Diagnostics {
+        let mut terms = false;
         for (i, page, content) in edits {
-            let sp = &mut self.pages[i];
-            sp.reading_time = reading_time(&content);
-            sp.page = page;
-            sp.content = content;
+            let old = &self.pages[i].page.meta;
+            terms |= (&old.topics, &old.tags, &old.related)
+                != (&page.meta.topics, &page.meta.tags, &page.meta.related);
+            self.pages[i].replace(page, content);
         }
         let mut diagnostics = Diagnostics::new();
-        self.link(&mut diagnostics);
+        self.link(&mut diagnostics, terms);
         diagnostics
     }
 

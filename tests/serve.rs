@@ -1864,3 +1864,78 @@ fn a_front_matter_edit_with_an_error_is_reported_and_never_served() {
     assert!(tags.contains(&"rabatt".to_string()), "{tags:?}");
     assert!(!tags.contains(&"roi".to_string()), "{tags:?}");
 }
+
+/// The insight pages of a served site: output path → HTML.
+fn insight_pages(files: &vinn::serve::incremental::Files) -> BTreeMap<&str, String> {
+    files
+        .iter()
+        .filter(|(k, _)| k.starts_with("evaluering/innsikt/") && k.ends_with(".html"))
+        .map(|(k, v)| (k.as_str(), String::from_utf8_lossy(v).into_owned()))
+        .collect()
+}
+
+#[test]
+fn a_title_edit_renders_only_the_insight_pages_that_show_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_tree(
+        &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/insight/basic"),
+        &root,
+    );
+    let mut inc = incremental(root.clone());
+    assert!(matches!(inc.rebuild().outcome, Outcome::Updated { .. }));
+    // A case is in one list per dimension; an article shows only on the
+    // evaluation page, as material for a common loss reason.
+    for (file, old, new) in [
+        (
+            "case/b-tapt-bygg-pris.md",
+            "Tapt på pris i bygg",
+            "Prisen felte byggsaken",
+        ),
+        (
+            "artikler/prisen.md",
+            "Når prisen får skylden",
+            "Når prisen tar skylden",
+        ),
+    ] {
+        let path = root.join("content").join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replace(old, new)).unwrap();
+        let r = inc.rebuild_paths(&BTreeSet::from([path]), false);
+        assert_eq!(r.route, Route::Fronts, "{file}");
+        let Outcome::Updated { files, .. } = &r.outcome else {
+            panic!("{file}: the edit builds")
+        };
+        let kept: BTreeSet<&str> = r.kept.iter().map(String::as_str).collect();
+        let link = scraper::Selector::parse("main a").unwrap();
+        let pages = insight_pages(files);
+        assert!(pages.len() > 20, "{file}: {} insight pages", pages.len());
+        let mut showing = 0;
+        for (path, html) in &pages {
+            let doc = scraper::Html::parse_document(html);
+            let shows = doc
+                .select(&link)
+                .any(|a| a.text().collect::<String>().trim() == new);
+            showing += usize::from(shows);
+            assert_eq!(
+                kept.contains(path),
+                !shows,
+                "{file}: {path} shows the new title: {shows}, kept: {}",
+                kept.contains(path)
+            );
+        }
+        assert!(
+            showing >= 1 && showing < pages.len() - 10,
+            "{file}: {showing}"
+        );
+        let expected = fresh_build(&root).expect("a fresh build");
+        for (k, v) in &expected {
+            if k.starts_with("evaluering/") {
+                assert!(
+                    strip_script(&files[k]) == *v,
+                    "{file}: {k} differs from a fresh build"
+                );
+            }
+        }
+    }
+}

@@ -30,7 +30,7 @@ use crate::content::slug::slugify;
 use crate::content::{Kind, Outcome};
 use crate::diagnostics::{Diagnostic, Error, Result, display_path};
 use crate::render::{Renderer, Sink, reason_label};
-use crate::site::{Site, page_order};
+use crate::site::{Site, order_key};
 
 pub use export::{cases_csv, figures_csv, table, to_json};
 
@@ -330,19 +330,33 @@ fn in_hidden_section(site: &Site, key: &str) -> bool {
     false
 }
 
-/// Is the page published (no draft, not under a draft section)?
-fn is_published(site: &Site, i: usize) -> bool {
-    let p = &site.pages[i].page;
-    !p.meta.draft && !in_draft_section(site, &p.section) && !in_hidden_section(site, &p.key)
+/// Whether each page is published (no draft, not under a draft section,
+/// not in a hidden folder), worked out once per section and folder.
+fn published(site: &Site) -> Vec<bool> {
+    let mut drafty: HashMap<&str, bool> = HashMap::new();
+    let mut hidden: HashMap<&str, bool> = HashMap::new();
+    site.pages
+        .iter()
+        .map(|sp| {
+            let p = &sp.page;
+            !p.meta.draft
+                && !*drafty
+                    .entry(p.section.as_str())
+                    .or_insert_with(|| in_draft_section(site, &p.section))
+                && !*hidden
+                    .entry(p.key.rsplit_once('/').map_or("", |(dir, _)| dir))
+                    .or_insert_with(|| in_hidden_section(site, &p.key))
+        })
+        .collect()
 }
 
 /// The published case studies, by URL.
-pub fn published_cases(site: &Site) -> Vec<CaseFacts> {
+fn published_cases(site: &Site, published: &[bool]) -> Vec<CaseFacts> {
     let mut out: Vec<CaseFacts> = site
         .pages
         .iter()
         .enumerate()
-        .filter(|(i, sp)| sp.page.meta.kind == Kind::Case && is_published(site, *i))
+        .filter(|(i, sp)| sp.page.meta.kind == Kind::Case && published[*i])
         .filter_map(|(i, sp)| {
             let c = sp.page.meta.case.as_ref().filter(|c| c.anonymized)?;
             Some(CaseFacts {
@@ -700,13 +714,13 @@ fn reason_terms(reason: &str) -> Vec<String> {
 
 /// The most common loss reasons (up to three) with the checklists and
 /// articles that carry the same topic (or tag).
-fn actions(site: &Site, losses: &Dimension) -> Vec<Action> {
+fn actions(site: &Site, published: &[bool], losses: &Dimension) -> Vec<Action> {
     let published: Vec<usize> = (0..site.pages.len())
         .filter(|&i| {
             matches!(
                 site.pages[i].page.meta.kind,
                 Kind::Checklist | Kind::Article
-            ) && is_published(site, i)
+            ) && published[i]
         })
         .collect();
     losses
@@ -724,7 +738,6 @@ fn actions(site: &Site, losses: &Dimension) -> Vec<Action> {
                     title: t.title.clone(),
                     url: t.url.clone(),
                 });
-            // (topic match first, then the usual page order)
             // The pages with one of the terms as a topic, or as a tag (the
             // site's term maps are keyed by slug, as `terms` are).
             let with = |map: &std::collections::BTreeMap<String, crate::site::Term>| {
@@ -735,7 +748,9 @@ fn actions(site: &Site, losses: &Dimension) -> Vec<Action> {
                     .collect::<std::collections::HashSet<usize>>()
             };
             let (by_topic, by_tag) = (with(&site.topics), with(&site.tags));
-            let mut hits: Vec<(bool, usize)> = published
+            // (topic match first, then the usual page order); only the
+            // first four of each kind are shown, so only they are sorted.
+            let hits: Vec<(bool, usize)> = published
                 .iter()
                 .filter_map(|&i| {
                     if by_topic.contains(&i) {
@@ -747,15 +762,20 @@ fn actions(site: &Site, losses: &Dimension) -> Vec<Action> {
                     }
                 })
                 .collect();
-            hits.sort_by(|a, b| {
-                a.0.cmp(&b.0)
-                    .then_with(|| page_order(&site.pages[a.1].page, &site.pages[b.1].page))
-            });
             let links = |kind: Kind| -> Vec<Link> {
-                hits.iter()
+                let mut keyed: Vec<_> = hits
+                    .iter()
                     .filter(|(_, i)| site.pages[*i].page.meta.kind == kind)
-                    .take(4)
-                    .map(|&(_, i)| Link {
+                    .map(|&(by_tag, i)| ((by_tag, order_key(&site.pages[i].page)), i))
+                    .collect();
+                if keyed.len() > 4 {
+                    keyed.select_nth_unstable_by(4, |a, b| a.0.cmp(&b.0));
+                    keyed.truncate(4);
+                }
+                keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+                keyed
+                    .into_iter()
+                    .map(|(_, i)| Link {
                         title: site.pages[i].page.meta.title.clone(),
                         url: site.pages[i].page.url.clone(),
                     })
@@ -834,7 +854,8 @@ fn config_line(site: &Site, needle: &str) -> usize {
 
 /// Computes every aggregate of the site's published case studies.
 pub fn aggregate(site: &Site) -> Insight {
-    let cases = published_cases(site);
+    let published = published(site);
+    let cases = published_cases(site, &published);
     let mut problems = Vec::new();
     let url = match insight_url(&site.config.insight.path) {
         Ok(u) => u,
@@ -921,7 +942,7 @@ pub fn aggregate(site: &Site) -> Insight {
             &url,
         ),
     ];
-    let actions = actions(site, &dimensions[1]);
+    let actions = actions(site, &published, &dimensions[1]);
     let mut ins = Insight {
         url,
         language: site.config.language,

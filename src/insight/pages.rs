@@ -258,9 +258,117 @@ fn list_ctx(
     })
 }
 
-/// Renders the evaluation page and every bar's list.
+/// Fingerprints of what the insight pages are made from besides the
+/// configuration and translations, for [`Renderer::keeps_extra`]: an edit
+/// of one case touches the lists it is in, not all of them.
+struct Inputs {
+    /// The evaluation page: every figure, no case in detail.
+    evaluation: u64,
+    /// What every list shares.
+    common: u64,
+    /// Each dimension whole (its groups and their members).
+    dimensions: Vec<u64>,
+    /// Each case as lists show it: its facts and its page's description.
+    cases: Vec<u64>,
+}
+
+impl Inputs {
+    fn of(site: &Site, ins: &Insight) -> Inputs {
+        use crate::serve::memo::Fingerprint;
+        use std::fmt::Write;
+        use std::hash::Hasher;
+        let debug = |v: &dyn std::fmt::Debug| {
+            let mut h = Fingerprint::default();
+            let _ = write!(h, "{v:?}");
+            h
+        };
+        let common = debug(&(&ins.url, ins.language, ins.min_group)).finish();
+        let outcomes =
+            [Outcome::Won, Outcome::Lost, Outcome::NoDecision].map(|o| ins.outcome_count(o));
+        let evaluation =
+            debug(&(common, ins.total, outcomes, &ins.dimensions, &ins.actions)).finish();
+        let dimensions = ins.dimensions.iter().map(|d| debug(d).finish()).collect();
+        let cases = ins
+            .cases
+            .iter()
+            .map(|c| {
+                let mut h = debug(c);
+                h.write(site.pages[c.page].page.meta.description.as_bytes());
+                h.finish()
+            })
+            .collect();
+        Inputs {
+            evaluation,
+            common,
+            dimensions,
+            cases,
+        }
+    }
+
+    /// The list of group `g` of dimension `d` (an index of `ins.dimensions`).
+    fn list(&self, d: usize, g: &Group) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = crate::serve::memo::Fingerprint::default();
+        (self.common, self.dimensions[d]).hash(&mut h);
+        g.members
+            .iter()
+            .map(|&i| self.cases[i])
+            .for_each(|c| c.hash(&mut h));
+        h.finish()
+    }
+}
+
+/// Renders the evaluation page and every bar's list. In `serve`, pages
+/// whose inputs did not change are kept as served, contexts unbuilt.
 pub fn render(site: &Site, ins: &Insight, r: &Renderer, sink: &dyn Sink) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
+    let inputs = Inputs::of(site, ins);
+    if !r.keeps_extra("insight.html", &ins.url, inputs.evaluation) {
+        problems.extend(evaluation_page(site, ins, r, sink));
+    }
+    let inputs = &inputs;
+    let lists: Vec<(&Dimension, &Group, &str)> = ins
+        .dimensions
+        .iter()
+        .enumerate()
+        .flat_map(|(n, d)| {
+            d.groups.iter().filter_map(move |g| {
+                let url = g.url.as_deref()?;
+                let kept = r.keeps_extra("insight-list.html", url, inputs.list(n, g));
+                (!kept).then_some((d, g, url))
+            })
+        })
+        .collect();
+    if lists.is_empty() {
+        return problems;
+    }
+    let rank = case_ranks(ins);
+    let cases: Vec<Value> = (0..ins.cases.len())
+        .into_par_iter()
+        .map(|i| case_ctx(site, ins, i))
+        .collect();
+    let list_problems: Vec<Diagnostic> = lists
+        .par_iter()
+        .filter_map(|(d, g, url)| {
+            r.render_extra(
+                "insight-list.html",
+                url,
+                &[("insight_list", list_ctx(site, ins, d, g, &rank, &cases))],
+                sink,
+            )
+        })
+        .collect();
+    problems.extend(list_problems);
+    problems
+}
+
+/// The evaluation page: every dimension with its chart.
+fn evaluation_page(
+    site: &Site,
+    ins: &Insight,
+    r: &Renderer,
+    sink: &dyn Sink,
+) -> Option<Diagnostic> {
     let mut page = global_context(site, ins);
     let order = [
         DimensionKey::LossReasons,
@@ -278,35 +386,5 @@ pub fn render(site: &Site, ins: &Insight, r: &Renderer, sink: &dyn Sink) -> Vec<
     if let Some(o) = page.as_object_mut() {
         o.insert("charts".into(), Value::Array(charts));
     }
-    problems.extend(r.render_extra("insight.html", &ins.url, &[("insight", page)], sink));
-
-    let lists: Vec<(&Dimension, &Group)> = ins
-        .dimensions
-        .iter()
-        .flat_map(|d| {
-            d.groups
-                .iter()
-                .filter(|g| g.url.is_some())
-                .map(move |g| (d, g))
-        })
-        .collect();
-    let rank = case_ranks(ins);
-    let cases: Vec<Value> = (0..ins.cases.len())
-        .into_par_iter()
-        .map(|i| case_ctx(site, ins, i))
-        .collect();
-    let list_problems: Vec<Diagnostic> = lists
-        .par_iter()
-        .filter_map(|(d, g)| {
-            let url = g.url.as_deref()?;
-            r.render_extra(
-                "insight-list.html",
-                url,
-                &[("insight_list", list_ctx(site, ins, d, g, &rank, &cases))],
-                sink,
-            )
-        })
-        .collect();
-    problems.extend(list_problems);
-    problems
+    r.render_extra("insight.html", &ins.url, &[("insight", page)], sink)
 }
