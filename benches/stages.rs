@@ -9,7 +9,9 @@
 //! - `render`: templates, listings and insight pages, into memory;
 //! - `search`: the search index files;
 //! - `write`: every output file into a fresh folder (staging + commit);
-//! - `floor`: read + pulldown-cmark + write per page, one thread.
+//! - `floor`: read + pulldown-cmark + write per page, one thread;
+//! - `serve_title_edit`: `serve`'s rebuild after one page's title changed
+//!   (the file is written inside the timed part), reload script included.
 //!
 //! The whole-process figures (wall, CPU, RSS, Hugo, serve) are `bench run`.
 //! Corpora are generated once into Cargo's target tmp folder and reused;
@@ -180,6 +182,56 @@ fn write(bencher: Bencher, n: usize) {
             // The folder is removed after the sample, not inside it.
             (dir, stats)
         });
+}
+
+/// `serve` after a title edit: the site in memory, one article's title
+/// written anew, the rebuild up to the files it would serve (the search
+/// index is built later, off the path to the reload event).
+#[divan::bench(args = SIZES, sample_count = 20, sample_size = 1)]
+fn serve_title_edit(bencher: Bencher, n: usize) {
+    use vinn::serve::incremental::{Incremental, Outcome, Route};
+    let tmp = out_dir();
+    let root = tmp.path().join("site");
+    copy_dir(&corpus(n), &root);
+    let page = walkdir::WalkDir::new(root.join("content/artikler"))
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|e| e.file_name() != "_index.md" && e.path().extension().is_some_and(|x| x == "md"))
+        .expect("an article")
+        .into_path();
+    let text = std::fs::read_to_string(&page).expect("read the article");
+    let mut inc = Incremental::new(
+        vinn::build::Options {
+            root: root.clone(),
+            ..Default::default()
+        },
+        vinn::serve::reload::script_tag(),
+    );
+    assert!(matches!(inc.rebuild().outcome, Outcome::Updated { .. }));
+    let paths = std::collections::BTreeSet::from([page.clone()]);
+    let mut round = 0;
+    bencher.bench_local(|| {
+        round += 1;
+        let edited = text.replacen("\ntitle: \"", &format!("\ntitle: \"Runde {round}: "), 1);
+        std::fs::write(&page, edited).expect("write the article");
+        let report = inc.rebuild_paths(&paths, false);
+        assert!(matches!(report.outcome, Outcome::Updated { .. }));
+        assert_eq!(report.route, Route::Fronts, "the front matter path");
+        report
+    });
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.expect("walk the corpus");
+        let dest = to.join(e.path().strip_prefix(from).expect("inside"));
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).expect("create a folder");
+        } else {
+            std::fs::copy(e.path(), &dest).expect("copy a file");
+        }
+    }
 }
 
 /// The floor of `bench run`: each page read, rendered by pulldown-cmark
