@@ -1418,8 +1418,9 @@ fn put_file(sink: &dyn Sink, path: String, bytes: Vec<u8>) -> Option<Diagnostic>
 
 /// Fingerprints of what the contexts of pages, sections and term pages
 /// are built from, for [`Memo::keep`]. Each covers more than its context
-/// reads today — the whole front matter and content of the page, whole
-/// sections up its chain, every page listed with it (for a page of a
+/// reads today — the whole front matter and content of the page, its
+/// section whole and the sections up its chain without their pages
+/// (which no context shows), every page listed with it (for a page of a
 /// listing, the cards on that page), linked from it, or below a section —
 /// so a field added to a context from any of those is covered too.
 /// Anything else a context gains must be added here.
@@ -1485,7 +1486,8 @@ impl Inputs {
             })
             .collect();
         let cards: Vec<u64> = own.iter().map(|o| o[2]).collect();
-        let section_own: HashMap<&str, u64> = site
+        // A section without its pages, and whole.
+        let section_head: HashMap<&str, u64> = site
             .sections
             .iter()
             .map(|(k, s)| {
@@ -1494,11 +1496,19 @@ impl Inputs {
                 s.content.html.hash(&mut h);
                 s.content.headings.hash(&mut h);
                 s.content.summary.hash(&mut h);
-                (
-                    &s.pages.iter().map(|&j| cards[j]).collect::<Vec<_>>(),
-                    &s.subsections,
-                )
-                    .hash(&mut h);
+                s.subsections.hash(&mut h);
+                (k.as_str(), h.finish())
+            })
+            .collect();
+        let section_own: HashMap<&str, u64> = site
+            .sections
+            .iter()
+            .map(|(k, s)| {
+                let mut h = Fingerprint::default();
+                section_head.get(k.as_str()).hash(&mut h);
+                for &j in &s.pages {
+                    cards[j].hash(&mut h);
+                }
                 (k.as_str(), h.finish())
             })
             .collect();
@@ -1519,13 +1529,15 @@ impl Inputs {
                 (k.as_str(), chain)
             })
             .collect();
-        // A section with everything up its chain (breadcrumbs, course).
+        // A section whole, with the sections up its chain as breadcrumbs
+        // show them (pages show the menu of their own section only).
         let chains: HashMap<&str, u64> = up
             .iter()
             .map(|(&k, chain)| {
                 let mut h = Fingerprint::default();
-                for s in chain {
-                    section_own.get(s).hash(&mut h);
+                section_own.get(k).hash(&mut h);
+                for s in &chain[1..] {
+                    section_head.get(s).hash(&mut h);
                 }
                 (k, h.finish())
             })

@@ -1939,3 +1939,46 @@ fn a_title_edit_renders_only_the_insight_pages_that_show_it() {
         }
     }
 }
+
+#[test]
+fn a_title_edit_leaves_the_pages_of_subsections_alone() {
+    let tmp = Tmp::new();
+    tmp.write(
+        "content/artikler/dypere/_index.md",
+        "---\ntitle: \"Dypere\"\n---\n\nUndermappe.\n",
+    );
+    tmp.write(
+        "content/artikler/dypere/innsikt.md",
+        "---\ntitle: \"Innsikt i dybden\"\ndate: 2026-02-01\n---\n\nTekst.\n",
+    );
+    let mut inc = incremental(tmp.site());
+    assert!(matches!(inc.rebuild().outcome, Outcome::Updated { .. }));
+    // A page of the parent section: its title is in the parent's menu,
+    // which pages of the subsection do not show (only its breadcrumbs).
+    let edited = tmp.path("content/artikler/verdi.md");
+    let text = std::fs::read_to_string(&edited).unwrap();
+    std::fs::write(
+        &edited,
+        text.replace("Verdi for kunden", "Verdien for kunden"),
+    )
+    .unwrap();
+    let r = inc.rebuild_paths(&BTreeSet::from([edited]), false);
+    assert_eq!(r.route, Route::Fronts);
+    let Outcome::Updated { files, .. } = &r.outcome else {
+        panic!("the edit builds")
+    };
+    let deeper = "artikler/dypere/innsikt/index.html";
+    let html = String::from_utf8_lossy(&files[deeper]);
+    assert!(!html.contains("Verdien for kunden") && !html.contains("Verdi for kunden"));
+    assert!(
+        r.kept.iter().any(|k| k == deeper),
+        "{deeper} was looked at again: {:?}",
+        r.kept.len()
+    );
+    let sibling = "artikler/forste-mote/index.html";
+    assert!(
+        String::from_utf8_lossy(&files[sibling]).contains("Verdien for kunden"),
+        "{sibling} shows its section's menu"
+    );
+    assert!(!r.kept.iter().any(|k| k == sibling));
+}
