@@ -1192,10 +1192,8 @@ impl<'s> Renderer<'s> {
         // One list per kind, and "Nytt".
         let mut lists: Vec<(String, String, Vec<usize>)> = Vec::new();
         for kind in Kind::ALL {
-            let mut pages: Vec<usize> = (0..site.pages.len())
-                .filter(|&i| site.pages[i].page.meta.kind == kind)
-                .collect();
-            pages.sort_by(|&a, &b| newest_first(site, a, b));
+            let of_kind = (0..site.pages.len()).filter(|&i| site.pages[i].page.meta.kind == kind);
+            let pages = newest(site, of_kind, usize::MAX);
             let key = match kind {
                 Kind::Article => "articles",
                 Kind::Checklist => "checklists",
@@ -1207,15 +1205,11 @@ impl<'s> Renderer<'s> {
                 pages,
             ));
         }
-        let mut newest: Vec<usize> = (0..site.pages.len())
-            .filter(|&i| site.pages[i].page.meta.date.is_some())
-            .collect();
-        newest.sort_by(|&a, &b| newest_first(site, a, b));
-        newest.truncate(50);
+        let dated = (0..site.pages.len()).filter(|&i| site.pages[i].page.meta.date.is_some());
         lists.push((
             Urls::new_list(lang).to_string(),
             site.strings["new"].clone(),
-            newest,
+            newest(site, dated, 50),
         ));
         // The longest lists first (`alle/artikler/` lists most pages).
         lists.sort_by_key(|(_, _, pages)| std::cmp::Reverse(pages.len()));
@@ -1447,7 +1441,8 @@ impl<H: std::hash::Hasher> std::io::Write for HashWriter<'_, H> {
     }
 }
 
-fn hash_json<H: std::hash::Hasher>(h: &mut H, v: &impl Serialize) {
+/// Feeds `v`, serialized as JSON, to `h` (without building the text).
+pub fn hash_json<H: std::hash::Hasher>(h: &mut H, v: &impl Serialize) {
     let _ = serde_json::to_writer(HashWriter(h), v);
     h.write_u8(0xff);
 }
@@ -1664,13 +1659,26 @@ impl Renderer<'_> {
     }
 }
 
-fn newest_first(site: &Site, a: usize, b: usize) -> std::cmp::Ordering {
-    let d = |i: usize| {
-        let m = &site.pages[i].page.meta;
-        m.updated.max(m.date)
-    };
-    d(b).cmp(&d(a))
-        .then_with(|| site.pages[a].page.key.cmp(&site.pages[b].page.key))
+/// The first `limit` of `pages`, newest first (last update, else date),
+/// then by key. Only those are sorted: a feed or "Nytt" of a large site
+/// picks a few pages out of thousands.
+fn newest(site: &Site, pages: impl Iterator<Item = usize>, limit: usize) -> Vec<usize> {
+    let mut keyed: Vec<_> = pages
+        .map(|i| {
+            let p = &site.pages[i].page;
+            (
+                std::cmp::Reverse(p.meta.updated.max(p.meta.date)),
+                p.key.as_str(),
+                i,
+            )
+        })
+        .collect();
+    if keyed.len() > limit {
+        keyed.select_nth_unstable(limit);
+        keyed.truncate(limit);
+    }
+    keyed.sort_unstable();
+    keyed.into_iter().map(|(_, _, i)| i).collect()
 }
 
 fn count_pages(site: &Site, key: &str) -> usize {
@@ -1785,12 +1793,8 @@ fn site_context(site: &Site) -> Value {
         .filter(|s| s.section.course)
         .map(|s| serde_json::json!({"title": s.section.title, "url": s.section.url, "description": s.section.description, "lessons": s.pages.len()}))
         .collect();
-    let mut newest: Vec<usize> = (0..site.pages.len())
-        .filter(|&i| site.pages[i].page.meta.date.is_some())
-        .collect();
-    newest.sort_by(|&a, &b| newest_first(site, a, b));
-    newest.truncate(6);
-    let newest: Vec<Summary> = newest
+    let dated = (0..site.pages.len()).filter(|&i| site.pages[i].page.meta.date.is_some());
+    let newest: Vec<Summary> = newest(site, dated, 6)
         .iter()
         .map(|&i| summary(site, &site.pages[i]))
         .collect();
@@ -1900,11 +1904,8 @@ fn sitemap(site: &Site) -> String {
 
 fn atom(site: &Site) -> String {
     let c = &site.config;
-    let mut pages: Vec<usize> = (0..site.pages.len())
-        .filter(|&i| site.pages[i].page.meta.date.is_some())
-        .collect();
-    pages.sort_by(|&a, &b| newest_first(site, a, b));
-    pages.truncate(c.feed.limit);
+    let dated = (0..site.pages.len()).filter(|&i| site.pages[i].page.meta.date.is_some());
+    let pages = newest(site, dated, c.feed.limit);
     let updated = pages
         .first()
         .and_then(|&i| {

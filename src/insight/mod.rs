@@ -335,17 +335,27 @@ fn in_hidden_section(site: &Site, key: &str) -> bool {
 fn published(site: &Site) -> Vec<bool> {
     let mut drafty: HashMap<&str, bool> = HashMap::new();
     let mut hidden: HashMap<&str, bool> = HashMap::new();
+    // Pages come folder by folder: most ask what the one before asked.
+    let mut last: Option<(&str, &str, bool)> = None;
     site.pages
         .iter()
         .map(|sp| {
             let p = &sp.page;
-            !p.meta.draft
-                && !*drafty
-                    .entry(p.section.as_str())
-                    .or_insert_with(|| in_draft_section(site, &p.section))
-                && !*hidden
-                    .entry(p.key.rsplit_once('/').map_or("", |(dir, _)| dir))
-                    .or_insert_with(|| in_hidden_section(site, &p.key))
+            let dir = p.key.rsplit_once('/').map_or("", |(dir, _)| dir);
+            let shown = match last {
+                Some((section, folder, shown)) if section == p.section && folder == dir => shown,
+                _ => {
+                    let shown = !*drafty
+                        .entry(p.section.as_str())
+                        .or_insert_with(|| in_draft_section(site, &p.section))
+                        && !*hidden
+                            .entry(dir)
+                            .or_insert_with(|| in_hidden_section(site, &p.key));
+                    last = Some((p.section.as_str(), dir, shown));
+                    shown
+                }
+            };
+            !p.meta.draft && shown
         })
         .collect()
 }
@@ -808,24 +818,29 @@ fn own_urls(ins: &Insight) -> Vec<&str> {
 
 /// Pages, sections and aliases whose URL the insight pages would overwrite.
 fn collisions(site: &Site, ins: &Insight) -> Vec<Diagnostic> {
-    let mut taken: HashMap<String, String> = HashMap::new();
+    // Who has each of those URLs (the last to claim it, sections last).
+    let own: HashSet<&str> = own_urls(ins).into_iter().collect();
+    let mut taken: HashMap<&str, String> = HashMap::new();
     for sp in &site.pages {
-        taken.insert(sp.page.url.clone(), display_path(&sp.page.source));
+        if let Some(&url) = own.get(sp.page.url.as_str()) {
+            taken.insert(url, display_path(&sp.page.source));
+        }
         for a in &sp.page.meta.aliases {
-            taken.insert(
-                crate::site::alias_url(a, &site.config),
-                display_path(&sp.page.source),
-            );
+            if let Some(&url) = own.get(crate::site::alias_url(a, &site.config).as_str()) {
+                taken.insert(url, display_path(&sp.page.source));
+            }
         }
     }
     for (k, sec) in &site.sections {
-        let who = sec
-            .section
-            .source
-            .as_ref()
-            .map(|p| display_path(p))
-            .unwrap_or_else(|| format!("content/{k}/"));
-        taken.insert(sec.section.url.clone(), who);
+        if let Some(&url) = own.get(sec.section.url.as_str()) {
+            let who = sec
+                .section
+                .source
+                .as_ref()
+                .map(|p| display_path(p))
+                .unwrap_or_else(|| format!("content/{k}/"));
+            taken.insert(url, who);
+        }
     }
     let mut out = Vec::new();
     for url in own_urls(ins) {

@@ -274,31 +274,43 @@ struct Inputs {
 
 impl Inputs {
     fn of(site: &Site, ins: &Insight) -> Inputs {
+        use crate::render::hash_json;
         use crate::serve::memo::Fingerprint;
-        use std::fmt::Write;
-        use std::hash::Hasher;
-        let debug = |v: &dyn std::fmt::Debug| {
-            let mut h = Fingerprint::default();
-            let _ = write!(h, "{v:?}");
-            h
-        };
-        let common = debug(&(&ins.url, ins.language, ins.min_group)).finish();
+        use std::hash::{Hash, Hasher};
+        let mut common = Fingerprint::default();
+        hash_json(&mut common, &(&ins.url, ins.language, ins.min_group));
+        let common = common.finish();
+        // Serialized, which skips the indices: those are hashed beside.
+        let dimensions: Vec<u64> = ins
+            .dimensions
+            .iter()
+            .map(|d| {
+                let mut h = Fingerprint::default();
+                hash_json(&mut h, d);
+                for g in &d.groups {
+                    g.members.hash(&mut h);
+                }
+                h.finish()
+            })
+            .collect();
+        let mut evaluation = Fingerprint::default();
         let outcomes =
             [Outcome::Won, Outcome::Lost, Outcome::NoDecision].map(|o| ins.outcome_count(o));
-        let evaluation =
-            debug(&(common, ins.total, outcomes, &ins.dimensions, &ins.actions)).finish();
-        let dimensions = ins.dimensions.iter().map(|d| debug(d).finish()).collect();
+        (common, ins.total, outcomes, &dimensions).hash(&mut evaluation);
+        hash_json(&mut evaluation, &ins.actions);
         let cases = ins
             .cases
             .iter()
             .map(|c| {
-                let mut h = debug(c);
+                let mut h = Fingerprint::default();
+                hash_json(&mut h, c);
+                c.page.hash(&mut h);
                 h.write(site.pages[c.page].page.meta.description.as_bytes());
                 h.finish()
             })
             .collect();
         Inputs {
-            evaluation,
+            evaluation: evaluation.finish(),
             common,
             dimensions,
             cases,

@@ -140,15 +140,6 @@ impl Hasher for Fingerprint {
     }
 }
 
-/// Formatted text (`Debug` of a whole structure) hashed as it is written,
-/// without building the string.
-impl std::fmt::Write for Fingerprint {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        self.write(s.as_bytes());
-        Ok(())
-    }
-}
-
 /// What one template (with its closure) can read from a context.
 #[derive(Debug, Default)]
 struct Shape {
