@@ -557,18 +557,11 @@ impl Incremental {
             report.millis = ms(start);
             return;
         }
-        let mut files = sink.0.into_inner().unwrap_or_else(|e| e.into_inner());
-        report.kept = memo.kept();
-        if let Some(served) = &self.served {
-            for path in &report.kept {
-                if let Some(bytes) = served.get(path) {
-                    files.insert(path.clone(), bytes.clone());
-                }
-            }
-        }
+        let rendered = sink.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        report.kept = memo.take_kept();
         self.memo = Some(memo.finish(true));
         self.prepared = prepared;
-        let (changed, removed) = diff(self.served.as_deref(), &mut files);
+        let (files, changed, removed) = updated(self.served.as_deref(), rendered, &report.kept);
         self.serve(files, changed, removed, report, start);
     }
 
@@ -583,29 +576,59 @@ impl Incremental {
     }
 }
 
-/// Paths that differ from `old` (sorted), and paths gone. Unchanged files
-/// share their bytes with `old`.
-fn diff(old: Option<&Files>, new: &mut Files) -> (Vec<String>, Vec<String>) {
+/// The files served after a rebuild that `rendered` some outputs and kept
+/// the others (`kept`) as they are in `old`, with the paths that differ
+/// from `old` and the paths gone (both sorted). Unchanged files share their
+/// bytes with `old`.
+fn updated(
+    old: Option<&Files>,
+    rendered: Files,
+    kept: &[String],
+) -> (Files, Vec<String>, Vec<String>) {
+    let Some(old) = old else {
+        let mut changed: Vec<String> = rendered.keys().cloned().collect();
+        changed.sort();
+        return (rendered, changed, Vec::new());
+    };
+    // Start from what is served: most outputs were kept.
+    let mut files = old.clone();
     let mut changed = Vec::new();
-    for (path, bytes) in new.iter_mut() {
-        match old.and_then(|o| o.get(path)) {
-            Some(prev) if Arc::ptr_eq(prev, bytes) || prev[..] == bytes[..] => {
-                *bytes = prev.clone()
+    let mut new_paths = 0;
+    let rendered_paths: Vec<String> = rendered.keys().cloned().collect();
+    for (path, bytes) in rendered {
+        match files.get_mut(&path) {
+            Some(prev) if prev[..] == bytes[..] => {}
+            Some(prev) => {
+                *prev = bytes;
+                changed.push(path);
             }
-            _ => changed.push(path.clone()),
+            None => {
+                new_paths += 1;
+                changed.push(path.clone());
+                files.insert(path, bytes);
+            }
         }
     }
-    let mut removed: Vec<String> = old
-        .map(|o| {
-            o.keys()
-                .filter(|k| !new.contains_key(*k))
-                .cloned()
-                .collect()
-        })
-        .unwrap_or_default();
+    // Each served path was kept or rendered again, unless some are gone.
+    let mut removed = Vec::new();
+    if kept.len() + rendered_paths.len() - new_paths != old.len() {
+        let live: std::collections::HashSet<&str> = kept
+            .iter()
+            .chain(&rendered_paths)
+            .map(String::as_str)
+            .collect();
+        removed = old
+            .keys()
+            .filter(|k| !live.contains(k.as_str()))
+            .cloned()
+            .collect();
+        for path in &removed {
+            files.remove(path);
+        }
+    }
     changed.sort();
     removed.sort();
-    (changed, removed)
+    (files, changed, removed)
 }
 
 fn error_diagnostics(e: Error) -> Vec<Diagnostic> {

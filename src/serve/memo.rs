@@ -459,9 +459,9 @@ impl RenderMemo {
         }
     }
 
-    /// Paths to keep as they are served now.
-    pub fn kept(&self) -> Vec<String> {
-        self.kept.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    /// Paths to keep as they are served now (once: they are moved out).
+    pub fn take_kept(&self) -> Vec<String> {
+        std::mem::take(&mut *self.kept.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
     /// Outputs reused (kept or recalled) / rendered afresh in this rebuild.
