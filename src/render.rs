@@ -1874,27 +1874,26 @@ fn sitemap(site: &Site) -> String {
     let mut s = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    let base = &site.config.base_url;
-    let mut urls: Vec<(String, Option<String>)> = site
+    let base = escape(&site.config.base_url);
+    let mut urls: Vec<(&str, Option<crate::content::date::Date>)> = site
         .sections
         .values()
-        .map(|sec| (sec.section.url.clone(), None))
+        .map(|sec| (sec.section.url.as_str(), None))
         .chain(site.pages.iter().map(|p| {
             let m = &p.page.meta;
-            (
-                p.page.url.clone(),
-                m.updated.max(m.date).map(|d| d.to_string()),
-            )
+            (p.page.url.as_str(), m.updated.max(m.date))
         }))
         .collect();
-    urls.sort();
+    urls.sort_unstable();
+    s.reserve(urls.len() * (base.len() + 80));
     for (u, lastmod) in urls {
-        s.push_str(&format!(
-            "  <url><loc>{}</loc>",
-            escape(&format!("{base}{u}"))
-        ));
+        use std::fmt::Write;
+        s.push_str("  <url><loc>");
+        s.push_str(&base);
+        s.push_str(&escape(u));
+        s.push_str("</loc>");
         if let Some(l) = lastmod {
-            s.push_str(&format!("<lastmod>{l}</lastmod>"));
+            let _ = write!(s, "<lastmod>{l}</lastmod>");
         }
         s.push_str("</url>\n");
     }
