@@ -153,8 +153,13 @@ fn render(bencher: Bencher, n: usize) {
     bencher.bench(|| {
         let memory = Memory::default();
         let mut timings = Default::default();
-        let (problems, _) =
-            vinn::build::render_pages_with(site, theme(site), &memory, None, None, &mut timings);
+        let (problems, _) = vinn::build::render_pages_with(
+            site,
+            theme(site),
+            &memory,
+            Default::default(),
+            &mut timings,
+        );
         assert!(problems.is_empty(), "{problems:?}");
         memory
     });

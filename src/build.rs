@@ -129,45 +129,61 @@ pub fn render(
         site,
         theme,
         sink,
-        inject,
-        None,
+        Serving {
+            inject,
+            ..Default::default()
+        },
         timings,
         Some(Box::new(|| search_job(site))),
     )
     .0)
 }
 
-/// [`render`] with the theme already resolved, an optional [`Memo`] of
-/// earlier output (`serve` re-renders only what changed), and without the
-/// search index (`serve` builds it afterwards, off the edit-to-reload path,
-/// from [`search_job`]).
+/// What `serve` adds to rendering a site ([`render_pages_with`]).
+#[derive(Default)]
+pub struct Serving<'a> {
+    /// Goes before `</body>` of every HTML page (the reload script).
+    pub inject: Option<String>,
+    /// Earlier output: only what changed goes through the templates.
+    pub memo: Option<&'a dyn Memo>,
+    /// What the last renderer of this site prepared, when no template and
+    /// no configuration changed since ([`Renderer::new`]).
+    pub reuse: Option<&'a Prepared>,
+}
+
+/// [`render`] with the theme already resolved, what `serve` adds
+/// ([`Serving`]), and without the search index (`serve` builds it
+/// afterwards, off the edit-to-reload path, from [`search_job`]).
 /// Also returns what the renderer prepared, to render single pages of the
 /// same site later ([`Renderer::from_prepared`]).
 pub fn render_pages_with(
     site: &Site,
     theme: Theme,
     sink: &dyn Sink,
-    inject: Option<String>,
-    memo: Option<&dyn Memo>,
+    serving: Serving<'_>,
     timings: &mut Timings,
 ) -> (Vec<Diagnostic>, Option<Prepared>) {
-    render_parts(site, theme, sink, inject, memo, timings, None)
+    render_parts(site, theme, sink, serving, timings, None)
 }
 
 fn render_parts(
     site: &Site,
     theme: Theme,
     sink: &dyn Sink,
-    inject: Option<String>,
-    memo: Option<&dyn Memo>,
+    serving: Serving<'_>,
     timings: &mut Timings,
     search: Option<SearchLater<'_>>,
 ) -> (Vec<Diagnostic>, Option<Prepared>) {
+    let Serving {
+        inject,
+        memo,
+        reuse,
+    } = serving;
     let t = Instant::now();
     // Parsing templates, aggregating the cases and (in serve) the memo's
     // fingerprints do not depend on each other.
     let (renderer, ((insight, insight_ctx), inputs)) = rayon::join(
-        || Renderer::new(site, theme),
+        || Renderer::new(site, theme, reuse),
         || {
             rayon::join(
                 || {
@@ -258,8 +274,7 @@ pub fn build(opts: &Options) -> Result<Report> {
         &site,
         theme,
         sink,
-        None,
-        None,
+        Serving::default(),
         &mut timings,
         // The documents are assembled beside the rendering, not before it.
         Some(Box::new(|| {

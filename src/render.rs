@@ -123,7 +123,7 @@ struct Summary<'a> {
 }
 
 /// A page in the menu of its section, on content pages.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct MenuEntry<'a> {
     title: &'a str,
     url: &'a str,
@@ -356,9 +356,17 @@ pub struct Prepared {
     tera: Arc<Tera>,
     theme: Arc<Theme>,
     base: Context,
-    menus: Arc<HashMap<String, Value>>,
+    menus: Arc<HashMap<String, Arc<Menu>>>,
     navs: Arc<std::sync::Mutex<Navs>>,
     terms: Arc<TermValues>,
+}
+
+/// A section's menu entries as templates see them, with a fingerprint of
+/// what they were made from, so a renderer of the same site after a front
+/// matter edit reuses the menus the edit did not touch.
+struct Menu {
+    of: u64,
+    value: Value,
 }
 
 /// Every topic and tag as pages show it (`page.topics`, `page.tags`),
@@ -473,7 +481,7 @@ pub struct Renderer<'s> {
     base: Context,
     /// Menu entries of each section's pages (content pages): the slimmer
     /// shape every page of a section copies into its context.
-    menus: Arc<HashMap<String, Value>>,
+    menus: Arc<HashMap<String, Arc<Menu>>>,
     navs: Arc<std::sync::Mutex<Navs>>,
     terms: Arc<TermValues>,
     /// Each page as listings show it, serialized on first use.
@@ -662,8 +670,23 @@ fn load_templates(theme: &Theme, base_url: &str) -> Result<Tera, Vec<Diagnostic>
 impl<'s> Renderer<'s> {
     /// Parses every template once. Syntax errors come back as diagnostics
     /// at the template file and line.
-    pub fn new(site: &'s Site, theme: Theme) -> Result<Self, Vec<Diagnostic>> {
-        let tera = load_templates(&theme, &site.config.base_url)?;
+    /// A renderer of `site` with the templates of `theme`. With `reuse`,
+    /// what an earlier renderer of the same site prepared, whose templates
+    /// did not change since (serve, after a front matter edit): its parsed
+    /// templates are taken as they are, and each section menu whose entries
+    /// are the same.
+    pub fn new(
+        site: &'s Site,
+        theme: Theme,
+        reuse: Option<&Prepared>,
+    ) -> Result<Self, Vec<Diagnostic>> {
+        let (tera, theme) = match reuse {
+            Some(p) => (p.tera.clone(), p.theme.clone()),
+            None => (
+                Arc::new(load_templates(&theme, &site.config.base_url)?),
+                Arc::new(theme),
+            ),
+        };
         let mut base = Context::new();
         base.insert_value("site", site_context(site));
         base.insert("t", &site.strings);
@@ -672,6 +695,7 @@ impl<'s> Renderer<'s> {
             .sections
             .par_iter()
             .map(|(k, s)| {
+                use std::hash::{Hash, Hasher};
                 let list: Vec<MenuEntry> = s
                     .pages
                     .iter()
@@ -685,13 +709,26 @@ impl<'s> Renderer<'s> {
                         }
                     })
                     .collect();
-                (k.clone(), Value::from_serializable(&list))
+                let mut f = crate::serve::memo::Fingerprint::default();
+                list.hash(&mut f);
+                let of = f.finish();
+                let menu = reuse
+                    .and_then(|p| p.menus.get(k))
+                    .filter(|m| m.of == of)
+                    .cloned()
+                    .unwrap_or_else(|| {
+                        Arc::new(Menu {
+                            of,
+                            value: Value::from_serializable(&list),
+                        })
+                    });
+                (k.clone(), menu)
             })
             .collect();
         Ok(Renderer {
             site,
-            tera: Arc::new(tera),
-            theme: Arc::new(theme),
+            tera,
+            theme,
             base,
             menus: Arc::new(menus),
             navs: Arc::default(),
@@ -935,7 +972,7 @@ impl<'s> Renderer<'s> {
             title: &sec.title,
             url: &sec.url,
             course: sec.course,
-            pages: menu,
+            pages: &menu.value,
         }))
     }
 

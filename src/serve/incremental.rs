@@ -426,9 +426,11 @@ impl Incremental {
             base_path: site.config.base_path(),
             route: Route::Fronts,
         };
-        self.forget_prepared();
+        // Only page files changed: the templates parsed for the served
+        // site still hold.
+        let reuse = self.prepared.take();
         self.guard = None;
-        self.render(site, &mut report, start);
+        self.render(site, &mut report, start, reuse);
         Some(report)
     }
 
@@ -512,13 +514,14 @@ impl Incremental {
             report.millis = ms(start);
             return report;
         }
-        self.render(site, &mut report, start);
+        self.render(site, &mut report, start, None);
         report
     }
 
     /// Renders `site` through the memo and serves it if that went well;
-    /// `site` is the model from then on either way.
-    fn render(&mut self, site: Site, report: &mut Report, start: Instant) {
+    /// `site` is the model from then on either way. `reuse` is what the
+    /// last renderer prepared, when no template changed since.
+    fn render(&mut self, site: Site, report: &mut Report, start: Instant, reuse: Option<Prepared>) {
         let theme = match Theme::resolve(&site.root, &site.config.theme) {
             Ok(t) => t,
             Err(e) => {
@@ -535,10 +538,16 @@ impl Incremental {
             &site,
             theme,
             &sink,
-            Some(self.inject.clone()),
-            Some(&memo),
+            build::Serving {
+                inject: Some(self.inject.clone()),
+                memo: Some(&memo),
+                reuse: reuse.as_ref(),
+            },
             &mut report.timings,
         );
+        if let Some(reuse) = reuse {
+            std::thread::spawn(move || drop(reuse));
+        }
         report.rendered = {
             let (hits, misses) = memo.counts();
             (misses, hits)
