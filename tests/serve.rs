@@ -1982,3 +1982,45 @@ fn a_title_edit_leaves_the_pages_of_subsections_alone() {
     );
     assert!(!r.kept.iter().any(|k| k == sibling));
 }
+
+#[test]
+fn a_front_matter_edit_that_names_a_customer_is_never_served() {
+    let tmp = Tmp::new();
+    let mut inc = incremental(tmp.site());
+    assert!(matches!(inc.rebuild().outcome, Outcome::Updated { .. }));
+    let page = "case/tapt-pris/index.html";
+    let good = inc.served().unwrap()[page].clone();
+    let path = tmp.path("content/case/tapt-pris.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    // The body stays; only a lesson in the front matter now gives a phone
+    // number and an e-mail address.
+    let leaked = text.replace(
+        "\"Vis verdien før prisen.\"",
+        "\"Ring innkjøpssjefen på 917 23 456 eller post@eksempel.no.\"",
+    );
+    assert_ne!(leaked, text);
+    std::fs::write(&path, &leaked).unwrap();
+    let r = inc.rebuild_paths(&BTreeSet::from([path.clone()]), false);
+    let Outcome::Failed(errors) = &r.outcome else {
+        panic!("a phone number in a case is an error")
+    };
+    assert!(
+        errors
+            .iter()
+            .any(|d| d.path == "content/case/tapt-pris.md" && d.line == 10),
+        "{errors:?}"
+    );
+    assert!(
+        Arc::ptr_eq(&inc.served().unwrap()[page], &good),
+        "the last good page stays"
+    );
+    // Put right, the next edit of the case's front matter takes its own
+    // path again, and the guard passes it.
+    std::fs::write(&path, text.replace("Tapt på pris", "Tapt på prisen")).unwrap();
+    let r = inc.rebuild_paths(&BTreeSet::from([path.clone()]), false);
+    assert!(matches!(r.outcome, Outcome::Updated { .. }));
+    std::fs::write(&path, text.replace("Tapt på pris", "Tapt på pris igjen")).unwrap();
+    let r = inc.rebuild_paths(&BTreeSet::from([path]), false);
+    assert!(matches!(r.outcome, Outcome::Updated { .. }));
+    assert_eq!(r.route, Route::Fronts);
+}

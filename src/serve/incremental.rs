@@ -8,9 +8,10 @@
 //! renderer prepared, and patched into the model and the served files.
 //!
 //! An edit of front matter alone that keeps each page's URL, section,
-//! kind, aliases and body takes a middle path: those pages alone are read
-//! and patched into the model, which is linked again ([`Site::replace_pages`])
-//! and then checked and rendered like any other rebuild.
+//! kind, aliases and body takes a middle path: those pages alone are read,
+//! checked and patched into the model, which is linked again
+//! ([`Site::replace_pages`]) and rendered through the memo like any other
+//! rebuild, with the templates parsed for the served site.
 //!
 //! Any other rebuild runs the same pipeline as `build` ([`build::load_cached`],
 //! [`build::render_pages_with`]), over the files as they are on disk now, so
@@ -258,15 +259,8 @@ impl Incremental {
             {
                 return None;
             }
-            let scan = site.config.anonymization.scope == AnonScope::All
-                || page.meta.kind == crate::content::Kind::Case;
             let mut found = problems;
-            if scan {
-                if self.guard.is_none() {
-                    self.guard = crate::checks::guard(site).ok();
-                }
-                found.extend(crate::checks::scan_page(self.guard.as_ref()?, page));
-            }
+            found.extend(anonymity(&mut self.guard, site, page)?);
             let (e, w): (Vec<Diagnostic>, Vec<Diagnostic>) =
                 found.into_iter().partition(Diagnostic::is_error);
             errors.extend(e);
@@ -359,10 +353,11 @@ impl Incremental {
 
     /// The path of [`Incremental::rebuild_paths`] for edits of front matter
     /// that keep each page's URL, section, kind, aliases and body: those
-    /// pages alone, read again in `read`, are put into the model, which is
-    /// linked again (order, "Les også", taxonomies), checked, and rendered
-    /// through the memo. Loading and Markdown are skipped for every other
-    /// page.
+    /// pages alone, read again in `read`, are checked (the anonymization
+    /// guard looks at one page at a time, and the others passed) and put
+    /// into the model, which is linked again (order, "Les også",
+    /// taxonomies) and rendered through the memo. Loading, Markdown and
+    /// checks are skipped for every other page.
     /// `None` when the change needs the whole pipeline, or when it has
     /// problems (the whole pipeline then reports them all).
     fn front_edits(&mut self, read: Vec<(usize, Page)>) -> Option<Report> {
@@ -370,6 +365,7 @@ impl Incremental {
         let site = self.site.as_ref()?;
         let mut edits = Vec::new();
         let mut warnings = Vec::new();
+        let mut checks = 0.0;
         for (i, page) in read {
             let old = &site.pages[i].page;
             if page.url != old.url
@@ -382,7 +378,11 @@ impl Incremental {
                 return None;
             }
             // The body is the same, but its lines may have moved.
-            let (rendered, problems) = site.rerender_page(&page, &crate::site::PlainMarkdown);
+            let (rendered, mut problems) = site.rerender_page(&page, &crate::site::PlainMarkdown);
+            // The checks look at one page at a time, and the others passed.
+            let t = Instant::now();
+            problems.extend(anonymity(&mut self.guard, site, &page)?);
+            checks += ms(t);
             if problems.iter().any(Diagnostic::is_error) {
                 return None;
             }
@@ -396,16 +396,9 @@ impl Incremental {
         let n = edits.len();
         let mut timings = Timings::default();
         let mut site = self.site.take()?;
-        let linked = site.replace_pages(edits);
-        timings.markdown = ms(start);
-        let t = Instant::now();
-        let checked = crate::checks::run(&site);
-        timings.checks = ms(t);
-        let found: Vec<Diagnostic> = linked
-            .into_vec()
-            .into_iter()
-            .chain(checked.diagnostics.into_vec())
-            .collect();
+        let found = site.replace_pages(edits).into_vec();
+        timings.checks = checks;
+        timings.markdown = ms(start) - checks;
         if found.iter().any(Diagnostic::is_error) {
             // The model is patched but not served: `rebuild_paths` goes on
             // to the whole rebuild, which starts over from the files.
@@ -429,7 +422,6 @@ impl Incremental {
         // Only page files changed: the templates parsed for the served
         // site still hold.
         let reuse = self.prepared.take();
-        self.guard = None;
         self.render(site, &mut report, start, reuse);
         Some(report)
     }
@@ -638,6 +630,22 @@ fn updated(
     changed.sort();
     removed.sort();
     (files, changed, removed)
+}
+
+/// What the anonymization checks find in `page`, a page of `site` read
+/// anew (nothing when the checks do not cover its kind), with the guard of
+/// the site's configuration, built on first use into `guard`; `None` when
+/// the guard cannot be built (the full rebuild reports why).
+fn anonymity(guard: &mut Option<Guard>, site: &Site, page: &Page) -> Option<Vec<Diagnostic>> {
+    let scan = site.config.anonymization.scope == AnonScope::All
+        || page.meta.kind == crate::content::Kind::Case;
+    if !scan {
+        return Some(Vec::new());
+    }
+    if guard.is_none() {
+        *guard = crate::checks::guard(site).ok();
+    }
+    Some(crate::checks::scan_page(guard.as_ref()?, page))
 }
 
 fn error_diagnostics(e: Error) -> Vec<Diagnostic> {
