@@ -1484,6 +1484,40 @@ pub fn hash_json<H: std::hash::Hasher>(h: &mut H, v: &impl Serialize) {
     h.write_u8(0xff);
 }
 
+/// A page's fingerprints for serve's memo: its front matter, the rest of
+/// it (`plain` aside, which only restates the text of `html`), and its card
+/// (the page as others show it: link, summary, counts).
+#[derive(Debug, Clone, Copy)]
+pub struct PageFingerprints {
+    pub meta: u64,
+    pub body: u64,
+    pub card: u64,
+}
+
+/// The fingerprints of `sp`, worked out once and kept with the page between
+/// rebuilds ([`SitePage::derived`]): a front matter edit hashes only the
+/// pages it touched.
+pub fn page_fingerprints(sp: &SitePage) -> PageFingerprints {
+    use crate::serve::memo::Fingerprint;
+    use std::hash::{Hash, Hasher};
+    let [meta, body, card] = sp.derived(|sp| {
+        let (p, c) = (&sp.page, &sp.content);
+        let mut meta = Fingerprint::default();
+        hash_json(&mut meta, &p.meta);
+        let meta = meta.finish();
+        let mut body = Fingerprint::default();
+        (&p.key, &p.url, &p.source, &p.section).hash(&mut body);
+        (&c.html, c.words, &c.summary).hash(&mut body);
+        (&c.headings, &c.tasks).hash(&mut body);
+        let mut card = Fingerprint::default();
+        (meta, &p.key, &p.url, &p.section, &c.summary).hash(&mut card);
+        let counts = (c.words, c.headings.len(), c.tasks.len());
+        (sp.reading_time, counts).hash(&mut card);
+        [meta, body.finish(), card.finish()]
+    });
+    PageFingerprints { meta, body, card }
+}
+
 impl Inputs {
     pub fn of(site: &Site) -> Inputs {
         use crate::serve::memo::Fingerprint;
@@ -1492,32 +1526,8 @@ impl Inputs {
         hash_json(&mut env, &site.config);
         hash_json(&mut env, &site.strings);
         let env = env.finish();
-        // Each page's front matter, the rest of it (`plain` aside, which
-        // only restates the text of `html`), and its card (the page as
-        // others show it: link, summary, counts), kept with the page
-        // between rebuilds: a front matter edit hashes the pages it touched.
-        let own: Vec<[u64; 3]> = site
-            .pages
-            .par_iter()
-            .map(|sp| {
-                sp.derived(|sp| {
-                    let (p, c) = (&sp.page, &sp.content);
-                    let mut meta = Fingerprint::default();
-                    hash_json(&mut meta, &p.meta);
-                    let meta = meta.finish();
-                    let mut body = Fingerprint::default();
-                    (&p.key, &p.url, &p.source, &p.section).hash(&mut body);
-                    (&c.html, c.words, &c.summary).hash(&mut body);
-                    (&c.headings, &c.tasks).hash(&mut body);
-                    let mut card = Fingerprint::default();
-                    (meta, &p.key, &p.url, &p.section, &c.summary).hash(&mut card);
-                    let counts = (c.words, c.headings.len(), c.tasks.len());
-                    (sp.reading_time, counts).hash(&mut card);
-                    [meta, body.finish(), card.finish()]
-                })
-            })
-            .collect();
-        let cards: Vec<u64> = own.iter().map(|o| o[2]).collect();
+        let own: Vec<PageFingerprints> = site.pages.par_iter().map(page_fingerprints).collect();
+        let cards: Vec<u64> = own.iter().map(|o| o.card).collect();
         // A section without its pages, and whole.
         let section_head: HashMap<&str, u64> = site
             .sections
@@ -1602,7 +1612,7 @@ impl Inputs {
             .zip(&own)
             .map(|(sp, own)| {
                 let mut h = Fingerprint::default();
-                (env, own).hash(&mut h);
+                (env, own.meta, own.body).hash(&mut h);
                 (sp.reading_time, sp.lesson).hash(&mut h);
                 let linked = sp
                     .related

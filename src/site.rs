@@ -60,7 +60,9 @@ impl SitePage {
     /// A value worked out by `compute` from `page` and `content` alone,
     /// once, and kept with them until [`SitePage::replace`]: serve keeps
     /// the fingerprints of its render memo here from rebuild to rebuild,
-    /// so a front matter edit does not hash every page again.
+    /// so a front matter edit does not hash every page again. One function
+    /// computes it ([`crate::render::page_fingerprints`]), so whoever asks
+    /// first, the value is the same.
     pub fn derived(&self, compute: impl FnOnce(&SitePage) -> [u64; 3]) -> [u64; 3] {
         *self.derived.get_or_init(|| compute(self))
     }

@@ -302,10 +302,12 @@ impl Inputs {
             .cases
             .iter()
             .map(|c| {
+                // A case's facts come from its page's front matter (with
+                // the description lists show), URL and file.
+                let sp = &site.pages[c.page];
+                let meta = crate::render::page_fingerprints(sp).meta;
                 let mut h = Fingerprint::default();
-                hash_json(&mut h, c);
-                c.page.hash(&mut h);
-                h.write(site.pages[c.page].page.meta.description.as_bytes());
+                (meta, &sp.page.url, &sp.page.source, c.page).hash(&mut h);
                 h.finish()
             })
             .collect();

@@ -391,8 +391,12 @@ pub struct Carry {
     /// Outputs by key (script already injected).
     html: HashMap<u64, Arc<[u8]>>,
     /// Output path → fingerprint of its inputs, for the files now served.
-    inputs: HashMap<String, u64>,
+    inputs: Paths,
 }
+
+/// Output path → fingerprint, hashed with [`Fingerprint`]: some 10 000
+/// lookups and inserts per rebuild, of paths this program makes.
+type Paths = HashMap<String, u64, std::hash::BuildHasherDefault<Fingerprint>>;
 
 /// The memo of one rebuild: earlier outputs by key and by path, and what
 /// this rebuild adds for the next one.
@@ -401,7 +405,7 @@ pub struct RenderMemo {
     shapes: HashMap<String, Arc<Shape>>,
     previous: Carry,
     html: Mutex<HashMap<u64, Arc<[u8]>>>,
-    inputs: Mutex<HashMap<String, u64>>,
+    inputs: Mutex<Paths>,
     /// Paths kept from the served site without rendering.
     kept: Mutex<Vec<String>>,
     /// Per template: the fingerprint of what it reads of the shared context.
@@ -425,12 +429,16 @@ impl RenderMemo {
     /// injected script) changed.
     pub fn new(carry: Option<Carry>, env: u64, theme: &Theme) -> Self {
         let previous = carry.filter(|c| c.env == env).unwrap_or_default();
+        let capacity = previous.inputs.len();
         RenderMemo {
             env,
             shapes: shapes(theme),
             previous,
             html: Mutex::new(HashMap::new()),
-            inputs: Mutex::new(HashMap::new()),
+            inputs: Mutex::new(Paths::with_capacity_and_hasher(
+                capacity,
+                Default::default(),
+            )),
             kept: Mutex::new(Vec::new()),
             bases: Mutex::new(HashMap::new()),
             unique: AtomicU64::new(0),
