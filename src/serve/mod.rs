@@ -124,9 +124,17 @@ impl Shared {
     }
 
     /// Swaps in new pages (`None`: the rebuild failed) with the search
-    /// index served now, or with `search`, the index of job `seq`.
-    fn publish(&self, pages: Option<(Arc<Files>, u64, String)>, search: Option<(u64, Arc<Files>)>) {
+    /// index served now, or with `search`, the index of job `seq`. Returns
+    /// the snapshot it replaced, for the caller to free once the reload
+    /// event is out (the last reference to 10 000 files takes a while).
+    #[must_use]
+    fn publish(
+        &self,
+        pages: Option<(Arc<Files>, u64, String)>,
+        search: Option<(u64, Arc<Files>)>,
+    ) -> Option<Arc<Snapshot>> {
         let mut s = self.site.lock().unwrap_or_else(|e| e.into_inner());
+        let mut replaced = None;
         if let Some((pages, generation, base_path)) = pages {
             let search = match search {
                 Some((seq, files)) => {
@@ -140,7 +148,7 @@ impl Shared {
                     .map(|o| o.search.clone())
                     .unwrap_or_default(),
             };
-            s.snapshot = Some(Arc::new(Snapshot {
+            replaced = s.snapshot.replace(Arc::new(Snapshot {
                 pages,
                 search,
                 generation,
@@ -150,6 +158,7 @@ impl Shared {
         s.started = true;
         drop(s);
         self.ready.notify_all();
+        replaced
     }
 
     /// Notes that the index of job `seq` is being built.
@@ -417,15 +426,16 @@ fn publish(shared: &Shared, report: &Report, search: Option<(u64, Arc<Files>)>) 
                 && !changed.is_empty()
                 && changed.iter().all(|p| p.ends_with(".css"));
             let generation = shared.hub.generation() + 1;
-            shared.publish(
+            let replaced = shared.publish(
                 Some((files.clone(), generation, report.base_path.clone())),
                 search,
             );
             shared.hub.published(css_only);
+            drop(replaced);
         }
         Outcome::Failed(errors) => {
             shared.hub.failed(errors.clone());
-            shared.publish(None, search);
+            let _unchanged = shared.publish(None, search);
         }
     }
 }
