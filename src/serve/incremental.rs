@@ -591,11 +591,27 @@ fn updated(
         changed.sort();
         return (rendered, changed, Vec::new());
     };
+    // Each served path was kept or rendered again, unless some are gone.
+    let new_paths = rendered.keys().filter(|k| !old.contains_key(*k)).count();
+    let mut removed: Vec<String> = Vec::new();
+    if kept.len() + rendered.len() - new_paths != old.len() {
+        let live: std::collections::HashSet<&str> = kept
+            .iter()
+            .chain(rendered.keys())
+            .map(String::as_str)
+            .collect();
+        removed = old
+            .keys()
+            .filter(|k| !live.contains(k.as_str()))
+            .cloned()
+            .collect();
+    }
     // Start from what is served: most outputs were kept.
     let mut files = old.clone();
+    for path in &removed {
+        files.remove(path);
+    }
     let mut changed = Vec::new();
-    let mut new_paths = 0;
-    let rendered_paths: Vec<String> = rendered.keys().cloned().collect();
     for (path, bytes) in rendered {
         match files.get_mut(&path) {
             Some(prev) if prev[..] == bytes[..] => {}
@@ -604,27 +620,9 @@ fn updated(
                 changed.push(path);
             }
             None => {
-                new_paths += 1;
                 changed.push(path.clone());
                 files.insert(path, bytes);
             }
-        }
-    }
-    // Each served path was kept or rendered again, unless some are gone.
-    let mut removed = Vec::new();
-    if kept.len() + rendered_paths.len() - new_paths != old.len() {
-        let live: std::collections::HashSet<&str> = kept
-            .iter()
-            .chain(&rendered_paths)
-            .map(String::as_str)
-            .collect();
-        removed = old
-            .keys()
-            .filter(|k| !live.contains(k.as_str()))
-            .cloned()
-            .collect();
-        for path in &removed {
-            files.remove(path);
         }
     }
     changed.sort();
@@ -662,4 +660,52 @@ fn error_diagnostics(e: Error) -> Vec<Diagnostic> {
 
 fn ms(t: Instant) -> f64 {
     t.elapsed().as_secs_f64() * 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(entries: &[(&str, &str)]) -> Files {
+        entries
+            .iter()
+            .map(|(k, v)| (k.to_string(), Arc::new(v.as_bytes().to_vec())))
+            .collect()
+    }
+
+    fn keys(f: &Files) -> Vec<&str> {
+        let mut k: Vec<&str> = f.keys().map(String::as_str).collect();
+        k.sort();
+        k
+    }
+
+    #[test]
+    fn updated_keeps_what_was_kept_and_finds_what_changed_or_went() {
+        let old = files(&[("a", "A"), ("b", "B"), ("c", "C"), ("d", "D")]);
+        // `b` rendered the same, `c` anew, `e` is new, `d` is gone.
+        let rendered = files(&[("b", "B"), ("c", "C2"), ("e", "E")]);
+        let (new, changed, removed) = updated(Some(&old), rendered, &["a".to_string()]);
+        assert_eq!(keys(&new), ["a", "b", "c", "e"]);
+        assert_eq!(changed, ["c", "e"]);
+        assert_eq!(removed, ["d"]);
+        assert_eq!(&new["c"][..], b"C2");
+        // Unchanged files share their bytes with the old site.
+        assert!(Arc::ptr_eq(&new["a"], &old["a"]));
+        assert!(Arc::ptr_eq(&new["b"], &old["b"]));
+    }
+
+    #[test]
+    fn updated_with_every_path_accounted_for_removes_nothing() {
+        let old = files(&[("a", "A"), ("b", "B")]);
+        let rendered = files(&[("b", "B2")]);
+        let (new, changed, removed) = updated(Some(&old), rendered, &["a".to_string()]);
+        assert_eq!(keys(&new), ["a", "b"]);
+        assert_eq!(changed, ["b"]);
+        assert!(removed.is_empty());
+        // A first build: everything is new.
+        let (new, changed, removed) = updated(None, files(&[("x", "X")]), &[]);
+        assert_eq!(keys(&new), ["x"]);
+        assert_eq!(changed, ["x"]);
+        assert!(removed.is_empty());
+    }
 }
