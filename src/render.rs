@@ -1495,7 +1495,7 @@ pub struct PageFingerprints {
 }
 
 /// The fingerprints of `sp`, worked out once and kept with the page between
-/// rebuilds ([`SitePage::derived`]): a front matter edit hashes only the
+/// rebuilds (`SitePage::derived`): a front matter edit hashes only the
 /// pages it touched.
 pub fn page_fingerprints(sp: &SitePage) -> PageFingerprints {
     use crate::serve::memo::Fingerprint;

@@ -29,7 +29,8 @@ use crate::markdown::{self, Heading, LinkResolver, Rendered, Resolved};
 #[derive(Debug, Clone)]
 pub struct SitePage {
     /// The page as loaded; replace it, and `content`, with
-    /// [`SitePage::replace`] only, so [`SitePage::derived`] stays true.
+    /// [`SitePage::replace`] only, so what is derived from them (serve's
+    /// fingerprints, [`crate::render::page_fingerprints`]) stays true.
     pub page: Page,
     pub content: Rendered,
     pub reading_time: usize,
@@ -63,7 +64,7 @@ impl SitePage {
     /// so a front matter edit does not hash every page again. One function
     /// computes it ([`crate::render::page_fingerprints`]), so whoever asks
     /// first, the value is the same.
-    pub fn derived(&self, compute: impl FnOnce(&SitePage) -> [u64; 3]) -> [u64; 3] {
+    pub(crate) fn derived(&self, compute: impl FnOnce(&SitePage) -> [u64; 3]) -> [u64; 3] {
         *self.derived.get_or_init(|| compute(self))
     }
 
