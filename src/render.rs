@@ -668,13 +668,12 @@ fn load_templates(theme: &Theme, base_url: &str) -> Result<Tera, Vec<Diagnostic>
 }
 
 impl<'s> Renderer<'s> {
-    /// Parses every template once. Syntax errors come back as diagnostics
-    /// at the template file and line.
-    /// A renderer of `site` with the templates of `theme`. With `reuse`,
-    /// what an earlier renderer of the same site prepared, whose templates
-    /// did not change since (serve, after a front matter edit): its parsed
-    /// templates are taken as they are, and each section menu whose entries
-    /// are the same.
+    /// A renderer of `site` with the templates of `theme`, each parsed
+    /// once; syntax errors come back as diagnostics at the template file
+    /// and line. With `reuse`, what an earlier renderer of the same site
+    /// prepared, whose templates did not change since (serve, after a front
+    /// matter edit): its parsed templates are taken as they are, and each
+    /// section menu whose entries are the same.
     pub fn new(
         site: &'s Site,
         theme: Theme,
@@ -1614,15 +1613,12 @@ impl Inputs {
                 let mut h = Fingerprint::default();
                 (env, own.meta, own.body).hash(&mut h);
                 (sp.reading_time, sp.lesson).hash(&mut h);
-                let linked = sp
-                    .related
-                    .iter()
-                    .chain(sp.prev.iter())
-                    .chain(sp.next.iter());
-                for &j in linked {
+                // "Les også", then previous and next, each told apart.
+                sp.related.len().hash(&mut h);
+                for &j in &sp.related {
                     cards[j].hash(&mut h);
                 }
-                h.write_u8(0xfe);
+                (sp.prev.map(|j| cards[j]), sp.next.map(|j| cards[j])).hash(&mut h);
                 for (names, given) in names.iter().zip([&sp.page.meta.topics, &sp.page.meta.tags]) {
                     for n in given {
                         names.get(n.as_str()).hash(&mut h);
