@@ -27,7 +27,7 @@ use crate::config::Language;
 use crate::content::Kind;
 use crate::diagnostics::{Diagnostic, display_path};
 use crate::markdown::{escape, escape_to};
-use crate::site::{Site, SitePage, Taxonomy, Term, href_between, relative_url};
+use crate::site::{Site, SitePage, Taxonomy, Term, Urls, href_between, relative_url};
 use crate::theme::Theme;
 
 /// Where rendered files go: the staging directory, memory, or nowhere.
@@ -53,42 +53,6 @@ impl Sink for Memory {
             .unwrap_or_else(|e| e.into_inner())
             .insert(path.to_string(), bytes);
         Ok(())
-    }
-}
-
-/// The generated listing pages, with their URL folders per language.
-pub struct Urls;
-impl Urls {
-    pub fn kind_list(kind: Kind, lang: Language) -> String {
-        match (lang, kind) {
-            (Language::Nb, Kind::Article) => "alle/artikler/".into(),
-            (Language::Nb, Kind::Checklist) => "alle/sjekklister/".into(),
-            (Language::Nb, Kind::Case) => "alle/case/".into(),
-            (Language::En, Kind::Article) => "all/articles/".into(),
-            (Language::En, Kind::Checklist) => "all/checklists/".into(),
-            (Language::En, Kind::Case) => "all/cases/".into(),
-        }
-    }
-    pub fn new_list(lang: Language) -> &'static str {
-        match lang {
-            Language::Nb => "nytt/",
-            Language::En => "new/",
-        }
-    }
-    /// Page `n` (from 1) of the listing at `url`: the first is the
-    /// listing itself, the next ones `side/N/` below it (`page/N/`).
-    pub fn list_page(url: &str, n: usize, lang: Language) -> String {
-        match (n, lang) {
-            (1, _) => url.to_string(),
-            (_, Language::Nb) => format!("{url}side/{n}/"),
-            (_, Language::En) => format!("{url}page/{n}/"),
-        }
-    }
-    pub fn search(lang: Language) -> &'static str {
-        match lang {
-            Language::Nb => "sok/",
-            Language::En => "search/",
-        }
     }
 }
 

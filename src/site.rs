@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::config::Config;
+use crate::config::{Config, Language};
 use crate::content::slug::slugify;
 use crate::content::{self, Kind, Loaded, Page, Section};
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
@@ -112,13 +112,49 @@ pub enum Taxonomy {
 
 impl Taxonomy {
     /// The URL folder of the taxonomy for the site's language.
-    pub fn folder(self, lang: crate::config::Language) -> &'static str {
-        use crate::config::Language::*;
+    pub fn folder(self, lang: Language) -> &'static str {
+        use Language::*;
         match (self, lang) {
             (Taxonomy::Topics, Nb) => "tema",
             (Taxonomy::Topics, En) => "topics",
             (Taxonomy::Tags, Nb) => "stikkord",
             (Taxonomy::Tags, En) => "tags",
+        }
+    }
+}
+
+/// The generated listing pages, with their URL folders per language.
+pub struct Urls;
+impl Urls {
+    pub fn kind_list(kind: Kind, lang: Language) -> String {
+        match (lang, kind) {
+            (Language::Nb, Kind::Article) => "alle/artikler/".into(),
+            (Language::Nb, Kind::Checklist) => "alle/sjekklister/".into(),
+            (Language::Nb, Kind::Case) => "alle/case/".into(),
+            (Language::En, Kind::Article) => "all/articles/".into(),
+            (Language::En, Kind::Checklist) => "all/checklists/".into(),
+            (Language::En, Kind::Case) => "all/cases/".into(),
+        }
+    }
+    pub fn new_list(lang: Language) -> &'static str {
+        match lang {
+            Language::Nb => "nytt/",
+            Language::En => "new/",
+        }
+    }
+    /// Page `n` (from 1) of the listing at `url`: the first is the
+    /// listing itself, the next ones `side/N/` below it (`page/N/`).
+    pub fn list_page(url: &str, n: usize, lang: Language) -> String {
+        match (n, lang) {
+            (1, _) => url.to_string(),
+            (_, Language::Nb) => format!("{url}side/{n}/"),
+            (_, Language::En) => format!("{url}page/{n}/"),
+        }
+    }
+    pub fn search(lang: Language) -> &'static str {
+        match lang {
+            Language::Nb => "sok/",
+            Language::En => "search/",
         }
     }
 }
@@ -984,10 +1020,13 @@ fn check_duplicate_urls(
     /// Who claims a URL; named only when two do (every page claims one).
     #[derive(Clone, Copy)]
     enum Who<'a> {
+        /// A page vinn makes itself (a list, the search page).
+        Builtin(&'static str),
         Section(&'a str, &'a Section),
         Page(&'a Page),
     }
     let name = |w: Who| match w {
+        Who::Builtin(what) => what.to_string(),
         Who::Section(k, s) => s
             .source
             .as_ref()
@@ -997,6 +1036,12 @@ fn check_duplicate_urls(
     };
     let mut seen: HashMap<Cow<str>, Who> = HashMap::with_capacity(pages.len() + sections.len());
     let mut claim = |url, who, line, diags: &mut Diagnostics| match seen.get(&url) {
+        Some(Who::Builtin(what)) => diags.push(Diagnostic::error(
+            name(who),
+            line,
+            1,
+            format!("URL `/{url}` is where vinn writes {what}: rename this folder or page"),
+        )),
         Some(first) => diags.push(Diagnostic::error(
             name(who),
             line,
@@ -1010,6 +1055,40 @@ fn check_duplicate_urls(
             seen.insert(url, who);
         }
     };
+    // The pages vinn makes itself come first: content that claims one of
+    // their URLs is the one reported (and would otherwise overwrite it, or
+    // be overwritten, in whichever order the two were written).
+    let lang = config.language;
+    for kind in Kind::ALL {
+        claim(
+            Cow::Owned(Urls::kind_list(kind, lang)),
+            Who::Builtin("the list of every page of one kind"),
+            1,
+            diags,
+        );
+    }
+    claim(
+        Cow::Borrowed(Urls::new_list(lang)),
+        Who::Builtin("the list of the newest pages"),
+        1,
+        diags,
+    );
+    if config.search.enabled {
+        claim(
+            Cow::Borrowed(Urls::search(lang)),
+            Who::Builtin("the search page"),
+            1,
+            diags,
+        );
+    }
+    for tax in [Taxonomy::Topics, Taxonomy::Tags] {
+        claim(
+            Cow::Owned(format!("{}/", tax.folder(lang))),
+            Who::Builtin("the index of topics or tags"),
+            1,
+            diags,
+        );
+    }
     for (k, s) in sections {
         claim(Cow::Borrowed(&s.url), Who::Section(k, s), 1, diags);
     }

@@ -156,6 +156,8 @@ fn plant(root: &Path) -> Vec<(&'static str, usize, &'static str)> {
         &format!("{c}type.md"),
         "---\ntitle: Ok\nweight: tung\n---\ntekst\n",
     );
+    // 24 a page where vinn writes its own list of the newest pages
+    write(root, "content/nytt.md", "---\ntitle: Nytt\n---\ntekst\n");
     vec![
         ("content/feil/yaml.md", 3, ""),
         ("content/feil/ukjent.md", 3, "did you mean `topics`"),
@@ -181,6 +183,7 @@ fn plant(root: &Path) -> Vec<(&'static str, usize, &'static str)> {
         ("content/feil/utenfor.md", 1, "outside content/"),
         ("content/feil/artikkel.md", 3, "case-study field"),
         ("content/feil/type.md", 3, "weight"),
+        ("content/nytt.md", 1, "the list of the newest pages"),
     ]
 }
 
