@@ -11,10 +11,15 @@
 //! template file, its line and column, and the page being rendered.
 //!
 //! [`Prepared`] is what a renderer made once for a site; `serve` renders
-//! single pages with it after an edit that changed only their bodies.
+//! single pages with it after an edit that changed only their bodies, and
+//! takes its parsed templates and untouched section menus after an edit of
+//! front matter.
 //!
 //! A [`Memo`] (given by `serve`) may answer for outputs whose inputs did not
 //! change, so a rebuild renders only what a change touched; `build` has none.
+//! What it keys on is [`Inputs`]: fingerprints of what each output's context
+//! is made from, built on each page's own ([`page_fingerprints`]), which stay
+//! with the page between rebuilds.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;

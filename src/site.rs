@@ -1,7 +1,8 @@
 //! The site model: every published page and section after Markdown, with
 //! the links between them — ordering, taxonomies, courses, "Les også",
 //! previous/next — and the checks that need the whole site (duplicate URLs,
-//! missing link targets and anchors, empty checklists).
+//! content at the URLs vinn writes itself ([`Urls`]), missing link targets
+//! and anchors, empty checklists).
 //!
 //! [`Site::assemble`] is the one way in: it takes what `content` loaded and
 //! returns the model plus every problem found. [`Site::rerender_page`]
@@ -889,9 +890,10 @@ impl Site {
 
     /// Puts each edited page (its index, the page read anew, its body
     /// rendered by [`Site::rerender_page`]) in place and links the site
-    /// again, returning what linking found. For `serve`, after an edit of
-    /// front matter that kept each page's URL, section, kind and body, so
-    /// nothing else of the model can change.
+    /// again, returning what linking found ("Les også" and the taxonomies
+    /// only when an edited page changed its topics, tags or `related`). For
+    /// `serve`, after an edit of front matter that kept each page's URL,
+    /// section, kind and body, so nothing else of the model can change.
     pub fn replace_pages(&mut self, edits: Vec<(usize, Page, Rendered)>) -> Diagnostics {
         let mut terms = false;
         for (i, page, content) in edits {

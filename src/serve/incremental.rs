@@ -183,7 +183,10 @@ impl Incremental {
     /// whose edit changed nothing but the body, and nothing other pages
     /// show of it (summary, reading time, heading ids), only those pages
     /// are read, rendered and checked again — a few milliseconds however
-    /// big the site. Anything else takes [`Incremental::rebuild`].
+    /// big the site. When they are page files whose edit kept each page's
+    /// URL, section, kind, aliases and body, the front matter path patches
+    /// the model (`front_edits`). Anything else takes
+    /// [`Incremental::rebuild`].
     pub fn rebuild_paths(&mut self, paths: &BTreeSet<PathBuf>, rescan: bool) -> Report {
         let mut all = std::mem::take(&mut self.pending);
         all.extend(paths.iter().cloned());
@@ -426,12 +429,9 @@ impl Incremental {
         Some(report)
     }
 
-    /// Drops what the last renderer prepared (menus of every section: a
-    /// few milliseconds to free on big sites) on another thread.
+    /// Drops what the last renderer prepared.
     fn forget_prepared(&mut self) {
-        if let Some(prepared) = self.prepared.take() {
-            std::thread::spawn(move || drop(prepared));
-        }
+        drop_aside(self.prepared.take());
     }
 
     /// Serves `files` from now on (the search index is due again) and puts
@@ -537,9 +537,7 @@ impl Incremental {
             },
             &mut report.timings,
         );
-        if let Some(reuse) = reuse {
-            std::thread::spawn(move || drop(reuse));
-        }
+        drop_aside(reuse);
         report.rendered = {
             let (hits, misses) = memo.counts();
             (misses, hits)
@@ -628,6 +626,14 @@ fn updated(
     changed.sort();
     removed.sort();
     (files, changed, removed)
+}
+
+/// Frees `value` on another thread: what a renderer prepared holds the
+/// menus of every section, a few milliseconds to free on big sites.
+fn drop_aside(value: Option<Prepared>) {
+    if let Some(value) = value {
+        std::thread::spawn(move || drop(value));
+    }
 }
 
 /// What the anonymization checks find in `page`, a page of `site` read
