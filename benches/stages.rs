@@ -153,13 +153,14 @@ fn render(bencher: Bencher, n: usize) {
     bencher.bench(|| {
         let memory = Memory::default();
         let mut timings = Default::default();
-        let (problems, _) = vinn::build::render_pages_with(
+        let problems = vinn::build::render_pages_with(
             site,
             theme(site),
             &memory,
             Default::default(),
             &mut timings,
-        );
+        )
+        .problems;
         assert!(problems.is_empty(), "{problems:?}");
         memory
     });

@@ -5,10 +5,12 @@
 
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Error, Result};
+use crate::insight::Figures;
 use crate::output::{Staging, WriteStats, check_output_dir};
 use crate::render::{Discard, Memo, Prepared, Renderer, Sink};
 use crate::site::Site;
@@ -136,7 +138,7 @@ pub fn render(
         timings,
         Some(Box::new(|| search_job(site))),
     )
-    .0)
+    .problems)
 }
 
 /// What `serve` adds to rendering a site ([`render_pages_with`]).
@@ -149,20 +151,32 @@ pub struct Serving<'a> {
     /// What the last renderer of this site prepared, when no template and
     /// no configuration changed since ([`Renderer::new`]).
     pub reuse: Option<&'a Prepared>,
+    /// The insight figures of the last rebuild, when no edit since can
+    /// change them ([`Figures::hold_after`]).
+    pub figures: Option<Arc<Figures>>,
+}
+
+/// What rendering a site gives besides its files.
+pub struct Rendered {
+    pub problems: Vec<Diagnostic>,
+    /// What the renderer prepared ([`Renderer::from_prepared`]).
+    pub prepared: Option<Prepared>,
+    /// The insight figures the pages were rendered with.
+    pub figures: Option<Arc<Figures>>,
 }
 
 /// [`render`] with the theme already resolved, what `serve` adds
 /// ([`Serving`]), and without the search index (`serve` builds it
 /// afterwards, off the edit-to-reload path, from [`search_job`]).
-/// Also returns what the renderer prepared, to render single pages of the
-/// same site later ([`Renderer::from_prepared`]).
+/// Also gives what the renderer prepared, to render single pages of the
+/// same site later, and the insight figures.
 pub fn render_pages_with(
     site: &Site,
     theme: Theme,
     sink: &dyn Sink,
     serving: Serving<'_>,
     timings: &mut Timings,
-) -> (Vec<Diagnostic>, Option<Prepared>) {
+) -> Rendered {
     render_parts(site, theme, sink, serving, timings, None)
 }
 
@@ -173,44 +187,48 @@ fn render_parts(
     serving: Serving<'_>,
     timings: &mut Timings,
     search: Option<SearchLater<'_>>,
-) -> (Vec<Diagnostic>, Option<Prepared>) {
+) -> Rendered {
     let Serving {
         inject,
         memo,
         reuse,
+        figures,
     } = serving;
     let t = Instant::now();
     // Parsing templates, aggregating the cases and (in serve) the memo's
     // fingerprints do not depend on each other.
-    let (renderer, ((insight, insight_ctx), inputs)) = rayon::join(
+    let (renderer, (figures, inputs)) = rayon::join(
         || Renderer::new(site, theme, reuse),
         || {
             rayon::join(
-                || {
-                    let insight = crate::insight::aggregate(site);
-                    let ctx = crate::insight::context(site, &insight);
-                    (insight, ctx)
-                },
+                || figures.unwrap_or_else(|| Arc::new(Figures::of(site))),
                 || memo.map(|_| crate::render::Inputs::of(site)),
             )
         },
     );
     let mut renderer = match renderer {
         Ok(r) => r,
-        Err(d) => return (d, None),
+        Err(problems) => {
+            return Rendered {
+                problems,
+                prepared: None,
+                figures: None,
+            };
+        }
     };
     renderer.inject = inject;
     renderer.memo = memo;
     if let Some(inputs) = inputs {
         renderer.set_inputs(inputs);
     }
-    renderer.set_global("insight", &insight_ctx);
+    renderer.set_global("insight", &figures.context);
+    let insight = &figures.insight;
     // The search index needs only the model: it is built beside the pages.
     let ((mut problems, render_ms), (search, search_ms)) = rayon::join(
         || {
             let (mut problems, insight_pages) = rayon::join(
                 || renderer.render_all(sink),
-                || crate::insight::render_pages(site, &insight, &renderer, sink),
+                || crate::insight::render_pages(site, insight, &renderer, sink),
             );
             problems.extend(insight_pages);
             (problems, ms(t))
@@ -227,7 +245,12 @@ fn render_parts(
     renderer.free_caches_in_background();
     timings.render = render_ms;
     timings.search = search_ms;
-    (problems, Some(renderer.prepared()))
+    let prepared = Some(renderer.prepared());
+    Rendered {
+        problems,
+        prepared,
+        figures: Some(figures),
+    }
 }
 
 fn output_dir(opts: &Options, site: &Site) -> PathBuf {
@@ -281,7 +304,7 @@ pub fn build(opts: &Options) -> Result<Report> {
             job_with(&site, |i| std::mem::take(&mut plain[i]))
         })),
     )
-    .0;
+    .problems;
     let staging = match staging {
         Some(s) if !problems.iter().any(Diagnostic::is_error) => s,
         other => {

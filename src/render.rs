@@ -482,6 +482,11 @@ pub trait Memo: Sync {
     fn keep(&self, _path: &str, _template: &str, _inputs: u64, _base: &Context) -> bool {
         false
     }
+    /// Whether the file at `path`, made without a template, may be kept as
+    /// it was: `inputs` fingerprints everything it is made from.
+    fn keep_file(&self, _path: &str, _inputs: u64) -> bool {
+        false
+    }
 }
 
 /// The template, line and column of each ` --> NAME:L:C` in a Tera report.
@@ -1375,12 +1380,19 @@ impl<'s> Renderer<'s> {
     /// built: `inputs` fingerprints everything that context is made from
     /// other than the configuration and translations.
     pub fn keeps_extra(&self, template: &str, url: &str, inputs: u64) -> bool {
-        use std::hash::{Hash, Hasher};
         self.keeps(&format!("{url}index.html"), template, |f| {
-            let mut h = crate::serve::memo::Fingerprint::default();
-            (f.env, inputs).hash(&mut h);
-            h.finish()
+            f.with_env(inputs)
         })
+    }
+
+    /// Whether the memo keeps the file at `path`, made without a template,
+    /// as it is served: `inputs` fingerprints everything it is made from
+    /// other than the configuration and translations.
+    pub fn keeps_file(&self, path: &str, inputs: u64) -> bool {
+        match self.memo {
+            Some(m) => m.keep_file(path, self.inputs().with_env(inputs)),
+            None => false,
+        }
     }
 
     /// Renders an extra page from a template with additional context
@@ -1640,6 +1652,14 @@ impl Inputs {
         }
     }
 
+    /// `inputs` with the configuration and translations.
+    fn with_env(&self, inputs: u64) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = crate::serve::memo::Fingerprint::default();
+        (self.env, inputs).hash(&mut h);
+        h.finish()
+    }
+
     /// Page `index` of `count` of a listing of `total` pages that shows
     /// `cards`, where `frame` fingerprints the rest of the listing (its
     /// term, or just the environment).
@@ -1660,14 +1680,13 @@ impl Renderer<'_> {
     /// Whether the memo keeps the output at `path` as it was.
     fn keeps(&self, path: &str, template: &str, inputs: impl FnOnce(&Inputs) -> u64) -> bool {
         match self.memo {
-            Some(m) => m.keep(
-                path,
-                template,
-                inputs(self.inputs.get_or_init(|| Inputs::of(self.site))),
-                &self.base,
-            ),
+            Some(m) => m.keep(path, template, inputs(self.inputs()), &self.base),
             None => false,
         }
+    }
+
+    fn inputs(&self) -> &Inputs {
+        self.inputs.get_or_init(|| Inputs::of(self.site))
     }
 }
 

@@ -27,7 +27,7 @@ use crate::build::Options;
 use crate::config::Language;
 use crate::content::date::Date;
 use crate::content::slug::slugify;
-use crate::content::{Kind, Outcome};
+use crate::content::{Kind, Outcome, Page};
 use crate::diagnostics::{Diagnostic, Error, Result, display_path};
 use crate::render::{Renderer, Sink, reason_label};
 use crate::site::{Site, order_key};
@@ -979,6 +979,47 @@ pub fn context(site: &Site, ins: &Insight) -> serde_json::Value {
     pages::global_context(site, ins)
 }
 
+/// The aggregate of a site with the `insight` value templates see. `serve`
+/// keeps it across front matter edits that cannot change it
+/// ([`Figures::hold_after`]).
+pub struct Figures {
+    pub insight: Insight,
+    pub context: serde_json::Value,
+}
+
+impl Figures {
+    pub fn of(site: &Site) -> Figures {
+        let insight = aggregate(site);
+        let context = context(site, &insight);
+        Figures { insight, context }
+    }
+
+    /// Whether these figures, made from a site, still hold after its page
+    /// `old` became `new` with the same URL, section, kind, draft flag and
+    /// aliases (serve's front matter path). Only cases are counted, and
+    /// beyond them only the pages the actions can suggest: those with a
+    /// term of a loss reason as topic or tag.
+    pub fn hold_after(&self, old: &Page, new: &Page) -> bool {
+        if old.meta.kind == Kind::Case || new.meta.kind == Kind::Case {
+            return false;
+        }
+        let terms: HashSet<String> = self
+            .insight
+            .dimension(DimensionKey::LossReasons)
+            .groups
+            .iter()
+            .flat_map(|g| reason_terms(&g.key))
+            .collect();
+        [old, new].iter().all(|p| {
+            p.meta
+                .topics
+                .iter()
+                .chain(&p.meta.tags)
+                .all(|t| !terms.contains(&slugify(t)))
+        })
+    }
+}
+
 /// Writes the evaluation page, one list page per bar, `insight.json` and
 /// `cases.csv`. Returns every problem.
 pub fn render_pages(site: &Site, ins: &Insight, r: &Renderer, sink: &dyn Sink) -> Vec<Diagnostic> {
@@ -986,12 +1027,20 @@ pub fn render_pages(site: &Site, ins: &Insight, r: &Renderer, sink: &dyn Sink) -
     if problems.iter().any(Diagnostic::is_error) {
         return problems;
     }
-    problems.extend(pages::render(site, ins, r, sink));
-    for (path, bytes) in [
-        ("insight.json", to_json(ins).into_bytes()),
-        ("cases.csv", cases_csv(site, ins).into_bytes()),
-    ] {
-        if let Err(e) = sink.put(path, bytes) {
+    let inputs = pages::Inputs::of(site, ins);
+    problems.extend(pages::render(site, ins, &inputs, r, sink));
+    // In `serve`, the exports are kept as served while no figure, case or
+    // page they show changed.
+    let whole = inputs.whole();
+    let exports: [(&str, fn(&Site, &Insight) -> String); 2] = [
+        ("insight.json", |_, ins| to_json(ins)),
+        ("cases.csv", cases_csv),
+    ];
+    for (path, make) in exports {
+        if r.keeps_file(path, whole) {
+            continue;
+        }
+        if let Err(e) = sink.put(path, make(site, ins).into_bytes()) {
             problems.push(Diagnostic::error(
                 path,
                 0,

@@ -261,7 +261,7 @@ fn list_ctx(
 /// Fingerprints of what the insight pages are made from besides the
 /// configuration and translations, for [`Renderer::keeps_extra`]: an edit
 /// of one case touches the lists it is in, not all of them.
-struct Inputs {
+pub(super) struct Inputs {
     /// The evaluation page: every figure, no case in detail.
     evaluation: u64,
     /// What every list shares.
@@ -273,7 +273,7 @@ struct Inputs {
 }
 
 impl Inputs {
-    fn of(site: &Site, ins: &Insight) -> Inputs {
+    pub(super) fn of(site: &Site, ins: &Insight) -> Inputs {
         use crate::render::hash_json;
         use crate::serve::memo::Fingerprint;
         use std::hash::{Hash, Hasher};
@@ -319,6 +319,14 @@ impl Inputs {
         }
     }
 
+    /// Everything together: what `insight.json` and `cases.csv` are made of.
+    pub(super) fn whole(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = crate::serve::memo::Fingerprint::default();
+        (self.evaluation, self.common, &self.dimensions, &self.cases).hash(&mut h);
+        h.finish()
+    }
+
     /// The list of group `g` of dimension `d` (an index of `ins.dimensions`).
     fn list(&self, d: usize, g: &Group) -> u64 {
         use std::hash::{Hash, Hasher};
@@ -334,13 +342,17 @@ impl Inputs {
 
 /// Renders the evaluation page and every bar's list. In `serve`, pages
 /// whose inputs did not change are kept as served, contexts unbuilt.
-pub fn render(site: &Site, ins: &Insight, r: &Renderer, sink: &dyn Sink) -> Vec<Diagnostic> {
+pub(super) fn render(
+    site: &Site,
+    ins: &Insight,
+    inputs: &Inputs,
+    r: &Renderer,
+    sink: &dyn Sink,
+) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
-    let inputs = Inputs::of(site, ins);
     if !r.keeps_extra("insight.html", &ins.url, inputs.evaluation) {
         problems.extend(evaluation_page(site, ins, r, sink));
     }
-    let inputs = &inputs;
     let lists: Vec<(&Dimension, &Group, &str)> = ins
         .dimensions
         .iter()

@@ -50,6 +50,7 @@ use crate::checks::anonymize::Guard;
 use crate::config::AnonScope;
 use crate::content::{self, Page};
 use crate::diagnostics::{Diagnostic, Error};
+use crate::insight::Figures;
 use crate::render::{Prepared, Renderer, Sink};
 use crate::site::Site;
 use crate::theme::Theme;
@@ -92,9 +93,11 @@ pub struct Report {
     pub markdown: (usize, usize),
     /// Outputs rendered through Tera afresh / reused.
     pub rendered: (usize, usize),
-    /// Output paths kept as served without even building their context
-    /// (part of the reused ones): nothing they are made from changed.
-    pub kept: Vec<String>,
+    /// Output paths this rebuild made again (rendered, recalled by their
+    /// context, or written without a template), sorted. Every other path
+    /// served was kept as it is, its context not even built: nothing it
+    /// is made from changed.
+    pub written: Vec<String>,
     /// Page files parsed afresh / kept from the last rebuild.
     pub parsed: (usize, usize),
     pub millis: f64,
@@ -135,6 +138,8 @@ pub struct Incremental {
     /// [`Incremental::rebuild_paths`] to render single pages with; `None`
     /// once a rebuild failed (the model then is not the served site).
     prepared: Option<Prepared>,
+    /// The insight figures of the latest rebuild's model.
+    figures: Option<Arc<Figures>>,
     /// The anonymization guard of the current configuration, built on first use.
     guard: Option<Guard>,
     /// Files whose body edit failed on the short path: on disk they differ
@@ -158,6 +163,7 @@ impl Incremental {
             served: None,
             index_due: false,
             prepared: None,
+            figures: None,
             guard: None,
             pending: BTreeSet::new(),
             page_files: 0,
@@ -280,7 +286,7 @@ impl Incremental {
                 site.pages.len() + site.sections.len() - fresh.len(),
             ),
             rendered: (0, 0),
-            kept: Vec::new(),
+            written: Vec::new(),
             parsed: (
                 fresh.len(),
                 self.page_files.max(site.pages.len()) - fresh.len(),
@@ -337,6 +343,8 @@ impl Incremental {
             return Some(report);
         }
         report.warnings.extend(problems);
+        report.written = rendered.keys().cloned().collect();
+        report.written.sort_unstable();
         // Only the rendered files can differ from the served ones.
         let mut files: Files = (*served).clone();
         let mut changed = Vec::new();
@@ -397,6 +405,13 @@ impl Incremental {
             .map(|(_, p, _)| crate::diagnostics::display_path(&p.source))
             .collect();
         let n = edits.len();
+        // The insight figures hold unless a case, or a page the actions
+        // may suggest, was edited.
+        let figures = self.figures.take().filter(|f| {
+            edits
+                .iter()
+                .all(|(i, page, _)| f.hold_after(&site.pages[*i].page, page))
+        });
         let mut timings = Timings::default();
         let mut site = self.site.take()?;
         let found = site.replace_pages(edits).into_vec();
@@ -415,7 +430,7 @@ impl Incremental {
             pages: site.pages.len(),
             markdown: (n, site.pages.len() + site.sections.len() - n),
             rendered: (0, 0),
-            kept: Vec::new(),
+            written: Vec::new(),
             parsed: (n, self.page_files.max(site.pages.len()) - n),
             millis: 0.0,
             timings,
@@ -425,7 +440,7 @@ impl Incremental {
         // Only page files changed: the templates parsed for the served
         // site still hold.
         let reuse = self.prepared.take();
-        self.render(site, &mut report, start, reuse);
+        self.render(site, &mut report, start, reuse, figures);
         Some(report)
     }
 
@@ -468,7 +483,7 @@ impl Incremental {
             pages: 0,
             markdown: (0, 0),
             rendered: (0, 0),
-            kept: Vec::new(),
+            written: Vec::new(),
             parsed: (0, 0),
             millis: 0.0,
             timings: Timings::default(),
@@ -506,14 +521,21 @@ impl Incremental {
             report.millis = ms(start);
             return report;
         }
-        self.render(site, &mut report, start, None);
+        self.render(site, &mut report, start, None, None);
         report
     }
 
     /// Renders `site` through the memo and serves it if that went well;
     /// `site` is the model from then on either way. `reuse` is what the
     /// last renderer prepared, when no template changed since.
-    fn render(&mut self, site: Site, report: &mut Report, start: Instant, reuse: Option<Prepared>) {
+    fn render(
+        &mut self,
+        site: Site,
+        report: &mut Report,
+        start: Instant,
+        reuse: Option<Prepared>,
+        figures: Option<Arc<Figures>>,
+    ) {
         let theme = match Theme::resolve(&site.root, &site.config.theme) {
             Ok(t) => t,
             Err(e) => {
@@ -526,7 +548,11 @@ impl Incremental {
         let env = self.environment(&site);
         let memo = RenderMemo::new(self.memo.take(), env, &theme);
         let sink = Collect::default();
-        let (problems, prepared) = build::render_pages_with(
+        let build::Rendered {
+            problems,
+            prepared,
+            figures,
+        } = build::render_pages_with(
             &site,
             theme,
             &sink,
@@ -534,9 +560,11 @@ impl Incremental {
                 inject: Some(self.inject.clone()),
                 memo: Some(&memo),
                 reuse: reuse.as_ref(),
+                figures,
             },
             &mut report.timings,
         );
+        self.figures = figures;
         drop_aside(reuse);
         report.rendered = {
             let (hits, misses) = memo.counts();
@@ -557,10 +585,14 @@ impl Incremental {
             return;
         }
         let rendered = sink.0.into_inner().unwrap_or_else(|e| e.into_inner());
-        report.kept = memo.take_kept();
-        self.memo = Some(memo.finish(true));
+        let kept = memo.kept();
+        let carry = memo.finish(true);
         self.prepared = prepared;
-        let (files, changed, removed) = updated(self.served.as_deref(), rendered, &report.kept);
+        report.written = rendered.keys().cloned().collect();
+        report.written.sort_unstable();
+        let (files, changed, removed) =
+            updated(self.served.as_deref(), rendered, kept, |p| carry.has(p));
+        self.memo = Some(carry);
         self.serve(files, changed, removed, report, start);
     }
 
@@ -576,13 +608,14 @@ impl Incremental {
 }
 
 /// The files served after a rebuild that `rendered` some outputs and kept
-/// the others (`kept`) as they are in `old`, with the paths that differ
-/// from `old` and the paths gone (both sorted). Unchanged files share their
-/// bytes with `old`.
+/// `kept` others as they are in `old` (those that are `live`), with the
+/// paths that differ from `old` and the paths gone (both sorted). Unchanged
+/// files share their bytes with `old`.
 fn updated(
     old: Option<&Files>,
     rendered: Files,
-    kept: &[String],
+    kept: usize,
+    live: impl Fn(&str) -> bool,
 ) -> (Files, Vec<String>, Vec<String>) {
     let Some(old) = old else {
         let mut changed: Vec<String> = rendered.keys().cloned().collect();
@@ -592,15 +625,10 @@ fn updated(
     // Each served path was kept or rendered again, unless some are gone.
     let new_paths = rendered.keys().filter(|k| !old.contains_key(*k)).count();
     let mut removed: Vec<String> = Vec::new();
-    if kept.len() + rendered.len() - new_paths != old.len() {
-        let live: std::collections::HashSet<&str> = kept
-            .iter()
-            .chain(rendered.keys())
-            .map(String::as_str)
-            .collect();
+    if kept + rendered.len() - new_paths != old.len() {
         removed = old
             .keys()
-            .filter(|k| !live.contains(k.as_str()))
+            .filter(|k| !live(k) && !rendered.contains_key(*k))
             .cloned()
             .collect();
     }
@@ -690,7 +718,7 @@ mod tests {
         let old = files(&[("a", "A"), ("b", "B"), ("c", "C"), ("d", "D")]);
         // `b` rendered the same, `c` anew, `e` is new, `d` is gone.
         let rendered = files(&[("b", "B"), ("c", "C2"), ("e", "E")]);
-        let (new, changed, removed) = updated(Some(&old), rendered, &["a".to_string()]);
+        let (new, changed, removed) = updated(Some(&old), rendered, 1, |p| p == "a");
         assert_eq!(keys(&new), ["a", "b", "c", "e"]);
         assert_eq!(changed, ["c", "e"]);
         assert_eq!(removed, ["d"]);
@@ -704,12 +732,13 @@ mod tests {
     fn updated_with_every_path_accounted_for_removes_nothing() {
         let old = files(&[("a", "A"), ("b", "B")]);
         let rendered = files(&[("b", "B2")]);
-        let (new, changed, removed) = updated(Some(&old), rendered, &["a".to_string()]);
+        let (new, changed, removed) =
+            updated(Some(&old), rendered, 1, |_| panic!("nothing is gone"));
         assert_eq!(keys(&new), ["a", "b"]);
         assert_eq!(changed, ["b"]);
         assert!(removed.is_empty());
         // A first build: everything is new.
-        let (new, changed, removed) = updated(None, files(&[("x", "X")]), &[]);
+        let (new, changed, removed) = updated(None, files(&[("x", "X")]), 0, |_| false);
         assert_eq!(keys(&new), ["x"]);
         assert_eq!(changed, ["x"]);
         assert!(removed.is_empty());

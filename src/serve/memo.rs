@@ -17,8 +17,8 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::Hasher;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use tera::value::ValueKind;
 use tera::{Context, Value};
@@ -388,28 +388,44 @@ fn shapes(theme: &Theme) -> HashMap<String, Arc<Shape>> {
 #[derive(Default)]
 pub struct Carry {
     env: u64,
+    /// The rebuild that made this carry (see [`Seen::round`]).
+    round: u32,
     /// Outputs by key (script already injected).
     html: HashMap<u64, Arc<[u8]>>,
     /// Output path → fingerprint of its inputs, for the files now served.
     inputs: Paths,
 }
 
-/// Output path → fingerprint, hashed with [`Fingerprint`]: some 10 000
-/// lookups and inserts per rebuild, of paths this program makes.
-type Paths = HashMap<String, u64, std::hash::BuildHasherDefault<Fingerprint>>;
+/// What the memo knows of one output path.
+struct Seen {
+    /// The fingerprint of the inputs it was rendered from.
+    fp: u64,
+    /// The last rebuild that asked about it: a rebuild stamps what it
+    /// keeps without locking or copying the path, and at its end forgets
+    /// the paths it did not ask about (outputs that are gone).
+    round: AtomicU32,
+}
+
+/// Output path → what the memo knows of it, hashed with [`Fingerprint`]:
+/// some 10 000 lookups per rebuild, of paths this program makes.
+type Paths = HashMap<String, Seen, std::hash::BuildHasherDefault<Fingerprint>>;
 
 /// The memo of one rebuild: earlier outputs by key and by path, and what
 /// this rebuild adds for the next one.
 pub struct RenderMemo {
     env: u64,
+    round: u32,
     shapes: HashMap<String, Arc<Shape>>,
+    /// Per template: the fingerprint of what it reads of the shared
+    /// context, worked out by the first output that needs it.
+    bases: HashMap<String, OnceLock<u64>>,
     previous: Carry,
     html: Mutex<HashMap<u64, Arc<[u8]>>>,
-    inputs: Mutex<Paths>,
-    /// Paths kept from the served site without rendering.
-    kept: Mutex<Vec<String>>,
-    /// Per template: the fingerprint of what it reads of the shared context.
-    bases: Mutex<HashMap<String, u64>>,
+    /// Paths asked about whose inputs are new or changed, with their new
+    /// fingerprints.
+    fresh: Mutex<Vec<(String, u64)>>,
+    /// How many paths were kept from the served site without rendering.
+    kept: AtomicUsize,
     unique: AtomicU64,
     hits: AtomicUsize,
     misses: AtomicUsize,
@@ -421,6 +437,12 @@ impl Carry {
     pub fn forget(&mut self, path: &str) {
         self.inputs.remove(path);
     }
+
+    /// Whether the output at `path` was rendered or kept through the memo
+    /// in the rebuild that made this carry.
+    pub fn has(&self, path: &str) -> bool {
+        self.inputs.contains_key(path)
+    }
 }
 
 impl RenderMemo {
@@ -429,18 +451,20 @@ impl RenderMemo {
     /// injected script) changed.
     pub fn new(carry: Option<Carry>, env: u64, theme: &Theme) -> Self {
         let previous = carry.filter(|c| c.env == env).unwrap_or_default();
-        let capacity = previous.inputs.len();
+        let shapes = shapes(theme);
+        let bases = shapes
+            .keys()
+            .map(|k| (k.clone(), OnceLock::new()))
+            .collect();
         RenderMemo {
             env,
-            shapes: shapes(theme),
+            round: previous.round.wrapping_add(1),
+            shapes,
+            bases,
             previous,
             html: Mutex::new(HashMap::new()),
-            inputs: Mutex::new(Paths::with_capacity_and_hasher(
-                capacity,
-                Default::default(),
-            )),
-            kept: Mutex::new(Vec::new()),
-            bases: Mutex::new(HashMap::new()),
+            fresh: Mutex::new(Vec::new()),
+            kept: AtomicUsize::new(0),
             unique: AtomicU64::new(0),
             hits: AtomicUsize::new(0),
             misses: AtomicUsize::new(0),
@@ -451,9 +475,16 @@ impl RenderMemo {
     /// served are still the earlier ones, so their fingerprints stay; the
     /// outputs rendered meanwhile are kept as well.
     pub fn finish(self, succeeded: bool) -> Carry {
+        let round = self.round;
         let mut html = self.html.into_inner().unwrap_or_else(|e| e.into_inner());
         let inputs = if succeeded {
-            self.inputs.into_inner().unwrap_or_else(|e| e.into_inner())
+            let mut inputs = self.previous.inputs;
+            for (path, fp) in self.fresh.into_inner().unwrap_or_else(|e| e.into_inner()) {
+                let round = AtomicU32::new(round);
+                inputs.insert(path, Seen { fp, round });
+            }
+            inputs.retain(|_, seen| *seen.round.get_mut() == round);
+            inputs
         } else {
             for (k, v) in self.previous.html {
                 html.entry(k).or_insert(v);
@@ -462,21 +493,21 @@ impl RenderMemo {
         };
         Carry {
             env: self.env,
+            round,
             html,
             inputs,
         }
     }
 
-    /// Paths to keep as they are served now (once: they are moved out).
-    pub fn take_kept(&self) -> Vec<String> {
-        std::mem::take(&mut *self.kept.lock().unwrap_or_else(|e| e.into_inner()))
+    /// How many paths were kept as they are served now.
+    pub fn kept(&self) -> usize {
+        self.kept.load(Ordering::Relaxed)
     }
 
     /// Outputs reused (kept or recalled) / rendered afresh in this rebuild.
     pub fn counts(&self) -> (usize, usize) {
-        let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner()).len();
         (
-            self.hits.load(Ordering::Relaxed) + kept,
+            self.hits.load(Ordering::Relaxed) + self.kept(),
             self.misses.load(Ordering::Relaxed),
         )
     }
@@ -537,43 +568,37 @@ impl Memo for RenderMemo {
         let Some(shape) = self.shapes.get(template).filter(|s| !s.everything) else {
             return false;
         };
-        let cached = self
-            .bases
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(template)
-            .copied();
-        let base_hash = match cached {
-            Some(h) => h,
-            None => {
+        let base_hash = self.bases.get(template).map_or(0, |b| {
+            *b.get_or_init(|| {
                 let mut f = Fingerprint::default();
                 Self::project(&mut f, shape, base);
-                let h = f.finish();
-                self.bases
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .insert(template.to_string(), h);
-                h
-            }
-        };
+                f.finish()
+            })
+        });
         let mut f = Fingerprint::default();
         f.str(template);
         f.word(shape.text);
         f.word(base_hash);
         f.word(inputs);
+        self.keep_file(path, f.finish())
+    }
+
+    fn keep_file(&self, path: &str, inputs: u64) -> bool {
+        let mut f = Fingerprint::default();
+        f.word(inputs);
         let fp = f.finish();
-        self.inputs
+        if let Some(seen) = self.previous.inputs.get(path) {
+            seen.round.store(self.round, Ordering::Relaxed);
+            if seen.fp == fp {
+                self.kept.fetch_add(1, Ordering::Relaxed);
+                return true;
+            }
+        }
+        self.fresh
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(path.to_string(), fp);
-        let same = self.previous.inputs.get(path) == Some(&fp);
-        if same {
-            self.kept
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(path.to_string());
-        }
-        same
+            .push((path.to_string(), fp));
+        false
     }
 }
 
