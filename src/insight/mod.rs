@@ -1020,6 +1020,9 @@ impl Figures {
     }
 }
 
+/// Makes one export file of the figures.
+type Export = fn(&Site, &Insight) -> String;
+
 /// Writes the evaluation page, one list page per bar, `insight.json` and
 /// `cases.csv`. Returns every problem.
 pub fn render_pages(site: &Site, ins: &Insight, r: &Renderer, sink: &dyn Sink) -> Vec<Diagnostic> {
@@ -1032,7 +1035,7 @@ pub fn render_pages(site: &Site, ins: &Insight, r: &Renderer, sink: &dyn Sink) -
     // In `serve`, the exports are kept as served while no figure, case or
     // page they show changed.
     let whole = inputs.whole();
-    let exports: [(&str, fn(&Site, &Insight) -> String); 2] = [
+    let exports: [(&str, Export); 2] = [
         ("insight.json", |_, ins| to_json(ins)),
         ("cases.csv", cases_csv),
     ];
