@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Error, Result};
-use crate::insight::Figures;
+use crate::insight::{Change, Figures};
 use crate::output::{Staging, WriteStats, check_output_dir};
 use crate::render::{Discard, Memo, Prepared, Renderer, Sink};
 use crate::site::Site;
@@ -151,9 +151,9 @@ pub struct Serving<'a> {
     /// What the last renderer of this site prepared, when no template and
     /// no configuration changed since ([`Renderer::new`]).
     pub reuse: Option<&'a Prepared>,
-    /// The insight figures of the last rebuild, when no edit since can
-    /// change them ([`Figures::hold_after`]).
-    pub figures: Option<Arc<Figures>>,
+    /// The insight figures of the last rebuild, with what the edits since
+    /// did to them ([`Figures::change`]): `Change::All` is as good as none.
+    pub figures: Option<(Arc<Figures>, Change)>,
 }
 
 /// What rendering a site gives besides its files.
@@ -201,7 +201,13 @@ fn render_parts(
         || Renderer::new(site, theme, reuse),
         || {
             rayon::join(
-                || figures.unwrap_or_else(|| Arc::new(Figures::of(site))),
+                || match figures {
+                    Some((f, Change::None)) => f,
+                    Some((f, Change::Actions)) => {
+                        Arc::new(Arc::unwrap_or_clone(f).with_actions_of(site))
+                    }
+                    _ => Arc::new(Figures::of(site)),
+                },
                 || memo.map(|_| crate::render::Inputs::of(site)),
             )
         },

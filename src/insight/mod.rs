@@ -869,6 +869,11 @@ fn config_line(site: &Site, needle: &str) -> usize {
 
 /// Computes every aggregate of the site's published case studies.
 pub fn aggregate(site: &Site) -> Insight {
+    aggregate_with(site).0
+}
+
+/// [`aggregate`], with which pages are published.
+fn aggregate_with(site: &Site) -> (Insight, Vec<bool>) {
     let published = published(site);
     let cases = published_cases(site, &published);
     let mut problems = Vec::new();
@@ -970,7 +975,7 @@ pub fn aggregate(site: &Site) -> Insight {
     };
     let clashes = collisions(site, &ins);
     ins.problems.extend(clashes);
-    ins
+    (ins, published)
 }
 
 /// The `insight` value every template sees: every aggregate (without the
@@ -980,28 +985,47 @@ pub fn context(site: &Site, ins: &Insight) -> serde_json::Value {
 }
 
 /// The aggregate of a site with the `insight` value templates see. `serve`
-/// keeps it across front matter edits that cannot change it
-/// ([`Figures::hold_after`]).
+/// keeps it across front matter edits that cannot change it, and makes
+/// only the actions again after edits that can change only them
+/// ([`Figures::change`]).
+#[derive(Clone)]
 pub struct Figures {
     pub insight: Insight,
     pub context: serde_json::Value,
+    /// Which pages are published (`published`), for the actions.
+    published: Vec<bool>,
+}
+
+/// What a front matter edit does to a site's [`Figures`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Change {
+    /// Nothing: the figures hold.
+    None,
+    /// The actions may suggest other pages, or show another title.
+    Actions,
+    /// A case changed: everything is counted again.
+    All,
 }
 
 impl Figures {
     pub fn of(site: &Site) -> Figures {
-        let insight = aggregate(site);
+        let (insight, published) = aggregate_with(site);
         let context = context(site, &insight);
-        Figures { insight, context }
+        Figures {
+            insight,
+            context,
+            published,
+        }
     }
 
-    /// Whether these figures, made from a site, still hold after its page
-    /// `old` became `new` with the same URL, section, kind, draft flag and
-    /// aliases (serve's front matter path). Only cases are counted, and
-    /// beyond them only the pages the actions can suggest: those with a
-    /// term of a loss reason as topic or tag.
-    pub fn hold_after(&self, old: &Page, new: &Page) -> bool {
+    /// What it does to these figures, made from a site, when its page
+    /// `old` becomes `new` with the same URL, section, kind, draft flag and
+    /// aliases (serve's front matter path). Only cases are counted; beyond
+    /// them the actions suggest pages with a term of a loss reason as topic
+    /// or tag, picked and shown by their front matter.
+    pub fn change(&self, old: &Page, new: &Page) -> Change {
         if old.meta.kind == Kind::Case || new.meta.kind == Kind::Case {
-            return false;
+            return Change::All;
         }
         let terms: HashSet<String> = self
             .insight
@@ -1010,13 +1034,28 @@ impl Figures {
             .iter()
             .flat_map(|g| reason_terms(&g.key))
             .collect();
-        [old, new].iter().all(|p| {
+        let suggestible = |p: &Page| {
             p.meta
                 .topics
                 .iter()
                 .chain(&p.meta.tags)
-                .all(|t| !terms.contains(&slugify(t)))
-        })
+                .any(|t| terms.contains(&slugify(t)))
+        };
+        if suggestible(old) || suggestible(new) {
+            Change::Actions
+        } else {
+            Change::None
+        }
+    }
+
+    /// These figures with the actions made again from `site`, which
+    /// differs from the site they were made from by [`Change::Actions`]
+    /// edits alone.
+    pub fn with_actions_of(mut self, site: &Site) -> Figures {
+        let losses = self.insight.dimension(DimensionKey::LossReasons);
+        self.insight.actions = actions(site, &self.published, losses);
+        self.context = context(site, &self.insight);
+        self
     }
 }
 

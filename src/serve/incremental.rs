@@ -50,7 +50,7 @@ use crate::checks::anonymize::Guard;
 use crate::config::AnonScope;
 use crate::content::{self, Page};
 use crate::diagnostics::{Diagnostic, Error};
-use crate::insight::Figures;
+use crate::insight::{Change, Figures};
 use crate::render::{Prepared, Renderer, Sink};
 use crate::site::Site;
 use crate::theme::Theme;
@@ -407,10 +407,13 @@ impl Incremental {
         let n = edits.len();
         // The insight figures hold unless a case, or a page the actions
         // may suggest, was edited.
-        let figures = self.figures.take().filter(|f| {
-            edits
+        let figures = self.figures.take().map(|f| {
+            let change = edits
                 .iter()
-                .all(|(i, page, _)| f.hold_after(&site.pages[*i].page, page))
+                .map(|(i, page, _)| f.change(&site.pages[*i].page, page))
+                .max()
+                .unwrap_or(Change::None);
+            (f, change)
         });
         let mut timings = Timings::default();
         let mut site = self.site.take()?;
@@ -534,7 +537,7 @@ impl Incremental {
         report: &mut Report,
         start: Instant,
         reuse: Option<Prepared>,
-        figures: Option<Arc<Figures>>,
+        figures: Option<(Arc<Figures>, Change)>,
     ) {
         let theme = match Theme::resolve(&site.root, &site.config.theme) {
             Ok(t) => t,
