@@ -1502,6 +1502,8 @@ impl Inputs {
     pub fn of(site: &Site) -> Inputs {
         use crate::serve::memo::Fingerprint;
         use std::hash::{Hash, Hasher};
+        // Maps keyed by names this program made: hashed fast.
+        type Fast<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fingerprint>>;
         let mut env = Fingerprint::default();
         hash_json(&mut env, &site.config);
         hash_json(&mut env, &site.strings);
@@ -1509,7 +1511,7 @@ impl Inputs {
         let own: Vec<PageFingerprints> = site.pages.par_iter().map(page_fingerprints).collect();
         let cards: Vec<u64> = own.iter().map(|o| o.card).collect();
         // A section without its pages, and whole.
-        let section_head: HashMap<&str, u64> = site
+        let section_head: Fast<&str, u64> = site
             .sections
             .iter()
             .map(|(k, s)| {
@@ -1522,7 +1524,7 @@ impl Inputs {
                 (k.as_str(), h.finish())
             })
             .collect();
-        let section_own: HashMap<&str, u64> = site
+        let section_own: Fast<&str, u64> = site
             .sections
             .iter()
             .map(|(k, s)| {
@@ -1534,54 +1536,36 @@ impl Inputs {
                 (k.as_str(), h.finish())
             })
             .collect();
-        // Each section with the sections up its chain, nearest first.
-        let up: HashMap<&str, Vec<&str>> = site
+        // A section whole, with the sections up its chain as breadcrumbs
+        // show them (pages show the menu of their own section only).
+        let chains: Fast<&str, u64> = site
             .sections
             .keys()
             .map(|k| {
-                let mut chain = vec![k.as_str()];
+                let mut h = Fingerprint::default();
+                section_own.get(k.as_str()).hash(&mut h);
                 let mut cur = k.as_str();
                 while let Some(parent) = site.sections[cur].section.parent.as_deref() {
                     let Some((parent, _)) = site.sections.get_key_value(parent) else {
                         break;
                     };
-                    chain.push(parent.as_str());
+                    section_head.get(parent.as_str()).hash(&mut h);
                     cur = parent.as_str();
                 }
-                (k.as_str(), chain)
+                (k.as_str(), h.finish())
             })
             .collect();
-        // A section whole, with the sections up its chain as breadcrumbs
-        // show them (pages show the menu of their own section only).
-        let chains: HashMap<&str, u64> = up
-            .iter()
-            .map(|(&k, chain)| {
+        // The terms each page shows, as they show: one sum per page, of
+        // its terms' fingerprints (the order of its names is in its front
+        // matter), made from the terms' page lists, not from the names.
+        let mut shown_terms = vec![0u64; site.pages.len()];
+        for (tax, map) in [(0u8, &site.topics), (1, &site.tags)] {
+            for t in map.values() {
                 let mut h = Fingerprint::default();
-                section_own.get(k).hash(&mut h);
-                for s in &chain[1..] {
-                    section_head.get(s).hash(&mut h);
-                }
-                (k, h.finish())
-            })
-            .collect();
-        // Each name a page gives as topic or tag, as its term shows.
-        let mut names: [HashMap<&str, u64>; 2] = Default::default();
-        for sp in &site.pages {
-            let meta = &sp.page.meta;
-            for ((names, given), map) in names
-                .iter_mut()
-                .zip([&meta.topics, &meta.tags])
-                .zip([&site.topics, &site.tags])
-            {
-                for n in given {
-                    names.entry(n.as_str()).or_insert_with(|| {
-                        let mut h = Fingerprint::default();
-                        match map.get(&crate::content::slug::slugify(n)) {
-                            Some(t) => (&t.name, &t.title, &t.url, t.pages.len()).hash(&mut h),
-                            None => h.write_u8(0),
-                        }
-                        h.finish()
-                    });
+                (tax, &t.name, &t.title, &t.url, t.pages.len()).hash(&mut h);
+                let fp = h.finish();
+                for &i in &t.pages {
+                    shown_terms[i] = shown_terms[i].wrapping_add(fp);
                 }
             }
         }
@@ -1590,7 +1574,8 @@ impl Inputs {
             .pages
             .par_iter()
             .zip(&own)
-            .map(|(sp, own)| {
+            .zip(&shown_terms)
+            .map(|((sp, own), terms)| {
                 let mut h = Fingerprint::default();
                 (env, own.meta, own.body).hash(&mut h);
                 (sp.reading_time, sp.lesson).hash(&mut h);
@@ -1600,22 +1585,16 @@ impl Inputs {
                     cards[j].hash(&mut h);
                 }
                 (sp.prev.map(|j| cards[j]), sp.next.map(|j| cards[j])).hash(&mut h);
-                for (names, given) in names.iter().zip([&sp.page.meta.topics, &sp.page.meta.tags]) {
-                    for n in given {
-                        names.get(n.as_str()).hash(&mut h);
-                    }
-                    h.write_u8(0xfe);
-                }
+                terms.hash(&mut h);
                 chains.get(sp.page.section.as_str()).hash(&mut h);
                 h.finish()
             })
             .collect();
-        // Pages in a section's whole subtree, for counts and listings.
-        let mut subtree: HashMap<&str, Vec<u64>> = HashMap::new();
-        for (sp, &card) in site.pages.iter().zip(&cards) {
-            for &s in up.get(sp.page.section.as_str()).into_iter().flatten() {
-                subtree.entry(s).or_default().push(card);
-            }
+        // A section's whole subtree (its pages and every section below),
+        // for counts and listings: worked out from the deepest up.
+        let mut subtree: Fast<&str, u64> = Fast::default();
+        for (k, _) in site.sections.iter().rev() {
+            subtree_of(site, k, &section_own, &mut subtree);
         }
         let sections = site
             .sections
@@ -1625,7 +1604,7 @@ impl Inputs {
                 env.hash(&mut h);
                 chains.get(k.as_str()).hash(&mut h);
                 for sub in &s.subsections {
-                    (section_own.get(sub.as_str()), subtree.get(sub.as_str())).hash(&mut h);
+                    subtree.get(sub.as_str()).hash(&mut h);
                 }
                 subtree.get(k.as_str()).hash(&mut h);
                 (k.clone(), h.finish())
@@ -1710,6 +1689,31 @@ fn newest(site: &Site, pages: impl Iterator<Item = usize>, limit: usize) -> Vec<
     }
     keyed.sort_unstable();
     keyed.into_iter().map(|(_, _, i)| i).collect()
+}
+
+/// The fingerprint of section `key` with every section below it, pages
+/// and all (`own`: each section with its own pages), kept in `done`.
+fn subtree_of<'a, S: std::hash::BuildHasher>(
+    site: &'a Site,
+    key: &'a str,
+    own: &HashMap<&str, u64, S>,
+    done: &mut HashMap<&'a str, u64, S>,
+) -> u64 {
+    use std::hash::{Hash, Hasher};
+    if let Some(&h) = done.get(key) {
+        return h;
+    }
+    let mut h = crate::serve::memo::Fingerprint::default();
+    own.get(key).hash(&mut h);
+    if let Some((key, s)) = site.sections.get_key_value(key) {
+        for sub in &s.subsections {
+            subtree_of(site, sub, own, done).hash(&mut h);
+        }
+        let h = h.finish();
+        done.insert(key.as_str(), h);
+        return h;
+    }
+    h.finish()
 }
 
 fn count_pages(site: &Site, key: &str) -> usize {
