@@ -1040,14 +1040,14 @@ impl<'s> Renderer<'s> {
             .iter()
             .enumerate()
             .filter_map(|(i, cards)| {
-                let list = ListPage::new(url, i + 1, count, lang);
-                let path = format!("{}index.html", list.page_url);
+                let path = format!("{}index.html", Urls::list_page(url, i + 1, lang));
                 // Each page of a listing shows its own cards and the
                 // listing's length: an edit to one card touches one page.
                 let chunk = |f: &Inputs| f.chunk(inputs(f), i, count, pages.len(), cards);
                 if self.keeps(&path, template, chunk) {
                     return None;
                 }
+                let list = ListPage::new(url, i + 1, count, lang);
                 let mut ctx = self.list_context(&list, title, description, cards, pages.len());
                 extra(&mut ctx);
                 match self.render(template, &ctx, &format!("{what} {}", list.page_url)) {
@@ -1088,8 +1088,8 @@ impl<'s> Renderer<'s> {
                     .par_iter()
                     .enumerate()
                     .map_init(
-                        || self.base.clone(),
-                        |ctx, (i, _)| self.page_into(ctx, i, sink),
+                        || (self.base.clone(), String::new()),
+                        |state, (i, _)| self.page_into(state, i, sink),
                     )
                     .flatten()
                     .collect()
@@ -1155,20 +1155,31 @@ impl<'s> Renderer<'s> {
                 })
                 .cloned()
                 .unwrap_or_default();
-            let mut ctx = self.base.clone();
-            ctx.insert("root", &relative_url(&folder, ""));
-            ctx.insert("current_url", &folder);
-            ctx.insert(
-                "taxonomy",
-                &serde_json::json!({"title": title, "url": folder, "kind": tax, "terms": terms.values().map(term_ctx).collect::<Vec<_>>()}),
-            );
-            match self.render(
-                "taxonomy.html",
-                &ctx,
-                &format!("the {} index", tax.folder(lang)),
-            ) {
-                Ok(html) => problems.extend(put(html_path(&folder), html)),
-                Err(d) => problems.push(d),
+            // The index shows every term (with its count) and nothing else
+            // of the pages.
+            let index = |f: &Inputs| {
+                use std::hash::{Hash, Hasher};
+                let mut h = crate::serve::memo::Fingerprint::default();
+                (f.env, tax).hash(&mut h);
+                terms.values().for_each(|t| f.terms[&t.url].hash(&mut h));
+                h.finish()
+            };
+            if !self.keeps(&html_path(&folder), "taxonomy.html", index) {
+                let mut ctx = self.base.clone();
+                ctx.insert("root", &relative_url(&folder, ""));
+                ctx.insert("current_url", &folder);
+                ctx.insert(
+                    "taxonomy",
+                    &serde_json::json!({"title": title, "url": folder, "kind": tax, "terms": terms.values().map(term_ctx).collect::<Vec<_>>()}),
+                );
+                match self.render(
+                    "taxonomy.html",
+                    &ctx,
+                    &format!("the {} index", tax.folder(lang)),
+                ) {
+                    Ok(html) => problems.extend(put(html_path(&folder), html)),
+                    Err(d) => problems.push(d),
+                }
             }
             // The longest term pages first.
             let mut term_list: Vec<(&String, &Term)> = terms.iter().collect();
@@ -1200,21 +1211,25 @@ impl<'s> Renderer<'s> {
         }
 
         // One list per kind, and "Nytt".
-        let mut lists: Vec<(String, String, Vec<usize>)> = Vec::new();
-        for kind in Kind::ALL {
-            let of_kind = (0..site.pages.len()).filter(|&i| site.pages[i].page.meta.kind == kind);
-            let pages = newest(site, of_kind, usize::MAX);
-            let key = match kind {
-                Kind::Article => "articles",
-                Kind::Checklist => "checklists",
-                Kind::Case => "cases",
-            };
-            lists.push((
-                Urls::kind_list(kind, lang),
-                site.strings[key].clone(),
-                pages,
-            ));
-        }
+        // Each sorted whole, so side by side.
+        let mut lists: Vec<(String, String, Vec<usize>)> = Kind::ALL
+            .par_iter()
+            .map(|&kind| {
+                let of_kind =
+                    (0..site.pages.len()).filter(|&i| site.pages[i].page.meta.kind == kind);
+                let pages = newest(site, of_kind, usize::MAX);
+                let key = match kind {
+                    Kind::Article => "articles",
+                    Kind::Checklist => "checklists",
+                    Kind::Case => "cases",
+                };
+                (
+                    Urls::kind_list(kind, lang),
+                    site.strings[key].clone(),
+                    pages,
+                )
+            })
+            .collect();
         let dated = (0..site.pages.len()).filter(|&i| site.pages[i].page.meta.date.is_some());
         lists.push((
             Urls::new_list(lang).to_string(),
@@ -1346,25 +1361,29 @@ impl<'s> Renderer<'s> {
 
     /// Renders page `i` alone into `sink` (`serve`, after a body edit).
     pub fn render_page(&self, i: usize, sink: &dyn Sink) -> Option<Diagnostic> {
-        self.page_into(&mut self.base.clone(), i, sink)
+        self.page_into(&mut (self.base.clone(), String::new()), i, sink)
     }
 
-    /// Renders page `i` with `ctx`, a clone of the shared context.
-    fn page_into(&self, ctx: &mut Context, i: usize, sink: &dyn Sink) -> Option<Diagnostic> {
+    /// Renders page `i` with `ctx`, a clone of the shared context, and
+    /// `path`, room for its output path (both reused from page to page).
+    fn page_into(
+        &self,
+        (ctx, path): &mut (Context, String),
+        i: usize,
+        sink: &dyn Sink,
+    ) -> Option<Diagnostic> {
         let sp = &self.site.pages[i];
-        let tpl = sp
-            .page
-            .meta
-            .template
-            .clone()
-            .unwrap_or_else(|| format!("{}.html", sp.page.meta.kind.as_str()));
-        let path = format!("{}index.html", sp.page.url);
-        if self.keeps(&path, &tpl, |f| f.pages[i]) {
+        let meta = &sp.page.meta;
+        let tpl = meta.template.as_deref().unwrap_or(meta.kind.template());
+        path.clear();
+        path.push_str(&sp.page.url);
+        path.push_str("index.html");
+        if self.keeps(path, tpl, |f| f.pages[i]) {
             return None;
         }
         self.page_context(ctx, i);
-        match self.render(&tpl, ctx, &display_path(&sp.page.source)) {
-            Ok(html) => put_file(sink, path, html),
+        match self.render(tpl, ctx, &display_path(&sp.page.source)) {
+            Ok(html) => put_file(sink, path.clone(), html),
             Err(d) => Some(d),
         }
     }
@@ -1673,11 +1692,18 @@ impl Renderer<'_> {
 /// then by key. Only those are sorted: a feed or "Nytt" of a large site
 /// picks a few pages out of thousands.
 fn newest(site: &Site, pages: impl Iterator<Item = usize>, limit: usize) -> Vec<usize> {
+    // The date as one integer (none sorts last), so most comparisons
+    // decide on it alone.
+    let day = |d: Option<crate::content::date::Date>| {
+        d.map_or(0, |d| {
+            (i64::from(d.year) + (1 << 31)) << 9 | i64::from(d.month) << 5 | i64::from(d.day)
+        })
+    };
     let mut keyed: Vec<_> = pages
         .map(|i| {
             let p = &site.pages[i].page;
             (
-                std::cmp::Reverse(p.meta.updated.max(p.meta.date)),
+                std::cmp::Reverse(day(p.meta.updated.max(p.meta.date))),
                 p.key.as_str(),
                 i,
             )

@@ -45,6 +45,14 @@ impl Kind {
             Kind::Case => "case",
         }
     }
+    /// The template a page of this kind renders with, unless it names one.
+    pub fn template(self) -> &'static str {
+        match self {
+            Kind::Article => "article.html",
+            Kind::Checklist => "checklist.html",
+            Kind::Case => "case.html",
+        }
+    }
     pub fn parse(s: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.as_str() == s)
     }
