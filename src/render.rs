@@ -1353,7 +1353,9 @@ impl<'s> Renderer<'s> {
         problems.extend(asset_problems);
 
         // Machine files.
-        problems.extend(put("sitemap.xml".into(), sitemap(site).into_bytes()));
+        if !self.keeps_file("sitemap.xml", || sitemap_inputs(site)) {
+            problems.extend(put("sitemap.xml".into(), sitemap(site).into_bytes()));
+        }
         problems.extend(put("atom.xml".into(), atom(site).into_bytes()));
         problems.extend(put("robots.txt".into(), robots(site).into_bytes()));
         problems
@@ -1407,9 +1409,9 @@ impl<'s> Renderer<'s> {
     /// Whether the memo keeps the file at `path`, made without a template,
     /// as it is served: `inputs` fingerprints everything it is made from
     /// other than the configuration and translations.
-    pub fn keeps_file(&self, path: &str, inputs: u64) -> bool {
+    pub fn keeps_file(&self, path: &str, inputs: impl FnOnce() -> u64) -> bool {
         match self.memo {
-            Some(m) => m.keep_file(path, self.inputs().with_env(inputs)),
+            Some(m) => m.keep_file(path, self.inputs().with_env(inputs())),
             None => false,
         }
     }
@@ -1929,6 +1931,20 @@ fn brand_css(c: &crate::config::Config) -> String {
         ));
     }
     out
+}
+
+/// Everything [`sitemap`] is made of besides the configuration.
+fn sitemap_inputs(site: &Site) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = crate::serve::memo::Fingerprint::default();
+    for sec in site.sections.values() {
+        sec.section.url.hash(&mut h);
+    }
+    for p in &site.pages {
+        let m = &p.page.meta;
+        (&p.page.url, m.updated.max(m.date)).hash(&mut h);
+    }
+    h.finish()
 }
 
 fn sitemap(site: &Site) -> String {

@@ -2072,7 +2072,7 @@ fn a_front_matter_edit_that_names_a_customer_is_never_served() {
 }
 
 #[test]
-fn the_taxonomy_indexes_are_made_again_only_when_a_term_changes() {
+fn the_taxonomy_indexes_and_the_sitemap_are_made_again_only_when_they_change() {
     let tmp = Tmp::new();
     let mut inc = incremental(tmp.site());
     assert!(matches!(inc.rebuild().outcome, Outcome::Updated { .. }));
@@ -2095,16 +2095,23 @@ fn the_taxonomy_indexes_are_made_again_only_when_a_term_changes() {
             panic!("{old} -> {new}: the edit builds")
         };
         let expected = fresh_build(&tmp.site()).expect("a fresh build");
-        assert!(
-            strip_script(&files[index]) == expected[index],
-            "{old} -> {new}: the index differs from a fresh build"
-        );
+        for path in [index, "sitemap.xml"] {
+            assert!(
+                strip_script(&files[path]) == expected[path],
+                "{old} -> {new}: {path} differs from a fresh build"
+            );
+        }
         (r.written, files)
     };
     // A new title (and the heading that repeats it): no term changed.
     let (written, _) = edit("Verdi for kunden", "Verdien for kunden");
     assert!(written.iter().any(|p| p == "artikler/verdi/index.html"));
     assert!(!written.iter().any(|p| p == index), "{written:?}");
+    assert!(!written.iter().any(|p| p == "sitemap.xml"), "{written:?}");
+    // A new date: the sitemap tells it.
+    let (written, files) = edit("date: 2026-03-01", "date: 2026-03-05");
+    assert!(written.iter().any(|p| p == "sitemap.xml"), "{written:?}");
+    assert!(String::from_utf8_lossy(&files["sitemap.xml"]).contains("2026-03-05"));
     // A new tag: it shows on the index.
     let (written, files) = edit("[møte, roi]", "[møte, roi, budsjettsamtale]");
     assert!(written.iter().any(|p| p == index), "{written:?}");

@@ -1079,7 +1079,7 @@ pub fn render_pages(site: &Site, ins: &Insight, r: &Renderer, sink: &dyn Sink) -
         ("cases.csv", cases_csv),
     ];
     for (path, make) in exports {
-        if r.keeps_file(path, whole) {
+        if r.keeps_file(path, || whole) {
             continue;
         }
         if let Err(e) = sink.put(path, make(site, ins).into_bytes()) {

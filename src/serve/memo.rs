@@ -392,7 +392,8 @@ pub struct Carry {
     round: u32,
     /// Outputs by key (script already injected).
     html: HashMap<u64, Arc<[u8]>>,
-    /// Output path → fingerprint of its inputs, for the files now served.
+    /// Output path (hashed) → fingerprint of its inputs, for the files
+    /// now served.
     inputs: Paths,
 }
 
@@ -406,9 +407,19 @@ struct Seen {
     round: AtomicU32,
 }
 
-/// Output path → what the memo knows of it, hashed with [`Fingerprint`]:
-/// some 10 000 lookups per rebuild, of paths this program makes.
-type Paths = HashMap<String, Seen, std::hash::BuildHasherDefault<Fingerprint>>;
+/// Output path → what the memo knows of it: some 10 000 lookups per
+/// rebuild. The key is the path's [`path_key`], so a lookup touches one
+/// small entry and no string. Two paths with one key (odds about 1 in
+/// 10^11 at 10 000 paths) would share an entry: each would then render
+/// every time, as its fingerprint is not the one stored.
+type Paths = HashMap<u64, Seen, std::hash::BuildHasherDefault<Fingerprint>>;
+
+/// The key of an output path in [`Paths`].
+fn path_key(path: &str) -> u64 {
+    let mut f = Fingerprint::default();
+    f.str(path);
+    f.finish()
+}
 
 /// The memo of one rebuild: earlier outputs by key and by path, and what
 /// this rebuild adds for the next one.
@@ -423,7 +434,7 @@ pub struct RenderMemo {
     html: Mutex<HashMap<u64, Arc<[u8]>>>,
     /// Paths asked about whose inputs are new or changed, with their new
     /// fingerprints.
-    fresh: Mutex<Vec<(String, u64)>>,
+    fresh: Mutex<Vec<(u64, u64)>>,
     /// How many paths were kept from the served site without rendering.
     kept: AtomicUsize,
     unique: AtomicU64,
@@ -435,13 +446,13 @@ impl Carry {
     /// Forgets what the output at `path` was rendered from (it was
     /// rendered anew outside the memo): it is not kept unrendered next time.
     pub fn forget(&mut self, path: &str) {
-        self.inputs.remove(path);
+        self.inputs.remove(&path_key(path));
     }
 
     /// Whether the output at `path` was rendered or kept through the memo
     /// in the rebuild that made this carry.
     pub fn has(&self, path: &str) -> bool {
-        self.inputs.contains_key(path)
+        self.inputs.contains_key(&path_key(path))
     }
 }
 
@@ -479,9 +490,9 @@ impl RenderMemo {
         let mut html = self.html.into_inner().unwrap_or_else(|e| e.into_inner());
         let inputs = if succeeded {
             let mut inputs = self.previous.inputs;
-            for (path, fp) in self.fresh.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            for (key, fp) in self.fresh.into_inner().unwrap_or_else(|e| e.into_inner()) {
                 let round = AtomicU32::new(round);
-                inputs.insert(path, Seen { fp, round });
+                inputs.insert(key, Seen { fp, round });
             }
             inputs.retain(|_, seen| *seen.round.get_mut() == round);
             inputs
@@ -587,7 +598,8 @@ impl Memo for RenderMemo {
         let mut f = Fingerprint::default();
         f.word(inputs);
         let fp = f.finish();
-        if let Some(seen) = self.previous.inputs.get(path) {
+        let key = path_key(path);
+        if let Some(seen) = self.previous.inputs.get(&key) {
             seen.round.store(self.round, Ordering::Relaxed);
             if seen.fp == fp {
                 self.kept.fetch_add(1, Ordering::Relaxed);
@@ -597,7 +609,7 @@ impl Memo for RenderMemo {
         self.fresh
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .push((path.to_string(), fp));
+            .push((key, fp));
         false
     }
 }
