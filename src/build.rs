@@ -198,7 +198,7 @@ fn render_parts(
     // Parsing templates, aggregating the cases and (in serve) the memo's
     // fingerprints do not depend on each other.
     let (renderer, (figures, inputs)) = rayon::join(
-        || Renderer::new(site, theme, reuse),
+        || Renderer::new(site, theme, reuse, memo.is_some()),
         || {
             rayon::join(
                 || match figures {

@@ -647,11 +647,14 @@ impl<'s> Renderer<'s> {
     /// and line. With `reuse`, what an earlier renderer of the same site
     /// prepared, whose templates did not change since (serve, after a front
     /// matter edit): its parsed templates are taken as they are, and each
-    /// section menu whose entries are the same.
+    /// section menu whose pages are the same. With `reused_later`, each
+    /// menu is fingerprinted for that (from its pages' fingerprints, which
+    /// serve's memo keeps anyway).
     pub fn new(
         site: &'s Site,
         theme: Theme,
         reuse: Option<&Prepared>,
+        reused_later: bool,
     ) -> Result<Self, Vec<Diagnostic>> {
         let (tera, theme) = match reuse {
             Some(p) => (p.tera.clone(), p.theme.clone()),
@@ -669,27 +672,32 @@ impl<'s> Renderer<'s> {
             .par_iter()
             .map(|(k, s)| {
                 use std::hash::{Hash, Hasher};
-                let list: Vec<MenuEntry> = s
-                    .pages
-                    .iter()
-                    .map(|&i| {
-                        let m = &site.pages[i].page.meta;
-                        MenuEntry {
-                            title: &m.title,
-                            url: &site.pages[i].page.url,
-                            kind: m.kind.as_str(),
-                            weight: m.weight,
-                        }
-                    })
-                    .collect();
+                // The pages' cards cover each entry's fields (and more).
                 let mut f = crate::serve::memo::Fingerprint::default();
-                list.hash(&mut f);
+                if reused_later {
+                    s.pages
+                        .iter()
+                        .for_each(|&i| page_fingerprints(&site.pages[i]).card.hash(&mut f));
+                }
                 let of = f.finish();
                 let menu = reuse
                     .and_then(|p| p.menus.get(k))
-                    .filter(|m| m.of == of)
+                    .filter(|m| reused_later && m.of == of)
                     .cloned()
                     .unwrap_or_else(|| {
+                        let list: Vec<MenuEntry> = s
+                            .pages
+                            .iter()
+                            .map(|&i| {
+                                let m = &site.pages[i].page.meta;
+                                MenuEntry {
+                                    title: &m.title,
+                                    url: &site.pages[i].page.url,
+                                    kind: m.kind.as_str(),
+                                    weight: m.weight,
+                                }
+                            })
+                            .collect();
                         Arc::new(Menu {
                             of,
                             value: Value::from_serializable(&list),
@@ -1867,15 +1875,10 @@ fn site_context(site: &Site) -> Value {
         .filter_map(|t| site.topics.get(&crate::content::slug::slugify(&t.slug)))
         .map(term_ctx)
         .collect();
-    let counts: BTreeMap<&str, usize> = Kind::ALL
-        .iter()
-        .map(|k| {
-            (
-                k.as_str(),
-                site.pages.iter().filter(|p| p.page.meta.kind == *k).count(),
-            )
-        })
-        .collect();
+    let mut counts: BTreeMap<&str, usize> = Kind::ALL.iter().map(|k| (k.as_str(), 0)).collect();
+    for p in &site.pages {
+        *counts.entry(p.page.meta.kind.as_str()).or_default() += 1;
+    }
     let kinds: Vec<_> = Kind::ALL
         .iter()
         .map(|k| serde_json::json!({"kind": k.as_str(), "label": site.strings[match k { Kind::Article => "articles", Kind::Checklist => "checklists", Kind::Case => "cases" }], "url": Urls::kind_list(*k, lang), "count": counts[k.as_str()]}))

@@ -186,6 +186,8 @@ pub struct Site {
     pub rejected: Vec<content::Rejected>,
     /// Keys of the pages left out as drafts.
     pub drafts: std::collections::BTreeSet<String>,
+    /// Page indices in page order, as the last [`Site::link`] sorted them.
+    order: Vec<usize>,
 }
 
 /// What links may point at, known before any Markdown is rendered.
@@ -504,15 +506,24 @@ pub fn order_key(
 /// Each page's position in [`page_order`], so that lists of pages (a
 /// section's, a term's — thousands of pages on big sites) sort by one
 /// integer instead of lowercasing two titles per comparison.
-fn order_ranks(pages: &[SitePage]) -> Vec<u32> {
+fn page_order_of(pages: &[SitePage]) -> Vec<usize> {
     let keys: Vec<_> = pages.par_iter().map(|sp| order_key(&sp.page)).collect();
     let mut order: Vec<usize> = (0..pages.len()).collect();
     order.par_sort_unstable_by(|&a, &b| keys[a].cmp(&keys[b]));
-    let mut rank = vec![0u32; pages.len()];
-    for (r, &i) in order.iter().enumerate() {
-        rank[i] = r as u32;
+    order
+}
+
+/// `order` (every page in [`page_order`]) after the pages `edited` changed:
+/// they are taken out and put back where their keys now go, a binary
+/// search each, instead of sorting every page again.
+fn reorder(order: &mut Vec<usize>, pages: &[SitePage], edited: &[usize]) {
+    let edited: std::collections::BTreeSet<usize> = edited.iter().copied().collect();
+    order.retain(|i| !edited.contains(i));
+    for &i in &edited {
+        let key = order_key(&pages[i].page);
+        let at = order.partition_point(|&j| order_key(&pages[j].page) < key);
+        order.insert(at, i);
     }
-    rank
 }
 
 impl Site {
@@ -673,8 +684,9 @@ impl Site {
             files,
             rejected,
             drafts,
+            order: Vec::new(),
         };
-        site.link(&mut diagnostics, true);
+        site.link(&mut diagnostics, true, None);
         (site, diagnostics)
     }
 
@@ -685,11 +697,22 @@ impl Site {
     /// the site is linked as [`Site::assemble_with`] would link it. With
     /// `terms` false, no page's topics, tags or `related` changed since the
     /// last call: "Les også" and the members of each term stay as they are.
-    fn link(&mut self, diagnostics: &mut Diagnostics, terms: bool) {
+    /// With `edited`, only those pages changed since the last call: the
+    /// others keep their order, and the edited ones are put back in it.
+    fn link(&mut self, diagnostics: &mut Diagnostics, terms: bool, edited: Option<&[usize]>) {
         if terms {
             self.link_related(diagnostics);
         }
-        let rank = order_ranks(&self.pages);
+        match edited {
+            Some(edited) if self.order.len() == self.pages.len() => {
+                reorder(&mut self.order, &self.pages, edited);
+            }
+            _ => self.order = page_order_of(&self.pages),
+        }
+        let mut rank = vec![0u32; self.pages.len()];
+        for (r, &i) in self.order.iter().enumerate() {
+            rank[i] = r as u32;
+        }
         self.link_sections(&rank);
         if terms {
             self.link_taxonomies();
@@ -781,12 +804,25 @@ impl Site {
             sp.next = None;
             sp.lesson = None;
         }
+        let keys: Vec<String> = site_sections.keys().cloned().collect();
+        // Pages come folder by folder: most are in the section of the one
+        // before, found without searching the map.
+        let mut lists: Vec<Vec<usize>> = vec![Vec::new(); keys.len()];
+        let mut last: Option<(&str, usize)> = None;
         for (i, sp) in site_pages.iter().enumerate() {
-            if let Some(sec) = site_sections.get_mut(&sp.page.section) {
-                sec.pages.push(i);
+            let section = sp.page.section.as_str();
+            let at = match last {
+                Some((k, at)) if k == section => Some(at),
+                _ => keys.binary_search_by(|k| k.as_str().cmp(section)).ok(),
+            };
+            if let Some(at) = at {
+                lists[at].push(i);
+                last = Some((section, at));
             }
         }
-        let keys: Vec<String> = site_sections.keys().cloned().collect();
+        for (sec, list) in site_sections.values_mut().zip(lists) {
+            sec.pages = list;
+        }
         for k in &keys {
             if let Some(parent) = site_sections[k].section.parent.clone()
                 && let Some(p) = site_sections.get_mut(&parent)
@@ -896,14 +932,16 @@ impl Site {
     /// section, kind and body, so nothing else of the model can change.
     pub fn replace_pages(&mut self, edits: Vec<(usize, Page, Rendered)>) -> Diagnostics {
         let mut terms = false;
+        let mut edited = Vec::with_capacity(edits.len());
         for (i, page, content) in edits {
             let old = &self.pages[i].page.meta;
             terms |= (&old.topics, &old.tags, &old.related)
                 != (&page.meta.topics, &page.meta.tags, &page.meta.related);
             self.pages[i].replace(page, content);
+            edited.push(i);
         }
         let mut diagnostics = Diagnostics::new();
-        self.link(&mut diagnostics, terms);
+        self.link(&mut diagnostics, terms, Some(&edited));
         diagnostics
     }
 
