@@ -709,10 +709,7 @@ impl Site {
             }
             _ => self.order = page_order_of(&self.pages),
         }
-        let mut rank = vec![0u32; self.pages.len()];
-        for (r, &i) in self.order.iter().enumerate() {
-            rank[i] = r as u32;
-        }
+        let rank = self.ranks();
         self.link_sections(&rank);
         if terms {
             self.link_taxonomies();
@@ -982,6 +979,15 @@ impl Site {
         let mut problems = check_links(&page.source, &page.key, &r, &ids_of);
         problems.extend(check_items(page, &r));
         (r, problems)
+    }
+
+    /// Each page's position in page order ([`page_order`]).
+    pub fn ranks(&self) -> Vec<u32> {
+        let mut rank = vec![0u32; self.pages.len()];
+        for (r, &i) in self.order.iter().enumerate() {
+            rank[i] = r as u32;
+        }
+        rank
     }
 
     /// Published case studies.

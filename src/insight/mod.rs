@@ -30,7 +30,7 @@ use crate::content::slug::slugify;
 use crate::content::{Kind, Outcome, Page};
 use crate::diagnostics::{Diagnostic, Error, Result, display_path};
 use crate::render::{Renderer, Sink, reason_label};
-use crate::site::{Site, order_key};
+use crate::site::Site;
 
 pub use export::{cases_csv, figures_csv, table, to_json};
 
@@ -724,15 +724,20 @@ fn reason_terms(reason: &str) -> Vec<String> {
 
 /// The most common loss reasons (up to three) with the checklists and
 /// articles that carry the same topic (or tag).
-fn actions(site: &Site, published: &[bool], losses: &Dimension) -> Vec<Action> {
-    let published: Vec<usize> = (0..site.pages.len())
+/// The published articles and checklists: what the actions may suggest.
+fn suggestible(site: &Site, published: &[bool]) -> Vec<usize> {
+    (0..site.pages.len())
         .filter(|&i| {
             matches!(
                 site.pages[i].page.meta.kind,
                 Kind::Checklist | Kind::Article
             ) && published[i]
         })
-        .collect();
+        .collect()
+}
+
+fn actions(site: &Site, candidates: &[usize], losses: &Dimension) -> Vec<Action> {
+    let rank = site.ranks();
     losses
         .groups
         .iter()
@@ -751,21 +756,21 @@ fn actions(site: &Site, published: &[bool], losses: &Dimension) -> Vec<Action> {
             // The pages with one of the terms as a topic, or as a tag (the
             // site's term maps are keyed by slug, as `terms` are).
             let with = |map: &std::collections::BTreeMap<String, crate::site::Term>| {
-                terms
-                    .iter()
-                    .filter_map(|t| map.get(t))
-                    .flat_map(|t| t.pages.iter().copied())
-                    .collect::<std::collections::HashSet<usize>>()
+                let mut marked = vec![false; site.pages.len()];
+                for t in terms.iter().filter_map(|t| map.get(t)) {
+                    t.pages.iter().for_each(|&i| marked[i] = true);
+                }
+                marked
             };
             let (by_topic, by_tag) = (with(&site.topics), with(&site.tags));
             // (topic match first, then the usual page order); only the
             // first four of each kind are shown, so only they are sorted.
-            let hits: Vec<(bool, usize)> = published
+            let hits: Vec<(bool, usize)> = candidates
                 .iter()
                 .filter_map(|&i| {
-                    if by_topic.contains(&i) {
+                    if by_topic[i] {
                         Some((false, i))
-                    } else if by_tag.contains(&i) {
+                    } else if by_tag[i] {
                         Some((true, i))
                     } else {
                         None
@@ -776,13 +781,13 @@ fn actions(site: &Site, published: &[bool], losses: &Dimension) -> Vec<Action> {
                 let mut keyed: Vec<_> = hits
                     .iter()
                     .filter(|(_, i)| site.pages[*i].page.meta.kind == kind)
-                    .map(|&(by_tag, i)| ((by_tag, order_key(&site.pages[i].page)), i))
+                    .map(|&(by_tag, i)| ((by_tag, rank[i]), i))
                     .collect();
                 if keyed.len() > 4 {
-                    keyed.select_nth_unstable_by(4, |a, b| a.0.cmp(&b.0));
+                    keyed.select_nth_unstable(4);
                     keyed.truncate(4);
                 }
-                keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+                keyed.sort_unstable();
                 keyed
                     .into_iter()
                     .map(|(_, i)| Link {
@@ -872,8 +877,8 @@ pub fn aggregate(site: &Site) -> Insight {
     aggregate_with(site).0
 }
 
-/// [`aggregate`], with which pages are published.
-fn aggregate_with(site: &Site) -> (Insight, Vec<bool>) {
+/// [`aggregate`], with the pages the actions may suggest.
+fn aggregate_with(site: &Site) -> (Insight, Vec<usize>) {
     let published = published(site);
     let cases = published_cases(site, &published);
     let mut problems = Vec::new();
@@ -962,7 +967,8 @@ fn aggregate_with(site: &Site) -> (Insight, Vec<bool>) {
             &url,
         ),
     ];
-    let actions = actions(site, &published, &dimensions[1]);
+    let candidates = suggestible(site, &published);
+    let actions = actions(site, &candidates, &dimensions[1]);
     let mut ins = Insight {
         url,
         language: site.config.language,
@@ -975,7 +981,7 @@ fn aggregate_with(site: &Site) -> (Insight, Vec<bool>) {
     };
     let clashes = collisions(site, &ins);
     ins.problems.extend(clashes);
-    (ins, published)
+    (ins, candidates)
 }
 
 /// The `insight` value every template sees: every aggregate (without the
@@ -992,8 +998,8 @@ pub fn context(site: &Site, ins: &Insight) -> serde_json::Value {
 pub struct Figures {
     pub insight: Insight,
     pub context: serde_json::Value,
-    /// Which pages are published (`published`), for the actions.
-    published: Vec<bool>,
+    /// The pages the actions may suggest ([`suggestible`]).
+    candidates: Vec<usize>,
 }
 
 /// What a front matter edit does to a site's [`Figures`].
@@ -1009,12 +1015,12 @@ pub enum Change {
 
 impl Figures {
     pub fn of(site: &Site) -> Figures {
-        let (insight, published) = aggregate_with(site);
+        let (insight, candidates) = aggregate_with(site);
         let context = context(site, &insight);
         Figures {
             insight,
             context,
-            published,
+            candidates,
         }
     }
 
@@ -1053,7 +1059,7 @@ impl Figures {
     /// edits alone.
     pub fn with_actions_of(mut self, site: &Site) -> Figures {
         let losses = self.insight.dimension(DimensionKey::LossReasons);
-        self.insight.actions = actions(site, &self.published, losses);
+        self.insight.actions = actions(site, &self.candidates, losses);
         self.context = context(site, &self.insight);
         self
     }
