@@ -1674,12 +1674,8 @@ impl Inputs {
     fn chunk(&self, frame: u64, index: usize, count: usize, total: usize, cards: &[usize]) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut h = crate::serve::memo::Fingerprint::default();
-        (frame, index, count, total).hash(&mut h);
-        cards
-            .iter()
-            .map(|&j| self.cards[j])
-            .collect::<Vec<_>>()
-            .hash(&mut h);
+        (frame, index, count, total, cards.len()).hash(&mut h);
+        cards.iter().for_each(|&j| self.cards[j].hash(&mut h));
         h.finish()
     }
 }

@@ -25,10 +25,12 @@ use crate::diagnostics::{Error, Result};
 
 /// How long a path must be quiet before its event is passed on. Editors
 /// save within a millisecond or two (a write, or a write and a rename), so
-/// 10 ms merges a save's events while keeping the wait, which is most of an
-/// edit's time to reload, short. A save split wider still ends right: each
-/// rebuild reads the files as they are then, and the last one wins.
-const DEBOUNCE: Duration = Duration::from_millis(10);
+/// 5 ms merges a save's events while keeping the wait, which is most of an
+/// edit's time to reload, short (the debouncer looks every 5/4 ms, so an
+/// event waits 5–6 ms). A save split wider still ends right: each rebuild
+/// reads the files as they are then, and the last one wins. Bursts of many
+/// files (a `git checkout`) are merged further by the serve loop.
+const DEBOUNCE: Duration = Duration::from_millis(5);
 /// How often `--poll` looks at every file.
 const POLL_INTERVAL: Duration = Duration::from_millis(300);
 
