@@ -1044,6 +1044,9 @@ impl<'s> Renderer<'s> {
         };
         let lang = self.site.config.language;
         let count = chunks.len();
+        // The listing's own fingerprint, once for all its pages (only
+        // serve's memo asks for it).
+        let frame = self.memo.map(|_| inputs(self.inputs()));
         chunks
             .iter()
             .enumerate()
@@ -1051,7 +1054,8 @@ impl<'s> Renderer<'s> {
                 let path = format!("{}index.html", Urls::list_page(url, i + 1, lang));
                 // Each page of a listing shows its own cards and the
                 // listing's length: an edit to one card touches one page.
-                let chunk = |f: &Inputs| f.chunk(inputs(f), i, count, pages.len(), cards);
+                let chunk =
+                    |f: &Inputs| f.chunk(frame.unwrap_or_default(), i, count, pages.len(), cards);
                 if self.keeps(&path, template, chunk) {
                     return None;
                 }
@@ -1196,7 +1200,6 @@ impl<'s> Renderer<'s> {
             let term_problems: Vec<Diagnostic> = term_list
                 .par_iter()
                 .flat_map(|&(slug, t)| {
-                    let taxonomy = serde_json::json!({"title": title, "url": folder, "kind": tax});
                     self.render_paged(
                         sink,
                         &Listing {
@@ -1208,7 +1211,10 @@ impl<'s> Renderer<'s> {
                             inputs: &|f: &Inputs| f.terms[&t.url],
                             extra: &|ctx: &mut Context| {
                                 ctx.insert_value("term", values[slug].clone());
-                                ctx.insert("taxonomy", &taxonomy);
+                                ctx.insert(
+                                    "taxonomy",
+                                    &serde_json::json!({"title": title, "url": folder, "kind": tax}),
+                                );
                             },
                             what: "the term page",
                         },

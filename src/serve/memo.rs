@@ -333,7 +333,7 @@ fn scan_code(code: &str, statement: bool, out: &mut Scan) {
 }
 
 /// Closure analysis of every template of a theme.
-fn shapes(theme: &Theme) -> HashMap<String, Arc<Shape>> {
+fn shapes(theme: &Theme) -> Shapes {
     let scans: HashMap<&str, (Scan, &str)> = theme
         .templates
         .iter()
@@ -395,6 +395,22 @@ pub struct Carry {
     /// Output path (hashed) → fingerprint of its inputs, for the files
     /// now served.
     inputs: Paths,
+    /// The closure analysis of the theme this carry's outputs were made
+    /// with, by a fingerprint of its templates.
+    shapes: Option<(u64, Arc<Shapes>)>,
+}
+
+/// What each template (with its closure) can read, by template name.
+type Shapes = HashMap<String, Arc<Shape>>;
+
+/// A fingerprint of every template's name and text.
+fn theme_key(theme: &Theme) -> u64 {
+    let mut f = Fingerprint::default();
+    for t in &theme.templates {
+        f.str(&t.name);
+        f.str(&t.text);
+    }
+    f.finish()
 }
 
 /// What the memo knows of one output path.
@@ -426,7 +442,8 @@ fn path_key(path: &str) -> u64 {
 pub struct RenderMemo {
     env: u64,
     round: u32,
-    shapes: HashMap<String, Arc<Shape>>,
+    shapes: Arc<Shapes>,
+    theme: u64,
     /// Per template: the fingerprint of what it reads of the shared
     /// context, worked out by the first output that needs it.
     bases: HashMap<String, OnceLock<u64>>,
@@ -461,8 +478,16 @@ impl RenderMemo {
     /// used when the environment (`env`: configuration, translations,
     /// injected script) changed.
     pub fn new(carry: Option<Carry>, env: u64, theme: &Theme) -> Self {
+        let key = theme_key(theme);
+        // The templates are read again for each rebuild, but are scanned
+        // only when they changed.
+        let known = carry
+            .as_ref()
+            .and_then(|c| c.shapes.clone())
+            .filter(|(k, _)| *k == key)
+            .map(|(_, s)| s);
+        let shapes = known.unwrap_or_else(|| Arc::new(shapes(theme)));
         let previous = carry.filter(|c| c.env == env).unwrap_or_default();
-        let shapes = shapes(theme);
         let bases = shapes
             .keys()
             .map(|k| (k.clone(), OnceLock::new()))
@@ -471,6 +496,7 @@ impl RenderMemo {
             env,
             round: previous.round.wrapping_add(1),
             shapes,
+            theme: key,
             bases,
             previous,
             html: Mutex::new(HashMap::new()),
@@ -507,6 +533,7 @@ impl RenderMemo {
             round,
             html,
             inputs,
+            shapes: Some((self.theme, self.shapes)),
         }
     }
 
