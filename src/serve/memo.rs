@@ -454,6 +454,9 @@ pub struct RenderMemo {
     fresh: Mutex<Vec<(u64, u64)>>,
     /// How many paths were kept from the served site without rendering.
     kept: AtomicUsize,
+    /// How many of them are files made without a template (not counted
+    /// as outputs in [`RenderMemo::counts`]).
+    kept_files: AtomicUsize,
     unique: AtomicU64,
     hits: AtomicUsize,
     misses: AtomicUsize,
@@ -502,6 +505,7 @@ impl RenderMemo {
             html: Mutex::new(HashMap::new()),
             fresh: Mutex::new(Vec::new()),
             kept: AtomicUsize::new(0),
+            kept_files: AtomicUsize::new(0),
             unique: AtomicU64::new(0),
             hits: AtomicUsize::new(0),
             misses: AtomicUsize::new(0),
@@ -542,12 +546,32 @@ impl RenderMemo {
         self.kept.load(Ordering::Relaxed)
     }
 
-    /// Outputs reused (kept or recalled) / rendered afresh in this rebuild.
+    /// Template outputs reused (kept or recalled) / rendered afresh in
+    /// this rebuild.
     pub fn counts(&self) -> (usize, usize) {
+        let kept = self.kept() - self.kept_files.load(Ordering::Relaxed);
         (
-            self.hits.load(Ordering::Relaxed) + self.kept(),
+            self.hits.load(Ordering::Relaxed) + kept,
             self.misses.load(Ordering::Relaxed),
         )
+    }
+
+    /// Whether the output at `path`, whose inputs now fingerprint to
+    /// `fp`, is the one served.
+    fn same(&self, path: &str, fp: u64) -> bool {
+        let key = path_key(path);
+        if let Some(seen) = self.previous.inputs.get(&key) {
+            seen.round.store(self.round, Ordering::Relaxed);
+            if seen.fp == fp {
+                self.kept.fetch_add(1, Ordering::Relaxed);
+                return true;
+            }
+        }
+        self.fresh
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((key, fp));
+        false
     }
 
     /// Hashes what `shape` can read of `ctx`.
@@ -618,26 +642,17 @@ impl Memo for RenderMemo {
         f.word(shape.text);
         f.word(base_hash);
         f.word(inputs);
-        self.keep_file(path, f.finish())
+        self.same(path, f.finish())
     }
 
     fn keep_file(&self, path: &str, inputs: u64) -> bool {
         let mut f = Fingerprint::default();
         f.word(inputs);
-        let fp = f.finish();
-        let key = path_key(path);
-        if let Some(seen) = self.previous.inputs.get(&key) {
-            seen.round.store(self.round, Ordering::Relaxed);
-            if seen.fp == fp {
-                self.kept.fetch_add(1, Ordering::Relaxed);
-                return true;
-            }
+        let kept = self.same(path, f.finish());
+        if kept {
+            self.kept_files.fetch_add(1, Ordering::Relaxed);
         }
-        self.fresh
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push((key, fp));
-        false
+        kept
     }
 }
 
