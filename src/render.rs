@@ -19,7 +19,8 @@
 //! change, so a rebuild renders only what a change touched; `build` has none.
 //! What it keys on is [`Inputs`]: fingerprints of what each output's context
 //! is made from, built on each page's own ([`page_fingerprints`]), which stay
-//! with the page between rebuilds.
+//! with the page between rebuilds. Files made without a template (the
+//! sitemap; insight's exports) ask it too ([`Renderer::keeps_file`]).
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;

@@ -14,6 +14,14 @@
 //! configuration behind `url_for`, the injected script) is fixed for the
 //! life of one memo: [`RenderMemo::new`] drops the carried entries when that
 //! environment changes.
+//!
+//! An output may also be kept without building its context at all
+//! (`Memo::keep`, `Memo::keep_file` for files made without a template):
+//! the caller fingerprints what the context would be made from. The memo
+//! keeps, by each served path's hash, the fingerprint it was made from;
+//! a rebuild stamps each path it asks about with its round, and the paths
+//! no rebuild asked about are gone from the site. The scan of the
+//! templates is carried along while their texts stay the same.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::Hasher;
