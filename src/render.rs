@@ -93,7 +93,7 @@ struct Summary<'a> {
 }
 
 /// A page in the menu of its section, on content pages.
-#[derive(Serialize, Hash)]
+#[derive(Serialize)]
 struct MenuEntry<'a> {
     title: &'a str,
     url: &'a str,

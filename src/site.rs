@@ -487,7 +487,7 @@ fn section_file_key(section: &str) -> String {
 
 /// What [`page_order`] compares: weight (none last), newest first, title
 /// without case, key.
-pub fn order_key(
+fn order_key(
     p: &Page,
 ) -> (
     i64,
@@ -503,9 +503,7 @@ pub fn order_key(
     )
 }
 
-/// Each page's position in [`page_order`], so that lists of pages (a
-/// section's, a term's — thousands of pages on big sites) sort by one
-/// integer instead of lowercasing two titles per comparison.
+/// Every page's index, in [`page_order`].
 fn page_order_of(pages: &[SitePage]) -> Vec<usize> {
     let keys: Vec<_> = pages.par_iter().map(|sp| order_key(&sp.page)).collect();
     let mut order: Vec<usize> = (0..pages.len()).collect();
@@ -981,7 +979,10 @@ impl Site {
         (r, problems)
     }
 
-    /// Each page's position in page order ([`page_order`]).
+    /// Each page's position in page order ([`page_order`]), so that lists
+    /// of pages (a section's, a term's — thousands of pages on big sites)
+    /// sort by one integer instead of lowercasing two titles per
+    /// comparison.
     pub fn ranks(&self) -> Vec<u32> {
         let mut rank = vec![0u32; self.pages.len()];
         for (r, &i) in self.order.iter().enumerate() {

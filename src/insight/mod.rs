@@ -722,8 +722,6 @@ fn reason_terms(reason: &str) -> Vec<String> {
     out
 }
 
-/// The most common loss reasons (up to three) with the checklists and
-/// articles that carry the same topic (or tag).
 /// The published articles and checklists: what the actions may suggest.
 fn suggestible(site: &Site, published: &[bool]) -> Vec<usize> {
     (0..site.pages.len())
@@ -736,6 +734,8 @@ fn suggestible(site: &Site, published: &[bool]) -> Vec<usize> {
         .collect()
 }
 
+/// The most common loss reasons (up to three) with the checklists and
+/// articles among `candidates` that carry the same topic (or tag).
 fn actions(site: &Site, candidates: &[usize], losses: &Dimension) -> Vec<Action> {
     let rank = site.ranks();
     losses
