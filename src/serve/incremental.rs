@@ -343,22 +343,10 @@ impl Incremental {
             return Some(report);
         }
         report.warnings.extend(problems);
-        report.written = rendered.keys().cloned().collect();
-        report.written.sort_unstable();
+        report.written = sorted_paths(&rendered);
         // Only the rendered files can differ from the served ones.
-        let mut files: Files = (*served).clone();
-        let mut changed = Vec::new();
-        for (path, bytes) in rendered {
-            match served.get(&path) {
-                Some(prev) if prev[..] == bytes[..] => {}
-                _ => {
-                    changed.push(path.clone());
-                    files.insert(path, bytes);
-                }
-            }
-        }
-        changed.sort();
-        self.serve(files, changed, Vec::new(), &mut report, start);
+        let (files, changed, removed) = updated(Some(&served), rendered, Vec::new());
+        self.serve(files, changed, removed, &mut report, start);
         Some(report)
     }
 
@@ -591,10 +579,13 @@ impl Incremental {
         let kept = memo.kept();
         let carry = memo.finish(true);
         self.prepared = prepared;
-        report.written = rendered.keys().cloned().collect();
-        report.written.sort_unstable();
-        let (files, changed, removed) =
-            updated(self.served.as_deref(), rendered, kept, |p| carry.has(p));
+        report.written = sorted_paths(&rendered);
+        let removed = self
+            .served
+            .as_deref()
+            .map(|old| gone(old, &rendered, kept, |p| carry.has(p)))
+            .unwrap_or_default();
+        let (files, changed, removed) = updated(self.served.as_deref(), rendered, removed);
         self.memo = Some(carry);
         self.serve(files, changed, removed, report, start);
     }
@@ -610,31 +601,34 @@ impl Incremental {
     }
 }
 
-/// The files served after a rebuild that `rendered` some outputs and kept
-/// `kept` others as they are in `old` (those that are `live`), with the
-/// paths that differ from `old` and the paths gone (both sorted). Unchanged
+/// The paths of `old` (the files served) that are gone after a rebuild
+/// that `rendered` some outputs and kept `kept` others as served: those
+/// neither rendered nor `live`. Looked for only when the counts do not
+/// account for every served path.
+fn gone(old: &Files, rendered: &Files, kept: usize, live: impl Fn(&str) -> bool) -> Vec<String> {
+    let new_paths = rendered.keys().filter(|k| !old.contains_key(*k)).count();
+    if kept + rendered.len() - new_paths == old.len() {
+        return Vec::new();
+    }
+    old.keys()
+        .filter(|k| !live(k) && !rendered.contains_key(*k))
+        .cloned()
+        .collect()
+}
+
+/// The files served after a rebuild that `rendered` some outputs and
+/// `removed` others from `old` (the rest kept as they are), with the paths
+/// that differ from `old` and the paths removed (both sorted). Unchanged
 /// files share their bytes with `old`.
 fn updated(
     old: Option<&Files>,
     rendered: Files,
-    kept: usize,
-    live: impl Fn(&str) -> bool,
+    mut removed: Vec<String>,
 ) -> (Files, Vec<String>, Vec<String>) {
     let Some(old) = old else {
-        let mut changed: Vec<String> = rendered.keys().cloned().collect();
-        changed.sort();
+        let changed = sorted_paths(&rendered);
         return (rendered, changed, Vec::new());
     };
-    // Each served path was kept or rendered again, unless some are gone.
-    let new_paths = rendered.keys().filter(|k| !old.contains_key(*k)).count();
-    let mut removed: Vec<String> = Vec::new();
-    if kept + rendered.len() - new_paths != old.len() {
-        removed = old
-            .keys()
-            .filter(|k| !live(k) && !rendered.contains_key(*k))
-            .cloned()
-            .collect();
-    }
     // Start from what is served: most outputs were kept.
     let mut files = old.clone();
     for path in &removed {
@@ -657,6 +651,13 @@ fn updated(
     changed.sort();
     removed.sort();
     (files, changed, removed)
+}
+
+/// The paths of `files`, sorted.
+fn sorted_paths(files: &Files) -> Vec<String> {
+    let mut paths: Vec<String> = files.keys().cloned().collect();
+    paths.sort_unstable();
+    paths
 }
 
 /// Frees `value` on another thread: what a renderer prepared holds the
@@ -721,7 +722,8 @@ mod tests {
         let old = files(&[("a", "A"), ("b", "B"), ("c", "C"), ("d", "D")]);
         // `b` rendered the same, `c` anew, `e` is new, `d` is gone.
         let rendered = files(&[("b", "B"), ("c", "C2"), ("e", "E")]);
-        let (new, changed, removed) = updated(Some(&old), rendered, 1, |p| p == "a");
+        let removed = gone(&old, &rendered, 1, |p| p == "a");
+        let (new, changed, removed) = updated(Some(&old), rendered, removed);
         assert_eq!(keys(&new), ["a", "b", "c", "e"]);
         assert_eq!(changed, ["c", "e"]);
         assert_eq!(removed, ["d"]);
@@ -735,13 +737,13 @@ mod tests {
     fn updated_with_every_path_accounted_for_removes_nothing() {
         let old = files(&[("a", "A"), ("b", "B")]);
         let rendered = files(&[("b", "B2")]);
-        let (new, changed, removed) =
-            updated(Some(&old), rendered, 1, |_| panic!("nothing is gone"));
+        let removed = gone(&old, &rendered, 1, |_| panic!("nothing is gone"));
+        let (new, changed, removed) = updated(Some(&old), rendered, removed);
         assert_eq!(keys(&new), ["a", "b"]);
         assert_eq!(changed, ["b"]);
         assert!(removed.is_empty());
         // A first build: everything is new.
-        let (new, changed, removed) = updated(None, files(&[("x", "X")]), 0, |_| false);
+        let (new, changed, removed) = updated(None, files(&[("x", "X")]), Vec::new());
         assert_eq!(keys(&new), ["x"]);
         assert_eq!(changed, ["x"]);
         assert!(removed.is_empty());
