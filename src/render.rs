@@ -1245,11 +1245,10 @@ impl<'s> Renderer<'s> {
                 )
             })
             .collect();
-        let dated = (0..site.pages.len()).filter(|&i| site.pages[i].page.meta.date.is_some());
         lists.push((
             Urls::new_list(lang).to_string(),
             site.strings["new"].clone(),
-            newest(site, dated, 50),
+            newest(site, dated(site), 50),
         ));
         // The longest lists first (`alle/artikler/` lists most pages).
         lists.sort_by_key(|(_, _, pages)| std::cmp::Reverse(pages.len()));
@@ -1701,6 +1700,12 @@ impl Renderer<'_> {
     }
 }
 
+/// The pages with a date: what the newest lists, the front page and the
+/// feed choose from.
+fn dated(site: &Site) -> impl Iterator<Item = usize> + '_ {
+    (0..site.pages.len()).filter(|&i| site.pages[i].page.meta.date.is_some())
+}
+
 /// The first `limit` of `pages`, newest first (last update, else date),
 /// then by key. Only those are sorted: a feed or "Nytt" of a large site
 /// picks a few pages out of thousands.
@@ -1867,8 +1872,7 @@ fn site_context(site: &Site) -> Value {
         .filter(|s| s.section.course)
         .map(|s| serde_json::json!({"title": s.section.title, "url": s.section.url, "description": s.section.description, "lessons": s.pages.len()}))
         .collect();
-    let dated = (0..site.pages.len()).filter(|&i| site.pages[i].page.meta.date.is_some());
-    let newest: Vec<Summary> = newest(site, dated, 6)
+    let newest: Vec<Summary> = newest(site, dated(site), 6)
         .iter()
         .map(|&i| summary(site, &site.pages[i]))
         .collect();
@@ -1986,8 +1990,7 @@ fn sitemap(site: &Site) -> String {
 
 fn atom(site: &Site) -> String {
     let c = &site.config;
-    let dated = (0..site.pages.len()).filter(|&i| site.pages[i].page.meta.date.is_some());
-    let pages = newest(site, dated, c.feed.limit);
+    let pages = newest(site, dated(site), c.feed.limit);
     let updated = pages
         .first()
         .and_then(|&i| {
