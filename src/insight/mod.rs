@@ -12,6 +12,11 @@
 //! ([`context`]), the evaluation page with its charts and one static list
 //! page per bar ([`render_pages`]), `insight.json` and `cases.csv`, and the
 //! terminal report of `vinn insight` ([`report`]).
+//!
+//! [`Figures`] holds the aggregate with its template value; `serve` keeps
+//! it across front matter edits and asks [`Figures::change`] whether an
+//! edit leaves it as it is, changes only the actions, or needs it all
+//! counted again.
 
 mod chart;
 mod export;
