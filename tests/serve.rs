@@ -2120,12 +2120,18 @@ fn the_taxonomy_indexes_and_the_sitemap_are_made_again_only_when_they_change() {
             .iter()
             .any(|t| t.contains("budsjettsamtale"))
     );
-    // Gone again.
+    let term_page = "stikkord/budsjettsamtale/index.html";
+    assert!(files.contains_key(term_page));
+    // Gone again, with its term page.
     let (written, files) = edit("[møte, roi, budsjettsamtale]", "[møte, roi]");
     assert!(written.iter().any(|p| p == index), "{written:?}");
     assert!(
         !terms_of(&files)
             .iter()
             .any(|t| t.contains("budsjettsamtale"))
+    );
+    assert!(
+        !files.contains_key(term_page),
+        "{term_page} is still served"
     );
 }
