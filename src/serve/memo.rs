@@ -143,6 +143,24 @@ impl Hasher for Fingerprint {
         self.word(bytes.len() as u64);
     }
 
+    // Integers are one word each: hashing them through `write` took a
+    // word for the bytes and one for the length.
+    fn write_u8(&mut self, n: u8) {
+        self.word(u64::from(n));
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.word(u64::from(n));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.word(n);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.word(n as u64);
+    }
+
     fn finish(&self) -> u64 {
         fold(self.0, K1)
     }
