@@ -483,6 +483,19 @@ pub trait Memo: Sync {
     fn keep(&self, _path: &str, _template: &str, _inputs: u64, _base: &Context) -> bool {
         false
     }
+    /// [`Memo::keep`] for page `index` of the site, whose `inputs` cover
+    /// its path too: the memo may find it by its index, without asking
+    /// for its `path` when nothing changed.
+    fn keep_page(
+        &self,
+        _index: usize,
+        path: &dyn Fn() -> String,
+        template: &str,
+        inputs: u64,
+        base: &Context,
+    ) -> bool {
+        self.keep(&path(), template, inputs, base)
+    }
     /// Whether the file at `path`, made without a template, may be kept as
     /// it was: `inputs` fingerprints everything it is made from.
     fn keep_file(&self, _path: &str, _inputs: u64) -> bool {
@@ -1101,8 +1114,8 @@ impl<'s> Renderer<'s> {
                     .par_iter()
                     .enumerate()
                     .map_init(
-                        || (self.base.clone(), String::new()),
-                        |state, (i, _)| self.page_into(state, i, sink),
+                        || self.base.clone(),
+                        |ctx, (i, _)| self.page_into(ctx, i, sink),
                     )
                     .flatten()
                     .collect()
@@ -1367,7 +1380,7 @@ impl<'s> Renderer<'s> {
         problems.extend(asset_problems);
 
         // Machine files.
-        if !self.keeps_file("sitemap.xml", || sitemap_inputs(site)) {
+        if !self.keeps_file("sitemap.xml", || self.inputs().sitemap) {
             problems.extend(put("sitemap.xml".into(), sitemap(site).into_bytes()));
         }
         problems.extend(put("atom.xml".into(), atom(site).into_bytes()));
@@ -1377,29 +1390,25 @@ impl<'s> Renderer<'s> {
 
     /// Renders page `i` alone into `sink` (`serve`, after a body edit).
     pub fn render_page(&self, i: usize, sink: &dyn Sink) -> Option<Diagnostic> {
-        self.page_into(&mut (self.base.clone(), String::new()), i, sink)
+        self.page_into(&mut self.base.clone(), i, sink)
     }
 
-    /// Renders page `i` with `ctx`, a clone of the shared context, and
-    /// `path`, room for its output path (both reused from page to page).
-    fn page_into(
-        &self,
-        (ctx, path): &mut (Context, String),
-        i: usize,
-        sink: &dyn Sink,
-    ) -> Option<Diagnostic> {
+    /// Renders page `i` with `ctx`, a clone of the shared context (reused
+    /// from page to page).
+    fn page_into(&self, ctx: &mut Context, i: usize, sink: &dyn Sink) -> Option<Diagnostic> {
         let sp = &self.site.pages[i];
         let meta = &sp.page.meta;
         let tpl = meta.template.as_deref().unwrap_or(meta.kind.template());
-        path.clear();
-        path.push_str(&sp.page.url);
-        path.push_str("index.html");
-        if self.keeps(path, tpl, |f| f.pages[i]) {
-            return None;
+        let path = || format!("{}index.html", sp.page.url);
+        if let Some(m) = self.memo {
+            // A kept page costs no allocation, nor a look at its URL.
+            if m.keep_page(i, &path, tpl, self.inputs().pages[i], &self.base) {
+                return None;
+            }
         }
         self.page_context(ctx, i);
         match self.render(tpl, ctx, &display_path(&sp.page.source)) {
-            Ok(html) => put_file(sink, path.clone(), html),
+            Ok(html) => put_file(sink, path(), html),
             Err(d) => Some(d),
         }
     }
@@ -1473,8 +1482,10 @@ fn put_file(sink: &dyn Sink, path: String, bytes: Vec<u8>) -> Option<Diagnostic>
 pub struct Inputs {
     pages: Vec<u64>,
     sections: HashMap<String, u64>,
-    /// Each term without its pages' cards (see [`Inputs::chunk`]).
-    terms: HashMap<String, u64>,
+    /// Each term without its pages' cards (see [`Inputs::chunk`]), by URL.
+    terms: Fast<String, u64>,
+    /// What the sitemap is made from.
+    sitemap: u64,
     /// Each page as listings show it.
     cards: Vec<u64>,
     /// The configuration and translations.
@@ -1500,13 +1511,15 @@ pub fn hash_json<H: std::hash::Hasher>(h: &mut H, v: &impl Serialize) {
 }
 
 /// A page's fingerprints for serve's memo: its front matter, the rest of
-/// it (`plain` aside, which only restates the text of `html`), and its card
-/// (the page as others show it: link, summary, counts).
+/// it (`plain` aside, which only restates the text of `html`), its card
+/// (the page as others show it: link, summary, counts), and what the
+/// sitemap shows of it (URL and last change).
 #[derive(Debug, Clone, Copy)]
 pub struct PageFingerprints {
     pub meta: u64,
     pub body: u64,
     pub card: u64,
+    pub sitemap: u64,
 }
 
 /// The fingerprints of `sp`, worked out once and kept with the page between
@@ -1515,7 +1528,7 @@ pub struct PageFingerprints {
 pub fn page_fingerprints(sp: &SitePage) -> PageFingerprints {
     use crate::serve::memo::Fingerprint;
     use std::hash::{Hash, Hasher};
-    let [meta, body, card] = sp.derived(|sp| {
+    let [meta, body, card, sitemap] = sp.derived(|sp| {
         let (p, c) = (&sp.page, &sp.content);
         let mut meta = Fingerprint::default();
         hash_json(&mut meta, &p.meta);
@@ -1528,23 +1541,38 @@ pub fn page_fingerprints(sp: &SitePage) -> PageFingerprints {
         (meta, &p.key, &p.url, &p.section, &c.summary).hash(&mut card);
         let counts = (c.words, c.headings.len(), c.tasks.len());
         (sp.reading_time, counts).hash(&mut card);
-        [meta, body.finish(), card.finish()]
+        let mut sitemap = Fingerprint::default();
+        (&p.url, p.meta.updated.max(p.meta.date)).hash(&mut sitemap);
+        [meta, body.finish(), card.finish(), sitemap.finish()]
     });
-    PageFingerprints { meta, body, card }
+    PageFingerprints {
+        meta,
+        body,
+        card,
+        sitemap,
+    }
 }
+
+/// A map keyed by names this program made: hashed fast.
+type Fast<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<crate::serve::memo::Fingerprint>>;
 
 impl Inputs {
     pub fn of(site: &Site) -> Inputs {
         use crate::serve::memo::Fingerprint;
         use std::hash::{Hash, Hasher};
-        // Maps keyed by names this program made: hashed fast.
-        type Fast<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fingerprint>>;
         let mut env = Fingerprint::default();
         hash_json(&mut env, &site.config);
         hash_json(&mut env, &site.strings);
         let env = env.finish();
         let own: Vec<PageFingerprints> = site.pages.par_iter().map(page_fingerprints).collect();
         let cards: Vec<u64> = own.iter().map(|o| o.card).collect();
+        // The sitemap lists every section and page.
+        let mut sitemap = Fingerprint::default();
+        for sec in site.sections.values() {
+            sec.section.url.hash(&mut sitemap);
+        }
+        own.iter().for_each(|o| o.sitemap.hash(&mut sitemap));
+        let sitemap = sitemap.finish();
         // A section without its pages, and whole.
         let section_head: Fast<&str, u64> = site
             .sections
@@ -1661,6 +1689,7 @@ impl Inputs {
             pages,
             sections,
             terms,
+            sitemap,
             cards,
             env,
         }
@@ -1944,19 +1973,6 @@ fn brand_css(c: &crate::config::Config) -> String {
 }
 
 /// Everything [`sitemap`] is made of besides the configuration.
-fn sitemap_inputs(site: &Site) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = crate::serve::memo::Fingerprint::default();
-    for sec in site.sections.values() {
-        sec.section.url.hash(&mut h);
-    }
-    for p in &site.pages {
-        let m = &p.page.meta;
-        (&p.page.url, m.updated.max(m.date)).hash(&mut h);
-    }
-    h.finish()
-}
-
 fn sitemap(site: &Site) -> String {
     let mut s = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",

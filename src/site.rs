@@ -42,7 +42,7 @@ pub struct SitePage {
     /// Position in a course: (1-based lesson number, lessons in the course).
     pub lesson: Option<(usize, usize)>,
     /// What [`SitePage::derived`] worked out from `page` and `content`.
-    derived: OnceLock<[u64; 3]>,
+    derived: OnceLock<[u64; 4]>,
 }
 
 impl SitePage {
@@ -65,7 +65,7 @@ impl SitePage {
     /// so a front matter edit does not hash every page again. One function
     /// computes it ([`crate::render::page_fingerprints`]), so whoever asks
     /// first, the value is the same.
-    pub(crate) fn derived(&self, compute: impl FnOnce(&SitePage) -> [u64; 3]) -> [u64; 3] {
+    pub(crate) fn derived(&self, compute: impl FnOnce(&SitePage) -> [u64; 4]) -> [u64; 4] {
         *self.derived.get_or_init(|| compute(self))
     }
 

@@ -303,11 +303,11 @@ impl Inputs {
             .iter()
             .map(|c| {
                 // A case's facts come from its page's front matter (with
-                // the description lists show), URL and file.
-                let sp = &site.pages[c.page];
-                let meta = crate::render::page_fingerprints(sp).meta;
+                // the description lists show), URL and file (all in the
+                // page's fingerprints, kept from rebuild to rebuild).
+                let own = crate::render::page_fingerprints(&site.pages[c.page]);
                 let mut h = Fingerprint::default();
-                (meta, &sp.page.url, &sp.page.source, c.page).hash(&mut h);
+                (own.meta, own.body, c.page).hash(&mut h);
                 h.finish()
             })
             .collect();

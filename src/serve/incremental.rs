@@ -537,7 +537,7 @@ impl Incremental {
             }
         };
         let env = self.environment(&site);
-        let memo = RenderMemo::new(self.memo.take(), env, &theme);
+        let memo = RenderMemo::new(self.memo.take(), env, &theme, site.pages.len());
         let sink = Collect::default();
         let build::Rendered {
             problems,
@@ -583,7 +583,7 @@ impl Incremental {
         let removed = self
             .served
             .as_deref()
-            .map(|old| gone(old, &rendered, kept, |p| carry.has(p)))
+            .map(|old| gone(old, &rendered, kept, || carry.has()))
             .unwrap_or_default();
         let (files, changed, removed) = updated(self.served.as_deref(), rendered, removed);
         self.memo = Some(carry);
@@ -605,11 +605,17 @@ impl Incremental {
 /// that `rendered` some outputs and kept `kept` others as served: those
 /// neither rendered nor `live`. Looked for only when the counts do not
 /// account for every served path.
-fn gone(old: &Files, rendered: &Files, kept: usize, live: impl Fn(&str) -> bool) -> Vec<String> {
+fn gone<L: Fn(&str) -> bool>(
+    old: &Files,
+    rendered: &Files,
+    kept: usize,
+    live: impl FnOnce() -> L,
+) -> Vec<String> {
     let new_paths = rendered.keys().filter(|k| !old.contains_key(*k)).count();
     if kept + rendered.len() - new_paths == old.len() {
         return Vec::new();
     }
+    let live = live();
     old.keys()
         .filter(|k| !live(k) && !rendered.contains_key(*k))
         .cloned()
@@ -722,7 +728,7 @@ mod tests {
         let old = files(&[("a", "A"), ("b", "B"), ("c", "C"), ("d", "D")]);
         // `b` rendered the same, `c` anew, `e` is new, `d` is gone.
         let rendered = files(&[("b", "B"), ("c", "C2"), ("e", "E")]);
-        let removed = gone(&old, &rendered, 1, |p| p == "a");
+        let removed = gone(&old, &rendered, 1, || |p: &str| p == "a");
         let (new, changed, removed) = updated(Some(&old), rendered, removed);
         assert_eq!(keys(&new), ["a", "b", "c", "e"]);
         assert_eq!(changed, ["c", "e"]);
@@ -737,7 +743,9 @@ mod tests {
     fn updated_with_every_path_accounted_for_removes_nothing() {
         let old = files(&[("a", "A"), ("b", "B")]);
         let rendered = files(&[("b", "B2")]);
-        let removed = gone(&old, &rendered, 1, |_| panic!("nothing is gone"));
+        let removed = gone(&old, &rendered, 1, || -> fn(&str) -> bool {
+            panic!("nothing is gone")
+        });
         let (new, changed, removed) = updated(Some(&old), rendered, removed);
         assert_eq!(keys(&new), ["a", "b"]);
         assert_eq!(changed, ["b"]);

@@ -373,7 +373,7 @@ fn shapes(theme: &Theme) -> Shapes {
         .filter(|(_, (s, _))| s.component)
         .map(|(n, _)| *n)
         .collect();
-    let mut out = HashMap::new();
+    let mut out = Shapes::default();
     for name in scans.keys() {
         let mut seen: BTreeSet<&str> = BTreeSet::new();
         let mut todo = vec![*name];
@@ -419,15 +419,36 @@ pub struct Carry {
     /// Outputs by key (script already injected).
     html: HashMap<u64, Arc<[u8]>>,
     /// Output path (hashed) → fingerprint of its inputs, for the files
-    /// now served.
+    /// now served, pages aside.
     inputs: Paths,
+    /// The pages' outputs, by page index (see [`Memo::keep_page`]).
+    pages: Vec<PageSeen>,
     /// The closure analysis of the theme this carry's outputs were made
     /// with, by a fingerprint of its templates.
     shapes: Option<(u64, Arc<Shapes>)>,
 }
 
+/// What the memo knows of a page's output: its path's [`path_key`] and the
+/// fingerprint of its inputs (both 0 for a page not asked about).
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+struct PageSeen {
+    path: u64,
+    fp: u64,
+}
+
+/// A page's [`PageSeen`] as this rebuild records it: each page index is
+/// written by the one thread rendering that page.
+#[derive(Default)]
+struct PageSlot {
+    path: AtomicU64,
+    fp: AtomicU64,
+}
+
 /// What each template (with its closure) can read, by template name.
-type Shapes = HashMap<String, Arc<Shape>>;
+type Shapes = Names<Arc<Shape>>;
+
+/// A map by template name, looked up for every output: hashed fast.
+type Names<V> = HashMap<String, V, std::hash::BuildHasherDefault<Fingerprint>>;
 
 /// A fingerprint of every template's name and text.
 fn theme_key(theme: &Theme) -> u64 {
@@ -472,8 +493,15 @@ pub struct RenderMemo {
     theme: u64,
     /// Per template: the fingerprint of what it reads of the shared
     /// context, worked out by the first output that needs it.
-    bases: HashMap<String, OnceLock<u64>>,
+    bases: Names<OnceLock<u64>>,
     previous: Carry,
+    /// The previous rebuild's pages by path, made when a page is not where
+    /// it was (pages were added or removed before it).
+    previous_pages: OnceLock<HashMap<u64, u64, std::hash::BuildHasherDefault<Fingerprint>>>,
+    /// This rebuild's pages, by page index.
+    pages: Vec<PageSlot>,
+    /// Pages asked about and not kept.
+    pages_missed: AtomicUsize,
     html: Mutex<HashMap<u64, Arc<[u8]>>>,
     /// Paths asked about whose inputs are new or changed, with their new
     /// fingerprints.
@@ -492,21 +520,34 @@ impl Carry {
     /// Forgets what the output at `path` was rendered from (it was
     /// rendered anew outside the memo): it is not kept unrendered next time.
     pub fn forget(&mut self, path: &str) {
-        self.inputs.remove(&path_key(path));
+        let key = path_key(path);
+        self.inputs.remove(&key);
+        for seen in self.pages.iter_mut().filter(|p| p.path == key) {
+            *seen = PageSeen::default();
+        }
     }
 
-    /// Whether the output at `path` was rendered or kept through the memo
-    /// in the rebuild that made this carry.
-    pub fn has(&self, path: &str) -> bool {
-        self.inputs.contains_key(&path_key(path))
+    /// Whether an output path was rendered or kept through the memo in the
+    /// rebuild that made this carry: a test made once, for many paths.
+    pub fn has(&self) -> impl Fn(&str) -> bool + '_ {
+        let pages: HashSet<u64, std::hash::BuildHasherDefault<Fingerprint>> = self
+            .pages
+            .iter()
+            .map(|p| p.path)
+            .filter(|&k| k != 0)
+            .collect();
+        move |path| {
+            let key = path_key(path);
+            pages.contains(&key) || self.inputs.contains_key(&key)
+        }
     }
 }
 
 impl RenderMemo {
     /// A memo over what the previous rebuild carried; nothing of it is
     /// used when the environment (`env`: configuration, translations,
-    /// injected script) changed.
-    pub fn new(carry: Option<Carry>, env: u64, theme: &Theme) -> Self {
+    /// injected script) changed. The site has `pages` pages.
+    pub fn new(carry: Option<Carry>, env: u64, theme: &Theme, pages: usize) -> Self {
         let key = theme_key(theme);
         // The templates are read again for each rebuild, but are scanned
         // only when they changed.
@@ -528,6 +569,11 @@ impl RenderMemo {
             theme: key,
             bases,
             previous,
+            previous_pages: OnceLock::new(),
+            pages: std::iter::repeat_with(PageSlot::default)
+                .take(pages)
+                .collect(),
+            pages_missed: AtomicUsize::new(0),
             html: Mutex::new(HashMap::new()),
             fresh: Mutex::new(Vec::new()),
             kept: AtomicUsize::new(0),
@@ -544,6 +590,17 @@ impl RenderMemo {
     pub fn finish(self, succeeded: bool) -> Carry {
         let round = self.round;
         let mut html = self.html.into_inner().unwrap_or_else(|e| e.into_inner());
+        let pages = if succeeded {
+            self.pages
+                .into_iter()
+                .map(|slot| PageSeen {
+                    path: slot.path.into_inner(),
+                    fp: slot.fp.into_inner(),
+                })
+                .collect()
+        } else {
+            self.previous.pages
+        };
         let inputs = if succeeded {
             let mut inputs = self.previous.inputs;
             for (key, fp) in self.fresh.into_inner().unwrap_or_else(|e| e.into_inner()) {
@@ -563,13 +620,19 @@ impl RenderMemo {
             round,
             html,
             inputs,
+            pages,
             shapes: Some((self.theme, self.shapes)),
         }
     }
 
     /// How many paths were kept as they are served now.
     pub fn kept(&self) -> usize {
-        self.kept.load(Ordering::Relaxed)
+        let asked = self
+            .pages
+            .iter()
+            .filter(|p| p.path.load(Ordering::Relaxed) != 0)
+            .count();
+        self.kept.load(Ordering::Relaxed) + asked - self.pages_missed.load(Ordering::Relaxed)
     }
 
     /// Template outputs reused (kept or recalled) / rendered afresh in
@@ -598,6 +661,41 @@ impl RenderMemo {
             .unwrap_or_else(|e| e.into_inner())
             .push((key, fp));
         false
+    }
+
+    /// The fingerprint under which an output of `template` made from
+    /// `inputs` is kept; `None` for a template whose outputs are never kept.
+    fn kept_key(&self, template: &str, inputs: u64, base: &Context) -> Option<u64> {
+        let shape = self.shapes.get(template).filter(|s| !s.everything)?;
+        let base_hash = self.bases.get(template).map_or(0, |b| {
+            *b.get_or_init(|| {
+                let mut f = Fingerprint::default();
+                Self::project(&mut f, shape, base);
+                f.finish()
+            })
+        });
+        let mut f = Fingerprint::default();
+        f.str(template);
+        f.word(shape.text);
+        f.word(base_hash);
+        f.word(inputs);
+        Some(f.finish())
+    }
+
+    /// The fingerprint of the previous rebuild's page at the path keyed
+    /// `key`, if a page was there.
+    fn previous_page(&self, key: u64) -> Option<u64> {
+        self.previous_pages
+            .get_or_init(|| {
+                self.previous
+                    .pages
+                    .iter()
+                    .filter(|p| p.path != 0)
+                    .map(|p| (p.path, p.fp))
+                    .collect()
+            })
+            .get(&key)
+            .copied()
     }
 
     /// Hashes what `shape` can read of `ctx`.
@@ -653,22 +751,48 @@ impl Memo for RenderMemo {
     }
 
     fn keep(&self, path: &str, template: &str, inputs: u64, base: &Context) -> bool {
-        let Some(shape) = self.shapes.get(template).filter(|s| !s.everything) else {
+        match self.kept_key(template, inputs, base) {
+            Some(fp) => self.same(path, fp),
+            None => false,
+        }
+    }
+
+    fn keep_page(
+        &self,
+        index: usize,
+        path: &dyn Fn() -> String,
+        template: &str,
+        inputs: u64,
+        base: &Context,
+    ) -> bool {
+        let Some(slot) = self.pages.get(index) else {
+            return self.keep(&path(), template, inputs, base);
+        };
+        let Some(fp) = self.kept_key(template, inputs, base) else {
+            self.pages_missed.fetch_add(1, Ordering::Relaxed);
+            slot.path.store(path_key(&path()), Ordering::Relaxed);
             return false;
         };
-        let base_hash = self.bases.get(template).map_or(0, |b| {
-            *b.get_or_init(|| {
-                let mut f = Fingerprint::default();
-                Self::project(&mut f, shape, base);
-                f.finish()
-            })
-        });
-        let mut f = Fingerprint::default();
-        f.str(template);
-        f.word(shape.text);
-        f.word(base_hash);
-        f.word(inputs);
-        self.same(path, f.finish())
+        let before = self.previous.pages.get(index).copied().unwrap_or_default();
+        // The inputs cover the path: the same fingerprint at the same
+        // index is the same output, found without reading the path.
+        let (key, kept) = if before.path != 0 && before.fp == fp {
+            (before.path, true)
+        } else {
+            let key = path_key(&path());
+            let was = if before.path == key {
+                Some(before.fp)
+            } else {
+                self.previous_page(key)
+            };
+            (key, was == Some(fp))
+        };
+        slot.path.store(key, Ordering::Relaxed);
+        slot.fp.store(fp, Ordering::Relaxed);
+        if !kept {
+            self.pages_missed.fetch_add(1, Ordering::Relaxed);
+        }
+        kept
     }
 
     fn keep_file(&self, path: &str, inputs: u64) -> bool {
@@ -716,7 +840,68 @@ mod tests {
             }],
             statics: Vec::new(),
         };
-        RenderMemo::new(None, 0, &theme)
+        RenderMemo::new(None, 0, &theme, 0)
+    }
+
+    /// A theme with one template, `a.html`, reading `page`.
+    fn page_theme() -> Theme {
+        Theme {
+            templates: vec![crate::theme::TemplateSource {
+                name: "a.html".into(),
+                text: "{{ page.title }}".into(),
+                path: "templates/a.html".into(),
+            }],
+            statics: Vec::new(),
+        }
+    }
+
+    /// One rebuild through a memo over `carry`: pages asked about as
+    /// `(path, inputs)` by index; which were kept, the count of kept
+    /// paths, and the carry for the next rebuild.
+    fn round(carry: Option<Carry>, pages: &[(&str, u64)]) -> (Vec<bool>, usize, Carry) {
+        let memo = RenderMemo::new(carry, 0, &page_theme(), pages.len());
+        let base = Context::new();
+        let kept = pages
+            .iter()
+            .enumerate()
+            .map(|(i, (path, inputs))| {
+                memo.keep_page(i, &|| path.to_string(), "a.html", *inputs, &base)
+            })
+            .collect();
+        let count = memo.kept();
+        (kept, count, memo.finish(true))
+    }
+
+    #[test]
+    fn pages_are_kept_by_index_and_found_by_path_when_they_moved() {
+        let (kept, count, carry) = round(None, &[("a/", 1), ("b/", 2), ("c/", 3)]);
+        assert_eq!((kept, count), (vec![false; 3], 0), "nothing known yet");
+        let (kept, count, carry) = round(Some(carry), &[("a/", 1), ("b/", 5), ("c/", 3)]);
+        assert_eq!((kept, count), (vec![true, false, true], 2));
+        // A page put in front: the others moved one index on.
+        let (kept, count, carry) =
+            round(Some(carry), &[("new/", 9), ("a/", 1), ("b/", 5), ("c/", 4)]);
+        assert_eq!((kept, count), (vec![false, true, true, false], 2));
+        let has = carry.has();
+        assert!(has("new/") && has("c/") && !has("gone/"));
+        drop(has);
+        // Pages removed: what is left is found where it is now.
+        let (kept, count, mut carry) = round(Some(carry), &[("b/", 5)]);
+        assert_eq!((kept, count), (vec![true], 1));
+        assert!(!carry.has()("a/"), "a page no longer asked about is gone");
+        carry.forget("b/");
+        let (kept, _, _) = round(Some(carry), &[("b/", 5)]);
+        assert_eq!(kept, vec![false], "a forgotten page renders again");
+    }
+
+    #[test]
+    fn a_failed_rebuild_keeps_the_pages_served_before_it() {
+        let (_, _, carry) = round(None, &[("a/", 1)]);
+        let memo = RenderMemo::new(Some(carry), 0, &page_theme(), 1);
+        assert!(!memo.keep_page(0, &|| "a/".into(), "a.html", 2, &Context::new()));
+        let carry = memo.finish(false);
+        let (kept, _, _) = round(Some(carry), &[("a/", 1)]);
+        assert_eq!(kept, vec![true], "the served page is still the first one");
     }
 
     #[test]
@@ -788,8 +973,8 @@ mod tests {
         assert!(scan(&theme("x").templates[1].text).component);
         let mut c = Context::new();
         c.insert("page", &serde_json::json!({"title": "p"}));
-        let before = RenderMemo::new(None, 0, &theme("<b>{{ label }}</b>"));
-        let after = RenderMemo::new(None, 0, &theme("<i>{{ label }}</i>"));
+        let before = RenderMemo::new(None, 0, &theme("<b>{{ label }}</b>"), 0);
+        let after = RenderMemo::new(None, 0, &theme("<i>{{ label }}</i>"), 0);
         assert_ne!(
             before.key("a.html", &c),
             after.key("a.html", &c),
