@@ -1110,13 +1110,29 @@ impl<'s> Renderer<'s> {
         // after them on one core.
         let (mut problems, (listings, rest)) = rayon::join(
             || -> Vec<Diagnostic> {
-                site.pages
-                    .par_iter()
-                    .enumerate()
-                    .map_init(
-                        || self.base.clone(),
-                        |ctx, (i, _)| self.page_into(ctx, i, sink),
-                    )
+                let Some(memo) = self.memo else {
+                    return site
+                        .pages
+                        .par_iter()
+                        .enumerate()
+                        .map_init(
+                            || self.base.clone(),
+                            |ctx, (i, _)| self.page_into(ctx, i, sink),
+                        )
+                        .flatten()
+                        .collect();
+                };
+                // In serve most pages are kept. The few to render (often
+                // one section's, side by side in the list) are sorted out
+                // first and then shared out one by one: in the whole list,
+                // they would fall in one core's stretch.
+                let todo: Vec<usize> = (0..site.pages.len())
+                    .into_par_iter()
+                    .filter(|&i| !self.page_kept(memo, i))
+                    .collect();
+                todo.par_iter()
+                    .with_max_len(1)
+                    .map_init(|| self.base.clone(), |ctx, &i| self.page_into(ctx, i, sink))
                     .flatten()
                     .collect()
             },
@@ -1393,22 +1409,25 @@ impl<'s> Renderer<'s> {
         self.page_into(&mut self.base.clone(), i, sink)
     }
 
+    /// Whether `memo` keeps page `i` as it is served.
+    fn page_kept(&self, memo: &dyn Memo, i: usize) -> bool {
+        let page = &self.site.pages[i].page;
+        let tpl = page.meta.template.as_deref();
+        let tpl = tpl.unwrap_or(page.meta.kind.template());
+        // A kept page costs no allocation, nor a look at its URL.
+        let path = || format!("{}index.html", page.url);
+        memo.keep_page(i, &path, tpl, self.inputs().pages[i], &self.base)
+    }
+
     /// Renders page `i` with `ctx`, a clone of the shared context (reused
     /// from page to page).
     fn page_into(&self, ctx: &mut Context, i: usize, sink: &dyn Sink) -> Option<Diagnostic> {
         let sp = &self.site.pages[i];
         let meta = &sp.page.meta;
         let tpl = meta.template.as_deref().unwrap_or(meta.kind.template());
-        let path = || format!("{}index.html", sp.page.url);
-        if let Some(m) = self.memo {
-            // A kept page costs no allocation, nor a look at its URL.
-            if m.keep_page(i, &path, tpl, self.inputs().pages[i], &self.base) {
-                return None;
-            }
-        }
         self.page_context(ctx, i);
         match self.render(tpl, ctx, &display_path(&sp.page.source)) {
-            Ok(html) => put_file(sink, path(), html),
+            Ok(html) => put_file(sink, format!("{}index.html", sp.page.url), html),
             Err(d) => Some(d),
         }
     }
