@@ -307,7 +307,9 @@ pub fn build(opts: &Options) -> Result<Report> {
         &mut timings,
         // The documents are assembled beside the rendering, not before it.
         Some(Box::new(|| {
-            job_with(&site, |i| std::mem::take(&mut plain[i]))
+            job_with(&site, |p, i| {
+                Arc::new(search_doc(p, std::mem::take(&mut plain[i])))
+            })
         })),
     )
     .problems;
@@ -386,7 +388,7 @@ fn search_files(job: SearchJob, sink: &dyn Sink) -> Vec<Diagnostic> {
 /// The search index of a site, to build later or elsewhere: it owns its
 /// input, so it can run on another thread while the site changes.
 pub struct SearchJob {
-    docs: Vec<crate::search::SearchDoc>,
+    docs: Vec<Arc<crate::search::SearchDoc>>,
     lang: crate::search::Lang,
     enabled: bool,
 }
@@ -401,9 +403,13 @@ impl SearchJob {
     }
 }
 
-/// What [`SearchJob::run`] needs from `site`.
+/// What [`SearchJob::run`] needs from `site`. Each page's document is kept
+/// with the page ([`crate::site::SitePage::search_doc`]), so after an edit
+/// only the edited pages' are made again.
 pub fn search_job(site: &Site) -> SearchJob {
-    job_with(site, |i| site.pages[i].content.plain.clone())
+    job_with(site, |sp, _| {
+        sp.search_doc(|sp| search_doc(sp, sp.content.plain.clone()))
+    })
 }
 
 /// A search job made when it is needed, on the thread that runs it.
@@ -411,15 +417,19 @@ type SearchLater<'a> = Box<dyn FnOnce() -> SearchJob + Send + 'a>;
 
 /// Moves the pages' plain text out of the model, for the search job to take
 /// instead of copying it.
-fn take_plain(site: &mut Site) -> Vec<String> {
+fn take_plain(site: &mut Site) -> Vec<Arc<str>> {
     site.pages
         .iter_mut()
         .map(|p| std::mem::take(&mut p.content.plain))
         .collect()
 }
 
-/// The search job of `site`, with `plain(i)` giving the plain text of page `i`.
-fn job_with(site: &Site, mut plain: impl FnMut(usize) -> String) -> SearchJob {
+/// The search job of `site`, with `doc(page, i)` giving the document of
+/// page `i`.
+fn job_with(
+    site: &Site,
+    mut doc: impl FnMut(&crate::site::SitePage, usize) -> Arc<crate::search::SearchDoc>,
+) -> SearchJob {
     let lang = crate::search::Lang::from_code(site.config.language.code());
     if !site.config.search.enabled {
         return SearchJob {
@@ -428,51 +438,54 @@ fn job_with(site: &Site, mut plain: impl FnMut(usize) -> String) -> SearchJob {
             enabled: false,
         };
     }
-    let docs: Vec<crate::search::SearchDoc> = site
+    let docs = site
         .pages
         .iter()
         .enumerate()
         .filter(|(_, p)| p.page.meta.search)
-        .map(|(i, p)| {
-            let m = &p.page.meta;
-            crate::search::SearchDoc {
-                url: p.page.url.clone(),
-                title: m.title.clone(),
-                description: if m.description.is_empty() {
-                    p.content.summary.clone()
-                } else {
-                    m.description.clone()
-                },
-                headings: p.content.headings.iter().map(|h| h.title.clone()).collect(),
-                body: match &m.case {
-                    // The structured facts of a case are searchable too.
-                    Some(c) => {
-                        let facts = [&c.industry, &c.decision_maker_role, &c.deal_size]
-                            .into_iter()
-                            .flatten()
-                            .map(String::as_str)
-                            .chain(c.lessons.iter().map(String::as_str))
-                            .collect::<Vec<_>>()
-                            .join(". ");
-                        format!("{facts}.\n{}", plain(i))
-                    }
-                    None => plain(i),
-                },
-                kind: m.kind.as_str().to_string(),
-                topics: m.topics.clone(),
-                tags: m.tags.clone(),
-                outcome: m.case.as_ref().map(|c| c.outcome.as_str().to_string()),
-                reasons: m
-                    .case
-                    .as_ref()
-                    .map(|c| c.reasons.clone())
-                    .unwrap_or_default(),
-            }
-        })
+        .map(|(i, p)| doc(p, i))
         .collect();
     SearchJob {
         docs,
         lang,
         enabled: true,
+    }
+}
+
+/// The search index's document for `p`, whose plain text is `plain`.
+fn search_doc(p: &crate::site::SitePage, plain: Arc<str>) -> crate::search::SearchDoc {
+    let m = &p.page.meta;
+    crate::search::SearchDoc {
+        url: p.page.url.clone(),
+        title: m.title.clone(),
+        description: if m.description.is_empty() {
+            p.content.summary.clone()
+        } else {
+            m.description.clone()
+        },
+        headings: p.content.headings.iter().map(|h| h.title.clone()).collect(),
+        body: match &m.case {
+            // The structured facts of a case are searchable too.
+            Some(c) => {
+                let facts = [&c.industry, &c.decision_maker_role, &c.deal_size]
+                    .into_iter()
+                    .flatten()
+                    .map(String::as_str)
+                    .chain(c.lessons.iter().map(String::as_str))
+                    .collect::<Vec<_>>()
+                    .join(". ");
+                format!("{facts}.\n{plain}").into()
+            }
+            None => plain,
+        },
+        kind: m.kind.as_str().to_string(),
+        topics: m.topics.clone(),
+        tags: m.tags.clone(),
+        outcome: m.case.as_ref().map(|c| c.outcome.as_str().to_string()),
+        reasons: m
+            .case
+            .as_ref()
+            .map(|c| c.reasons.clone())
+            .unwrap_or_default(),
     }
 }

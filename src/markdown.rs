@@ -7,6 +7,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
@@ -85,7 +86,8 @@ pub struct PageLink {
 pub struct Rendered {
     pub html: String,
     pub headings: Vec<Heading>,
-    pub plain: String,
+    /// The text without markup, shared with the search index.
+    pub plain: Arc<str>,
     pub words: usize,
     pub summary: String,
     pub tasks: Vec<TaskItem>,
@@ -200,6 +202,7 @@ pub fn render(
 ) -> Rendered {
     let mut out = Rendered::default();
     let mut html = String::with_capacity(body.len() * 3 / 2);
+    let mut plain = String::new();
     {
         let transform = Transform {
             parser: Parser::new_ext(body, options()).into_offset_iter(),
@@ -211,6 +214,7 @@ pub fn render(
             resolver,
             labels,
             out: &mut out,
+            plain: &mut plain,
             used_ids: HashMap::new(),
             task_ids: HashMap::new(),
             list_depth: 0,
@@ -219,16 +223,16 @@ pub fn render(
         };
         pulldown_cmark::html::push_html(&mut html, transform);
     }
-    out.words = count_words(&out.plain);
+    out.words = count_words(&plain);
     if out.summary.is_empty() {
-        out.summary = summarize(&out.plain);
+        out.summary = summarize(&plain);
     }
     // The model keeps every page's text for the whole build: copy it into
     // blocks of its size. (`shrink_to_fit` is not enough: an allocator may
     // keep a block that is still at least half used, and the growing
     // buffers were up to half empty — ~90 MB at 10 000 pages.)
     out.html = html.as_str().to_owned();
-    out.plain = out.plain.as_str().to_owned();
+    out.plain = Arc::from(plain.as_str());
     out
 }
 
@@ -248,6 +252,8 @@ struct Transform<'a, 'r> {
     resolver: &'r dyn LinkResolver,
     labels: &'r Labels,
     out: &'r mut Rendered,
+    /// The plain text so far.
+    plain: &'r mut String,
     used_ids: HashMap<String, usize>,
     task_ids: HashMap<String, usize>,
     list_depth: usize,
@@ -326,8 +332,8 @@ impl<'a> Transform<'a, '_> {
                     )
                     .into(),
                 ));
-                push_plain(&mut out.plain, &text);
-                out.plain.push('\n');
+                push_plain(self.plain, &text);
+                self.plain.push('\n');
                 out.headings.push(Heading {
                     level: lvl,
                     id,
@@ -447,25 +453,25 @@ impl<'a> Transform<'a, '_> {
                 });
             }
             Event::End(TagEnd::Paragraph) => {
-                if self.in_first_para && !out.plain.trim().is_empty() && out.summary.is_empty() {
-                    out.summary = summarize(&out.plain);
+                if self.in_first_para && !self.plain.trim().is_empty() && out.summary.is_empty() {
+                    out.summary = summarize(self.plain);
                     self.in_first_para = false;
                 }
-                out.plain.push('\n');
+                self.plain.push('\n');
                 self.pending.push_back(ev);
             }
             Event::Text(ref t) | Event::Code(ref t) => {
-                push_plain(&mut out.plain, t);
+                push_plain(self.plain, t);
                 self.pending.push_back(ev);
             }
             Event::SoftBreak | Event::HardBreak => {
-                out.plain.push(' ');
+                self.plain.push(' ');
                 self.pending.push_back(ev);
             }
             Event::End(TagEnd::Item)
             | Event::End(TagEnd::TableCell)
             | Event::End(TagEnd::CodeBlock) => {
-                out.plain.push('\n');
+                self.plain.push('\n');
                 self.pending.push_back(ev);
             }
             _ => self.pending.push_back(ev),

@@ -14,7 +14,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -43,6 +43,8 @@ pub struct SitePage {
     pub lesson: Option<(usize, usize)>,
     /// What [`SitePage::derived`] worked out from `page` and `content`.
     derived: OnceLock<[u64; 4]>,
+    /// The page as the search index reads it ([`SitePage::search_doc`]).
+    search: OnceLock<Arc<crate::search::SearchDoc>>,
 }
 
 impl SitePage {
@@ -56,6 +58,7 @@ impl SitePage {
             next: None,
             lesson: None,
             derived: OnceLock::new(),
+            search: OnceLock::new(),
         }
     }
 
@@ -77,6 +80,18 @@ impl SitePage {
         self.page = page;
         self.content = content;
         self.derived = OnceLock::new();
+        self.search = OnceLock::new();
+    }
+
+    /// The page as the search index reads it, made by `make` from `page`
+    /// and `content` alone, once, and kept like [`SitePage::derived`]:
+    /// serve hands the index all pages after every edit, and makes only
+    /// the edited ones again.
+    pub(crate) fn search_doc(
+        &self,
+        make: impl FnOnce(&SitePage) -> crate::search::SearchDoc,
+    ) -> Arc<crate::search::SearchDoc> {
+        self.search.get_or_init(|| Arc::new(make(self))).clone()
     }
 }
 

@@ -127,7 +127,7 @@ fn doc(url: &str, kind: &str, title: &str, body: &str) -> SearchDoc {
     SearchDoc {
         url: url.to_string(),
         title: title.to_string(),
-        body: body.to_string(),
+        body: body.into(),
         kind: kind.to_string(),
         ..SearchDoc::default()
     }

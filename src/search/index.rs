@@ -605,8 +605,8 @@ fn entry_size(word: &str, direct: &str, parts: &str) -> usize {
 }
 
 /// Build all index files for `docs` (see the module docs).
-pub fn build(docs: &[SearchDoc], lang: Lang) -> Vec<(String, Vec<u8>)> {
-    let mut order: Vec<&SearchDoc> = docs.iter().collect();
+pub fn build<D: std::borrow::Borrow<SearchDoc>>(docs: &[D], lang: Lang) -> Vec<(String, Vec<u8>)> {
+    let mut order: Vec<&SearchDoc> = docs.iter().map(D::borrow).collect();
     order.sort_by(|a, b| a.url.cmp(&b.url));
     let n = order.len();
 

@@ -69,8 +69,8 @@ pub struct SearchDoc {
     pub description: String,
     /// Heading texts of the page.
     pub headings: Vec<String>,
-    /// Body as plain text.
-    pub body: String,
+    /// Body as plain text (shared with the site model).
+    pub body: std::sync::Arc<str>,
     /// `article`, `checklist` or `case`.
     pub kind: String,
     /// Topic slugs.
@@ -86,7 +86,10 @@ pub struct SearchDoc {
 /// Build the search index for `docs`: `(path under the output root, bytes)`,
 /// every path under `search/`, sorted by path; the bytes depend only on the
 /// input (document order does not matter).
-pub fn build_index(docs: &[SearchDoc], lang: Lang) -> Vec<(String, Vec<u8>)> {
+pub fn build_index<D: std::borrow::Borrow<SearchDoc>>(
+    docs: &[D],
+    lang: Lang,
+) -> Vec<(String, Vec<u8>)> {
     index::build(docs, lang)
 }
 

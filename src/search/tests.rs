@@ -10,7 +10,7 @@ fn doc(url: &str, kind: &str, title: &str, body: &str) -> SearchDoc {
     SearchDoc {
         url: url.to_string(),
         title: title.to_string(),
-        body: body.to_string(),
+        body: body.into(),
         kind: kind.to_string(),
         ..SearchDoc::default()
     }
@@ -308,7 +308,7 @@ fn output_is_deterministic_and_under_search() {
 
 #[test]
 fn empty_site() {
-    let files = build_index(&[], Lang::Nb);
+    let files = build_index::<SearchDoc>(&[], Lang::Nb);
     assert_eq!(files.len(), 1);
     assert!(query(&files, "møte", Lang::Nb).is_empty());
 }
