@@ -36,7 +36,7 @@
 //! search index is not part of it: [`Incremental::search_job`] builds it
 //! afterwards, so a page reloads without waiting for the index.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::hash::Hasher;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -55,12 +55,12 @@ use crate::render::{Prepared, Renderer, Sink};
 use crate::site::Site;
 use crate::theme::Theme;
 
-/// The served files: output path (`artikler/a/index.html`) → bytes.
-pub type Files = HashMap<String, Arc<Vec<u8>>>;
+pub use super::files::Files;
+use super::files::Map;
 
 /// A sink that keeps files in a map.
 #[derive(Default)]
-struct Collect(Mutex<Files>);
+struct Collect(Mutex<Map>);
 
 impl Sink for Collect {
     fn put(&self, path: &str, bytes: Vec<u8>) -> std::io::Result<()> {
@@ -148,6 +148,8 @@ pub struct Incremental {
     /// Page files the last full rebuild read or kept (drafts included), so
     /// the short path reports the same "parsed N of M".
     page_files: usize,
+    /// How many template outputs the last render through the memo had.
+    outputs: usize,
 }
 
 impl Incremental {
@@ -167,6 +169,7 @@ impl Incremental {
             guard: None,
             pending: BTreeSet::new(),
             page_files: 0,
+            outputs: 0,
         }
     }
 
@@ -321,7 +324,7 @@ impl Incremental {
             .filter_map(|&i| renderer.render_page(i, &sink))
             .collect();
         report.timings.render = ms(t);
-        let outputs = served.keys().filter(|k| k.ends_with(".html")).count();
+        let outputs = self.outputs;
         report.rendered = (
             changed_pages.len(),
             outputs.saturating_sub(changed_pages.len()),
@@ -559,6 +562,7 @@ impl Incremental {
         drop_aside(reuse);
         report.rendered = {
             let (hits, misses) = memo.counts();
+            self.outputs = hits + misses;
             (misses, hits)
         };
         self.site = Some(site);
@@ -607,11 +611,11 @@ impl Incremental {
 /// account for every served path.
 fn gone<L: Fn(&str) -> bool>(
     old: &Files,
-    rendered: &Files,
+    rendered: &Map,
     kept: usize,
     live: impl FnOnce() -> L,
 ) -> Vec<String> {
-    let new_paths = rendered.keys().filter(|k| !old.contains_key(*k)).count();
+    let new_paths = rendered.keys().filter(|k| !old.contains_key(k)).count();
     if kept + rendered.len() - new_paths == old.len() {
         return Vec::new();
     }
@@ -628,39 +632,37 @@ fn gone<L: Fn(&str) -> bool>(
 /// files share their bytes with `old`.
 fn updated(
     old: Option<&Files>,
-    rendered: Files,
+    rendered: Map,
     mut removed: Vec<String>,
 ) -> (Files, Vec<String>, Vec<String>) {
     let Some(old) = old else {
         let changed = sorted_paths(&rendered);
-        return (rendered, changed, Vec::new());
+        return (Files::from(rendered), changed, Vec::new());
     };
-    // Start from what is served: most outputs were kept.
+    // Start from what is served: most outputs were kept, and the copy
+    // shares them (see `Files`).
     let mut files = old.clone();
     for path in &removed {
         files.remove(path);
     }
     let mut changed = Vec::new();
     for (path, bytes) in rendered {
-        match files.get_mut(&path) {
+        match files.get(&path) {
             Some(prev) if prev[..] == bytes[..] => {}
-            Some(prev) => {
-                *prev = bytes;
-                changed.push(path);
-            }
-            None => {
+            _ => {
                 changed.push(path.clone());
                 files.insert(path, bytes);
             }
         }
     }
+    files.settle();
     changed.sort();
     removed.sort();
     (files, changed, removed)
 }
 
 /// The paths of `files`, sorted.
-fn sorted_paths(files: &Files) -> Vec<String> {
+fn sorted_paths(files: &Map) -> Vec<String> {
     let mut paths: Vec<String> = files.keys().cloned().collect();
     paths.sort_unstable();
     paths
@@ -710,11 +712,15 @@ fn ms(t: Instant) -> f64 {
 mod tests {
     use super::*;
 
-    fn files(entries: &[(&str, &str)]) -> Files {
+    fn map(entries: &[(&str, &str)]) -> Map {
         entries
             .iter()
             .map(|(k, v)| (k.to_string(), Arc::new(v.as_bytes().to_vec())))
             .collect()
+    }
+
+    fn files(entries: &[(&str, &str)]) -> Files {
+        Files::from(map(entries))
     }
 
     fn keys(f: &Files) -> Vec<&str> {
@@ -727,7 +733,7 @@ mod tests {
     fn updated_keeps_what_was_kept_and_finds_what_changed_or_went() {
         let old = files(&[("a", "A"), ("b", "B"), ("c", "C"), ("d", "D")]);
         // `b` rendered the same, `c` anew, `e` is new, `d` is gone.
-        let rendered = files(&[("b", "B"), ("c", "C2"), ("e", "E")]);
+        let rendered = map(&[("b", "B"), ("c", "C2"), ("e", "E")]);
         let removed = gone(&old, &rendered, 1, || |p: &str| p == "a");
         let (new, changed, removed) = updated(Some(&old), rendered, removed);
         assert_eq!(keys(&new), ["a", "b", "c", "e"]);
@@ -742,7 +748,7 @@ mod tests {
     #[test]
     fn updated_with_every_path_accounted_for_removes_nothing() {
         let old = files(&[("a", "A"), ("b", "B")]);
-        let rendered = files(&[("b", "B2")]);
+        let rendered = map(&[("b", "B2")]);
         let removed = gone(&old, &rendered, 1, || -> fn(&str) -> bool {
             panic!("nothing is gone")
         });
@@ -751,7 +757,7 @@ mod tests {
         assert_eq!(changed, ["b"]);
         assert!(removed.is_empty());
         // A first build: everything is new.
-        let (new, changed, removed) = updated(None, files(&[("x", "X")]), Vec::new());
+        let (new, changed, removed) = updated(None, map(&[("x", "X")]), Vec::new());
         assert_eq!(keys(&new), ["x"]);
         assert_eq!(changed, ["x"]);
         assert!(removed.is_empty());

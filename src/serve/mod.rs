@@ -13,6 +13,7 @@
 //! index of an earlier rebuild is served, and a newer rebuild's index
 //! replaces a pending older one. [`STATUS`] tells whether it has landed.
 
+pub mod files;
 pub mod http;
 pub mod incremental;
 pub mod mdcache;
@@ -79,7 +80,7 @@ impl Snapshot {
         let mut keys: Vec<&str> = self
             .pages
             .keys()
-            .chain(self.search.keys().filter(|k| !self.pages.contains_key(*k)))
+            .chain(self.search.keys().filter(|k| !self.pages.contains_key(k)))
             .map(String::as_str)
             .collect();
         keys.sort_unstable();
