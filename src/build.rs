@@ -404,7 +404,7 @@ impl SearchJob {
 }
 
 /// What [`SearchJob::run`] needs from `site`. Each page's document is kept
-/// with the page ([`crate::site::SitePage::search_doc`]), so after an edit
+/// with the page (`SitePage::search_doc`), so after an edit
 /// only the edited pages' are made again.
 pub fn search_job(site: &Site) -> SearchJob {
     job_with(site, |sp, _| {
