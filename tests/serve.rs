@@ -770,20 +770,11 @@ fn edits_renames_and_deletions_show_up() {
     s.wait_for("/nei/", "own 404 template", |r| {
         r.status == 404 && r.text().contains("Borte vekk")
     });
-    // A rebuild for other events may read the new template before its own
-    // events are out of the debouncer. Removing the folder right then left
-    // the template served in about one run in four: no event for it
-    // reached serve afterwards. A later edit, once served, comes after the
-    // template's events (the debouncer lets events out oldest first).
-    tmp.write(
-        "content/artikler/etter-malen.md",
-        "---\ntitle: \"Etter malen\"\n---\n\nEn side til.\n",
-    );
-    s.wait_for(
-        "/artikler/etter-malen/",
-        "a page made after the template",
-        |r| r.status == 200,
-    );
+    // Removed at once: a rebuild for other events may have read the new
+    // template before its own events were passed on, and then the folder's
+    // events must still arrive (a debouncer that drops a path made and
+    // removed within its window left the template served in about one run
+    // in four; see `serve::watch`).
     std::fs::remove_dir_all(tmp.path("templates")).unwrap();
     s.wait_for("/nei/", "theme 404 again", |r| {
         r.status == 404 && !r.text().contains("Borte vekk")
@@ -1701,6 +1692,68 @@ fn body_edits_take_the_short_path_and_others_the_whole_pipeline() {
             assert!(strip_script(&files[&k]) == v, "{k} differs");
         }
     }
+}
+
+#[test]
+fn a_save_through_a_temporary_file_keeps_the_short_path_but_a_file_the_site_read_does_not() {
+    let tmp = Tmp::new();
+    let root = tmp.site();
+    let mut inc = incremental(root.clone());
+    assert!(matches!(inc.rebuild().outcome, Outcome::Updated { .. }));
+    // Editors (and `sed -i`) write a temporary file and rename it over the
+    // page: the watcher reports both paths, the temporary one gone by then.
+    let page = tmp.path("content/artikler/verdi.md");
+    let temp = tmp.path("content/artikler/sedX1y2Z3");
+    std::fs::write(
+        &temp,
+        tmp.read("content/artikler/verdi.md") + "\nLagret via en kopi.\n",
+    )
+    .unwrap();
+    std::fs::rename(&temp, &page).unwrap();
+    let swap = tmp.path("content/artikler/.verdi.md.swp");
+    std::fs::write(&swap, "vim").unwrap();
+    let r = inc.rebuild_paths(&BTreeSet::from([page.clone(), temp.clone(), swap]), false);
+    assert!(
+        r.route == Route::Bodies,
+        "the temporary and hidden files are no part of the site"
+    );
+    let Outcome::Updated { files, .. } = &r.outcome else {
+        panic!("the edit builds")
+    };
+    assert!(
+        String::from_utf8_lossy(&files["artikler/verdi/index.html"])
+            .contains("Lagret via en kopi.")
+    );
+
+    // An image a rebuild copied, removed at once: the site read it, so the
+    // whole pipeline takes it away again.
+    let image = tmp.path("content/artikler/skisse.svg");
+    std::fs::write(&image, "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
+    let r = inc.rebuild_paths(&BTreeSet::from([image.clone()]), false);
+    let Outcome::Updated { files, .. } = &r.outcome else {
+        panic!("the image builds")
+    };
+    let copied: Vec<&String> = files.keys().filter(|k| k.ends_with("skisse.svg")).collect();
+    assert_eq!(copied.len(), 1, "the image is served");
+    let at = copied[0].clone();
+    std::fs::remove_file(&image).unwrap();
+    let r = inc.rebuild_paths(&BTreeSet::from([image, temp]), false);
+    assert!(r.route == Route::Whole);
+    let Outcome::Updated { files, removed, .. } = &r.outcome else {
+        panic!("the removal builds")
+    };
+    assert!(
+        !files.contains_key(&at) && removed.contains(&at),
+        "{removed:?}"
+    );
+    // A folder of pages moved away: gone from disk, but pages were in it.
+    std::fs::rename(tmp.path("content/artikler"), tmp.path("artikler-flyttet")).unwrap();
+    let r = inc.rebuild_paths(&BTreeSet::from([tmp.path("content/artikler")]), false);
+    assert!(r.route == Route::Whole);
+    let Outcome::Updated { files, .. } = &r.outcome else {
+        panic!("the move builds")
+    };
+    assert!(!files.contains_key("artikler/verdi/index.html"));
 }
 
 #[test]

@@ -38,7 +38,7 @@
 
 use std::collections::BTreeSet;
 use std::hash::Hasher;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -229,6 +229,9 @@ impl Incremental {
         let mut edits: Vec<(usize, Page)> = Vec::new();
         for path in paths {
             let rel = path.strip_prefix(&content).ok()?;
+            if outside_model(site, &self.opts.root, path) {
+                continue;
+            }
             let &i = site.by_key.get(&crate::diagnostics::display_path(rel))?;
             if edits.iter().any(|(j, _)| *j == i) {
                 continue;
@@ -603,6 +606,46 @@ impl Incremental {
         f.write_u8(u8::from(self.opts.drafts));
         f.finish()
     }
+}
+
+/// Whether `path`, under `content/` in `root`, can be left out of a rebuild:
+/// hidden (loading skips it), or gone and never part of the model — no
+/// page, draft, section or asset at it or below it. An editor that saves
+/// by writing a temporary file and renaming it over the page reports both
+/// paths; the temporary one must not send the edit down the whole rebuild.
+/// A path a rebuild did read before it went (a file made and removed at
+/// once) is part of the model, so it still takes the whole rebuild.
+fn outside_model(site: &Site, root: &Path, path: &Path) -> bool {
+    let Ok(in_root) = path.strip_prefix(root) else {
+        return false;
+    };
+    let Ok(rel) = in_root.strip_prefix("content") else {
+        return false;
+    };
+    let hidden = rel
+        .components()
+        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+    if hidden {
+        return true;
+    }
+    if path.symlink_metadata().is_ok() {
+        return false;
+    }
+    let key = crate::diagnostics::display_path(rel);
+    let at_or_below = |k: &str| {
+        k.strip_prefix(key.as_str())
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    };
+    // Assets by absolute path, section files from the site root.
+    !(site.by_key.keys().any(|k| at_or_below(k))
+        || site.drafts.iter().any(|k| at_or_below(k))
+        || site.assets.iter().any(|a| a.from.starts_with(path))
+        || site.sections.values().any(|s| {
+            s.section
+                .source
+                .as_deref()
+                .is_some_and(|p| p.starts_with(in_root) || p.starts_with(path))
+        }))
 }
 
 /// The paths of `old` (the files served) that are gone after a rebuild

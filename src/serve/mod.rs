@@ -395,7 +395,10 @@ impl Server {
                 shared.submitted(seq);
                 let _ = jobs.send((seq, job));
             }
-            term.report(&describe(&root, &paths, batch.rescan), &report);
+            // An editor's temporary file is not worth naming.
+            let named: BTreeSet<PathBuf> = paths.difference(&batch.passing).cloned().collect();
+            let named = if named.is_empty() { &paths } else { &named };
+            term.report(&describe(&root, named, batch.rescan), &report);
         }
         shared.hub.close();
         Ok(())

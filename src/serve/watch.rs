@@ -1,36 +1,39 @@
 //! Watching the site folder: file-system events (or polling with
-//! `--poll`) through notify-debouncer-full, turned into batches of changed
-//! paths for the rebuild loop.
+//! `--poll`) from notify, merged here into batches of changed paths for the
+//! rebuild loop.
 //!
 //! The root is watched flat (for `site.toml` and new folders) and each of
 //! its folders recursively, except the output folder, `target/`,
 //! `node_modules/` and hidden ones. Events are only a trigger: a rebuild
 //! reads the files as they are on disk then, so a missed or merged event
-//! cannot leave the served site behind.
+//! cannot leave the served site behind — as long as every change is
+//! reported. That is why the events are merged here and not by
+//! notify-debouncer-full: it drops a path's events altogether when the path
+//! is made and removed within its window, and a rebuild started by other
+//! events may have read the path in between, which then stayed served (a
+//! removed template kept rendering until the next change). Here no event
+//! is dropped: a batch is every path with an event since the last one.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::Sender;
-use std::time::Duration;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
 
-use notify_debouncer_full::notify::event::{MetadataKind, ModifyKind};
-use notify_debouncer_full::notify::{
-    self, EventKind, PollWatcher, RecommendedWatcher, RecursiveMode,
-};
-use notify_debouncer_full::{
-    DebounceEventResult, Debouncer, NoCache, RecommendedCache, new_debouncer_opt,
-};
+use notify::event::{MetadataKind, ModifyKind, RenameMode};
+use notify::{EventKind, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher as _};
 
 use crate::diagnostics::{Error, Result};
 
-/// How long a path must be quiet before its event is passed on. Editors
+/// How long the folder must be quiet before a batch is passed on. Editors
 /// save within a millisecond or two (a write, or a write and a rename), so
 /// 5 ms merges a save's events while keeping the wait, which is most of an
-/// edit's time to reload, short (the debouncer looks every 5/4 ms, so an
-/// event waits 5–6 ms). A save split wider still ends right: each rebuild
-/// reads the files as they are then, and the last one wins. Bursts of many
-/// files (a `git checkout`) are merged further by the serve loop.
+/// edit's time to reload, short. A save split wider still ends right: each
+/// rebuild reads the files as they are then, and the last one wins. Bursts
+/// of many files (a `git checkout`) are merged further by the serve loop.
 const DEBOUNCE: Duration = Duration::from_millis(5);
+/// A folder that never goes quiet (a program writing a file under
+/// `content/` all the time) still gets a batch this often.
+const MAX_WAIT: Duration = Duration::from_millis(250);
 /// How often `--poll` looks at every file.
 const POLL_INTERVAL: Duration = Duration::from_millis(300);
 
@@ -42,11 +45,15 @@ pub struct Batch {
     pub rescan: bool,
     /// Watcher errors, as text.
     pub errors: Vec<String>,
+    /// Paths made and renamed away within the batch: an editor's temporary
+    /// file saved over another. They stay in `paths` (a rebuild may have
+    /// read them meanwhile) but are not worth naming.
+    pub passing: BTreeSet<PathBuf>,
 }
 
 enum Inner {
-    Native(Debouncer<RecommendedWatcher, RecommendedCache>),
-    Poll(Debouncer<PollWatcher, NoCache>),
+    Native(RecommendedWatcher),
+    Poll(PollWatcher),
 }
 
 /// The running watcher; dropping it stops watching.
@@ -78,24 +85,7 @@ fn ignored_names(output_dir: &str) -> Vec<String> {
 impl Watcher {
     /// Starts watching `root`; every batch goes to `tx`.
     pub fn start(root: &Path, output_dir: &str, poll: bool, tx: Sender<Batch>) -> Result<Watcher> {
-        let handler = move |result: DebounceEventResult| {
-            let mut batch = Batch::default();
-            match result {
-                Ok(events) => {
-                    for e in events {
-                        if !matters(&e.event.kind) {
-                            continue;
-                        }
-                        batch.rescan |= e.need_rescan();
-                        batch.paths.extend(e.event.paths.iter().cloned());
-                    }
-                }
-                Err(errors) => batch.errors.extend(errors.iter().map(|e| e.to_string())),
-            }
-            if !batch.paths.is_empty() || batch.rescan || !batch.errors.is_empty() {
-                let _ = tx.send(batch);
-            }
-        };
+        let (events, raw) = std::sync::mpsc::channel();
         let fail = |e: notify::Error| Error::env(format!("cannot watch {}: {e}", root.display()));
         let inner = if poll {
             // Polling compares modification times in whole seconds: compare
@@ -103,14 +93,22 @@ impl Watcher {
             let config = notify::Config::default()
                 .with_poll_interval(POLL_INTERVAL)
                 .with_compare_contents(true);
-            Inner::Poll(new_debouncer_opt(DEBOUNCE, None, handler, NoCache, config).map_err(fail)?)
+            Inner::Poll(PollWatcher::new(events, config).map_err(fail)?)
         } else {
-            let config = notify::Config::default();
-            Inner::Native(
-                new_debouncer_opt(DEBOUNCE, None, handler, RecommendedCache::new(), config)
-                    .map_err(fail)?,
-            )
+            Inner::Native(notify::recommended_watcher(events).map_err(fail)?)
         };
+        // Ends when the watcher is dropped (its sender with it) or serve
+        // stops taking batches.
+        std::thread::Builder::new()
+            .name("vinn-watch".into())
+            .spawn(move || {
+                while let Some(batch) = next_batch(&raw, DEBOUNCE, MAX_WAIT) {
+                    if tx.send(batch).is_err() {
+                        break;
+                    }
+                }
+            })
+            .map_err(|e| Error::env(format!("cannot start a thread: {e}")))?;
         let mut w = Watcher {
             inner,
             root: root.to_path_buf(),
@@ -124,15 +122,15 @@ impl Watcher {
 
     fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()> {
         match &mut self.inner {
-            Inner::Native(d) => d.watch(path, mode),
-            Inner::Poll(d) => d.watch(path, mode),
+            Inner::Native(w) => w.watch(path, mode),
+            Inner::Poll(w) => w.watch(path, mode),
         }
     }
 
     fn unwatch(&mut self, path: &Path) {
         let _ = match &mut self.inner {
-            Inner::Native(d) => d.unwatch(path),
-            Inner::Poll(d) => d.unwatch(path),
+            Inner::Native(w) => w.unwatch(path),
+            Inner::Poll(w) => w.unwatch(path),
         };
     }
 
@@ -190,5 +188,162 @@ impl Watcher {
             self.watched.remove(&p);
         }
         self.refresh();
+    }
+}
+
+/// Waits for the next change and gathers every change after it until none
+/// came for `quiet` (or `max` has passed since the first): one batch with
+/// every path named, none dropped. Reads (a rebuild reading the files) are
+/// not changes and do not hold a batch back. `None` once the watcher is
+/// gone.
+fn next_batch(
+    raw: &Receiver<notify::Result<notify::Event>>,
+    quiet: Duration,
+    max: Duration,
+) -> Option<Batch> {
+    let mut batch = Batch::default();
+    let mut made = BTreeSet::new();
+    // Whether `result` was a change (or an error), now in `batch`.
+    let mut add = |result: notify::Result<notify::Event>, batch: &mut Batch| match result {
+        Ok(e) if matters(&e.kind) => {
+            batch.rescan |= e.need_rescan();
+            match e.kind {
+                EventKind::Create(_) => made.extend(e.paths.iter().cloned()),
+                EventKind::Modify(ModifyKind::Name(RenameMode::From | RenameMode::Both)) => {
+                    if let Some(from) = e.paths.first().filter(|p| made.contains(*p)) {
+                        batch.passing.insert(from.clone());
+                    }
+                }
+                _ => {}
+            }
+            batch.paths.extend(e.paths);
+            true
+        }
+        Ok(_) => false,
+        Err(e) => {
+            batch.errors.push(e.to_string());
+            true
+        }
+    };
+    while !add(raw.recv().ok()?, &mut batch) {}
+    let first = Instant::now();
+    let mut last = first;
+    loop {
+        let until = (last + quiet).min(first + max);
+        let wait = until.saturating_duration_since(Instant::now());
+        if wait.is_zero() {
+            break;
+        }
+        match raw.recv_timeout(wait) {
+            Ok(result) => {
+                if add(result, &mut batch) {
+                    last = Instant::now();
+                }
+            }
+            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    Some(batch)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use notify::event::{AccessKind, CreateKind, RemoveKind};
+
+    fn event(kind: EventKind, path: &str) -> notify::Result<notify::Event> {
+        Ok(notify::Event::new(kind).add_path(PathBuf::from(path)))
+    }
+
+    #[test]
+    fn a_path_made_and_removed_within_the_window_is_still_reported() {
+        let (tx, rx) = std::sync::mpsc::channel();
+        tx.send(event(EventKind::Create(CreateKind::Folder), "/s/templates"))
+            .unwrap();
+        tx.send(event(
+            EventKind::Create(CreateKind::File),
+            "/s/templates/404.html",
+        ))
+        .unwrap();
+        tx.send(event(EventKind::Remove(RemoveKind::Folder), "/s/templates"))
+            .unwrap();
+        let batch =
+            next_batch(&rx, Duration::from_millis(20), Duration::from_secs(5)).expect("a batch");
+        assert_eq!(
+            batch
+                .paths
+                .iter()
+                .map(|p| p.to_str().unwrap())
+                .collect::<Vec<_>>(),
+            ["/s/templates", "/s/templates/404.html"]
+        );
+    }
+
+    #[test]
+    fn a_temporary_file_saved_over_a_page_is_reported_but_marked_passing() {
+        let (tx, rx) = std::sync::mpsc::channel();
+        tx.send(event(
+            EventKind::Create(CreateKind::File),
+            "/s/content/sedX1",
+        ))
+        .unwrap();
+        tx.send(Ok(notify::Event::new(EventKind::Modify(ModifyKind::Name(
+            RenameMode::Both,
+        )))
+        .add_path(PathBuf::from("/s/content/sedX1"))
+        .add_path(PathBuf::from("/s/content/a.md"))))
+            .unwrap();
+        // A page renamed that was not made in this batch is no temporary.
+        tx.send(Ok(notify::Event::new(EventKind::Modify(ModifyKind::Name(
+            RenameMode::From,
+        )))
+        .add_path(PathBuf::from("/s/content/b.md"))))
+            .unwrap();
+        let batch =
+            next_batch(&rx, Duration::from_millis(20), Duration::from_secs(5)).expect("a batch");
+        assert_eq!(batch.paths.len(), 3);
+        assert_eq!(
+            batch.passing,
+            BTreeSet::from([PathBuf::from("/s/content/sedX1")])
+        );
+    }
+
+    #[test]
+    fn reads_alone_make_no_batch_and_a_closed_watcher_ends_the_batches() {
+        let (tx, rx) = std::sync::mpsc::channel();
+        tx.send(event(EventKind::Access(AccessKind::Any), "/s/content/a.md"))
+            .unwrap();
+        tx.send(event(
+            EventKind::Create(CreateKind::File),
+            "/s/content/b.md",
+        ))
+        .unwrap();
+        drop(tx);
+        let batch =
+            next_batch(&rx, Duration::from_millis(20), Duration::from_secs(5)).expect("a batch");
+        assert_eq!(batch.paths.len(), 1, "the read is not a change: {batch:?}");
+        assert!(next_batch(&rx, Duration::from_millis(20), Duration::from_secs(5)).is_none());
+    }
+
+    #[test]
+    fn a_folder_that_never_goes_quiet_still_gets_batches() {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let writer = std::thread::spawn(move || {
+            // Writes every millisecond until the reader has its batch.
+            while tx
+                .send(event(
+                    EventKind::Create(CreateKind::File),
+                    "/s/content/log.md",
+                ))
+                .is_ok()
+            {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        });
+        let batch = next_batch(&rx, Duration::from_millis(50), Duration::from_millis(100))
+            .expect("a batch before the writer stops");
+        assert_eq!(batch.paths.len(), 1);
+        drop(rx);
+        writer.join().unwrap();
     }
 }
