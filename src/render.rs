@@ -1124,14 +1124,13 @@ impl<'s> Renderer<'s> {
                 };
                 // In serve most pages are kept. The few to render (often
                 // one section's, side by side in the list) are sorted out
-                // first and then shared out one by one: in the whole list,
-                // they would fall in one core's stretch.
+                // first and then shared out: in the whole list, they would
+                // fall in one core's stretch.
                 let todo: Vec<usize> = (0..site.pages.len())
                     .into_par_iter()
                     .filter(|&i| !self.page_kept(memo, i))
                     .collect();
                 todo.par_iter()
-                    .with_max_len(1)
                     .map_init(|| self.base.clone(), |ctx, &i| self.page_into(ctx, i, sink))
                     .flatten()
                     .collect()
