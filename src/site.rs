@@ -934,6 +934,33 @@ impl Site {
         }
     }
 
+    /// Whether anything this model was made from — a page, a draft, a
+    /// section file or an asset — is at `path` (absolute, in the site
+    /// folder `root`) or below it.
+    pub fn made_from(&self, root: &Path, path: &Path) -> bool {
+        let Ok(in_root) = path.strip_prefix(root) else {
+            return false;
+        };
+        // Pages and drafts by their key under `content/`, assets by
+        // absolute path, section files from the site root.
+        let key = in_root
+            .strip_prefix("content")
+            .map(crate::diagnostics::display_path);
+        let at_or_below = |k: &str| {
+            key.as_ref().is_ok_and(|key| {
+                k.strip_prefix(key.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+            })
+        };
+        self.by_key.keys().any(|k| at_or_below(k))
+            || self.drafts.iter().any(|k| at_or_below(k))
+            || self.assets.iter().any(|a| a.from.starts_with(path))
+            || self.sections.values().any(|s| {
+                let source = s.section.source.as_deref();
+                source.is_some_and(|p| p.starts_with(in_root) || p.starts_with(path))
+            })
+    }
+
     /// Puts each edited page (its index, the page read anew, its body
     /// rendered by [`Site::rerender_page`]) in place and links the site
     /// again, returning what linking found ("Les også" and the taxonomies

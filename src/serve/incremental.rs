@@ -609,43 +609,20 @@ impl Incremental {
 }
 
 /// Whether `path`, under `content/` in `root`, can be left out of a rebuild:
-/// hidden (loading skips it), or gone and never part of the model — no
-/// page, draft, section or asset at it or below it. An editor that saves
-/// by writing a temporary file and renaming it over the page reports both
-/// paths; the temporary one must not send the edit down the whole rebuild.
-/// A path a rebuild did read before it went (a file made and removed at
-/// once) is part of the model, so it still takes the whole rebuild.
+/// hidden (loading skips it), or gone and never part of the model
+/// ([`Site::made_from`]). An editor that saves by writing a temporary file
+/// and renaming it over the page reports both paths; the temporary one
+/// must not send the edit down the whole rebuild. A path a rebuild did read
+/// before it went (a file made and removed at once) is part of the model,
+/// so it still takes the whole rebuild.
 fn outside_model(site: &Site, root: &Path, path: &Path) -> bool {
-    let Ok(in_root) = path.strip_prefix(root) else {
-        return false;
-    };
-    let Ok(rel) = in_root.strip_prefix("content") else {
+    let Ok(rel) = path.strip_prefix(root.join("content")) else {
         return false;
     };
     let hidden = rel
         .components()
         .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
-    if hidden {
-        return true;
-    }
-    if path.symlink_metadata().is_ok() {
-        return false;
-    }
-    let key = crate::diagnostics::display_path(rel);
-    let at_or_below = |k: &str| {
-        k.strip_prefix(key.as_str())
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-    };
-    // Assets by absolute path, section files from the site root.
-    !(site.by_key.keys().any(|k| at_or_below(k))
-        || site.drafts.iter().any(|k| at_or_below(k))
-        || site.assets.iter().any(|a| a.from.starts_with(path))
-        || site.sections.values().any(|s| {
-            s.section
-                .source
-                .as_deref()
-                .is_some_and(|p| p.starts_with(in_root) || p.starts_with(path))
-        }))
+    hidden || (path.symlink_metadata().is_err() && !site.made_from(root, path))
 }
 
 /// The paths of `old` (the files served) that are gone after a rebuild
