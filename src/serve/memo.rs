@@ -18,10 +18,13 @@
 //! An output may also be kept without building its context at all
 //! (`Memo::keep`, `Memo::keep_file` for files made without a template):
 //! the caller fingerprints what the context would be made from. The memo
-//! keeps, by each served path's hash, the fingerprint it was made from;
-//! a rebuild stamps each path it asks about with its round, and the paths
-//! no rebuild asked about are gone from the site. The scan of the
-//! templates is carried along while their texts stay the same.
+//! keeps the fingerprint each served output was made from: the site's pages
+//! by page index (`Memo::keep_page`: a page whose fingerprint at its index
+//! is the one served is kept without its path being made), every other
+//! output by its path's hash, which a rebuild stamps with its round when it
+//! asks about it; the paths no rebuild asked about are gone from the site.
+//! The scan of the templates is carried along while their texts stay the
+//! same.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::Hasher;
