@@ -1,8 +1,9 @@
 //! Deterministic synthetic corpus of Norwegian sales-training content.
 //!
-//! Standard library only. [`generate`] writes a vinn site (`site.toml` +
+//! Generation uses the standard library only ([`verify`] reads Zola's TOML
+//! front matter back with the `toml` crate). [`generate`] writes a vinn site (`site.toml` +
 //! `content/**`); [`generate_flavor`] can write the very same pages as a Hugo
-//! site instead, so both tools can build an equivalent corpus. The same
+//! or a Zola site instead, so each tool builds an equivalent corpus. The same
 //! `pages` and `seed` always give byte-identical files.
 //!
 //! Shape: about 60 % articles (`content/artikler/`), 25 % checklists
@@ -12,7 +13,7 @@
 //! `##`/`###` headings, lists, callouts, tables (~20 %), footnotes (~10 %) and
 //! 2–4 relative links to other pages.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::fs;
 use std::io;
@@ -23,6 +24,7 @@ use std::path::{Path, PathBuf};
 pub enum Flavor {
     Vinn,
     Hugo,
+    Zola,
 }
 
 impl Flavor {
@@ -30,6 +32,7 @@ impl Flavor {
         match s {
             "vinn" => Some(Flavor::Vinn),
             "hugo" => Some(Flavor::Hugo),
+            "zola" => Some(Flavor::Zola),
             _ => None,
         }
     }
@@ -38,6 +41,7 @@ impl Flavor {
         match self {
             Flavor::Vinn => "vinn",
             Flavor::Hugo => "hugo",
+            Flavor::Zola => "zola",
         }
     }
 }
@@ -95,9 +99,10 @@ pub fn generate(pages: usize, seed: u64, out: &Path) -> io::Result<Manifest> {
     generate_flavor(pages, seed, out, Flavor::Vinn)
 }
 
-/// Like [`generate`], for either flavor. Files this generator owns under
-/// `out` (`content/`, `layouts/`, `static/`, `site.toml`, `hugo.toml`) are
-/// removed first so the result never mixes two runs; nothing else is touched.
+/// Like [`generate`], for any flavor. Files this generator owns under `out`
+/// (`content/`, `layouts/`, `templates/`, `static/`, `site.toml`,
+/// `hugo.toml`, `config.toml`) are removed first so the result never mixes
+/// two runs; nothing else is touched.
 pub fn generate_flavor(
     pages: usize,
     seed: u64,
@@ -110,13 +115,13 @@ pub fn generate_flavor(
             "pages must be at least 1",
         ));
     }
-    for dir in ["content", "layouts", "static"] {
+    for dir in ["content", "layouts", "templates", "static"] {
         let p = out.join(dir);
         if p.exists() {
             fs::remove_dir_all(&p)?;
         }
     }
-    for file in ["site.toml", "hugo.toml"] {
+    for file in ["site.toml", "hugo.toml", "config.toml"] {
         let p = out.join(file);
         if p.exists() {
             fs::remove_file(&p)?;
@@ -142,7 +147,8 @@ pub fn generate_flavor(
     }
     match flavor {
         Flavor::Vinn => fs::write(out.join("site.toml"), SITE_TOML)?,
-        Flavor::Hugo => write_hugo_scaffold(out)?,
+        Flavor::Hugo => write_scaffold(out, HUGO_FILES)?,
+        Flavor::Zola => write_scaffold(out, ZOLA_FILES)?,
     }
 
     let mut sorted = sizes.clone();
@@ -811,11 +817,20 @@ struct Folder {
 }
 
 impl Folder {
-    fn render(&self, _flavor: Flavor) -> String {
+    fn render(&self, flavor: Flavor) -> String {
+        if flavor == Flavor::Zola {
+            // Zola lists a section's pages newest first (every page has a date).
+            return format!(
+                "+++\ntitle = {}\ndescription = {}\nsort_by = \"date\"\n+++\n\n{}\n",
+                quoted(&self.title),
+                quoted(&self.description),
+                self.intro
+            );
+        }
         format!(
             "---\ntitle: {}\ndescription: {}\n---\n\n{}\n",
-            yaml_str(&self.title),
-            yaml_str(&self.description),
+            quoted(&self.title),
+            quoted(&self.description),
             self.intro
         )
     }
@@ -848,6 +863,9 @@ struct Page {
     target: usize,
     /// Indices of linked pages.
     links: Vec<usize>,
+    /// Each link as written in the body (relative to the page) and as the
+    /// path of its target under `content/`, in the order of `links`.
+    targets: Vec<(String, String)>,
     /// Relative paths of `related` pages (a subset of the links).
     related: Vec<String>,
     body: String,
@@ -861,10 +879,13 @@ impl Page {
     }
 
     fn front_matter(&self, flavor: Flavor) -> String {
+        if flavor == Flavor::Zola {
+            return self.zola_front_matter();
+        }
         let mut s = String::with_capacity(512);
         s.push_str("---\n");
-        let _ = writeln!(s, "title: {}", yaml_str(&self.title));
-        let _ = writeln!(s, "description: {}", yaml_str(&self.description));
+        let _ = writeln!(s, "title: {}", quoted(&self.title));
+        let _ = writeln!(s, "description: {}", quoted(&self.description));
         let _ = writeln!(s, "date: {}", self.date);
         if let Some(u) = &self.updated {
             let key = if flavor == Flavor::Hugo {
@@ -880,7 +901,7 @@ impl Page {
         if flavor == Flavor::Vinn {
             let _ = writeln!(s, "kind: {}", self.kind.name());
         }
-        let _ = writeln!(s, "author: {}", yaml_str(self.author));
+        let _ = writeln!(s, "author: {}", quoted(self.author));
         let _ = writeln!(s, "topics: [{}]", self.topics.join(", "));
         let _ = writeln!(s, "tags: [{}]", self.tags.join(", "));
         if !self.related.is_empty() {
@@ -893,12 +914,12 @@ impl Page {
             s.push_str("anonymized: true\n");
             let _ = writeln!(s, "outcome: {}", c.outcome);
             let _ = writeln!(s, "reasons: [{}]", c.reasons.join(", "));
-            let _ = writeln!(s, "industry: {}", yaml_str(c.industry));
-            let _ = writeln!(s, "deal_size: {}", yaml_str(c.deal_size));
-            let _ = writeln!(s, "decision_maker_role: {}", yaml_str(ROLES[c.role].0));
+            let _ = writeln!(s, "industry: {}", quoted(c.industry));
+            let _ = writeln!(s, "deal_size: {}", quoted(c.deal_size));
+            let _ = writeln!(s, "decision_maker_role: {}", quoted(ROLES[c.role].0));
             s.push_str("lessons:\n");
             for l in &c.lessons {
-                let _ = writeln!(s, "  - {}", yaml_str(l));
+                let _ = writeln!(s, "  - {}", quoted(l));
             }
             if let Some(d) = &c.interview_date {
                 let _ = writeln!(s, "interview_date: {d}");
@@ -908,16 +929,84 @@ impl Page {
         s
     }
 
+    /// Zola's own keys at the top, the topics and tags as its taxonomies,
+    /// everything else of vinn's model under `[extra]` (TOML).
+    fn zola_front_matter(&self) -> String {
+        let list = |items: &[&str]| {
+            let q: Vec<String> = items.iter().map(|s| quoted(s)).collect();
+            format!("[{}]", q.join(", "))
+        };
+        let mut s = String::with_capacity(640);
+        s.push_str("+++\n");
+        let _ = writeln!(s, "title = {}", quoted(&self.title));
+        let _ = writeln!(s, "description = {}", quoted(&self.description));
+        let _ = writeln!(s, "date = {}", self.date);
+        if let Some(u) = &self.updated {
+            let _ = writeln!(s, "updated = {u}");
+        }
+        if let Some(w) = self.weight {
+            let _ = writeln!(s, "weight = {w}");
+        }
+        let _ = writeln!(s, "authors = {}", list(&[self.author]));
+        s.push_str("\n[taxonomies]\n");
+        let _ = writeln!(s, "topics = {}", list(&self.topics));
+        let _ = writeln!(s, "tags = {}", list(&self.tags));
+        s.push_str("\n[extra]\n");
+        let _ = writeln!(s, "kind = \"{}\"", self.kind.name());
+        if !self.related.is_empty() {
+            let related: Vec<&str> = self.related.iter().map(|r| self.target_of(r)).collect();
+            let _ = writeln!(s, "related = {}", list(&related));
+        }
+        if let Some(phase) = self.phase {
+            let _ = writeln!(s, "phase = \"{phase}\"");
+        }
+        if let Some(c) = &self.case {
+            s.push_str("anonymized = true\n");
+            let _ = writeln!(s, "outcome = \"{}\"", c.outcome);
+            let _ = writeln!(s, "reasons = {}", list(&c.reasons));
+            let _ = writeln!(s, "industry = {}", quoted(c.industry));
+            let _ = writeln!(s, "deal_size = {}", quoted(c.deal_size));
+            let _ = writeln!(s, "decision_maker_role = {}", quoted(ROLES[c.role].0));
+            let lessons: Vec<&str> = c.lessons.iter().map(String::as_str).collect();
+            let _ = writeln!(s, "lessons = {}", list(&lessons));
+            if let Some(d) = &c.interview_date {
+                let _ = writeln!(s, "interview_date = {d}");
+            }
+        }
+        s.push_str("+++\n");
+        s
+    }
+
+    /// The path under `content/` of a link written relative to this page.
+    fn target_of<'a>(&'a self, rel: &'a str) -> &'a str {
+        self.targets
+            .iter()
+            .find(|(r, _)| r == rel)
+            .map_or(rel, |(_, path)| path.as_str())
+    }
+
     fn render(&self, flavor: Flavor) -> String {
         let mut s = self.front_matter(flavor);
         s.push('\n');
-        s.push_str(&self.body);
+        if flavor == Flavor::Zola {
+            // Zola resolves (and checks) only links to `@/` + the target's
+            // path under `content/`; the other flavors take relative ones.
+            let mut body = self.body.clone();
+            for (rel, path) in &self.targets {
+                body = body.replace(&format!("]({rel})"), &format!("](@/{path})"));
+            }
+            s.push_str(&body);
+        } else {
+            s.push_str(&self.body);
+        }
         s.push('\n');
         s
     }
 }
 
-fn yaml_str(s: &str) -> String {
+/// A double-quoted string: YAML's and TOML's basic strings escape the same
+/// two characters (the corpus has no control characters).
+fn quoted(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
@@ -1162,6 +1251,11 @@ impl Corpus {
             if !rels.is_empty() && rng.chance(0.25) {
                 page.related.push(rels[0].clone());
             }
+            page.targets = rels
+                .iter()
+                .zip(&links)
+                .map(|(rel, &j)| (rel.clone(), paths[j].clone()))
+                .collect();
             page.links = links;
             let link_texts: Vec<(String, String)> = page
                 .links
@@ -1335,6 +1429,7 @@ impl Builder {
             case,
             target: target_size(&mut rng),
             links: Vec::new(),
+            targets: Vec::new(),
             related: Vec::new(),
             body: String::new(),
             has_table: false,
@@ -2057,20 +2152,21 @@ display:grid;grid-template-columns:16rem 1fr;gap:2rem}\nheader{grid-column:1/3}\
 nav ul{padding-left:1rem}\nnav a[aria-current]{font-weight:bold}\n\
 table{border-collapse:collapse}\ntd,th{border:1px solid #ccc;padding:.2rem .5rem}\n";
 
-fn write_hugo_scaffold(out: &Path) -> io::Result<()> {
-    let files: &[(&str, &str)] = &[
-        ("hugo.toml", HUGO_TOML),
-        ("layouts/_default/baseof.html", HUGO_BASEOF),
-        ("layouts/_default/single.html", HUGO_SINGLE),
-        ("layouts/_default/list.html", HUGO_LIST),
-        (
-            "layouts/_default/_markup/render-link.html",
-            HUGO_RENDER_LINK,
-        ),
-        ("layouts/partials/nav.html", HUGO_NAV),
-        ("layouts/index.json", HUGO_SEARCH_JSON),
-        ("static/css/site.css", SITE_CSS),
-    ];
+const HUGO_FILES: &[(&str, &str)] = &[
+    ("hugo.toml", HUGO_TOML),
+    ("layouts/_default/baseof.html", HUGO_BASEOF),
+    ("layouts/_default/single.html", HUGO_SINGLE),
+    ("layouts/_default/list.html", HUGO_LIST),
+    (
+        "layouts/_default/_markup/render-link.html",
+        HUGO_RENDER_LINK,
+    ),
+    ("layouts/partials/nav.html", HUGO_NAV),
+    ("layouts/index.json", HUGO_SEARCH_JSON),
+    ("static/css/site.css", SITE_CSS),
+];
+
+fn write_scaffold(out: &Path, files: &[(&str, &str)]) -> io::Result<()> {
     for (rel, text) in files {
         let path = join_rel(out, rel);
         if let Some(dir) = path.parent() {
@@ -2080,6 +2176,117 @@ fn write_hugo_scaffold(out: &Path) -> io::Result<()> {
     }
     Ok(())
 }
+
+// ---------------------------------------------------------------------------
+// Zola scaffolding: the same pages, menus and lists as the Hugo flavor, in
+// Zola 0.22's format (Tera 1 templates). Zola builds its own search index.
+// ---------------------------------------------------------------------------
+
+const ZOLA_TOML: &str = r##"# Generated benchmark corpus (benches/corpus.rs), Zola flavor.
+base_url = "https://example.org"
+title = "Salgsskolen"
+# Norwegian: the language code of Zola's search index (elasticlunr) for it.
+default_language = "no"
+compile_sass = false
+# A search index of all pages, like vinn's and the Hugo flavor's.
+build_search_index = true
+taxonomies = [
+    { name = "topics" },
+    { name = "tags" },
+]
+"##;
+
+const ZOLA_BASE: &str = r##"<!DOCTYPE html>
+<html lang="nb">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{% block title %}{{ config.title }}{% endblock title %}</title>
+<link rel="stylesheet" href="{{ get_url(path="css/site.css") | safe }}">
+</head>
+<body>
+<header><a href="{{ config.base_url | safe }}/">{{ config.title }}</a></header>
+<nav aria-label="Seksjon">{% block nav %}{% endblock nav %}</nav>
+<main>{% block main %}{% endblock main %}</main>
+</body>
+</html>
+"##;
+
+/// A page: its section's menu (the section found through `ancestors`, as
+/// Zola themes do), then the page.
+const ZOLA_PAGE: &str = r##"{% extends "base.html" %}
+{% block title %}{{ page.title }} | {{ config.title }}{% endblock title %}
+{% block nav %}{% set parent = page.ancestors | last %}{% set s = get_section(path=parent) %}
+{% if s.ancestors %}{% set up_path = s.ancestors | last %}{% set up = get_section(path=up_path, metadata_only=true) %}<p><a href="{{ up.permalink | safe }}">↑ {{ up.title }}</a></p>{% endif %}
+<p><a href="{{ s.permalink | safe }}">{{ s.title }}</a></p>
+<ul>
+{% for p in s.pages %}<li><a href="{{ p.permalink | safe }}"{% if p.permalink == page.permalink %} aria-current="page"{% endif %}>{{ p.title }}</a></li>
+{% endfor %}</ul>
+{% endblock nav %}
+{% block main %}
+<article>
+<h1>{{ page.title }}</h1>
+<p class="meta"><time datetime="{{ page.date }}">{{ page.date }}</time>{% for a in page.authors %} · {{ a }}{% endfor %}</p>
+{{ page.content | safe }}
+{% if page.taxonomies.tags %}<ul class="tags">{% for t in page.taxonomies.tags %}<li><a href="{{ get_taxonomy_url(kind="tags", name=t) | safe }}">{{ t }}</a></li>{% endfor %}</ul>{% endif %}
+</article>
+{% endblock main %}
+"##;
+
+/// A section (and the front page): its pages in the menu, its subsections
+/// in the main column.
+const ZOLA_SECTION: &str = r##"{% extends "base.html" %}
+{% block title %}{{ section.title }} | {{ config.title }}{% endblock title %}
+{% block nav %}{% if section.ancestors %}{% set up_path = section.ancestors | last %}{% set up = get_section(path=up_path, metadata_only=true) %}<p><a href="{{ up.permalink | safe }}">↑ {{ up.title }}</a></p>{% endif %}
+<p><a href="{{ section.permalink | safe }}">{{ section.title }}</a></p>
+<ul>
+{% for p in section.pages %}<li><a href="{{ p.permalink | safe }}">{{ p.title }}</a></li>
+{% endfor %}</ul>
+{% endblock nav %}
+{% block main %}
+<h1>{{ section.title }}</h1>
+{{ section.content | safe }}
+{% if section.subsections %}<h2>Temaer</h2>
+<ul>{% for path in section.subsections %}{% set sub = get_section(path=path, metadata_only=true) %}<li><a href="{{ sub.permalink | safe }}">{{ sub.title }}</a></li>{% endfor %}</ul>{% endif %}
+{% endblock main %}
+"##;
+
+const ZOLA_INDEX: &str = r##"{% extends "section.html" %}
+"##;
+
+const ZOLA_TAXONOMY_LIST: &str = r##"{% extends "base.html" %}
+{% block title %}{{ taxonomy.name }} | {{ config.title }}{% endblock title %}
+{% block main %}
+<h1>{{ taxonomy.name }}</h1>
+<ul>{% for term in terms %}<li><a href="{{ term.permalink | safe }}">{{ term.name }}</a> ({{ term.page_count }})</li>{% endfor %}</ul>
+{% endblock main %}
+"##;
+
+/// One topic or tag: its pages in the menu and in the main column, as the
+/// Hugo flavor's term pages.
+const ZOLA_TAXONOMY_SINGLE: &str = r##"{% extends "base.html" %}
+{% block title %}{{ term.name }} | {{ config.title }}{% endblock title %}
+{% block nav %}<p><a href="{{ term.permalink | safe }}">{{ term.name }}</a></p>
+<ul>
+{% for p in term.pages %}<li><a href="{{ p.permalink | safe }}">{{ p.title }}</a></li>
+{% endfor %}</ul>
+{% endblock nav %}
+{% block main %}
+<h1>{{ term.name }}</h1>
+<ul>{% for p in term.pages %}<li><a href="{{ p.permalink | safe }}">{{ p.title }}</a></li>{% endfor %}</ul>
+{% endblock main %}
+"##;
+
+const ZOLA_FILES: &[(&str, &str)] = &[
+    ("config.toml", ZOLA_TOML),
+    ("templates/base.html", ZOLA_BASE),
+    ("templates/page.html", ZOLA_PAGE),
+    ("templates/section.html", ZOLA_SECTION),
+    ("templates/index.html", ZOLA_INDEX),
+    ("templates/taxonomy_list.html", ZOLA_TAXONOMY_LIST),
+    ("templates/taxonomy_single.html", ZOLA_TAXONOMY_SINGLE),
+    ("static/css/site.css", SITE_CSS),
+];
 
 // ---------------------------------------------------------------------------
 // Verification (independent of the generator: reads the files back)
@@ -2177,8 +2384,13 @@ pub fn verify(root: &Path) -> io::Result<Report> {
         report.errors.push("no content/ folder".into());
         return Ok(report);
     }
-    if !root.join("site.toml").is_file() && !root.join("hugo.toml").is_file() {
-        report.errors.push("neither site.toml nor hugo.toml".into());
+    if !["site.toml", "hugo.toml", "config.toml"]
+        .iter()
+        .any(|f| root.join(f).is_file())
+    {
+        report
+            .errors
+            .push("none of site.toml, hugo.toml, config.toml".into());
     }
     let mut stack = vec![content.clone()];
     while let Some(dir) = stack.pop() {
@@ -2200,17 +2412,30 @@ pub fn verify(root: &Path) -> io::Result<Report> {
             let text = fs::read_to_string(&path)?;
             let name = rel_dir.join(path.file_name().unwrap_or_default());
             let name = name.to_string_lossy().into_owned();
-            let fm = front_matter(&text);
+            let (fm, values) = match FrontMatter::read(&text) {
+                Ok(read) => read,
+                Err(e) => {
+                    report.errors.push(format!("{name}: {e}"));
+                    continue;
+                }
+            };
             if path.file_name().and_then(|n| n.to_str()) == Some("_index.md") {
                 for key in ["title", "description"] {
-                    if fm_value(fm, key).is_none() {
+                    if values.text(key).is_none() {
                         report.errors.push(format!("{name}: no {key}"));
                     }
                 }
                 continue;
             }
             here += 1;
-            check_page(&mut report, &path, &name, &text, fm);
+            let page = Checked {
+                path: &path,
+                content: &content,
+                name: &name,
+                text: &text,
+                fm,
+            };
+            check_page(&mut report, page, &values);
         }
         if !dir.join("_index.md").is_file() {
             report
@@ -2228,7 +2453,25 @@ pub fn verify(root: &Path) -> io::Result<Report> {
     Ok(report)
 }
 
-fn check_page(report: &mut Report, path: &Path, name: &str, text: &str, fm: &str) {
+/// A page file as [`check_page`] reads it.
+struct Checked<'a> {
+    path: &'a Path,
+    content: &'a Path,
+    /// Relative to `content/`.
+    name: &'a str,
+    text: &'a str,
+    /// The front matter between its fences.
+    fm: &'a str,
+}
+
+fn check_page(report: &mut Report, page: Checked<'_>, fm: &FrontMatter) {
+    let Checked {
+        path,
+        content,
+        name,
+        text,
+        fm: raw,
+    } = page;
     let mut errors = Vec::new();
     let mut err = |m: String| errors.push(format!("{name}: {m}"));
     report.pages += 1;
@@ -2236,11 +2479,16 @@ fn check_page(report: &mut Report, path: &Path, name: &str, text: &str, fm: &str
     if !(1000..=8192).contains(&text.len()) {
         err(format!("size {} bytes outside 1–8 KB", text.len()));
     }
-    if fm.is_empty() {
+    if raw.is_empty() {
         err("no front matter".into());
     }
-    for key in ["title", "description", "date", "topics", "tags"] {
-        if fm_value(fm, key).is_none() {
+    for key in ["title", "description", "date"] {
+        if fm.text(key).is_none() {
+            err(format!("no {key}"));
+        }
+    }
+    for key in ["topics", "tags"] {
+        if fm.list(key).is_empty() {
             err(format!("no {key}"));
         }
     }
@@ -2251,41 +2499,37 @@ fn check_page(report: &mut Report, path: &Path, name: &str, text: &str, fm: &str
     } else {
         0
     };
-    let body = &text[(fm.len() + 8).min(text.len())..];
+    let body = &text[(raw.len() + 8).min(text.len())..];
     if kind == 2 {
-        let reasons = fm_value(fm, "reasons").unwrap_or_default();
-        let reasons_ok = !reasons.is_empty()
-            && reasons
-                .trim_matches(['[', ']'])
-                .split(',')
-                .all(|r| REASONS.contains(&r.trim()));
+        let reasons = fm.list("reasons");
         let checks = [
-            (fm_value(fm, "anonymized") == Some("true"), "anonymized"),
+            (fm.text("anonymized") == Some("true"), "anonymized"),
             (
-                matches!(
-                    fm_value(fm, "outcome"),
-                    Some("won" | "lost" | "no-decision")
-                ),
+                matches!(fm.text("outcome"), Some("won" | "lost" | "no-decision")),
                 "outcome",
             ),
-            (reasons_ok, "reasons"),
-            (fm_value(fm, "industry").is_some(), "industry"),
             (
-                fm_value(fm, "deal_size").is_some_and(|d| d.ends_with("NOK\"")),
+                !reasons.is_empty() && reasons.iter().all(|r| REASONS.contains(&r.as_str())),
+                "reasons",
+            ),
+            (fm.text("industry").is_some(), "industry"),
+            (
+                fm.text("deal_size").is_some_and(|d| d.ends_with("NOK")),
                 "deal_size",
             ),
             (
-                fm_value(fm, "decision_maker_role").is_some(),
+                fm.text("decision_maker_role").is_some(),
                 "decision_maker_role",
             ),
-            (fm.contains("\nlessons:\n  - "), "lessons"),
+            (!fm.list("lessons").is_empty(), "lessons"),
         ];
         for (ok, what) in checks {
             if !ok {
                 err(format!("case field {what} missing or invalid"));
             }
         }
-        if let Some(bad) = personal_data(body) {
+        // Zola's `@/` link prefix is not an e-mail address.
+        if let Some(bad) = personal_data(&body.replace("](@/", "](")) {
             err(format!("looks like personal data: {bad}"));
         }
     }
@@ -2309,17 +2553,22 @@ fn check_page(report: &mut Report, path: &Path, name: &str, text: &str, fm: &str
     if !(2..=4).contains(&links.len()) {
         err(format!("{} links", links.len()));
     }
-    let related = fm_value(fm, "related")
-        .map(|r| {
-            r.trim_matches(['[', ']'])
-                .split(',')
-                .map(|s| s.trim().to_string())
-                .collect::<Vec<_>>()
-        })
-        .unwrap_or_default();
-    for target in links.iter().chain(related.iter()) {
+    // Zola's links and `extra.related` name the target under `content/`;
+    // the other flavors' are relative to the page.
+    let zola = fm.toml;
+    let related = fm.list("related");
+    let targets = links
+        .iter()
+        .map(|l| (l.as_str(), zola))
+        .chain(related.iter().map(|r| (r.as_str(), false)));
+    for (target, at) in targets {
         let file = target.split('#').next().unwrap_or(target);
-        if !dir.join(file).is_file() {
+        let resolved = match (zola, at) {
+            (true, true) => file.strip_prefix("@/").map(|f| content.join(f)),
+            (true, false) => Some(content.join(file)),
+            (false, _) => Some(dir.join(file)),
+        };
+        if !resolved.is_some_and(|f| f.is_file()) {
             err(format!("broken link {target}"));
         }
         if target.starts_with('/') || target.contains("://") {
@@ -2330,19 +2579,134 @@ fn check_page(report: &mut Report, path: &Path, name: &str, text: &str, fm: &str
     report.errors.extend(errors);
 }
 
-/// The YAML between the leading `---` lines (without them), or `""`.
-fn front_matter(text: &str) -> &str {
-    text.strip_prefix("---\n")
-        .and_then(|rest| rest.find("\n---\n").map(|end| &rest[..end + 1]))
-        .unwrap_or("")
+/// Front matter values the checks read, from YAML (`---`, the vinn and
+/// Hugo flavors) or TOML (`+++`, Zola, where topics and tags sit under
+/// `[taxonomies]` and vinn's other fields under `[extra]`).
+#[derive(Default)]
+struct FrontMatter {
+    values: BTreeMap<String, FmValue>,
+    toml: bool,
 }
 
-fn fm_value<'a>(fm: &'a str, key: &str) -> Option<&'a str> {
-    fm.lines().find_map(|l| {
-        l.strip_prefix(key)
-            .and_then(|r| r.strip_prefix(':'))
-            .map(str::trim)
-    })
+enum FmValue {
+    Text(String),
+    List(Vec<String>),
+}
+
+impl FrontMatter {
+    /// The raw front matter (between the fences) and its values.
+    fn read(text: &str) -> Result<(&str, FrontMatter), String> {
+        if let Some(raw) = fenced(text, "+++\n") {
+            let table: toml::Table = toml::from_str(raw).map_err(|e| format!("TOML: {e}"))?;
+            let mut fm = FrontMatter {
+                toml: true,
+                ..Default::default()
+            };
+            for (key, value) in table {
+                match (key.as_str(), value) {
+                    ("taxonomies" | "extra", toml::Value::Table(inner)) => {
+                        for (k, v) in inner {
+                            fm.values.insert(k, FmValue::from_toml(v));
+                        }
+                    }
+                    (_, v) => {
+                        fm.values.insert(key, FmValue::from_toml(v));
+                    }
+                }
+            }
+            return Ok((raw, fm));
+        }
+        let raw = fenced(text, "---\n").unwrap_or("");
+        let mut fm = FrontMatter::default();
+        let mut lines = raw.lines().peekable();
+        while let Some(line) = lines.next() {
+            let Some((key, value)) = line.split_once(':') else {
+                continue;
+            };
+            if key.starts_with(' ') {
+                continue;
+            }
+            let value = value.trim();
+            let parsed = if let Some(inner) = value.strip_prefix('[') {
+                FmValue::List(
+                    inner
+                        .trim_end_matches(']')
+                        .split(',')
+                        .map(|s| unquote(s.trim()).to_string())
+                        .filter(|s| !s.is_empty())
+                        .collect(),
+                )
+            } else if value.is_empty() {
+                let mut items = Vec::new();
+                while let Some(item) = lines.peek().and_then(|l| l.strip_prefix("  - ")) {
+                    items.push(unquote(item).to_string());
+                    lines.next();
+                }
+                FmValue::List(items)
+            } else {
+                FmValue::Text(unquote(value).to_string())
+            };
+            fm.values.insert(key.to_string(), parsed);
+        }
+        Ok((raw, fm))
+    }
+
+    fn text(&self, key: &str) -> Option<&str> {
+        match self.values.get(key)? {
+            FmValue::Text(s) => Some(s),
+            FmValue::List(_) => None,
+        }
+    }
+
+    fn list(&self, key: &str) -> Vec<String> {
+        match self.values.get(key) {
+            Some(FmValue::List(items)) => items.clone(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl FmValue {
+    fn from_toml(v: toml::Value) -> FmValue {
+        match v {
+            toml::Value::String(s) => FmValue::Text(s),
+            toml::Value::Array(items) => FmValue::List(
+                items
+                    .into_iter()
+                    .map(|i| match i {
+                        toml::Value::String(s) => s,
+                        other => toml_scalar(&other),
+                    })
+                    .collect(),
+            ),
+            other => FmValue::Text(toml_scalar(&other)),
+        }
+    }
+}
+
+fn toml_scalar(v: &toml::Value) -> String {
+    match v {
+        toml::Value::String(s) => s.clone(),
+        toml::Value::Integer(i) => i.to_string(),
+        toml::Value::Float(f) => f.to_string(),
+        toml::Value::Boolean(b) => b.to_string(),
+        toml::Value::Datetime(d) => d.to_string(),
+        toml::Value::Array(_) | toml::Value::Table(_) => String::new(),
+    }
+}
+
+/// The text between a leading `fence` line and the next one (with its last
+/// newline), or `None`.
+fn fenced<'a>(text: &'a str, fence: &str) -> Option<&'a str> {
+    let rest = text.strip_prefix(fence)?;
+    let end = rest.find(&format!("\n{fence}"))?;
+    Some(&rest[..end + 1])
+}
+
+fn unquote(s: &str) -> &str {
+    s.strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .unwrap_or(s)
 }
 
 /// Targets of inline links ending in `.md` (optionally with `#anchor`).

@@ -1,5 +1,6 @@
 //! `run`: the whole-process benchmark. For each page count it generates the
-//! corpus (vinn and Hugo flavors), then measures in one go, on this machine:
+//! corpus (vinn, Hugo and Zola flavors), then measures in one go, on this
+//! machine:
 //!
 //! - `vinn build` from an empty output folder: wall time, user+sys CPU and
 //!   peak RSS (through `/usr/bin/time`), and the per-stage times vinn prints
@@ -9,7 +10,7 @@
 //! - the floor, in this process: walk `content/`, read every `.md`, render it
 //!   with pulldown-cmark's `push_html` and write `<page>/index.html`, no
 //!   templates, once on one thread and once on every core;
-//! - `hugo` on the Hugo flavor of the same pages;
+//! - `hugo` and `zola`, where found, each on its flavor of the same pages;
 //! - with `vinn serve`: the time from a one-page edit, and from a template
 //!   edit, to the next live-reload event on `/__vinn/events`.
 //!
@@ -49,7 +50,17 @@ fn default_vinn() -> PathBuf {
 pub fn cmd_run(args: &[String]) -> Result<(), String> {
     let o = Opts::parse(
         args,
-        &["pages", "runs", "hugo-runs", "out", "vinn", "hugo", "serve"],
+        &[
+            "pages",
+            "runs",
+            "other-runs",
+            "hugo-runs",
+            "out",
+            "vinn",
+            "hugo",
+            "zola",
+            "serve",
+        ],
     )?;
     let pages: Vec<usize> = o
         .get("pages")
@@ -67,7 +78,11 @@ pub fn cmd_run(args: &[String]) -> Result<(), String> {
     }
     let runs: usize = o.number("runs", Some(5))?;
     let runs = runs.max(1);
-    let hugo_runs: usize = o.number("hugo-runs", Some(runs.min(3)))?;
+    // `--hugo-runs` is the option's older name.
+    let other_runs: usize = match o.get("other-runs") {
+        Some(_) => o.number("other-runs", None)?,
+        None => o.number("hugo-runs", Some(runs.min(3)))?,
+    };
     let out = o
         .get("out")
         .map(PathBuf::from)
@@ -82,12 +97,41 @@ pub fn cmd_run(args: &[String]) -> Result<(), String> {
             vinn.display()
         ));
     }
-    let skip_hugo = matches!(o.get("hugo"), Some("none") | Some("off"));
-    let hugo = match o.get("hugo") {
-        Some("none") | Some("off") => None,
-        Some(p) => Some(PathBuf::from(p)),
-        None => which("hugo"),
-    };
+    let others: Vec<Other> = [
+        (
+            "Hugo",
+            "hugo",
+            corpus::Flavor::Hugo,
+            "Debian: apt-get install hugo",
+        ),
+        (
+            "Zola",
+            "zola",
+            corpus::Flavor::Zola,
+            "not packaged for Debian 12: a release binary from getzola.org, or pass --zola PATH",
+        ),
+    ]
+    .into_iter()
+    .map(|(name, program, flavor, install)| {
+        let (bin, missing) = match o.get(program) {
+            Some("none") | Some("off") => (None, format!("not used (--{program} none)")),
+            Some(p) => (Some(PathBuf::from(p)), String::new()),
+            None => match which(program) {
+                Some(p) => (Some(p), String::new()),
+                None => (
+                    None,
+                    format!("`{program}` not found on the PATH, so no {name} rows ({install})"),
+                ),
+            },
+        };
+        Other {
+            name,
+            flavor,
+            bin,
+            missing,
+        }
+    })
+    .collect();
     let serve = !matches!(o.get("serve"), Some("off") | Some("none"));
     let time = Path::new("/usr/bin/time")
         .is_file()
@@ -114,16 +158,20 @@ pub fn cmd_run(args: &[String]) -> Result<(), String> {
         .map(|n| n.get())
         .unwrap_or(1);
 
+    eprintln!("vinn: {}", vinn.display());
+    for other in &others {
+        eprintln!(
+            "{}: {}",
+            other.name,
+            other
+                .bin
+                .as_ref()
+                .map(|b| b.display().to_string())
+                .unwrap_or_else(|| other.missing.clone())
+        );
+    }
     eprintln!(
-        "vinn: {}\nhugo: {}\n/usr/bin/time: {}\nruns: {runs} (hugo {hugo_runs}), cores: {threads}",
-        vinn.display(),
-        hugo.as_ref()
-            .map(|h| h.display().to_string())
-            .unwrap_or_else(|| if skip_hugo {
-                "not used (--hugo none)".into()
-            } else {
-                "not found on the PATH, so no Hugo rows (Debian: apt-get install hugo)".into()
-            }),
+        "/usr/bin/time: {}\nruns: {runs} (Hugo and Zola: {other_runs}), cores: {threads}",
         if time.is_some() {
             "yes"
         } else {
@@ -132,10 +180,10 @@ pub fn cmd_run(args: &[String]) -> Result<(), String> {
     );
     let env = Env {
         vinn,
-        hugo,
+        others,
         time,
         runs,
-        hugo_runs,
+        other_runs,
         threads,
         serve,
     };
@@ -155,12 +203,55 @@ pub fn cmd_run(args: &[String]) -> Result<(), String> {
 
 struct Env {
     vinn: PathBuf,
-    hugo: Option<PathBuf>,
+    /// Hugo and Zola.
+    others: Vec<Other>,
     time: Option<PathBuf>,
     runs: usize,
-    hugo_runs: usize,
+    other_runs: usize,
     threads: usize,
     serve: bool,
+}
+
+/// Another generator, run on its own flavor of the same corpus.
+struct Other {
+    name: &'static str,
+    flavor: corpus::Flavor,
+    /// `None` when not found or not wanted (`missing` says which).
+    bin: Option<PathBuf>,
+    missing: String,
+}
+
+impl Other {
+    /// The command line that builds `site` into `public`.
+    fn args(&self, site: &Path, public: &Path) -> Vec<OsString> {
+        let (site, public) = (site.as_os_str().to_owned(), public.as_os_str().to_owned());
+        match self.flavor {
+            corpus::Flavor::Zola => vec![
+                "--root".into(),
+                site,
+                "build".into(),
+                "--output-dir".into(),
+                public,
+            ],
+            _ => vec![
+                "--quiet".into(),
+                "--source".into(),
+                site,
+                "--destination".into(),
+                public,
+            ],
+        }
+    }
+}
+
+/// What one of `Env::others` did at one page count.
+#[derive(Default)]
+struct OtherRuns {
+    runs: Vec<Proc>,
+    /// Why it failed.
+    note: Option<String>,
+    /// Files in its output after the last run.
+    files: usize,
 }
 
 /// One run of a process.
@@ -186,8 +277,8 @@ struct Result1 {
     rebuild_reported: String,
     floor1: Vec<(f64, f64)>,
     floor_n: Vec<(f64, f64)>,
-    hugo: Vec<Proc>,
-    hugo_note: Option<String>,
+    /// For each of `Env::others`.
+    others: Vec<OtherRuns>,
     serve_page: Vec<f64>,
     serve_title: Vec<f64>,
     serve_template: Vec<f64>,
@@ -202,16 +293,15 @@ fn measure(env: &Env, n: usize, out: &Path) -> Result<Result1, String> {
         ..Default::default()
     };
     let site = out.join(format!("vinn-{n}"));
-    let hsite = out.join(format!("hugo-{n}"));
     eprintln!("== {n} pages: generating corpora in {}", out.display());
-    for d in [&site, &hsite] {
-        clear(d)?;
-    }
+    clear(&site)?;
     let manifest =
         corpus::generate(n, SEED, &site).map_err(|e| format!("{}: {e}", site.display()))?;
-    if env.hugo.is_some() {
-        corpus::generate_flavor(n, SEED, &hsite, corpus::Flavor::Hugo)
-            .map_err(|e| format!("{}: {e}", hsite.display()))?;
+    for other in env.others.iter().filter(|o| o.bin.is_some()) {
+        let dir = out.join(format!("{}-{n}", other.flavor.name()));
+        clear(&dir)?;
+        corpus::generate_flavor(n, SEED, &dir, other.flavor)
+            .map_err(|e| format!("{}: {e}", dir.display()))?;
     }
     let public = site.join("public");
     let site_os = site.as_os_str().to_os_string();
@@ -278,29 +368,29 @@ fn measure(env: &Env, n: usize, out: &Path) -> Result<Result1, String> {
     // with the same loading rules as search.js (the Rust copy of the query).
     r.search_kb = search_transfer(&public);
 
-    // Hugo on the same pages.
-    if let Some(hugo) = &env.hugo {
-        eprintln!("   hugo: warm-up + {} runs", env.hugo_runs);
-        let hpublic = hsite.join("public");
-        let args: Vec<OsString> = vec![
-            "--quiet".into(),
-            "--source".into(),
-            hsite.as_os_str().to_os_string(),
-            "--destination".into(),
-            hpublic.as_os_str().to_os_string(),
-        ];
-        for i in 0..=env.hugo_runs {
-            clear(&hpublic)?;
-            clear(&hsite.join("resources"))?;
-            match run(env, hugo, &args, &[]) {
-                Ok(p) if i > 0 => r.hugo.push(p),
-                Ok(_) => {}
-                Err(e) => {
-                    r.hugo_note = Some(e);
-                    break;
+    // Hugo and Zola on the same pages, each from an empty output folder.
+    for other in &env.others {
+        let mut done = OtherRuns::default();
+        if let Some(bin) = &other.bin {
+            eprintln!("   {}: warm-up + {} runs", other.name, env.other_runs);
+            let dir = out.join(format!("{}-{n}", other.flavor.name()));
+            let public = dir.join("public");
+            let args = other.args(&dir, &public);
+            for i in 0..=env.other_runs {
+                clear(&public)?;
+                clear(&dir.join("resources"))?;
+                match run(env, bin, &args, &[]) {
+                    Ok(p) if i > 0 => done.runs.push(p),
+                    Ok(_) => {}
+                    Err(e) => {
+                        done.note = Some(e);
+                        break;
+                    }
                 }
             }
+            done.files = snapshot(&public).map_or(0, |m| m.len());
         }
+        r.others.push(done);
     }
 
     // Live reload latency.
@@ -960,28 +1050,50 @@ fn table(env: &Env, rs: &[Result1]) -> String {
         &|r| times(paired(&walls(&r.build), &col(&r.floor1, false))),
         "",
     );
-    row(
-        "Hugo build, wall",
-        &|r| {
-            r.hugo_note
-                .clone()
-                .map(|_| "failed".into())
-                .unwrap_or_else(|| secs(wall(&r.hugo)))
-        },
-        "",
-    );
-    row("Hugo build, CPU (user+sys)", &|r| secs(cpu(&r.hugo)), "");
-    row("Hugo build, peak RSS", &|r| rss(&r.hugo), "");
-    row(
-        "**vinn ÷ Hugo** (wall)",
-        &|r| times(ratio(wall(&r.build), wall(&r.hugo))),
-        "well under 0.2×",
-    );
-    row(
-        "vinn ÷ Hugo (CPU)",
-        &|r| times(ratio(cpu(&r.build), cpu(&r.hugo))),
-        "",
-    );
+    for (i, other) in env.others.iter().enumerate() {
+        if other.bin.is_none() {
+            continue;
+        }
+        let name = other.name;
+        let runs = |r: &Result1| r.others.get(i).map(|o| o.runs.clone()).unwrap_or_default();
+        let failed = |r: &Result1| r.others.get(i).is_some_and(|o| o.note.is_some());
+        row(
+            &format!("{name}: files written"),
+            &|r| thousands(r.others.get(i).map_or(0, |o| o.files)),
+            "",
+        );
+        row(
+            &format!("{name} build, wall"),
+            &|r| {
+                if failed(r) {
+                    "failed".into()
+                } else {
+                    secs(wall(&runs(r)))
+                }
+            },
+            "",
+        );
+        row(
+            &format!("{name} build, CPU (user+sys)"),
+            &|r| secs(cpu(&runs(r))),
+            "",
+        );
+        row(&format!("{name} build, peak RSS"), &|r| rss(&runs(r)), "");
+        row(
+            &format!("**vinn ÷ {name}** (wall)"),
+            &|r| times(ratio(wall(&r.build), wall(&runs(r)))),
+            if other.flavor == corpus::Flavor::Hugo {
+                "well under 0.2×"
+            } else {
+                ""
+            },
+        );
+        row(
+            &format!("vinn ÷ {name} (CPU)"),
+            &|r| times(ratio(cpu(&r.build), cpu(&runs(r)))),
+            "",
+        );
+    }
     row(
         "rebuild, nothing changed, wall",
         &|r| secs(wall(&r.rebuild)),
@@ -1018,8 +1130,8 @@ fn table(env: &Env, rs: &[Result1]) -> String {
 
     let mut s = String::new();
     s.push_str(&format!(
-        "\nvinn benchmark: median of {} runs (Hugo: {}), {} cores, seed {SEED}\n\n",
-        env.runs, env.hugo_runs, env.threads
+        "\nvinn benchmark: median of {} runs (Hugo and Zola: {}), {} cores, seed {SEED}\n\n",
+        env.runs, env.other_runs, env.threads
     ));
     s.push_str("| measure |");
     for r in rs {
@@ -1051,9 +1163,18 @@ fn table(env: &Env, rs: &[Result1]) -> String {
             ));
         }
     }
+    for other in env.others.iter().filter(|o| o.bin.is_none()) {
+        s.push_str(&format!("\n{}: {}.\n", other.name, other.missing));
+    }
     for r in rs {
-        if let Some(n) = &r.hugo_note {
-            s.push_str(&format!("\nHugo at {} pages: {n}\n", thousands(r.pages)));
+        for (other, done) in env.others.iter().zip(&r.others) {
+            if let Some(n) = &done.note {
+                s.push_str(&format!(
+                    "\n{} at {} pages: {n}\n",
+                    other.name,
+                    thousands(r.pages)
+                ));
+            }
         }
         if let Some(n) = &r.serve_note {
             s.push_str(&format!("\nserve at {} pages: {n}\n", thousands(r.pages)));

@@ -1,0 +1,194 @@
+//! The benchmark's corpus generator (`benches/corpus.rs`): the same pages
+//! and seed give the same files, every flavor passes the corpus checks,
+//! vinn builds its flavor cleanly, and the Zola flavor is in the shape Zola
+//! reads (no Zola binary is installable on this machine, so its build is
+//! not run here; the benchmark runs it where one is found).
+
+mod common;
+use common::*;
+
+#[allow(dead_code)]
+#[path = "../benches/corpus.rs"]
+mod corpus;
+
+use corpus::Flavor;
+use std::path::Path;
+
+const PAGES: usize = 150;
+const FLAVORS: [Flavor; 3] = [Flavor::Vinn, Flavor::Hugo, Flavor::Zola];
+
+fn generated(flavor: Flavor, seed: u64) -> (tempfile::TempDir, corpus::Manifest) {
+    let tmp = tempfile::tempdir().unwrap();
+    let manifest = corpus::generate_flavor(PAGES, seed, tmp.path(), flavor).unwrap();
+    (tmp, manifest)
+}
+
+#[test]
+fn the_same_seed_gives_the_same_files_and_another_seed_other_pages() {
+    for flavor in FLAVORS {
+        let (a, _) = generated(flavor, 7);
+        let (b, _) = generated(flavor, 7);
+        let (c, _) = generated(flavor, 8);
+        let (a, b, c) = (snapshot(a.path()), snapshot(b.path()), snapshot(c.path()));
+        assert_eq!(a, b, "{flavor:?}");
+        assert_ne!(a, c, "{flavor:?}");
+        let pages = a
+            .keys()
+            .filter(|k| k.ends_with(".md") && !k.ends_with("_index.md"))
+            .count();
+        assert_eq!(pages, PAGES, "{flavor:?}");
+    }
+}
+
+#[test]
+fn every_flavor_passes_the_corpus_checks_with_the_same_pages() {
+    let mut shapes = Vec::new();
+    for flavor in FLAVORS {
+        let (dir, manifest) = generated(flavor, 42);
+        let report = corpus::verify(dir.path()).unwrap();
+        assert_eq!(report.errors, Vec::<String>::new(), "{flavor:?}");
+        assert_eq!(report.pages, PAGES, "{flavor:?}");
+        assert_eq!(report.links, manifest.links, "{flavor:?}");
+        assert!(report.with_table > 0 && report.with_footnote > 0 && report.with_tasks > 0);
+        shapes.push((report.kinds, report.folders, report.links));
+    }
+    assert!(shapes.windows(2).all(|w| w[0] == w[1]), "{shapes:?}");
+}
+
+#[test]
+fn the_checks_find_a_broken_link_in_each_flavor() {
+    for flavor in FLAVORS {
+        let (dir, manifest) = generated(flavor, 42);
+        let page = dir.path().join("content").join(&manifest.sample_page);
+        let text = std::fs::read_to_string(&page).unwrap();
+        let link = text.find(".md)").expect("a link in the sample page");
+        let broken = format!("{}-nei{}", &text[..link], &text[link..]);
+        std::fs::write(&page, broken).unwrap();
+        let report = corpus::verify(dir.path()).unwrap();
+        assert!(
+            report.errors.iter().any(|e| e.contains("broken link")),
+            "{flavor:?}: {:?}",
+            report.errors
+        );
+    }
+}
+
+#[test]
+fn vinn_builds_its_flavor_without_a_problem() {
+    let (dir, _) = generated(Flavor::Vinn, 42);
+    let o = run(&["build", "--root", dir.path().to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        !stderr(&o).contains("warning"),
+        "the corpus should build cleanly: {}",
+        stderr(&o)
+    );
+    let out = dir.path().join("public");
+    let doc = page(&out, "");
+    assert_eq!(texts(&doc, "h1").len(), 1);
+    let pages = walkdir::WalkDir::new(&out)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name() == "index.html")
+        .count();
+    assert!(pages > PAGES, "{pages} pages written");
+}
+
+/// The keys Zola 0.22 reads in a page's front matter.
+const ZOLA_PAGE_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "date",
+    "updated",
+    "weight",
+    "authors",
+    "draft",
+    "slug",
+    "path",
+    "aliases",
+    "template",
+    "in_search_index",
+    "render",
+    "taxonomies",
+    "extra",
+];
+
+#[test]
+fn the_zola_flavor_is_in_zolas_shape() {
+    let (dir, _) = generated(Flavor::Zola, 42);
+    let root = dir.path();
+    let config: toml::Table =
+        toml::from_str(&std::fs::read_to_string(root.join("config.toml")).unwrap()).unwrap();
+    assert!(config["base_url"].is_str());
+    let taxonomies: Vec<&str> = config["taxonomies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(taxonomies, ["topics", "tags"]);
+    for template in [
+        "index.html",
+        "section.html",
+        "page.html",
+        "taxonomy_list.html",
+        "taxonomy_single.html",
+    ] {
+        assert!(
+            root.join("templates").join(template).is_file(),
+            "{template}"
+        );
+    }
+    let content = root.join("content");
+    let mut pages = 0;
+    for entry in walkdir::WalkDir::new(&content) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        let fm = text
+            .strip_prefix("+++\n")
+            .and_then(|rest| rest.split_once("\n+++\n"))
+            .map(|(fm, _)| fm)
+            .unwrap_or_else(|| panic!("{}: no TOML front matter", entry.path().display()));
+        let table: toml::Table = toml::from_str(fm).unwrap();
+        if entry.file_name() == "_index.md" {
+            assert_eq!(table["sort_by"].as_str(), Some("date"));
+            continue;
+        }
+        pages += 1;
+        for key in table.keys() {
+            assert!(ZOLA_PAGE_KEYS.contains(&key.as_str()), "{key}");
+        }
+        assert!(table["date"].is_datetime());
+        let terms = table["taxonomies"].as_table().unwrap();
+        assert!(terms.keys().all(|k| taxonomies.contains(&k.as_str())));
+        // Internal links are Zola's `@/` links to files that exist.
+        let body = &text[fm.len() + 8..];
+        for target in body.split("](").skip(1).filter_map(|s| s.split_once(')')) {
+            if target.0.ends_with(".md") {
+                let path = target.0.strip_prefix("@/").expect("an @/ link");
+                assert!(content.join(path).is_file(), "{path}");
+            }
+        }
+    }
+    assert_eq!(pages, PAGES);
+    assert_same_pages(root, &content);
+}
+
+/// The Zola flavor holds the vinn flavor's pages at the same paths.
+fn assert_same_pages(zola_root: &Path, zola_content: &Path) {
+    let (vinn, _) = generated(Flavor::Vinn, 42);
+    let names = |dir: &Path| -> Vec<String> {
+        let mut v: Vec<String> = snapshot(dir).into_keys().collect();
+        v.sort();
+        v
+    };
+    assert!(zola_root.join("config.toml").is_file());
+    assert_eq!(
+        names(zola_content),
+        names(&vinn.path().join("content")),
+        "same files under content/"
+    );
+}
