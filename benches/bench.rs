@@ -1,7 +1,7 @@
 //! Corpus generator and whole-process benchmark for vinn (`harness = false`).
 //!
 //! ```text
-//! cargo bench --bench bench -- gen --pages N [--seed S] --out DIR [--flavor vinn|hugo|zola]
+//! cargo bench --bench bench -- gen --pages N [--seed S] --out DIR [--flavor vinn|hugo|zola|mdbook]
 //! cargo bench --bench bench -- verify DIR
 //! cargo bench --bench bench -- run [--pages 1000,10000] [--runs 5]
 //! ```
@@ -19,15 +19,16 @@ const USAGE: &str = "\
 usage: cargo bench --bench bench -- <command>
 
 commands:
-  gen --pages N --out DIR [--seed S] [--flavor vinn|hugo|zola]
-        write a deterministic corpus of N pages (as a vinn, Hugo or Zola site)
+  gen --pages N --out DIR [--seed S] [--flavor vinn|hugo|zola|mdbook]
+        write a deterministic corpus of N pages (as a vinn, Hugo or Zola site, or an mdBook)
   verify DIR
         check a generated corpus: sizes, folders, case fields, every link resolves
   run [--pages 1000,10000] [--runs 5] [--other-runs 3] [--out DIR]
-      [--vinn PATH] [--hugo PATH|none] [--zola PATH|none] [--serve on|off]
+      [--vinn PATH] [--hugo PATH|none] [--zola PATH|none]
+      [--mdbook PATH|none] [--serve on|off]
         whole-process benchmark: vinn build (wall, CPU, peak RSS, stages),
-        the floor (read + pulldown-cmark + write), Hugo and Zola (found on
-        the PATH or given) on the same pages,
+        the floor (read + pulldown-cmark + write), Hugo, Zola and mdBook
+        (found on the PATH or given) on the same pages,
         a rebuild with nothing changed, serve edit -> reload latency;
         prints a Markdown table (also saved to benches/out/results.md)
 ";

@@ -2,8 +2,9 @@
 //!
 //! Generation uses the standard library only ([`verify`] reads Zola's TOML
 //! front matter back with the `toml` crate). [`generate`] writes a vinn site (`site.toml` +
-//! `content/**`); [`generate_flavor`] can write the very same pages as a Hugo
-//! or a Zola site instead, so each tool builds an equivalent corpus. The same
+//! `content/**`); [`generate_flavor`] can write the very same pages as a
+//! Hugo or a Zola site or an mdBook instead, so each tool builds an
+//! equivalent corpus. The same
 //! `pages` and `seed` always give byte-identical files.
 //!
 //! Shape: about 60 % articles (`content/artikler/`), 25 % checklists
@@ -25,6 +26,10 @@ pub enum Flavor {
     Vinn,
     Hugo,
     Zola,
+    /// No front matter: each page starts with its title as a `#` heading,
+    /// each folder's `_index.md` is its `README.md`, and `SUMMARY.md` lists
+    /// them all in order.
+    MdBook,
 }
 
 impl Flavor {
@@ -33,6 +38,7 @@ impl Flavor {
             "vinn" => Some(Flavor::Vinn),
             "hugo" => Some(Flavor::Hugo),
             "zola" => Some(Flavor::Zola),
+            "mdbook" => Some(Flavor::MdBook),
             _ => None,
         }
     }
@@ -42,6 +48,7 @@ impl Flavor {
             Flavor::Vinn => "vinn",
             Flavor::Hugo => "hugo",
             Flavor::Zola => "zola",
+            Flavor::MdBook => "mdbook",
         }
     }
 }
@@ -101,8 +108,8 @@ pub fn generate(pages: usize, seed: u64, out: &Path) -> io::Result<Manifest> {
 
 /// Like [`generate`], for any flavor. Files this generator owns under `out`
 /// (`content/`, `layouts/`, `templates/`, `static/`, `site.toml`,
-/// `hugo.toml`, `config.toml`) are removed first so the result never mixes
-/// two runs; nothing else is touched.
+/// `hugo.toml`, `config.toml`, `book.toml`) are removed first so the result
+/// never mixes two runs; nothing else is touched.
 pub fn generate_flavor(
     pages: usize,
     seed: u64,
@@ -121,7 +128,7 @@ pub fn generate_flavor(
             fs::remove_dir_all(&p)?;
         }
     }
-    for file in ["site.toml", "hugo.toml", "config.toml"] {
+    for file in ["site.toml", "hugo.toml", "config.toml", "book.toml"] {
         let p = out.join(file);
         if p.exists() {
             fs::remove_file(&p)?;
@@ -137,7 +144,12 @@ pub fn generate_flavor(
         if dirs_made.insert(dir.clone()) {
             fs::create_dir_all(&dir)?;
         }
-        fs::write(dir.join("_index.md"), folder.render(flavor))?;
+        let name = if flavor == Flavor::MdBook {
+            "README.md"
+        } else {
+            "_index.md"
+        };
+        fs::write(dir.join(name), folder.render(flavor))?;
     }
     let mut sizes = Vec::with_capacity(corpus.pages.len());
     for page in &corpus.pages {
@@ -149,6 +161,10 @@ pub fn generate_flavor(
         Flavor::Vinn => fs::write(out.join("site.toml"), SITE_TOML)?,
         Flavor::Hugo => write_scaffold(out, HUGO_FILES)?,
         Flavor::Zola => write_scaffold(out, ZOLA_FILES)?,
+        Flavor::MdBook => {
+            write_scaffold(out, MDBOOK_FILES)?;
+            fs::write(content.join("SUMMARY.md"), corpus.summary())?;
+        }
     }
 
     let mut sorted = sizes.clone();
@@ -818,6 +834,9 @@ struct Folder {
 
 impl Folder {
     fn render(&self, flavor: Flavor) -> String {
+        if flavor == Flavor::MdBook {
+            return format!("# {}\n\n{}\n", self.title, self.intro);
+        }
         if flavor == Flavor::Zola {
             // Zola lists a section's pages newest first (every page has a date).
             return format!(
@@ -986,6 +1005,9 @@ impl Page {
     }
 
     fn render(&self, flavor: Flavor) -> String {
+        if flavor == Flavor::MdBook {
+            return format!("# {}\n\n{}\n", self.title, self.body);
+        }
         let mut s = self.front_matter(flavor);
         s.push('\n');
         if flavor == Flavor::Zola {
@@ -1210,6 +1232,26 @@ impl Corpus {
         };
         corpus.write_bodies(seed);
         corpus
+    }
+
+    /// mdBook's `SUMMARY.md`: the front page's `README.md` as a prefix
+    /// chapter, then every folder's `README.md` with its pages and, after
+    /// them, its subfolders, nested as the folders are.
+    fn summary(&self) -> String {
+        let mut s = String::from("# Summary\n\n");
+        let Some(root) = self.folders.first() else {
+            return s;
+        };
+        let _ = writeln!(s, "[{}](README.md)\n", root.title);
+        for folder in &self.folders[1..] {
+            let depth = folder.path.matches('/').count();
+            let indent = "    ".repeat(depth);
+            let _ = writeln!(s, "{indent}- [{}]({}/README.md)", folder.title, folder.path);
+            for page in &self.pages[folder.first..folder.first + folder.count] {
+                let _ = writeln!(s, "{indent}    - [{}]({})", page.title, page.rel_path());
+            }
+        }
+        s
     }
 
     /// Second pass: links (which may point anywhere) and bodies, each page
@@ -2277,6 +2319,25 @@ const ZOLA_TAXONOMY_SINGLE: &str = r##"{% extends "base.html" %}
 {% endblock main %}
 "##;
 
+// ---------------------------------------------------------------------------
+// mdBook scaffolding: the book's chapters are the same folders and pages
+// (`content/` is its source folder); mdBook draws its own sidebar of the
+// whole book and builds its own search index.
+// ---------------------------------------------------------------------------
+
+const MDBOOK_TOML: &str = r##"# Generated benchmark corpus (benches/corpus.rs), mdBook flavor.
+[book]
+title = "Salgsskolen"
+language = "nb"
+src = "content"
+
+[build]
+build-dir = "public"
+create-missing = false
+"##;
+
+const MDBOOK_FILES: &[(&str, &str)] = &[("book.toml", MDBOOK_TOML)];
+
 const ZOLA_FILES: &[(&str, &str)] = &[
     ("config.toml", ZOLA_TOML),
     ("templates/base.html", ZOLA_BASE),
@@ -2373,7 +2434,8 @@ impl Report {
 }
 
 /// Reads a generated site back and checks the corpus contract: every folder
-/// has an `_index.md` with title and description, no folder holds more than
+/// has an `_index.md` with title and description (mdBook: a `README.md` with
+/// a title, and `SUMMARY.md` names every file), no folder holds more than
 /// 50 pages, pages are 1–8 KB, every page has 2–4 relative `.md` links that
 /// all resolve (so do `related` entries), case studies carry valid fields and
 /// no text that looks like a phone number, e-mail or personal number.
@@ -2384,14 +2446,16 @@ pub fn verify(root: &Path) -> io::Result<Report> {
         report.errors.push("no content/ folder".into());
         return Ok(report);
     }
-    if !["site.toml", "hugo.toml", "config.toml"]
+    if !["site.toml", "hugo.toml", "config.toml", "book.toml"]
         .iter()
         .any(|f| root.join(f).is_file())
     {
         report
             .errors
-            .push("none of site.toml, hugo.toml, config.toml".into());
+            .push("none of site.toml, hugo.toml, config.toml, book.toml".into());
     }
+    let book = root.join("book.toml").is_file();
+    let folder_file = if book { "README.md" } else { "_index.md" };
     let mut stack = vec![content.clone()];
     while let Some(dir) = stack.pop() {
         report.folders += 1;
@@ -2412,6 +2476,9 @@ pub fn verify(root: &Path) -> io::Result<Report> {
             let text = fs::read_to_string(&path)?;
             let name = rel_dir.join(path.file_name().unwrap_or_default());
             let name = name.to_string_lossy().into_owned();
+            if book && name == "SUMMARY.md" {
+                continue;
+            }
             let (fm, values) = match FrontMatter::read(&text) {
                 Ok(read) => read,
                 Err(e) => {
@@ -2419,8 +2486,13 @@ pub fn verify(root: &Path) -> io::Result<Report> {
                     continue;
                 }
             };
-            if path.file_name().and_then(|n| n.to_str()) == Some("_index.md") {
-                for key in ["title", "description"] {
+            if path.file_name().and_then(|n| n.to_str()) == Some(folder_file) {
+                let keys: &[&str] = if values.bare {
+                    &["title"]
+                } else {
+                    &["title", "description"]
+                };
+                for key in keys {
                     if values.text(key).is_none() {
                         report.errors.push(format!("{name}: no {key}"));
                     }
@@ -2437,10 +2509,10 @@ pub fn verify(root: &Path) -> io::Result<Report> {
             };
             check_page(&mut report, page, &values);
         }
-        if !dir.join("_index.md").is_file() {
+        if !dir.join(folder_file).is_file() {
             report
                 .errors
-                .push(format!("{}: no _index.md", dir.display()));
+                .push(format!("{}: no {folder_file}", dir.display()));
         }
         report.max_pages_per_folder = report.max_pages_per_folder.max(here);
         if here > FOLDER_MAX {
@@ -2449,8 +2521,35 @@ pub fn verify(root: &Path) -> io::Result<Report> {
                 .push(format!("{}: {here} pages in one folder", dir.display()));
         }
     }
+    if book {
+        check_summary(&mut report, &content)?;
+    }
     report.errors.sort();
     Ok(report)
+}
+
+/// mdBook's `SUMMARY.md` names every page and folder once, and each exists.
+fn check_summary(report: &mut Report, content: &Path) -> io::Result<()> {
+    let summary = fs::read_to_string(content.join("SUMMARY.md"))?;
+    let entries: Vec<String> = md_links(&summary);
+    let unique: BTreeSet<&String> = entries.iter().collect();
+    if unique.len() != entries.len() {
+        report.errors.push("SUMMARY.md names a file twice".into());
+    }
+    for e in &entries {
+        if !content.join(e).is_file() {
+            report.errors.push(format!("SUMMARY.md: no {e}"));
+        }
+    }
+    if entries.len() != report.pages + report.folders {
+        report.errors.push(format!(
+            "SUMMARY.md names {} files for {} pages and {} folders",
+            entries.len(),
+            report.pages,
+            report.folders
+        ));
+    }
+    Ok(())
 }
 
 /// A page file as [`check_page`] reads it.
@@ -2476,20 +2575,28 @@ fn check_page(report: &mut Report, page: Checked<'_>, fm: &FrontMatter) {
     let mut err = |m: String| errors.push(format!("{name}: {m}"));
     report.pages += 1;
     report.sizes.push(text.len());
-    if !(1000..=8192).contains(&text.len()) {
+    // Sizes count the front matter; an mdBook page is the same body without.
+    if !fm.bare && !(1000..=8192).contains(&text.len()) {
         err(format!("size {} bytes outside 1–8 KB", text.len()));
     }
-    if raw.is_empty() {
-        err("no front matter".into());
-    }
-    for key in ["title", "description", "date"] {
-        if fm.text(key).is_none() {
-            err(format!("no {key}"));
+    if fm.bare {
+        // mdBook: the title heading is all there is besides the body.
+        if fm.text("title").is_none() {
+            err("no title heading".into());
         }
-    }
-    for key in ["topics", "tags"] {
-        if fm.list(key).is_empty() {
-            err(format!("no {key}"));
+    } else {
+        if raw.is_empty() {
+            err("no front matter".into());
+        }
+        for key in ["title", "description", "date"] {
+            if fm.text(key).is_none() {
+                err(format!("no {key}"));
+            }
+        }
+        for key in ["topics", "tags"] {
+            if fm.list(key).is_empty() {
+                err(format!("no {key}"));
+            }
         }
     }
     let kind = if name.starts_with("case") {
@@ -2499,8 +2606,12 @@ fn check_page(report: &mut Report, page: Checked<'_>, fm: &FrontMatter) {
     } else {
         0
     };
-    let body = &text[(raw.len() + 8).min(text.len())..];
-    if kind == 2 {
+    let body = if fm.bare {
+        text
+    } else {
+        &text[(raw.len() + 8).min(text.len())..]
+    };
+    if kind == 2 && !fm.bare {
         let reasons = fm.list("reasons");
         let checks = [
             (fm.text("anonymized") == Some("true"), "anonymized"),
@@ -2528,10 +2639,12 @@ fn check_page(report: &mut Report, page: Checked<'_>, fm: &FrontMatter) {
                 err(format!("case field {what} missing or invalid"));
             }
         }
-        // Zola's `@/` link prefix is not an e-mail address.
-        if let Some(bad) = personal_data(&body.replace("](@/", "](")) {
-            err(format!("looks like personal data: {bad}"));
-        }
+    }
+    // Zola's `@/` link prefix is not an e-mail address.
+    if kind == 2
+        && let Some(bad) = personal_data(&body.replace("](@/", "]("))
+    {
+        err(format!("looks like personal data: {bad}"));
     }
     report.kinds[kind] += 1;
     if body.contains("\n|---") {
@@ -2586,6 +2699,8 @@ fn check_page(report: &mut Report, page: Checked<'_>, fm: &FrontMatter) {
 struct FrontMatter {
     values: BTreeMap<String, FmValue>,
     toml: bool,
+    /// No front matter, only a `# ` title line (mdBook).
+    bare: bool,
 }
 
 enum FmValue {
@@ -2596,6 +2711,15 @@ enum FmValue {
 impl FrontMatter {
     /// The raw front matter (between the fences) and its values.
     fn read(text: &str) -> Result<(&str, FrontMatter), String> {
+        if let Some(title) = text.lines().next().and_then(|l| l.strip_prefix("# ")) {
+            let mut fm = FrontMatter {
+                bare: true,
+                ..Default::default()
+            };
+            fm.values
+                .insert("title".into(), FmValue::Text(title.to_string()));
+            return Ok(("", fm));
+        }
         if let Some(raw) = fenced(text, "+++\n") {
             let table: toml::Table = toml::from_str(raw).map_err(|e| format!("TOML: {e}"))?;
             let mut fm = FrontMatter {

@@ -1,6 +1,6 @@
 //! `run`: the whole-process benchmark. For each page count it generates the
-//! corpus (vinn, Hugo and Zola flavors), then measures in one go, on this
-//! machine:
+//! corpus (vinn, Hugo, Zola and mdBook flavors), then measures in one go, on
+//! this machine:
 //!
 //! - `vinn build` from an empty output folder: wall time, user+sys CPU and
 //!   peak RSS (through `/usr/bin/time`), and the per-stage times vinn prints
@@ -10,7 +10,8 @@
 //! - the floor, in this process: walk `content/`, read every `.md`, render it
 //!   with pulldown-cmark's `push_html` and write `<page>/index.html`, no
 //!   templates, once on one thread and once on every core;
-//! - `hugo` and `zola`, where found, each on its flavor of the same pages;
+//! - `hugo`, `zola` and `mdbook`, where found, each on its flavor of the
+//!   same pages;
 //! - with `vinn serve`: the time from a one-page edit, and from a template
 //!   edit, to the next live-reload event on `/__vinn/events`.
 //!
@@ -59,6 +60,7 @@ pub fn cmd_run(args: &[String]) -> Result<(), String> {
             "vinn",
             "hugo",
             "zola",
+            "mdbook",
             "serve",
         ],
     )?;
@@ -109,6 +111,12 @@ pub fn cmd_run(args: &[String]) -> Result<(), String> {
             "zola",
             corpus::Flavor::Zola,
             "not packaged for Debian 12: a release binary from getzola.org, or pass --zola PATH",
+        ),
+        (
+            "mdBook",
+            "mdbook",
+            corpus::Flavor::MdBook,
+            "cargo install mdbook --root DIR, then pass --mdbook DIR/bin/mdbook",
         ),
     ]
     .into_iter()
@@ -171,7 +179,7 @@ pub fn cmd_run(args: &[String]) -> Result<(), String> {
         );
     }
     eprintln!(
-        "/usr/bin/time: {}\nruns: {runs} (Hugo and Zola: {other_runs}), cores: {threads}",
+        "/usr/bin/time: {}\nruns: {runs} (others: {other_runs}), cores: {threads}",
         if time.is_some() {
             "yes"
         } else {
@@ -203,7 +211,7 @@ pub fn cmd_run(args: &[String]) -> Result<(), String> {
 
 struct Env {
     vinn: PathBuf,
-    /// Hugo and Zola.
+    /// Hugo, Zola and mdBook.
     others: Vec<Other>,
     time: Option<PathBuf>,
     runs: usize,
@@ -226,6 +234,7 @@ impl Other {
     fn args(&self, site: &Path, public: &Path) -> Vec<OsString> {
         let (site, public) = (site.as_os_str().to_owned(), public.as_os_str().to_owned());
         match self.flavor {
+            corpus::Flavor::MdBook => vec!["build".into(), site, "--dest-dir".into(), public],
             corpus::Flavor::Zola => vec![
                 "--root".into(),
                 site,
@@ -368,7 +377,7 @@ fn measure(env: &Env, n: usize, out: &Path) -> Result<Result1, String> {
     // with the same loading rules as search.js (the Rust copy of the query).
     r.search_kb = search_transfer(&public);
 
-    // Hugo and Zola on the same pages, each from an empty output folder.
+    // Hugo, Zola and mdBook on the same pages, each from an empty output folder.
     for other in &env.others {
         let mut done = OtherRuns::default();
         if let Some(bin) = &other.bin {
@@ -1130,7 +1139,7 @@ fn table(env: &Env, rs: &[Result1]) -> String {
 
     let mut s = String::new();
     s.push_str(&format!(
-        "\nvinn benchmark: median of {} runs (Hugo and Zola: {}), {} cores, seed {SEED}\n\n",
+        "\nvinn benchmark: median of {} runs (Hugo, Zola, mdBook: {}), {} cores, seed {SEED}\n\n",
         env.runs, env.other_runs, env.threads
     ));
     s.push_str("| measure |");
