@@ -23,7 +23,8 @@ commands:
         write a deterministic corpus of N pages (as a vinn, Hugo or Zola site, or an mdBook)
   verify DIR
         check a generated corpus: sizes, folders, case fields, every link resolves
-  run [--pages 1000,10000] [--runs 5] [--other-runs 3] [--out DIR]
+  run [--pages 1000,10000] [--runs 5] [--other-runs 3] [--other-timeout 120]
+      [--out DIR]
       [--vinn PATH] [--hugo PATH|none] [--zola PATH|none]
       [--mdbook PATH|none] [--serve on|off]
         whole-process benchmark: vinn build (wall, CPU, peak RSS, stages),

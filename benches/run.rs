@@ -55,6 +55,7 @@ pub fn cmd_run(args: &[String]) -> Result<(), String> {
             "pages",
             "runs",
             "other-runs",
+            "other-timeout",
             "hugo-runs",
             "out",
             "vinn",
@@ -99,6 +100,7 @@ pub fn cmd_run(args: &[String]) -> Result<(), String> {
             vinn.display()
         ));
     }
+    let other_timeout = Duration::from_secs(o.number("other-timeout", Some(120))?);
     let others: Vec<Other> = [
         (
             "Hugo",
@@ -192,6 +194,7 @@ pub fn cmd_run(args: &[String]) -> Result<(), String> {
         time,
         runs,
         other_runs,
+        other_timeout,
         threads,
         serve,
     };
@@ -216,6 +219,8 @@ struct Env {
     time: Option<PathBuf>,
     runs: usize,
     other_runs: usize,
+    /// A run of one of `others` taking longer is stopped.
+    other_timeout: Duration,
     threads: usize,
     serve: bool,
 }
@@ -377,31 +382,6 @@ fn measure(env: &Env, n: usize, out: &Path) -> Result<Result1, String> {
     // with the same loading rules as search.js (the Rust copy of the query).
     r.search_kb = search_transfer(&public);
 
-    // Hugo, Zola and mdBook on the same pages, each from an empty output folder.
-    for other in &env.others {
-        let mut done = OtherRuns::default();
-        if let Some(bin) = &other.bin {
-            eprintln!("   {}: warm-up + {} runs", other.name, env.other_runs);
-            let dir = out.join(format!("{}-{n}", other.flavor.name()));
-            let public = dir.join("public");
-            let args = other.args(&dir, &public);
-            for i in 0..=env.other_runs {
-                clear(&public)?;
-                clear(&dir.join("resources"))?;
-                match run(env, bin, &args, &[]) {
-                    Ok(p) if i > 0 => done.runs.push(p),
-                    Ok(_) => {}
-                    Err(e) => {
-                        done.note = Some(e);
-                        break;
-                    }
-                }
-            }
-            done.files = snapshot(&public).map_or(0, |m| m.len());
-        }
-        r.others.push(done);
-    }
-
     // Live reload latency.
     if env.serve {
         eprintln!(
@@ -418,6 +398,33 @@ fn measure(env: &Env, n: usize, out: &Path) -> Result<Result1, String> {
             Err(e) => r.serve_note = Some(e),
         }
     }
+    // Hugo, Zola and mdBook on the same pages, each from an empty output
+    // folder; last, so that their memory (mdBook's reaches gigabytes) does
+    // not change the machine under vinn's measurements.
+    for other in &env.others {
+        let mut done = OtherRuns::default();
+        if let Some(bin) = &other.bin {
+            eprintln!("   {}: warm-up + {} runs", other.name, env.other_runs);
+            let dir = out.join(format!("{}-{n}", other.flavor.name()));
+            let public = dir.join("public");
+            let args = other.args(&dir, &public);
+            for i in 0..=env.other_runs {
+                clear(&public)?;
+                clear(&dir.join("resources"))?;
+                match run_for(env, bin, &args, &[], Some(env.other_timeout)) {
+                    Ok(p) if i > 0 => done.runs.push(p),
+                    Ok(_) => {}
+                    Err(e) => {
+                        done.note = Some(e);
+                        break;
+                    }
+                }
+            }
+            done.files = snapshot(&public).map_or(0, |m| m.len());
+        }
+        r.others.push(done);
+    }
+
     Ok(r)
 }
 
@@ -451,6 +458,17 @@ fn clear(dir: &Path) -> Result<(), String> {
 
 /// Runs a program to completion under `/usr/bin/time` (when present).
 fn run(env: &Env, prog: &Path, args: &[OsString], vars: &[(&str, &str)]) -> Result<Proc, String> {
+    run_for(env, prog, args, vars, None)
+}
+
+/// [`run`], killed after `limit` (the error then says so).
+fn run_for(
+    env: &Env,
+    prog: &Path,
+    args: &[OsString],
+    vars: &[(&str, &str)],
+    limit: Option<Duration>,
+) -> Result<Proc, String> {
     let time_file = std::env::temp_dir().join(format!("vinn-bench-time-{}", std::process::id()));
     let mut cmd = match &env.time {
         Some(t) => {
@@ -469,9 +487,11 @@ fn run(env: &Env, prog: &Path, args: &[OsString], vars: &[(&str, &str)]) -> Resu
         cmd.env(k, v);
     }
     let start = Instant::now();
-    let output = cmd
-        .output()
-        .map_err(|e| format!("{}: {e}", prog.display()))?;
+    let output = match limit {
+        None => cmd.output(),
+        Some(limit) => output_within(&mut cmd, limit),
+    }
+    .map_err(|e| format!("{}: {e}", prog.display()))?;
     let wall = start.elapsed().as_secs_f64();
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
@@ -515,6 +535,48 @@ fn run(env: &Env, prog: &Path, args: &[OsString], vars: &[(&str, &str)]) -> Resu
         }
     }
     Ok(p)
+}
+
+/// `cmd.output()`, but the process is killed once it has run for `limit`.
+/// Its output goes through files, so a full pipe never stalls it.
+fn output_within(cmd: &mut Command, limit: Duration) -> std::io::Result<std::process::Output> {
+    let base = std::env::temp_dir().join(format!("vinn-bench-out-{}", std::process::id()));
+    let (out_path, err_path) = (base.with_extension("out"), base.with_extension("err"));
+    // Its own process group: killing `/usr/bin/time` alone would leave the
+    // program it runs going.
+    let mut child = std::os::unix::process::CommandExt::process_group(cmd, 0)
+        .stdout(fs::File::create(&out_path)?)
+        .stderr(fs::File::create(&err_path)?)
+        .spawn()?;
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        if start.elapsed() >= limit {
+            if let Ok(group) = libc::pid_t::try_from(child.id()) {
+                // SAFETY: a plain syscall on the group made just above.
+                unsafe { libc::kill(-group, libc::SIGKILL) };
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+            let _ = fs::remove_file(&out_path);
+            let _ = fs::remove_file(&err_path);
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                format!("stopped after {} s (--other-timeout)", limit.as_secs()),
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let output = std::process::Output {
+        status,
+        stdout: fs::read(&out_path)?,
+        stderr: fs::read(&err_path)?,
+    };
+    let _ = fs::remove_file(&out_path);
+    let _ = fs::remove_file(&err_path);
+    Ok(output)
 }
 
 /// `stages: load=12.3ms markdown=...` → (stage, ms).
@@ -1065,7 +1127,7 @@ fn table(env: &Env, rs: &[Result1]) -> String {
         }
         let name = other.name;
         let runs = |r: &Result1| r.others.get(i).map(|o| o.runs.clone()).unwrap_or_default();
-        let failed = |r: &Result1| r.others.get(i).is_some_and(|o| o.note.is_some());
+        let note = |r: &Result1| r.others.get(i).and_then(|o| o.note.clone());
         row(
             &format!("{name}: files written"),
             &|r| thousands(r.others.get(i).map_or(0, |o| o.files)),
@@ -1073,12 +1135,12 @@ fn table(env: &Env, rs: &[Result1]) -> String {
         );
         row(
             &format!("{name} build, wall"),
-            &|r| {
-                if failed(r) {
-                    "failed".into()
-                } else {
-                    secs(wall(&runs(r)))
+            &|r| match note(r) {
+                Some(n) if n.contains("--other-timeout") => {
+                    format!("> {} s", env.other_timeout.as_secs())
                 }
+                Some(_) => "failed".into(),
+                None => secs(wall(&runs(r))),
             },
             "",
         );
