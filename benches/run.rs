@@ -943,6 +943,8 @@ fn serve_latency(env: &Env, site: &Path, sample: &str) -> Result<Latencies, Stri
             if let Some(last) = log.last() {
                 notes.push(format!("after a {what} edit serve said `{}`", last.trim()));
             }
+            let each: Vec<String> = lat.iter().map(|l| format!("{l:.1}")).collect();
+            eprintln!("     {what} edits, in turn: {} ms", each.join(", "));
             Ok(lat)
         };
     let page_lat = measure_edits("page", &|i| {
