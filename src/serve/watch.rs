@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
-use notify::event::{MetadataKind, ModifyKind, RenameMode};
+use notify::event::{AccessKind, AccessMode, CreateKind, MetadataKind, ModifyKind, RenameMode};
 use notify::{EventKind, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher as _};
 
 use crate::diagnostics::{Error, Result};
@@ -31,6 +31,11 @@ use crate::diagnostics::{Error, Result};
 /// rebuild reads the files as they are then, and the last one wins. Bursts
 /// of many files (a `git checkout`) are merged further by the serve loop.
 const DEBOUNCE: Duration = Duration::from_millis(5);
+/// The wait instead, once every file written in the batch has been closed
+/// or renamed into place: the save is complete, and what may still follow
+/// at once (an editor's rename after closing its temporary file) comes
+/// within microseconds.
+const SETTLED: Duration = Duration::from_millis(1);
 /// A folder that never goes quiet (a program writing a file under
 /// `content/` all the time) still gets a batch this often.
 const MAX_WAIT: Duration = Duration::from_millis(250);
@@ -102,7 +107,7 @@ impl Watcher {
         std::thread::Builder::new()
             .name("vinn-watch".into())
             .spawn(move || {
-                while let Some(batch) = next_batch(&raw, DEBOUNCE, MAX_WAIT) {
+                while let Some(batch) = next_batch(&raw, DEBOUNCE, SETTLED, MAX_WAIT) {
                     if tx.send(batch).is_err() {
                         break;
                     }
@@ -193,18 +198,26 @@ impl Watcher {
 
 /// Waits for the next change and gathers every change after it until none
 /// came for `quiet` (or `max` has passed since the first): one batch with
-/// every path named, none dropped. Reads (a rebuild reading the files) are
-/// not changes and do not hold a batch back. `None` once the watcher is
-/// gone.
+/// every path named, none dropped. Once every file written in the batch has
+/// been closed after writing or renamed into place, `settled` is wait
+/// enough. Reads (a rebuild reading the files) are not changes and do not
+/// hold a batch back. `None` once the watcher is gone.
 fn next_batch(
     raw: &Receiver<notify::Result<notify::Event>>,
     quiet: Duration,
+    settled: Duration,
     max: Duration,
 ) -> Option<Batch> {
     let mut batch = Batch::default();
     let mut made = BTreeSet::new();
+    // Files written to and not yet closed or renamed into place; `None`
+    // once an event left that unclear (an error, lost events, a kind of
+    // change this does not follow).
+    let mut open: Option<BTreeSet<PathBuf>> = Some(BTreeSet::new());
     // Whether `result` was a change (or an error), now in `batch`.
-    let mut add = |result: notify::Result<notify::Event>, batch: &mut Batch| match result {
+    let mut add = |result: notify::Result<notify::Event>,
+                   batch: &mut Batch,
+                   open: &mut Option<BTreeSet<PathBuf>>| match result {
         Ok(e) if matters(&e.kind) => {
             batch.rescan |= e.need_rescan();
             match e.kind {
@@ -216,19 +229,29 @@ fn next_batch(
                 }
                 _ => {}
             }
+            track_writes(open, &e);
             batch.paths.extend(e.paths);
             true
         }
-        Ok(_) => false,
+        Ok(e) => {
+            track_writes(open, &e);
+            false
+        }
         Err(e) => {
+            *open = None;
             batch.errors.push(e.to_string());
             true
         }
     };
-    while !add(raw.recv().ok()?, &mut batch) {}
+    while !add(raw.recv().ok()?, &mut batch, &mut open) {}
     let first = Instant::now();
     let mut last = first;
     loop {
+        let quiet = if open.as_ref().is_some_and(BTreeSet::is_empty) {
+            settled
+        } else {
+            quiet
+        };
         let until = (last + quiet).min(first + max);
         let wait = until.saturating_duration_since(Instant::now());
         if wait.is_zero() {
@@ -236,7 +259,7 @@ fn next_batch(
         }
         match raw.recv_timeout(wait) {
             Ok(result) => {
-                if add(result, &mut batch) {
+                if add(result, &mut batch, &mut open) {
                     last = Instant::now();
                 }
             }
@@ -246,10 +269,40 @@ fn next_batch(
     Some(batch)
 }
 
+/// Follows which files are being written: from a file made or written to
+/// until it is closed after writing, renamed or removed. An event this does
+/// not follow (lost events, a change of an unknown kind) makes it unclear
+/// for the rest of the batch.
+fn track_writes(open: &mut Option<BTreeSet<PathBuf>>, e: &notify::Event) {
+    let Some(set) = open else {
+        return;
+    };
+    match e.kind {
+        _ if e.need_rescan() => *open = None,
+        EventKind::Create(CreateKind::File) | EventKind::Modify(ModifyKind::Data(_)) => {
+            set.extend(e.paths.iter().cloned())
+        }
+        // Nothing left to write there: closed after writing, renamed into
+        // place or away, removed.
+        EventKind::Access(AccessKind::Close(AccessMode::Write))
+        | EventKind::Modify(ModifyKind::Name(
+            RenameMode::To | RenameMode::From | RenameMode::Both,
+        ))
+        | EventKind::Remove(_) => e.paths.iter().for_each(|p| {
+            set.remove(p);
+        }),
+        // Reads, folders made, metadata: no file content on its way.
+        EventKind::Access(_)
+        | EventKind::Create(CreateKind::Folder)
+        | EventKind::Modify(ModifyKind::Metadata(_)) => {}
+        _ => *open = None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use notify::event::{AccessKind, CreateKind, RemoveKind};
+    use notify::event::{DataChange, RemoveKind};
 
     fn event(kind: EventKind, paths: &[&str]) -> notify::Result<notify::Event> {
         let e = notify::Event::new(kind);
@@ -261,13 +314,100 @@ mod tests {
         let (tx, rx) = std::sync::mpsc::channel();
         events.into_iter().for_each(|e| tx.send(e).unwrap());
         drop(tx);
-        let batch =
-            next_batch(&rx, Duration::from_millis(20), Duration::from_secs(5)).expect("a batch");
+        let wait = (Duration::from_millis(20), Duration::from_millis(20));
+        let batch = next_batch(&rx, wait.0, wait.1, Duration::from_secs(5)).expect("a batch");
         assert!(
-            next_batch(&rx, Duration::from_millis(20), Duration::from_secs(5)).is_none(),
+            next_batch(&rx, wait.0, wait.1, Duration::from_secs(5)).is_none(),
             "a closed watcher ends the batches"
         );
         batch
+    }
+
+    /// What is still being written after `events`, or `None` when unclear.
+    fn writing(events: Vec<notify::Result<notify::Event>>) -> Option<Vec<String>> {
+        let mut open = Some(BTreeSet::new());
+        for e in events {
+            track_writes(&mut open, &e.unwrap());
+        }
+        open.map(|o| o.iter().map(|p| p.display().to_string()).collect())
+    }
+
+    fn closed(path: &str) -> notify::Result<notify::Event> {
+        event(
+            EventKind::Access(AccessKind::Close(AccessMode::Write)),
+            &[path],
+        )
+    }
+
+    fn written(path: &str) -> notify::Result<notify::Event> {
+        event(
+            EventKind::Modify(ModifyKind::Data(DataChange::Any)),
+            &[path],
+        )
+    }
+
+    #[test]
+    fn a_save_is_complete_once_its_files_are_closed_or_renamed_into_place() {
+        // Written in place (truncated, written, closed).
+        assert_eq!(
+            writing(vec![written("/s/a.md"), written("/s/a.md")]),
+            Some(vec!["/s/a.md".to_string()])
+        );
+        assert_eq!(
+            writing(vec![
+                written("/s/a.md"),
+                written("/s/a.md"),
+                closed("/s/a.md")
+            ]),
+            Some(vec![])
+        );
+        // Through a temporary file renamed over the page (sed -i).
+        let rename = |mode| EventKind::Modify(ModifyKind::Name(mode));
+        let temp_save = vec![
+            event(EventKind::Create(CreateKind::File), &["/s/sedX1"]),
+            written("/s/sedX1"),
+            closed("/s/sedX1"),
+            event(rename(RenameMode::From), &["/s/sedX1"]),
+            event(rename(RenameMode::To), &["/s/a.md"]),
+            event(rename(RenameMode::Both), &["/s/sedX1", "/s/a.md"]),
+        ];
+        assert_eq!(writing(temp_save), Some(vec![]));
+        // One file done, another still being written.
+        assert_eq!(
+            writing(vec![
+                written("/s/a.md"),
+                written("/s/b.md"),
+                closed("/s/a.md")
+            ]),
+            Some(vec!["/s/b.md".to_string()])
+        );
+        // A kind of change not followed: the full quiet wait applies.
+        assert_eq!(
+            writing(vec![event(EventKind::Any, &["/s/a.md"]), closed("/s/a.md")]),
+            None
+        );
+    }
+
+    #[test]
+    fn a_batch_whose_files_are_closed_is_passed_on_without_the_quiet_wait() {
+        let (tx, rx) = std::sync::mpsc::channel();
+        for e in [written("/s/a.md"), closed("/s/a.md")] {
+            tx.send(e).unwrap();
+        }
+        let (done_tx, done) = std::sync::mpsc::channel();
+        // The watcher stays open (`tx` lives): only the settled wait of
+        // zero can end the batch, long before the hour of quiet.
+        let reader = std::thread::spawn(move || {
+            let hour = Duration::from_secs(3600);
+            let _ = done_tx.send(next_batch(&rx, hour, Duration::ZERO, hour));
+        });
+        let batch = done
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the batch is passed on without waiting for quiet")
+            .expect("a batch");
+        assert_eq!(batch.paths, BTreeSet::from([PathBuf::from("/s/a.md")]));
+        reader.join().unwrap();
+        drop(tx);
     }
 
     #[test]
@@ -329,7 +469,8 @@ mod tests {
                 std::thread::sleep(Duration::from_millis(1));
             }
         });
-        let batch = next_batch(&rx, Duration::from_millis(50), Duration::from_millis(100))
+        let quiet = Duration::from_millis(50);
+        let batch = next_batch(&rx, quiet, quiet, Duration::from_millis(100))
             .expect("a batch before the writer stops");
         assert_eq!(batch.paths.len(), 1);
         drop(rx);
