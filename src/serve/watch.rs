@@ -12,7 +12,9 @@
 //! is made and removed within its window, and a rebuild started by other
 //! events may have read the path in between, which then stayed served (a
 //! removed template kept rendering until the next change). Here no event
-//! is dropped: a batch is every path with an event since the last one.
+//! is dropped: a batch is every path with an event since the last one,
+//! passed on once the folder has been quiet for [`DEBOUNCE`], or for
+//! [`SETTLED`] once every file written in it has been closed.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
