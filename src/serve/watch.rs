@@ -13,8 +13,8 @@
 //! events may have read the path in between, which then stayed served (a
 //! removed template kept rendering until the next change). Here no event
 //! is dropped: a batch is every path with an event since the last one,
-//! passed on once the folder has been quiet for [`DEBOUNCE`], or for
-//! [`SETTLED`] once every file written in it has been closed.
+//! passed on once the folder has been quiet for `DEBOUNCE` (5 ms), or for
+//! `SETTLED` (1 ms) once every file written in it has been closed.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
