@@ -2244,6 +2244,7 @@ const ZOLA_BASE: &str = r##"<!DOCTYPE html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{% block title %}{{ config.title }}{% endblock title %}</title>
+<meta name="description" content="{% block description %}{{ config.title }}{% endblock description %}">
 <link rel="stylesheet" href="{{ get_url(path="css/site.css") | safe }}">
 </head>
 <body>
@@ -2258,6 +2259,7 @@ const ZOLA_BASE: &str = r##"<!DOCTYPE html>
 /// Zola themes do), then the page.
 const ZOLA_PAGE: &str = r##"{% extends "base.html" %}
 {% block title %}{{ page.title }} | {{ config.title }}{% endblock title %}
+{% block description %}{{ page.description | default(value=config.title) }}{% endblock description %}
 {% block nav %}{% set parent = page.ancestors | last %}{% set s = get_section(path=parent) %}
 {% if s.ancestors %}{% set up_path = s.ancestors | last %}{% set up = get_section(path=up_path, metadata_only=true) %}<p><a href="{{ up.permalink | safe }}">↑ {{ up.title }}</a></p>{% endif %}
 <p><a href="{{ s.permalink | safe }}">{{ s.title }}</a></p>
@@ -2279,6 +2281,7 @@ const ZOLA_PAGE: &str = r##"{% extends "base.html" %}
 /// in the main column.
 const ZOLA_SECTION: &str = r##"{% extends "base.html" %}
 {% block title %}{{ section.title }} | {{ config.title }}{% endblock title %}
+{% block description %}{{ section.description | default(value=config.title) }}{% endblock description %}
 {% block nav %}{% if section.ancestors %}{% set up_path = section.ancestors | last %}{% set up = get_section(path=up_path, metadata_only=true) %}<p><a href="{{ up.permalink | safe }}">↑ {{ up.title }}</a></p>{% endif %}
 <p><a href="{{ section.permalink | safe }}">{{ section.title }}</a></p>
 <ul>
