@@ -1,11 +1,11 @@
 //! Deterministic synthetic corpus of Norwegian sales-training content.
 //!
 //! Generation uses the standard library only ([`verify`] reads Zola's TOML
-//! front matter back with the `toml` crate). [`generate`] writes a vinn site (`site.toml` +
-//! `content/**`); [`generate_flavor`] can write the very same pages as a
-//! Hugo or a Zola site or an mdBook instead, so each tool builds an
-//! equivalent corpus. The same
-//! `pages` and `seed` always give byte-identical files.
+//! front matter back with the `toml` crate). [`generate`] writes a vinn site
+//! (`site.toml` + `content/**`); [`generate_flavor`] can write the very same
+//! pages as a Hugo or a Zola site or an mdBook instead, so each tool builds
+//! an equivalent corpus. The same `pages` and `seed` always give
+//! byte-identical files.
 //!
 //! Shape: about 60 % articles (`content/artikler/`), 25 % checklists
 //! (`content/sjekklister/`, GFM task lists) and 15 % anonymized case studies
