@@ -169,31 +169,11 @@ fn the_zola_flavor_is_in_zolas_shape() {
         assert!(table["date"].is_datetime());
         let terms = table["taxonomies"].as_table().unwrap();
         assert!(terms.keys().all(|k| taxonomies.contains(&k.as_str())));
-        // Internal links are Zola's `@/` links to files that exist.
-        let body = &text[fm.len() + 8..];
-        for target in body.split("](").skip(1).filter_map(|s| s.split_once(')')) {
-            if target.0.ends_with(".md") {
-                let path = target.0.strip_prefix("@/").expect("an @/ link");
-                assert!(content.join(path).is_file(), "{path}");
-            }
-        }
+        // (Its links are `@/` links that resolve: `verify` checks them.)
     }
     assert_eq!(pages, PAGES);
-    assert_same_pages(root, &content);
-}
-
-/// The Zola flavor holds the vinn flavor's pages at the same paths.
-fn assert_same_pages(zola_root: &Path, zola_content: &Path) {
+    // The vinn flavor's pages, at the same paths.
     let (vinn, _) = generated(Flavor::Vinn, 42);
-    let names = |dir: &Path| -> Vec<String> {
-        let mut v: Vec<String> = snapshot(dir).into_keys().collect();
-        v.sort();
-        v
-    };
-    assert!(zola_root.join("config.toml").is_file());
-    assert_eq!(
-        names(zola_content),
-        names(&vinn.path().join("content")),
-        "same files under content/"
-    );
+    let names = |dir: &Path| snapshot(dir).into_keys().collect::<Vec<_>>();
+    assert_eq!(names(&content), names(&vinn.path().join("content")));
 }
