@@ -328,6 +328,7 @@ pub struct Prepared {
     base: Context,
     menus: Arc<HashMap<String, Arc<Menu>>>,
     navs: Arc<std::sync::Mutex<Navs>>,
+    chromes: Arc<std::sync::Mutex<Chromes>>,
     terms: Arc<TermValues>,
 }
 
@@ -436,6 +437,19 @@ impl Nav {
     }
 }
 
+/// The header and footer of `base.html` for every `root` met so far,
+/// rendered once per `root` from `header.html` and `footer.html` (`None`
+/// when the theme has neither).
+type Chromes = HashMap<String, Option<Arc<Chrome>>>;
+
+/// The header and footer of the outputs with one `root`, as the context
+/// variables `header_html` and `footer_html` (each `None` when the theme
+/// has no such template or it fails: the output then includes it itself).
+struct Chrome {
+    header: Option<Value>,
+    footer: Option<Value>,
+}
+
 /// The folder a page's directory URL is in (`a/b/` → `a`; `b/` → none).
 fn folder_of(url: &str) -> Option<&str> {
     url.trim_end_matches('/')
@@ -453,6 +467,7 @@ pub struct Renderer<'s> {
     /// shape every page of a section copies into its context.
     menus: Arc<HashMap<String, Arc<Menu>>>,
     navs: Arc<std::sync::Mutex<Navs>>,
+    chromes: Arc<std::sync::Mutex<Chromes>>,
     terms: Arc<TermValues>,
     /// Each page as listings show it, serialized on first use.
     cards: Vec<std::sync::OnceLock<Value>>,
@@ -727,6 +742,7 @@ impl<'s> Renderer<'s> {
             base,
             menus: Arc::new(menus),
             navs: Arc::default(),
+            chromes: Arc::default(),
             terms: Arc::new(TermValues::new(site)),
             cards: site.pages.iter().map(|_| Default::default()).collect(),
             links: site.pages.iter().map(|_| Default::default()).collect(),
@@ -773,6 +789,71 @@ impl<'s> Renderer<'s> {
         Some(Nav::new(root, here, html))
     }
 
+    /// The header and footer for outputs whose `root` is `root`, rendered
+    /// on first use.
+    ///
+    /// `base.html`'s header and footer depend on `root` and the globals
+    /// alone, and rendering them for every output was 4 % of a build's
+    /// CPU. They are rendered once per `root` (with no `current_url`, so
+    /// `rel` hrefs go through `root`), and every output gets them in
+    /// `header_html` and `footer_html`. `base.html` decides whether it
+    /// uses them: it includes the templates itself when they are not set.
+    fn chrome(&self, root: &str) -> Option<Arc<Chrome>> {
+        let lock = || self.chromes.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(known) = lock().get(root) {
+            return known.clone();
+        }
+        let chrome = self.render_chrome(root).map(Arc::new);
+        lock().entry(root.to_string()).or_insert(chrome).clone()
+    }
+
+    fn render_chrome(&self, root: &str) -> Option<Chrome> {
+        let mut ctx = self.base.clone();
+        ctx.insert("root", root);
+        let part = |name: &str| {
+            self.theme.template_path(name)?;
+            // A failure shows when the outputs render the template themselves.
+            let html = self.tera.render(name, &ctx).ok()?;
+            Some(Value::safe_string(&html))
+        };
+        let chrome = Chrome {
+            header: part("header.html"),
+            footer: part("footer.html"),
+        };
+        (chrome.header.is_some() || chrome.footer.is_some()).then_some(chrome)
+    }
+
+    /// Puts where an output is into `ctx`: its `root`, its `current_url`
+    /// (the 404 page's and a redirect's have none) and the header and
+    /// footer for that `root`.
+    fn place(&self, ctx: &mut Context, root: &str, here: Option<&str>) {
+        ctx.insert("root", root);
+        match here {
+            Some(url) => ctx.insert("current_url", url),
+            None => {
+                ctx.remove("current_url");
+            }
+        }
+        let chrome = self.chrome(root);
+        for (key, part) in [
+            (
+                "header_html",
+                chrome.as_ref().and_then(|c| c.header.clone()),
+            ),
+            (
+                "footer_html",
+                chrome.as_ref().and_then(|c| c.footer.clone()),
+            ),
+        ] {
+            match part {
+                Some(html) => ctx.insert_value(key, html),
+                None => {
+                    ctx.remove(key);
+                }
+            }
+        }
+    }
+
     /// Hands the per-build caches (each page's card and link: some 20 000
     /// small maps at 10 000 pages) to a thread that frees them, so the
     /// build does not wait for it.
@@ -792,6 +873,7 @@ impl<'s> Renderer<'s> {
             base: self.base.clone(),
             menus: self.menus.clone(),
             navs: self.navs.clone(),
+            chromes: self.chromes.clone(),
             terms: self.terms.clone(),
         }
     }
@@ -806,6 +888,7 @@ impl<'s> Renderer<'s> {
             base: p.base,
             menus: p.menus,
             navs: p.navs,
+            chromes: p.chromes,
             terms: p.terms,
             cards: site.pages.iter().map(|_| Default::default()).collect(),
             links: site.pages.iter().map(|_| Default::default()).collect(),
@@ -879,8 +962,7 @@ impl<'s> Renderer<'s> {
                 ctx.remove("nav_html");
             }
         }
-        ctx.insert("root", &root);
-        ctx.insert("current_url", &p.url);
+        self.place(ctx, &root, Some(&p.url));
         let link = |j: usize| {
             self.links[j]
                 .get_or_init(|| {
@@ -975,8 +1057,11 @@ impl<'s> Renderer<'s> {
         let site = self.site;
         let s = &site.sections[key];
         let mut ctx = self.base.clone();
-        ctx.insert("root", &relative_url(&s.section.url, ""));
-        ctx.insert("current_url", &s.section.url);
+        self.place(
+            &mut ctx,
+            &relative_url(&s.section.url, ""),
+            Some(&s.section.url),
+        );
         let subsections = s
             .subsections
             .iter()
@@ -1020,8 +1105,11 @@ impl<'s> Renderer<'s> {
         total: usize,
     ) -> Context {
         let mut ctx = self.base.clone();
-        ctx.insert("root", &relative_url(&list.page_url, ""));
-        ctx.insert("current_url", &list.page_url);
+        self.place(
+            &mut ctx,
+            &relative_url(&list.page_url, ""),
+            Some(&list.page_url),
+        );
         ctx.insert_value(
             "list",
             Value::from_serializable(&ListCtx {
@@ -1207,8 +1295,7 @@ impl<'s> Renderer<'s> {
             };
             if !self.keeps(&html_path(&folder), "taxonomy.html", index) {
                 let mut ctx = self.base.clone();
-                ctx.insert("root", &relative_url(&folder, ""));
-                ctx.insert("current_url", &folder);
+                self.place(&mut ctx, &relative_url(&folder, ""), Some(&folder));
                 ctx.insert(
                     "taxonomy",
                     &serde_json::json!({"title": title, "url": folder, "kind": tax, "terms": terms.values().map(term_ctx).collect::<Vec<_>>()}),
@@ -1314,8 +1401,7 @@ impl<'s> Renderer<'s> {
         if site.config.search.enabled {
             let url = Urls::search(lang);
             let mut ctx = self.base.clone();
-            ctx.insert("root", &relative_url(url, ""));
-            ctx.insert("current_url", url);
+            self.place(&mut ctx, &relative_url(url, ""), Some(url));
             match self.render("search.html", &ctx, "the search page") {
                 Ok(html) => problems.extend(put(html_path(url), html)),
                 Err(d) => problems.push(d),
@@ -1324,8 +1410,7 @@ impl<'s> Renderer<'s> {
         {
             let mut ctx = self.base.clone();
             // The 404 page is served at any depth: its links are absolute.
-            ctx.insert("root", &site.config.base_path());
-            ctx.insert("current_url", "404.html");
+            self.place(&mut ctx, &site.config.base_path(), Some("404.html"));
             match self.render("404.html", &ctx, "the 404 page") {
                 Ok(html) => problems.extend(put("404.html".into(), html)),
                 Err(d) => problems.push(d),
@@ -1467,8 +1552,7 @@ impl<'s> Renderer<'s> {
         sink: &dyn Sink,
     ) -> Option<Diagnostic> {
         let mut ctx = self.base.clone();
-        ctx.insert("root", &relative_url(url, ""));
-        ctx.insert("current_url", url);
+        self.place(&mut ctx, &relative_url(url, ""), Some(url));
         for (k, v) in extra {
             ctx.insert(*k, v);
         }

@@ -24,6 +24,8 @@ macro_rules! embed_static {
 pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed_templates![
     "base.html",
     "nav.html",
+    "header.html",
+    "footer.html",
     "breadcrumbs.html",
     "card.html",
     "toc.html",

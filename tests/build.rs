@@ -392,3 +392,61 @@ fn navigation_marks_the_current_page_and_its_section() {
         ["kurs/leksjon-1/", "kurs/leksjon-2/", "kurs/leksjon-3/"]
     );
 }
+
+#[test]
+fn a_site_header_and_footer_show_on_every_page_with_links_from_its_depth() {
+    // The header and footer are rendered once per depth: a site's own
+    // header.html and footer.html must still reach every output, each with
+    // links that climb from where that output is.
+    let site = site_copy("basic");
+    std::fs::create_dir_all(site.path().join("templates")).unwrap();
+    std::fs::write(
+        site.path().join("templates/header.html"),
+        "<p class=\"egen-topp\"><a href=\"{{ root }}sok/\">{{ site.title }}</a></p>\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.path().join("templates/footer.html"),
+        "<p class=\"egen-bunn\"><a href=\"{{ '' | rel }}\">{{ t.footer }}</a></p>\n",
+    )
+    .unwrap();
+    let out = site.path().join("public");
+    build(site.path(), &out, &[]);
+    let mut seen = std::collections::BTreeSet::new();
+    for e in walkdir::WalkDir::new(&out)
+        .into_iter()
+        .filter_map(|e| e.ok())
+    {
+        if e.file_name() != "index.html" {
+            continue;
+        }
+        let folder = e.path().parent().unwrap().strip_prefix(&out).unwrap();
+        let url = match folder.to_str().unwrap() {
+            "" => String::new(),
+            f => format!("{f}/"),
+        };
+        let html = std::fs::read_to_string(e.path()).unwrap();
+        if html.contains("http-equiv=\"refresh\"") {
+            continue; // a redirect for an alias: no header
+        }
+        let doc = scraper::Html::parse_document(&html);
+        let top = attrs(&doc, "p.egen-topp a", "href");
+        assert_eq!(top.len(), 1, "/{url}: {top:?}");
+        assert_eq!(resolve(&url, &top[0]), "sok/", "/{url}");
+        let bottom = attrs(&doc, "p.egen-bunn a", "href");
+        assert_eq!(bottom.len(), 1, "/{url}: {bottom:?}");
+        assert_eq!(resolve(&url, &bottom[0]), "", "/{url}");
+        // The theme's own header is gone, replaced.
+        assert!(texts(&doc, "header.site-header").is_empty(), "/{url}");
+        seen.insert(url.matches('/').count());
+    }
+    assert!(
+        seen.len() >= 3,
+        "outputs at several depths were checked: {seen:?}"
+    );
+    // The 404 page is served at any depth: its header links are absolute
+    // (the fixture is published under /opplaering/).
+    let doc =
+        scraper::Html::parse_document(&std::fs::read_to_string(out.join("404.html")).unwrap());
+    assert_eq!(attrs(&doc, "p.egen-topp a", "href"), ["/opplaering/sok/"]);
+}

@@ -2188,3 +2188,63 @@ fn the_taxonomy_indexes_and_the_sitemap_are_made_again_only_when_they_change() {
         "{term_page} is still served"
     );
 }
+
+#[test]
+fn a_header_edit_reaches_every_output_and_later_rebuilds_keep_it() {
+    // The header is rendered once per depth and kept between rebuilds of
+    // page bodies: an edit of header.html must still reach every output
+    // that shows it, and a body edit after it must not bring the old one back.
+    let tmp = Tmp::new();
+    let mut inc = incremental(tmp.site());
+    assert!(matches!(inc.rebuild().outcome, Outcome::Updated { .. }));
+    let headed = |inc: &Incremental, class: &str| -> (usize, usize) {
+        let files = inc.served().unwrap();
+        let mut with = (0, 0);
+        for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
+            let doc = scraper::Html::parse_document(std::str::from_utf8(bytes).unwrap());
+            if doc
+                .select(&scraper::Selector::parse("header.site-header").unwrap())
+                .next()
+                .is_none()
+            {
+                continue;
+            }
+            with.0 += 1;
+            let marks = doc
+                .select(
+                    &scraper::Selector::parse(&format!("header.site-header p.{class}")).unwrap(),
+                )
+                .count();
+            assert!(marks <= 1, "{path}");
+            with.1 += marks;
+        }
+        with
+    };
+    let (outputs, marked) = headed(&inc, "topp-ny");
+    assert!(outputs > 10, "{outputs} outputs show the header");
+    assert_eq!(marked, 0);
+    let header = default_template("header.html");
+    let mark = |class: &str| {
+        header.replace(
+            "<div class=\"header-inner\">",
+            &format!("<div class=\"header-inner\"><p class=\"{class}\">ny</p>"),
+        )
+    };
+    tmp.write("templates/header.html", &mark("topp-ny"));
+    let r = inc.rebuild();
+    let Outcome::Updated { changed, .. } = &r.outcome else {
+        panic!("the edit builds")
+    };
+    assert_eq!(headed(&inc, "topp-ny"), (outputs, outputs), "{changed:?}");
+    // A body edit reuses what was prepared: the header stays the new one.
+    let edited = tmp.path("content/artikler/første-møte.md");
+    let text = std::fs::read_to_string(&edited).unwrap();
+    std::fs::write(&edited, format!("{text}\nEn setning til.\n")).unwrap();
+    assert!(matches!(inc.rebuild().outcome, Outcome::Updated { .. }));
+    assert_eq!(headed(&inc, "topp-ny"), (outputs, outputs));
+    // A second header edit replaces the first everywhere.
+    tmp.write("templates/header.html", &mark("topp-igjen"));
+    assert!(matches!(inc.rebuild().outcome, Outcome::Updated { .. }));
+    assert_eq!(headed(&inc, "topp-igjen"), (outputs, outputs));
+    assert_eq!(headed(&inc, "topp-ny"), (outputs, 0));
+}
