@@ -117,27 +117,44 @@ pub fn tokenize(text: &str) -> Vec<String> {
 /// tells whether it contains any (see [`strip_ignorables`]).
 pub(crate) fn token_spans(text: &str, mut f: impl FnMut(usize, usize, bool)) {
     let bytes = text.as_bytes();
+    // The length of a word character at `i` read without decoding: an ASCII
+    // letter or digit (1), or a Latin-1 letter U+00C0–U+00FF (`æ`, `ø`, `å`
+    // …, all but `×` and `÷`: 2), else 0.
+    let quick = |i: usize| -> usize {
+        match bytes.get(i) {
+            Some(b) if b.is_ascii_alphanumeric() => 1,
+            Some(0xC3) => match bytes.get(i + 1) {
+                Some(0x97 | 0xB7) | None => 0,
+                Some(_) => 2,
+            },
+            _ => 0,
+        }
+    };
     let mut start: Option<usize> = None;
     let mut ignorables = false;
     let mut i = 0;
     while i < bytes.len() {
+        let n = quick(i);
+        if n > 0 {
+            // Most of a text: a run of such characters is taken at once.
+            start.get_or_insert(i);
+            i += n;
+            loop {
+                match quick(i) {
+                    0 => break,
+                    n => i += n,
+                }
+            }
+            continue;
+        }
         let b = bytes[i];
         if b < 0x80 {
-            // ASCII, most of a text: a run of letters and digits is taken at
-            // once; anything else ends the token (no ASCII is ignorable).
-            if b.is_ascii_alphanumeric() {
-                start.get_or_insert(i);
-                i += 1;
-                while bytes.get(i).is_some_and(u8::is_ascii_alphanumeric) {
-                    i += 1;
-                }
-            } else {
-                if let Some(s) = start.take() {
-                    f(s, i, ignorables);
-                    ignorables = false;
-                }
-                i += 1;
+            // Any other ASCII ends the token (no ASCII is ignorable).
+            if let Some(s) = start.take() {
+                f(s, i, ignorables);
+                ignorables = false;
             }
+            i += 1;
             continue;
         }
         let c = text[i..].chars().next().expect("not at the end");
@@ -252,6 +269,54 @@ pub fn stop_words(lang: Lang) -> &'static [&'static str] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `token_spans` as its documentation says, one character at a time.
+    fn spans_by_chars(text: &str) -> Vec<(usize, usize, bool)> {
+        let mut out = Vec::new();
+        let (mut start, mut ign) = (None, false);
+        for (i, c) in text.char_indices() {
+            if is_word_char(c) {
+                start.get_or_insert(i);
+            } else if is_ignorable(c) {
+                ign |= start.is_some();
+            } else if let Some(s) = start.take() {
+                out.push((s, i, ign));
+                ign = false;
+            }
+        }
+        if let Some(s) = start {
+            out.push((s, text.len(), ign));
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn token_spans_agree_with_a_character_at_a_time(
+            text in "([a-zA-Z0-9 .,;:!?()\\-]|[æøåÆØÅéüß×÷\\u{ad}\\u{200c}\\u{200d}\\u{a0}’–]|\\PC)*"
+        ) {
+            let mut got = Vec::new();
+            token_spans(&text, |s, e, i| got.push((s, e, i)));
+            proptest::prop_assert_eq!(got, spans_by_chars(&text));
+        }
+    }
+
+    #[test]
+    fn latin_letters_join_words_and_times_and_divided_by_split_them() {
+        let mut got = Vec::new();
+        let text = "blåbær×2 ÆØÅ÷x fa\u{ad}ktura";
+        token_spans(text, |s, e, i| got.push((&text[s..e], i)));
+        assert_eq!(
+            got,
+            [
+                ("blåbær", false),
+                ("2", false),
+                ("ÆØÅ", false),
+                ("x", false),
+                ("fa\u{ad}ktura", true)
+            ]
+        );
+    }
 
     #[test]
     fn stop_lists_are_sorted() {
