@@ -450,6 +450,22 @@ struct Chrome {
     footer: Option<Value>,
 }
 
+/// What `cache` holds for `key`, made by `make` on first use (outside the
+/// lock: two threads may both make it, and the first one kept is the one
+/// every caller gets).
+fn once_per_key<T>(
+    cache: &std::sync::Mutex<HashMap<String, Option<Arc<T>>>>,
+    key: &str,
+    make: impl FnOnce() -> Option<T>,
+) -> Option<Arc<T>> {
+    let lock = || cache.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(known) = lock().get(key) {
+        return known.clone();
+    }
+    let made = make().map(Arc::new);
+    lock().entry(key.to_string()).or_insert(made).clone()
+}
+
 /// The folder a page's directory URL is in (`a/b/` → `a`; `b/` → none).
 fn folder_of(url: &str) -> Option<&str> {
     url.trim_end_matches('/')
@@ -767,12 +783,7 @@ impl<'s> Renderer<'s> {
     /// `base.html` decides whether it uses `nav_html`. (`serve` renders only
     /// the sections whose pages it renders.)
     fn nav(&self, key: &str) -> Option<Arc<Nav>> {
-        let lock = || self.navs.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(known) = lock().get(key) {
-            return known.clone();
-        }
-        let nav = self.render_nav(key).map(Arc::new);
-        lock().entry(key.to_string()).or_insert(nav).clone()
+        once_per_key(&self.navs, key, || self.render_nav(key))
     }
 
     fn render_nav(&self, key: &str) -> Option<Nav> {
@@ -799,12 +810,7 @@ impl<'s> Renderer<'s> {
     /// `header_html` and `footer_html`. `base.html` decides whether it
     /// uses them: it includes the templates itself when they are not set.
     fn chrome(&self, root: &str) -> Option<Arc<Chrome>> {
-        let lock = || self.chromes.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(known) = lock().get(root) {
-            return known.clone();
-        }
-        let chrome = self.render_chrome(root).map(Arc::new);
-        lock().entry(root.to_string()).or_insert(chrome).clone()
+        once_per_key(&self.chromes, root, || self.render_chrome(root))
     }
 
     fn render_chrome(&self, root: &str) -> Option<Chrome> {

@@ -11,6 +11,23 @@ fn built() -> (tempfile::TempDir, std::path::PathBuf) {
     (tmp, out)
 }
 
+/// The URL of every `index.html` under `out`: `""` for the front page,
+/// else the folder with a slash (`artikler/forste-mote/`).
+fn index_urls(out: &std::path::Path) -> Vec<String> {
+    walkdir::WalkDir::new(out)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name() == "index.html")
+        .map(|e| {
+            let folder = e.path().parent().unwrap().strip_prefix(out).unwrap();
+            match folder.to_str().unwrap() {
+                "" => String::new(),
+                f => format!("{f}/"),
+            }
+        })
+        .collect()
+}
+
 #[test]
 fn pretty_urls_with_readable_norwegian_slugs() {
     let (_t, out) = built();
@@ -53,26 +70,7 @@ fn internal_links_are_rewritten_and_resolve() {
     assert!(hrefs.contains(&"#hvem-signerer".to_string()));
     assert!(hrefs.contains(&"https://example.org/".to_string()));
     // Every relative link on every page lands on a file that exists.
-    for e in walkdir::WalkDir::new(&out)
-        .into_iter()
-        .filter_map(|e| e.ok())
-    {
-        if e.file_name() != "index.html" {
-            continue;
-        }
-        let rel = e
-            .path()
-            .parent()
-            .unwrap()
-            .strip_prefix(&out)
-            .unwrap()
-            .display()
-            .to_string();
-        let url = if rel.is_empty() {
-            String::new()
-        } else {
-            format!("{rel}/")
-        };
+    for url in index_urls(&out) {
         let doc = page(&out, &url);
         for href in attrs(&doc, "a[href], link[href], script[src], img[src]", "href")
             .into_iter()
@@ -413,19 +411,8 @@ fn a_site_header_and_footer_show_on_every_page_with_links_from_its_depth() {
     let out = site.path().join("public");
     build(site.path(), &out, &[]);
     let mut seen = std::collections::BTreeSet::new();
-    for e in walkdir::WalkDir::new(&out)
-        .into_iter()
-        .filter_map(|e| e.ok())
-    {
-        if e.file_name() != "index.html" {
-            continue;
-        }
-        let folder = e.path().parent().unwrap().strip_prefix(&out).unwrap();
-        let url = match folder.to_str().unwrap() {
-            "" => String::new(),
-            f => format!("{f}/"),
-        };
-        let html = std::fs::read_to_string(e.path()).unwrap();
+    for url in index_urls(&out) {
+        let html = std::fs::read_to_string(out.join(&url).join("index.html")).unwrap();
         if html.contains("http-equiv=\"refresh\"") {
             continue; // a redirect for an alias: no header
         }
