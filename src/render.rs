@@ -830,16 +830,10 @@ impl<'s> Renderer<'s> {
     }
 
     /// Puts where an output is into `ctx`: its `root`, its `current_url`
-    /// (the 404 page's and a redirect's have none) and the header and
-    /// footer for that `root`.
-    fn place(&self, ctx: &mut Context, root: &str, here: Option<&str>) {
+    /// and the header and footer for that `root`.
+    fn place(&self, ctx: &mut Context, root: &str, here: &str) {
         ctx.insert("root", root);
-        match here {
-            Some(url) => ctx.insert("current_url", url),
-            None => {
-                ctx.remove("current_url");
-            }
-        }
+        ctx.insert("current_url", here);
         let chrome = self.chrome(root);
         for (key, part) in [
             (
@@ -968,7 +962,7 @@ impl<'s> Renderer<'s> {
                 ctx.remove("nav_html");
             }
         }
-        self.place(ctx, &root, Some(&p.url));
+        self.place(ctx, &root, &p.url);
         let link = |j: usize| {
             self.links[j]
                 .get_or_init(|| {
@@ -1063,11 +1057,7 @@ impl<'s> Renderer<'s> {
         let site = self.site;
         let s = &site.sections[key];
         let mut ctx = self.base.clone();
-        self.place(
-            &mut ctx,
-            &relative_url(&s.section.url, ""),
-            Some(&s.section.url),
-        );
+        self.place(&mut ctx, &relative_url(&s.section.url, ""), &s.section.url);
         let subsections = s
             .subsections
             .iter()
@@ -1111,11 +1101,7 @@ impl<'s> Renderer<'s> {
         total: usize,
     ) -> Context {
         let mut ctx = self.base.clone();
-        self.place(
-            &mut ctx,
-            &relative_url(&list.page_url, ""),
-            Some(&list.page_url),
-        );
+        self.place(&mut ctx, &relative_url(&list.page_url, ""), &list.page_url);
         ctx.insert_value(
             "list",
             Value::from_serializable(&ListCtx {
@@ -1301,7 +1287,7 @@ impl<'s> Renderer<'s> {
             };
             if !self.keeps(&html_path(&folder), "taxonomy.html", index) {
                 let mut ctx = self.base.clone();
-                self.place(&mut ctx, &relative_url(&folder, ""), Some(&folder));
+                self.place(&mut ctx, &relative_url(&folder, ""), &folder);
                 ctx.insert(
                     "taxonomy",
                     &serde_json::json!({"title": title, "url": folder, "kind": tax, "terms": terms.values().map(term_ctx).collect::<Vec<_>>()}),
@@ -1407,7 +1393,7 @@ impl<'s> Renderer<'s> {
         if site.config.search.enabled {
             let url = Urls::search(lang);
             let mut ctx = self.base.clone();
-            self.place(&mut ctx, &relative_url(url, ""), Some(url));
+            self.place(&mut ctx, &relative_url(url, ""), url);
             match self.render("search.html", &ctx, "the search page") {
                 Ok(html) => problems.extend(put(html_path(url), html)),
                 Err(d) => problems.push(d),
@@ -1416,7 +1402,7 @@ impl<'s> Renderer<'s> {
         {
             let mut ctx = self.base.clone();
             // The 404 page is served at any depth: its links are absolute.
-            self.place(&mut ctx, &site.config.base_path(), Some("404.html"));
+            self.place(&mut ctx, &site.config.base_path(), "404.html");
             match self.render("404.html", &ctx, "the 404 page") {
                 Ok(html) => problems.extend(put("404.html".into(), html)),
                 Err(d) => problems.push(d),
@@ -1558,7 +1544,7 @@ impl<'s> Renderer<'s> {
         sink: &dyn Sink,
     ) -> Option<Diagnostic> {
         let mut ctx = self.base.clone();
-        self.place(&mut ctx, &relative_url(url, ""), Some(url));
+        self.place(&mut ctx, &relative_url(url, ""), url);
         for (k, v) in extra {
             ctx.insert(*k, v);
         }
