@@ -2236,11 +2236,14 @@ fn a_header_edit_reaches_every_output_and_later_rebuilds_keep_it() {
         panic!("the edit builds")
     };
     assert_eq!(headed(&inc, "topp-ny"), (outputs, outputs), "{changed:?}");
-    // A body edit reuses what was prepared: the header stays the new one.
+    // A body edit takes the body path, which reuses what was prepared:
+    // the header stays the new one.
     let edited = tmp.path("content/artikler/første-møte.md");
     let text = std::fs::read_to_string(&edited).unwrap();
     std::fs::write(&edited, format!("{text}\nEn setning til.\n")).unwrap();
-    assert!(matches!(inc.rebuild().outcome, Outcome::Updated { .. }));
+    let r = inc.rebuild_paths(&BTreeSet::from([edited]), false);
+    assert!(matches!(r.outcome, Outcome::Updated { .. }));
+    assert!(r.route == Route::Bodies);
     assert_eq!(headed(&inc, "topp-ny"), (outputs, outputs));
     // A second header edit replaces the first everywhere.
     tmp.write("templates/header.html", &mark("topp-igjen"));
