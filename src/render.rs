@@ -466,6 +466,17 @@ fn once_per_key<T>(
     lock().entry(key.to_string()).or_insert(made).clone()
 }
 
+/// Sets `key` in `ctx` to `value`, or takes it out: a context reused from
+/// output to output must not keep the last one's.
+fn set_or_remove(ctx: &mut Context, key: &'static str, value: Option<Value>) {
+    match value {
+        Some(v) => ctx.insert_value(key, v),
+        None => {
+            ctx.remove(key);
+        }
+    }
+}
+
 /// The folder a page's directory URL is in (`a/b/` → `a`; `b/` → none).
 fn folder_of(url: &str) -> Option<&str> {
     url.trim_end_matches('/')
@@ -835,23 +846,9 @@ impl<'s> Renderer<'s> {
         ctx.insert("root", root);
         ctx.insert("current_url", here);
         let chrome = self.chrome(root);
-        for (key, part) in [
-            (
-                "header_html",
-                chrome.as_ref().and_then(|c| c.header.clone()),
-            ),
-            (
-                "footer_html",
-                chrome.as_ref().and_then(|c| c.footer.clone()),
-            ),
-        ] {
-            match part {
-                Some(html) => ctx.insert_value(key, html),
-                None => {
-                    ctx.remove(key);
-                }
-            }
-        }
+        let chrome = chrome.as_deref();
+        set_or_remove(ctx, "header_html", chrome.and_then(|c| c.header.clone()));
+        set_or_remove(ctx, "footer_html", chrome.and_then(|c| c.footer.clone()));
     }
 
     /// Hands the per-build caches (each page's card and link: some 20 000
@@ -953,15 +950,13 @@ impl<'s> Renderer<'s> {
         let p = &sp.page;
         let lang = site.config.language;
         let root = relative_url(&p.url, "");
-        match self.nav(&p.section).as_deref() {
-            Some(nav) if nav.fits(&p.url) => {
-                let html = nav.marked(&p.url);
-                ctx.insert_value("nav_html", Value::safe_string(&html));
-            }
-            _ => {
-                ctx.remove("nav_html");
-            }
-        }
+        let nav = self.nav(&p.section);
+        let nav = nav.as_deref().filter(|nav| nav.fits(&p.url));
+        set_or_remove(
+            ctx,
+            "nav_html",
+            nav.map(|nav| Value::safe_string(&nav.marked(&p.url))),
+        );
         self.place(ctx, &root, &p.url);
         let link = |j: usize| {
             self.links[j]
