@@ -437,3 +437,30 @@ fn a_site_header_and_footer_show_on_every_page_with_links_from_its_depth() {
         scraper::Html::parse_document(&std::fs::read_to_string(out.join("404.html")).unwrap());
     assert_eq!(attrs(&doc, "p.egen-topp a", "href"), ["/opplaering/sok/"]);
 }
+
+#[test]
+fn a_header_that_shows_the_page_is_rendered_with_each_output() {
+    // A header that reads more than `root` and the globals cannot be
+    // rendered once per depth: it is rendered with each output instead,
+    // and shows that output's own URL.
+    let site = site_copy("basic");
+    std::fs::create_dir_all(site.path().join("templates")).unwrap();
+    std::fs::write(
+        site.path().join("templates/header.html"),
+        "<p class=\"her\" data-url=\"{{ current_url }}\">{{ site.title }}</p>\n",
+    )
+    .unwrap();
+    let out = site.path().join("public");
+    build(site.path(), &out, &[]);
+    let mut checked = 0;
+    for url in index_urls(&out) {
+        let doc = page(&out, &url);
+        let shown = attrs(&doc, "p.her", "data-url");
+        if shown.is_empty() {
+            continue; // a redirect for an alias: no header
+        }
+        assert_eq!(shown, [url.clone()], "/{url}");
+        checked += 1;
+    }
+    assert!(checked > 10, "{checked} pages checked");
+}
