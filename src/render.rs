@@ -6,7 +6,8 @@
 //! (Tera values share them behind `Arc`s), and pages render in parallel,
 //! each worker reusing one copy of the shared context. The navigation of a
 //! section's pages is rendered once per section from `nav.html`
-//! (`Renderer::nav`). Listings longer than `[listing] per_page` continue on
+//! (`Renderer::nav`), and the site header and footer once per `root` from
+//! `header.html` and `footer.html` (`Renderer::chrome`). Listings longer than `[listing] per_page` continue on
 //! numbered pages (`Renderer::render_paged`). Template errors name the
 //! template file, its line and column, and the page being rendered.
 //!
