@@ -459,7 +459,7 @@ fn a_header_that_shows_the_page_is_rendered_with_each_output() {
         if shown.is_empty() {
             continue; // a redirect for an alias: no header
         }
-        assert_eq!(shown, [url.clone()], "/{url}");
+        assert_eq!(shown, std::slice::from_ref(&url), "/{url}");
         checked += 1;
     }
     assert!(checked > 10, "{checked} pages checked");
