@@ -701,7 +701,7 @@ impl Drop for Browser {
 // ---------------------------------------------------------------- tools from tests/node
 
 /// tests/node/node_modules, where `npm ci --prefix tests/node` installs
-/// axe-core and vnu-jar.
+/// axe-core and vnu-jar (and Zola, for `tests/corpus.rs`).
 pub fn node_modules() -> PathBuf {
     manifest_dir()
         .join("tests")
