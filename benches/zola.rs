@@ -117,7 +117,7 @@ pub fn weaken_versions(elf: &mut [u8]) -> Result<Vec<String>, String> {
     for i in 0..dynsym.size / 24 {
         let sym = dynsym.offset + i * 24;
         let index = b.u16(versym.offset + i * 2)? & 0x7fff;
-        let weak_undefined = b.0[sym + 4] >> 4 == STB_WEAK && b.u16(sym + 6)? == 0;
+        let weak_undefined = b.at::<1>(sym + 4)?[0] >> 4 == STB_WEAK && b.u16(sym + 6)? == 0;
         let e = need.entry(index).or_default();
         e.0 += 1;
         e.1 += usize::from(weak_undefined);
