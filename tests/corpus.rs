@@ -194,7 +194,7 @@ fn zola_itself_builds_the_zola_flavor() {
     // Rust's standard library links glibc's newer functions weakly: the
     // versions only those need are marked weak (GLIBC_2.39, which this
     // Debian lacks, among them), one flag each; those that strong symbols
-    // need (GLIBC_2.34 for `pthread_create`, say) are not, and marking
+    // need (GLIBC_2.34 for `pthread_detach`, say) are not, and marking
     // again changes nothing.
     let mut patched = original.clone();
     let weak = zola::weaken_versions(&mut patched).unwrap();
@@ -244,16 +244,26 @@ fn zola_itself_builds_the_zola_flavor() {
         pages += 1;
     }
     assert_eq!(pages, PAGES);
-    // Each page shows the menu of its section, with a link to itself.
+    // A page's menu lists every page of its section, itself marked current.
     let sample = Path::new(&manifest.sample_page).with_extension("");
-    let doc = page(&out, sample.to_str().unwrap());
-    let menu = doc
-        .select(&sel("nav a"))
-        .filter_map(|a| a.value().attr("href"))
-        .filter(|h| {
-            h.trim_end_matches('/')
-                .ends_with(sample.file_name().unwrap().to_str().unwrap())
-        })
+    let folder = content.join(sample.parent().unwrap());
+    let siblings = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .filter(|p| p.file_name().is_some_and(|n| n != "_index.md"))
         .count();
-    assert!(menu >= 1, "{} has no menu link to itself", sample.display());
+    let doc = page(&out, sample.to_str().unwrap());
+    let menu = sel(r#"nav[aria-label="Seksjon"] ul li a"#);
+    assert_eq!(doc.select(&menu).count(), siblings, "{}", sample.display());
+    let current: Vec<&str> = doc
+        .select(&menu)
+        .filter(|a| a.value().attr("aria-current") == Some("page"))
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    let slug = sample.file_name().unwrap().to_str().unwrap();
+    assert!(
+        matches!(current.as_slice(), [h] if h.trim_end_matches('/').ends_with(slug)),
+        "{current:?}"
+    );
 }
