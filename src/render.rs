@@ -7,8 +7,10 @@
 //! each worker reusing one copy of the shared context. The navigation of a
 //! section's pages is rendered once per section from `nav.html`
 //! (`Renderer::nav`), and the site header and footer once per `root` from
-//! `header.html` and `footer.html` (`Renderer::chrome`). Listings longer than `[listing] per_page` continue on
-//! numbered pages (`Renderer::render_paged`). Template errors name the
+//! `header.html` and `footer.html` (`Renderer::chrome`), and each page's
+//! listing card from `card.html` once per `root` (`Renderer::cards_html`).
+//! Listings longer than `[listing] per_page` continue on numbered pages
+//! (`Renderer::render_paged`). Template errors name the
 //! template file, its line and column, and the page being rendered.
 //!
 //! [`Prepared`] is what a renderer made once for a site; `serve` renders
@@ -467,6 +469,29 @@ fn once_per_key<T>(
     lock().entry(key.to_string()).or_insert(made).clone()
 }
 
+/// One page's `card.html` for each `root` it was rendered for (`None`
+/// where it failed). A page's cards take two or three roots: first pages
+/// of listings and their `side/N/` pages sit at a few depths.
+type CardHtml = std::sync::Mutex<Vec<(Box<str>, Option<Arc<str>>)>>;
+
+/// Whether any template of `theme` mentions `cards_html`: only then are
+/// listings given their cards rendered (see [`Renderer::cards_html`]).
+fn reads_cards_html(theme: &Theme) -> bool {
+    theme.template_path("card.html").is_some()
+        && theme
+            .templates
+            .iter()
+            .any(|t| t.text.contains("cards_html"))
+}
+
+/// Empty card caches for `site` when `theme` reads `cards_html`.
+fn card_caches(site: &Site, theme: &Theme) -> Vec<CardHtml> {
+    match reads_cards_html(theme) {
+        true => site.pages.iter().map(|_| Default::default()).collect(),
+        false => Vec::new(),
+    }
+}
+
 /// Sets `key` in `ctx` to `value`, or takes it out: a context reused from
 /// output to output must not keep the last one's.
 fn set_or_remove(ctx: &mut Context, key: &'static str, value: Option<Value>) {
@@ -501,6 +526,9 @@ pub struct Renderer<'s> {
     cards: Vec<std::sync::OnceLock<Value>>,
     /// Each page as other pages link to it, serialized on first use.
     links: Vec<std::sync::OnceLock<Value>>,
+    /// Each page's `card.html`, by `root`, rendered on first use (see
+    /// [`Renderer::cards_html`]); empty when no template reads `cards_html`.
+    card_html: Vec<CardHtml>,
     /// Extra script injected before `</body>` (live reload in `serve`).
     pub inject: Option<String>,
     /// Earlier output to reuse when a template's inputs are unchanged (`serve`).
@@ -763,6 +791,7 @@ impl<'s> Renderer<'s> {
                 (k.clone(), menu)
             })
             .collect();
+        let card_html = card_caches(site, &theme);
         Ok(Renderer {
             site,
             tera,
@@ -774,6 +803,7 @@ impl<'s> Renderer<'s> {
             terms: Arc::new(TermValues::new(site)),
             cards: site.pages.iter().map(|_| Default::default()).collect(),
             links: site.pages.iter().map(|_| Default::default()).collect(),
+            card_html,
             inject: None,
             memo: None,
             inputs: std::sync::OnceLock::new(),
@@ -859,6 +889,7 @@ impl<'s> Renderer<'s> {
         let caches = (
             std::mem::take(&mut self.cards),
             std::mem::take(&mut self.links),
+            std::mem::take(&mut self.card_html),
         );
         std::thread::spawn(move || drop(caches));
     }
@@ -879,6 +910,7 @@ impl<'s> Renderer<'s> {
     /// A renderer over `site` with what an earlier one prepared: `site`
     /// must differ from that one's in page bodies only.
     pub fn from_prepared(site: &'s Site, p: Prepared) -> Self {
+        let card_html = card_caches(site, &p.theme);
         Renderer {
             site,
             tera: p.tera,
@@ -890,6 +922,7 @@ impl<'s> Renderer<'s> {
             terms: p.terms,
             cards: site.pages.iter().map(|_| Default::default()).collect(),
             links: site.pages.iter().map(|_| Default::default()).collect(),
+            card_html,
             inject: None,
             memo: None,
             inputs: std::sync::OnceLock::new(),
@@ -1053,7 +1086,9 @@ impl<'s> Renderer<'s> {
         let site = self.site;
         let s = &site.sections[key];
         let mut ctx = self.base.clone();
-        self.place(&mut ctx, &relative_url(&s.section.url, ""), &s.section.url);
+        let root = relative_url(&s.section.url, "");
+        self.place(&mut ctx, &root, &s.section.url);
+        set_or_remove(&mut ctx, "cards_html", self.cards_html(&s.pages, &root));
         let subsections = s
             .subsections
             .iter()
@@ -1097,7 +1132,9 @@ impl<'s> Renderer<'s> {
         total: usize,
     ) -> Context {
         let mut ctx = self.base.clone();
-        self.place(&mut ctx, &relative_url(&list.page_url, ""), &list.page_url);
+        let root = relative_url(&list.page_url, "");
+        self.place(&mut ctx, &root, &list.page_url);
+        set_or_remove(&mut ctx, "cards_html", self.cards_html(cards, &root));
         ctx.insert_value(
             "list",
             Value::from_serializable(&ListCtx {
@@ -1163,17 +1200,53 @@ impl<'s> Renderer<'s> {
     /// Pages as listings show them, each serialized once per build and
     /// shared by every listing it is on.
     fn card_list(&self, pages: &[usize]) -> Value {
-        let cards: Vec<Value> = pages
-            .iter()
-            .map(|&i| {
-                self.cards[i]
-                    .get_or_init(|| {
-                        Value::from_serializable(&summary(self.site, &self.site.pages[i]))
-                    })
-                    .clone()
-            })
-            .collect();
-        Value::from(cards)
+        Value::from(
+            pages
+                .iter()
+                .map(|&i| self.card_list_one(i))
+                .collect::<Vec<Value>>(),
+        )
+    }
+
+    /// Page `i` as listings show it, serialized once per build.
+    fn card_list_one(&self, i: usize) -> Value {
+        self.cards[i]
+            .get_or_init(|| Value::from_serializable(&summary(self.site, &self.site.pages[i])))
+            .clone()
+    }
+
+    /// The cards of `pages` as a listing at `root` shows them, for the
+    /// context variable `cards_html`: `card.html` rendered for each page
+    /// with `p` (its card), `h = 2`, `root` and the globals, and joined.
+    ///
+    /// A page is on many listings (its section's, its kind's, each of its
+    /// topics' and tags'), and rendering its card again for each was a
+    /// third of the listings' Tera time. Its card is rendered once per
+    /// `root` now. `None` when no template reads `cards_html`, or a card
+    /// fails (the listing then renders `card.html` itself, which reports it).
+    fn cards_html(&self, pages: &[usize], root: &str) -> Option<Value> {
+        if self.card_html.is_empty() {
+            return None;
+        }
+        let mut out = String::new();
+        for &i in pages {
+            out.push_str(&self.card_html_of(i, root)?);
+        }
+        Some(Value::safe_string(&out))
+    }
+
+    fn card_html_of(&self, i: usize, root: &str) -> Option<Arc<str>> {
+        let lock = || self.card_html[i].lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, html)) = lock().iter().find(|(r, _)| &**r == root) {
+            return html.clone();
+        }
+        let mut ctx = self.base.clone();
+        ctx.insert("root", root);
+        ctx.insert("h", &2);
+        ctx.insert_value("p", self.card_list_one(i));
+        let html: Option<Arc<str>> = self.tera.render("card.html", &ctx).ok().map(Arc::from);
+        lock().push((root.into(), html.clone()));
+        html
     }
 
     /// Renders every page of the site into `sink`. Returns every problem.

@@ -148,3 +148,110 @@ fn per_page_zero_keeps_one_page_and_shrinking_lists_lose_their_extra_pages() {
     );
     assert!(!out.join("stikkord/pris/side").exists());
 }
+
+/// The default theme's listing template `name` with the loop over
+/// `card.html` alone, as a theme that does not know `cards_html` has it.
+fn loop_only(name: &str) -> String {
+    let path = manifest_dir().join("themes/default/templates").join(name);
+    let text = std::fs::read_to_string(path).unwrap();
+    let plain = text
+        .replace("{% if cards_html %}{{ cards_html | safe }}{% else %}", "")
+        .replace("{% endfor %}{% endif %}</ul>", "{% endfor %}</ul>");
+    assert!(!plain.contains("cards_html"), "{name}: {plain}");
+    plain
+}
+
+/// [`site`] with a subsection (so section listings sit at two depths) and
+/// the site's own `card.html`.
+fn site_with_card(root: &Path, card: &str) {
+    site(root, 7, 3);
+    std::fs::create_dir_all(root.join("content/artikler/verdi")).unwrap();
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::fs::write(
+        root.join("content/artikler/verdi/_index.md"),
+        "---\ntitle: Verdi\n---\n",
+    )
+    .unwrap();
+    for (slug, title) in [("gevinst", "Gevinst"), ("nytte", "Nytte")] {
+        std::fs::write(
+            root.join(format!("content/artikler/verdi/{slug}.md")),
+            format!("---\ntitle: {title}\ntags: [pris]\n---\nOm {slug}.\n"),
+        )
+        .unwrap();
+    }
+    std::fs::write(root.join("templates/card.html"), card).unwrap();
+}
+
+#[test]
+fn cards_drawn_once_per_depth_are_the_cards_each_listing_draws_itself() {
+    // The default theme's listings take their cards from `cards_html`:
+    // each page's card.html rendered once per `root`, not once per
+    // listing. The outputs must be those of the same templates looping
+    // over card.html themselves, at every depth: first pages and
+    // `side/N/` pages of term and kind lists, and sections at two depths.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    site_with_card(
+        &root,
+        "<li class=\"kort\" data-h=\"{{ h }}\"><a href=\"{{ root }}{{ p.url }}\">{{ p.title }}</a></li>\n",
+    );
+    let drawn_once = tmp.path().join("once");
+    build(&root, &drawn_once, &[]);
+    for name in ["term.html", "list.html", "section.html"] {
+        std::fs::write(root.join("templates").join(name), loop_only(name)).unwrap();
+    }
+    let looped = tmp.path().join("looped");
+    build(&root, &looped, &[]);
+    let (once, each) = (snapshot(&drawn_once), snapshot(&looped));
+    assert_eq!(
+        once.keys().collect::<Vec<_>>(),
+        each.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &once {
+        assert!(
+            *bytes == each[path],
+            "{path} differs:\n{}\n---\n{}",
+            String::from_utf8_lossy(bytes),
+            String::from_utf8_lossy(&each[path])
+        );
+    }
+    // The site's card is the one drawn, with links that work from each depth.
+    for url in [
+        "stikkord/pris/",
+        "stikkord/pris/side/3/",
+        "alle/artikler/",
+        "alle/artikler/side/2/",
+        "artikler/verdi/",
+    ] {
+        let doc = page(&drawn_once, url);
+        let hrefs = attrs(&doc, "li.kort a", "href");
+        assert!(!hrefs.is_empty(), "/{url}");
+        for href in hrefs {
+            let to = resolve(url, &href);
+            assert!(
+                drawn_once.join(&to).join("index.html").is_file(),
+                "/{url}: {href} → /{to}"
+            );
+        }
+        assert!(attrs(&doc, "li.kort", "data-h").iter().all(|h| h == "2"));
+    }
+}
+
+#[test]
+fn a_card_that_reads_its_listing_is_drawn_by_each_listing() {
+    // `current_url` is not in the context a card is drawn in once per
+    // depth: such a card fails there, and each listing draws it itself.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    site_with_card(
+        &root,
+        "<li class=\"kort\" data-liste=\"{{ current_url }}\">{{ p.title }}</li>\n",
+    );
+    let out = tmp.path().join("public");
+    build(&root, &out, &[]);
+    for url in ["stikkord/pris/side/2/", "alle/artikler/", "artikler/verdi/"] {
+        let shown = attrs(&page(&out, url), "li.kort", "data-liste");
+        assert!(!shown.is_empty(), "/{url}");
+        assert!(shown.iter().all(|u| u == url), "/{url}: {shown:?}");
+    }
+}
