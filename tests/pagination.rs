@@ -161,10 +161,13 @@ fn loop_only(name: &str) -> String {
     plain
 }
 
-/// [`site`] with a subsection (so section listings sit at two depths) and
-/// the site's own `card.html`.
-fn site_with_card(root: &Path, card: &str) {
-    site(root, 7, 3);
+/// [`site`] in a temporary folder, with a subsection (so section
+/// listings sit at two depths) and the site's own `card.html`: the
+/// folder and the site's root in it.
+fn site_with_card(card: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    site(&root, 7, 3);
     std::fs::create_dir_all(root.join("content/artikler/verdi")).unwrap();
     std::fs::create_dir_all(root.join("templates")).unwrap();
     std::fs::write(
@@ -180,6 +183,7 @@ fn site_with_card(root: &Path, card: &str) {
         .unwrap();
     }
     std::fs::write(root.join("templates/card.html"), card).unwrap();
+    (tmp, root)
 }
 
 #[test]
@@ -189,10 +193,7 @@ fn cards_drawn_once_per_depth_are_the_cards_each_listing_draws_itself() {
     // listing. The outputs must be those of the same templates looping
     // over card.html themselves, at every depth: first pages and
     // `side/N/` pages of term and kind lists, and sections at two depths.
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    site_with_card(
-        &root,
+    let (tmp, root) = site_with_card(
         "<li class=\"kort\" data-h=\"{{ h }}\"><a href=\"{{ root }}{{ p.url }}\">{{ p.title }}</a></li>\n",
     );
     let drawn_once = tmp.path().join("once");
@@ -241,12 +242,8 @@ fn cards_drawn_once_per_depth_are_the_cards_each_listing_draws_itself() {
 fn a_card_that_reads_its_listing_is_drawn_by_each_listing() {
     // `current_url` is not in the context a card is drawn in once per
     // depth: such a card fails there, and each listing draws it itself.
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    site_with_card(
-        &root,
-        "<li class=\"kort\" data-liste=\"{{ current_url }}\">{{ p.title }}</li>\n",
-    );
+    let (tmp, root) =
+        site_with_card("<li class=\"kort\" data-liste=\"{{ current_url }}\">{{ p.title }}</li>\n");
     let out = tmp.path().join("public");
     build(&root, &out, &[]);
     for url in ["stikkord/pris/side/2/", "alle/artikler/", "artikler/verdi/"] {
