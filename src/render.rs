@@ -472,7 +472,9 @@ fn once_per_key<T>(
 /// One page's `card.html` for each `root` it was rendered for (`None`
 /// where it failed). A page's cards take two or three roots: first pages
 /// of listings and their `side/N/` pages sit at a few depths.
-type CardHtml = std::sync::Mutex<Vec<(Box<str>, Option<Arc<str>>)>>;
+/// Each is kept at its length (`Box<str>`): Tera renders into a larger
+/// buffer, and ~22 000 of those would hold on to 30 MB more.
+type CardHtml = std::sync::Mutex<HashMap<String, Option<Arc<Box<str>>>>>;
 
 /// Whether any template of `theme` mentions `cards_html`: only then are
 /// listings given their cards rendered (see [`Renderer::cards_html`]).
@@ -1235,18 +1237,15 @@ impl<'s> Renderer<'s> {
         Some(Value::safe_string(&out))
     }
 
-    fn card_html_of(&self, i: usize, root: &str) -> Option<Arc<str>> {
-        let lock = || self.card_html[i].lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((_, html)) = lock().iter().find(|(r, _)| &**r == root) {
-            return html.clone();
-        }
-        let mut ctx = self.base.clone();
-        ctx.insert("root", root);
-        ctx.insert("h", &2);
-        ctx.insert_value("p", self.card_list_one(i));
-        let html: Option<Arc<str>> = self.tera.render("card.html", &ctx).ok().map(Arc::from);
-        lock().push((root.into(), html.clone()));
-        html
+    fn card_html_of(&self, i: usize, root: &str) -> Option<Arc<Box<str>>> {
+        once_per_key(&self.card_html[i], root, || {
+            let mut ctx = self.base.clone();
+            ctx.insert("root", root);
+            ctx.insert("h", &2);
+            ctx.insert_value("p", self.card_list_one(i));
+            let html = self.tera.render("card.html", &ctx).ok()?;
+            Some(html.into_boxed_str())
+        })
     }
 
     /// Renders every page of the site into `sink`. Returns every problem.
