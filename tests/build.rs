@@ -391,25 +391,34 @@ fn navigation_marks_the_current_page_and_its_section() {
     );
 }
 
+/// The `basic` fixture with the site's own `templates` (name, text),
+/// built: the site's folder and its output.
+fn basic_built_with(templates: &[(&str, &str)]) -> (tempfile::TempDir, std::path::PathBuf) {
+    let site = site_copy("basic");
+    std::fs::create_dir_all(site.path().join("templates")).unwrap();
+    for (name, text) in templates {
+        std::fs::write(site.path().join("templates").join(name), text).unwrap();
+    }
+    let out = site.path().join("public");
+    build(site.path(), &out, &[]);
+    (site, out)
+}
+
 #[test]
 fn a_site_header_and_footer_show_on_every_page_with_links_from_its_depth() {
     // The header and footer are rendered once per depth: a site's own
     // header.html and footer.html must still reach every output, each with
     // links that climb from where that output is.
-    let site = site_copy("basic");
-    std::fs::create_dir_all(site.path().join("templates")).unwrap();
-    std::fs::write(
-        site.path().join("templates/header.html"),
-        "<p class=\"egen-topp\"><a href=\"{{ root }}sok/\">{{ site.title }}</a></p>\n",
-    )
-    .unwrap();
-    std::fs::write(
-        site.path().join("templates/footer.html"),
-        "<p class=\"egen-bunn\"><a href=\"{{ '' | rel }}\">{{ t.footer }}</a></p>\n",
-    )
-    .unwrap();
-    let out = site.path().join("public");
-    build(site.path(), &out, &[]);
+    let (_site, out) = basic_built_with(&[
+        (
+            "header.html",
+            "<p class=\"egen-topp\"><a href=\"{{ root }}sok/\">{{ site.title }}</a></p>\n",
+        ),
+        (
+            "footer.html",
+            "<p class=\"egen-bunn\"><a href=\"{{ '' | rel }}\">{{ t.footer }}</a></p>\n",
+        ),
+    ]);
     let mut seen = std::collections::BTreeSet::new();
     for url in index_urls(&out) {
         let html = std::fs::read_to_string(out.join(&url).join("index.html")).unwrap();
@@ -443,15 +452,10 @@ fn a_header_that_shows_the_page_is_rendered_with_each_output() {
     // A header that reads more than `root` and the globals cannot be
     // rendered once per depth: it is rendered with each output instead,
     // and shows that output's own URL.
-    let site = site_copy("basic");
-    std::fs::create_dir_all(site.path().join("templates")).unwrap();
-    std::fs::write(
-        site.path().join("templates/header.html"),
+    let (_site, out) = basic_built_with(&[(
+        "header.html",
         "<p class=\"her\" data-url=\"{{ current_url }}\">{{ site.title }}</p>\n",
-    )
-    .unwrap();
-    let out = site.path().join("public");
-    build(site.path(), &out, &[]);
+    )]);
     let mut checked = 0;
     for url in index_urls(&out) {
         let doc = page(&out, &url);
