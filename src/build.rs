@@ -137,6 +137,7 @@ pub fn render(
         },
         timings,
         Some(Box::new(|| search_job(site))),
+        Vec::new(),
     )
     .problems)
 }
@@ -177,7 +178,7 @@ pub fn render_pages_with(
     serving: Serving<'_>,
     timings: &mut Timings,
 ) -> Rendered {
-    render_parts(site, theme, sink, serving, timings, None)
+    render_parts(site, theme, sink, serving, timings, None, Vec::new())
 }
 
 fn render_parts(
@@ -187,6 +188,7 @@ fn render_parts(
     serving: Serving<'_>,
     timings: &mut Timings,
     search: Option<SearchLater<'_>>,
+    bodies: Vec<String>,
 ) -> Rendered {
     let Serving {
         inject,
@@ -224,6 +226,7 @@ fn render_parts(
     };
     renderer.inject = inject;
     renderer.memo = memo;
+    renderer.hand_over_bodies(bodies);
     if let Some(inputs) = inputs {
         renderer.set_inputs(inputs);
     }
@@ -280,10 +283,17 @@ pub fn build(opts: &Options) -> Result<Report> {
     // Markdown and checks are done: rendering never reads the sources again,
     // so a big site does not keep them in memory (about 30 MB at 10 000 pages),
     // and the plain text moves into the search index instead of being copied
-    // (another 27 MB).
-    site.pages
+    // (another 27 MB). Each page's body HTML goes to the renderer, which
+    // lets it go as soon as its page is rendered (50 MB, the largest item
+    // of the peak).
+    let bodies: Vec<String> = site
+        .pages
         .par_iter_mut()
-        .for_each(|p| p.page.body = String::new());
+        .map(|p| {
+            p.page.body = String::new();
+            std::mem::take(&mut p.content.html)
+        })
+        .collect();
     let mut plain = take_plain(&mut site);
     let theme = Theme::resolve(&site.root, &site.config.theme)?;
     let out = output_dir(opts, &site);
@@ -311,6 +321,7 @@ pub fn build(opts: &Options) -> Result<Report> {
                 Arc::new(search_doc(p, std::mem::take(&mut plain[i])))
             })
         })),
+        bodies,
     )
     .problems;
     let staging = match staging {

@@ -531,6 +531,10 @@ pub struct Renderer<'s> {
     /// Each page's `card.html`, by `root`, rendered on first use (see
     /// [`Renderer::cards_html`]); empty when no template reads `cards_html`.
     card_html: Vec<CardHtml>,
+    /// The pages' body HTML when `vinn build` handed it over
+    /// ([`Renderer::hand_over_bodies`]; else empty, and bodies are read
+    /// from the site).
+    bodies: Vec<std::sync::Mutex<String>>,
     /// Extra script injected before `</body>` (live reload in `serve`).
     pub inject: Option<String>,
     /// Earlier output to reuse when a template's inputs are unchanged (`serve`).
@@ -806,6 +810,7 @@ impl<'s> Renderer<'s> {
             cards: site.pages.iter().map(|_| Default::default()).collect(),
             links: site.pages.iter().map(|_| Default::default()).collect(),
             card_html,
+            bodies: Vec::new(),
             inject: None,
             memo: None,
             inputs: std::sync::OnceLock::new(),
@@ -925,10 +930,20 @@ impl<'s> Renderer<'s> {
             cards: site.pages.iter().map(|_| Default::default()).collect(),
             links: site.pages.iter().map(|_| Default::default()).collect(),
             card_html,
+            bodies: Vec::new(),
             inject: None,
             memo: None,
             inputs: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Takes the body HTML of every page (in site order), which the site
+    /// then no longer holds: each is read once, when its page renders, and
+    /// freed right after, so a build does not keep all bodies to its end.
+    /// For one render of the site only: a page rendered again would have
+    /// an empty body. An empty `bodies` leaves them in the site.
+    pub fn hand_over_bodies(&mut self, bodies: Vec<String>) {
+        self.bodies = bodies.into_iter().map(std::sync::Mutex::new).collect();
     }
 
     /// Adds a value every template sees (e.g. `insight` for the front page).
@@ -1007,6 +1022,12 @@ impl<'s> Renderer<'s> {
                 })
                 .clone()
         };
+        // A handed-over body is taken: once copied into the context, it
+        // is freed with this function's frame.
+        let handed = self
+            .bodies
+            .get(i)
+            .map(|b| std::mem::take(&mut *b.lock().unwrap_or_else(|e| e.into_inner())));
         let case = p.meta.case.as_ref().map(|c| CaseCtx {
             outcome: c.outcome.as_str(),
             outcome_label: site.strings.get(c.outcome.as_str()),
@@ -1043,7 +1064,7 @@ impl<'s> Renderer<'s> {
             author: &p.meta.author,
             topics: terms_of(&self.terms.topics, &p.meta.topics),
             tags: terms_of(&self.terms.tags, &p.meta.tags),
-            content: &sp.content.html,
+            content: handed.as_deref().unwrap_or(&sp.content.html),
             toc: crate::markdown::Toc::of(&sp.content.headings),
             headings: sp.content.headings.len(),
             reading_time: sp.reading_time,
