@@ -1312,17 +1312,31 @@ impl<'s> Renderer<'s> {
     }
 
     /// Section pages, taxonomy indexes, term pages and the kind lists.
+    /// Sections, taxonomies and kind lists do not wait for each other: in
+    /// `serve`, where an edit renders a few of each, one after the other
+    /// they kept one core waiting while the other rendered.
     fn render_listings(&self, sink: &dyn Sink) -> Vec<Diagnostic> {
+        let (mut problems, (terms, lists)) = rayon::join(
+            || self.render_sections(sink),
+            || {
+                rayon::join(
+                    || self.render_taxonomies(sink),
+                    || self.render_kind_lists(sink),
+                )
+            },
+        );
+        problems.extend(terms);
+        problems.extend(lists);
+        problems
+    }
+
+    /// Section pages (and the front page).
+    fn render_sections(&self, sink: &dyn Sink) -> Vec<Diagnostic> {
         let site = self.site;
-        let lang = site.config.language;
         let put = |path: String, bytes: Vec<u8>| put_file(sink, path, bytes);
         let html_path = |url: &str| format!("{url}index.html");
-        let mut problems = Vec::new();
-
-        // Sections.
         let keys: Vec<&String> = site.sections.keys().collect();
-        let section_problems: Vec<Diagnostic> = keys
-            .par_iter()
+        keys.par_iter()
             .filter_map(|k| {
                 let s = &site.sections[k.as_str()];
                 let tpl = s.section.template.clone().unwrap_or_else(|| {
@@ -1347,10 +1361,16 @@ impl<'s> Renderer<'s> {
                     Err(d) => Some(d),
                 }
             })
-            .collect();
-        problems.extend(section_problems);
+            .collect()
+    }
 
-        // Taxonomies: an index per taxonomy and a page per term.
+    /// Taxonomies: an index per taxonomy and a page per term.
+    fn render_taxonomies(&self, sink: &dyn Sink) -> Vec<Diagnostic> {
+        let site = self.site;
+        let lang = site.config.language;
+        let put = |path: String, bytes: Vec<u8>| put_file(sink, path, bytes);
+        let html_path = |url: &str| format!("{url}index.html");
+        let mut problems = Vec::new();
         for (tax, terms) in [
             (Taxonomy::Topics, &site.topics),
             (Taxonomy::Tags, &site.tags),
@@ -1420,8 +1440,13 @@ impl<'s> Renderer<'s> {
                 .collect();
             problems.extend(term_problems);
         }
+        problems
+    }
 
-        // One list per kind, and "Nytt".
+    /// One list per kind, and "Nytt".
+    fn render_kind_lists(&self, sink: &dyn Sink) -> Vec<Diagnostic> {
+        let site = self.site;
+        let lang = site.config.language;
         // Each sorted whole, so side by side.
         let mut lists: Vec<(String, String, Vec<usize>)> = Kind::ALL
             .par_iter()
@@ -1448,7 +1473,7 @@ impl<'s> Renderer<'s> {
         ));
         // The longest lists first (`alle/artikler/` lists most pages).
         lists.sort_by_key(|(_, _, pages)| std::cmp::Reverse(pages.len()));
-        let list_problems: Vec<Diagnostic> = lists
+        lists
             .par_iter()
             .flat_map(|(url, title, pages)| {
                 self.render_paged(
@@ -1465,9 +1490,7 @@ impl<'s> Renderer<'s> {
                     },
                 )
             })
-            .collect();
-        problems.extend(list_problems);
-        problems
+            .collect()
     }
 
     /// Search page, 404, aliases, static files, assets and machine files.
