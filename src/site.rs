@@ -725,7 +725,10 @@ impl Site {
     /// `terms` false, no page's topics, tags or `related` changed since the
     /// last call: "Les også" and the members of each term stay as they are.
     /// With `edited`, only those pages changed since the last call: the
-    /// others keep their order, and the edited ones are put back in it.
+    /// others keep their order, and the edited ones are put back in it;
+    /// with `terms` false as well, and the edited pages still in their
+    /// sections, only the lists that hold them are worked out again
+    /// ([`Site::relink_edited`]).
     fn link(&mut self, diagnostics: &mut Diagnostics, terms: bool, edited: Option<&[usize]>) {
         if terms {
             self.link_related(diagnostics);
