@@ -505,6 +505,11 @@ fn set_or_remove(ctx: &mut Context, key: &'static str, value: Option<Value>) {
     }
 }
 
+/// The file of the output at directory URL `url` (`a/b/` → `a/b/index.html`).
+fn index_html(url: &str) -> String {
+    format!("{url}index.html")
+}
+
 /// The folder a page's directory URL is in (`a/b/` → `a`; `b/` → none).
 fn folder_of(url: &str) -> Option<&str> {
     url.trim_end_matches('/')
@@ -1201,7 +1206,7 @@ impl<'s> Renderer<'s> {
             .iter()
             .enumerate()
             .filter_map(|(i, cards)| {
-                let path = format!("{}index.html", Urls::list_page(url, i + 1, lang));
+                let path = index_html(&Urls::list_page(url, i + 1, lang));
                 // Each page of a listing shows its own cards and the
                 // listing's length: an edit to one card touches one page.
                 let chunk =
@@ -1333,8 +1338,6 @@ impl<'s> Renderer<'s> {
     /// Section pages (and the front page).
     fn render_sections(&self, sink: &dyn Sink) -> Vec<Diagnostic> {
         let site = self.site;
-        let put = |path: String, bytes: Vec<u8>| put_file(sink, path, bytes);
-        let html_path = |url: &str| format!("{url}index.html");
         let keys: Vec<&String> = site.sections.keys().collect();
         keys.par_iter()
             .filter_map(|k| {
@@ -1346,7 +1349,9 @@ impl<'s> Renderer<'s> {
                         "section.html".into()
                     }
                 });
-                if self.keeps(&html_path(&s.section.url), &tpl, |f| f.sections[k.as_str()]) {
+                if self.keeps(&index_html(&s.section.url), &tpl, |f| {
+                    f.sections[k.as_str()]
+                }) {
                     return None;
                 }
                 let ctx = self.section_context(k);
@@ -1357,7 +1362,7 @@ impl<'s> Renderer<'s> {
                     .map(|p| display_path(p))
                     .unwrap_or_else(|| format!("content/{k}"));
                 match self.render(&tpl, &ctx, &source) {
-                    Ok(html) => put(html_path(&s.section.url), html),
+                    Ok(html) => put_file(sink, index_html(&s.section.url), html),
                     Err(d) => Some(d),
                 }
             })
@@ -1368,8 +1373,6 @@ impl<'s> Renderer<'s> {
     fn render_taxonomies(&self, sink: &dyn Sink) -> Vec<Diagnostic> {
         let site = self.site;
         let lang = site.config.language;
-        let put = |path: String, bytes: Vec<u8>| put_file(sink, path, bytes);
-        let html_path = |url: &str| format!("{url}index.html");
         let mut problems = Vec::new();
         for (tax, terms) in [
             (Taxonomy::Topics, &site.topics),
@@ -1394,7 +1397,7 @@ impl<'s> Renderer<'s> {
                 terms.values().for_each(|t| f.terms[&t.url].hash(&mut h));
                 h.finish()
             };
-            if !self.keeps(&html_path(&folder), "taxonomy.html", index) {
+            if !self.keeps(&index_html(&folder), "taxonomy.html", index) {
                 let mut ctx = self.base.clone();
                 self.place(&mut ctx, &relative_url(&folder, ""), &folder);
                 ctx.insert(
@@ -1406,7 +1409,7 @@ impl<'s> Renderer<'s> {
                     &ctx,
                     &format!("the {} index", tax.folder(lang)),
                 ) {
-                    Ok(html) => problems.extend(put(html_path(&folder), html)),
+                    Ok(html) => problems.extend(put_file(sink, index_html(&folder), html)),
                     Err(d) => problems.push(d),
                 }
             }
@@ -1499,7 +1502,6 @@ impl<'s> Renderer<'s> {
         let mut problems = Vec::new();
         let lang = site.config.language;
         let put = |path: String, bytes: Vec<u8>| put_file(sink, path, bytes);
-        let html_path = |url: &str| format!("{url}index.html");
 
         // Search page, 404, aliases.
         if site.config.search.enabled {
@@ -1507,7 +1509,7 @@ impl<'s> Renderer<'s> {
             let mut ctx = self.base.clone();
             self.place(&mut ctx, &relative_url(url, ""), url);
             match self.render("search.html", &ctx, "the search page") {
-                Ok(html) => problems.extend(put(html_path(url), html)),
+                Ok(html) => problems.extend(put(index_html(url), html)),
                 Err(d) => problems.push(d),
             }
         }
@@ -1546,7 +1548,7 @@ impl<'s> Renderer<'s> {
             ctx.insert("permalink", &format!("{}{}", site.config.base_url, to));
             ctx.insert("title", &title);
             match self.render("alias.html", &ctx, &format!("the alias /{from}")) {
-                Ok(html) => problems.extend(put(html_path(&from), html)),
+                Ok(html) => problems.extend(put(index_html(&from), html)),
                 Err(d) => problems.push(d),
             }
         }
@@ -1603,7 +1605,7 @@ impl<'s> Renderer<'s> {
         let tpl = page.meta.template.as_deref();
         let tpl = tpl.unwrap_or(page.meta.kind.template());
         // A kept page costs no allocation, nor a look at its URL.
-        let path = || format!("{}index.html", page.url);
+        let path = || index_html(&page.url);
         memo.keep_page(i, &path, tpl, self.inputs().pages[i], &self.base)
     }
 
@@ -1615,7 +1617,7 @@ impl<'s> Renderer<'s> {
         let tpl = meta.template.as_deref().unwrap_or(meta.kind.template());
         self.page_context(ctx, i);
         match self.render(tpl, ctx, &display_path(&sp.page.source)) {
-            Ok(html) => put_file(sink, format!("{}index.html", sp.page.url), html),
+            Ok(html) => put_file(sink, index_html(&sp.page.url), html),
             Err(d) => Some(d),
         }
     }
@@ -1631,9 +1633,7 @@ impl<'s> Renderer<'s> {
     /// built: `inputs` fingerprints everything that context is made from
     /// other than the configuration and translations.
     pub fn keeps_extra(&self, template: &str, url: &str, inputs: u64) -> bool {
-        self.keeps(&format!("{url}index.html"), template, |f| {
-            f.with_env(inputs)
-        })
+        self.keeps(&index_html(url), template, |f| f.with_env(inputs))
     }
 
     /// Whether the memo keeps the file at `path`, made without a template,
@@ -1662,7 +1662,7 @@ impl<'s> Renderer<'s> {
         }
         match self.render(template, &ctx, &format!("/{url}")) {
             Ok(html) => sink
-                .put(&format!("{url}index.html"), html)
+                .put(&index_html(url), html)
                 .err()
                 .map(|e| Diagnostic::error(url, 0, 0, format!("cannot write output file: {e}"))),
             Err(d) => Some(d),
