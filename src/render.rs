@@ -486,14 +486,6 @@ fn reads_cards_html(theme: &Theme) -> bool {
             .any(|t| t.text.contains("cards_html"))
 }
 
-/// Empty card caches for `site` when `theme` reads `cards_html`.
-fn card_caches(site: &Site, theme: &Theme) -> Vec<CardHtml> {
-    match reads_cards_html(theme) {
-        true => site.pages.iter().map(|_| Default::default()).collect(),
-        false => Vec::new(),
-    }
-}
-
 /// Sets `key` in `ctx` to `value`, or takes it out: a context reused from
 /// output to output must not keep the last one's.
 fn set_or_remove(ctx: &mut Context, key: &'static str, value: Option<Value>) {
@@ -529,24 +521,51 @@ pub struct Renderer<'s> {
     navs: Arc<std::sync::Mutex<Navs>>,
     chromes: Arc<std::sync::Mutex<Chromes>>,
     terms: Arc<TermValues>,
-    /// Each page as listings show it, serialized on first use.
+    /// What this render works out per page, on first use.
+    per_page: PerPage,
+    /// Extra script injected before `</body>` (live reload in `serve`).
+    pub inject: Option<String>,
+    /// Earlier output to reuse when a template's inputs are unchanged (`serve`).
+    pub memo: Option<&'s dyn Memo>,
+}
+
+/// What one render of a site works out per page, each on first use: the
+/// tables a renderer holds beside what [`Prepared`] carries from render to
+/// render.
+struct PerPage {
+    /// Each page as listings show it.
     cards: Vec<std::sync::OnceLock<Value>>,
-    /// Each page as other pages link to it, serialized on first use.
+    /// Each page as other pages link to it.
     links: Vec<std::sync::OnceLock<Value>>,
-    /// Each page's `card.html`, by `root`, rendered on first use (see
-    /// [`Renderer::cards_html`]); empty when no template reads `cards_html`.
+    /// Each page's `card.html`, by `root` (see [`Renderer::cards_html`]);
+    /// empty when no template reads `cards_html`.
     card_html: Vec<CardHtml>,
     /// The pages' body HTML when `vinn build` handed it over
     /// ([`Renderer::hand_over_bodies`]; else empty, and bodies are read
     /// from the site).
     bodies: Vec<std::sync::Mutex<String>>,
-    /// Extra script injected before `</body>` (live reload in `serve`).
-    pub inject: Option<String>,
-    /// Earlier output to reuse when a template's inputs are unchanged (`serve`).
-    pub memo: Option<&'s dyn Memo>,
     /// Fingerprints of the inputs of pages, sections and term pages, made
     /// when a memo first asks.
     inputs: std::sync::OnceLock<Inputs>,
+}
+
+impl PerPage {
+    /// Empty tables for the pages of `site` rendered with `theme`.
+    fn new(site: &Site, theme: &Theme) -> PerPage {
+        fn empty<T: Default>(site: &Site) -> Vec<T> {
+            site.pages.iter().map(|_| T::default()).collect()
+        }
+        PerPage {
+            cards: empty(site),
+            links: empty(site),
+            card_html: match reads_cards_html(theme) {
+                true => empty(site),
+                false => Vec::new(),
+            },
+            bodies: Vec::new(),
+            inputs: std::sync::OnceLock::new(),
+        }
+    }
 }
 
 /// A store of earlier renders, consulted before every template render:
@@ -802,7 +821,7 @@ impl<'s> Renderer<'s> {
                 (k.clone(), menu)
             })
             .collect();
-        let card_html = card_caches(site, &theme);
+        let per_page = PerPage::new(site, &theme);
         Ok(Renderer {
             site,
             tera,
@@ -812,13 +831,9 @@ impl<'s> Renderer<'s> {
             navs: Arc::default(),
             chromes: Arc::default(),
             terms: Arc::new(TermValues::new(site)),
-            cards: site.pages.iter().map(|_| Default::default()).collect(),
-            links: site.pages.iter().map(|_| Default::default()).collect(),
-            card_html,
-            bodies: Vec::new(),
+            per_page,
             inject: None,
             memo: None,
-            inputs: std::sync::OnceLock::new(),
         })
     }
 
@@ -899,9 +914,9 @@ impl<'s> Renderer<'s> {
     /// build does not wait for it.
     pub fn free_caches_in_background(&mut self) {
         let caches = (
-            std::mem::take(&mut self.cards),
-            std::mem::take(&mut self.links),
-            std::mem::take(&mut self.card_html),
+            std::mem::take(&mut self.per_page.cards),
+            std::mem::take(&mut self.per_page.links),
+            std::mem::take(&mut self.per_page.card_html),
         );
         std::thread::spawn(move || drop(caches));
     }
@@ -922,8 +937,8 @@ impl<'s> Renderer<'s> {
     /// A renderer over `site` with what an earlier one prepared: `site`
     /// must differ from that one's in page bodies only.
     pub fn from_prepared(site: &'s Site, p: Prepared) -> Self {
-        let card_html = card_caches(site, &p.theme);
         Renderer {
+            per_page: PerPage::new(site, &p.theme),
             site,
             tera: p.tera,
             theme: p.theme,
@@ -932,13 +947,8 @@ impl<'s> Renderer<'s> {
             navs: p.navs,
             chromes: p.chromes,
             terms: p.terms,
-            cards: site.pages.iter().map(|_| Default::default()).collect(),
-            links: site.pages.iter().map(|_| Default::default()).collect(),
-            card_html,
-            bodies: Vec::new(),
             inject: None,
             memo: None,
-            inputs: std::sync::OnceLock::new(),
         }
     }
 
@@ -948,7 +958,7 @@ impl<'s> Renderer<'s> {
     /// For one render of the site only: a page rendered again would have
     /// an empty body. An empty `bodies` leaves them in the site.
     pub fn hand_over_bodies(&mut self, bodies: Vec<String>) {
-        self.bodies = bodies.into_iter().map(std::sync::Mutex::new).collect();
+        self.per_page.bodies = bodies.into_iter().map(std::sync::Mutex::new).collect();
     }
 
     /// Adds a value every template sees (e.g. `insight` for the front page).
@@ -1015,7 +1025,7 @@ impl<'s> Renderer<'s> {
         );
         self.place(ctx, &root, &p.url);
         let link = |j: usize| {
-            self.links[j]
+            self.per_page.links[j]
                 .get_or_init(|| {
                     let q = &site.pages[j];
                     Value::from_serializable(&Link {
@@ -1030,6 +1040,7 @@ impl<'s> Renderer<'s> {
         // A handed-over body is taken: once copied into the context, it
         // is freed with this function's frame.
         let handed = self
+            .per_page
             .bodies
             .get(i)
             .map(|b| std::mem::take(&mut *b.lock().unwrap_or_else(|e| e.into_inner())));
@@ -1238,7 +1249,7 @@ impl<'s> Renderer<'s> {
 
     /// Page `i` as listings show it, serialized once per build.
     fn card_list_one(&self, i: usize) -> Value {
-        self.cards[i]
+        self.per_page.cards[i]
             .get_or_init(|| Value::from_serializable(&summary(self.site, &self.site.pages[i])))
             .clone()
     }
@@ -1253,7 +1264,7 @@ impl<'s> Renderer<'s> {
     /// `root` now. `None` when no template reads `cards_html`, or a card
     /// fails (the listing then renders `card.html` itself, which reports it).
     fn cards_html(&self, pages: &[usize], root: &str) -> Option<Value> {
-        if self.card_html.is_empty() {
+        if self.per_page.card_html.is_empty() {
             return None;
         }
         let mut out = String::new();
@@ -1264,7 +1275,7 @@ impl<'s> Renderer<'s> {
     }
 
     fn card_html_of(&self, i: usize, root: &str) -> Option<Arc<Box<str>>> {
-        once_per_key(&self.card_html[i], root, || {
+        once_per_key(&self.per_page.card_html[i], root, || {
             let mut ctx = self.base.clone();
             ctx.insert("root", root);
             ctx.insert("h", &2);
@@ -1625,7 +1636,7 @@ impl<'s> Renderer<'s> {
     /// The memo's fingerprints of this site, worked out beforehand (else
     /// the first output that needs them does, while other threads wait).
     pub fn set_inputs(&mut self, inputs: Inputs) {
-        self.inputs = std::sync::OnceLock::from(inputs);
+        self.per_page.inputs = std::sync::OnceLock::from(inputs);
     }
 
     /// Whether the memo keeps the extra page at `url` ([`Renderer::render_extra`]
@@ -1931,7 +1942,7 @@ impl Renderer<'_> {
     }
 
     fn inputs(&self) -> &Inputs {
-        self.inputs.get_or_init(|| Inputs::of(self.site))
+        self.per_page.inputs.get_or_init(|| Inputs::of(self.site))
     }
 }
 
