@@ -1333,4 +1333,64 @@ mod tests {
         assert!(!has_scheme("a/b.md"));
         assert!(!has_scheme("x/y:z.md"));
     }
+
+    /// Every section's pages, and each page's previous and next, as a
+    /// fresh linking of `site` makes them.
+    fn links_as_fresh(site: &Site) -> bool {
+        let mut fresh: Vec<(usize, Option<usize>, Option<usize>)> = Vec::new();
+        let mut copy = BTreeMap::new();
+        for k in site.sections.keys() {
+            let mut list: Vec<usize> = (0..site.pages.len())
+                .filter(|&i| site.pages[i].page.section == *k)
+                .collect();
+            let rank = site.ranks();
+            list.sort_unstable_by_key(|&i| rank[i]);
+            for (pos, &i) in list.iter().enumerate() {
+                let prev = pos.checked_sub(1).map(|p| list[p]);
+                fresh.push((i, prev, list.get(pos + 1).copied()));
+            }
+            copy.insert(k.clone(), list);
+        }
+        let linked: BTreeMap<String, Vec<usize>> = site
+            .sections
+            .iter()
+            .map(|(k, s)| (k.clone(), s.pages.clone()))
+            .collect();
+        linked == copy
+            && fresh
+                .iter()
+                .all(|&(i, prev, next)| (site.pages[i].prev, site.pages[i].next) == (prev, next))
+    }
+
+    /// `replace_pages` is for edits that keep each page's section; one
+    /// that breaks that rule still gets every section linked again (not
+    /// just the lists the page was on before), so no list keeps a page
+    /// that left it.
+    #[test]
+    fn a_page_moved_to_another_section_is_linked_there() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
+        let mut loaded = crate::build::load(&crate::build::Options {
+            root,
+            ..Default::default()
+        })
+        .expect("the basic fixture loads");
+        let site = &mut loaded.site;
+        assert!(links_as_fresh(site));
+        let i = site
+            .pages
+            .iter()
+            .position(|p| p.page.key == "artikler/alfa.md")
+            .expect("alfa is a page");
+        assert!(site.sections["artikler"].pages.contains(&i));
+        let mut page = site.pages[i].page.clone();
+        page.section = "kurs".into();
+        let content = site.pages[i].content.clone();
+        site.replace_pages(vec![(i, page, content)]);
+        assert!(site.sections["kurs"].pages.contains(&i));
+        assert!(!site.sections["artikler"].pages.contains(&i));
+        assert!(links_as_fresh(site));
+        // A course numbers its lessons: the moved page is one of them now.
+        let n = site.sections["kurs"].pages.len();
+        assert!(site.pages[i].lesson.is_some_and(|(_, of)| of == n));
+    }
 }
