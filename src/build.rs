@@ -231,6 +231,9 @@ fn render_parts(
         renderer.set_inputs(inputs);
     }
     renderer.set_global("insight", &figures.context);
+    if let Some(reuse) = reuse {
+        renderer.adopt_tables(reuse);
+    }
     let insight = &figures.insight;
     // The search index needs only the model: it is built beside the pages.
     let ((mut problems, render_ms), (search, search_ms)) = rayon::join(
@@ -251,10 +254,9 @@ fn render_parts(
         },
     );
     problems.extend(search);
-    renderer.free_caches_in_background();
     timings.render = render_ms;
     timings.search = search_ms;
-    let prepared = Some(renderer.prepared());
+    let prepared = Some(renderer.finish(memo.is_some()));
     Rendered {
         problems,
         prepared,

@@ -333,6 +333,24 @@ pub struct Prepared {
     navs: Arc<std::sync::Mutex<Navs>>,
     chromes: Arc<std::sync::Mutex<Chromes>>,
     terms: Arc<TermValues>,
+    /// The per-page tables of the renderer that prepared this, in `serve`
+    /// ([`Renderer::finish`]), for the next renderer of the site to adopt
+    /// ([`Renderer::adopt_tables`]); taken by the first that does.
+    tables: Arc<std::sync::Mutex<Option<Carried>>>,
+}
+
+/// A renderer's per-page tables as the next renderer of the same site and
+/// templates may adopt them, with what each entry was made from.
+struct Carried {
+    tables: PerPage,
+    /// Each page's card fingerprint ([`PageFingerprints::card`]): the
+    /// page's card and link are made from what it covers, and its card
+    /// HTML too, with the globals.
+    cards: Vec<u64>,
+    /// The configuration and translations.
+    env: u64,
+    /// The memo's key of the globals as `card.html` reads them.
+    card_base: u64,
 }
 
 /// A section's menu entries as templates see them, with a fingerprint of
@@ -909,28 +927,88 @@ impl<'s> Renderer<'s> {
         set_or_remove(ctx, "footer_html", chrome.and_then(|c| c.footer.clone()));
     }
 
-    /// Hands the per-build caches (each page's card and link: some 20 000
-    /// small maps at 10 000 pages) to a thread that frees them, so the
-    /// build does not wait for it.
-    pub fn free_caches_in_background(&mut self) {
-        let caches = (
-            std::mem::take(&mut self.per_page.cards),
-            std::mem::take(&mut self.per_page.links),
-            std::mem::take(&mut self.per_page.card_html),
-        );
-        std::thread::spawn(move || drop(caches));
+    /// What this renderer prepared, to render pages of the same site
+    /// again. With `keep_tables` (and a memo, which fingerprints what the
+    /// tables are made from) its per-page tables go along, for the next
+    /// renderer to adopt what an edit left as it was; else they (some
+    /// 20 000 small maps at 10 000 pages) are freed on another thread, so
+    /// the build does not wait for it.
+    pub fn finish(self, keep_tables: bool) -> Prepared {
+        let PerPage {
+            cards,
+            links,
+            card_html,
+            inputs,
+            ..
+        } = self.per_page;
+        let carried = match (keep_tables, self.memo, inputs.into_inner()) {
+            (true, Some(memo), Some(inputs)) => Some(Carried {
+                card_base: memo.key("card.html", &self.base),
+                tables: PerPage {
+                    cards,
+                    links,
+                    card_html,
+                    bodies: Vec::new(),
+                    inputs: std::sync::OnceLock::new(),
+                },
+                cards: inputs.cards,
+                env: inputs.env,
+            }),
+            _ => {
+                std::thread::spawn(move || drop((cards, links, card_html)));
+                None
+            }
+        };
+        Prepared {
+            tera: self.tera,
+            theme: self.theme,
+            base: self.base,
+            menus: self.menus,
+            navs: self.navs,
+            chromes: self.chromes,
+            terms: self.terms,
+            tables: Arc::new(std::sync::Mutex::new(carried)),
+        }
     }
 
-    /// What this renderer prepared, to render pages of the same site again.
-    pub fn prepared(&self) -> Prepared {
-        Prepared {
-            tera: self.tera.clone(),
-            theme: self.theme.clone(),
-            base: self.base.clone(),
-            menus: self.menus.clone(),
-            navs: self.navs.clone(),
-            chromes: self.chromes.clone(),
-            terms: self.terms.clone(),
+    /// Takes over the per-page tables of the renderer that prepared
+    /// `from` ([`Renderer::finish`]), for every page whose card
+    /// fingerprint is the same now: its card, link and card HTML are then
+    /// made from the same values, and they are not made again. Call it
+    /// once the memo, its inputs ([`Renderer::set_inputs`]) and every
+    /// global are set; without them, or after a change of configuration,
+    /// page count or the globals `card.html` reads, nothing is taken.
+    pub fn adopt_tables(&mut self, from: &Prepared) {
+        let Some(old) = from.tables.lock().unwrap_or_else(|e| e.into_inner()).take() else {
+            return;
+        };
+        let (Some(memo), Some(inputs)) = (self.memo, self.per_page.inputs.get()) else {
+            return;
+        };
+        if old.env != inputs.env || old.cards.len() != inputs.cards.len() {
+            return;
+        }
+        let Carried {
+            tables: mut t,
+            cards,
+            card_base,
+            ..
+        } = old;
+        let same_html = card_base == memo.key("card.html", &self.base)
+            && t.card_html.len() == self.per_page.card_html.len();
+        for (i, (was, now)) in cards.iter().zip(&inputs.cards).enumerate() {
+            if was != now {
+                t.cards[i] = Default::default();
+                t.links[i] = Default::default();
+                if same_html {
+                    t.card_html[i] = Default::default();
+                }
+            }
+        }
+        self.per_page.cards = t.cards;
+        self.per_page.links = t.links;
+        if same_html {
+            self.per_page.card_html = t.card_html;
         }
     }
 

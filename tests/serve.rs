@@ -1579,6 +1579,58 @@ fn front_matter_edits_take_their_own_path_to_what_a_fresh_build_makes() {
     );
 }
 
+/// A page's card HTML is kept from one rebuild to the next while the page
+/// is as it was, but not when a global that `card.html` reads changed:
+/// here each card names the newest page, and a title edit of that page
+/// changes every card, kept pages' too.
+#[test]
+fn kept_cards_follow_the_globals_their_template_reads() {
+    let tmp = Tmp::new();
+    let card = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/card.html"),
+    )
+    .unwrap();
+    let card = card.replace(
+        "</li>",
+        "<p class=\"card-newest\">{{ site.newest[0].title }}</p></li>",
+    );
+    assert!(card.contains("card-newest"));
+    tmp.write("templates/card.html", &card);
+    let newest = |title: &str| {
+        format!(
+            "---\ntitle: \"{title}\"\ndate: 2031-01-01\ntopics: [verdi]\n---\n\nNytt om verdi.\n"
+        )
+    };
+    tmp.write("content/artikler/nyest.md", &newest("Nyest først"));
+    let root = tmp.site();
+    let mut inc = incremental(root.clone());
+    assert!(matches!(inc.rebuild().outcome, Outcome::Updated { .. }));
+    for (step, title) in ["Nyest nå", "Nyest til slutt"].into_iter().enumerate() {
+        tmp.write("content/artikler/nyest.md", &newest(title));
+        let report = inc.rebuild_paths(
+            &BTreeSet::from([tmp.path("content/artikler/nyest.md")]),
+            false,
+        );
+        assert_eq!(report.route, Route::Fronts, "step {step}");
+        let Outcome::Updated { files, .. } = &report.outcome else {
+            panic!("step {step}: the edit builds")
+        };
+        let expected = fresh_build(&root).expect("a fresh build");
+        // The section lists every page: each card names the newest title.
+        let section = String::from_utf8(strip_script(&files["artikler/index.html"])).unwrap();
+        let doc = scraper::Html::parse_document(&section);
+        let sel = scraper::Selector::parse(".card-newest").unwrap();
+        let names: Vec<String> = doc.select(&sel).map(|e| e.text().collect()).collect();
+        assert!(names.len() >= 3, "step {step}: {names:?}");
+        assert!(names.iter().all(|n| n == title), "step {step}: {names:?}");
+        for (k, v) in &expected {
+            if let Some(served) = files.get(k) {
+                assert!(strip_script(served) == *v, "step {step}: {k} differs");
+            }
+        }
+    }
+}
+
 #[test]
 fn a_body_edit_renders_only_its_page() {
     let tmp = Tmp::new();
