@@ -1459,7 +1459,9 @@ impl Builder {
             dir: dir.to_string(),
             slug,
             kind,
-            description: text.sentence(),
+            // Front matter is plain text: a description carries no
+            // Markdown (the sentence's emphasis would show as asterisks).
+            description: text.sentence().replace(['*', '`'], ""),
             title,
             date: iso_date(day),
             updated,

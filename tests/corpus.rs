@@ -49,6 +49,30 @@ fn the_same_seed_gives_the_same_files_and_another_seed_other_pages() {
     }
 }
 
+/// Descriptions are plain text (templates show them as they are): the
+/// generator's emphasis stays in the bodies.
+#[test]
+fn descriptions_carry_no_markdown() {
+    let (dir, _) = generated(Flavor::Vinn, 42);
+    let files: Vec<String> = snapshot(dir.path())
+        .into_values()
+        .map(|b| String::from_utf8(b).unwrap_or_default())
+        .collect();
+    let descriptions: Vec<&str> = files
+        .iter()
+        .flat_map(|text| text.lines())
+        .filter_map(|l| l.strip_prefix("description: "))
+        .collect();
+    assert!(descriptions.len() >= PAGES, "{}", descriptions.len());
+    let marked: Vec<&&str> = descriptions
+        .iter()
+        .filter(|d| d.contains('*') || d.contains('`'))
+        .collect();
+    assert!(marked.is_empty(), "{marked:?}");
+    // The bodies still have emphasis.
+    assert!(files.iter().any(|t| t.contains("**")));
+}
+
 #[test]
 fn every_flavor_passes_the_corpus_checks_with_the_same_pages() {
     let mut shapes = Vec::new();
