@@ -16,7 +16,8 @@
 //! [`Prepared`] is what a renderer made once for a site; `serve` renders
 //! single pages with it after an edit that changed only their bodies, and
 //! takes its parsed templates and untouched section menus after an edit of
-//! front matter.
+//! front matter, and the cards, links and card HTML of the pages the edit
+//! did not touch ([`Renderer::adopt_tables`]).
 //!
 //! A [`Memo`] (given by `serve`) may answer for outputs whose inputs did not
 //! change, so a rebuild renders only what a change touched; `build` has none.
