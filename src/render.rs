@@ -43,6 +43,24 @@ use crate::theme::Theme;
 /// Where rendered files go: the staging directory, memory, or nowhere.
 pub trait Sink: Sync {
     fn put(&self, path: &str, bytes: Vec<u8>) -> std::io::Result<()>;
+    /// [`Sink::put`] for bytes shared with a [`Memo`] (`serve`): a sink
+    /// that keeps files in memory keeps them without a copy.
+    fn put_shared(&self, path: &str, bytes: Arc<[u8]>) -> std::io::Result<()> {
+        self.put(path, bytes.to_vec())
+    }
+}
+
+/// A rendered file: owned, for a sink that writes it and lets it go
+/// (`vinn build`), or shared with the memo that remembers it (`serve`).
+enum Output {
+    Owned(Vec<u8>),
+    Shared(Arc<[u8]>),
+}
+
+impl From<Vec<u8>> for Output {
+    fn from(bytes: Vec<u8>) -> Output {
+        Output::Owned(bytes)
+    }
 }
 
 /// A sink that keeps nothing (for `vinn check`).
@@ -594,9 +612,9 @@ pub trait Memo: Sync {
     /// A fingerprint of everything `template` can read from `ctx`.
     fn key(&self, template: &str, ctx: &Context) -> u64;
     /// The output recorded under `key` (script already injected).
-    fn recall(&self, key: u64) -> Option<Vec<u8>>;
+    fn recall(&self, key: u64) -> Option<Arc<[u8]>>;
     /// Records a fresh output under `key`.
-    fn remember(&self, key: u64, html: &[u8]);
+    fn remember(&self, key: u64, html: &Arc<[u8]>);
     /// Whether the output at `path` may be kept as it was, unrendered and
     /// without building its context: `inputs` fingerprints what its context
     /// is built from (`Renderer::keeps`), `base` is the shared context.
@@ -1046,11 +1064,14 @@ impl<'s> Renderer<'s> {
     }
 
     /// Renders `template` with `ctx` into HTML bytes (Tera writes UTF-8;
-    /// rendering into bytes spares checking it again).
-    fn render(&self, template: &str, ctx: &Context, source: &str) -> Result<Vec<u8>, Diagnostic> {
+    /// rendering into bytes spares checking it again). With a memo, the
+    /// output is copied once into a buffer of its size, which the memo and
+    /// the sink share: the render buffer (32 KB, for most pages too much)
+    /// is freed at once, and its memory is the next render's.
+    fn render(&self, template: &str, ctx: &Context, source: &str) -> Result<Output, Diagnostic> {
         let memo = self.memo.map(|m| (m, m.key(template, ctx)));
         if let Some(html) = memo.and_then(|(m, key)| m.recall(key)) {
-            return Ok(html);
+            return Ok(Output::Shared(html));
         }
         let mut html = Vec::with_capacity(32 * 1024);
         match self.tera.render_to(template, ctx, &mut html) {
@@ -1062,10 +1083,14 @@ impl<'s> Renderer<'s> {
                         .unwrap_or(html.len());
                     html.splice(at..at, script.bytes());
                 }
-                if let Some((m, key)) = memo {
-                    m.remember(key, &html);
-                }
-                Ok(html)
+                Ok(match memo {
+                    Some((m, key)) => {
+                        let html = Arc::from(html);
+                        m.remember(key, &html);
+                        Output::Shared(html)
+                    }
+                    None => Output::Owned(html),
+                })
             }
             Err(e) => {
                 let msg = chain(&e);
@@ -1591,7 +1616,8 @@ impl<'s> Renderer<'s> {
         let site = self.site;
         let mut problems = Vec::new();
         let lang = site.config.language;
-        let put = |path: String, bytes: Vec<u8>| put_file(sink, path, bytes);
+        let put = |path: String, bytes: Output| put_file(sink, path, bytes);
+        let put_vec = |path: String, bytes: Vec<u8>| put_file(sink, path, bytes);
 
         // Search page, 404, aliases.
         if site.config.search.enabled {
@@ -1650,7 +1676,7 @@ impl<'s> Renderer<'s> {
                 crate::theme::StaticFile::Disk { from, .. } => std::fs::read(from),
             };
             match bytes {
-                Ok(b) => problems.extend(put(s.out_path().to_string(), b)),
+                Ok(b) => problems.extend(put_vec(s.out_path().to_string(), b)),
                 Err(e) => problems.push(Diagnostic::error(
                     s.out_path(),
                     0,
@@ -1664,7 +1690,7 @@ impl<'s> Renderer<'s> {
             .assets
             .par_iter()
             .filter_map(|a| match std::fs::read(&a.from) {
-                Ok(b) => put(a.to.clone(), b),
+                Ok(b) => put_vec(a.to.clone(), b),
                 Err(e) => Some(Diagnostic::error(
                     display_path(&a.from),
                     0,
@@ -1677,10 +1703,10 @@ impl<'s> Renderer<'s> {
 
         // Machine files.
         if !self.keeps_file("sitemap.xml", || self.inputs().sitemap) {
-            problems.extend(put("sitemap.xml".into(), sitemap(site).into_bytes()));
+            problems.extend(put_vec("sitemap.xml".into(), sitemap(site).into_bytes()));
         }
-        problems.extend(put("atom.xml".into(), atom(site).into_bytes()));
-        problems.extend(put("robots.txt".into(), robots(site).into_bytes()));
+        problems.extend(put_vec("atom.xml".into(), atom(site).into_bytes()));
+        problems.extend(put_vec("robots.txt".into(), robots(site).into_bytes()));
         problems
     }
 
@@ -1751,20 +1777,20 @@ impl<'s> Renderer<'s> {
             ctx.insert(*k, v);
         }
         match self.render(template, &ctx, &format!("/{url}")) {
-            Ok(html) => sink
-                .put(&index_html(url), html)
-                .err()
-                .map(|e| Diagnostic::error(url, 0, 0, format!("cannot write output file: {e}"))),
+            Ok(html) => put_file(sink, index_html(url), html),
             Err(d) => Some(d),
         }
     }
 }
 
 /// Writes one output file; a failure becomes a diagnostic at its path.
-fn put_file(sink: &dyn Sink, path: String, bytes: Vec<u8>) -> Option<Diagnostic> {
-    sink.put(&path, bytes)
-        .err()
-        .map(|e| Diagnostic::error(&path, 0, 0, format!("cannot write output file: {e}")))
+fn put_file(sink: &dyn Sink, path: String, bytes: impl Into<Output>) -> Option<Diagnostic> {
+    match bytes.into() {
+        Output::Owned(bytes) => sink.put(&path, bytes),
+        Output::Shared(bytes) => sink.put_shared(&path, bytes),
+    }
+    .err()
+    .map(|e| Diagnostic::error(&path, 0, 0, format!("cannot write output file: {e}")))
 }
 
 /// Fingerprints of what the contexts of pages, sections and term pages

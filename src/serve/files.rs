@@ -11,15 +11,18 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+/// A served file's bytes, shared with the render memo that made them.
+pub type Bytes = Arc<[u8]>;
+
 /// Output path (`artikler/a/index.html`) → bytes, as one rebuild made them.
-pub type Map = HashMap<String, Arc<Vec<u8>>>;
+pub type Map = HashMap<String, Bytes>;
 
 /// The files of one site, as served.
 #[derive(Clone, Default, Debug)]
 pub struct Files {
     base: Arc<Map>,
     /// Paths changed (`Some`) or removed (`None`) since `base`.
-    over: HashMap<String, Option<Arc<Vec<u8>>>>,
+    over: HashMap<String, Option<Bytes>>,
     len: usize,
 }
 
@@ -33,15 +36,15 @@ impl From<Map> for Files {
     }
 }
 
-impl FromIterator<(String, Arc<Vec<u8>>)> for Files {
-    fn from_iter<I: IntoIterator<Item = (String, Arc<Vec<u8>>)>>(iter: I) -> Self {
+impl FromIterator<(String, Bytes)> for Files {
+    fn from_iter<I: IntoIterator<Item = (String, Bytes)>>(iter: I) -> Self {
         Files::from(iter.into_iter().collect::<Map>())
     }
 }
 
 impl Files {
     /// The bytes at `path`.
-    pub fn get(&self, path: &str) -> Option<&Arc<Vec<u8>>> {
+    pub fn get(&self, path: &str) -> Option<&Bytes> {
         match self.over.get(path) {
             Some(entry) => entry.as_ref(),
             None => self.base.get(path),
@@ -62,7 +65,7 @@ impl Files {
     }
 
     /// Every path with its bytes, in no order.
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &Arc<Vec<u8>>)> {
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Bytes)> {
         let changed = self.over.iter().filter_map(|(k, e)| Some((k, e.as_ref()?)));
         let kept = self
             .base
@@ -77,7 +80,7 @@ impl Files {
     }
 
     /// Puts `bytes` at `path`.
-    pub fn insert(&mut self, path: String, bytes: Arc<Vec<u8>>) {
+    pub fn insert(&mut self, path: String, bytes: Bytes) {
         if !self.contains_key(&path) {
             self.len += 1;
         }
@@ -119,7 +122,7 @@ impl Files {
 }
 
 impl std::ops::Index<&str> for Files {
-    type Output = Arc<Vec<u8>>;
+    type Output = Bytes;
     fn index(&self, path: &str) -> &Self::Output {
         self.get(path).expect("no file at that path")
     }
@@ -129,8 +132,8 @@ impl std::ops::Index<&str> for Files {
 mod tests {
     use super::*;
 
-    fn bytes(s: &str) -> Arc<Vec<u8>> {
-        Arc::new(s.as_bytes().to_vec())
+    fn bytes(s: &str) -> Bytes {
+        Arc::from(s.as_bytes())
     }
 
     fn sorted(f: &Files) -> Vec<(String, String)> {

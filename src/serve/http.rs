@@ -185,7 +185,7 @@ fn etag_matches(if_none_match: &str, etag: &str) -> bool {
 }
 
 /// Sends `body`, from a thread of its own when it is large.
-fn send(req: Request, status: u16, ctype: &str, body: Arc<Vec<u8>>, extra: Vec<Header>) {
+fn send(req: Request, status: u16, ctype: &str, body: Arc<[u8]>, extra: Vec<Header>) {
     let len = body.len();
     let mut resp = Response::new(
         StatusCode(status),
@@ -213,7 +213,7 @@ fn send(req: Request, status: u16, ctype: &str, body: Arc<Vec<u8>>, extra: Vec<H
 }
 
 /// Shared bytes as a reader's buffer.
-struct ArcBytes(Arc<Vec<u8>>);
+struct ArcBytes(Arc<[u8]>);
 impl AsRef<[u8]> for ArcBytes {
     fn as_ref(&self) -> &[u8] {
         &self.0
@@ -225,7 +225,7 @@ fn text(req: Request, status: u16, msg: &str) {
         req,
         status,
         "text/plain; charset=utf-8",
-        Arc::new(msg.as_bytes().to_vec()),
+        Arc::from(msg.as_bytes()),
         Vec::new(),
     );
 }
@@ -255,7 +255,7 @@ pub fn handle(req: Request, shared: &Arc<Shared>) {
             req,
             405,
             "text/plain; charset=utf-8",
-            Arc::new(b"method not allowed\n".to_vec()),
+            Arc::from(&b"method not allowed\n"[..]),
             vec![allow],
         );
         return;
@@ -281,7 +281,7 @@ pub fn handle(req: Request, shared: &Arc<Shared>) {
             req,
             200,
             "text/javascript; charset=utf-8",
-            Arc::new(CLIENT_JS.as_bytes().to_vec()),
+            Arc::from(CLIENT_JS.as_bytes()),
             Vec::new(),
         );
         return;
@@ -291,7 +291,7 @@ pub fn handle(req: Request, shared: &Arc<Shared>) {
             req,
             200,
             "text/plain; charset=utf-8",
-            Arc::new(shared.status().into_bytes()),
+            Arc::from(shared.status().into_bytes()),
             Vec::new(),
         );
         return;
@@ -303,7 +303,7 @@ pub fn handle(req: Request, shared: &Arc<Shared>) {
             req,
             500,
             "text/html; charset=utf-8",
-            Arc::new(body),
+            Arc::from(body),
             Vec::new(),
         );
         return;
@@ -315,7 +315,7 @@ pub fn handle(req: Request, shared: &Arc<Shared>) {
             req,
             200,
             "text/plain; charset=utf-8",
-            Arc::new(body.into_bytes()),
+            Arc::from(body.into_bytes()),
             Vec::new(),
         );
         return;
@@ -326,7 +326,7 @@ pub fn handle(req: Request, shared: &Arc<Shared>) {
             req,
             301,
             "text/plain; charset=utf-8",
-            Arc::new(Vec::new()),
+            Arc::from(&[][..]),
             vec![header("Location", &to)],
         ),
         Target::File(key) => match snapshot.get(&key) {
@@ -344,7 +344,7 @@ fn stamp_html(body: Vec<u8>, generation: u64) -> Vec<u8> {
     reload::stamp(&body, generation).unwrap_or(body)
 }
 
-fn serve_file(req: Request, status: u16, key: &str, bytes: Arc<Vec<u8>>, generation: u64) {
+fn serve_file(req: Request, status: u16, key: &str, bytes: Arc<[u8]>, generation: u64) {
     let ctype = content_type(key);
     let html = ctype.starts_with("text/html");
     let etag = if html {
@@ -363,7 +363,7 @@ fn serve_file(req: Request, status: u16, key: &str, bytes: Arc<Vec<u8>>, generat
         return;
     }
     let body = match html.then(|| reload::stamp(&bytes, generation)).flatten() {
-        Some(stamped) => Arc::new(stamped),
+        Some(stamped) => Arc::from(stamped),
         None => bytes,
     };
     send(req, status, ctype, body, vec![header("ETag", &etag)]);

@@ -64,10 +64,13 @@ struct Collect(Mutex<Map>);
 
 impl Sink for Collect {
     fn put(&self, path: &str, bytes: Vec<u8>) -> std::io::Result<()> {
+        self.put_shared(path, Arc::from(bytes))
+    }
+    fn put_shared(&self, path: &str, bytes: Arc<[u8]>) -> std::io::Result<()> {
         self.0
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(path.to_string(), Arc::new(bytes));
+            .insert(path.to_string(), bytes);
         Ok(())
     }
 }
@@ -735,7 +738,7 @@ mod tests {
     fn map(entries: &[(&str, &str)]) -> Map {
         entries
             .iter()
-            .map(|(k, v)| (k.to_string(), Arc::new(v.as_bytes().to_vec())))
+            .map(|(k, v)| (k.to_string(), Arc::from(v.as_bytes())))
             .collect()
     }
 

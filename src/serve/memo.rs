@@ -735,22 +735,22 @@ impl Memo for RenderMemo {
         f.finish()
     }
 
-    fn recall(&self, key: u64) -> Option<Vec<u8>> {
+    fn recall(&self, key: u64) -> Option<Arc<[u8]>> {
         let html = self.previous.html.get(&key)?;
         self.hits.fetch_add(1, Ordering::Relaxed);
         self.html
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(key, html.clone());
-        Some(html.to_vec())
+        Some(html.clone())
     }
 
-    fn remember(&self, key: u64, html: &[u8]) {
+    fn remember(&self, key: u64, html: &Arc<[u8]>) {
         self.misses.fetch_add(1, Ordering::Relaxed);
         self.html
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(key, Arc::from(html));
+            .insert(key, html.clone());
     }
 
     fn keep(&self, path: &str, template: &str, inputs: u64, base: &Context) -> bool {

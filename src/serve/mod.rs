@@ -71,7 +71,7 @@ pub struct Snapshot {
 impl Snapshot {
     /// The file served at `path` (a page shadows an index file of the same
     /// name). The two maps are not merged: a swap after an edit stays cheap.
-    pub fn get(&self, path: &str) -> Option<&Arc<Vec<u8>>> {
+    pub fn get(&self, path: &str) -> Option<&Arc<[u8]>> {
         self.pages.get(path).or_else(|| self.search.get(path))
     }
 
@@ -215,7 +215,7 @@ fn index_forever(shared: Arc<Shared>, jobs: Receiver<(u64, build::SearchJob)>) {
 fn index_files(job: &build::SearchJob) -> Files {
     job.run()
         .into_iter()
-        .map(|(k, v)| (k, Arc::new(v)))
+        .map(|(k, v)| (k, Arc::from(v)))
         .collect()
 }
 
