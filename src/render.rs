@@ -587,6 +587,19 @@ struct PerPage {
 }
 
 impl PerPage {
+    /// No tables: each card and link is made where it is used. For a
+    /// renderer of a few pages ([`Renderer::from_prepared`]), where tables
+    /// for every page of a big site cost more to make than they save.
+    fn none() -> PerPage {
+        PerPage {
+            cards: Vec::new(),
+            links: Vec::new(),
+            card_html: Vec::new(),
+            bodies: Vec::new(),
+            inputs: std::sync::OnceLock::new(),
+        }
+    }
+
     /// Empty tables for the pages of `site` rendered with `theme`.
     fn new(site: &Site, theme: &Theme) -> PerPage {
         fn empty<T: Default>(site: &Site) -> Vec<T> {
@@ -1032,10 +1045,11 @@ impl<'s> Renderer<'s> {
     }
 
     /// A renderer over `site` with what an earlier one prepared: `site`
-    /// must differ from that one's in page bodies only.
+    /// must differ from that one's in page bodies only. It is for a few
+    /// pages ([`Renderer::render_page`]), so it keeps no per-page tables.
     pub fn from_prepared(site: &'s Site, p: Prepared) -> Self {
         Renderer {
-            per_page: PerPage::new(site, &p.theme),
+            per_page: PerPage::none(),
             site,
             tera: p.tera,
             theme: p.theme,
@@ -1129,17 +1143,19 @@ impl<'s> Renderer<'s> {
         );
         self.place(ctx, &root, &p.url);
         let link = |j: usize| {
-            self.per_page.links[j]
-                .get_or_init(|| {
-                    let q = &site.pages[j];
-                    Value::from_serializable(&Link {
-                        title: &q.page.meta.title,
-                        url: &q.page.url,
-                        kind: q.page.meta.kind.as_str(),
-                        description: &q.page.meta.description,
-                    })
+            let make = || {
+                let q = &site.pages[j];
+                Value::from_serializable(&Link {
+                    title: &q.page.meta.title,
+                    url: &q.page.url,
+                    kind: q.page.meta.kind.as_str(),
+                    description: &q.page.meta.description,
                 })
-                .clone()
+            };
+            match self.per_page.links.get(j) {
+                Some(cached) => cached.get_or_init(make).clone(),
+                None => make(),
+            }
         };
         // A handed-over body is taken: once copied into the context, it
         // is freed with this function's frame.
@@ -1353,9 +1369,11 @@ impl<'s> Renderer<'s> {
 
     /// Page `i` as listings show it, serialized once per build.
     fn card_list_one(&self, i: usize) -> Value {
-        self.per_page.cards[i]
-            .get_or_init(|| Value::from_serializable(&summary(self.site, &self.site.pages[i])))
-            .clone()
+        let make = || Value::from_serializable(&summary(self.site, &self.site.pages[i]));
+        match self.per_page.cards.get(i) {
+            Some(cached) => cached.get_or_init(make).clone(),
+            None => make(),
+        }
     }
 
     /// The cards of `pages` as a listing at `root` shows them, for the
