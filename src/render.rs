@@ -358,6 +358,15 @@ pub struct Prepared {
     tables: Arc<std::sync::Mutex<Option<Carried>>>,
 }
 
+impl Prepared {
+    /// Whether this carries per-page tables for a site of `pages` pages
+    /// ([`Renderer::adopt_tables`]).
+    fn carries(&self, pages: usize) -> bool {
+        let tables = self.tables.lock().unwrap_or_else(|e| e.into_inner());
+        tables.as_ref().is_some_and(|t| t.cards.len() == pages)
+    }
+}
+
 /// A renderer's per-page tables as the next renderer of the same site and
 /// templates may adopt them, with what each entry was made from.
 struct Carried {
@@ -586,6 +595,20 @@ struct PerPage {
     inputs: std::sync::OnceLock<Inputs>,
 }
 
+/// An empty entry for every page of `site`.
+fn empty_table<T: Default>(site: &Site) -> Vec<T> {
+    site.pages.iter().map(|_| T::default()).collect()
+}
+
+/// The card HTML table of `site`'s pages: empty when no template of
+/// `theme` reads `cards_html`.
+fn card_html_table(site: &Site, theme: &Theme) -> Vec<CardHtml> {
+    match reads_cards_html(theme) {
+        true => empty_table(site),
+        false => Vec::new(),
+    }
+}
+
 impl PerPage {
     /// No tables: each card and link is made where it is used. For a
     /// renderer of a few pages ([`Renderer::from_prepared`]), where tables
@@ -602,16 +625,10 @@ impl PerPage {
 
     /// Empty tables for the pages of `site` rendered with `theme`.
     fn new(site: &Site, theme: &Theme) -> PerPage {
-        fn empty<T: Default>(site: &Site) -> Vec<T> {
-            site.pages.iter().map(|_| T::default()).collect()
-        }
         PerPage {
-            cards: empty(site),
-            links: empty(site),
-            card_html: match reads_cards_html(theme) {
-                true => empty(site),
-                false => Vec::new(),
-            },
+            cards: empty_table(site),
+            links: empty_table(site),
+            card_html: card_html_table(site, theme),
             bodies: Vec::new(),
             inputs: std::sync::OnceLock::new(),
         }
@@ -871,7 +888,11 @@ impl<'s> Renderer<'s> {
                 (k.clone(), menu)
             })
             .collect();
-        let per_page = PerPage::new(site, &theme);
+        // Tables to adopt come with `reuse`: none are made until then.
+        let per_page = match reuse.is_some_and(|p| p.carries(site.pages.len())) {
+            true => PerPage::none(),
+            false => PerPage::new(site, &theme),
+        };
         Ok(Renderer {
             site,
             tera,
@@ -1009,16 +1030,25 @@ impl<'s> Renderer<'s> {
     /// made from the same values, and they are not made again. Call it
     /// once the memo, its inputs ([`Renderer::set_inputs`]) and every
     /// global are set; without them, or after a change of configuration,
-    /// page count or the globals `card.html` reads, nothing is taken.
+    /// page count or the globals `card.html` reads, nothing is taken and
+    /// the tables are made empty. ([`Renderer::new`] with a `reuse` that
+    /// carries tables makes none: until this call, cards and links are
+    /// made where they are used, and listings render `card.html`
+    /// themselves.)
     pub fn adopt_tables(&mut self, from: &Prepared) {
-        let Some(old) = from.tables.lock().unwrap_or_else(|e| e.into_inner()).take() else {
+        let old = from.tables.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if !self.per_page.cards.is_empty() {
+            // `from` carried nothing for this site: the tables are made.
             return;
+        }
+        let Some(old) = old else {
+            return self.make_tables();
         };
         let (Some(memo), Some(inputs)) = (self.memo, self.per_page.inputs.get()) else {
-            return;
+            return self.make_tables();
         };
         if old.env != inputs.env || old.cards.len() != inputs.cards.len() {
-            return;
+            return self.make_tables();
         }
         let Carried {
             tables: mut t,
@@ -1027,7 +1057,7 @@ impl<'s> Renderer<'s> {
             ..
         } = old;
         let same_html = card_base == memo.key("card.html", &self.base)
-            && t.card_html.len() == self.per_page.card_html.len();
+            && t.card_html.is_empty() != reads_cards_html(&self.theme);
         for (i, (was, now)) in cards.iter().zip(&inputs.cards).enumerate() {
             if was != now {
                 t.cards[i] = Default::default();
@@ -1039,9 +1069,17 @@ impl<'s> Renderer<'s> {
         }
         self.per_page.cards = t.cards;
         self.per_page.links = t.links;
-        if same_html {
-            self.per_page.card_html = t.card_html;
-        }
+        self.per_page.card_html = match same_html {
+            true => t.card_html,
+            false => card_html_table(self.site, &self.theme),
+        };
+    }
+
+    /// Empty per-page tables (cards, links, card HTML) for every page.
+    fn make_tables(&mut self) {
+        self.per_page.cards = empty_table(self.site);
+        self.per_page.links = empty_table(self.site);
+        self.per_page.card_html = card_html_table(self.site, &self.theme);
     }
 
     /// A renderer over `site` with what an earlier one prepared: `site`
