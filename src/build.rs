@@ -198,11 +198,13 @@ fn render_parts(
     } = serving;
     let t = Instant::now();
     // Parsing templates, aggregating the cases and (in serve) the memo's
-    // fingerprints do not depend on each other.
-    let (renderer, (figures, inputs)) = rayon::join(
-        || Renderer::new(site, theme, reuse, memo.is_some()),
+    // fingerprints do not depend on each other. The fingerprints, the
+    // largest of the three after an edit in serve, go to the other core
+    // at once; the cases follow the templates on this one.
+    let ((renderer, figures), inputs) = rayon::join(
         || {
             rayon::join(
+                || Renderer::new(site, theme, reuse, memo.is_some()),
                 || match figures {
                     Some((f, Change::None)) => f,
                     Some((f, Change::Actions)) => {
@@ -210,9 +212,9 @@ fn render_parts(
                     }
                     _ => Arc::new(Figures::of(site)),
                 },
-                || memo.map(|_| crate::render::Inputs::of(site)),
             )
         },
+        || memo.map(|_| crate::render::Inputs::of(site)),
     );
     let mut renderer = match renderer {
         Ok(r) => r,
