@@ -363,18 +363,20 @@ impl Prepared {
     /// ([`Renderer::adopt_tables`]).
     fn carries(&self, pages: usize) -> bool {
         let tables = self.tables.lock().unwrap_or_else(|e| e.into_inner());
-        tables.as_ref().is_some_and(|t| t.cards.len() == pages)
+        tables.as_ref().is_some_and(|t| t.made_from.len() == pages)
     }
 }
 
 /// A renderer's per-page tables as the next renderer of the same site and
 /// templates may adopt them, with what each entry was made from.
 struct Carried {
-    tables: PerPage,
+    cards: Vec<std::sync::OnceLock<Value>>,
+    links: Vec<std::sync::OnceLock<Value>>,
+    card_html: Vec<CardHtml>,
     /// Each page's card fingerprint ([`PageFingerprints::card`]): the
     /// page's card and link are made from what it covers, and its card
     /// HTML too, with the globals.
-    cards: Vec<u64>,
+    made_from: Vec<u64>,
     /// The configuration and translations.
     env: u64,
     /// The memo's key of the globals as `card.html` reads them.
@@ -593,6 +595,15 @@ struct PerPage {
     /// Fingerprints of the inputs of pages, sections and term pages, made
     /// when a memo first asks.
     inputs: std::sync::OnceLock<Inputs>,
+}
+
+/// Entry `i` of `table`, made by `make` on first use; made afresh each
+/// time when there is no table ([`PerPage::none`]).
+fn cached(table: &[std::sync::OnceLock<Value>], i: usize, make: impl FnOnce() -> Value) -> Value {
+    match table.get(i) {
+        Some(entry) => entry.get_or_init(make).clone(),
+        None => make(),
+    }
 }
 
 /// An empty entry for every page of `site`.
@@ -997,14 +1008,10 @@ impl<'s> Renderer<'s> {
         let carried = match (keep_tables, self.memo, inputs.into_inner()) {
             (true, Some(memo), Some(inputs)) => Some(Carried {
                 card_base: memo.key("card.html", &self.base),
-                tables: PerPage {
-                    cards,
-                    links,
-                    card_html,
-                    bodies: Vec::new(),
-                    inputs: std::sync::OnceLock::new(),
-                },
-                cards: inputs.cards,
+                cards,
+                links,
+                card_html,
+                made_from: inputs.cards,
                 env: inputs.env,
             }),
             _ => {
@@ -1047,18 +1054,13 @@ impl<'s> Renderer<'s> {
         let (Some(memo), Some(inputs)) = (self.memo, self.per_page.inputs.get()) else {
             return self.make_tables();
         };
-        if old.env != inputs.env || old.cards.len() != inputs.cards.len() {
+        if old.env != inputs.env || old.made_from.len() != inputs.cards.len() {
             return self.make_tables();
         }
-        let Carried {
-            tables: mut t,
-            cards,
-            card_base,
-            ..
-        } = old;
-        let same_html = card_base == memo.key("card.html", &self.base)
+        let mut t = old;
+        let same_html = t.card_base == memo.key("card.html", &self.base)
             && t.card_html.is_empty() != reads_cards_html(&self.theme);
-        for (i, (was, now)) in cards.iter().zip(&inputs.cards).enumerate() {
+        for (i, (was, now)) in t.made_from.iter().zip(&inputs.cards).enumerate() {
             if was != now {
                 t.cards[i] = Default::default();
                 t.links[i] = Default::default();
@@ -1181,7 +1183,7 @@ impl<'s> Renderer<'s> {
         );
         self.place(ctx, &root, &p.url);
         let link = |j: usize| {
-            let make = || {
+            cached(&self.per_page.links, j, || {
                 let q = &site.pages[j];
                 Value::from_serializable(&Link {
                     title: &q.page.meta.title,
@@ -1189,11 +1191,7 @@ impl<'s> Renderer<'s> {
                     kind: q.page.meta.kind.as_str(),
                     description: &q.page.meta.description,
                 })
-            };
-            match self.per_page.links.get(j) {
-                Some(cached) => cached.get_or_init(make).clone(),
-                None => make(),
-            }
+            })
         };
         // A handed-over body is taken: once copied into the context, it
         // is freed with this function's frame.
@@ -1407,11 +1405,9 @@ impl<'s> Renderer<'s> {
 
     /// Page `i` as listings show it, serialized once per build.
     fn card_list_one(&self, i: usize) -> Value {
-        let make = || Value::from_serializable(&summary(self.site, &self.site.pages[i]));
-        match self.per_page.cards.get(i) {
-            Some(cached) => cached.get_or_init(make).clone(),
-            None => make(),
-        }
+        cached(&self.per_page.cards, i, || {
+            Value::from_serializable(&summary(self.site, &self.site.pages[i]))
+        })
     }
 
     /// The cards of `pages` as a listing at `root` shows them, for the
