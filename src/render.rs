@@ -1668,8 +1668,6 @@ impl<'s> Renderer<'s> {
         let site = self.site;
         let mut problems = Vec::new();
         let lang = site.config.language;
-        let put = |path: String, bytes: Output| put_file(sink, path, bytes);
-        let put_vec = |path: String, bytes: Vec<u8>| put_file(sink, path, bytes);
 
         // Search page, 404, aliases.
         if site.config.search.enabled {
@@ -1677,7 +1675,7 @@ impl<'s> Renderer<'s> {
             let mut ctx = self.base.clone();
             self.place(&mut ctx, &relative_url(url, ""), url);
             match self.render("search.html", &ctx, "the search page") {
-                Ok(html) => problems.extend(put(index_html(url), html)),
+                Ok(html) => problems.extend(put_file(sink, index_html(url), html)),
                 Err(d) => problems.push(d),
             }
         }
@@ -1686,7 +1684,7 @@ impl<'s> Renderer<'s> {
             // The 404 page is served at any depth: its links are absolute.
             self.place(&mut ctx, &site.config.base_path(), "404.html");
             match self.render("404.html", &ctx, "the 404 page") {
-                Ok(html) => problems.extend(put("404.html".into(), html)),
+                Ok(html) => problems.extend(put_file(sink, "404.html".into(), html)),
                 Err(d) => problems.push(d),
             }
         }
@@ -1716,7 +1714,7 @@ impl<'s> Renderer<'s> {
             ctx.insert("permalink", &format!("{}{}", site.config.base_url, to));
             ctx.insert("title", &title);
             match self.render("alias.html", &ctx, &format!("the alias /{from}")) {
-                Ok(html) => problems.extend(put(index_html(&from), html)),
+                Ok(html) => problems.extend(put_file(sink, index_html(&from), html)),
                 Err(d) => problems.push(d),
             }
         }
@@ -1728,7 +1726,7 @@ impl<'s> Renderer<'s> {
                 crate::theme::StaticFile::Disk { from, .. } => std::fs::read(from),
             };
             match bytes {
-                Ok(b) => problems.extend(put_vec(s.out_path().to_string(), b)),
+                Ok(b) => problems.extend(put_file(sink, s.out_path().to_string(), b)),
                 Err(e) => problems.push(Diagnostic::error(
                     s.out_path(),
                     0,
@@ -1742,7 +1740,7 @@ impl<'s> Renderer<'s> {
             .assets
             .par_iter()
             .filter_map(|a| match std::fs::read(&a.from) {
-                Ok(b) => put_vec(a.to.clone(), b),
+                Ok(b) => put_file(sink, a.to.clone(), b),
                 Err(e) => Some(Diagnostic::error(
                     display_path(&a.from),
                     0,
@@ -1755,10 +1753,18 @@ impl<'s> Renderer<'s> {
 
         // Machine files.
         if !self.keeps_file("sitemap.xml", || self.inputs().sitemap) {
-            problems.extend(put_vec("sitemap.xml".into(), sitemap(site).into_bytes()));
+            problems.extend(put_file(
+                sink,
+                "sitemap.xml".into(),
+                sitemap(site).into_bytes(),
+            ));
         }
-        problems.extend(put_vec("atom.xml".into(), atom(site).into_bytes()));
-        problems.extend(put_vec("robots.txt".into(), robots(site).into_bytes()));
+        problems.extend(put_file(sink, "atom.xml".into(), atom(site).into_bytes()));
+        problems.extend(put_file(
+            sink,
+            "robots.txt".into(),
+            robots(site).into_bytes(),
+        ));
         problems
     }
 
