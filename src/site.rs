@@ -1339,11 +1339,11 @@ mod tests {
     fn links_as_fresh(site: &Site) -> bool {
         let mut fresh: Vec<(usize, Option<usize>, Option<usize>)> = Vec::new();
         let mut copy = BTreeMap::new();
+        let rank = site.ranks();
         for k in site.sections.keys() {
             let mut list: Vec<usize> = (0..site.pages.len())
                 .filter(|&i| site.pages[i].page.section == *k)
                 .collect();
-            let rank = site.ranks();
             list.sort_unstable_by_key(|&i| rank[i]);
             for (pos, &i) in list.iter().enumerate() {
                 let prev = pos.checked_sub(1).map(|p| list[p]);
