@@ -11,18 +11,16 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// A served file's bytes, shared with the render memo that made them.
-pub type Bytes = Arc<[u8]>;
-
-/// Output path (`artikler/a/index.html`) → bytes, as one rebuild made them.
-pub type Map = HashMap<String, Bytes>;
+/// Output path (`artikler/a/index.html`) → bytes, as one rebuild made them
+/// (shared with the render memo that made them).
+pub type Map = HashMap<String, Arc<[u8]>>;
 
 /// The files of one site, as served.
 #[derive(Clone, Default, Debug)]
 pub struct Files {
     base: Arc<Map>,
     /// Paths changed (`Some`) or removed (`None`) since `base`.
-    over: HashMap<String, Option<Bytes>>,
+    over: HashMap<String, Option<Arc<[u8]>>>,
     len: usize,
 }
 
@@ -36,15 +34,15 @@ impl From<Map> for Files {
     }
 }
 
-impl FromIterator<(String, Bytes)> for Files {
-    fn from_iter<I: IntoIterator<Item = (String, Bytes)>>(iter: I) -> Self {
+impl FromIterator<(String, Arc<[u8]>)> for Files {
+    fn from_iter<I: IntoIterator<Item = (String, Arc<[u8]>)>>(iter: I) -> Self {
         Files::from(iter.into_iter().collect::<Map>())
     }
 }
 
 impl Files {
     /// The bytes at `path`.
-    pub fn get(&self, path: &str) -> Option<&Bytes> {
+    pub fn get(&self, path: &str) -> Option<&Arc<[u8]>> {
         match self.over.get(path) {
             Some(entry) => entry.as_ref(),
             None => self.base.get(path),
@@ -65,7 +63,7 @@ impl Files {
     }
 
     /// Every path with its bytes, in no order.
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &Bytes)> {
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Arc<[u8]>)> {
         let changed = self.over.iter().filter_map(|(k, e)| Some((k, e.as_ref()?)));
         let kept = self
             .base
@@ -80,7 +78,7 @@ impl Files {
     }
 
     /// Puts `bytes` at `path`.
-    pub fn insert(&mut self, path: String, bytes: Bytes) {
+    pub fn insert(&mut self, path: String, bytes: Arc<[u8]>) {
         if !self.contains_key(&path) {
             self.len += 1;
         }
@@ -122,7 +120,7 @@ impl Files {
 }
 
 impl std::ops::Index<&str> for Files {
-    type Output = Bytes;
+    type Output = Arc<[u8]>;
     fn index(&self, path: &str) -> &Self::Output {
         self.get(path).expect("no file at that path")
     }
@@ -132,7 +130,7 @@ impl std::ops::Index<&str> for Files {
 mod tests {
     use super::*;
 
-    fn bytes(s: &str) -> Bytes {
+    fn bytes(s: &str) -> Arc<[u8]> {
         Arc::from(s.as_bytes())
     }
 
