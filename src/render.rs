@@ -1806,8 +1806,8 @@ impl<'s> Renderer<'s> {
     /// with `template`) as it is served, so its context need not even be
     /// built: `inputs` fingerprints everything that context is made from
     /// other than the configuration and translations.
-    pub fn keeps_extra(&self, template: &str, url: &str, inputs: u64) -> bool {
-        self.keeps(&index_html(url), template, |f| f.with_env(inputs))
+    pub fn keeps_extra(&self, template: &str, url: &str, inputs: impl FnOnce() -> u64) -> bool {
+        self.keeps(&index_html(url), template, |f| f.with_env(inputs()))
     }
 
     /// Whether the memo keeps the file at `path`, made without a template,

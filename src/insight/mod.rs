@@ -1080,17 +1080,17 @@ pub fn render_pages(site: &Site, ins: &Insight, r: &Renderer, sink: &dyn Sink) -
     if problems.iter().any(Diagnostic::is_error) {
         return problems;
     }
-    let inputs = pages::Inputs::of(site, ins);
+    let inputs = pages::Lazy::new();
     problems.extend(pages::render(site, ins, &inputs, r, sink));
     // In `serve`, the exports are kept as served while no figure, case or
     // page they show changed.
-    let whole = inputs.whole();
+    let whole = || inputs.get_or_init(|| pages::Inputs::of(site, ins)).whole();
     let exports: [(&str, Export); 2] = [
         ("insight.json", |_, ins| to_json(ins)),
         ("cases.csv", cases_csv),
     ];
     for (path, make) in exports {
-        if r.keeps_file(path, || whole) {
+        if r.keeps_file(path, whole) {
             continue;
         }
         if let Err(e) = sink.put(path, make(site, ins).into_bytes()) {

@@ -258,6 +258,9 @@ fn list_ctx(
     })
 }
 
+/// [`Inputs`], made when the memo first asks (`vinn build` has none).
+pub(super) type Lazy = std::sync::OnceLock<Inputs>;
+
 /// Fingerprints of what the insight pages are made from besides the
 /// configuration and translations, for [`Renderer::keeps_extra`]: an edit
 /// of one case touches the lists it is in, not all of them.
@@ -345,12 +348,13 @@ impl Inputs {
 pub(super) fn render(
     site: &Site,
     ins: &Insight,
-    inputs: &Inputs,
+    inputs: &Lazy,
     r: &Renderer,
     sink: &dyn Sink,
 ) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
-    if !r.keeps_extra("insight.html", &ins.url, inputs.evaluation) {
+    let inputs = || inputs.get_or_init(|| Inputs::of(site, ins));
+    if !r.keeps_extra("insight.html", &ins.url, || inputs().evaluation) {
         problems.extend(evaluation_page(site, ins, r, sink));
     }
     let lists: Vec<(&Dimension, &Group, &str)> = ins
@@ -360,7 +364,7 @@ pub(super) fn render(
         .flat_map(|(n, d)| {
             d.groups.iter().filter_map(move |g| {
                 let url = g.url.as_deref()?;
-                let kept = r.keeps_extra("insight-list.html", url, inputs.list(n, g));
+                let kept = r.keeps_extra("insight-list.html", url, || inputs().list(n, g));
                 (!kept).then_some((d, g, url))
             })
         })
