@@ -202,11 +202,17 @@ pub fn cmd_run(args: &[String]) -> Result<(), String> {
     for &n in &pages {
         results.push(measure(&env, n, &out)?);
     }
+    let growth = match (pages.iter().min(), pages.iter().max()) {
+        (Some(&small), Some(&large)) if large > small => {
+            Some(side_by_side(&env, small, large, &out)?)
+        }
+        _ => None,
+    };
     if let Some(trash) = TRASH.get() {
         eprintln!("removing {}", trash.display());
         let _ = fs::remove_dir_all(trash);
     }
-    let table = table(&env, &results);
+    let table = table(&env, &results, growth.as_ref());
     print!("{table}");
     let _ = fs::write(out.join("results.md"), &table);
     Ok(())
@@ -299,6 +305,63 @@ struct Result1 {
     serve_note: Option<String>,
     /// Bytes the browser loads per search query: (largest, median).
     search_kb: Option<(f64, f64)>,
+}
+
+/// The smallest and the largest corpus built side by side, for the growth
+/// from one to the other.
+struct Growth {
+    small: usize,
+    large: usize,
+    /// Per round: the small build, then the large one.
+    builds: Vec<(Proc, Proc)>,
+    /// Per round: the floor on every core at each size, (wall, CPU).
+    floors: Vec<((f64, f64), (f64, f64))>,
+}
+
+/// Builds the corpora of `small` and `large` pages that [`measure`] left in
+/// `out`, and their floors on every core, in turn, round by round (one
+/// warm-up round first, the order alternating). Each size's own figures are
+/// measured minutes apart, and on a shared VM the cost of fresh memory
+/// drifts by tens of percent in between (the floor alone grew 13.6× from
+/// 1 000 to 10 000 pages in one run); side by side, both see the same
+/// machine, and the growth is the median of the rounds' ratios.
+fn side_by_side(env: &Env, small: usize, large: usize, out: &Path) -> Result<Growth, String> {
+    eprintln!(
+        "== growth: {small} and {large} pages side by side: warm-up + {} rounds",
+        env.runs
+    );
+    let mut g = Growth {
+        small,
+        large,
+        builds: Vec::new(),
+        floors: Vec::new(),
+    };
+    for i in 0..=env.runs {
+        let mut done: [Option<(Proc, (f64, f64))>; 2] = [None, None];
+        let order = if i % 2 == 0 { [0, 1] } else { [1, 0] };
+        for k in order {
+            let n = [small, large][k];
+            let site = out.join(format!("vinn-{n}"));
+            clear(&site.join("public"))?;
+            let args: Vec<OsString> =
+                vec!["build".into(), "--root".into(), site.as_os_str().to_owned()];
+            let p = run(env, &env.vinn, &args, &[])?;
+            let floor_out = out.join(format!("floor-{n}"));
+            clear(&floor_out)?;
+            let f = floor(&site.join("content"), &floor_out, env.threads)?;
+            clear(&floor_out)?;
+            done[k] = Some((p, f));
+        }
+        if i == 0 {
+            continue;
+        }
+        let [Some((ps, fs)), Some((pl, fl))] = done else {
+            unreachable!("every round builds both sizes");
+        };
+        g.builds.push((ps, pl));
+        g.floors.push((fs, fl));
+    }
+    Ok(g)
 }
 
 fn measure(env: &Env, n: usize, out: &Path) -> Result<Result1, String> {
@@ -891,6 +954,24 @@ fn serve_latency(env: &Env, site: &Path, sample: &str) -> Result<Latencies, Stri
     let default_tpl = Path::new(ROOT).join("themes/default/templates/article.html");
     fs::copy(&default_tpl, &tpl).map_err(|e| format!("{}: {e}", default_tpl.display()))?;
     let page = site.join("content").join(sample);
+    let original = fs::read(&page).map_err(|e| format!("{}: {e}", page.display()))?;
+    let result = edit_while_serving(env, site, sample, &page, &tpl);
+    // The site as generated again, for the builds measured after this.
+    let restored = fs::write(&page, original)
+        .and_then(|()| fs::remove_dir_all(&tpl_dir))
+        .map_err(|e| format!("{}: {e}", site.display()));
+    result.and_then(|r| restored.map(|()| r))
+}
+
+/// [`serve_latency`] on `site`, with `page` the file of `sample` and `tpl`
+/// the site's copy of `article.html`.
+fn edit_while_serving(
+    env: &Env,
+    site: &Path,
+    sample: &str,
+    page: &Path,
+    tpl: &Path,
+) -> Result<Latencies, String> {
     let url_path = format!(
         "/{}/",
         sample.trim_end_matches(".md").trim_end_matches("/index")
@@ -956,7 +1037,7 @@ fn serve_latency(env: &Env, site: &Path, sample: &str) -> Result<Latencies, Stri
         let marker = format!("Benchmerke {i} etter endring.");
         let mut f = fs::OpenOptions::new()
             .append(true)
-            .open(&page)
+            .open(page)
             .map_err(|e| format!("{}: {e}", page.display()))?;
         write!(f, "\n{marker}\n").map_err(|e| e.to_string())?;
         Ok(marker)
@@ -965,18 +1046,18 @@ fn serve_latency(env: &Env, site: &Path, sample: &str) -> Result<Latencies, Stri
     // title edit takes serve's whole cached pipeline, not the body path.
     let title_lat = measure_edits("title", &|i| {
         let marker = format!("Benchtittel {i}");
-        let text = fs::read_to_string(&page).map_err(|e| e.to_string())?;
+        let text = fs::read_to_string(page).map_err(|e| e.to_string())?;
         let Some(at) = text.find("\ntitle: ") else {
             return Err(format!("{} has no `title:` line", page.display()));
         };
         let end = text[at + 1..].find('\n').map_or(text.len(), |e| at + 1 + e);
         let text = format!("{}\ntitle: \"{marker}\"{}", &text[..at], &text[end..]);
-        fs::write(&page, text).map_err(|e| e.to_string())?;
+        fs::write(page, text).map_err(|e| e.to_string())?;
         Ok(marker)
     })?;
     let tpl_lat = measure_edits("template", &|i| {
         let marker = format!("<!-- bench template edit {i} -->");
-        let text = fs::read_to_string(&tpl).map_err(|e| e.to_string())?;
+        let text = fs::read_to_string(tpl).map_err(|e| e.to_string())?;
         let text = match text.find("{% block main %}") {
             Some(at) => {
                 let end = at + "{% block main %}".len();
@@ -984,7 +1065,7 @@ fn serve_latency(env: &Env, site: &Path, sample: &str) -> Result<Latencies, Stri
             }
             None => format!("{text}{marker}"),
         };
-        fs::write(&tpl, text).map_err(|e| e.to_string())?;
+        fs::write(tpl, text).map_err(|e| e.to_string())?;
         Ok(marker)
     })?;
     drop(server);
@@ -1065,7 +1146,7 @@ fn thousands(n: usize) -> String {
     out
 }
 
-fn table(env: &Env, rs: &[Result1]) -> String {
+fn table(env: &Env, rs: &[Result1], growth: Option<&Growth>) -> String {
     let wall = |ps: &[Proc]| median(&ps.iter().map(|p| p.wall).collect::<Vec<_>>());
     let cpu = |ps: &[Proc]| median(&ps.iter().filter_map(|p| p.cpu).collect::<Vec<_>>());
     let rss = |ps: &[Proc]| {
@@ -1223,21 +1304,35 @@ fn table(env: &Env, rs: &[Result1]) -> String {
     for (label, cells, target) in &rows {
         s.push_str(&format!("| {label} | {} | {target} |\n", cells.join(" | ")));
     }
-    // Growth between the smallest and the largest corpus.
-    if let (Some(a), Some(b)) = (
-        rs.iter().min_by_key(|r| r.pages),
-        rs.iter().max_by_key(|r| r.pages),
-    ) {
-        if b.pages > a.pages {
-            let k = b.pages as f64 / a.pages as f64;
+    // Growth between the smallest and the largest corpus: built side by
+    // side, and from the table's own medians.
+    if let Some(g) = growth {
+        let k = g.large as f64 / g.small as f64;
+        let (small, large): (Vec<Proc>, Vec<Proc>) = g.builds.iter().cloned().unzip();
+        let both_cpu: Vec<(f64, f64)> = g
+            .builds
+            .iter()
+            .filter_map(|(a, b)| Some((a.cpu?, b.cpu?)))
+            .collect();
+        let (cpu_small, cpu_large): (Vec<f64>, Vec<f64>) = both_cpu.into_iter().unzip();
+        let floor_small: Vec<f64> = g.floors.iter().map(|f| f.0.0).collect();
+        let floor_large: Vec<f64> = g.floors.iter().map(|f| f.1.0).collect();
+        s.push_str(&format!(
+            "\n**Growth** {} → {} pages ({k:.0}× the pages), built side by side, round by round: wall {}, CPU {}, floor ({n} threads) {}; target ≤ {:.0}×.\n",
+            thousands(g.small),
+            thousands(g.large),
+            times(paired(&walls(&large), &walls(&small))),
+            times(paired(&cpu_large, &cpu_small)),
+            times(paired(&floor_large, &floor_small)),
+            k * 1.1,
+        ));
+        let table_medians = |pages: usize| rs.iter().find(|r| r.pages == pages);
+        if let (Some(a), Some(b)) = (table_medians(g.small), table_medians(g.large)) {
             s.push_str(&format!(
-                "\nGrowth {} → {} pages ({k:.0}× the pages): wall {}, CPU {}, floor ({n} threads) {}; target ≤ {:.0}×.\n",
-                thousands(a.pages),
-                thousands(b.pages),
+                "From the table's medians, measured minutes apart: wall {}, CPU {}, floor ({n} threads) {}.\n",
                 times(ratio(wall(&b.build), wall(&a.build))),
                 times(ratio(cpu(&b.build), cpu(&a.build))),
                 times(ratio(first(&b.floor_n), first(&a.floor_n))),
-                k * 1.1,
             ));
         }
     }
