@@ -84,6 +84,7 @@ pub fn suggest(pages: &[SitePage], explicit: &[Vec<usize>], count: usize) -> Vec
     let n = pages.len().max(1) as f64;
     (0..pages.len())
         .into_par_iter()
+        .with_max_len(256)
         .map_init(
             || {
                 (

@@ -615,6 +615,7 @@ impl Site {
 
         let rendered: Vec<Rendered> = pages
             .par_iter()
+            .with_max_len(64)
             .map(|p| {
                 let links = PageLinks {
                     targets: &targets,

@@ -433,6 +433,7 @@ pub fn load_with(
     type Loaded1 = Result<Option<Kept>, (Vec<Diagnostic>, Option<Rejected>)>;
     let results: Vec<Loaded1> = page_entries
         .par_iter()
+        .with_max_len(64)
         .map(|(abs, key, bundle)| {
             let dir = parent_key(if *bundle {
                 key.trim_end_matches("/index.md")
