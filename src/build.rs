@@ -104,11 +104,18 @@ pub fn load_cached(
     let loaded = crate::content::load_with(&opts.root, &config, opts.drafts, cache);
     timings.load = ms(t);
     let t = Instant::now();
-    let (site, diags) = Site::assemble_with(&opts.root, config, strings, loaded, opts.drafts, md);
+    // The anonymization guard (its patterns compiled) needs only the
+    // configuration: it is made beside the Markdown, not after it on one
+    // core.
+    let anonymization = config.anonymization.clone();
+    let ((site, diags), guard) = rayon::join(
+        || Site::assemble_with(&opts.root, config, strings, loaded, opts.drafts, md),
+        || crate::checks::guard_for(&opts.root, &anonymization),
+    );
     diagnostics.extend(diags.into_vec());
     timings.markdown = ms(t);
     let t = Instant::now();
-    let checked = crate::checks::run(&site);
+    let checked = crate::checks::run_with(&site, guard);
     diagnostics.extend(checked.diagnostics.into_vec());
     timings.checks = ms(t);
     Ok(Loaded {

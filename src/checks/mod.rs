@@ -7,7 +7,9 @@ pub mod anonymize;
 
 use rayon::prelude::*;
 
-use crate::config::{AnonScope, CONFIG_FILE};
+use std::path::Path;
+
+use crate::config::{AnonScope, AnonymizationConfig, CONFIG_FILE};
 use crate::content::{Kind, Page};
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path, line_col};
 use crate::site::Site;
@@ -22,8 +24,14 @@ pub struct Checked {
 
 /// Runs every check over the site.
 pub fn run(site: &Site) -> Checked {
+    run_with(site, guard(site))
+}
+
+/// [`run`] with the anonymization guard made beforehand ([`guard_for`]):
+/// `vinn build` makes it while the Markdown is rendered.
+pub fn run_with(site: &Site, guard: Result<Guard, Diagnostic>) -> Checked {
     let mut out = Checked::default();
-    match guard(site) {
+    match guard {
         Ok(g) => anonymization(site, &g, &mut out),
         Err(d) => out.diagnostics.push(d),
     }
@@ -32,10 +40,14 @@ pub fn run(site: &Site) -> Checked {
 
 /// Builds the anonymization guard from `site.toml` and the deny-list file.
 pub fn guard(site: &Site) -> Result<Guard, Diagnostic> {
-    let a = &site.config.anonymization;
+    guard_for(&site.root, &site.config.anonymization)
+}
+
+/// [`guard`] of the site at `root` with the `[anonymization]` settings `a`.
+pub fn guard_for(root: &Path, a: &AnonymizationConfig) -> Result<Guard, Diagnostic> {
     let mut deny_names = Vec::new();
     if let Some(file) = &a.deny_list {
-        let path = site.root.join(file);
+        let path = root.join(file);
         match std::fs::read_to_string(&path) {
             Ok(text) => deny_names = anonymize::parse_deny_list(&text),
             Err(e) => {
