@@ -193,3 +193,40 @@ fn a_case_that_fails_to_load_is_still_scanned_in_the_same_run() {
         "the phone number is reported at its line: {err}"
     );
 }
+
+/// A guard that cannot be made (a deny list that is not there, a pattern
+/// that does not compile) fails the build with an error on `site.toml`,
+/// and leaves the previous output as it was.
+#[test]
+fn a_guard_that_cannot_be_made_fails_the_build() {
+    let site = site_from("clean");
+    let root = site.path();
+    let out = root.join("public");
+    let root_s = root.to_str().unwrap();
+    let ok = run(&["build", "--root", root_s]);
+    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
+    let before = std::fs::read(out.join("index.html")).unwrap();
+
+    let broken = [
+        (
+            SITE_TOML.replace("navn.txt", "mangler.txt"),
+            "cannot read the anonymization deny list `mangler.txt`",
+        ),
+        (
+            SITE_TOML.replace(r"'KUNDE-\d{4}'", "'KUNDE-(\\d'"),
+            "anonymization pattern",
+        ),
+    ];
+    for (toml, message) in broken {
+        std::fs::write(root.join("site.toml"), &toml).unwrap();
+        let o = run(&["build", "--root", root_s]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{err}");
+        let line = err
+            .lines()
+            .find(|l| l.contains(message))
+            .unwrap_or_else(|| panic!("no `{message}` in:\n{err}"));
+        assert!(line.contains("site.toml"), "{line}");
+        assert_eq!(std::fs::read(out.join("index.html")).unwrap(), before);
+    }
+}
