@@ -220,9 +220,11 @@ impl Staging {
     pub fn commit(self) -> Result<WriteStats> {
         let written = self.written.into_inner().unwrap_or_else(|e| e.into_inner());
         let staged = self.staged.into_inner().unwrap_or_else(|e| e.into_inner());
-        let mut manifest = String::from(MANIFEST_HEADER);
+        let mut manifest = String::with_capacity(MANIFEST_HEADER.len() + written.len() * 80);
+        manifest.push_str(MANIFEST_HEADER);
         for (p, (h, len)) in &written {
-            manifest.push_str(&format!("{h:016x} {len} {p}\n"));
+            use std::fmt::Write as _;
+            let _ = writeln!(manifest, "{h:016x} {len} {p}");
         }
         let removed: Vec<&String> = self
             .previous
