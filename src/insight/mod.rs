@@ -1080,11 +1080,11 @@ pub fn render_pages(site: &Site, ins: &Insight, r: &Renderer, sink: &dyn Sink) -
     if problems.iter().any(Diagnostic::is_error) {
         return problems;
     }
-    let inputs = pages::Lazy::new();
+    let inputs = pages::Lazy::new(site, ins);
     problems.extend(pages::render(site, ins, &inputs, r, sink));
     // In `serve`, the exports are kept as served while no figure, case or
     // page they show changed.
-    let whole = || inputs.get_or_init(|| pages::Inputs::of(site, ins)).whole();
+    let whole = || inputs.get().whole();
     let exports: [(&str, Export); 2] = [
         ("insight.json", |_, ins| to_json(ins)),
         ("cases.csv", cases_csv),

@@ -258,8 +258,27 @@ fn list_ctx(
     })
 }
 
-/// [`Inputs`], made when the memo first asks (`vinn build` has none).
-pub(super) type Lazy = std::sync::OnceLock<Inputs>;
+/// The [`Inputs`] of `ins` on `site`, made when the memo first asks
+/// (`vinn build` has no memo, and makes none).
+pub(super) struct Lazy<'a> {
+    site: &'a Site,
+    ins: &'a Insight,
+    inputs: std::sync::OnceLock<Inputs>,
+}
+
+impl<'a> Lazy<'a> {
+    pub(super) fn new(site: &'a Site, ins: &'a Insight) -> Self {
+        Lazy {
+            site,
+            ins,
+            inputs: std::sync::OnceLock::new(),
+        }
+    }
+
+    pub(super) fn get(&self) -> &Inputs {
+        self.inputs.get_or_init(|| Inputs::of(self.site, self.ins))
+    }
+}
 
 /// Fingerprints of what the insight pages are made from besides the
 /// configuration and translations, for [`Renderer::keeps_extra`]: an edit
@@ -353,8 +372,7 @@ pub(super) fn render(
     sink: &dyn Sink,
 ) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
-    let inputs = || inputs.get_or_init(|| Inputs::of(site, ins));
-    if !r.keeps_extra("insight.html", &ins.url, || inputs().evaluation) {
+    if !r.keeps_extra("insight.html", &ins.url, || inputs.get().evaluation) {
         problems.extend(evaluation_page(site, ins, r, sink));
     }
     let lists: Vec<(&Dimension, &Group, &str)> = ins
@@ -364,7 +382,7 @@ pub(super) fn render(
         .flat_map(|(n, d)| {
             d.groups.iter().filter_map(move |g| {
                 let url = g.url.as_deref()?;
-                let kept = r.keeps_extra("insight-list.html", url, || inputs().list(n, g));
+                let kept = r.keeps_extra("insight-list.html", url, || inputs.get().list(n, g));
                 (!kept).then_some((d, g, url))
             })
         })
