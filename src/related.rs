@@ -84,6 +84,8 @@ pub fn suggest(pages: &[SitePage], explicit: &[Vec<usize>], count: usize) -> Vec
     let n = pages.len().max(1) as f64;
     (0..pages.len())
         .into_par_iter()
+        // Small pieces, so an idle core can take some (see
+        // `Renderer::render_all`); each makes one array of scores.
         .with_max_len(256)
         .map_init(
             || {

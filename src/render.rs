@@ -1516,6 +1516,7 @@ impl<'s> Renderer<'s> {
     fn render_sections(&self, sink: &dyn Sink) -> Vec<Diagnostic> {
         let site = self.site;
         let keys: Vec<&String> = site.sections.keys().collect();
+        // Few and uneven: in small pieces (see `render_all`).
         keys.par_iter()
             .with_max_len(4)
             .filter_map(|k| {
@@ -1597,6 +1598,7 @@ impl<'s> Renderer<'s> {
             let values = self.terms.of(tax);
             let term_problems: Vec<Diagnostic> = term_list
                 .par_iter()
+                // Each term on its own: they differ in size by hundreds.
                 .with_max_len(1)
                 .flat_map(|&(slug, t)| {
                     self.render_paged(

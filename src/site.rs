@@ -615,6 +615,8 @@ impl Site {
 
         let rendered: Vec<Rendered> = pages
             .par_iter()
+            // Small pieces, so an idle core can take some (see
+            // `Renderer::render_all`).
             .with_max_len(64)
             .map(|p| {
                 let links = PageLinks {

@@ -433,6 +433,8 @@ pub fn load_with(
     type Loaded1 = Result<Option<Kept>, (Vec<Diagnostic>, Option<Rejected>)>;
     let results: Vec<Loaded1> = page_entries
         .par_iter()
+        // Small pieces, so an idle core can take some (see
+        // `Renderer::render_all`).
         .with_max_len(64)
         .map(|(abs, key, bundle)| {
             let dir = parent_key(if *bundle {
