@@ -1308,20 +1308,20 @@ fn table(env: &Env, rs: &[Result1], growth: Option<&Growth>) -> String {
     // side, and from the table's own medians.
     if let Some(g) = growth {
         let k = g.large as f64 / g.small as f64;
-        let (small, large): (Vec<Proc>, Vec<Proc>) = g.builds.iter().cloned().unzip();
-        let both_cpu: Vec<(f64, f64)> = g
+        let (wall_small, wall_large): (Vec<f64>, Vec<f64>) =
+            g.builds.iter().map(|(a, b)| (a.wall, b.wall)).unzip();
+        let (cpu_small, cpu_large): (Vec<f64>, Vec<f64>) = g
             .builds
             .iter()
             .filter_map(|(a, b)| Some((a.cpu?, b.cpu?)))
-            .collect();
-        let (cpu_small, cpu_large): (Vec<f64>, Vec<f64>) = both_cpu.into_iter().unzip();
-        let floor_small: Vec<f64> = g.floors.iter().map(|f| f.0.0).collect();
-        let floor_large: Vec<f64> = g.floors.iter().map(|f| f.1.0).collect();
+            .unzip();
+        let (floor_small, floor_large): (Vec<f64>, Vec<f64>) =
+            g.floors.iter().map(|(a, b)| (a.0, b.0)).unzip();
         s.push_str(&format!(
             "\n**Growth** {} → {} pages ({k:.0}× the pages), built side by side, round by round: wall {}, CPU {}, floor ({n} threads) {}; target ≤ {:.0}×.\n",
             thousands(g.small),
             thousands(g.large),
-            times(paired(&walls(&large), &walls(&small))),
+            times(paired(&wall_large, &wall_small)),
             times(paired(&cpu_large, &cpu_small)),
             times(paired(&floor_large, &floor_small)),
             k * 1.1,
