@@ -117,13 +117,14 @@ pub fn tokenize(text: &str) -> Vec<String> {
 /// tells whether it contains any (see [`strip_ignorables`]).
 pub(crate) fn token_spans(text: &str, mut f: impl FnMut(usize, usize, bool)) {
     let bytes = text.as_bytes();
-    // The length of a word character at `i` read without decoding: an ASCII
-    // letter or digit (1), or a Latin-1 letter U+00C0–U+00FF (`æ`, `ø`, `å`
-    // …, all but `×` and `÷`: 2), else 0.
+    let len = bytes.len();
+    // The length of a word character at `i` read without decoding, through
+    // [`BYTE_CLASS`]: an ASCII letter or digit (1), or a Latin-1 letter
+    // U+00C0–U+00FF (`æ`, `ø`, `å` …, all but `×` and `÷`: 2), else 0.
     let quick = |i: usize| -> usize {
-        match bytes.get(i) {
-            Some(b) if b.is_ascii_alphanumeric() => 1,
-            Some(0xC3) => match bytes.get(i + 1) {
+        match BYTE_CLASS[usize::from(bytes[i])] {
+            ASCII_WORD => 1,
+            LATIN1_LEAD => match bytes.get(i + 1) {
                 Some(0x97 | 0xB7) | None => 0,
                 Some(_) => 2,
             },
@@ -133,13 +134,13 @@ pub(crate) fn token_spans(text: &str, mut f: impl FnMut(usize, usize, bool)) {
     let mut start: Option<usize> = None;
     let mut ignorables = false;
     let mut i = 0;
-    while i < bytes.len() {
+    while i < len {
         let n = quick(i);
         if n > 0 {
             // Most of a text: a run of such characters is taken at once.
             start.get_or_insert(i);
             i += n;
-            loop {
+            while i < len {
                 match quick(i) {
                     0 => break,
                     n => i += n,
@@ -147,14 +148,17 @@ pub(crate) fn token_spans(text: &str, mut f: impl FnMut(usize, usize, bool)) {
             }
             continue;
         }
-        let b = bytes[i];
-        if b < 0x80 {
-            // Any other ASCII ends the token (no ASCII is ignorable).
+        if BYTE_CLASS[usize::from(bytes[i])] == ASCII_OTHER {
+            // Any other ASCII ends the token (no ASCII is ignorable), and so
+            // does the run of it that follows.
             if let Some(s) = start.take() {
                 f(s, i, ignorables);
                 ignorables = false;
             }
             i += 1;
+            while i < len && BYTE_CLASS[usize::from(bytes[i])] == ASCII_OTHER {
+                i += 1;
+            }
             continue;
         }
         let c = text[i..].chars().next().expect("not at the end");
@@ -172,9 +176,34 @@ pub(crate) fn token_spans(text: &str, mut f: impl FnMut(usize, usize, bool)) {
         i += n;
     }
     if let Some(s) = start {
-        f(s, bytes.len(), ignorables);
+        f(s, len, ignorables);
     }
 }
+
+/// [`BYTE_CLASS`]: ASCII that is not a word character.
+const ASCII_OTHER: u8 = 0;
+/// [`BYTE_CLASS`]: an ASCII letter or digit.
+const ASCII_WORD: u8 = 1;
+/// [`BYTE_CLASS`]: 0xC3, the first byte of U+00C0–U+00FF.
+const LATIN1_LEAD: u8 = 2;
+/// [`BYTE_CLASS`]: any other byte of a character beyond ASCII.
+const NON_ASCII: u8 = 3;
+
+/// What each byte of UTF-8 text tells [`token_spans`] without decoding.
+static BYTE_CLASS: [u8; 256] = {
+    let mut t = [NON_ASCII; 256];
+    let mut b = 0;
+    while b < 0x80 {
+        t[b] = if (b as u8).is_ascii_alphanumeric() {
+            ASCII_WORD
+        } else {
+            ASCII_OTHER
+        };
+        b += 1;
+    }
+    t[0xC3] = LATIN1_LEAD;
+    t
+};
 
 /// A raw token without its ignorable characters.
 pub(crate) fn strip_ignorables(raw: &str) -> String {
