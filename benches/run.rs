@@ -10,6 +10,9 @@
 //! - the floor, in this process: walk `content/`, read every `.md`, render it
 //!   with pulldown-cmark's `push_html` and write `<page>/index.html`, no
 //!   templates, once on one thread and once on every core;
+//! - beside them, `vinn build` of the same pages with page templates that
+//!   write only the page's body HTML, as the floor does ([`BARE_PAGE`]):
+//!   where between the floor and the full build vinn's time goes;
 //! - `hugo`, `zola` and `mdbook`, where found, each on its flavor of the
 //!   same pages;
 //! - with `vinn serve`: the time from a one-page edit, and from a template
@@ -38,6 +41,12 @@ use crate::corpus;
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const SEED: u64 = 42;
 const STAGES: [&str; 6] = ["load", "markdown", "checks", "render", "search", "write"];
+
+/// The page templates of the "bare pages" build: a page's output is its
+/// body HTML and nothing else, as in the floor. Listings, terms, search and
+/// insight keep the default theme.
+const BARE_PAGE: &str = "{{ page.content | safe }}";
+const BARE_TEMPLATES: [&str; 3] = ["article.html", "checklist.html", "case.html"];
 
 /// Where the benchmark's vinn comes from: cargo builds the binary target
 /// before a bench target and tells us its path, so it is never stale.
@@ -290,6 +299,8 @@ struct Result1 {
     pages: usize,
     files: usize,
     build: Vec<Proc>,
+    /// The same pages with [`BARE_PAGE`] templates, built beside `build`.
+    bare: Vec<Proc>,
     stages: BTreeMap<&'static str, Vec<f64>>,
     rebuild: Vec<Proc>,
     rebuild_changed: usize,
@@ -374,6 +385,15 @@ fn measure(env: &Env, n: usize, out: &Path) -> Result<Result1, String> {
     clear(&site)?;
     let manifest =
         corpus::generate(n, SEED, &site).map_err(|e| format!("{}: {e}", site.display()))?;
+    let bare = out.join(format!("vinn-{n}-bare"));
+    clear(&bare)?;
+    corpus::generate(n, SEED, &bare).map_err(|e| format!("{}: {e}", bare.display()))?;
+    let templates = bare.join("templates");
+    fs::create_dir_all(&templates).map_err(|e| format!("{}: {e}", templates.display()))?;
+    for name in BARE_TEMPLATES {
+        let path = templates.join(name);
+        fs::write(&path, BARE_PAGE).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
     for other in env.others.iter().filter(|o| o.bin.is_some()) {
         let dir = out.join(format!("{}-{n}", other.flavor.name()));
         clear(&dir)?;
@@ -392,18 +412,22 @@ fn measure(env: &Env, n: usize, out: &Path) -> Result<Result1, String> {
     // build and its floor see the same machine, and the ratios are taken
     // round by round. The order within a round alternates.
     eprintln!(
-        "   vinn build and floor (1 and {} threads), side by side: warm-up + {} rounds",
+        "   vinn build, bare pages and floor (1 and {} threads), side by side: warm-up + {} rounds",
         env.threads, env.runs
     );
     let floor_out = out.join(format!("floor-{n}"));
     let content = site.join("content");
+    let bare_args: Vec<OsString> = vec!["build".into(), "--root".into(), bare.clone().into()];
     for i in 0..=env.runs {
         let mut build = None;
+        let mut bare_build = None;
         let mut floors = Vec::new();
         for step in 0..2 {
             if (step == 0) == (i % 2 == 0) {
                 clear(&public)?;
                 build = Some(run(env, &env.vinn, &build_args, &timings)?);
+                clear(&bare.join("public"))?;
+                bare_build = Some(run(env, &env.vinn, &bare_args, &[])?);
             } else {
                 for threads in [1, env.threads] {
                     clear(&floor_out)?;
@@ -419,10 +443,12 @@ fn measure(env: &Env, n: usize, out: &Path) -> Result<Result1, String> {
             r.stages.entry(k).or_default().push(v);
         }
         r.build.push(p);
+        r.bare.push(bare_build.expect("every round builds"));
         r.floor1.push(floors[0]);
         r.floor_n.push(floors[1]);
     }
     clear(&floor_out)?;
+    clear(&bare.join("public"))?;
 
     // Rebuilds with nothing changed: compare bytes and inodes of every file.
     eprintln!("   vinn build, nothing changed: {} runs", env.runs);
@@ -1207,6 +1233,17 @@ fn table(env: &Env, rs: &[Result1], growth: Option<&Growth>) -> String {
     row(
         "vinn ÷ floor (1 thread, wall)",
         &|r| times(paired(&walls(&r.build), &col(&r.floor1, false))),
+        "",
+    );
+    row(
+        "vinn build, bare pages (body HTML only), wall",
+        &|r| secs(wall(&r.bare)),
+        "",
+    );
+    let bare_vs_floor = format!("vinn, bare pages ÷ floor ({n} threads, wall)");
+    row(
+        &bare_vs_floor,
+        &|r| times(paired(&walls(&r.bare), &col(&r.floor_n, false))),
         "",
     );
     for (i, other) in env.others.iter().enumerate() {
