@@ -202,7 +202,9 @@ pub fn render(
 ) -> Rendered {
     let mut out = Rendered::default();
     let mut html = String::with_capacity(body.len() * 3 / 2);
-    let mut plain = String::new();
+    // The text without markup is shorter than the Markdown: room for it
+    // all at once (it is copied into a block of its size below).
+    let mut plain = String::with_capacity(body.len());
     {
         let transform = Transform {
             parser: Parser::new_ext(body, options()).into_offset_iter(),

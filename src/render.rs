@@ -1423,9 +1423,13 @@ impl<'s> Renderer<'s> {
         if self.per_page.card_html.is_empty() {
             return None;
         }
-        let mut out = String::new();
-        for &i in pages {
-            out.push_str(&self.card_html_of(i, root)?);
+        let cards = pages
+            .iter()
+            .map(|&i| self.card_html_of(i, root))
+            .collect::<Option<Vec<_>>>()?;
+        let mut out = String::with_capacity(cards.iter().map(|c| c.len()).sum());
+        for card in &cards {
+            out.push_str(card);
         }
         Some(Value::safe_string(&out))
     }

@@ -164,7 +164,7 @@ fn field_texts<'a>(d: &'a SearchDoc, lang: Lang, mut f: impl FnMut(usize, &'a st
 /// `text` with whitespace collapsed, cut at a word boundary to at most
 /// `max` characters (plus an ellipsis when cut).
 pub fn clip(text: &str, max: usize) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(text.len().min(max.saturating_mul(4)) + 4);
     let mut n = 0;
     for w in text.split_whitespace() {
         let wl = w.chars().count();
