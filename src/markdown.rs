@@ -316,24 +316,36 @@ impl<'a> Transform<'a, '_> {
                     }
                 };
                 let id = unique_id(&mut self.used_ids, base);
-                let class_attr = if classes.is_empty() {
-                    String::new()
-                } else {
-                    format!(" class=\"{}\"", escape(&classes.join(" ")))
-                };
-                self.pending.push_back(Event::Html(
-                    format!("<h{lvl} id=\"{}\"{class_attr}>", escape(&id)).into(),
-                ));
+                // The tags are put together piece by piece: a heading is
+                // one of the commonest events that becomes HTML here.
+                let digit = char::from(b'0' + lvl);
+                let mut open = String::with_capacity(16 + id.len());
+                open.push_str("<h");
+                open.push(digit);
+                open.push_str(" id=\"");
+                escape_into(&mut open, &id);
+                open.push('"');
+                if !classes.is_empty() {
+                    open.push_str(" class=\"");
+                    escape_into(&mut open, &classes.join(" "));
+                    open.push('"');
+                }
+                open.push('>');
+                self.pending.push_back(Event::Html(open.into()));
                 self.pending.extend(inner);
-                self.pending.push_back(Event::Html(
-                    format!(
-                        " <a class=\"anchor\" href=\"#{}\" aria-label=\"{}: {}\">#</a></h{lvl}>\n",
-                        escape(&id),
-                        escape(&self.labels.anchor),
-                        escape(text.trim())
-                    )
-                    .into(),
-                ));
+                let title = text.trim();
+                let mut close =
+                    String::with_capacity(64 + id.len() + self.labels.anchor.len() + title.len());
+                close.push_str(" <a class=\"anchor\" href=\"#");
+                escape_into(&mut close, &id);
+                close.push_str("\" aria-label=\"");
+                escape_into(&mut close, &self.labels.anchor);
+                close.push_str(": ");
+                escape_into(&mut close, title);
+                close.push_str("\">#</a></h");
+                close.push(digit);
+                close.push_str(">\n");
+                self.pending.push_back(Event::Html(close.into()));
                 push_plain(self.plain, &text);
                 self.plain.push('\n');
                 out.headings.push(Heading {
@@ -436,13 +448,19 @@ impl<'a> Transform<'a, '_> {
                     id = format!("{id}-{n}");
                 }
                 let (line, _) = self.lines.at(range.start);
-                self.pending.push_back(Event::InlineHtml(
-                    format!(
-                        "<input type=\"checkbox\" class=\"task\" id=\"t-{id}\" data-task=\"{id}\"{}> <label for=\"t-{id}\">",
-                        if checked { " checked" } else { "" }
-                    )
-                    .into(),
-                ));
+                let mut input = String::with_capacity(80 + 3 * id.len());
+                input.push_str("<input type=\"checkbox\" class=\"task\" id=\"t-");
+                input.push_str(&id);
+                input.push_str("\" data-task=\"");
+                input.push_str(&id);
+                input.push('"');
+                if checked {
+                    input.push_str(" checked");
+                }
+                input.push_str("> <label for=\"t-");
+                input.push_str(&id);
+                input.push_str("\">");
+                self.pending.push_back(Event::InlineHtml(input.into()));
                 // `taken` is already past this marker: the closing event is
                 // `k` further on.
                 self.close_label_at.push(self.taken + k);
@@ -779,6 +797,12 @@ fn next_special(b: &[u8], mut at: usize) -> Option<usize> {
 /// Escapes text for HTML attributes and content.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 16);
+    escape_into(&mut out, s);
+    out
+}
+
+/// [`escape`], appended to `out`.
+pub fn escape_into(out: &mut String, s: &str) {
     let b = s.as_bytes();
     let mut plain = 0;
     // The five special characters are ASCII: copy the runs between them whole.
@@ -788,7 +812,6 @@ pub fn escape(s: &str) -> String {
         plain = i + 1;
     }
     out.push_str(&s[plain..]);
-    out
 }
 
 /// [`escape`], written to `w` (Tera's escape function).
@@ -944,6 +967,37 @@ mod tests {
         assert_eq!(toc.len(), 2);
         let below: Vec<_> = toc[1].children().map(|e| e.heading.id.clone()).collect();
         assert_eq!(below, ["oko"]);
+    }
+
+    #[test]
+    fn headings_and_task_boxes_are_written_whole_and_escaped() {
+        let r = md(
+            "## Pris & \"verdi\" {#pris .wide .smal}\n\n#### Neste & siste\n\n- [x] Ring kunden\n",
+            1,
+        );
+        let html = scraper::Html::parse_fragment(&r.html);
+        let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+        let h2 = html.select(&sel("h2")).next().expect("an h2");
+        assert_eq!(h2.value().attr("id"), Some("pris"));
+        assert_eq!(h2.value().attr("class"), Some("wide smal"));
+        let a = h2.select(&sel("a.anchor")).next().expect("its anchor");
+        assert_eq!(a.value().attr("href"), Some("#pris"));
+        assert_eq!(
+            a.value().attr("aria-label"),
+            Some("Lenke: Pris & \"verdi\"")
+        );
+        let h4 = html.select(&sel("h4")).next().expect("an h4");
+        assert_eq!(h4.value().attr("id"), Some("neste-siste"));
+        assert_eq!(h4.text().collect::<String>(), "Neste & siste #");
+        assert!(r.html.contains("</h2>\n") && r.html.contains("</h4>\n"));
+        let input = html.select(&sel("input.task")).next().expect("a box");
+        let id = &r.tasks[0].id;
+        assert_eq!(input.value().attr("id"), Some(format!("t-{id}").as_str()));
+        assert_eq!(input.value().attr("data-task"), Some(id.as_str()));
+        assert!(input.value().attr("checked").is_some());
+        let label = html.select(&sel("label")).next().expect("its label");
+        assert_eq!(label.value().attr("for"), Some(format!("t-{id}").as_str()));
+        assert_eq!(label.text().collect::<String>().trim(), "Ring kunden");
     }
 
     #[test]
