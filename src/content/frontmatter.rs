@@ -261,14 +261,26 @@ mod simple {
 
     /// One scalar, the whole of `v`; `flow` inside `[…]`.
     fn scalar(v: &str, flow: bool) -> Option<Value> {
+        // The characters below are decoded only when a byte that can
+        // start one is there: ASCII controls, `C2` (U+0080–U+009F),
+        // `E2` (U+2028, U+2029) and `EF` (U+FEFF, U+FFFE, U+FFFF). Most
+        // values are plain text without any (every page's title and
+        // description come through here).
+        let maybe = |b: &u8| matches!(b, 0..0x20 | 0x7F | 0xC2 | 0xE2 | 0xEF);
         if v.is_empty()
-            || v.chars().any(|c| {
-                c.is_control()
-                    || matches!(
-                        c,
-                        '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
-                    )
-            })
+            || (v.as_bytes().iter().any(maybe)
+                && v.chars().any(|c| {
+                    c.is_control()
+                        || matches!(
+                            c,
+                            '\u{85}'
+                                | '\u{2028}'
+                                | '\u{2029}'
+                                | '\u{feff}'
+                                | '\u{fffe}'
+                                | '\u{ffff}'
+                        )
+                }))
         {
             return None;
         }
@@ -283,10 +295,8 @@ mod simple {
             '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%',
             '@', '`', ' ',
         ];
-        if v.starts_with(LEADING)
-            || v.contains(['#', ':'])
-            || (flow && v.contains([',', '[', ']', '{', '}']))
-        {
+        let has = |set: &[u8]| v.bytes().any(|b| set.contains(&b));
+        if v.starts_with(LEADING) || has(b"#:") || (flow && has(b",[]{}")) {
             return None;
         }
         match v {
@@ -309,22 +319,24 @@ mod simple {
                     b.is_ascii_digit()
                 }
             });
-        let lower = v.to_ascii_lowercase();
-        let special = matches!(
-            lower.as_str(),
-            "true"
-                | "false"
-                | "null"
-                | "~"
-                | "yes"
-                | "no"
-                | "on"
-                | "off"
-                | "y"
-                | "n"
-                | ".inf"
-                | ".nan"
-        ) || v.starts_with(|c: char| c.is_ascii_digit() || c == '+')
+        // The words YAML reads as something else are at most five bytes.
+        let special = v.len() <= 5
+            && matches!(
+                v.to_ascii_lowercase().as_str(),
+                "true"
+                    | "false"
+                    | "null"
+                    | "~"
+                    | "yes"
+                    | "no"
+                    | "on"
+                    | "off"
+                    | "y"
+                    | "n"
+                    | ".inf"
+                    | ".nan"
+            )
+            || v.starts_with(|c: char| c.is_ascii_digit() || c == '+')
             || v.strip_prefix('.')
                 .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()));
         (is_date || !special).then(|| Value::String(v.into()))
