@@ -335,6 +335,9 @@ fn up_then_down(up: &str, down: &str) -> String {
 /// Percent-decodes once; `None` on a malformed escape or invalid UTF-8.
 /// Shared by link resolution here and request paths in `serve`.
 pub fn percent_decode(s: &str) -> Option<String> {
+    if !s.contains('%') {
+        return Some(s.to_string());
+    }
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
@@ -385,7 +388,11 @@ impl LinkResolver for PageLinks<'_> {
         let joined = if self.dir.is_empty() {
             path.clone()
         } else {
-            format!("{}/{}", self.dir, path)
+            let mut j = String::with_capacity(self.dir.len() + 1 + path.len());
+            j.push_str(&self.dir);
+            j.push('/');
+            j.push_str(&path);
+            j
         };
         let Some(key) = normalize_path(&joined) else {
             return Resolved::Missing(format!("link `{href}` climbs out of content/"));
@@ -393,7 +400,7 @@ impl LinkResolver for PageLinks<'_> {
         if path.ends_with(".md") {
             if let Some(url) = self.targets.page_url(&key) {
                 return Resolved::Page {
-                    href: format!("{}{frag}", relative_url(&self.url, url)),
+                    href: relative_url(&self.url, url) + &frag,
                     target: key,
                     anchor,
                 };
@@ -403,7 +410,7 @@ impl LinkResolver for PageLinks<'_> {
                 .map(|k| k.trim_end_matches('/').to_string());
             if let Some(url) = sec_key.as_ref().and_then(|k| self.targets.section_url(k)) {
                 return Resolved::Page {
-                    href: format!("{}{frag}", relative_url(&self.url, url)),
+                    href: relative_url(&self.url, url) + &frag,
                     target: key,
                     anchor,
                 };
