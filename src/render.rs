@@ -2474,12 +2474,10 @@ mod tests {
 
     #[test]
     fn the_safe_filter_writes_what_teras_own_does() {
+        const T: &str =
+            "{{ a | safe }}|{{ b | safe }}|{{ n | safe }}|{{ l | safe }}|{{ a }}|{{ b }}";
         let mut tera = configured_tera("/");
-        tera.add_raw_template(
-            "t.html",
-            "{{ a | safe }}|{{ b | safe }}|{{ n | safe }}|{{ l | safe }}|{{ a }}|{{ b }}",
-        )
-        .unwrap();
+        tera.add_raw_template("t.html", T).unwrap();
         let mut ctx = Context::new();
         ctx.insert("a", "<b>x</b> & y");
         ctx.insert_value("b", Value::safe_string("<i>z</i>"));
@@ -2489,12 +2487,7 @@ mod tests {
         let mut plain = Tera::new();
         plain.autoescape_on(vec![".html"]);
         plain.set_escape_fn(escape_to);
-        plain
-            .add_raw_template(
-                "t.html",
-                "{{ a | safe }}|{{ b | safe }}|{{ n | safe }}|{{ l | safe }}|{{ a }}|{{ b }}",
-            )
-            .unwrap();
+        plain.add_raw_template("t.html", T).unwrap();
         assert_eq!(ours, plain.render("t.html", &ctx).unwrap());
         assert!(ours.starts_with("<b>x</b> & y|<i>z</i>|5|"), "{ours}");
         assert!(
