@@ -423,6 +423,15 @@ impl SearchJob {
         }
         crate::search::build_index(&self.docs, self.lang)
     }
+
+    /// [`SearchJob::run`], tokenizing only the documents `cache` does not
+    /// hold from an earlier run (`serve`).
+    pub fn run_cached(&self, cache: &mut crate::search::TokenCache) -> Vec<(String, Vec<u8>)> {
+        if !self.enabled {
+            return Vec::new();
+        }
+        crate::search::build_index_cached(&self.docs, self.lang, cache)
+    }
 }
 
 /// What [`SearchJob::run`] needs from `site`. Each page's document is kept

@@ -1425,6 +1425,8 @@ fn random_edits_rebuild_to_what_a_fresh_build_makes() {
     let (mut body_only_good, mut body_only_bad) = (0, 0);
     let mut fronts_only = 0;
     let mut before = files_of(&root);
+    // The words of unchanged documents come from here, as in serve.
+    let mut tokens = vinn::search::TokenCache::default();
     for step in 0..60 {
         if step % 5 == 4 {
             // The most common edit alone, as an author makes it.
@@ -1458,7 +1460,7 @@ fn random_edits_rebuild_to_what_a_fresh_build_makes() {
         // afterwards, is compared too.
         let index: BTreeMap<String, Vec<u8>> = inc
             .search_job()
-            .map(|job| job.run().into_iter().collect())
+            .map(|job| job.run_cached(&mut tokens).into_iter().collect())
             .unwrap_or_default();
         if std::env::var_os("VINN_TEST_VERBOSE").is_some() {
             eprintln!(
@@ -1541,6 +1543,7 @@ fn front_matter_edits_take_their_own_path_to_what_a_fresh_build_makes() {
     // A title that no longer repeats the page's first heading changes its
     // body too: such an edit takes the whole pipeline.
     let mut fronts = 0;
+    let mut tokens = vinn::search::TokenCache::default();
     for step in 0..25 {
         let before = files_of(&root);
         log.push(front_matter_edit(&mut rng, &root, step));
@@ -1562,7 +1565,11 @@ fn front_matter_edits_take_their_own_path_to_what_a_fresh_build_makes() {
             .iter()
             .map(|(k, v)| (k.clone(), strip_script(v)))
             .collect();
-        served.extend(inc.search_job().expect("an index is due").run());
+        served.extend(
+            inc.search_job()
+                .expect("an index is due")
+                .run_cached(&mut tokens),
+        );
         let expected = fresh_build(&root).expect("a fresh build");
         assert_eq!(
             served.keys().collect::<Vec<_>>(),

@@ -54,6 +54,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
 
 use serde_json::{Value, json};
 
@@ -526,20 +527,27 @@ struct TfTable {
 const TF_BITS: [u32; FIELDS] = [5, 6, 5, 5, 10];
 const TF_BIG: u32 = 1 << 31;
 
+/// `tf` packed into a `u32` when every count fits its bits.
+fn pack_small(tf: &Tf) -> Option<u32> {
+    let mut packed = 0;
+    let mut shift = 0;
+    for f in 0..FIELDS {
+        let x = u32::from(tf[f]);
+        if x >> TF_BITS[f] != 0 {
+            return None;
+        }
+        packed |= x << shift;
+        shift += TF_BITS[f];
+    }
+    Some(packed)
+}
+
 impl TfTable {
     fn pack(&mut self, tf: &Tf) -> u32 {
-        let mut packed = 0;
-        let mut shift = 0;
-        for f in 0..FIELDS {
-            let x = u32::from(tf[f]);
-            if x >> TF_BITS[f] != 0 {
-                self.big.push(*tf);
-                return TF_BIG | (self.big.len() - 1) as u32;
-            }
-            packed |= x << shift;
-            shift += TF_BITS[f];
-        }
-        packed
+        pack_small(tf).unwrap_or_else(|| {
+            self.big.push(*tf);
+            TF_BIG | (self.big.len() - 1) as u32
+        })
     }
 
     fn unpack(&self, packed: u32) -> Tf {
@@ -604,10 +612,71 @@ fn entry_size(word: &str, direct: &str, parts: &str) -> usize {
     n
 }
 
+/// What the documents of one index build tokenized into, kept for the next
+/// build of the same site (`serve` rebuilds the index after every edit, and
+/// most documents are the same `Arc` as the time before): each document's
+/// words with their term frequencies, in the order a build first meets
+/// them, so a document found here is not tokenized again and the index is
+/// byte for byte the one [`build`] makes.
+#[derive(Default)]
+pub struct TokenCache {
+    lang: Option<Lang>,
+    /// Every word of a cached document, by global id.
+    vocab: Words,
+    /// By the address of the document's `Arc`, which the entry keeps alive.
+    docs: FxMap<usize, CachedDoc>,
+}
+
+impl TokenCache {
+    /// How many documents it holds.
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    /// Whether it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+}
+
+struct CachedDoc {
+    doc: Arc<SearchDoc>,
+    /// (global word id, term frequencies packed as [`pack_small`] does, or
+    /// [`TF_BIG`] and an index into `big`), in first-occurrence order.
+    words: Vec<(u32, u32)>,
+    big: Vec<Tf>,
+    lens: [u32; FIELDS],
+}
+
 /// Build all index files for `docs` (see the module docs).
 pub fn build<D: std::borrow::Borrow<SearchDoc>>(docs: &[D], lang: Lang) -> Vec<(String, Vec<u8>)> {
-    let mut order: Vec<&SearchDoc> = docs.iter().map(D::borrow).collect();
-    order.sort_by(|a, b| a.url.cmp(&b.url));
+    build_from(
+        docs.iter().map(|d| (d.borrow(), None)).collect(),
+        lang,
+        None,
+    )
+}
+
+/// [`build`], taking the words of documents built before from `cache`
+/// and leaving this build's there (for the documents of this build only).
+pub fn build_cached(
+    docs: &[Arc<SearchDoc>],
+    lang: Lang,
+    cache: &mut TokenCache,
+) -> Vec<(String, Vec<u8>)> {
+    build_from(
+        docs.iter().map(|d| (&**d, Some(d))).collect(),
+        lang,
+        Some(cache),
+    )
+}
+
+fn build_from(
+    mut order: Vec<(&SearchDoc, Option<&Arc<SearchDoc>>)>,
+    lang: Lang,
+    mut cache: Option<&mut TokenCache>,
+) -> Vec<(String, Vec<u8>)> {
+    order.sort_by(|a, b| a.0.url.cmp(&b.0.url));
     let n = order.len();
 
     // Posting lists of the words: (document, packed term frequencies),
@@ -616,10 +685,61 @@ pub fn build<D: std::borrow::Borrow<SearchDoc>>(docs: &[D], lang: Lang) -> Vec<(
     let mut tfs = TfTable::default();
     let mut direct: Vec<Vec<(u32, u32)>> = Vec::new();
     let mut lens: Vec<[u32; FIELDS]> = Vec::with_capacity(n);
+    if let Some(c) = cache.as_deref_mut()
+        && c.lang != Some(lang)
+    {
+        *c = TokenCache {
+            lang: Some(lang),
+            ..TokenCache::default()
+        };
+    }
+    let mut earlier = cache
+        .as_deref_mut()
+        .map(|c| std::mem::take(&mut c.docs))
+        .unwrap_or_default();
+    let mut kept: FxMap<usize, CachedDoc> = FxMap::default();
     {
         let mut tf_of: Vec<Tf> = Vec::new();
         let mut seen: Vec<u32> = Vec::new();
-        for (doc, d) in order.iter().enumerate() {
+        // This build's word id → global id, and back (`SKIP`: none yet).
+        let mut global_of: Vec<u32> = Vec::new();
+        let mut local_of: Vec<u32> = Vec::new();
+        for (doc, (d, arc)) in order.iter().enumerate() {
+            let key = arc.map(|a| Arc::as_ptr(a) as usize);
+            let hit = key
+                .and_then(|k| earlier.remove(&k))
+                .filter(|e| arc.is_some_and(|a| Arc::ptr_eq(&e.doc, a)));
+            if let (Some(e), Some(c)) = (hit, cache.as_deref()) {
+                // The words as this document gave them before, met in the
+                // same order: each gets the id tokenizing would give it.
+                for &(g, packed) in &e.words {
+                    let g = g as usize;
+                    if g >= local_of.len() {
+                        local_of.resize(c.vocab.list.len(), SKIP);
+                    }
+                    if local_of[g] == SKIP {
+                        let w = tokenizer.words.id(&c.vocab.list[g]);
+                        local_of[g] = w;
+                        if w as usize >= global_of.len() {
+                            global_of.resize(w as usize + 1, SKIP);
+                        }
+                        global_of[w as usize] = g as u32;
+                    }
+                    let w = local_of[g] as usize;
+                    if w >= direct.len() {
+                        direct.resize_with(w + 1, Vec::new);
+                    }
+                    let packed = if packed & TF_BIG == 0 {
+                        packed
+                    } else {
+                        tfs.pack(&e.big[(packed & !TF_BIG) as usize])
+                    };
+                    direct[w].push((doc as u32, packed));
+                }
+                lens.push(e.lens);
+                kept.insert(key.expect("a cached document has a key"), e);
+                continue;
+            }
             let mut len = [0u32; FIELDS];
             field_texts(d, lang, |f, text| {
                 tokenizer.tokens(text, |w| {
@@ -635,16 +755,58 @@ pub fn build<D: std::borrow::Borrow<SearchDoc>>(docs: &[D], lang: Lang) -> Vec<(
                     len[f] += 1;
                 });
             });
-            if tf_of.len() > direct.len() {
-                direct.resize_with(tf_of.len(), Vec::new);
+            if tokenizer.words.list.len() > direct.len() {
+                direct.resize_with(tokenizer.words.list.len(), Vec::new);
             }
+            let mut entry = match (cache.as_deref(), arc) {
+                (Some(_), Some(a)) => Some(CachedDoc {
+                    doc: Arc::clone(a),
+                    words: Vec::with_capacity(seen.len()),
+                    big: Vec::new(),
+                    lens: len,
+                }),
+                _ => None,
+            };
             for w in seen.drain(..) {
                 let tf = std::mem::take(&mut tf_of[w as usize]);
+                if let (Some(e), Some(c)) = (entry.as_mut(), cache.as_deref_mut()) {
+                    let w = w as usize;
+                    if w >= global_of.len() {
+                        global_of.resize(tokenizer.words.list.len(), SKIP);
+                    }
+                    if global_of[w] == SKIP {
+                        let g = c.vocab.id(&tokenizer.words.list[w]);
+                        global_of[w] = g;
+                        if g as usize >= local_of.len() {
+                            local_of.resize(g as usize + 1, SKIP);
+                        }
+                        local_of[g as usize] = w as u32;
+                    }
+                    let packed = pack_small(&tf).unwrap_or_else(|| {
+                        e.big.push(tf);
+                        TF_BIG | (e.big.len() - 1) as u32
+                    });
+                    e.words.push((global_of[w], packed));
+                }
                 direct[w as usize].push((doc as u32, tfs.pack(&tf)));
+            }
+            if let (Some(e), Some(k)) = (entry, key) {
+                kept.insert(k, e);
             }
             lens.push(len);
         }
     }
+    drop(earlier);
+    if let Some(c) = cache {
+        // Words of documents gone stay in the vocabulary; past a point it
+        // starts afresh.
+        if c.vocab.list.len() > 2 * tokenizer.words.list.len() + 50_000 {
+            *c = TokenCache::default();
+        } else {
+            c.docs = kept;
+        }
+    }
+    let order: Vec<&SearchDoc> = order.into_iter().map(|(d, _)| d).collect();
     let mut words = tokenizer.words;
     drop(tokenizer.raw);
     let direct_words = words.list.len();

@@ -26,6 +26,7 @@ pub mod stem;
 #[cfg(test)]
 mod tests;
 
+pub use index::TokenCache;
 pub use query::{QueryOptions, QueryReport};
 
 /// Language of a site's content.
@@ -91,6 +92,16 @@ pub fn build_index<D: std::borrow::Borrow<SearchDoc>>(
     lang: Lang,
 ) -> Vec<(String, Vec<u8>)> {
     index::build(docs, lang)
+}
+
+/// [`build_index`] with the words of documents built before taken from
+/// `cache` (`serve` keeps one between rebuilds): the same bytes.
+pub fn build_index_cached(
+    docs: &[std::sync::Arc<SearchDoc>],
+    lang: Lang,
+    cache: &mut TokenCache,
+) -> Vec<(String, Vec<u8>)> {
+    index::build_cached(docs, lang, cache)
 }
 
 /// Normalize one word (NFC, lowercase) and stem it for `lang`.

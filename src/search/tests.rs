@@ -458,3 +458,54 @@ fn ten_thousand_pages_stay_within_budget() {
     let r = run_on(&store, "kunde", Lang::Nb, &QueryOptions::default());
     assert!(r.urls.len() > 1000);
 }
+
+/// Builds through a [`TokenCache`] kept across edits give the bytes a
+/// build without one gives: documents kept as the same `Arc`, replaced,
+/// added and removed, a word that only the replaced document had, counts
+/// too large to pack, and a change of language.
+#[test]
+fn a_token_cache_changes_nothing_in_the_index() {
+    use std::sync::Arc;
+    let mut docs: Vec<Arc<SearchDoc>> = site().into_iter().map(Arc::new).collect();
+    let mut busy = doc(
+        "artikler/mange/",
+        "article",
+        &"salg ".repeat(40),
+        &"tilbud og pris ".repeat(300),
+    );
+    busy.headings = vec!["Referanse".into(); 40];
+    docs.push(Arc::new(busy));
+    let mut cache = TokenCache::default();
+    let check = |docs: &[Arc<SearchDoc>], lang: Lang, cache: &mut TokenCache| {
+        let cached = build_index_cached(docs, lang, cache);
+        assert!(cached == build_index(docs, lang), "{lang:?}");
+        assert_eq!(cache.len(), docs.len());
+    };
+    check(&docs, Lang::Nb, &mut cache);
+    check(&docs, Lang::Nb, &mut cache);
+    // The first document gets a word no other has; the second loses its
+    // own; one goes, one comes; the rest stay the same `Arc`.
+    let mut first = (*docs[0]).clone();
+    first.body = format!("{} Kvartalsgjennomgangen nærmer seg.", first.body).into();
+    docs[0] = Arc::new(first);
+    let mut second = (*docs[1]).clone();
+    second.title = "Ny tittel".into();
+    second.body = "Kort tekst nå.".into();
+    docs[1] = Arc::new(second);
+    docs.remove(2);
+    docs.insert(
+        0,
+        Arc::new(doc(
+            "aaa/forst/",
+            "checklist",
+            "Først i rekken",
+            "Denne kommer foran alle andre og har egne ord: forhandlingsrom.",
+        )),
+    );
+    check(&docs, Lang::Nb, &mut cache);
+    // A document equal to one cached but made anew is tokenized again.
+    docs[3] = Arc::new((*docs[3]).clone());
+    check(&docs, Lang::Nb, &mut cache);
+    check(&docs, Lang::En, &mut cache);
+    check(&docs, Lang::Nb, &mut cache);
+}

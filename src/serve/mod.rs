@@ -200,20 +200,26 @@ impl Shared {
 
 /// Builds each search index handed over, newest first: jobs that a newer
 /// one overtook while waiting are dropped.
-fn index_forever(shared: Arc<Shared>, jobs: Receiver<(u64, build::SearchJob)>) {
+/// The documents' words are kept from one index to the next, so only the
+/// documents an edit made new are tokenized again.
+fn index_forever(
+    shared: Arc<Shared>,
+    jobs: Receiver<(u64, build::SearchJob)>,
+    mut cache: crate::search::TokenCache,
+) {
     yield_to_rebuilds();
     while let Ok(mut job) = jobs.recv() {
         while let Ok(newer) = jobs.try_recv() {
             job = newer;
         }
         let (seq, job) = job;
-        let files = index_files(&job);
+        let files = index_files(&job, &mut cache);
         shared.land_index(seq, Arc::new(files));
     }
 }
 
-fn index_files(job: &build::SearchJob) -> Files {
-    job.run()
+fn index_files(job: &build::SearchJob, cache: &mut crate::search::TokenCache) -> Files {
+    job.run_cached(cache)
         .into_iter()
         .map(|(k, v)| (k, Arc::from(v)))
         .collect()
@@ -358,9 +364,10 @@ impl Server {
         let mut report = inc.rebuild();
         // The first index is built before anything is served.
         let mut seq = 1;
+        let mut cache = crate::search::TokenCache::default();
         let first = inc.search_job().map(|job| {
             let t = Instant::now();
-            let files = index_files(&job);
+            let files = index_files(&job, &mut cache);
             report.timings.search = t.elapsed().as_secs_f64() * 1000.0;
             (seq, Arc::new(files))
         });
@@ -371,7 +378,7 @@ impl Server {
             let shared = shared.clone();
             std::thread::Builder::new()
                 .name("vinn-search".into())
-                .spawn(move || index_forever(shared, queue))
+                .spawn(move || index_forever(shared, queue, cache))
                 .map_err(|e| Error::env(format!("cannot start a thread: {e}")))?;
         }
         while let Some(batch) = next_batch(&rx) {
