@@ -648,6 +648,41 @@ struct CachedDoc {
     lens: [u32; FIELDS],
 }
 
+/// One build's word ids and a [`TokenCache`]'s global ones, both ways.
+#[derive(Default)]
+struct IdMap {
+    global_of: Vec<u32>,
+    local_of: Vec<u32>,
+}
+
+impl IdMap {
+    fn local(&self, global: u32) -> Option<u32> {
+        self.local_of
+            .get(global as usize)
+            .copied()
+            .filter(|&w| w != SKIP)
+    }
+
+    fn global(&self, local: u32) -> Option<u32> {
+        self.global_of
+            .get(local as usize)
+            .copied()
+            .filter(|&g| g != SKIP)
+    }
+
+    fn link(&mut self, local: u32, global: u32) {
+        for (v, at, to) in [
+            (&mut self.global_of, local, global),
+            (&mut self.local_of, global, local),
+        ] {
+            if at as usize >= v.len() {
+                v.resize(at as usize + 1, SKIP);
+            }
+            v[at as usize] = to;
+        }
+    }
+}
+
 /// Build all index files for `docs` (see the module docs).
 pub fn build<D: std::borrow::Borrow<SearchDoc>>(docs: &[D], lang: Lang) -> Vec<(String, Vec<u8>)> {
     build_from(
@@ -701,9 +736,7 @@ fn build_from(
     {
         let mut tf_of: Vec<Tf> = Vec::new();
         let mut seen: Vec<u32> = Vec::new();
-        // This build's word id → global id, and back (`SKIP`: none yet).
-        let mut global_of: Vec<u32> = Vec::new();
-        let mut local_of: Vec<u32> = Vec::new();
+        let mut ids = IdMap::default();
         for (doc, (d, arc)) in order.iter().enumerate() {
             let key = arc.map(|a| Arc::as_ptr(a) as usize);
             let hit = key
@@ -713,19 +746,11 @@ fn build_from(
                 // The words as this document gave them before, met in the
                 // same order: each gets the id tokenizing would give it.
                 for &(g, packed) in &e.words {
-                    let g = g as usize;
-                    if g >= local_of.len() {
-                        local_of.resize(c.vocab.list.len(), SKIP);
-                    }
-                    if local_of[g] == SKIP {
-                        let w = tokenizer.words.id(&c.vocab.list[g]);
-                        local_of[g] = w;
-                        if w as usize >= global_of.len() {
-                            global_of.resize(w as usize + 1, SKIP);
-                        }
-                        global_of[w as usize] = g as u32;
-                    }
-                    let w = local_of[g] as usize;
+                    let w = ids.local(g).unwrap_or_else(|| {
+                        let w = tokenizer.words.id(&c.vocab.list[g as usize]);
+                        ids.link(w, g);
+                        w
+                    }) as usize;
                     if w >= direct.len() {
                         direct.resize_with(w + 1, Vec::new);
                     }
@@ -770,23 +795,16 @@ fn build_from(
             for w in seen.drain(..) {
                 let tf = std::mem::take(&mut tf_of[w as usize]);
                 if let (Some(e), Some(c)) = (entry.as_mut(), cache.as_deref_mut()) {
-                    let w = w as usize;
-                    if w >= global_of.len() {
-                        global_of.resize(tokenizer.words.list.len(), SKIP);
-                    }
-                    if global_of[w] == SKIP {
-                        let g = c.vocab.id(&tokenizer.words.list[w]);
-                        global_of[w] = g;
-                        if g as usize >= local_of.len() {
-                            local_of.resize(g as usize + 1, SKIP);
-                        }
-                        local_of[g as usize] = w as u32;
-                    }
+                    let g = ids.global(w).unwrap_or_else(|| {
+                        let g = c.vocab.id(&tokenizer.words.list[w as usize]);
+                        ids.link(w, g);
+                        g
+                    });
                     let packed = pack_small(&tf).unwrap_or_else(|| {
                         e.big.push(tf);
                         TF_BIG | (e.big.len() - 1) as u32
                     });
-                    e.words.push((global_of[w], packed));
+                    e.words.push((g, packed));
                 }
                 direct[w as usize].push((doc as u32, tfs.pack(&tf)));
             }
