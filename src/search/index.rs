@@ -51,6 +51,11 @@
 //! benchmark site this takes about a third of the time and memory of
 //! counting each document with hash maps (the files are byte for byte the
 //! same).
+//!
+//! `serve` builds the index again after every edit. A [`TokenCache`] kept
+//! between those builds holds each document's words and term frequencies;
+//! a document that is the same `Arc` as the build before is replayed from
+//! it instead of tokenized ([`build_cached`]), with the same bytes out.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};

@@ -12,6 +12,8 @@
 //! event is sent, on its own thread (`index_forever`); until it lands the
 //! index of an earlier rebuild is served, and a newer rebuild's index
 //! replaces a pending older one. [`STATUS`] tells whether it has landed.
+//! That thread keeps each document's words from one index to the next
+//! ([`crate::search::TokenCache`]), so only edited pages are tokenized again.
 
 pub mod files;
 pub mod http;
