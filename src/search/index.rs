@@ -645,7 +645,9 @@ impl TokenCache {
 }
 
 struct CachedDoc {
-    doc: Arc<SearchDoc>,
+    /// Held so that no other document gets the address the entry is
+    /// filed under; never read.
+    _doc: Arc<SearchDoc>,
     /// (global word id, term frequencies packed as [`pack_small`] does, or
     /// [`TF_BIG`] and an index into `big`), in first-occurrence order.
     words: Vec<(u32, u32)>,
@@ -743,10 +745,10 @@ fn build_from(
         let mut seen: Vec<u32> = Vec::new();
         let mut ids = IdMap::default();
         for (doc, (d, arc)) in order.iter().enumerate() {
+            // An entry keeps its `Arc` alive, so no other document can
+            // have the address it is filed under.
             let key = arc.map(|a| Arc::as_ptr(a) as usize);
-            let hit = key
-                .and_then(|k| earlier.remove(&k))
-                .filter(|e| arc.is_some_and(|a| Arc::ptr_eq(&e.doc, a)));
+            let hit = key.and_then(|k| earlier.remove(&k));
             if let (Some(e), Some(c)) = (hit, cache.as_deref()) {
                 // The words as this document gave them before, met in the
                 // same order: each gets the id tokenizing would give it.
@@ -790,7 +792,7 @@ fn build_from(
             }
             let mut entry = match (cache.as_deref(), arc) {
                 (Some(_), Some(a)) => Some(CachedDoc {
-                    doc: Arc::clone(a),
+                    _doc: Arc::clone(a),
                     words: Vec::with_capacity(seen.len()),
                     big: Vec::new(),
                     lens: len,
