@@ -509,3 +509,31 @@ fn a_token_cache_changes_nothing_in_the_index() {
     check(&docs, Lang::En, &mut cache);
     check(&docs, Lang::Nb, &mut cache);
 }
+
+/// A cache whose vocabulary has grown far past the site's (words of
+/// documents long gone) starts afresh, and the index stays the same.
+#[test]
+fn a_token_cache_full_of_gone_words_starts_afresh() {
+    use std::sync::Arc;
+    let many: Vec<Arc<SearchDoc>> = (0..60)
+        .map(|d| {
+            let body: Vec<String> = (0..1000).map(|w| format!("q{d}x{w}")).collect();
+            Arc::new(doc(
+                &format!("a/{d}/"),
+                "article",
+                "Mange ord",
+                &body.join(" "),
+            ))
+        })
+        .collect();
+    let mut cache = TokenCache::default();
+    build_index_cached(&many, Lang::Nb, &mut cache);
+    assert_eq!(cache.len(), 60);
+    let few: Vec<Arc<SearchDoc>> = site().into_iter().map(Arc::new).collect();
+    let once = build_index_cached(&few, Lang::Nb, &mut cache);
+    assert!(once == build_index(&few, Lang::Nb));
+    assert!(cache.is_empty(), "the gone words were let go");
+    let again = build_index_cached(&few, Lang::Nb, &mut cache);
+    assert!(again == once);
+    assert_eq!(cache.len(), few.len());
+}
