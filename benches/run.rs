@@ -2,14 +2,15 @@
 //! corpus (vinn, Hugo, Zola and mdBook flavors), then measures in one go, on
 //! this machine:
 //!
-//! - `vinn build` from an empty output folder: wall time, user+sys CPU and
-//!   peak RSS (through `/usr/bin/time`), and the per-stage times vinn prints
+//! - `vinn build` from an empty output folder: wall time, user+sys CPU (and
+//!   the kernel's part of it) and peak RSS (through `/usr/bin/time`), and the per-stage times vinn prints
 //!   with `VINN_TIMINGS=1`;
 //! - the same build again with nothing changed: its time, and how many output
 //!   files got different bytes or a different inode;
 //! - the floor, in this process: walk `content/`, read every `.md`, render it
 //!   with pulldown-cmark's `push_html` and write `<page>/index.html`, no
-//!   templates, once on one thread and once on every core;
+//!   templates, once on one thread and once on every core (its CPU time,
+//!   and the kernel's part, from `/proc/self/stat`);
 //! - beside them, `vinn build` of the same pages with page templates that
 //!   write only the page's body HTML, as the floor does ([`BARE_PAGE`]):
 //!   where between the floor and the full build vinn's time goes;
@@ -288,6 +289,8 @@ struct OtherRuns {
 struct Proc {
     wall: f64,
     cpu: Option<f64>,
+    /// The part of `cpu` spent in the kernel.
+    sys: Option<f64>,
     rss_kb: Option<u64>,
     stdout: String,
     stderr: String,
@@ -308,6 +311,8 @@ struct Result1 {
     rebuild_reported: String,
     floor1: Vec<(f64, f64)>,
     floor_n: Vec<(f64, f64)>,
+    /// The kernel's part of each `floor_n` CPU time.
+    floor_n_sys: Vec<f64>,
     /// For each of `Env::others`.
     others: Vec<OtherRuns>,
     serve_page: Vec<f64>,
@@ -359,7 +364,7 @@ fn side_by_side(env: &Env, small: usize, large: usize, out: &Path) -> Result<Gro
             let p = run(env, &env.vinn, &args, &[])?;
             let floor_out = out.join(format!("floor-{n}"));
             clear(&floor_out)?;
-            let f = floor(&site.join("content"), &floor_out, env.threads)?;
+            let f = floor(&site.join("content"), &floor_out, env.threads)?.pair();
             clear(&floor_out)?;
             done[k] = Some((p, f));
         }
@@ -444,8 +449,9 @@ fn measure(env: &Env, n: usize, out: &Path) -> Result<Result1, String> {
         }
         r.build.push(p);
         r.bare.push(bare_build.expect("every round builds"));
-        r.floor1.push(floors[0]);
-        r.floor_n.push(floors[1]);
+        r.floor1.push(floors[0].pair());
+        r.floor_n.push(floors[1].pair());
+        r.floor_n_sys.push(floors[1].sys);
     }
     clear(&floor_out)?;
     clear(&bare.join("public"))?;
@@ -625,6 +631,7 @@ fn run_for(
             .collect();
         if let [_e, u, s, m] = f[..] {
             p.cpu = Some(u + s);
+            p.sys = Some(s);
             p.rss_kb = Some(m as u64);
         }
     }
@@ -723,16 +730,33 @@ fn fnv(bytes: &[u8]) -> u64 {
     h
 }
 
-/// User+system CPU seconds of this process so far (from /proc/self/stat).
-fn self_cpu() -> f64 {
+/// (user, system) CPU seconds of this process so far (from /proc/self/stat).
+fn self_cpu() -> (f64, f64) {
     let Ok(stat) = fs::read_to_string("/proc/self/stat") else {
-        return 0.0;
+        return (0.0, 0.0);
     };
     let after = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
     let f: Vec<&str> = after.split_whitespace().collect();
     // After the command name: state is field 3, utime 14, stime 15.
     let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
-    (ticks(11) + ticks(12)) / 100.0
+    (ticks(11) / 100.0, ticks(12) / 100.0)
+}
+
+/// One run of the floor.
+#[derive(Clone, Copy)]
+struct Floor {
+    wall: f64,
+    /// User and system CPU seconds.
+    cpu: f64,
+    /// The kernel's part of `cpu`.
+    sys: f64,
+}
+
+impl Floor {
+    /// (wall, CPU).
+    fn pair(self) -> (f64, f64) {
+        (self.wall, self.cpu)
+    }
 }
 
 fn markdown_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
@@ -750,9 +774,8 @@ fn markdown_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 }
 
 /// The floor: walk, read, pulldown-cmark, write `<page>/index.html`; no
-/// front matter parsing beyond skipping it, no templates, no links. Returns
-/// (wall seconds, CPU seconds).
-fn floor(content: &Path, out: &Path, threads: usize) -> Result<(f64, f64), String> {
+/// front matter parsing beyond skipping it, no templates, no links.
+fn floor(content: &Path, out: &Path, threads: usize) -> Result<Floor, String> {
     use pulldown_cmark::{Parser, html};
     let cpu0 = self_cpu();
     let start = Instant::now();
@@ -787,7 +810,12 @@ fn floor(content: &Path, out: &Path, threads: usize) -> Result<(f64, f64), Strin
                 .unwrap_or_else(|_| Err("floor thread panicked".into()))
         })
     })?;
-    Ok((start.elapsed().as_secs_f64(), self_cpu() - cpu0))
+    let (user, sys) = self_cpu();
+    Ok(Floor {
+        wall: start.elapsed().as_secs_f64(),
+        cpu: user + sys - cpu0.0 - cpu0.1,
+        sys: sys - cpu0.1,
+    })
 }
 
 fn strip_front_matter(text: &str) -> &str {
@@ -1193,6 +1221,15 @@ fn table(env: &Env, rs: &[Result1], growth: Option<&Growth>) -> String {
     row("**vinn build**, wall", &|r| secs(wall(&r.build)), "");
     row("vinn build, CPU (user+sys)", &|r| secs(cpu(&r.build)), "");
     row(
+        "  of which in the kernel (sys)",
+        &|r| {
+            secs(median(
+                &r.build.iter().filter_map(|p| p.sys).collect::<Vec<_>>(),
+            ))
+        },
+        "",
+    );
+    row(
         "vinn build, peak RSS",
         &|r| rss(&r.build),
         "< 300 MB at 10 000",
@@ -1210,6 +1247,11 @@ fn table(env: &Env, rs: &[Result1], growth: Option<&Growth>) -> String {
     row(&floor_label, &|r| secs(first(&r.floor_n)), "");
     let floor_cpu = format!("floor, {n} threads, CPU");
     row(&floor_cpu, &|r| secs(second(&r.floor_n)), "");
+    row(
+        "  of which in the kernel (sys)",
+        &|r| secs(median(&r.floor_n_sys)),
+        "",
+    );
     // Ratios to the floor: the median of the rounds' own ratios.
     let walls = |ps: &[Proc]| ps.iter().map(|p| p.wall).collect::<Vec<_>>();
     let cpus = |ps: &[Proc]| ps.iter().map(|p| p.cpu.unwrap_or(0.0)).collect::<Vec<_>>();
