@@ -379,8 +379,9 @@ struct Carried {
     made_from: Vec<u64>,
     /// The configuration and translations.
     env: u64,
-    /// The memo's key of the globals as `card.html` reads them.
-    card_base: u64,
+    /// The memo's key of the globals as `card.html` reads them (`None`:
+    /// the card HTML is made again).
+    card_base: Option<u64>,
 }
 
 /// A section's menu entries as templates see them, with a fingerprint of
@@ -650,12 +651,15 @@ impl PerPage {
 /// `serve` answers for outputs whose template and context did not change
 /// since the last rebuild, so only what changed goes through Tera.
 pub trait Memo: Sync {
-    /// A fingerprint of everything `template` can read from `ctx`.
-    fn key(&self, template: &str, ctx: &Context) -> u64;
+    /// A fingerprint of everything `template` can read from `ctx`, or
+    /// `None` when the memo cannot tell what that is (a template that
+    /// reads the whole context, or one it does not know): such an output
+    /// is rendered every time.
+    fn key(&self, template: &str, ctx: &Context) -> Option<u64>;
     /// The output recorded under `key` (script already injected).
     fn recall(&self, key: u64) -> Option<Arc<[u8]>>;
-    /// Records a fresh output under `key`.
-    fn remember(&self, key: u64, html: &Arc<[u8]>);
+    /// Counts a fresh output, and records it under `key` if it has one.
+    fn remember(&self, key: Option<u64>, html: &Arc<[u8]>);
     /// Whether the output at `path` may be kept as it was, unrendered and
     /// without building its context: `inputs` fingerprints what its context
     /// is built from (`Renderer::keeps`), `base` is the shared context.
@@ -1073,7 +1077,8 @@ impl<'s> Renderer<'s> {
             return self.make_tables();
         }
         let mut t = old;
-        let same_html = t.card_base == memo.key("card.html", &self.base)
+        let same_html = t.card_base.is_some()
+            && t.card_base == memo.key("card.html", &self.base)
             && t.card_html.is_empty() != reads_cards_html(&self.theme);
         for (i, (was, now)) in t.made_from.iter().zip(&inputs.cards).enumerate() {
             if was != now {
@@ -1139,7 +1144,7 @@ impl<'s> Renderer<'s> {
     /// is freed at once, and its memory is the next render's.
     fn render(&self, template: &str, ctx: &Context, source: &str) -> Result<Output, Diagnostic> {
         let memo = self.memo.map(|m| (m, m.key(template, ctx)));
-        if let Some(html) = memo.and_then(|(m, key)| m.recall(key)) {
+        if let Some(html) = memo.and_then(|(m, key)| m.recall(key?)) {
             return Ok(Output::Shared(html));
         }
         let mut html = Vec::with_capacity(32 * 1024);

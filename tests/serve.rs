@@ -1586,6 +1586,63 @@ fn front_matter_edits_take_their_own_path_to_what_a_fresh_build_makes() {
     );
 }
 
+/// A template that reads the whole context (`__tera_context`) gives the
+/// memo nothing to key its output by: each output of it is rendered
+/// again whenever it is not kept, and never taken from an earlier
+/// rebuild's renders (where the same place in the order once got the
+/// output another context had made there).
+#[test]
+fn outputs_of_a_template_that_reads_everything_are_rendered_afresh() {
+    let tmp = Tmp::new();
+    let article = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/article.html"),
+    )
+    .unwrap();
+    let article = article.replace(
+        "{% block main %}",
+        "{% block main %}{% if page.title == \"aldri\" %}{{ __tera_context }}{% endif %}",
+    );
+    assert!(article.contains("__tera_context"));
+    tmp.write("templates/article.html", &article);
+    let root = tmp.site();
+    let mut inc = incremental(root.clone());
+    assert!(matches!(inc.rebuild().outcome, Outcome::Updated { .. }));
+    let page = "content/artikler/første-møte.md";
+    let text = tmp.read(page);
+    for (step, title) in ["Det første møtet", "Møte nummer én", "Første møte igjen"]
+        .into_iter()
+        .enumerate()
+    {
+        tmp.write(
+            page,
+            &text.replacen("title: \"Første møte\"", &format!("title: \"{title}\""), 1),
+        );
+        let report = inc.rebuild_paths(&BTreeSet::from([tmp.path(page)]), false);
+        let Outcome::Updated { files, .. } = &report.outcome else {
+            panic!("step {step}: the edit builds")
+        };
+        let mut served: BTreeMap<String, Vec<u8>> = files
+            .iter()
+            .map(|(k, v)| (k.clone(), strip_script(v)))
+            .collect();
+        served.extend(inc.search_job().expect("an index is due").run());
+        let expected = fresh_build(&root).expect("a fresh build");
+        let html = String::from_utf8(served["artikler/forste-mote/index.html"].clone()).unwrap();
+        let doc = scraper::Html::parse_document(&html);
+        let h1 = scraper::Selector::parse(".page-header h1").unwrap();
+        let shown: Vec<String> = doc.select(&h1).map(|e| e.text().collect()).collect();
+        assert_eq!(shown, vec![title.to_string()], "step {step}");
+        assert_eq!(
+            served.keys().collect::<Vec<_>>(),
+            expected.keys().collect::<Vec<_>>(),
+            "step {step}"
+        );
+        for (k, v) in &expected {
+            assert!(served[k] == *v, "step {step}: {k} differs");
+        }
+    }
+}
+
 /// A page's card HTML is kept from one rebuild to the next while the page
 /// is as it was, but not when a global that `card.html` reads changed:
 /// here each card names the newest page, and a title edit of that page

@@ -514,7 +514,6 @@ pub struct RenderMemo {
     /// How many of them are files made without a template (not counted
     /// as outputs in [`RenderMemo::counts`]).
     kept_files: AtomicUsize,
-    unique: AtomicU64,
     hits: AtomicUsize,
     misses: AtomicUsize,
 }
@@ -581,7 +580,6 @@ impl RenderMemo {
             fresh: Mutex::new(Vec::new()),
             kept: AtomicUsize::new(0),
             kept_files: AtomicUsize::new(0),
-            unique: AtomicU64::new(0),
             hits: AtomicUsize::new(0),
             misses: AtomicUsize::new(0),
         }
@@ -723,16 +721,15 @@ impl RenderMemo {
 }
 
 impl Memo for RenderMemo {
-    fn key(&self, template: &str, ctx: &Context) -> u64 {
-        let Some(shape) = self.shapes.get(template).filter(|s| !s.everything) else {
-            // Unknown template or one that reads everything: never matches.
-            return !self.unique.fetch_add(1, Ordering::Relaxed);
-        };
+    fn key(&self, template: &str, ctx: &Context) -> Option<u64> {
+        // Unknown template or one that reads everything: no key, so what
+        // it rendered is neither recalled nor recorded.
+        let shape = self.shapes.get(template).filter(|s| !s.everything)?;
         let mut f = Fingerprint::default();
         f.str(template);
         f.word(shape.text);
         Self::project(&mut f, shape, ctx);
-        f.finish()
+        Some(f.finish())
     }
 
     fn recall(&self, key: u64) -> Option<Arc<[u8]>> {
@@ -745,8 +742,9 @@ impl Memo for RenderMemo {
         Some(html.clone())
     }
 
-    fn remember(&self, key: u64, html: &Arc<[u8]>) {
+    fn remember(&self, key: Option<u64>, html: &Arc<[u8]>) {
         self.misses.fetch_add(1, Ordering::Relaxed);
+        let Some(key) = key else { return };
         self.html
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -931,10 +929,51 @@ mod tests {
             memo.key("a.html", &ctx("A", "x", "c")),
             "page is read whole"
         );
-        assert_ne!(
+        assert_eq!(
             memo.key("zz.html", &ctx("A", "x", "b")),
-            memo.key("zz.html", &ctx("A", "x", "b"))
+            None,
+            "a template the memo does not know has no key"
         );
+    }
+
+    #[test]
+    fn an_output_that_reads_everything_is_never_recalled() {
+        let theme = |text: &str| Theme {
+            templates: vec![crate::theme::TemplateSource {
+                name: "a.html".into(),
+                text: text.into(),
+                path: "templates/a.html".into(),
+            }],
+            statics: Vec::new(),
+        };
+        let ctx = |title: &str| {
+            let mut c = Context::new();
+            c.insert("page", &serde_json::json!({ "title": title }));
+            c
+        };
+        // Rendered from one context and then another: what the first
+        // rebuild rendered must not come back in the next. (Keys that
+        // only had to differ within one rebuild once did come back.)
+        let whole = theme("{{ __tera_context }}");
+        for template in ["a.html", "zz.html"] {
+            let first = RenderMemo::new(None, 0, &whole, 0);
+            let k = first.key(template, &ctx("old"));
+            assert_eq!(k, None, "{template}: no key");
+            first.remember(k, &Arc::from(&b"old"[..]));
+            assert_eq!(first.counts(), (0, 1), "it still counts as rendered");
+            let carry = first.finish(true);
+            assert!(carry.html.is_empty(), "{template}: nothing recorded");
+            let next = RenderMemo::new(Some(carry), 0, &whole, 0);
+            assert_eq!(next.key(template, &ctx("new")), None);
+        }
+        // A template that reads less is recalled by its key.
+        let some = theme("{{ page.title }}");
+        let first = RenderMemo::new(None, 0, &some, 0);
+        let k = first.key("a.html", &ctx("old"));
+        first.remember(k, &Arc::from(&b"old"[..]));
+        let next = RenderMemo::new(Some(first.finish(true)), 0, &some, 0);
+        let k = next.key("a.html", &ctx("old")).expect("a key");
+        assert_eq!(next.recall(k).as_deref(), Some(&b"old"[..]));
     }
 
     #[test]
