@@ -1708,7 +1708,10 @@ impl<'s> Renderer<'s> {
         let lang = site.config.language;
 
         // Search page, 404, aliases.
-        if site.config.search.enabled {
+        // None of them is made from more than the shared context (which
+        // the memo's key of a kept output covers) and what is hashed here.
+        if site.config.search.enabled && !self.keeps_extra("search.html", Urls::search(lang), || 0)
+        {
             let url = Urls::search(lang);
             let mut ctx = self.base.clone();
             self.place(&mut ctx, &relative_url(url, ""), url);
@@ -1717,7 +1720,7 @@ impl<'s> Renderer<'s> {
                 Err(d) => problems.push(d),
             }
         }
-        {
+        if !self.keeps("404.html", "404.html", |f| f.with_env(0)) {
             let mut ctx = self.base.clone();
             // The 404 page is served at any depth: its links are absolute.
             self.place(&mut ctx, &site.config.base_path(), "404.html");
@@ -1746,6 +1749,15 @@ impl<'s> Renderer<'s> {
             }
         }
         for (from, to, title) in aliases {
+            let inputs = || {
+                let mut f = crate::serve::memo::Fingerprint::default();
+                f.str(&to);
+                f.str(&title);
+                std::hash::Hasher::finish(&f)
+            };
+            if self.keeps_extra("alias.html", &from, inputs) {
+                continue;
+            }
             let mut ctx = self.base.clone();
             ctx.insert("root", &relative_url(&from, ""));
             ctx.insert("target", &relative_url(&from, &to));

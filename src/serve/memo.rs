@@ -497,6 +497,11 @@ pub struct RenderMemo {
     /// Per template: the fingerprint of what it reads of the shared
     /// context, worked out by the first output that needs it.
     bases: Names<OnceLock<u64>>,
+    /// The templates edited since the previous rebuild of the same
+    /// environment: their outputs get no key ([`Memo::key`]), since no
+    /// earlier render of theirs can come back, and a key costs about
+    /// what a render does.
+    edited: HashSet<String>,
     previous: Carry,
     /// The previous rebuild's pages by path, made when a page is not where
     /// it was (pages were added or removed before it).
@@ -559,7 +564,16 @@ impl RenderMemo {
             .filter(|(k, _)| *k == key)
             .map(|(_, s)| s);
         let shapes = known.unwrap_or_else(|| Arc::new(shapes(theme)));
-        let previous = carry.filter(|c| c.env == env).unwrap_or_default();
+        let previous = carry.filter(|c| c.env == env);
+        let edited = match previous.as_ref().and_then(|c| c.shapes.as_ref()) {
+            Some((_, before)) => shapes
+                .iter()
+                .filter(|(name, s)| before.get(*name).is_none_or(|b| b.text != s.text))
+                .map(|(name, _)| name.clone())
+                .collect(),
+            None => HashSet::new(),
+        };
+        let previous = previous.unwrap_or_default();
         let bases = shapes
             .keys()
             .map(|k| (k.clone(), OnceLock::new()))
@@ -570,6 +584,7 @@ impl RenderMemo {
             shapes,
             theme: key,
             bases,
+            edited,
             previous,
             previous_pages: OnceLock::new(),
             pages: std::iter::repeat_with(PageSlot::default)
@@ -725,6 +740,9 @@ impl Memo for RenderMemo {
         // Unknown template or one that reads everything: no key, so what
         // it rendered is neither recalled nor recorded.
         let shape = self.shapes.get(template).filter(|s| !s.everything)?;
+        if self.edited.contains(template) {
+            return None;
+        }
         let mut f = Fingerprint::default();
         f.str(template);
         f.word(shape.text);
@@ -841,7 +859,12 @@ mod tests {
             }],
             statics: Vec::new(),
         };
-        RenderMemo::new(None, 0, &theme, 0)
+        keyed(&theme)
+    }
+
+    /// A memo for `theme`, whose outputs all get keys.
+    fn keyed(theme: &Theme) -> RenderMemo {
+        RenderMemo::new(None, 0, theme, 0)
     }
 
     /// A theme with one template, `a.html`, reading `page`.
@@ -956,7 +979,7 @@ mod tests {
         // only had to differ within one rebuild once did come back.)
         let whole = theme("{{ __tera_context }}");
         for template in ["a.html", "zz.html"] {
-            let first = RenderMemo::new(None, 0, &whole, 0);
+            let first = keyed(&whole);
             let k = first.key(template, &ctx("old"));
             assert_eq!(k, None, "{template}: no key");
             first.remember(k, &Arc::from(&b"old"[..]));
@@ -968,12 +991,49 @@ mod tests {
         }
         // A template that reads less is recalled by its key.
         let some = theme("{{ page.title }}");
-        let first = RenderMemo::new(None, 0, &some, 0);
+        let first = keyed(&some);
         let k = first.key("a.html", &ctx("old"));
         first.remember(k, &Arc::from(&b"old"[..]));
         let next = RenderMemo::new(Some(first.finish(true)), 0, &some, 0);
         let k = next.key("a.html", &ctx("old")).expect("a key");
         assert_eq!(next.recall(k).as_deref(), Some(&b"old"[..]));
+    }
+
+    #[test]
+    fn outputs_of_a_template_just_edited_get_no_key() {
+        let theme = |a: &str| Theme {
+            templates: vec![
+                crate::theme::TemplateSource {
+                    name: "a.html".into(),
+                    text: a.into(),
+                    path: "templates/a.html".into(),
+                },
+                crate::theme::TemplateSource {
+                    name: "b.html".into(),
+                    text: "{{ page.title }}".into(),
+                    path: "templates/b.html".into(),
+                },
+            ],
+            statics: Vec::new(),
+        };
+        let mut ctx = Context::new();
+        ctx.insert("page", &serde_json::json!({ "title": "t" }));
+        let first = RenderMemo::new(None, 0, &theme("{{ page.title }}!"), 0);
+        assert!(first.key("a.html", &ctx).is_some(), "nothing was edited");
+        assert!(first.key("b.html", &ctx).is_some());
+        // `a.html` edited: its outputs have none, the others have keys.
+        let edited = RenderMemo::new(Some(first.finish(true)), 0, &theme("{{ page.title }}?"), 0);
+        assert_eq!(edited.key("a.html", &ctx), None, "a.html was just edited");
+        assert!(edited.key("b.html", &ctx).is_some());
+        let next = RenderMemo::new(Some(edited.finish(true)), 0, &theme("{{ page.title }}?"), 0);
+        assert!(
+            next.key("a.html", &ctx).is_some(),
+            "as it was the last time"
+        );
+        // Edited, and another environment: the carry is not used, and
+        // nothing counts as edited.
+        let other = RenderMemo::new(Some(next.finish(true)), 1, &theme("{{ page.title }}!"), 0);
+        assert!(other.key("a.html", &ctx).is_some());
     }
 
     #[test]
@@ -1015,8 +1075,8 @@ mod tests {
         assert!(scan(&theme("x").templates[1].text).component);
         let mut c = Context::new();
         c.insert("page", &serde_json::json!({"title": "p"}));
-        let before = RenderMemo::new(None, 0, &theme("<b>{{ label }}</b>"), 0);
-        let after = RenderMemo::new(None, 0, &theme("<i>{{ label }}</i>"), 0);
+        let before = keyed(&theme("<b>{{ label }}</b>"));
+        let after = keyed(&theme("<i>{{ label }}</i>"));
         assert_ne!(
             before.key("a.html", &c),
             after.key("a.html", &c),
