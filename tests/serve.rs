@@ -1594,11 +1594,7 @@ fn front_matter_edits_take_their_own_path_to_what_a_fresh_build_makes() {
 #[test]
 fn outputs_of_a_template_that_reads_everything_are_rendered_afresh() {
     let tmp = Tmp::new();
-    let article = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/article.html"),
-    )
-    .unwrap();
-    let article = article.replace(
+    let article = default_template("article.html").replace(
         "{% block main %}",
         "{% block main %}{% if page.title == \"aldri\" %}{{ __tera_context }}{% endif %}",
     );
