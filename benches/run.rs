@@ -309,10 +309,8 @@ struct Result1 {
     rebuild_changed: usize,
     rebuild_files: usize,
     rebuild_reported: String,
-    floor1: Vec<(f64, f64)>,
-    floor_n: Vec<(f64, f64)>,
-    /// The kernel's part of each `floor_n` CPU time.
-    floor_n_sys: Vec<f64>,
+    floor1: Vec<Floor>,
+    floor_n: Vec<Floor>,
     /// For each of `Env::others`.
     others: Vec<OtherRuns>,
     serve_page: Vec<f64>,
@@ -330,8 +328,8 @@ struct Growth {
     large: usize,
     /// Per round: the small build, then the large one.
     builds: Vec<(Proc, Proc)>,
-    /// Per round: the floor on every core at each size, (wall, CPU).
-    floors: Vec<((f64, f64), (f64, f64))>,
+    /// Per round: the floor on every core at each size.
+    floors: Vec<(Floor, Floor)>,
 }
 
 /// Builds the corpora of `small` and `large` pages that [`measure`] left in
@@ -353,7 +351,7 @@ fn side_by_side(env: &Env, small: usize, large: usize, out: &Path) -> Result<Gro
         floors: Vec::new(),
     };
     for i in 0..=env.runs {
-        let mut done: [Option<(Proc, (f64, f64))>; 2] = [None, None];
+        let mut done: [Option<(Proc, Floor)>; 2] = [None, None];
         let order = if i % 2 == 0 { [0, 1] } else { [1, 0] };
         for k in order {
             let n = [small, large][k];
@@ -364,7 +362,7 @@ fn side_by_side(env: &Env, small: usize, large: usize, out: &Path) -> Result<Gro
             let p = run(env, &env.vinn, &args, &[])?;
             let floor_out = out.join(format!("floor-{n}"));
             clear(&floor_out)?;
-            let f = floor(&site.join("content"), &floor_out, env.threads)?.pair();
+            let f = floor(&site.join("content"), &floor_out, env.threads)?;
             clear(&floor_out)?;
             done[k] = Some((p, f));
         }
@@ -449,9 +447,8 @@ fn measure(env: &Env, n: usize, out: &Path) -> Result<Result1, String> {
         }
         r.build.push(p);
         r.bare.push(bare_build.expect("every round builds"));
-        r.floor1.push(floors[0].pair());
-        r.floor_n.push(floors[1].pair());
-        r.floor_n_sys.push(floors[1].sys);
+        r.floor1.push(floors[0]);
+        r.floor_n.push(floors[1]);
     }
     clear(&floor_out)?;
     clear(&bare.join("public"))?;
@@ -750,13 +747,6 @@ struct Floor {
     cpu: f64,
     /// The kernel's part of `cpu`.
     sys: f64,
-}
-
-impl Floor {
-    /// (wall, CPU).
-    fn pair(self) -> (f64, f64) {
-        (self.wall, self.cpu)
-    }
 }
 
 fn markdown_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
@@ -1210,8 +1200,10 @@ fn table(env: &Env, rs: &[Result1], growth: Option<&Growth>) -> String {
             .map(|k| format!("{:.0} MB", k as f64 / 1024.0))
             .unwrap_or_else(|| "n/a".into())
     };
-    let first = |v: &[(f64, f64)]| median(&v.iter().map(|x| x.0).collect::<Vec<_>>());
-    let second = |v: &[(f64, f64)]| median(&v.iter().map(|x| x.1).collect::<Vec<_>>());
+    let sys = |ps: &[Proc]| median(&ps.iter().filter_map(|p| p.sys).collect::<Vec<_>>());
+    // One figure of every round's floor, and its median.
+    let col = |v: &[Floor], of: fn(&Floor) -> f64| v.iter().map(of).collect::<Vec<_>>();
+    let floor_wall = |v: &[Floor]| median(&col(v, |f| f.wall));
     let n = env.threads;
     let mut rows: Vec<(String, Vec<String>, &str)> = Vec::new();
     let mut row = |label: &str, f: &dyn Fn(&Result1) -> String, target: &'static str| {
@@ -1222,11 +1214,7 @@ fn table(env: &Env, rs: &[Result1], growth: Option<&Growth>) -> String {
     row("vinn build, CPU (user+sys)", &|r| secs(cpu(&r.build)), "");
     row(
         "  of which in the kernel (sys)",
-        &|r| {
-            secs(median(
-                &r.build.iter().filter_map(|p| p.sys).collect::<Vec<_>>(),
-            ))
-        },
+        &|r| secs(sys(&r.build)),
         "",
     );
     row(
@@ -1242,39 +1230,42 @@ fn table(env: &Env, rs: &[Result1], growth: Option<&Growth>) -> String {
             "",
         );
     }
-    row("floor, 1 thread, wall", &|r| secs(first(&r.floor1)), "");
+    row(
+        "floor, 1 thread, wall",
+        &|r| secs(floor_wall(&r.floor1)),
+        "",
+    );
     let floor_label = format!("floor, {n} threads, wall");
-    row(&floor_label, &|r| secs(first(&r.floor_n)), "");
+    row(&floor_label, &|r| secs(floor_wall(&r.floor_n)), "");
     let floor_cpu = format!("floor, {n} threads, CPU");
-    row(&floor_cpu, &|r| secs(second(&r.floor_n)), "");
+    row(
+        &floor_cpu,
+        &|r| secs(median(&col(&r.floor_n, |f| f.cpu))),
+        "",
+    );
     row(
         "  of which in the kernel (sys)",
-        &|r| secs(median(&r.floor_n_sys)),
+        &|r| secs(median(&col(&r.floor_n, |f| f.sys))),
         "",
     );
     // Ratios to the floor: the median of the rounds' own ratios.
     let walls = |ps: &[Proc]| ps.iter().map(|p| p.wall).collect::<Vec<_>>();
     let cpus = |ps: &[Proc]| ps.iter().map(|p| p.cpu.unwrap_or(0.0)).collect::<Vec<_>>();
-    let col = |v: &[(f64, f64)], cpu: bool| {
-        v.iter()
-            .map(|x| if cpu { x.1 } else { x.0 })
-            .collect::<Vec<_>>()
-    };
     let vs_floor = format!("**vinn ÷ floor** ({n} threads, wall)");
     row(
         &vs_floor,
-        &|r| times(paired(&walls(&r.build), &col(&r.floor_n, false))),
+        &|r| times(paired(&walls(&r.build), &col(&r.floor_n, |f| f.wall))),
         "≤ 3× at 10 000",
     );
     let vs_floor_cpu = format!("vinn ÷ floor ({n} threads, CPU)");
     row(
         &vs_floor_cpu,
-        &|r| times(paired(&cpus(&r.build), &col(&r.floor_n, true))),
+        &|r| times(paired(&cpus(&r.build), &col(&r.floor_n, |f| f.cpu))),
         "",
     );
     row(
         "vinn ÷ floor (1 thread, wall)",
-        &|r| times(paired(&walls(&r.build), &col(&r.floor1, false))),
+        &|r| times(paired(&walls(&r.build), &col(&r.floor1, |f| f.wall))),
         "",
     );
     row(
@@ -1285,7 +1276,7 @@ fn table(env: &Env, rs: &[Result1], growth: Option<&Growth>) -> String {
     let bare_vs_floor = format!("vinn, bare pages ÷ floor ({n} threads, wall)");
     row(
         &bare_vs_floor,
-        &|r| times(paired(&walls(&r.bare), &col(&r.floor_n, false))),
+        &|r| times(paired(&walls(&r.bare), &col(&r.floor_n, |f| f.wall))),
         "",
     );
     for (i, other) in env.others.iter().enumerate() {
@@ -1395,7 +1386,7 @@ fn table(env: &Env, rs: &[Result1], growth: Option<&Growth>) -> String {
             .filter_map(|(a, b)| Some((a.cpu?, b.cpu?)))
             .unzip();
         let (floor_small, floor_large): (Vec<f64>, Vec<f64>) =
-            g.floors.iter().map(|(a, b)| (a.0, b.0)).unzip();
+            g.floors.iter().map(|(a, b)| (a.wall, b.wall)).unzip();
         s.push_str(&format!(
             "\n**Growth** {} → {} pages ({k:.0}× the pages), built side by side, round by round: wall {}, CPU {}, floor ({n} threads) {}; target ≤ {:.0}×.\n",
             thousands(g.small),
@@ -1411,7 +1402,7 @@ fn table(env: &Env, rs: &[Result1], growth: Option<&Growth>) -> String {
                 "From the table's medians, measured minutes apart: wall {}, CPU {}, floor ({n} threads) {}.\n",
                 times(ratio(wall(&b.build), wall(&a.build))),
                 times(ratio(cpu(&b.build), cpu(&a.build))),
-                times(ratio(first(&b.floor_n), first(&a.floor_n))),
+                times(ratio(floor_wall(&b.floor_n), floor_wall(&a.floor_n))),
             ));
         }
     }
