@@ -7,8 +7,10 @@
 //! template can name. The key of an output hashes exactly that: the texts
 //! of the template closure, and of each context value the closure names —
 //! for a value used only with a dot (`site.title`), just the fields the
-//! closure names. A template that reads the whole context
-//! (`__tera_context`) gets a key that never matches, so it always renders.
+//! closure names. An output of a template that reads the whole context
+//! (`__tera_context`), or of one edited since the previous rebuild (no
+//! render of it can come back, and a key costs about what a render does),
+//! gets no key: it renders whenever it is not kept, and is not recorded.
 //!
 //! Everything outside the context that rendering depends on (the
 //! configuration behind `url_for`, the injected script) is fixed for the
@@ -849,34 +851,29 @@ mod tests {
         assert_eq!(s.deps, vec!["x.html".to_string()]);
     }
 
-    /// The memo of a theme with one template, `a.html`.
-    fn memo_of(text: &str) -> RenderMemo {
-        let theme = Theme {
-            templates: vec![crate::theme::TemplateSource {
-                name: "a.html".into(),
-                text: text.into(),
-                path: "templates/a.html".into(),
-            }],
+    /// A theme of `(name, text)` templates, each at `templates/NAME`.
+    fn theme_of(templates: &[(&str, &str)]) -> Theme {
+        Theme {
+            templates: templates
+                .iter()
+                .map(|(name, text)| crate::theme::TemplateSource {
+                    name: name.to_string(),
+                    text: text.to_string(),
+                    path: format!("templates/{name}"),
+                })
+                .collect(),
             statics: Vec::new(),
-        };
-        keyed(&theme)
+        }
     }
 
-    /// A memo for `theme`, whose outputs all get keys.
-    fn keyed(theme: &Theme) -> RenderMemo {
-        RenderMemo::new(None, 0, theme, 0)
+    /// The memo of a theme with one template, `a.html`.
+    fn memo_of(text: &str) -> RenderMemo {
+        RenderMemo::new(None, 0, &theme_of(&[("a.html", text)]), 0)
     }
 
     /// A theme with one template, `a.html`, reading `page`.
     fn page_theme() -> Theme {
-        Theme {
-            templates: vec![crate::theme::TemplateSource {
-                name: "a.html".into(),
-                text: "{{ page.title }}".into(),
-                path: "templates/a.html".into(),
-            }],
-            statics: Vec::new(),
-        }
+        theme_of(&[("a.html", "{{ page.title }}")])
     }
 
     /// One rebuild through a memo over `carry`: pages asked about as
@@ -961,14 +958,7 @@ mod tests {
 
     #[test]
     fn an_output_that_reads_everything_is_never_recalled() {
-        let theme = |text: &str| Theme {
-            templates: vec![crate::theme::TemplateSource {
-                name: "a.html".into(),
-                text: text.into(),
-                path: "templates/a.html".into(),
-            }],
-            statics: Vec::new(),
-        };
+        let theme = |text: &str| theme_of(&[("a.html", text)]);
         let ctx = |title: &str| {
             let mut c = Context::new();
             c.insert("page", &serde_json::json!({ "title": title }));
@@ -979,7 +969,7 @@ mod tests {
         // only had to differ within one rebuild once did come back.)
         let whole = theme("{{ __tera_context }}");
         for template in ["a.html", "zz.html"] {
-            let first = keyed(&whole);
+            let first = RenderMemo::new(None, 0, &whole, 0);
             let k = first.key(template, &ctx("old"));
             assert_eq!(k, None, "{template}: no key");
             first.remember(k, &Arc::from(&b"old"[..]));
@@ -991,7 +981,7 @@ mod tests {
         }
         // A template that reads less is recalled by its key.
         let some = theme("{{ page.title }}");
-        let first = keyed(&some);
+        let first = RenderMemo::new(None, 0, &some, 0);
         let k = first.key("a.html", &ctx("old"));
         first.remember(k, &Arc::from(&b"old"[..]));
         let next = RenderMemo::new(Some(first.finish(true)), 0, &some, 0);
@@ -1001,21 +991,7 @@ mod tests {
 
     #[test]
     fn outputs_of_a_template_just_edited_get_no_key() {
-        let theme = |a: &str| Theme {
-            templates: vec![
-                crate::theme::TemplateSource {
-                    name: "a.html".into(),
-                    text: a.into(),
-                    path: "templates/a.html".into(),
-                },
-                crate::theme::TemplateSource {
-                    name: "b.html".into(),
-                    text: "{{ page.title }}".into(),
-                    path: "templates/b.html".into(),
-                },
-            ],
-            statics: Vec::new(),
-        };
+        let theme = |a: &str| theme_of(&[("a.html", a), ("b.html", "{{ page.title }}")]);
         let mut ctx = Context::new();
         ctx.insert("page", &serde_json::json!({ "title": "t" }));
         let first = RenderMemo::new(None, 0, &theme("{{ page.title }}!"), 0);
@@ -1055,28 +1031,20 @@ mod tests {
 
     #[test]
     fn a_component_defined_elsewhere_is_part_of_every_closure() {
-        let theme = |button: &str| Theme {
-            templates: vec![
-                crate::theme::TemplateSource {
-                    name: "a.html".into(),
-                    text: "{{<button label={page.title} />}}".into(),
-                    path: "templates/a.html".into(),
-                },
-                crate::theme::TemplateSource {
-                    name: "parts.html".into(),
-                    text: format!(
-                        "{{% component button(label: string) %}}{button}{{% endcomponent button %}}"
-                    ),
-                    path: "templates/parts.html".into(),
-                },
-            ],
-            statics: Vec::new(),
+        let theme = |button: &str| {
+            let parts = format!(
+                "{{% component button(label: string) %}}{button}{{% endcomponent button %}}"
+            );
+            theme_of(&[
+                ("a.html", "{{<button label={page.title} />}}"),
+                ("parts.html", &parts),
+            ])
         };
         assert!(scan(&theme("x").templates[1].text).component);
         let mut c = Context::new();
         c.insert("page", &serde_json::json!({"title": "p"}));
-        let before = keyed(&theme("<b>{{ label }}</b>"));
-        let after = keyed(&theme("<i>{{ label }}</i>"));
+        let before = RenderMemo::new(None, 0, &theme("<b>{{ label }}</b>"), 0);
+        let after = RenderMemo::new(None, 0, &theme("<i>{{ label }}</i>"), 0);
         assert_ne!(
             before.key("a.html", &c),
             after.key("a.html", &c),
