@@ -1751,10 +1751,10 @@ impl<'s> Renderer<'s> {
         }
         for (from, to, title) in aliases {
             let inputs = || {
-                let mut f = crate::serve::memo::Fingerprint::default();
-                f.str(&to);
-                f.str(&title);
-                std::hash::Hasher::finish(&f)
+                use std::hash::{Hash, Hasher};
+                let mut h = crate::serve::memo::Fingerprint::default();
+                (&to, &title).hash(&mut h);
+                h.finish()
             };
             if self.keeps_extra("alias.html", &from, inputs) {
                 continue;
