@@ -1639,6 +1639,52 @@ fn outputs_of_a_template_that_reads_everything_are_rendered_afresh() {
     }
 }
 
+/// An alias page (a redirect from an old URL) is kept while its page's
+/// URL and title stay, and made again when the title changes.
+#[test]
+fn aliases_are_kept_until_their_page_changes_what_they_show() {
+    let tmp = Tmp::new();
+    let page = "content/artikler/verdi.md";
+    let text = tmp.read(page).replacen(
+        "related: [første-møte.md]",
+        "related: [første-møte.md]\naliases: [/gammel/verdi/]",
+        1,
+    );
+    assert!(text.contains("aliases"));
+    tmp.write(page, &text);
+    let root = tmp.site();
+    let mut inc = incremental(root.clone());
+    assert!(matches!(inc.rebuild().outcome, Outcome::Updated { .. }));
+    let alias = "gammel/verdi/index.html";
+    // Another page's body: the alias is not rendered again.
+    let other = tmp.read("content/artikler/første-møte.md") + "\nEt avsnitt til.\n";
+    tmp.write("content/artikler/første-møte.md", &other);
+    let r = inc.rebuild();
+    let Outcome::Updated { files, changed, .. } = &r.outcome else {
+        panic!("the edit builds")
+    };
+    assert!(files.contains_key(alias));
+    assert!(!changed.contains(&alias.to_string()), "{changed:?}");
+    assert_eq!(r.rendered.0, 1, "{changed:?}");
+    // The page's title: the alias names it.
+    tmp.write(
+        page,
+        &text.replacen("Verdi for kunden", "Verdi kunden ser", 1),
+    );
+    let r = inc.rebuild_paths(&BTreeSet::from([tmp.path(page)]), false);
+    let Outcome::Updated { files, changed, .. } = &r.outcome else {
+        panic!("the edit builds")
+    };
+    assert!(changed.contains(&alias.to_string()), "{changed:?}");
+    let expected = fresh_build(&root).expect("a fresh build");
+    assert!(strip_script(&files[alias]) == expected[alias]);
+    let html = String::from_utf8(expected[alias].clone()).unwrap();
+    let doc = scraper::Html::parse_document(&html);
+    let title = scraper::Selector::parse("title").unwrap();
+    let shown: String = doc.select(&title).flat_map(|e| e.text()).collect();
+    assert_eq!(shown, "Verdi kunden ser");
+}
+
 /// A page's card HTML is kept from one rebuild to the next while the page
 /// is as it was, but not when a global that `card.html` reads changed:
 /// here each card names the newest page, and a title edit of that page
