@@ -2051,6 +2051,79 @@ fn a_title_edit_builds_only_the_listing_pages_that_show_the_page() {
     }
 }
 
+/// A page added takes the whole pipeline, which builds every context
+/// whose inputs changed and finds most outputs again by the part of the
+/// context their template reads. Here the new page joins a topic: every
+/// page of that topic shows it, with the topic's page count in its
+/// context, which the page templates never print. An edit before it (a
+/// title, on the front matter path) must not make the memo lose what it
+/// had rendered earlier.
+#[test]
+fn a_page_added_after_an_edit_renders_only_what_shows_it() {
+    let tmp = Tmp::new();
+    for i in 0..12 {
+        tmp.write(
+            &format!("content/sjekklister/verdi-{i}.md"),
+            &format!(
+                "---\ntitle: \"Verdi {i}\"\ntopics: [verdi]\n---\n\n- [ ] Punkt {i}\n- [ ] Regn ut gevinsten\n"
+            ),
+        );
+    }
+    let mut inc = incremental(tmp.site());
+    let first = inc.rebuild();
+    let Outcome::Updated { files, .. } = &first.outcome else {
+        panic!("the site builds")
+    };
+    let outputs = first.rendered.0;
+    assert!(files.len() > 40 && outputs > 40, "{outputs} outputs");
+    let edited = tmp.path("content/sjekklister/verdi-3.md");
+    std::fs::write(
+        &edited,
+        tmp.read("content/sjekklister/verdi-3.md")
+            .replace("Verdi 3", "Verdi tre"),
+    )
+    .unwrap();
+    let r = inc.rebuild_paths(&BTreeSet::from([edited]), false);
+    assert_eq!(r.route, Route::Fronts, "a title edit");
+    assert!(matches!(r.outcome, Outcome::Updated { .. }));
+    let added = tmp.path("content/artikler/ny-om-verdi.md");
+    std::fs::write(
+        &added,
+        "---\ntitle: \"Ny om verdi\"\ntopics: [verdi]\n---\n\nKunden regner på gevinsten.\n",
+    )
+    .unwrap();
+    let r = inc.rebuild_paths(&BTreeSet::from([added]), false);
+    assert_eq!(r.route, Route::Whole, "a page added");
+    let Outcome::Updated { files, changed, .. } = &r.outcome else {
+        panic!("the page builds")
+    };
+    let (rendered, found) = r.rendered;
+    assert!(
+        rendered <= changed.len(),
+        "{rendered} outputs rendered afresh, {found} found again, {} changed: {changed:?}",
+        changed.len()
+    );
+    assert!(found > 20, "{found} outputs found again by their keys");
+    let mut served: BTreeMap<String, Vec<u8>> = files
+        .iter()
+        .map(|(k, v)| (k.clone(), strip_script(v)))
+        .collect();
+    let mut tokens = vinn::search::TokenCache::default();
+    served.extend(
+        inc.search_job()
+            .expect("an index is due")
+            .run_cached(&mut tokens),
+    );
+    let expected = fresh_build(&tmp.site()).expect("a fresh build");
+    assert_eq!(
+        served.keys().collect::<Vec<_>>(),
+        expected.keys().collect::<Vec<_>>()
+    );
+    for (k, v) in &expected {
+        assert!(served[k] == *v, "{k} differs from a fresh build");
+    }
+}
+
 #[test]
 fn a_front_matter_edit_with_an_error_is_reported_and_never_served() {
     let tmp = Tmp::new();

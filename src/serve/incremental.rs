@@ -587,7 +587,7 @@ impl Incremental {
         }
         let rendered = sink.0.into_inner().unwrap_or_else(|e| e.into_inner());
         let kept = memo.kept();
-        let carry = memo.finish(true);
+        let mut carry = memo.finish(true);
         self.prepared = prepared;
         report.written = sorted_paths(&rendered);
         let removed = self
@@ -596,6 +596,7 @@ impl Incremental {
             .map(|old| gone(old, &rendered, kept, || carry.has()))
             .unwrap_or_default();
         let (files, changed, removed) = updated(self.served.as_deref(), rendered, removed);
+        carry.settle(&files);
         self.memo = Some(carry);
         self.serve(files, changed, removed, report, start);
     }

@@ -5,9 +5,15 @@
 //! extends and includes, and every file that defines a Tera component,
 //! since components are global) and of the part of its context the
 //! template can name. The key of an output hashes exactly that: the texts
-//! of the template closure, and of each context value the closure names —
-//! for a value used only with a dot (`site.title`), just the fields the
-//! closure names. An output of a template that reads the whole context
+//! of the template closure, and of each context value the closure names.
+//! Of a map read only through its fields (`site.title`), just the fields
+//! named right after that name (`page.topics` is not a field of `site`);
+//! of a list read only as the list of a loop (`for x in page.topics`), its
+//! length and the fields its loop variables name (`x.title`, not
+//! `x.count`); of a value read only as true or false (`{% if section and
+//! … %}`), whether it is empty. A value read any other way (printed,
+//! passed to a filter or a macro, set to another name) is hashed whole.
+//! An output of a template that reads the whole context
 //! (`__tera_context`), or of one edited since the previous rebuild (no
 //! render of it can come back, and a key costs about what a render does),
 //! gets no key: it renders whenever it is not kept, and is not recorded.
@@ -178,12 +184,29 @@ struct Shape {
     text: u64,
     /// Names that may be top-level context variables, sorted.
     vars: Vec<String>,
-    /// Every identifier in template code (attribute names included).
-    words: HashSet<String>,
+    /// How each variable's fields are used, by variable and field name.
+    fields: Fields,
     /// Variables also used other than as `var.field`: hashed whole.
     whole: HashSet<String>,
+    /// Variables also used as a truth value (`{% if page and … %}`).
+    truth: HashSet<String>,
     /// The template dumps the whole context: never reuse its output.
     everything: bool,
+}
+
+/// How a template closure uses each named field (`var.field`) of each
+/// name that may hold a map: a context variable or a loop variable.
+type Fields = HashMap<String, HashMap<String, FieldUse>>;
+
+/// How the field `var.field` is used.
+#[derive(Debug, Default, Clone)]
+struct FieldUse {
+    /// Read other than as `var.field | length` or as the list of a loop
+    /// `for item in var.field`: its value is hashed whole.
+    whole: bool,
+    /// The loop variables that take its items in turn: each item is
+    /// hashed as those names use it.
+    items: HashSet<String>,
 }
 
 /// What one template file says, before closures are taken.
@@ -193,8 +216,11 @@ struct Scan {
     /// The template defines a Tera component, which any template may call.
     component: bool,
     vars: BTreeSet<String>,
-    words: HashSet<String>,
+    fields: Fields,
     whole: HashSet<String>,
+    truth: HashSet<String>,
+    /// The template calls the `rel` filter.
+    rel: bool,
     everything: bool,
 }
 
@@ -271,7 +297,7 @@ fn scan(text: &str) -> Scan {
         i = end + 2;
     }
     // The `rel` filter reads `root` and `current_url` without naming them.
-    if out.words.contains("rel") {
+    if out.rel {
         out.vars.insert("root".into());
         out.vars.insert("current_url".into());
         out.whole.insert("root".into());
@@ -298,6 +324,15 @@ fn scan_code(code: &str, statement: bool, out: &mut Scan) {
     let mut prev_word = String::new();
     let mut first_word: Option<String> = None;
     let mut strings = Vec::new();
+    // A variable just followed by a dot, whose field comes next, with
+    // what came before it (see `Before`).
+    let mut dotted: Option<(String, Before)> = None;
+    // Every operand of an `if` or `elif` condition counts only as true
+    // or false.
+    let condition =
+        |first: &Option<String>| statement && matches!(first.as_deref(), Some("if" | "elif"));
+    // `for item in var.field`, nothing more: (var, field, item).
+    let looped = statement.then(|| simple_loop(code)).flatten();
     while i < b.len() {
         let c = b[i];
         if c.is_ascii_whitespace() {
@@ -314,6 +349,7 @@ fn scan_code(code: &str, statement: bool, out: &mut Scan) {
             i = end + 1;
             prev_char = b'"';
             prev_word.clear();
+            dotted = None;
             continue;
         }
         if c.is_ascii_alphabetic() || c == b'_' {
@@ -330,12 +366,56 @@ fn scan_code(code: &str, statement: bool, out: &mut Scan) {
             if word == "__tera_context" {
                 out.everything = true;
             }
-            out.words.insert(word.to_string());
+            out.rel |= word == "rel";
             let attribute =
                 prev_char == b'.' || prev_char == b':' || prev_char == b'|' || prev_word == "is";
+            let var = dotted.take();
+            // Whether the value read here counts only as true or false (or,
+            // when false, flows on as it is: `x and y` is `x` then).
+            let truth = |before: Before, first: &Option<String>| {
+                let then = leading_word(&code[j..]);
+                let end = bare(&code[j..]).is_empty();
+                let only = condition(first) || before == Before::Not;
+                before != Before::Other && (then == "and" || (only && (then == "or" || end)))
+            };
+            if let (Some((var, before)), true) = (var, prev_char == b'.') {
+                let item = looped
+                    .as_ref()
+                    .filter(|(v, f, _)| *v == var && f == word && bare(&code[j..]).is_empty())
+                    .map(|(_, _, item)| item.clone());
+                // Its length, or whether it is empty (for a list; any other
+                // value is hashed whole).
+                let counted = (next == b'|' && leading_word(&code[j + 1..]) == "length")
+                    || truth(before, &first_word);
+                let used = out
+                    .fields
+                    .entry(var)
+                    .or_default()
+                    .entry(word.to_string())
+                    .or_default();
+                match item {
+                    Some(item) => {
+                        used.items.insert(item);
+                    }
+                    None if counted => {}
+                    None => used.whole = true,
+                }
+            }
             if !attribute && !KEYWORDS.contains(&word) {
                 out.vars.insert(word.to_string());
-                if next != b'.' {
+                let before = match prev_word.as_str() {
+                    _ if first_word.is_none() && prev_char == b' ' => Before::Start,
+                    "not" => Before::Not,
+                    "if" | "elif" | "and" | "or" => Before::Logic,
+                    _ => Before::Other,
+                };
+                if next == b'.' {
+                    dotted = Some((word.to_string(), before));
+                } else if prev_word == "for" {
+                    // A loop variable where it is declared is not read.
+                } else if truth(before, &first_word) {
+                    out.truth.insert(word.to_string());
+                } else {
                     out.whole.insert(word.to_string());
                 }
             }
@@ -345,6 +425,9 @@ fn scan_code(code: &str, statement: bool, out: &mut Scan) {
             prev_word = word.to_string();
             prev_char = b'a';
             continue;
+        }
+        if c != b'.' {
+            dotted = None;
         }
         prev_char = c;
         prev_word.clear();
@@ -361,6 +444,57 @@ fn scan_code(code: &str, statement: bool, out: &mut Scan) {
     if statement && first_word.as_deref() == Some("component") {
         out.component = true;
     }
+}
+
+/// The identifier `code` starts with, after blanks.
+fn leading_word(code: &str) -> &str {
+    let code = code.trim_start();
+    let end = code
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(code.len());
+    &code[..end]
+}
+
+/// What comes right before a name in template code, as far as telling a
+/// read of its truth from a read of its value goes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Before {
+    /// Nothing: the name starts the expression.
+    Start,
+    /// `not`.
+    Not,
+    /// `if`, `elif`, `and` or `or`.
+    Logic,
+    /// Anything else.
+    Other,
+}
+
+/// `code` without blanks and whitespace control (`{%-`, `-%}`) at its ends.
+fn bare(code: &str) -> &str {
+    code.trim_matches(|c: char| c == '-' || c.is_ascii_whitespace())
+}
+
+/// `(var, field, item)` when the statement `code` is exactly
+/// `for item in var.field`.
+fn simple_loop(code: &str) -> Option<(String, String, String)> {
+    let mut words = bare(code).split_whitespace();
+    let (Some("for"), Some(item), Some("in"), Some(list), None) = (
+        words.next(),
+        words.next(),
+        words.next(),
+        words.next(),
+        words.next(),
+    ) else {
+        return None;
+    };
+    let (var, field) = list.split_once('.')?;
+    let ident = |w: &str| {
+        !w.is_empty()
+            && !w.starts_with(|c: char| c.is_ascii_digit())
+            && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    (ident(item) && ident(var) && ident(field))
+        .then(|| (var.to_string(), field.to_string(), item.to_string()))
 }
 
 /// Closure analysis of every template of a theme.
@@ -400,8 +534,16 @@ fn shapes(theme: &Theme) -> Shapes {
                 Some((s, text)) => {
                     f.str(text);
                     vars.extend(s.vars.iter().cloned());
-                    shape.words.extend(s.words.iter().cloned());
+                    for (var, fields) in &s.fields {
+                        let into = shape.fields.entry(var.clone()).or_default();
+                        for (field, used) in fields {
+                            let to = into.entry(field.clone()).or_default();
+                            to.whole |= used.whole;
+                            to.items.extend(used.items.iter().cloned());
+                        }
+                    }
                     shape.whole.extend(s.whole.iter().cloned());
+                    shape.truth.extend(s.truth.iter().cloned());
                     shape.everything |= s.everything;
                 }
                 // A missing include (`ignore missing`) renders nothing.
@@ -423,6 +565,9 @@ pub struct Carry {
     round: u32,
     /// Outputs by key (script already injected).
     html: HashMap<u64, Arc<[u8]>>,
+    /// Outputs of earlier rebuilds, by key, that this one neither rendered
+    /// nor recalled: [`Carry::settle`] keeps those still served.
+    older: HashMap<u64, Arc<[u8]>>,
     /// Output path (hashed) → fingerprint of its inputs, for the files
     /// now served, pages aside.
     inputs: Paths,
@@ -526,6 +671,26 @@ pub struct RenderMemo {
 }
 
 impl Carry {
+    /// Keeps, of the outputs earlier rebuilds recorded, those `served`
+    /// still holds (the very bytes, not a copy), and lets the others go.
+    /// A kept output is not rendered, so its key is not worked out and it
+    /// is not recorded again; without this its record would last one
+    /// rebuild, and the next whole rebuild (a page added) could not find
+    /// it. Outputs no longer served are dropped, so the memo holds no more
+    /// than what is served and what the last rebuild made.
+    pub fn settle(&mut self, served: &super::files::Files) {
+        if self.older.is_empty() {
+            return;
+        }
+        let live: HashSet<*const u8, std::hash::BuildHasherDefault<Fingerprint>> =
+            served.iter().map(|(_, bytes)| bytes.as_ptr()).collect();
+        for (key, bytes) in self.older.drain() {
+            if live.contains(&bytes.as_ptr()) {
+                self.html.entry(key).or_insert(bytes);
+            }
+        }
+    }
+
     /// Forgets what the output at `path` was rendered from (it was
     /// rendered anew outside the memo): it is not kept unrendered next time.
     pub fn forget(&mut self, path: &str) {
@@ -619,7 +784,10 @@ impl RenderMemo {
         } else {
             self.previous.pages
         };
+        let mut older = HashMap::new();
         let inputs = if succeeded {
+            older = self.previous.html;
+            older.retain(|k, _| !html.contains_key(k));
             let mut inputs = self.previous.inputs;
             for (key, fp) in self.fresh.into_inner().unwrap_or_else(|e| e.into_inner()) {
                 let round = AtomicU32::new(round);
@@ -637,6 +805,7 @@ impl RenderMemo {
             env: self.env,
             round,
             html,
+            older,
             inputs,
             pages,
             shapes: Some((self.theme, self.shapes)),
@@ -717,19 +886,58 @@ impl RenderMemo {
     }
 
     /// Hashes what `shape` can read of `ctx`.
+    /// Hashes what the names in `names` (none used whole) read of the map
+    /// `v`: whether it is empty, if one is used as a truth value, and each
+    /// field one names, as the closure uses it.
+    fn project_map(f: &mut Fingerprint, shape: &Shape, names: &[&str], v: &Value) {
+        if names.iter().any(|n| shape.truth.contains(*n)) {
+            // Empty, it is false (and all of it is that it is empty).
+            f.word(0x100 | u64::from(v.is_truthy()));
+        }
+        for (k, x) in sorted(v) {
+            let uses: Vec<&FieldUse> = names
+                .iter()
+                .filter_map(|n| shape.fields.get(*n)?.get(k.as_ref()))
+                .collect();
+            if uses.is_empty() {
+                continue;
+            }
+            f.str(&k);
+            let items: BTreeSet<&str> = uses
+                .iter()
+                .flat_map(|u| u.items.iter().map(String::as_str))
+                .collect();
+            match x.as_array() {
+                Some(list)
+                    if !uses.iter().any(|u| u.whole)
+                        && !items.iter().any(|n| shape.whole.contains(*n)) =>
+                {
+                    // Only its length and, through the loop variables,
+                    // the fields of its items.
+                    let items: Vec<&str> = items.into_iter().collect();
+                    f.word(6);
+                    f.word(list.len() as u64);
+                    for item in list {
+                        match item.is_map() && !items.is_empty() {
+                            true => Self::project_map(f, shape, &items, item),
+                            false if items.is_empty() => {}
+                            false => f.value(item),
+                        }
+                    }
+                }
+                _ => f.value(x),
+            }
+        }
+        f.word(0xff);
+    }
+
     fn project(f: &mut Fingerprint, shape: &Shape, ctx: &Context) {
         for var in &shape.vars {
             let Some(v) = ctx.get(var) else { continue };
             f.str(var);
             match v {
                 v if v.is_map() && !shape.whole.contains(var) => {
-                    for (k, x) in sorted(v) {
-                        if shape.words.contains(k.as_ref()) {
-                            f.str(&k);
-                            f.value(x);
-                        }
-                    }
-                    f.word(0xff);
+                    Self::project_map(f, shape, &[var.as_str()], v);
                 }
                 v => f.value(v),
             }
@@ -847,7 +1055,16 @@ mod tests {
         );
         assert!(!s.whole.contains("site"), "site is only used with a dot");
         assert!(s.whole.contains("page"));
-        assert!(s.words.contains("title") && s.words.contains("pages"));
+        let named =
+            |var: &str| -> BTreeSet<&str> { s.fields[var].keys().map(String::as_str).collect() };
+        assert_eq!(named("site"), BTreeSet::from(["title"]));
+        assert_eq!(named("section"), BTreeSet::from(["pages"]));
+        assert_eq!(named("p"), BTreeSet::from(["url"]));
+        assert!(!s.fields.contains_key("page"));
+        let pages = &s.fields["section"]["pages"];
+        assert!(!pages.whole, "only looped over");
+        assert_eq!(pages.items, HashSet::from(["p".to_string()]));
+        assert!(s.whole.contains("page") && !s.whole.contains("p"));
         assert_eq!(s.deps, vec!["x.html".to_string()]);
     }
 
@@ -927,7 +1144,7 @@ mod tests {
 
     #[test]
     fn keys_follow_what_templates_read() {
-        let memo = memo_of("{{ site.title }} {{ page.title }}{% if page %}{% endif %}");
+        let memo = memo_of("{{ site.title }} {{ page.title }}{% set p = page %}");
         let ctx = |title: &str, newest: &str, body: &str| {
             let mut c = Context::new();
             c.insert(
@@ -1010,6 +1227,138 @@ mod tests {
         // nothing counts as edited.
         let other = RenderMemo::new(Some(next.finish(true)), 1, &theme("{{ page.title }}!"), 0);
         assert!(other.key("a.html", &ctx).is_some());
+    }
+
+    #[test]
+    fn a_value_read_as_true_or_false_is_hashed_as_that() {
+        let ctx = |page: serde_json::Value| {
+            let mut c = Context::new();
+            c.insert("page", &page);
+            c.insert("x", &true);
+            c
+        };
+        let full = |body: &str| serde_json::json!({"title": "t", "content": body, "topics": [{"count": body.len()}]});
+        let key = |memo: &RenderMemo, page| memo.key("a.html", &ctx(page)).unwrap();
+        for text in [
+            "{% if page %}{{ page.title }}{% endif %}",
+            "{% if page and page.title %}x{% endif %}",
+            "{% if x and not page %}x{% elif page or x %}y{% endif %}",
+            "{{ page and page.title }}",
+            "{%- if page.topics -%}x{%- endif -%}{{ page.title }}",
+            "{% if x and page.topics %}x{% endif %}{{ page.title }}",
+        ] {
+            let memo = memo_of(text);
+            assert_eq!(key(&memo, full("a")), key(&memo, full("bb")), "{text}");
+            assert_ne!(
+                key(&memo, full("a")),
+                key(&memo, serde_json::json!({})),
+                "{text}: empty is false"
+            );
+        }
+        // Where the value itself may flow on, it is read whole.
+        for text in [
+            "{{ page or x }}",
+            "{{ x and page }}",
+            "{% set p = page and x %}{{ p }}",
+            "{% if not page == x %}{% endif %}",
+            "{% if page is defined %}{% endif %}{{ page.title }}",
+            "{{ x and page.topics or x }}",
+            "{{ x and page.topics }}",
+        ] {
+            let memo = memo_of(text);
+            assert_ne!(key(&memo, full("a")), key(&memo, full("bb")), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_field_of_one_variable_is_not_read_for_another() {
+        let memo = memo_of("{{ page.topics | length }}{{ site.topics_url }}");
+        let ctx = |count: u32| {
+            let mut c = Context::new();
+            c.insert(
+                "site",
+                &serde_json::json!({"topics_url": "tema/", "topics": [{"count": count}]}),
+            );
+            c.insert("page", &serde_json::json!({"topics": [{"count": count}]}));
+            c
+        };
+        assert_eq!(
+            memo.key("a.html", &ctx(1)),
+            memo.key("a.html", &ctx(2)),
+            "site.topics is not read, and of page.topics only its length"
+        );
+    }
+
+    #[test]
+    fn the_items_of_a_list_are_hashed_as_its_loop_reads_them() {
+        let ctx = |topics: serde_json::Value| {
+            let mut c = Context::new();
+            c.insert("page", &serde_json::json!({ "topics": topics }));
+            c
+        };
+        let one = |title: &str, count: u32| serde_json::json!([{"title": title, "count": count}]);
+        let key = |memo: &RenderMemo, topics| memo.key("a.html", &ctx(topics)).unwrap();
+        for text in [
+            "{% for x in page.topics %}{{ x.title }}{% endfor %}",
+            "{%- for x in page.topics -%}{{ x.title }}{%- endfor %}",
+        ] {
+            let memo = memo_of(text);
+            let k = key(&memo, one("Verdi", 1));
+            assert_eq!(k, key(&memo, one("Verdi", 2)), "{text}: count is not read");
+            assert_ne!(k, key(&memo, one("Pris", 1)), "{text}: title is");
+            let two = serde_json::json!([{"title": "Verdi", "count": 1}, {"title": "Verdi"}]);
+            assert_ne!(k, key(&memo, two), "{text}: so is the number of items");
+        }
+        // Read some other way, the list is hashed whole.
+        for text in [
+            "{% for x in page.topics %}{{ x }}{% endfor %}",
+            "{% for x in page.topics | sort(attribute=\"count\") %}{{ x.title }}{% endfor %}",
+            "{% for x in page.topics %}{{ x.title }}{% endfor %}{% set t = page.topics %}",
+            "{% for x in page.topics %}{{ x.title }}{% endfor %}{{ page.topics.0.count }}",
+            "{% for x in page.topics %}{{ x.title }}{% endfor %}{% for x in page.topics if x.count %}{% endfor %}",
+        ] {
+            let memo = memo_of(text);
+            assert_ne!(
+                key(&memo, one("Verdi", 1)),
+                key(&memo, one("Verdi", 2)),
+                "{text}: count may be read"
+            );
+        }
+    }
+
+    #[test]
+    fn outputs_still_served_are_recalled_after_rebuilds_that_kept_them() {
+        let theme = page_theme();
+        let mut ctx = Context::new();
+        ctx.insert("page", &serde_json::json!({ "title": "t" }));
+        for copied in [false, true] {
+            let first = RenderMemo::new(None, 0, &theme, 0);
+            let k = first.key("a.html", &ctx);
+            let html: Arc<[u8]> = Arc::from(&b"t"[..]);
+            first.remember(k, &html);
+            let mut carry = first.finish(true);
+            let served = |bytes: &Arc<[u8]>| {
+                let map = HashMap::from([("a/index.html".to_string(), bytes.clone())]);
+                super::super::files::Files::from(map)
+            };
+            carry.settle(&served(&html));
+            // Two rebuilds that kept the output: its key was not asked for.
+            // In the second, what is served is the same text in another
+            // buffer: not the output recorded.
+            let next = RenderMemo::new(Some(carry), 0, &theme, 0);
+            let mut carry = next.finish(true);
+            carry.settle(&served(&html));
+            let next = RenderMemo::new(Some(carry), 0, &theme, 0);
+            let mut carry = next.finish(true);
+            let copy: Arc<[u8]> = Arc::from(&html[..]);
+            carry.settle(&served(if copied { &copy } else { &html }));
+            let last = RenderMemo::new(Some(carry), 0, &theme, 0);
+            let found = last.recall(last.key("a.html", &ctx).unwrap());
+            match copied {
+                false => assert_eq!(found.as_deref(), Some(&b"t"[..]), "still served"),
+                true => assert_eq!(found, None, "no longer served, no longer held"),
+            }
+        }
     }
 
     #[test]
