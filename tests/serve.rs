@@ -1771,13 +1771,18 @@ fn a_body_edit_renders_only_its_page() {
 fn body_edits_take_the_short_path_and_others_the_whole_pipeline() {
     let tmp = Tmp::new();
     let root = tmp.site();
+    tmp.write(
+        "content/artikler/ingress.md",
+        "---\ntitle: \"Ingress\"\n---\n\nDen gamle ingressen.\n\nResten.\n",
+    );
     let mut inc = incremental(root.clone());
     assert!(matches!(inc.rebuild().outcome, Outcome::Updated { .. }));
     let page = tmp.path("content/artikler/verdi.md");
-    let edit = |inc: &mut Incremental, text: String| {
-        std::fs::write(&page, text).unwrap();
-        inc.rebuild_paths(&BTreeSet::from([page.clone()]), false)
+    let edit_file = |inc: &mut Incremental, page: &Path, text: String| {
+        std::fs::write(page, text).unwrap();
+        inc.rebuild_paths(&BTreeSet::from([page.to_path_buf()]), false)
     };
+    let edit = |inc: &mut Incremental, text: String| edit_file(inc, &page, text);
     let served_page = |r: &vinn::serve::incremental::Report| match &r.outcome {
         Outcome::Updated { files, .. } => {
             String::from_utf8(files["artikler/verdi/index.html"].to_vec()).unwrap()
@@ -1816,21 +1821,59 @@ fn body_edits_take_the_short_path_and_others_the_whole_pipeline() {
     assert!(r.route == Route::Bodies);
     assert!(served_page(&r).contains("Se <a"));
 
-    // A new first paragraph changes what listings show: the whole pipeline.
+    // A new first paragraph changes what listings show: the model is
+    // patched and linked again, as after a front matter edit.
     let text = tmp.read("content/artikler/verdi.md");
-    let (front, body) = text
-        .strip_prefix("---\n")
-        .and_then(|r| r.split_once("\n---\n"))
-        .unwrap();
     let r = edit(
         &mut inc,
-        format!("---\n{front}\n---\n\nEn ny ingress.\n{body}"),
+        text.replacen(
+            "# Verdi for kunden\n",
+            "# Verdi for kunden\n\nEn ny ingress.\n",
+            1,
+        ),
     );
-    assert!(
-        r.route != Route::Bodies,
-        "a summary change is not body-only"
-    );
+    assert_eq!(r.route, Route::Fronts, "a summary change is not body-only");
+    assert_eq!(r.parsed.0, 1, "one file read");
     assert!(served_page(&r).contains("En ny ingress."));
+    let Outcome::Updated { files, .. } = &r.outcome else {
+        panic!()
+    };
+    let expected = fresh_build(&root).unwrap();
+    for (k, v) in &expected {
+        if !k.starts_with("search/") {
+            assert!(strip_script(&files[k]) == *v, "{k} differs");
+        }
+    }
+    // Without a description, the list shows the page's first paragraph.
+    let bare = tmp.path("content/artikler/ingress.md");
+    let r = edit_file(
+        &mut inc,
+        &bare,
+        "---\ntitle: \"Ingress\"\n---\n\nDen nye ingressen.\n\nResten.\n".into(),
+    );
+    assert_eq!(r.route, Route::Fronts);
+    let Outcome::Updated { files, changed, .. } = &r.outcome else {
+        panic!()
+    };
+    let card = scraper::Selector::parse(".card-text").unwrap();
+    let list =
+        scraper::Html::parse_document(&String::from_utf8_lossy(&files["artikler/index.html"]));
+    let texts: Vec<String> = list.select(&card).map(|e| e.text().collect()).collect();
+    assert!(
+        texts.iter().any(|t| t.contains("Den nye ingressen.")),
+        "{texts:?}"
+    );
+    assert!(changed.contains(&"artikler/index.html".to_string()));
+
+    // A heading renamed: links elsewhere may point at its id, so the
+    // whole pipeline checks them all.
+    let text = tmp.read("content/artikler/verdi.md");
+    let r = edit(
+        &mut inc,
+        text.replacen("# Verdi for kunden", "# Verdien for kunden", 1),
+    );
+    assert_eq!(r.route, Route::Whole, "a heading id changed");
+    assert!(served_page(&r).contains("Verdien for kunden"));
 
     // A front matter change: the whole pipeline.
     let text = tmp

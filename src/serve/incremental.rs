@@ -196,8 +196,8 @@ impl Incremental {
     /// show of it (summary, reading time, heading ids), only those pages
     /// are read, rendered and checked again — a few milliseconds however
     /// big the site. When they are page files whose edit kept each page's
-    /// URL, section, kind, aliases and body, the front matter path patches
-    /// the model (`front_edits`). Anything else takes
+    /// URL, section, kind, aliases and heading ids, the front matter path
+    /// patches the model (`front_edits`). Anything else takes
     /// [`Incremental::rebuild`].
     pub fn rebuild_paths(&mut self, paths: &BTreeSet<PathBuf>, rescan: bool) -> Report {
         let mut all = std::mem::take(&mut self.pending);
@@ -267,13 +267,10 @@ impl Incremental {
             let i = *i;
             let old = &site.pages[i];
             let (content, problems) = site.rerender_page(page, &crate::site::PlainMarkdown);
-            let ids = |r: &crate::markdown::Rendered| -> Vec<String> {
-                r.headings.iter().map(|h| h.id.clone()).collect()
-            };
             // What other outputs show of the page must stay as it was.
             if content.summary != old.content.summary
                 || crate::site::reading_time(&content) != old.reading_time
-                || ids(&content) != ids(&old.content)
+                || heading_ids(&content) != heading_ids(&old.content)
             {
                 return None;
             }
@@ -360,7 +357,9 @@ impl Incremental {
     }
 
     /// The path of [`Incremental::rebuild_paths`] for edits of front matter
-    /// that keep each page's URL, section, kind, aliases and body: those
+    /// or body that keep each page's URL, section, kind, aliases and
+    /// heading ids (the body may change what listings show of it: its
+    /// summary, its reading time): those
     /// pages alone, read again in `read`, are checked (the anonymization
     /// guard looks at one page at a time, and the others passed) and put
     /// into the model, which is linked again (order, "Les også",
@@ -381,12 +380,19 @@ impl Incremental {
                 || page.meta.kind != old.meta.kind
                 || page.meta.draft != old.meta.draft
                 || page.meta.aliases != old.meta.aliases
-                || page.body != old.body
             {
                 return None;
             }
-            // The body is the same, but its lines may have moved.
+            // Checked with every check one body gets (its lines may have
+            // moved, even where the body is the same).
             let (rendered, mut problems) = site.rerender_page(&page, &crate::site::PlainMarkdown);
+            // Links on other pages may point at its headings: they are not
+            // checked again here, so the ids must stay.
+            if page.body != old.body
+                && heading_ids(&rendered) != heading_ids(&site.pages[i].content)
+            {
+                return None;
+            }
             // The checks look at one page at a time, and the others passed.
             let t = Instant::now();
             problems.extend(anonymity(&mut self.guard, site, &page)?);
@@ -726,6 +732,12 @@ fn error_diagnostics(e: Error) -> Vec<Diagnostic> {
             other.to_string(),
         )],
     }
+}
+
+/// The ids of a body's headings, in order: what links from other pages
+/// can point at.
+fn heading_ids(r: &crate::markdown::Rendered) -> Vec<&str> {
+    r.headings.iter().map(|h| h.id.as_str()).collect()
 }
 
 fn ms(t: Instant) -> f64 {
