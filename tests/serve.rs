@@ -1374,7 +1374,6 @@ fn relative_md(from: &Path, to: &Path) -> Option<String> {
     Some(format!("{}{down}", "../".repeat(ups)))
 }
 
-/// Sets the modification time of every file under `dir` an hour back.
 /// The in-memory rebuilder of `serve` over the site at `root`.
 fn incremental(root: PathBuf) -> Incremental {
     Incremental::new(
@@ -1386,6 +1385,7 @@ fn incremental(root: PathBuf) -> Incremental {
     )
 }
 
+/// Sets the modification time of every file under `dir` an hour back.
 fn backdate(dir: &Path) {
     let past = std::time::SystemTime::now() - Duration::from_secs(3600);
     for e in walkdir::WalkDir::new(dir) {
