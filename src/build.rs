@@ -221,7 +221,7 @@ fn render_parts(
                 },
             )
         },
-        || memo.map(|_| crate::render::Inputs::of(site)),
+        || memo.map(|m| crate::render::Inputs::of(site, Some(m))),
     );
     let mut renderer = match renderer {
         Ok(r) => r,

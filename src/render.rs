@@ -685,6 +685,13 @@ pub trait Memo: Sync {
     fn keep_file(&self, _path: &str, _inputs: u64) -> bool {
         false
     }
+    /// Whether `template` may read the value at `path` of its context: a
+    /// variable, then field names, `[]` standing for every item of a list
+    /// (`["page", "topics", "[]", "count"]`). When it cannot, the inputs
+    /// that [`Memo::keep`] is given may leave that value out.
+    fn reads(&self, _template: &str, _path: &[&str]) -> bool {
+        true
+    }
 }
 
 /// The template, line and column of each ` --> NAME:L:C` in a Tera report.
@@ -1988,7 +1995,9 @@ pub fn page_fingerprints(sp: &SitePage) -> PageFingerprints {
 type Fast<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<crate::serve::memo::Fingerprint>>;
 
 impl Inputs {
-    pub fn of(site: &Site) -> Inputs {
+    /// The fingerprints of `site`'s outputs. What `memo` says no template
+    /// reads ([`Memo::reads`]) is left out.
+    pub fn of(site: &Site, memo: Option<&dyn Memo>) -> Inputs {
         use crate::serve::memo::Fingerprint;
         use std::hash::{Hash, Hasher};
         let mut env = Fingerprint::default();
@@ -2052,13 +2061,35 @@ impl Inputs {
         // The terms each page shows, as they show: one sum per page, of
         // its terms' fingerprints (the order of its names is in its front
         // matter), made from the terms' page lists, not from the names.
+        // Each term's page count is in the context of every page that
+        // shows it, so a page added to a topic touches half the site: it
+        // counts only where the page's template may print it.
         let mut shown_terms = vec![0u64; site.pages.len()];
+        let mut counted: HashMap<&str, bool> = HashMap::new();
+        let counts: Vec<bool> = site
+            .pages
+            .iter()
+            .map(|sp| {
+                let meta = &sp.page.meta;
+                let tpl = meta.template.as_deref().unwrap_or(meta.kind.template());
+                *counted.entry(tpl).or_insert_with(|| {
+                    memo.is_none_or(|m| {
+                        ["topics", "tags"]
+                            .iter()
+                            .any(|tax| m.reads(tpl, &["page", tax, "[]", "count"]))
+                    })
+                })
+            })
+            .collect();
         for (tax, map) in [(0u8, &site.topics), (1, &site.tags)] {
             for t in map.values() {
                 let mut h = Fingerprint::default();
-                (tax, &t.name, &t.title, &t.url, t.pages.len()).hash(&mut h);
+                (tax, &t.name, &t.title, &t.url).hash(&mut h);
                 let fp = h.finish();
+                t.pages.len().hash(&mut h);
+                let with_count = h.finish();
                 for &i in &t.pages {
+                    let fp = if counts[i] { with_count } else { fp };
                     shown_terms[i] = shown_terms[i].wrapping_add(fp);
                 }
             }
@@ -2156,7 +2187,9 @@ impl Renderer<'_> {
     }
 
     fn inputs(&self) -> &Inputs {
-        self.per_page.inputs.get_or_init(|| Inputs::of(self.site))
+        self.per_page
+            .inputs
+            .get_or_init(|| Inputs::of(self.site, self.memo))
     }
 }
 

@@ -2098,17 +2098,28 @@ fn a_title_edit_builds_only_the_listing_pages_that_show_the_page() {
 /// whose inputs changed and finds most outputs again by the part of the
 /// context their template reads. Here the new page joins a topic: every
 /// page of that topic shows it, with the topic's page count in its
-/// context, which the page templates never print. An edit before it (a
-/// title, on the front matter path) must not make the memo lose what it
-/// had rendered earlier.
-#[test]
-fn a_page_added_after_an_edit_renders_only_what_shows_it() {
+/// context, which the default page templates never print (their pages are
+/// then kept as they are) and `counted` has the checklists print. An edit
+/// before it (a title, on the front matter path) must not make the memo
+/// lose what it had rendered earlier. Every served file is compared with
+/// a fresh build.
+fn add_a_page_after_an_edit(counted: bool) {
     let tmp = Tmp::new();
+    if counted {
+        let checklist = default_template("checklist.html").replace(
+            "{% block before_content %}",
+            "{% block before_content %}{% for x in page.topics %}<b class=\"n\">{{ x.count }}</b>{% endfor %}",
+        );
+        assert!(checklist.contains("x.count"));
+        tmp.write("templates/checklist.html", &checklist);
+    }
+    // Twelve checklists on the topic, each other's "Les også" (they share
+    // a tag too), so the new page changes nothing on them but the count.
     for i in 0..12 {
         tmp.write(
             &format!("content/sjekklister/verdi-{i}.md"),
             &format!(
-                "---\ntitle: \"Verdi {i}\"\ntopics: [verdi]\n---\n\n- [ ] Punkt {i}\n- [ ] Regn ut gevinsten\n"
+                "---\ntitle: \"Verdi {i}\"\ntopics: [verdi]\ntags: [regnestykke]\n---\n\n- [ ] Punkt {i}\n- [ ] Regn ut gevinsten\n"
             ),
         );
     }
@@ -2128,7 +2139,21 @@ fn a_page_added_after_an_edit_renders_only_what_shows_it() {
     .unwrap();
     let r = inc.rebuild_paths(&BTreeSet::from([edited]), false);
     assert_eq!(r.route, Route::Fronts, "a title edit");
-    assert!(matches!(r.outcome, Outcome::Updated { .. }));
+    let Outcome::Updated { files, .. } = &r.outcome else {
+        panic!("the edit builds")
+    };
+    // The counts a checklist of the topic prints.
+    let counts = |files: &vinn::serve::incremental::Files| -> Vec<usize> {
+        let b = scraper::Selector::parse("b.n").unwrap();
+        let html = scraper::Html::parse_document(&String::from_utf8_lossy(
+            &files["sjekklister/verdi-0/index.html"],
+        ));
+        html.select(&b)
+            .map(|e| e.text().collect::<String>().parse().unwrap())
+            .collect()
+    };
+    let before = counts(files);
+    assert_eq!(before.len(), usize::from(counted));
     let added = tmp.path("content/artikler/ny-om-verdi.md");
     std::fs::write(
         &added,
@@ -2146,7 +2171,17 @@ fn a_page_added_after_an_edit_renders_only_what_shows_it() {
         "{rendered} outputs rendered afresh, {found} found again, {} changed: {changed:?}",
         changed.len()
     );
-    assert!(found > 20, "{found} outputs found again by their keys");
+    assert!(
+        found > 20,
+        "{found} outputs kept or found again by their keys"
+    );
+    let after: Vec<usize> = before.iter().map(|n| n + 1).collect();
+    assert_eq!(counts(files), after, "one page more on the topic");
+    let checklists = changed
+        .iter()
+        .filter(|p| p.starts_with("sjekklister/verdi-"))
+        .count();
+    assert_eq!(checklists, if counted { 12 } else { 0 }, "{changed:?}");
     let mut served: BTreeMap<String, Vec<u8>> = files
         .iter()
         .map(|(k, v)| (k.clone(), strip_script(v)))
@@ -2165,6 +2200,16 @@ fn a_page_added_after_an_edit_renders_only_what_shows_it() {
     for (k, v) in &expected {
         assert!(served[k] == *v, "{k} differs from a fresh build");
     }
+}
+
+#[test]
+fn a_page_added_after_an_edit_renders_only_what_shows_it() {
+    add_a_page_after_an_edit(false);
+}
+
+#[test]
+fn a_page_added_renders_again_the_pages_that_print_its_topics_count() {
+    add_a_page_after_an_edit(true);
 }
 
 #[test]

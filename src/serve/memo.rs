@@ -194,6 +194,54 @@ struct Shape {
     everything: bool,
 }
 
+impl Shape {
+    /// Whether the closure may read the value at `path` (see
+    /// [`Memo::reads`]).
+    fn reads(&self, path: &[&str]) -> bool {
+        match path.split_first() {
+            None => true,
+            Some((var, rest)) => {
+                self.everything
+                    || (self.vars.binary_search_by(|v| v.as_str().cmp(var)).is_ok()
+                        && self.reads_in(&[var], rest))
+            }
+        }
+    }
+
+    /// Whether the closure may read `rest` of a value that the names in
+    /// `names` hold.
+    fn reads_in(&self, names: &[&str], rest: &[&str]) -> bool {
+        if names.iter().any(|n| self.whole.contains(*n)) {
+            return true;
+        }
+        let Some((field, rest)) = rest.split_first() else {
+            return true;
+        };
+        let uses: Vec<&FieldUse> = names
+            .iter()
+            .filter_map(|n| self.fields.get(*n)?.get(*field))
+            .collect();
+        if uses.is_empty() {
+            return false;
+        }
+        if uses.iter().any(|u| u.whole) {
+            return true;
+        }
+        match rest.split_first() {
+            // Its length, or whether it is empty: not its items.
+            Some((&"[]", rest)) => {
+                let items: BTreeSet<&str> = uses
+                    .iter()
+                    .flat_map(|u| u.items.iter().map(String::as_str))
+                    .collect();
+                let items: Vec<&str> = items.into_iter().collect();
+                !items.is_empty() && self.reads_in(&items, rest)
+            }
+            _ => true,
+        }
+    }
+}
+
 /// How a template closure uses each named field (`var.field`) of each
 /// name that may hold a map: a context variable or a loop variable.
 type Fields = HashMap<String, HashMap<String, FieldUse>>;
@@ -1024,6 +1072,10 @@ impl Memo for RenderMemo {
         kept
     }
 
+    fn reads(&self, template: &str, path: &[&str]) -> bool {
+        self.shapes.get(template).is_none_or(|s| s.reads(path))
+    }
+
     fn keep_file(&self, path: &str, inputs: u64) -> bool {
         let mut f = Fingerprint::default();
         f.word(inputs);
@@ -1268,6 +1320,36 @@ mod tests {
             let memo = memo_of(text);
             assert_ne!(key(&memo, full("a")), key(&memo, full("bb")), "{text}");
         }
+    }
+
+    #[test]
+    fn tells_which_values_a_template_may_read() {
+        let memo = RenderMemo::new(
+            None,
+            0,
+            &theme_of(&[
+                (
+                    "a.html",
+                    "{% for x in page.topics %}{{ x.title }}{% endfor %}{{ page.tags | length }}",
+                ),
+                (
+                    "b.html",
+                    "{% for x in page.topics %}{{ x.count }}{% endfor %}",
+                ),
+                ("c.html", "{{ page.topics | json_encode }}"),
+                ("d.html", "{{ __tera_context }}"),
+            ]),
+            0,
+        );
+        let count = |tax| ["page", tax, "[]", "count"];
+        assert!(!memo.reads("a.html", &count("topics")));
+        assert!(!memo.reads("a.html", &count("tags")), "only its length");
+        assert!(memo.reads("a.html", &["page", "topics", "[]", "title"]));
+        assert!(!memo.reads("a.html", &["site", "topics"]));
+        assert!(memo.reads("b.html", &count("topics")));
+        assert!(memo.reads("c.html", &count("topics")), "read whole");
+        assert!(memo.reads("d.html", &count("topics")), "reads everything");
+        assert!(memo.reads("zz.html", &count("topics")), "unknown");
     }
 
     #[test]
