@@ -654,8 +654,9 @@ pub trait Memo: Sync {
     /// A fingerprint of everything `template` can read from `ctx`, or
     /// `None` when the memo cannot tell what that is (a template that
     /// reads the whole context, or one it does not know) or no earlier
-    /// render can match it (a template edited since the last rebuild):
-    /// such an output is rendered, and not recorded.
+    /// render can match it (a template edited since the last rebuild, or
+    /// no earlier rebuild to match): such an output is rendered, and not
+    /// recorded.
     fn key(&self, template: &str, ctx: &Context) -> Option<u64>;
     /// The output recorded under `key` (script already injected).
     fn recall(&self, key: u64) -> Option<Arc<[u8]>>;

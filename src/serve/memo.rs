@@ -14,9 +14,11 @@
 //! … %}`), whether it is empty. A value read any other way (printed,
 //! passed to a filter or a macro, set to another name) is hashed whole.
 //! An output of a template that reads the whole context
-//! (`__tera_context`), or of one edited since the previous rebuild (no
-//! render of it can come back, and a key costs about what a render does),
-//! gets no key: it renders whenever it is not kept, and is not recorded.
+//! (`__tera_context`), or of one edited since the previous rebuild, gets
+//! no key: it renders whenever it is not kept, and is not recorded. Nor
+//! does any output of a rebuild that nothing was carried into (serve's
+//! first build, or the first after the environment changed). In both, no
+//! render can come back, and a key costs about what a render does.
 //!
 //! Everything outside the context that rendering depends on (the
 //! configuration behind `url_for`, the injected script) is fixed for the
@@ -697,6 +699,10 @@ pub struct RenderMemo {
     /// earlier render of theirs can come back, and a key costs about
     /// what a render does.
     edited: HashSet<String>,
+    /// Whether an earlier rebuild's renders were carried over: when none
+    /// were (serve's first build, or the first after the environment
+    /// changed), no output gets a key, as none could be found by it.
+    recalls: bool,
     previous: Carry,
     /// The previous rebuild's pages by path, made when a page is not where
     /// it was (pages were added or removed before it).
@@ -788,6 +794,7 @@ impl RenderMemo {
                 .collect(),
             None => HashSet::new(),
         };
+        let recalls = previous.is_some();
         let previous = previous.unwrap_or_default();
         let bases = shapes
             .keys()
@@ -800,6 +807,7 @@ impl RenderMemo {
             theme: key,
             bases,
             edited,
+            recalls,
             previous,
             previous_pages: OnceLock::new(),
             pages: std::iter::repeat_with(PageSlot::default)
@@ -998,7 +1006,7 @@ impl Memo for RenderMemo {
         // Unknown template or one that reads everything: no key, so what
         // it rendered is neither recalled nor recorded.
         let shape = self.shapes.get(template).filter(|s| !s.everything)?;
-        if self.edited.contains(template) {
+        if !self.recalls || self.edited.contains(template) {
             return None;
         }
         let mut f = Fingerprint::default();
@@ -1137,7 +1145,7 @@ mod tests {
 
     /// The memo of a theme with one template, `a.html`.
     fn memo_of(text: &str) -> RenderMemo {
-        RenderMemo::new(None, 0, &theme_of(&[("a.html", text)]), 0)
+        RenderMemo::new(Some(Carry::default()), 0, &theme_of(&[("a.html", text)]), 0)
     }
 
     /// A theme with one template, `a.html`, reading `page`.
@@ -1238,7 +1246,7 @@ mod tests {
         // only had to differ within one rebuild once did come back.)
         let whole = theme("{{ __tera_context }}");
         for template in ["a.html", "zz.html"] {
-            let first = RenderMemo::new(None, 0, &whole, 0);
+            let first = RenderMemo::new(Some(Carry::default()), 0, &whole, 0);
             let k = first.key(template, &ctx("old"));
             assert_eq!(k, None, "{template}: no key");
             first.remember(k, &Arc::from(&b"old"[..]));
@@ -1250,7 +1258,7 @@ mod tests {
         }
         // A template that reads less is recalled by its key.
         let some = theme("{{ page.title }}");
-        let first = RenderMemo::new(None, 0, &some, 0);
+        let first = RenderMemo::new(Some(Carry::default()), 0, &some, 0);
         let k = first.key("a.html", &ctx("old"));
         first.remember(k, &Arc::from(&b"old"[..]));
         let next = RenderMemo::new(Some(first.finish(true)), 0, &some, 0);
@@ -1263,7 +1271,7 @@ mod tests {
         let theme = |a: &str| theme_of(&[("a.html", a), ("b.html", "{{ page.title }}")]);
         let mut ctx = Context::new();
         ctx.insert("page", &serde_json::json!({ "title": "t" }));
-        let first = RenderMemo::new(None, 0, &theme("{{ page.title }}!"), 0);
+        let first = RenderMemo::new(Some(Carry::default()), 0, &theme("{{ page.title }}!"), 0);
         assert!(first.key("a.html", &ctx).is_some(), "nothing was edited");
         assert!(first.key("b.html", &ctx).is_some());
         // `a.html` edited: its outputs have none, the others have keys.
@@ -1275,10 +1283,25 @@ mod tests {
             next.key("a.html", &ctx).is_some(),
             "as it was the last time"
         );
-        // Edited, and another environment: the carry is not used, and
-        // nothing counts as edited.
+        // Edited, and another environment: the carry is not used, so
+        // nothing can be found by a key, and no output gets one; the
+        // rebuild after it gives keys again.
         let other = RenderMemo::new(Some(next.finish(true)), 1, &theme("{{ page.title }}!"), 0);
-        assert!(other.key("a.html", &ctx).is_some());
+        assert_eq!(other.key("a.html", &ctx), None);
+        assert_eq!(other.key("b.html", &ctx), None);
+        let then = RenderMemo::new(Some(other.finish(true)), 1, &theme("{{ page.title }}!"), 0);
+        assert!(then.key("a.html", &ctx).is_some() && then.key("b.html", &ctx).is_some());
+    }
+
+    #[test]
+    fn the_first_rebuild_gives_no_keys() {
+        let theme = theme_of(&[("a.html", "{{ page.title }}")]);
+        let mut ctx = Context::new();
+        ctx.insert("page", &serde_json::json!({ "title": "t" }));
+        let first = RenderMemo::new(None, 0, &theme, 0);
+        assert_eq!(first.key("a.html", &ctx), None, "nothing to find it among");
+        let next = RenderMemo::new(Some(first.finish(true)), 0, &theme, 0);
+        assert!(next.key("a.html", &ctx).is_some());
     }
 
     #[test]
@@ -1414,7 +1437,7 @@ mod tests {
         let mut ctx = Context::new();
         ctx.insert("page", &serde_json::json!({ "title": "t" }));
         for copied in [false, true] {
-            let first = RenderMemo::new(None, 0, &theme, 0);
+            let first = RenderMemo::new(Some(Carry::default()), 0, &theme, 0);
             let k = first.key("a.html", &ctx);
             let html: Arc<[u8]> = Arc::from(&b"t"[..]);
             first.remember(k, &html);
@@ -1474,8 +1497,8 @@ mod tests {
         assert!(scan(&theme("x").templates[1].text).component);
         let mut c = Context::new();
         c.insert("page", &serde_json::json!({"title": "p"}));
-        let before = RenderMemo::new(None, 0, &theme("<b>{{ label }}</b>"), 0);
-        let after = RenderMemo::new(None, 0, &theme("<i>{{ label }}</i>"), 0);
+        let before = RenderMemo::new(Some(Carry::default()), 0, &theme("<b>{{ label }}</b>"), 0);
+        let after = RenderMemo::new(Some(Carry::default()), 0, &theme("<i>{{ label }}</i>"), 0);
         assert_ne!(
             before.key("a.html", &c),
             after.key("a.html", &c),
