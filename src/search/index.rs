@@ -54,8 +54,9 @@
 //!
 //! `serve` builds the index again after every edit. A [`TokenCache`] kept
 //! between those builds holds each document's words and term frequencies;
-//! a document that is the same `Arc` as the build before is replayed from
-//! it instead of tokenized ([`build_cached`]), with the same bytes out.
+//! a document whose field texts are those of one in the build before (a
+//! 128-bit hash of them) is replayed from it instead of tokenized
+//! ([`build_cached`]), with the same bytes out.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -619,7 +620,7 @@ fn entry_size(word: &str, direct: &str, parts: &str) -> usize {
 
 /// What the documents of one index build tokenized into, kept for the next
 /// build of the same site (`serve` rebuilds the index after every edit, and
-/// most documents are the same `Arc` as the time before): each document's
+/// most documents are as they were the time before): each document's
 /// words with their term frequencies, in the order a build first meets
 /// them, so a document found here is not tokenized again and the index is
 /// byte for byte the one [`build`] makes.
@@ -628,8 +629,10 @@ pub struct TokenCache {
     lang: Option<Lang>,
     /// Every word of a cached document, by global id.
     vocab: Words,
-    /// By the address of the document's `Arc`, which the entry keeps alive.
-    docs: FxMap<usize, CachedDoc>,
+    /// By [`doc_key`].
+    docs: FxMap<u128, CachedDoc>,
+    /// How many documents the last build replayed from it.
+    replayed: usize,
 }
 
 impl TokenCache {
@@ -642,12 +645,33 @@ impl TokenCache {
     pub fn is_empty(&self) -> bool {
         self.docs.is_empty()
     }
+
+    /// How many documents the last build took from it instead of
+    /// tokenizing them.
+    pub fn replayed(&self) -> usize {
+        self.replayed
+    }
+}
+
+/// What a document is filed under in a [`TokenCache`]: a 128-bit hash of
+/// its URL (one entry per page, where two say the same) and of the texts
+/// it gives each field, which are all that tokenizing it reads (the
+/// language is the cache's). Documents are found by what they say, not by
+/// where they are in memory: after a whole rebuild in `serve` every
+/// document is a new value, most of them saying what they said before.
+fn doc_key(d: &SearchDoc, lang: Lang) -> u128 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(&(d.url.len() as u64).to_le_bytes());
+    h.update(d.url.as_bytes());
+    field_texts(d, lang, |f, text| {
+        h.update(&(f as u64).to_le_bytes());
+        h.update(&(text.len() as u64).to_le_bytes());
+        h.update(text.as_bytes());
+    });
+    h.digest128()
 }
 
 struct CachedDoc {
-    /// Held so that no other document gets the address the entry is
-    /// filed under; never read.
-    _doc: Arc<SearchDoc>,
     /// (global word id, term frequencies packed as [`pack_small`] does, or
     /// [`TF_BIG`] and an index into `big`), in first-occurrence order.
     words: Vec<(u32, u32)>,
@@ -692,11 +716,7 @@ impl IdMap {
 
 /// Build all index files for `docs` (see the module docs).
 pub fn build<D: std::borrow::Borrow<SearchDoc>>(docs: &[D], lang: Lang) -> Vec<(String, Vec<u8>)> {
-    build_from(
-        docs.iter().map(|d| (d.borrow(), None)).collect(),
-        lang,
-        None,
-    )
+    build_from(docs.iter().map(|d| d.borrow()).collect(), lang, None)
 }
 
 /// [`build`], taking the words of documents built before from `cache`
@@ -706,19 +726,15 @@ pub fn build_cached(
     lang: Lang,
     cache: &mut TokenCache,
 ) -> Vec<(String, Vec<u8>)> {
-    build_from(
-        docs.iter().map(|d| (&**d, Some(d))).collect(),
-        lang,
-        Some(cache),
-    )
+    build_from(docs.iter().map(|d| &**d).collect(), lang, Some(cache))
 }
 
 fn build_from(
-    mut order: Vec<(&SearchDoc, Option<&Arc<SearchDoc>>)>,
+    mut order: Vec<&SearchDoc>,
     lang: Lang,
     mut cache: Option<&mut TokenCache>,
 ) -> Vec<(String, Vec<u8>)> {
-    order.sort_by(|a, b| a.0.url.cmp(&b.0.url));
+    order.sort_by(|a, b| a.url.cmp(&b.url));
     let n = order.len();
 
     // Posting lists of the words: (document, packed term frequencies),
@@ -739,15 +755,14 @@ fn build_from(
         .as_deref_mut()
         .map(|c| std::mem::take(&mut c.docs))
         .unwrap_or_default();
-    let mut kept: FxMap<usize, CachedDoc> = FxMap::default();
+    let mut kept: FxMap<u128, CachedDoc> = FxMap::default();
+    let mut replayed = 0;
     {
         let mut tf_of: Vec<Tf> = Vec::new();
         let mut seen: Vec<u32> = Vec::new();
         let mut ids = IdMap::default();
-        for (doc, (d, arc)) in order.iter().enumerate() {
-            // An entry keeps its `Arc` alive, so no other document can
-            // have the address it is filed under.
-            let key = arc.map(|a| Arc::as_ptr(a) as usize);
+        for (doc, d) in order.iter().enumerate() {
+            let key = cache.is_some().then(|| doc_key(d, lang));
             let hit = key.and_then(|k| earlier.remove(&k));
             if let (Some(e), Some(c)) = (hit, cache.as_deref()) {
                 // The words as this document gave them before, met in the
@@ -770,6 +785,7 @@ fn build_from(
                 }
                 lens.push(e.lens);
                 kept.insert(key.expect("a cached document has a key"), e);
+                replayed += 1;
                 continue;
             }
             let mut len = [0u32; FIELDS];
@@ -790,15 +806,11 @@ fn build_from(
             if tokenizer.words.list.len() > direct.len() {
                 direct.resize_with(tokenizer.words.list.len(), Vec::new);
             }
-            let mut entry = match (cache.as_deref(), arc) {
-                (Some(_), Some(a)) => Some(CachedDoc {
-                    _doc: Arc::clone(a),
-                    words: Vec::with_capacity(seen.len()),
-                    big: Vec::new(),
-                    lens: len,
-                }),
-                _ => None,
-            };
+            let mut entry = key.map(|_| CachedDoc {
+                words: Vec::with_capacity(seen.len()),
+                big: Vec::new(),
+                lens: len,
+            });
             for w in seen.drain(..) {
                 let tf = std::mem::take(&mut tf_of[w as usize]);
                 if let (Some(e), Some(c)) = (entry.as_mut(), cache.as_deref_mut()) {
@@ -829,9 +841,9 @@ fn build_from(
             *c = TokenCache::default();
         } else {
             c.docs = kept;
+            c.replayed = replayed;
         }
     }
-    let order: Vec<&SearchDoc> = order.into_iter().map(|(d, _)| d).collect();
     let mut words = tokenizer.words;
     drop(tokenizer.raw);
     let direct_words = words.list.len();
