@@ -197,6 +197,24 @@ struct Shape {
 }
 
 impl Shape {
+    /// How the names in `names` use their field `field` (none: not read).
+    fn uses(&self, names: &[&str], field: &str) -> Vec<&FieldUse> {
+        names
+            .iter()
+            .filter_map(|n| self.fields.get(*n)?.get(field))
+            .collect()
+    }
+
+    /// The loop variables that take the items of a field used as `uses`
+    /// say, each once, in order.
+    fn items<'a>(uses: &[&'a FieldUse]) -> Vec<&'a str> {
+        let items: BTreeSet<&str> = uses
+            .iter()
+            .flat_map(|u| u.items.iter().map(String::as_str))
+            .collect();
+        items.into_iter().collect()
+    }
+
     /// Whether the closure may read the value at `path` (see
     /// [`Memo::reads`]).
     fn reads(&self, path: &[&str]) -> bool {
@@ -219,10 +237,7 @@ impl Shape {
         let Some((field, rest)) = rest.split_first() else {
             return true;
         };
-        let uses: Vec<&FieldUse> = names
-            .iter()
-            .filter_map(|n| self.fields.get(*n)?.get(*field))
-            .collect();
+        let uses = self.uses(names, field);
         if uses.is_empty() {
             return false;
         }
@@ -232,11 +247,7 @@ impl Shape {
         match rest.split_first() {
             // Its length, or whether it is empty: not its items.
             Some((&"[]", rest)) => {
-                let items: BTreeSet<&str> = uses
-                    .iter()
-                    .flat_map(|u| u.items.iter().map(String::as_str))
-                    .collect();
-                let items: Vec<&str> = items.into_iter().collect();
+                let items = Self::items(&uses);
                 !items.is_empty() && self.reads_in(&items, rest)
             }
             _ => true,
@@ -420,18 +431,19 @@ fn scan_code(code: &str, statement: bool, out: &mut Scan) {
             let attribute =
                 prev_char == b'.' || prev_char == b':' || prev_char == b'|' || prev_word == "is";
             let var = dotted.take();
+            // Nothing but whitespace control comes after it.
+            let end = bare(&code[j..]).is_empty();
             // Whether the value read here counts only as true or false (or,
             // when false, flows on as it is: `x and y` is `x` then).
             let truth = |before: Before, first: &Option<String>| {
                 let then = leading_word(&code[j..]);
-                let end = bare(&code[j..]).is_empty();
                 let only = condition(first) || before == Before::Not;
                 before != Before::Other && (then == "and" || (only && (then == "or" || end)))
             };
             if let (Some((var, before)), true) = (var, prev_char == b'.') {
                 let item = looped
                     .as_ref()
-                    .filter(|(v, f, _)| *v == var && f == word && bare(&code[j..]).is_empty())
+                    .filter(|(v, f, _)| *v == var && f == word && end)
                     .map(|(_, _, item)| item.clone());
                 // Its length, or whether it is empty (for a list; any other
                 // value is hashed whole).
@@ -941,7 +953,6 @@ impl RenderMemo {
             .copied()
     }
 
-    /// Hashes what `shape` can read of `ctx`.
     /// Hashes what the names in `names` (none used whole) read of the map
     /// `v`: whether it is empty, if one is used as a truth value, and each
     /// field one names, as the closure uses it.
@@ -951,18 +962,12 @@ impl RenderMemo {
             f.word(0x100 | u64::from(v.is_truthy()));
         }
         for (k, x) in sorted(v) {
-            let uses: Vec<&FieldUse> = names
-                .iter()
-                .filter_map(|n| shape.fields.get(*n)?.get(k.as_ref()))
-                .collect();
+            let uses = shape.uses(names, &k);
             if uses.is_empty() {
                 continue;
             }
             f.str(&k);
-            let items: BTreeSet<&str> = uses
-                .iter()
-                .flat_map(|u| u.items.iter().map(String::as_str))
-                .collect();
+            let items = Shape::items(&uses);
             match x.as_array() {
                 Some(list)
                     if !uses.iter().any(|u| u.whole)
@@ -970,7 +975,6 @@ impl RenderMemo {
                 {
                     // Only its length and, through the loop variables,
                     // the fields of its items.
-                    let items: Vec<&str> = items.into_iter().collect();
                     f.word(6);
                     f.word(list.len() as u64);
                     for item in list {
@@ -987,6 +991,7 @@ impl RenderMemo {
         f.word(0xff);
     }
 
+    /// Hashes what `shape` can read of `ctx`.
     fn project(f: &mut Fingerprint, shape: &Shape, ctx: &Context) {
         for var in &shape.vars {
             let Some(v) = ctx.get(var) else { continue };
