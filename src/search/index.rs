@@ -763,8 +763,8 @@ fn build_from(
         let mut ids = IdMap::default();
         for (doc, d) in order.iter().enumerate() {
             let key = cache.is_some().then(|| doc_key(d, lang));
-            let hit = key.and_then(|k| earlier.remove(&k));
-            if let (Some(e), Some(c)) = (hit, cache.as_deref()) {
+            let hit = key.and_then(|k| Some((k, earlier.remove(&k)?)));
+            if let (Some((k, e)), Some(c)) = (hit, cache.as_deref()) {
                 // The words as this document gave them before, met in the
                 // same order: each gets the id tokenizing would give it.
                 for &(g, packed) in &e.words {
@@ -784,7 +784,7 @@ fn build_from(
                     direct[w].push((doc as u32, packed));
                 }
                 lens.push(e.lens);
-                kept.insert(key.expect("a cached document has a key"), e);
+                kept.insert(k, e);
                 replayed += 1;
                 continue;
             }
@@ -841,8 +841,8 @@ fn build_from(
             *c = TokenCache::default();
         } else {
             c.docs = kept;
-            c.replayed = replayed;
         }
+        c.replayed = replayed;
     }
     let mut words = tokenizer.words;
     drop(tokenizer.raw);
