@@ -1835,8 +1835,7 @@ impl<'s> Renderer<'s> {
     /// Whether `memo` keeps page `i` as it is served.
     fn page_kept(&self, memo: &dyn Memo, i: usize) -> bool {
         let page = &self.site.pages[i].page;
-        let tpl = page.meta.template.as_deref();
-        let tpl = tpl.unwrap_or(page.meta.kind.template());
+        let tpl = page.meta.template_name();
         // A kept page costs no allocation, nor a look at its URL.
         let path = || index_html(&page.url);
         memo.keep_page(i, &path, tpl, self.inputs().pages[i], &self.base)
@@ -1846,8 +1845,7 @@ impl<'s> Renderer<'s> {
     /// from page to page).
     fn page_into(&self, ctx: &mut Context, i: usize, sink: &dyn Sink) -> Option<Diagnostic> {
         let sp = &self.site.pages[i];
-        let meta = &sp.page.meta;
-        let tpl = meta.template.as_deref().unwrap_or(meta.kind.template());
+        let tpl = sp.page.meta.template_name();
         self.page_context(ctx, i);
         match self.render(tpl, ctx, &display_path(&sp.page.source)) {
             Ok(html) => put_file(sink, index_html(&sp.page.url), html),
@@ -2071,8 +2069,7 @@ impl Inputs {
             .pages
             .iter()
             .map(|sp| {
-                let meta = &sp.page.meta;
-                let tpl = meta.template.as_deref().unwrap_or(meta.kind.template());
+                let tpl = sp.page.meta.template_name();
                 *counted.entry(tpl).or_insert_with(|| {
                     memo.is_none_or(|m| {
                         ["topics", "tags"]

@@ -33,6 +33,14 @@ pub struct PageMeta {
     pub case: Option<CaseMeta>,
 }
 
+impl PageMeta {
+    /// The template the page is rendered with: its own (`template:`), or
+    /// its kind's.
+    pub fn template_name(&self) -> &str {
+        self.template.as_deref().unwrap_or(self.kind.template())
+    }
+}
+
 /// The structured facts of a case study.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct CaseMeta {
