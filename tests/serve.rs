@@ -990,6 +990,43 @@ fn fresh_build(root: &Path) -> Result<BTreeMap<String, Vec<u8>>, Vec<String>> {
     Ok(mem.0.into_inner().unwrap())
 }
 
+/// What `inc` serves after the rebuild that gave `files`, with the search
+/// index it makes next (through `tokens`): paths and bytes, the reload
+/// script taken out, as [`fresh_build`] gives them.
+fn served_with_index(
+    inc: &mut Incremental,
+    files: &vinn::serve::incremental::Files,
+    tokens: &mut vinn::search::TokenCache,
+) -> BTreeMap<String, Vec<u8>> {
+    let mut served: BTreeMap<String, Vec<u8>> = files
+        .iter()
+        .map(|(k, v)| (k.clone(), strip_script(v)))
+        .collect();
+    served.extend(
+        inc.search_job()
+            .expect("an index is due")
+            .run_cached(tokens),
+    );
+    served
+}
+
+/// `served` is a fresh build of `root`: the same paths, byte for byte.
+/// `what` says after what.
+fn assert_fresh(served: &BTreeMap<String, Vec<u8>>, root: &Path, what: &str) {
+    let expected = fresh_build(root).expect("a fresh build");
+    assert_eq!(
+        served.keys().collect::<Vec<_>>(),
+        expected.keys().collect::<Vec<_>>(),
+        "{what}"
+    );
+    for (k, v) in &expected {
+        assert!(
+            served[k] == *v,
+            "{k} differs from a fresh build after {what}"
+        );
+    }
+}
+
 #[test]
 fn a_burst_of_changes_ends_like_a_fresh_build() {
     let tmp = Tmp::new();
@@ -1561,24 +1598,8 @@ fn front_matter_edits_take_their_own_path_to_what_a_fresh_build_makes() {
             fronts += 1;
             assert_eq!(report.parsed.0, 1, "step {step}: one file read");
         }
-        let mut served: BTreeMap<String, Vec<u8>> = files
-            .iter()
-            .map(|(k, v)| (k.clone(), strip_script(v)))
-            .collect();
-        served.extend(
-            inc.search_job()
-                .expect("an index is due")
-                .run_cached(&mut tokens),
-        );
-        let expected = fresh_build(&root).expect("a fresh build");
-        assert_eq!(
-            served.keys().collect::<Vec<_>>(),
-            expected.keys().collect::<Vec<_>>(),
-            "step {step}: {log:?}"
-        );
-        for (k, v) in &expected {
-            assert!(served[k] == *v, "step {step}: {k} differs after {log:?}");
-        }
+        let served = served_with_index(&mut inc, files, &mut tokens);
+        assert_fresh(&served, &root, &format!("step {step}: {log:?}"));
     }
     assert!(
         fronts >= 20,
@@ -1617,25 +1638,13 @@ fn outputs_of_a_template_that_reads_everything_are_rendered_afresh() {
         let Outcome::Updated { files, .. } = &report.outcome else {
             panic!("step {step}: the edit builds")
         };
-        let mut served: BTreeMap<String, Vec<u8>> = files
-            .iter()
-            .map(|(k, v)| (k.clone(), strip_script(v)))
-            .collect();
-        served.extend(inc.search_job().expect("an index is due").run());
-        let expected = fresh_build(&root).expect("a fresh build");
+        let served = served_with_index(&mut inc, files, &mut vinn::search::TokenCache::default());
         let html = String::from_utf8(served["artikler/forste-mote/index.html"].clone()).unwrap();
         let doc = scraper::Html::parse_document(&html);
         let h1 = scraper::Selector::parse(".page-header h1").unwrap();
         let shown: Vec<String> = doc.select(&h1).map(|e| e.text().collect()).collect();
         assert_eq!(shown, vec![title.to_string()], "step {step}");
-        assert_eq!(
-            served.keys().collect::<Vec<_>>(),
-            expected.keys().collect::<Vec<_>>(),
-            "step {step}"
-        );
-        for (k, v) in &expected {
-            assert!(served[k] == *v, "step {step}: {k} differs");
-        }
+        assert_fresh(&served, &root, &format!("step {step}"));
     }
 }
 
@@ -2205,24 +2214,8 @@ fn add_a_page_after_an_edit(counted: bool) {
         .filter(|p| p.starts_with("sjekklister/verdi-"))
         .count();
     assert_eq!(checklists, if counted { 12 } else { 0 }, "{changed:?}");
-    let mut served: BTreeMap<String, Vec<u8>> = files
-        .iter()
-        .map(|(k, v)| (k.clone(), strip_script(v)))
-        .collect();
-    let mut tokens = vinn::search::TokenCache::default();
-    served.extend(
-        inc.search_job()
-            .expect("an index is due")
-            .run_cached(&mut tokens),
-    );
-    let expected = fresh_build(&tmp.site()).expect("a fresh build");
-    assert_eq!(
-        served.keys().collect::<Vec<_>>(),
-        expected.keys().collect::<Vec<_>>()
-    );
-    for (k, v) in &expected {
-        assert!(served[k] == *v, "{k} differs from a fresh build");
-    }
+    let served = served_with_index(&mut inc, files, &mut vinn::search::TokenCache::default());
+    assert_fresh(&served, &tmp.site(), "a page added");
 }
 
 #[test]
