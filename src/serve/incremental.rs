@@ -7,8 +7,9 @@
 //! alone are read, checked and rendered with what the last full rebuild's
 //! renderer prepared, and patched into the model and the served files.
 //!
-//! An edit of front matter alone that keeps each page's URL, section,
-//! kind, aliases and body takes a middle path: those pages alone are read,
+//! An edit of front matter or body that keeps each page's URL, section,
+//! kind, aliases and heading ids takes a middle path: those pages alone
+//! are read,
 //! checked and patched into the model, which is linked again
 //! ([`Site::replace_pages`]) and rendered through the memo like any other
 //! rebuild, with the templates parsed for the served site.
