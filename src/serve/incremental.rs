@@ -9,8 +9,7 @@
 //!
 //! An edit of front matter or body that keeps each page's URL, section,
 //! kind, aliases and heading ids takes a middle path: those pages alone
-//! are read,
-//! checked and patched into the model, which is linked again
+//! are read, checked and patched into the model, which is linked again
 //! ([`Site::replace_pages`]) and rendered through the memo like any other
 //! rebuild, with the templates parsed for the served site.
 //!
