@@ -2063,6 +2063,143 @@ fn a_template_edit_renders_only_the_outputs_using_it() {
     assert_eq!(changed.len(), pages, "{changed:?}");
 }
 
+/// The errors of a failed rebuild, one a line (for assertion messages).
+fn errors_of(outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Failed(errors) => errors.iter().map(|d| format!("{d}\n")).collect(),
+        _ => "no errors".into(),
+    }
+}
+
+#[test]
+fn a_theme_edit_renders_the_model_again_without_reading_content() {
+    let tmp = Tmp::new();
+    let root = tmp.site();
+    let mut inc = incremental(root.clone());
+    let mut tokens = vinn::search::TokenCache::default();
+    assert!(matches!(inc.rebuild().outcome, Outcome::Updated { .. }));
+    let _ = inc.search_job();
+    let pages = pages(&root).len();
+    // A site override of checklist.html (one checklist page in the fixture).
+    let override_path = tmp.path("templates/checklist.html");
+    tmp.write(
+        "templates/checklist.html",
+        &default_template("checklist.html").replace(
+            "{% block before_content %}",
+            "{% block before_content %}<p class=\"mark\">endret</p>",
+        ),
+    );
+    let r = inc.rebuild_paths(&BTreeSet::from([override_path.clone()]), false);
+    let Outcome::Updated { files, changed, .. } = &r.outcome else {
+        panic!("the edit builds: {}", errors_of(&r.outcome))
+    };
+    assert_eq!(r.route, Route::Theme);
+    assert_eq!(r.parsed.0, 0, "no page file is read");
+    assert_eq!(r.markdown.0, 0, "no body is rendered");
+    assert_eq!(r.rendered.0, 1, "only the checklist: {changed:?}");
+    assert_eq!(changed, &["sjekklister/for-motet/index.html".to_string()]);
+    let served = served_with_index(&mut inc, files, &mut tokens);
+    assert_fresh(&served, &root, "a template override");
+    // A new static file of the site, then the override taken away.
+    let css = tmp.path("static/ekstra.css");
+    tmp.write("static/ekstra.css", "p { margin: 0 }\n");
+    let r = inc.rebuild_paths(&BTreeSet::from([css]), false);
+    let Outcome::Updated { files, .. } = &r.outcome else {
+        panic!("the edit builds")
+    };
+    assert_eq!(r.route, Route::Theme);
+    assert_eq!(r.rendered.0, 0, "no template changed");
+    assert_eq!(
+        files.get("ekstra.css").map(|b| b.to_vec()),
+        Some(b"p { margin: 0 }\n".to_vec())
+    );
+    let served = served_with_index(&mut inc, files, &mut tokens);
+    assert_fresh(&served, &root, "a static file added");
+    std::fs::remove_file(&override_path).unwrap();
+    let r = inc.rebuild_paths(&BTreeSet::from([override_path]), false);
+    let Outcome::Updated { files, changed, .. } = &r.outcome else {
+        panic!("the edit builds")
+    };
+    assert_eq!(r.route, Route::Theme);
+    assert_eq!(changed, &["sjekklister/for-motet/index.html".to_string()]);
+    let served = served_with_index(&mut inc, files, &mut tokens);
+    assert_fresh(&served, &root, "the override removed");
+    // The theme's base of every page: each page goes through Tera again.
+    let article = tmp.path("templates/article.html");
+    tmp.write(
+        "templates/article.html",
+        &default_template("article.html")
+            .replace("<div class=\"content\">", "<div class=\"content endret\">"),
+    );
+    let r = inc.rebuild_paths(&BTreeSet::from([article]), false);
+    let Outcome::Updated { files, .. } = &r.outcome else {
+        panic!("the edit builds")
+    };
+    assert_eq!((r.route, r.rendered.0), (Route::Theme, pages));
+    let served = served_with_index(&mut inc, files, &mut tokens);
+    assert_fresh(&served, &root, "article.html edited");
+}
+
+#[test]
+fn a_theme_edit_after_a_failed_rebuild_takes_the_whole_pipeline() {
+    let tmp = Tmp::new();
+    let root = tmp.site();
+    let mut inc = incremental(root.clone());
+    let mut tokens = vinn::search::TokenCache::default();
+    assert!(matches!(inc.rebuild().outcome, Outcome::Updated { .. }));
+    // A page with an error: the served site stays the last good one.
+    let broken = tmp.path("content/artikler/brukket.md");
+    tmp.write(
+        "content/artikler/brukket.md",
+        "---\ntitle: \"\"\n---\n\nTekst.\n",
+    );
+    let r = inc.rebuild_paths(&BTreeSet::from([broken.clone()]), false);
+    assert!(matches!(r.outcome, Outcome::Failed(_)));
+    // A template edit now must not render the broken model.
+    let template = tmp.path("templates/checklist.html");
+    tmp.write(
+        "templates/checklist.html",
+        &default_template("checklist.html").replace(
+            "{% block before_content %}",
+            "{% block before_content %}<p class=\"mark\">endret</p>",
+        ),
+    );
+    let r = inc.rebuild_paths(&BTreeSet::from([template.clone()]), false);
+    assert_eq!(r.route, Route::Whole);
+    let Outcome::Failed(errors) = &r.outcome else {
+        panic!("the page is still broken")
+    };
+    assert!(
+        errors.iter().any(|d| d.path.contains("brukket.md")),
+        "{errors:?}"
+    );
+    // A template that does not parse fails the theme path, and the next
+    // edit goes through the whole pipeline again.
+    std::fs::remove_file(&broken).unwrap();
+    let r = inc.rebuild_paths(&BTreeSet::from([broken]), false);
+    assert!(
+        matches!(r.outcome, Outcome::Updated { .. }),
+        "{}",
+        errors_of(&r.outcome)
+    );
+    let _ = inc.search_job();
+    tmp.write("templates/checklist.html", "{% if %}");
+    let r = inc.rebuild_paths(&BTreeSet::from([template.clone()]), false);
+    assert_eq!(r.route, Route::Theme);
+    assert!(matches!(r.outcome, Outcome::Failed(_)));
+    tmp.write(
+        "templates/checklist.html",
+        default_template("checklist.html"),
+    );
+    let r = inc.rebuild_paths(&BTreeSet::from([template]), false);
+    assert_eq!(r.route, Route::Whole);
+    let Outcome::Updated { files, .. } = &r.outcome else {
+        panic!("the fixed template builds: {}", errors_of(&r.outcome))
+    };
+    let served = served_with_index(&mut inc, files, &mut tokens);
+    assert_fresh(&served, &root, "a template fixed");
+}
+
 #[test]
 fn a_title_edit_builds_only_the_listing_pages_that_show_the_page() {
     let tmp = Tmp::new();

@@ -13,6 +13,11 @@
 //! ([`Site::replace_pages`]) and rendered through the memo like any other
 //! rebuild, with the templates parsed for the served site.
 //!
+//! An edit of the theme alone — templates and static files, the site's
+//! own or its theme's — changes nothing the model is made of: the model
+//! in memory is rendered again through the memo with the theme as it is
+//! on disk now, without reading, rendering Markdown or checking anything.
+//!
 //! Any other rebuild runs the same pipeline as `build` ([`build::load_cached`],
 //! [`build::render_pages_with`]), over the files as they are on disk now, so
 //! no change can be missed. What makes it fast are caches that check
@@ -120,6 +125,9 @@ pub enum Route {
     /// Only front matter changed: those pages alone were read again, and
     /// the site was linked and rendered from the model in memory.
     Fronts,
+    /// Only the theme changed (templates, static files): the model in
+    /// memory was rendered again with it.
+    Theme,
     /// The whole pipeline, over the files on disk, with its caches.
     Whole,
 }
@@ -202,6 +210,9 @@ impl Incremental {
     pub fn rebuild_paths(&mut self, paths: &BTreeSet<PathBuf>, rescan: bool) -> Report {
         let mut all = std::mem::take(&mut self.pending);
         all.extend(paths.iter().cloned());
+        if !rescan && let Some(report) = self.theme_edits(&all) {
+            return report;
+        }
         let edits = if rescan { None } else { self.reread(&all) };
         if let Some(edits) = edits {
             if let Some(report) = self.body_edits(&edits) {
@@ -450,6 +461,43 @@ impl Incremental {
         Some(report)
     }
 
+    /// The path of [`Incremental::rebuild_paths`] when every path is part
+    /// of a theme (see [`theme_path`]): the served model is rendered again
+    /// through the memo, with the templates and static files read afresh,
+    /// so only the outputs whose templates changed go through Tera.
+    /// `None` when a path is anything else, or when the model is not the
+    /// served site (after a failed rebuild: the whole pipeline then
+    /// reports what is wrong).
+    fn theme_edits(&mut self, paths: &BTreeSet<PathBuf>) -> Option<Report> {
+        if paths.is_empty() || !paths.iter().all(|p| theme_path(&self.opts.root, p)) {
+            return None;
+        }
+        self.prepared.as_ref()?;
+        self.served.as_ref()?;
+        let start = Instant::now();
+        let site = self.site.take()?;
+        // What the last renderer prepared holds parsed templates.
+        self.forget_prepared();
+        let bodies = site.pages.len() + site.sections.len();
+        let mut report = Report {
+            outcome: Outcome::Failed(Vec::new()),
+            warnings: Vec::new(),
+            pages: site.pages.len(),
+            markdown: (0, bodies),
+            rendered: (0, 0),
+            written: Vec::new(),
+            parsed: (0, self.page_files.max(site.pages.len())),
+            millis: 0.0,
+            timings: Timings::default(),
+            base_path: site.config.base_path(),
+            route: Route::Theme,
+        };
+        // The figures are made from the model alone.
+        let figures = self.figures.take().map(|f| (f, Change::None));
+        self.render(site, &mut report, start, None, figures);
+        Some(report)
+    }
+
     /// Drops what the last renderer prepared.
     fn forget_prepared(&mut self) {
         drop_aside(self.prepared.take());
@@ -616,6 +664,14 @@ impl Incremental {
         f.write_u8(u8::from(self.opts.drafts));
         f.finish()
     }
+}
+
+/// Whether `path` is part of a theme, which only rendering reads: below
+/// the site's `templates/` or `static/`, or below `themes/`.
+fn theme_path(root: &Path, path: &Path) -> bool {
+    ["templates", "static", "themes"]
+        .iter()
+        .any(|d| path.starts_with(root.join(d)))
 }
 
 /// Whether `path`, under `content/` in `root`, can be left out of a rebuild:
