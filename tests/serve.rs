@@ -2103,7 +2103,7 @@ fn a_theme_edit_renders_the_model_again_without_reading_content() {
     // A new static file of the site, then the override taken away.
     let css = tmp.path("static/ekstra.css");
     tmp.write("static/ekstra.css", "p { margin: 0 }\n");
-    let r = inc.rebuild_paths(&BTreeSet::from([css]), false);
+    let r = inc.rebuild_paths(&BTreeSet::from([css.clone()]), false);
     let Outcome::Updated { files, .. } = &r.outcome else {
         panic!("the edit builds")
     };
@@ -2115,6 +2115,16 @@ fn a_theme_edit_renders_the_model_again_without_reading_content() {
     );
     let served = served_with_index(&mut inc, files, &mut tokens);
     assert_fresh(&served, &root, "a static file added");
+    std::fs::remove_file(&css).unwrap();
+    let r = inc.rebuild_paths(&BTreeSet::from([css]), false);
+    let Outcome::Updated { files, removed, .. } = &r.outcome else {
+        panic!("the edit builds")
+    };
+    assert_eq!(r.route, Route::Theme);
+    assert_eq!(removed, &["ekstra.css".to_string()]);
+    assert!(files.get("ekstra.css").is_none());
+    let served = served_with_index(&mut inc, files, &mut tokens);
+    assert_fresh(&served, &root, "a static file removed");
     std::fs::remove_file(&override_path).unwrap();
     let r = inc.rebuild_paths(&BTreeSet::from([override_path]), false);
     let Outcome::Updated { files, changed, .. } = &r.outcome else {
