@@ -492,9 +492,12 @@ impl Incremental {
             base_path: site.config.base_path(),
             route: Route::Theme,
         };
-        // The figures are made from the model alone.
+        // The figures and the search index are made from the model alone:
+        // the served index stands (unless one is due still).
         let figures = self.figures.take().map(|f| (f, Change::None));
+        let index_due = self.index_due;
         self.render(site, &mut report, start, None, figures);
+        self.index_due = index_due;
         Some(report)
     }
 
