@@ -2167,6 +2167,18 @@ fn a_theme_edit_renders_the_model_again_without_reading_content() {
     assert!(inc.search_job().is_none(), "the index stands");
     let served = served_with(files);
     assert_fresh(&served, &root, "article.html edited");
+    // A body edit next renders with the templates the theme path parsed.
+    let edited = tmp.path("content/artikler/første-møte.md");
+    let text = std::fs::read_to_string(&edited).unwrap();
+    std::fs::write(&edited, format!("{text}\nEn setning til.\n")).unwrap();
+    let r = inc.rebuild_paths(&BTreeSet::from([edited]), false);
+    let Outcome::Updated { files, .. } = &r.outcome else {
+        panic!("the edit builds")
+    };
+    assert_eq!(r.route, Route::Bodies);
+    let mut tokens = vinn::search::TokenCache::default();
+    let served = served_with_index(&mut inc, files, &mut tokens);
+    assert_fresh(&served, &root, "a body edit after the theme edit");
 }
 
 #[test]
