@@ -2084,14 +2084,29 @@ fn a_theme_edit_renders_the_model_again_without_reading_content() {
         .run()
         .into_iter()
         .collect();
-    // What is served: the files of the last rebuild beside that index.
-    let served_with = |files: &vinn::serve::incremental::Files| {
+    // One theme edit of `path`: it takes the theme path, reads no page
+    // file, renders no body, leaves the index, and serves what a fresh
+    // build makes. Gives what was rendered, changed and removed.
+    let theme_edit = |inc: &mut Incremental, path: PathBuf, what: &str| {
+        let r = inc.rebuild_paths(&BTreeSet::from([path]), false);
+        let Outcome::Updated {
+            files,
+            changed,
+            removed,
+        } = &r.outcome
+        else {
+            panic!("{what} builds: {}", errors_of(&r.outcome))
+        };
+        assert_eq!(r.route, Route::Theme, "{what}");
+        assert_eq!((r.parsed.0, r.markdown.0), (0, 0), "{what}");
+        assert!(inc.search_job().is_none(), "the index stands after {what}");
         let mut served: BTreeMap<String, Vec<u8>> = files
             .iter()
             .map(|(k, v)| (k.clone(), strip_script(v)))
             .collect();
         served.extend(index.clone());
-        served
+        assert_fresh(&served, &root, what);
+        (r.rendered.0, changed.clone(), removed.clone(), served)
     };
     let pages = pages(&root).len();
     // A site override of checklist.html (one checklist page in the fixture).
@@ -2103,70 +2118,32 @@ fn a_theme_edit_renders_the_model_again_without_reading_content() {
             "{% block before_content %}<p class=\"mark\">endret</p>",
         ),
     );
-    let r = inc.rebuild_paths(&BTreeSet::from([override_path.clone()]), false);
-    let Outcome::Updated { files, changed, .. } = &r.outcome else {
-        panic!("the edit builds: {}", errors_of(&r.outcome))
-    };
-    assert_eq!(r.route, Route::Theme);
-    assert_eq!(r.parsed.0, 0, "no page file is read");
-    assert_eq!(r.markdown.0, 0, "no body is rendered");
-    assert_eq!(r.rendered.0, 1, "only the checklist: {changed:?}");
-    assert_eq!(changed, &["sjekklister/for-motet/index.html".to_string()]);
-    assert!(inc.search_job().is_none(), "the index stands");
-    let served = served_with(files);
-    assert_fresh(&served, &root, "a template override");
-    // A new static file of the site, then the override taken away.
+    let checklist = vec!["sjekklister/for-motet/index.html".to_string()];
+    let (rendered, changed, ..) = theme_edit(&mut inc, override_path.clone(), "an override");
+    assert_eq!((rendered, &changed), (1, &checklist), "only the checklist");
+    // A new static file of the site, then gone again.
     let css = tmp.path("static/ekstra.css");
     tmp.write("static/ekstra.css", "p { margin: 0 }\n");
-    let r = inc.rebuild_paths(&BTreeSet::from([css.clone()]), false);
-    let Outcome::Updated { files, .. } = &r.outcome else {
-        panic!("the edit builds")
-    };
-    assert_eq!(r.route, Route::Theme);
-    assert_eq!(r.rendered.0, 0, "no template changed");
-    assert_eq!(
-        files.get("ekstra.css").map(|b| b.to_vec()),
-        Some(b"p { margin: 0 }\n".to_vec())
-    );
-    assert!(inc.search_job().is_none(), "the index stands");
-    let served = served_with(files);
-    assert_fresh(&served, &root, "a static file added");
+    let (rendered, .., served) = theme_edit(&mut inc, css.clone(), "a static file added");
+    assert_eq!(rendered, 0, "no template changed");
+    assert_eq!(served["ekstra.css"], b"p { margin: 0 }\n");
     std::fs::remove_file(&css).unwrap();
-    let r = inc.rebuild_paths(&BTreeSet::from([css]), false);
-    let Outcome::Updated { files, removed, .. } = &r.outcome else {
-        panic!("the edit builds")
-    };
-    assert_eq!(r.route, Route::Theme);
-    assert_eq!(removed, &["ekstra.css".to_string()]);
-    assert!(files.get("ekstra.css").is_none());
-    assert!(inc.search_job().is_none(), "the index stands");
-    let served = served_with(files);
-    assert_fresh(&served, &root, "a static file removed");
+    let (_, _, removed, served) = theme_edit(&mut inc, css, "a static file removed");
+    assert_eq!(removed, ["ekstra.css"]);
+    assert!(!served.contains_key("ekstra.css"));
+    // The override taken away.
     std::fs::remove_file(&override_path).unwrap();
-    let r = inc.rebuild_paths(&BTreeSet::from([override_path]), false);
-    let Outcome::Updated { files, changed, .. } = &r.outcome else {
-        panic!("the edit builds")
-    };
-    assert_eq!(r.route, Route::Theme);
-    assert_eq!(changed, &["sjekklister/for-motet/index.html".to_string()]);
-    assert!(inc.search_job().is_none(), "the index stands");
-    let served = served_with(files);
-    assert_fresh(&served, &root, "the override removed");
+    let (_, changed, ..) = theme_edit(&mut inc, override_path, "the override removed");
+    assert_eq!(changed, checklist);
     // The theme's base of every page: each page goes through Tera again.
-    let article = tmp.path("templates/article.html");
     tmp.write(
         "templates/article.html",
         &default_template("article.html")
             .replace("<div class=\"content\">", "<div class=\"content endret\">"),
     );
-    let r = inc.rebuild_paths(&BTreeSet::from([article]), false);
-    let Outcome::Updated { files, .. } = &r.outcome else {
-        panic!("the edit builds")
-    };
-    assert_eq!((r.route, r.rendered.0), (Route::Theme, pages));
-    assert!(inc.search_job().is_none(), "the index stands");
-    let served = served_with(files);
-    assert_fresh(&served, &root, "article.html edited");
+    let article = tmp.path("templates/article.html");
+    let (rendered, ..) = theme_edit(&mut inc, article, "article.html edited");
+    assert_eq!(rendered, pages);
     // A body edit next renders with the templates the theme path parsed.
     let edited = tmp.path("content/artikler/første-møte.md");
     let text = std::fs::read_to_string(&edited).unwrap();
