@@ -122,8 +122,10 @@ pub enum Route {
     /// Only page bodies changed: only those pages were read, checked and
     /// rendered.
     Bodies,
-    /// Only front matter changed: those pages alone were read again, and
-    /// the site was linked and rendered from the model in memory.
+    /// Only pages that kept their URL, section, kind, aliases and heading
+    /// ids changed (front matter, or what listings show of a body): those
+    /// pages alone were read again, and the site was linked and rendered
+    /// from the model in memory.
     Fronts,
     /// Only the theme changed (templates, static files): the model in
     /// memory was rendered again with it.
@@ -293,26 +295,7 @@ impl Incremental {
             warnings.extend(w);
             fresh.push((i, page.clone(), content));
         }
-        let mut report = Report {
-            outcome: Outcome::Failed(Vec::new()),
-            warnings,
-            pages: site.pages.len(),
-            // Bodies of pages and sections, as the full path counts them.
-            markdown: (
-                fresh.len(),
-                site.pages.len() + site.sections.len() - fresh.len(),
-            ),
-            rendered: (0, 0),
-            written: Vec::new(),
-            parsed: (
-                fresh.len(),
-                self.page_files.max(site.pages.len()) - fresh.len(),
-            ),
-            millis: 0.0,
-            timings: Timings::default(),
-            base_path: site.config.base_path(),
-            route: Route::Bodies,
-        };
+        let mut report = model_report(site, self.page_files, Route::Bodies, fresh.len(), warnings);
         if !errors.is_empty() {
             // The model stays the served site; the next edit starts from it.
             report.outcome = Outcome::Failed(
@@ -441,19 +424,8 @@ impl Incremental {
             return None;
         }
         warnings.extend(found.into_iter().filter(|d| sources.contains(&d.path)));
-        let mut report = Report {
-            outcome: Outcome::Failed(Vec::new()),
-            warnings,
-            pages: site.pages.len(),
-            markdown: (n, site.pages.len() + site.sections.len() - n),
-            rendered: (0, 0),
-            written: Vec::new(),
-            parsed: (n, self.page_files.max(site.pages.len()) - n),
-            millis: 0.0,
-            timings,
-            base_path: site.config.base_path(),
-            route: Route::Fronts,
-        };
+        let mut report = model_report(&site, self.page_files, Route::Fronts, n, warnings);
+        report.timings = timings;
         // Only page files changed: the templates parsed for the served
         // site still hold.
         let reuse = self.prepared.take();
@@ -478,20 +450,7 @@ impl Incremental {
         let site = self.site.take()?;
         // What the last renderer prepared holds parsed templates.
         self.forget_prepared();
-        let bodies = site.pages.len() + site.sections.len();
-        let mut report = Report {
-            outcome: Outcome::Failed(Vec::new()),
-            warnings: Vec::new(),
-            pages: site.pages.len(),
-            markdown: (0, bodies),
-            rendered: (0, 0),
-            written: Vec::new(),
-            parsed: (0, self.page_files.max(site.pages.len())),
-            millis: 0.0,
-            timings: Timings::default(),
-            base_path: site.config.base_path(),
-            route: Route::Theme,
-        };
+        let mut report = model_report(&site, self.page_files, Route::Theme, 0, Vec::new());
         // The figures and the search index are made from the model alone:
         // the served index stands (unless one is due still).
         let figures = self.figures.take().map(|f| (f, Change::None));
@@ -666,6 +625,32 @@ impl Incremental {
         f.str(&self.inject);
         f.write_u8(u8::from(self.opts.drafts));
         f.finish()
+    }
+}
+
+/// The report of a rebuild from the model in memory, before rendering:
+/// `read` of its pages read and their bodies rendered again, the others
+/// (of `page_files` read by the last full rebuild, drafts included) and
+/// every section's body kept, counted as the full path counts them.
+fn model_report(
+    site: &Site,
+    page_files: usize,
+    route: Route,
+    read: usize,
+    warnings: Vec<Diagnostic>,
+) -> Report {
+    Report {
+        outcome: Outcome::Failed(Vec::new()),
+        warnings,
+        pages: site.pages.len(),
+        markdown: (read, site.pages.len() + site.sections.len() - read),
+        rendered: (0, 0),
+        written: Vec::new(),
+        parsed: (read, page_files.max(site.pages.len()) - read),
+        millis: 0.0,
+        timings: Timings::default(),
+        base_path: site.config.base_path(),
+        route,
     }
 }
 
