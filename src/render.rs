@@ -2012,51 +2012,71 @@ impl Inputs {
         }
         own.iter().for_each(|o| o.sitemap.hash(&mut sitemap));
         let sitemap = sitemap.finish();
-        // A section without its pages, and whole.
-        let section_head: Fast<&str, u64> = site
+        // What other outputs show of a section (its front matter: title,
+        // URL, course; its subsections), then its own listing's view of
+        // it, which adds its text.
+        let section_shown: Fast<&str, u64> = site
             .sections
             .iter()
             .map(|(k, s)| {
                 let mut h = Fingerprint::default();
                 hash_json(&mut h, &s.section);
-                s.content.html.hash(&mut h);
-                s.content.headings.hash(&mut h);
-                s.content.summary.hash(&mut h);
                 s.subsections.hash(&mut h);
                 (k.as_str(), h.finish())
             })
             .collect();
-        let section_own: Fast<&str, u64> = site
+        let section_head: Fast<&str, u64> = site
             .sections
             .iter()
             .map(|(k, s)| {
                 let mut h = Fingerprint::default();
-                section_head.get(k.as_str()).hash(&mut h);
-                for &j in &s.pages {
-                    cards[j].hash(&mut h);
-                }
+                section_shown.get(k.as_str()).hash(&mut h);
+                s.content.html.hash(&mut h);
+                s.content.headings.hash(&mut h);
+                s.content.summary.hash(&mut h);
                 (k.as_str(), h.finish())
             })
             .collect();
-        // A section whole, with the sections up its chain as breadcrumbs
-        // show them (pages show the menu of their own section only).
-        let chains: Fast<&str, u64> = site
-            .sections
-            .keys()
-            .map(|k| {
-                let mut h = Fingerprint::default();
-                section_own.get(k.as_str()).hash(&mut h);
-                let mut cur = k.as_str();
-                while let Some(parent) = site.sections[cur].section.parent.as_deref() {
-                    let Some((parent, _)) = site.sections.get_key_value(parent) else {
-                        break;
-                    };
-                    section_head.get(parent.as_str()).hash(&mut h);
-                    cur = parent.as_str();
-                }
-                (k.as_str(), h.finish())
-            })
-            .collect();
+        // A section with the cards of its pages: `head` is its own view
+        // (with its text) or what others show of it.
+        let with_cards = |head: &Fast<&str, u64>| -> Fast<&str, u64> {
+            site.sections
+                .iter()
+                .map(|(k, s)| {
+                    let mut h = Fingerprint::default();
+                    head.get(k.as_str()).hash(&mut h);
+                    for &j in &s.pages {
+                        cards[j].hash(&mut h);
+                    }
+                    (k.as_str(), h.finish())
+                })
+                .collect()
+        };
+        let section_own = with_cards(&section_head);
+        // A section with the sections up its chain as breadcrumbs show
+        // them: for its own listing (`own`), or for its pages, which show
+        // its menu but not its text (`menu`).
+        let chain = |own: &Fast<&str, u64>| -> Fast<&str, u64> {
+            site.sections
+                .keys()
+                .map(|k| {
+                    let mut h = Fingerprint::default();
+                    own.get(k.as_str()).hash(&mut h);
+                    let mut cur = k.as_str();
+                    while let Some(parent) = site.sections[cur].section.parent.as_deref() {
+                        let Some((parent, _)) = site.sections.get_key_value(parent) else {
+                            break;
+                        };
+                        section_shown.get(parent.as_str()).hash(&mut h);
+                        cur = parent.as_str();
+                    }
+                    (k.as_str(), h.finish())
+                })
+                .collect()
+        };
+        let section_menu = with_cards(&section_shown);
+        let chains = chain(&section_own);
+        let page_chains = chain(&section_menu);
         // The terms each page shows, as they show: one sum per page, of
         // its terms' fingerprints (the order of its names is in its front
         // matter), made from the terms' page lists, not from the names.
@@ -2109,15 +2129,17 @@ impl Inputs {
                 }
                 (sp.prev.map(|j| cards[j]), sp.next.map(|j| cards[j])).hash(&mut h);
                 terms.hash(&mut h);
-                chains.get(sp.page.section.as_str()).hash(&mut h);
+                page_chains.get(sp.page.section.as_str()).hash(&mut h);
                 h.finish()
             })
             .collect();
         // A section's whole subtree (its pages and every section below),
-        // for counts and listings: worked out from the deepest up.
+        // for counts and listings: worked out from the deepest up. A
+        // listing shows its subsections' front matter, not their text (its
+        // own text is in its chain).
         let mut subtree: Fast<&str, u64> = Fast::default();
         for (k, _) in site.sections.iter().rev() {
-            subtree_of(site, k, &section_own, &mut subtree);
+            subtree_of(site, k, &section_menu, &mut subtree);
         }
         let sections = site
             .sections
