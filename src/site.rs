@@ -1051,13 +1051,7 @@ impl Site {
         page: &Page,
         md: &dyn RenderMarkdown,
     ) -> (Rendered, Vec<Diagnostic>) {
-        let targets = Targets {
-            urls: TargetUrls::Site(self),
-            files: &self.files,
-            drafts: &self.drafts,
-            content_dir: self.root.join("content"),
-            base_path: self.config.base_path(),
-        };
+        let targets = self.targets();
         let links = PageLinks {
             targets: &targets,
             dir: content::parent_key(&page.key),
@@ -1066,19 +1060,66 @@ impl Site {
         };
         let labels = crate::i18n::markdown_labels(&self.strings);
         let r = md.render(&page.key, &page.body, page.body_line, &links, &labels);
-        let ids_of = |key: &str| -> Option<&[Heading]> {
-            if key == page.key {
-                Some(&r.headings)
-            } else if let Some(&j) = self.by_key.get(key) {
-                Some(&self.pages[j].content.headings)
-            } else {
-                let dir = key.strip_suffix("_index.md")?.trim_end_matches('/');
-                Some(&self.sections.get(dir)?.content.headings)
-            }
-        };
+        let ids_of = |key: &str| self.headings_with(key, &page.key, &r.headings);
         let mut problems = check_links(&page.source, &page.key, &r, &ids_of);
         problems.extend(check_items(page, &r));
         (r, problems)
+    }
+
+    /// The body of `section` — a section of this site, its `_index.md`
+    /// read anew — rendered again, with the checks [`Site::assemble_with`]
+    /// makes of a section's text: its links and anchors against this
+    /// site. For `serve`, when an edit changed nothing but that text.
+    pub fn rerender_section(
+        &self,
+        section: &Section,
+        md: &dyn RenderMarkdown,
+    ) -> (Rendered, Vec<Diagnostic>) {
+        let targets = self.targets();
+        let links = PageLinks {
+            targets: &targets,
+            dir: section.key.clone(),
+            url: section.url.clone(),
+            bundle: false,
+        };
+        let labels = crate::i18n::markdown_labels(&self.strings);
+        let key = section_file_key(&section.key);
+        let r = md.render(&key, &section.body, section.body_line, &links, &labels);
+        let ids_of = |k: &str| self.headings_with(k, &key, &r.headings);
+        let problems = match &section.source {
+            Some(source) => check_links(source, &key, &r, &ids_of),
+            None => Vec::new(),
+        };
+        (r, problems)
+    }
+
+    /// What links in a body rendered again resolve against: this site.
+    fn targets(&self) -> Targets<'_> {
+        Targets {
+            urls: TargetUrls::Site(self),
+            files: &self.files,
+            drafts: &self.drafts,
+            content_dir: self.root.join("content"),
+            base_path: self.config.base_path(),
+        }
+    }
+
+    /// The headings of the page or section file `key` (`…/_index.md`),
+    /// with `own` standing for those of `own_key`, the body rendered again.
+    fn headings_with<'a>(
+        &'a self,
+        key: &str,
+        own_key: &str,
+        own: &'a [Heading],
+    ) -> Option<&'a [Heading]> {
+        if key == own_key {
+            Some(own)
+        } else if let Some(&j) = self.by_key.get(key) {
+            Some(&self.pages[j].content.headings)
+        } else {
+            let dir = key.strip_suffix("_index.md")?.trim_end_matches('/');
+            Some(&self.sections.get(dir)?.content.headings)
+        }
     }
 
     /// Each page's position in page order ([`page_order`]), so that lists

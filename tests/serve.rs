@@ -5,6 +5,7 @@
 //! Nothing here sleeps to synchronise: tests wait for a Server-Sent Event
 //! or poll until a condition holds, always with a deadline.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -1233,6 +1234,15 @@ fn front_matter_edit(rng: &mut Rng, root: &Path, n: usize) -> String {
 }
 
 /// One random edit; returns what it did.
+/// A sentence at the end of a section's text (`_index.md`).
+fn section_text_edit(rng: &mut Rng, root: &Path, n: usize) -> String {
+    let rel = *rng.pick(&["content/_index.md", "content/artikler/_index.md"]);
+    let p = root.join(rel);
+    let t = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(&p, format!("{t}\nOm {} {n}.\n", rng.pick(WORDS))).unwrap();
+    format!("text of {rel}")
+}
+
 fn random_edit(rng: &mut Rng, root: &Path, n: usize) -> String {
     let all = pages(root);
     let rel = |p: &Path| p.strip_prefix(root).unwrap().display().to_string();
@@ -1312,6 +1322,7 @@ fn random_edit(rng: &mut Rng, root: &Path, n: usize) -> String {
             std::fs::write(&p, t).unwrap();
             format!("draft toggled in {}", rel(&p))
         }
+        10 if rng.below(2) == 0 => section_text_edit(rng, root, n),
         10 => {
             let p = root.join("content/artikler/_index.md");
             std::fs::write(
@@ -1449,7 +1460,9 @@ fn add_linked_pages(rng: &mut Rng, root: &Path, n: usize) {
 fn random_edits_rebuild_to_what_a_fresh_build_makes() {
     let tmp = Tmp::new();
     let root = tmp.site();
-    let mut rng = Rng(0x9999_aaaa_bbbb_cccc);
+    // A seed whose edits reach good and broken states and every short
+    // path (the counts are checked at the end).
+    let mut rng = Rng(0x0fed_cba9_8765_4321);
     // More pages, linked to each other.
     add_linked_pages(&mut rng, &root, 12);
     // Files written a while ago: serve keeps their parsed pages between
@@ -1460,7 +1473,8 @@ fn random_edits_rebuild_to_what_a_fresh_build_makes() {
     let (mut good, mut bad, mut reused, mut fresh) = (0, 0, 0, 0);
     let mut kept = 0;
     let (mut body_only_good, mut body_only_bad) = (0, 0);
-    let mut fronts_only = 0;
+    let (mut fronts_only, mut sections_only) = (0, 0);
+    let mut served_index = BTreeMap::new();
     let mut before = files_of(&root);
     // The words of unchanged documents come from here, as in serve.
     let mut tokens = vinn::search::TokenCache::default();
@@ -1471,6 +1485,9 @@ fn random_edits_rebuild_to_what_a_fresh_build_makes() {
         } else if step % 7 == 6 {
             // The next most common: a new title, tags, a date or a weight.
             log.push(front_matter_edit(&mut rng, &root, step * 10 + log.len()));
+        } else if step % 11 == 10 {
+            // A section's text alone.
+            log.push(section_text_edit(&mut rng, &root, step * 10 + log.len()));
         } else if step > 0 {
             let edits = 1 + rng.below(3);
             for _ in 0..edits {
@@ -1491,14 +1508,20 @@ fn random_edits_rebuild_to_what_a_fresh_build_makes() {
             (Outcome::Updated { .. }, Route::Bodies) => body_only_good += 1,
             (Outcome::Failed(_), Route::Bodies) => body_only_bad += 1,
             (Outcome::Updated { .. }, Route::Fronts) => fronts_only += 1,
+            (Outcome::Updated { .. }, Route::Sections) => sections_only += 1,
             _ => {}
         }
         // The pages come first; the search index, as serve builds it
-        // afterwards, is compared too.
-        let index: BTreeMap<String, Vec<u8>> = inc
-            .search_job()
-            .map(|job| job.run_cached(&mut tokens).into_iter().collect())
-            .unwrap_or_default();
+        // afterwards, is compared too. A section's text is not in it: after
+        // the sections' path the served index stands.
+        let index: BTreeMap<String, Vec<u8>> = match inc.search_job() {
+            Some(job) => job.run_cached(&mut tokens).into_iter().collect(),
+            None if report.route == Route::Sections => served_index.clone(),
+            None => BTreeMap::new(),
+        };
+        if !index.is_empty() {
+            served_index = index.clone();
+        }
         if std::env::var_os("VINN_TEST_VERBOSE").is_some() {
             eprintln!(
                 "step {step}: {:?} {:?} md {:?} {:?}",
@@ -1562,6 +1585,8 @@ fn random_edits_rebuild_to_what_a_fresh_build_makes() {
     );
     // And through the front matter path (see also the next test).
     assert!(fronts_only >= 1, "front matter rebuilds: {fronts_only}");
+    // And through the sections' path.
+    assert!(sections_only >= 1, "section text rebuilds: {sections_only}");
     assert!(
         reused > 0 && fresh > 0 && kept > 0,
         "outputs reused {reused}, rendered {fresh}; pages kept {kept}"
@@ -2740,4 +2765,131 @@ fn a_header_edit_reaches_every_output_and_later_rebuilds_keep_it() {
     assert!(matches!(inc.rebuild().outcome, Outcome::Updated { .. }));
     assert_eq!(headed(&inc, "topp-igjen"), (outputs, outputs));
     assert_eq!(headed(&inc, "topp-ny"), (outputs, 0));
+}
+
+#[test]
+fn a_section_text_edit_renders_that_text_and_the_outputs_showing_it() {
+    let tmp = Tmp::new();
+    let root = tmp.site();
+    let mut inc = incremental(root.clone());
+    assert!(matches!(inc.rebuild().outcome, Outcome::Updated { .. }));
+    // The search index served now: made again after a page changed.
+    let index: RefCell<BTreeMap<String, Vec<u8>>> = RefCell::new(
+        inc.search_job()
+            .expect("an index is due")
+            .run()
+            .into_iter()
+            .collect(),
+    );
+    let articles = tmp.path("content/artikler/_index.md");
+    let home = tmp.path("content/_index.md");
+    // Appends `text` to each of `files` and rebuilds after them; the served
+    // site must be a fresh build's, with the index served before when the
+    // rebuild made none due. A sections' edit must make none due: sections
+    // are not in the index.
+    let edit = |inc: &mut Incremental, files: &[&PathBuf], text: &str, what: &str| {
+        for f in files {
+            let old = std::fs::read_to_string(f).unwrap();
+            std::fs::write(f, format!("{old}\n{text}\n")).unwrap();
+        }
+        let paths: BTreeSet<PathBuf> = files.iter().map(|f| f.to_path_buf()).collect();
+        let r = inc.rebuild_paths(&paths, false);
+        if let Outcome::Updated { files, .. } = &r.outcome {
+            let mut served: BTreeMap<String, Vec<u8>> = files
+                .iter()
+                .map(|(k, v)| (k.clone(), strip_script(v)))
+                .collect();
+            match inc.search_job() {
+                Some(job) => *index.borrow_mut() = job.run().into_iter().collect(),
+                None => assert!(r.route == Route::Sections, "{what}: an index is due"),
+            }
+            served.extend(index.borrow().clone());
+            assert_fresh(&served, &root, what);
+        }
+        r
+    };
+    let changed_of = |r: &vinn::serve::incremental::Report, what: &str| match &r.outcome {
+        Outcome::Updated { changed, .. } => changed.clone(),
+        Outcome::Failed(_) => panic!("{what} builds: {}", errors_of(&r.outcome)),
+    };
+
+    // A sentence in the section's text: no page file read, one text
+    // rendered, the search index left as it is, and only the section's
+    // own listing changed.
+    let what = "a sentence in artikler/_index.md";
+    let r = edit(&mut inc, &[&articles], "Flere artikler kommer.", what);
+    assert_eq!(r.route, Route::Sections, "{what}");
+    assert_eq!((r.parsed.0, r.markdown.0), (0, 1), "{what}");
+    assert_eq!(changed_of(&r, what), ["artikler/index.html"]);
+    // Nothing else went through Tera or had its context built: the
+    // section's pages show its title and menu, not its text.
+    assert_eq!(r.rendered.0, 1, "{what}");
+    let html: Vec<&String> = r.written.iter().filter(|p| p.ends_with(".html")).collect();
+    assert_eq!(html, ["artikler/index.html"], "{what}");
+    // A link to a page and to one of its headings.
+    let what = "links in the section's text";
+    let r = edit(
+        &mut inc,
+        &[&articles],
+        "Begynn med [verdien](verdi.md) og [første møte](første-møte.md).",
+        what,
+    );
+    assert_eq!(r.route, Route::Sections, "{what}");
+    let served = changed_of(&r, what);
+    assert_eq!(served, ["artikler/index.html"]);
+    // The home page's text, and both texts at once.
+    let what = "the home page's text";
+    let r = edit(&mut inc, &[&home], "Velkommen inn.", what);
+    assert_eq!(r.route, Route::Sections, "{what}");
+    assert!(changed_of(&r, what).contains(&"index.html".to_string()));
+    let what = "two texts at once";
+    let r = edit(&mut inc, &[&home, &articles], "Enda en setning.", what);
+    assert_eq!(r.route, Route::Sections, "{what}");
+    assert_eq!(r.markdown.0, 2, "{what}");
+    // A page's body after them renders with what the sections' path prepared.
+    let page = tmp.path("content/artikler/verdi.md");
+    let what = "a page's body after the section edits";
+    let r = edit(&mut inc, &[&page], "En setning til om verdi.", what);
+    assert_eq!(r.route, Route::Bodies, "{what}");
+    changed_of(&r, what);
+
+    // A broken link: the whole pipeline reports it like a fresh build, and
+    // the last good site stays served.
+    let what = "a broken link in the section's text";
+    let r = edit(&mut inc, &[&articles], "Se [borte](borte.md).", what);
+    assert_eq!(r.route, Route::Whole, "{what}");
+    let expected = fresh_build(&root).expect_err("a fresh build fails too");
+    let mut got: Vec<String> = match &r.outcome {
+        Outcome::Failed(errors) => errors.iter().map(|d| d.to_string()).collect(),
+        Outcome::Updated { .. } => panic!("{what} must fail"),
+    };
+    got.sort();
+    assert_eq!(got, expected, "{what}");
+    let text = tmp
+        .read("content/artikler/_index.md")
+        .replace("Se [borte](borte.md).\n", "");
+    tmp.write("content/artikler/_index.md", &text);
+    let r = edit(&mut inc, &[&articles], "Reparert.", "the link taken out");
+    changed_of(&r, "the link taken out");
+    // After the whole pipeline, the sections' path is open again.
+    let what = "a sentence after the repair";
+    let r = edit(&mut inc, &[&articles], "Og en til.", what);
+    assert_eq!(r.route, Route::Sections, "{what}");
+    // A new heading (pages may link to its id) and a new title take the
+    // whole pipeline, and still serve what a fresh build makes.
+    let what = "a heading in the section's text";
+    let r = edit(&mut inc, &[&articles], "## Nytt kapittel\n\nTekst.", what);
+    assert_eq!(r.route, Route::Whole, "{what}");
+    changed_of(&r, what);
+    let what = "a new section title";
+    let text = tmp
+        .read("content/artikler/_index.md")
+        .replace("title: \"Artikler\"", "title: \"Alle artikler\"");
+    tmp.write("content/artikler/_index.md", &text);
+    let r = edit(&mut inc, &[&articles], "Siste setning.", what);
+    assert_eq!(r.route, Route::Whole, "{what}");
+    assert!(
+        changed_of(&r, what).len() > 1,
+        "{what}: the menu shows the title"
+    );
 }

@@ -680,6 +680,16 @@ fn read_section(root: &Path, abs: &Path, sec: &mut Section) -> Result<(), Vec<Di
     Ok(())
 }
 
+/// The `_index.md` of section `old` read again, as loading reads it: the
+/// folder's defaults, then the file. `Err` with no diagnostics when the
+/// section has no file.
+pub fn reread_section(root: &Path, old: &Section) -> Result<Section, Vec<Diagnostic>> {
+    let source = old.source.as_ref().ok_or_else(Vec::new)?;
+    let mut sec = default_section(&old.key);
+    read_section(root, &root.join(source), &mut sec)?;
+    Ok(sec)
+}
+
 /// The file of `old` read again, as the same page (key, section, bundle).
 /// Its kind defaults to the kind `old` had, which is right exactly when the
 /// front matter is unchanged — the case `serve`'s fast path checks for.

@@ -13,6 +13,11 @@
 //! ([`Site::replace_pages`]) and rendered through the memo like any other
 //! rebuild, with the templates parsed for the served site.
 //!
+//! An edit of sections' texts alone (their `_index.md`, with the same
+//! front matter and heading ids) renders those texts again, puts them into
+//! the model and renders it through the memo: only the outputs that show
+//! a section's text (its own listing) go through Tera.
+//!
 //! An edit of the theme alone — templates and static files, the site's
 //! own or its theme's — changes nothing the model is made of: the model
 //! in memory is rendered again through the memo with the theme as it is
@@ -130,6 +135,10 @@ pub enum Route {
     /// Only the theme changed (templates, static files): the model in
     /// memory was rendered again with it.
     Theme,
+    /// Only the text of sections' `_index.md` changed, not their front
+    /// matter or heading ids: those texts alone were rendered again and
+    /// the model in memory rendered with them.
+    Sections,
     /// The whole pipeline, over the files on disk, with its caches.
     Whole,
 }
@@ -207,12 +216,16 @@ impl Incremental {
     /// are read, rendered and checked again — a few milliseconds however
     /// big the site. When they are page files whose edit kept each page's
     /// URL, section, kind, aliases and heading ids, the front matter path
-    /// patches the model (`front_edits`). Anything else takes
-    /// [`Incremental::rebuild`].
+    /// patches the model (`front_edits`). Edits of sections' texts alone
+    /// (`section_edits`) and of the theme alone (`theme_edits`) render the
+    /// model in memory again. Anything else takes [`Incremental::rebuild`].
     pub fn rebuild_paths(&mut self, paths: &BTreeSet<PathBuf>, rescan: bool) -> Report {
         let mut all = std::mem::take(&mut self.pending);
         all.extend(paths.iter().cloned());
         if !rescan && let Some(report) = self.theme_edits(&all) {
+            return report;
+        }
+        if !rescan && let Some(report) = self.section_edits(&all) {
             return report;
         }
         let edits = if rescan { None } else { self.reread(&all) };
@@ -456,6 +469,67 @@ impl Incremental {
         let figures = self.figures.take().map(|f| (f, Change::None));
         let index_due = self.index_due;
         self.render(site, &mut report, start, None, figures);
+        self.index_due = index_due;
+        Some(report)
+    }
+
+    /// The path of [`Incremental::rebuild_paths`] when every path is the
+    /// `_index.md` of a section in the served model, and its edit changed
+    /// the text alone: what loading makes of the front matter (and of a
+    /// first heading, which may give the title) is the same, and so are
+    /// the text's heading ids, which links on pages may point at. Those
+    /// texts are rendered and checked again, put into the model and
+    /// rendered through the memo, so only the outputs that show them go
+    /// through Tera. `None` when the edit needs more, or when a text has
+    /// an error (the whole pipeline then reports every problem).
+    fn section_edits(&mut self, paths: &BTreeSet<PathBuf>) -> Option<Report> {
+        self.prepared.as_ref()?;
+        self.served.as_ref()?;
+        if paths.is_empty() {
+            return None;
+        }
+        let start = Instant::now();
+        let site = self.site.as_ref()?;
+        let root = &self.opts.root;
+        let mut edits = Vec::new();
+        let mut warnings = Vec::new();
+        for path in paths {
+            let rel = path.strip_prefix(root).ok()?;
+            let old = site
+                .sections
+                .values()
+                .find(|s| s.section.source.as_deref() == Some(rel))?;
+            let section = content::reread_section(root, &old.section).ok()?;
+            // Everything but the text, as templates and listings see it.
+            if serde_json::to_value(&section).ok()? != serde_json::to_value(&old.section).ok()? {
+                return None;
+            }
+            let (rendered, problems) = site.rerender_section(&section, &crate::site::PlainMarkdown);
+            if heading_ids(&rendered) != heading_ids(&old.content)
+                || problems.iter().any(Diagnostic::is_error)
+            {
+                return None;
+            }
+            warnings.extend(problems);
+            edits.push((old.section.key.clone(), section, rendered));
+        }
+        let mut site = self.site.take()?;
+        let n = edits.len();
+        for (key, section, rendered) in edits {
+            if let Some(s) = site.sections.get_mut(&key) {
+                s.section = section;
+                s.content = rendered;
+            }
+        }
+        let mut report = model_report(&site, self.page_files, Route::Sections, 0, warnings);
+        report.markdown = (n, site.pages.len() + site.sections.len() - n);
+        report.timings.markdown = ms(start);
+        // Sections are not in the search index, and the insight figures
+        // are made from pages: both stand.
+        let figures = self.figures.take().map(|f| (f, Change::None));
+        let index_due = self.index_due;
+        let reuse = self.prepared.take();
+        self.render(site, &mut report, start, reuse, figures);
         self.index_due = index_due;
         Some(report)
     }
