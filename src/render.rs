@@ -2012,15 +2012,25 @@ impl Inputs {
         }
         own.iter().for_each(|o| o.sitemap.hash(&mut sitemap));
         let sitemap = sitemap.finish();
-        // What other outputs show of a section (its front matter: title,
-        // URL, course; its subsections), then its own listing's view of
-        // it, which adds its text.
-        let section_shown: Fast<&str, u64> = site
+        // A section's front matter (its title, URL, course: what
+        // breadcrumbs and menus show of it); with its subsections (what
+        // its listing shows of them); then with its text, as its own
+        // listing shows it.
+        let section_front: Fast<&str, u64> = site
             .sections
             .iter()
             .map(|(k, s)| {
                 let mut h = Fingerprint::default();
                 hash_json(&mut h, &s.section);
+                (k.as_str(), h.finish())
+            })
+            .collect();
+        let section_shown: Fast<&str, u64> = site
+            .sections
+            .iter()
+            .map(|(k, s)| {
+                let mut h = Fingerprint::default();
+                section_front.get(k.as_str()).hash(&mut h);
                 s.subsections.hash(&mut h);
                 (k.as_str(), h.finish())
             })
@@ -2037,8 +2047,8 @@ impl Inputs {
                 (k.as_str(), h.finish())
             })
             .collect();
-        // A section with the cards of its pages: `head` is its own view
-        // (with its text) or what others show of it.
+        // A section with the cards of its pages, after `head`: one of the
+        // three above.
         let with_cards = |head: &Fast<&str, u64>| -> Fast<&str, u64> {
             site.sections
                 .iter()
@@ -2053,9 +2063,10 @@ impl Inputs {
                 .collect()
         };
         let section_own = with_cards(&section_head);
-        // A section with the sections up its chain as breadcrumbs show
-        // them: for its own listing (`own`), or for its pages, which show
-        // its menu but not its text (`menu`).
+        // A section, as `own` gives it, with the front matter of the
+        // sections up its chain (breadcrumbs show their titles and URLs):
+        // for its own listing, or for its pages, which show its title and
+        // menu but neither its text nor its subsections.
         let chain = |own: &Fast<&str, u64>| -> Fast<&str, u64> {
             site.sections
                 .keys()
@@ -2067,16 +2078,17 @@ impl Inputs {
                         let Some((parent, _)) = site.sections.get_key_value(parent) else {
                             break;
                         };
-                        section_shown.get(parent.as_str()).hash(&mut h);
+                        section_front.get(parent.as_str()).hash(&mut h);
                         cur = parent.as_str();
                     }
                     (k.as_str(), h.finish())
                 })
                 .collect()
         };
-        let section_menu = with_cards(&section_shown);
         let chains = chain(&section_own);
-        let page_chains = chain(&section_menu);
+        let page_chains = chain(&with_cards(&section_front));
+        // What a listing counts and shows of its subtree.
+        let section_menu = with_cards(&section_shown);
         // The terms each page shows, as they show: one sum per page, of
         // its terms' fingerprints (the order of its names is in its front
         // matter), made from the terms' page lists, not from the names.

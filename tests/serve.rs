@@ -2771,6 +2771,19 @@ fn a_header_edit_reaches_every_output_and_later_rebuilds_keep_it() {
 fn a_section_text_edit_renders_that_text_and_the_outputs_showing_it() {
     let tmp = Tmp::new();
     let root = tmp.site();
+    // Sections two and three deep, the deepest with a page.
+    tmp.write(
+        "content/artikler/dypere/_index.md",
+        "---\ntitle: \"Dypere\"\n---\n\nMer om verdi.\n",
+    );
+    tmp.write(
+        "content/artikler/dypere/mest/_index.md",
+        "---\ntitle: \"Mest\"\n---\n\nMest om verdi.\n",
+    );
+    tmp.write(
+        "content/artikler/dypere/mest/gevinst.md",
+        "---\ntitle: \"Gevinst\"\ndate: 2025-03-01\n---\n\nOm gevinst.\n",
+    );
     let mut inc = incremental(root.clone());
     assert!(matches!(inc.rebuild().outcome, Outcome::Updated { .. }));
     // The search index served now: made again after a page changed.
@@ -2891,5 +2904,22 @@ fn a_section_text_edit_renders_that_text_and_the_outputs_showing_it() {
     assert!(
         changed_of(&r, what).len() > 1,
         "{what}: the menu shows the title"
+    );
+    // The middle section's title: the listings of the sections below it
+    // and above it, and the page below it (its breadcrumbs) show it, and
+    // no other output goes through Tera.
+    let what = "the middle section's title";
+    let deeper = tmp.path("content/artikler/dypere/_index.md");
+    let text = tmp
+        .read("content/artikler/dypere/_index.md")
+        .replace("Dypere", "Enda dypere");
+    tmp.write("content/artikler/dypere/_index.md", &text);
+    let r = edit(&mut inc, &[&deeper], "Tekst.", what);
+    changed_of(&r, what);
+    let html: Vec<&String> = r.written.iter().filter(|p| p.ends_with(".html")).collect();
+    assert_eq!(r.rendered.0, 4, "{what}: {html:?}");
+    assert!(
+        !html.contains(&&"artikler/verdi/index.html".to_string()),
+        "{what}: {html:?}"
     );
 }
