@@ -1042,6 +1042,23 @@ impl Site {
         diagnostics
     }
 
+    /// Puts each edited section (its key, the section read anew, its text
+    /// rendered by [`Site::rerender_section`]) in place and links the
+    /// sections again: a new weight or title may order subsections
+    /// differently. For `serve`, after an edit that kept each section's
+    /// URL, parent, kind, course, draft, search and aliases, so the pages
+    /// and their order stay as they are.
+    pub fn replace_sections(&mut self, edits: Vec<(String, Section, Rendered)>) {
+        for (key, section, content) in edits {
+            if let Some(s) = self.sections.get_mut(&key) {
+                s.section = section;
+                s.content = content;
+            }
+        }
+        let rank = self.ranks();
+        self.link_sections(&rank);
+    }
+
     /// The body of `page` — a page of this site, its file read anew —
     /// rendered again, with every check [`Site::assemble_with`] makes of one body:
     /// its links and anchors against this site, and a checklist's items.

@@ -2781,6 +2781,10 @@ fn a_section_text_edit_renders_that_text_and_the_outputs_showing_it() {
         "---\ntitle: \"Mest\"\n---\n\nMest om verdi.\n",
     );
     tmp.write(
+        "content/artikler/bredere/_index.md",
+        "---\ntitle: \"Bredere\"\n---\n\nOm bredden.\n",
+    );
+    tmp.write(
         "content/artikler/dypere/mest/gevinst.md",
         "---\ntitle: \"Gevinst\"\ndate: 2025-03-01\n---\n\nOm gevinst.\n",
     );
@@ -2801,7 +2805,8 @@ fn a_section_text_edit_renders_that_text_and_the_outputs_showing_it() {
     // rebuild made none due. A sections' edit must make none due: sections
     // are not in the index.
     let edit = |inc: &mut Incremental, files: &[&PathBuf], text: &str, what: &str| {
-        for f in files {
+        // No text: the files were written already.
+        for f in files.iter().filter(|_| !text.is_empty()) {
             let old = std::fs::read_to_string(f).unwrap();
             std::fs::write(f, format!("{old}\n{text}\n")).unwrap();
         }
@@ -2859,6 +2864,16 @@ fn a_section_text_edit_renders_that_text_and_the_outputs_showing_it() {
     let r = edit(&mut inc, &[&home, &articles], "Enda en setning.", what);
     assert_eq!(r.route, Route::Sections, "{what}");
     assert_eq!(r.markdown.0, 2, "{what}");
+    // Saved the way sed and some editors save: a new file renamed over the
+    // section's, and the watcher reports both paths.
+    let what = "a section saved by renaming a new file over it";
+    let temporary = tmp.path("content/artikler/sedK2x9Qa");
+    let text = tmp.read("content/artikler/_index.md") + "\nLagret med sed.\n";
+    std::fs::write(&temporary, text).unwrap();
+    std::fs::rename(&temporary, &articles).unwrap();
+    let r = edit(&mut inc, &[&temporary, &articles], "", what);
+    assert_eq!(r.route, Route::Sections, "{what}");
+    assert_eq!(changed_of(&r, what), ["artikler/index.html"]);
     // A page's body after them renders with what the sections' path prepared.
     let page = tmp.path("content/artikler/verdi.md");
     let what = "a page's body after the section edits";
@@ -2888,19 +2903,20 @@ fn a_section_text_edit_renders_that_text_and_the_outputs_showing_it() {
     let what = "a sentence after the repair";
     let r = edit(&mut inc, &[&articles], "Og en til.", what);
     assert_eq!(r.route, Route::Sections, "{what}");
-    // A new heading (pages may link to its id) and a new title take the
-    // whole pipeline, and still serve what a fresh build makes.
+    // A new heading (pages may link to its id) takes the whole pipeline,
+    // and still serves what a fresh build makes.
     let what = "a heading in the section's text";
     let r = edit(&mut inc, &[&articles], "## Nytt kapittel\n\nTekst.", what);
     assert_eq!(r.route, Route::Whole, "{what}");
     changed_of(&r, what);
+    // A new title: the menus of all pages show it.
     let what = "a new section title";
     let text = tmp
         .read("content/artikler/_index.md")
         .replace("title: \"Artikler\"", "title: \"Alle artikler\"");
     tmp.write("content/artikler/_index.md", &text);
     let r = edit(&mut inc, &[&articles], "Siste setning.", what);
-    assert_eq!(r.route, Route::Whole, "{what}");
+    assert_eq!(r.route, Route::Sections, "{what}");
     assert!(
         changed_of(&r, what).len() > 1,
         "{what}: the menu shows the title"
@@ -2915,11 +2931,46 @@ fn a_section_text_edit_renders_that_text_and_the_outputs_showing_it() {
         .replace("Dypere", "Enda dypere");
     tmp.write("content/artikler/dypere/_index.md", &text);
     let r = edit(&mut inc, &[&deeper], "Tekst.", what);
+    assert_eq!(r.route, Route::Sections, "{what}");
     changed_of(&r, what);
     let html: Vec<&String> = r.written.iter().filter(|p| p.ends_with(".html")).collect();
     assert_eq!(r.rendered.0, 4, "{what}: {html:?}");
     assert!(
         !html.contains(&&"artikler/verdi/index.html".to_string()),
         "{what}: {html:?}"
+    );
+    // A weight puts it before its sibling in the parent's listing.
+    let what = "a weight for the middle section";
+    let text = tmp
+        .read("content/artikler/dypere/_index.md")
+        .replace("---\n\n", "weight: 1\n---\n\n");
+    tmp.write("content/artikler/dypere/_index.md", &text);
+    // Where the two subsections stand in the parent's listing.
+    let places = |inc: &Incremental| {
+        let files = inc.served().expect("a site is served");
+        let html = String::from_utf8(files["artikler/index.html"].to_vec()).unwrap();
+        let at = |title: &str| html.find(title).expect("the listing shows both");
+        (at("Bredere"), at("Enda dypere"))
+    };
+    let (wide, deep) = places(&inc);
+    assert!(wide < deep, "by title first");
+    let r = edit(&mut inc, &[&deeper], "Vektet.", what);
+    assert_eq!(r.route, Route::Sections, "{what}");
+    let (wide, deep) = places(&inc);
+    assert!(deep < wide, "{what}: by weight");
+    // A section made a draft hides its pages: the whole pipeline.
+    let what = "the middle section made a draft";
+    let text = tmp
+        .read("content/artikler/dypere/_index.md")
+        .replace("weight: 1\n", "weight: 1\ndraft: true\n");
+    tmp.write("content/artikler/dypere/_index.md", &text);
+    let r = edit(&mut inc, &[&deeper], "Utkast.", what);
+    assert_eq!(r.route, Route::Whole, "{what}");
+    let Outcome::Updated { removed, .. } = &r.outcome else {
+        panic!("{what} builds: {}", errors_of(&r.outcome))
+    };
+    assert!(
+        removed.contains(&"artikler/dypere/mest/gevinst/index.html".to_string()),
+        "{what}: {removed:?}"
     );
 }

@@ -13,10 +13,11 @@
 //! ([`Site::replace_pages`]) and rendered through the memo like any other
 //! rebuild, with the templates parsed for the served site.
 //!
-//! An edit of sections' texts alone (their `_index.md`, with the same
-//! front matter and heading ids) renders those texts again, puts them into
-//! the model and renders it through the memo: only the outputs that show
-//! a section's text (its own listing) go through Tera.
+//! An edit of sections' `_index.md` alone that keeps what their pages are
+//! made of (URL, kind, course, draft, search, aliases) and their texts'
+//! heading ids reads those sections again, puts them into the model and
+//! renders it through the memo: a new text goes through Tera for the
+//! section's listing alone, a new title for the outputs that show it.
 //!
 //! An edit of the theme alone — templates and static files, the site's
 //! own or its theme's — changes nothing the model is made of: the model
@@ -135,9 +136,10 @@ pub enum Route {
     /// Only the theme changed (templates, static files): the model in
     /// memory was rendered again with it.
     Theme,
-    /// Only the text of sections' `_index.md` changed, not their front
-    /// matter or heading ids: those texts alone were rendered again and
-    /// the model in memory rendered with them.
+    /// Only sections' `_index.md` changed, keeping what their pages are
+    /// made of (URL, kind, course, draft, …) and their texts' heading ids:
+    /// those sections alone were read again and the model in memory
+    /// rendered with them.
     Sections,
     /// The whole pipeline, over the files on disk, with its caches.
     Whole,
@@ -216,7 +218,7 @@ impl Incremental {
     /// are read, rendered and checked again — a few milliseconds however
     /// big the site. When they are page files whose edit kept each page's
     /// URL, section, kind, aliases and heading ids, the front matter path
-    /// patches the model (`front_edits`). Edits of sections' texts alone
+    /// patches the model (`front_edits`). Edits of sections alone
     /// (`section_edits`) and of the theme alone (`theme_edits`) render the
     /// model in memory again. Anything else takes [`Incremental::rebuild`].
     pub fn rebuild_paths(&mut self, paths: &BTreeSet<PathBuf>, rescan: bool) -> Report {
@@ -474,14 +476,17 @@ impl Incremental {
     }
 
     /// The path of [`Incremental::rebuild_paths`] when every path is the
-    /// `_index.md` of a section in the served model, and its edit changed
-    /// the text alone: what loading makes of the front matter (and of a
-    /// first heading, which may give the title) is the same, and so are
-    /// the text's heading ids, which links on pages may point at. Those
-    /// texts are rendered and checked again, put into the model and
-    /// rendered through the memo, so only the outputs that show them go
-    /// through Tera. `None` when the edit needs more, or when a text has
-    /// an error (the whole pipeline then reports every problem).
+    /// `_index.md` of a section in the served model, and its edit kept what
+    /// the pages and their order are made of: the section's URL, parent,
+    /// kind, course, draft, search and aliases. Its title, description,
+    /// weight, template, `extra` and text may change, the text keeping its
+    /// heading ids (links on pages may point at them). Those texts are
+    /// rendered and checked again, put into the model, whose sections are
+    /// linked again (subsections ordered by weight and title), and the
+    /// model is rendered through the memo, so only the outputs that show
+    /// what changed go through Tera. `None` when the edit needs more, or
+    /// when a text has an error (the whole pipeline then reports every
+    /// problem).
     fn section_edits(&mut self, paths: &BTreeSet<PathBuf>) -> Option<Report> {
         self.prepared.as_ref()?;
         self.served.as_ref()?;
@@ -494,14 +499,17 @@ impl Incremental {
         let mut edits = Vec::new();
         let mut warnings = Vec::new();
         for path in paths {
+            // An editor's temporary file, saved over the section.
+            if outside_model(site, root, path) {
+                continue;
+            }
             let rel = path.strip_prefix(root).ok()?;
             let old = site
                 .sections
                 .values()
                 .find(|s| s.section.source.as_deref() == Some(rel))?;
             let section = content::reread_section(root, &old.section).ok()?;
-            // Everything but the text, as templates and listings see it.
-            if serde_json::to_value(&section).ok()? != serde_json::to_value(&old.section).ok()? {
+            if !same_structure(&section, &old.section) {
                 return None;
             }
             let (rendered, problems) = site.rerender_section(&section, &crate::site::PlainMarkdown);
@@ -513,14 +521,12 @@ impl Incremental {
             warnings.extend(problems);
             edits.push((old.section.key.clone(), section, rendered));
         }
+        if edits.is_empty() {
+            return None;
+        }
         let mut site = self.site.take()?;
         let n = edits.len();
-        for (key, section, rendered) in edits {
-            if let Some(s) = site.sections.get_mut(&key) {
-                s.section = section;
-                s.content = rendered;
-            }
-        }
+        site.replace_sections(edits);
         let mut report = model_report(&site, self.page_files, Route::Sections, 0, warnings);
         report.markdown = (n, site.pages.len() + site.sections.len() - n);
         report.timings.markdown = ms(start);
@@ -726,6 +732,17 @@ fn model_report(
         base_path: site.config.base_path(),
         route,
     }
+}
+
+/// Whether sections `a` and `b` (one file read twice) make the same pages
+/// in the same order: what loading and linking take from a section besides
+/// its title, description, weight, template, `extra` and text.
+fn same_structure(a: &crate::content::Section, b: &crate::content::Section) -> bool {
+    (
+        &a.key, &a.url, &a.parent, a.kind, a.course, a.draft, a.search, &a.aliases,
+    ) == (
+        &b.key, &b.url, &b.parent, b.kind, b.course, b.draft, b.search, &b.aliases,
+    )
 }
 
 /// Whether `path` is part of a theme, which only rendering reads: below
