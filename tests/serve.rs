@@ -2974,3 +2974,54 @@ fn a_section_text_edit_renders_that_text_and_the_outputs_showing_it() {
         "{what}: {removed:?}"
     );
 }
+
+#[test]
+fn only_what_a_build_reads_starts_a_rebuild_and_a_deny_list_edit_checks_again() {
+    let tmp = Tmp::new();
+    let root = tmp.site();
+    // A deny list, hidden in content/ as in the sample site.
+    let config = tmp.read("site.toml") + "\n[anonymization]\ndeny_list = \"content/.navn.txt\"\n";
+    tmp.write("site.toml", &config);
+    tmp.write("content/.navn.txt", "# Ingen ennå.\n");
+    let mut inc = incremental(root.clone());
+    assert!(matches!(inc.rebuild().outcome, Outcome::Updated { .. }));
+    // What a build reads, and what it does not.
+    for (rel, read) in [
+        ("content/artikler/verdi.md", true),
+        ("content/ny-mappe", true),
+        ("content/.navn.txt", true),
+        ("templates/article.html", true),
+        ("static/ekstra.css", true),
+        ("themes/min/templates/base.html", true),
+        ("site.toml", true),
+        ("archetypes/artikkel.md", false),
+        ("README.md", false),
+        ("notater/idé.txt", false),
+    ] {
+        assert_eq!(inc.reads(&root.join(rel)), read, "{rel}");
+    }
+    // A name the case study names, added to the deny list: the case is
+    // checked again and the rebuild fails as a fresh build does.
+    let list = tmp.path("content/.navn.txt");
+    tmp.write("content/.navn.txt", "# Ingen ennå.\nBygg og anlegg\n");
+    let r = inc.rebuild_paths(&BTreeSet::from([list.clone()]), false);
+    let expected = fresh_build(&root).expect_err("a fresh build fails");
+    assert!(
+        expected.iter().any(|e| e.contains("tapt-pris.md")),
+        "{expected:?}"
+    );
+    let mut got: Vec<String> = match &r.outcome {
+        Outcome::Failed(errors) => errors.iter().map(|d| d.to_string()).collect(),
+        Outcome::Updated { .. } => panic!("the deny list names the case's industry"),
+    };
+    got.sort();
+    assert_eq!(got, expected);
+    // Taken out again: the site builds.
+    tmp.write("content/.navn.txt", "# Ingen ennå.\n");
+    let r = inc.rebuild_paths(&BTreeSet::from([list]), false);
+    assert!(
+        matches!(r.outcome, Outcome::Updated { .. }),
+        "{}",
+        errors_of(&r.outcome)
+    );
+}

@@ -207,6 +207,24 @@ impl Incremental {
         self.site.as_ref().map(build::search_job)
     }
 
+    /// Whether a change at `path` can change the site. A build reads
+    /// `site.toml`, `content/`, the theme (`templates/`, `static/`,
+    /// `themes/`) and the deny list the configuration names, nothing else
+    /// in the site's folder (`archetypes/` is read by `vinn new` only).
+    /// Until a configuration has been read, any path may matter.
+    pub fn reads(&self, path: &Path) -> bool {
+        let root = &self.opts.root;
+        let Some(site) = &self.site else {
+            return true;
+        };
+        path == root
+            || ["content", "templates", "static", "themes"]
+                .iter()
+                .any(|d| path.starts_with(root.join(d)))
+            || path == root.join(crate::config::CONFIG_FILE)
+            || deny_list(site, root).is_some_and(|list| path == list)
+    }
+
     /// The files of the last good rebuild.
     pub fn served(&self) -> Option<Arc<Files>> {
         self.served.clone()
@@ -745,6 +763,12 @@ fn same_structure(a: &crate::content::Section, b: &crate::content::Section) -> b
     )
 }
 
+/// The anonymization deny list `site`'s configuration names, if any.
+fn deny_list(site: &Site, root: &Path) -> Option<PathBuf> {
+    let file = site.config.anonymization.deny_list.as_ref()?;
+    Some(root.join(file))
+}
+
 /// Whether `path` is part of a theme, which only rendering reads: below
 /// the site's `templates/` or `static/`, or below `themes/`.
 fn theme_path(root: &Path, path: &Path) -> bool {
@@ -764,6 +788,10 @@ fn outside_model(site: &Site, root: &Path, path: &Path) -> bool {
     let Ok(rel) = path.strip_prefix(root.join("content")) else {
         return false;
     };
+    // The anonymization guard reads its deny list, hidden or not.
+    if deny_list(site, root).is_some_and(|list| path == list) {
+        return false;
+    }
     let hidden = rel
         .components()
         .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));

@@ -390,7 +390,7 @@ impl Server {
             let paths: BTreeSet<PathBuf> = batch
                 .paths
                 .iter()
-                .filter(|p| watcher.relevant(p))
+                .filter(|p| watcher.relevant(p) && inc.reads(p))
                 .cloned()
                 .collect();
             if paths.is_empty() && !batch.rescan {
