@@ -313,10 +313,7 @@ struct Result1 {
     floor_n: Vec<Floor>,
     /// For each of `Env::others`.
     others: Vec<OtherRuns>,
-    serve_page: Vec<f64>,
-    serve_title: Vec<f64>,
-    serve_template: Vec<f64>,
-    serve_note: Option<String>,
+    serve: Latencies,
     /// Bytes the browser loads per search query: (largest, median).
     search_kb: Option<(f64, f64)>,
 }
@@ -477,18 +474,13 @@ fn measure(env: &Env, n: usize, out: &Path) -> Result<Result1, String> {
     // Live reload latency.
     if env.serve {
         eprintln!(
-            "   serve: {} page edits, {} title edits, {} template edits",
-            env.runs, env.runs, env.runs
+            "   serve: {n} page edits, {n} title edits, {n} section text edits, {n} template edits",
+            n = env.runs
         );
-        match serve_latency(env, &site, &manifest.sample_page) {
-            Ok((page, title, template, note)) => {
-                r.serve_page = page;
-                r.serve_title = title;
-                r.serve_template = template;
-                r.serve_note = note;
-            }
-            Err(e) => r.serve_note = Some(e),
-        }
+        r.serve = serve_latency(env, &site, &manifest.sample_page).unwrap_or_else(|e| Latencies {
+            note: Some(e),
+            ..Default::default()
+        });
     }
     // Hugo, Zola and mdBook on the same pages, each from an empty output
     // folder; last, so that their memory (mdBook's reaches gigabytes) does
@@ -984,12 +976,25 @@ fn settle(events: &mpsc::Receiver<Instant>, quiet: Duration) {
     while events.recv_timeout(quiet).is_ok() {}
 }
 
-/// Latencies (ms) of body edits, title edits and template edits, and notes.
-type Latencies = (Vec<f64>, Vec<f64>, Vec<f64>, Option<String>);
+/// Latencies (ms) from an edit to the reload event, by kind of edit, and
+/// what serve said.
+#[derive(Default)]
+struct Latencies {
+    /// A sentence appended to a page.
+    page: Vec<f64>,
+    /// The page's title.
+    title: Vec<f64>,
+    /// A sentence appended to the text of the page's section.
+    section: Vec<f64>,
+    /// The page's template.
+    template: Vec<f64>,
+    note: Option<String>,
+}
 
 /// Edits one page's body `runs` times, then its title `runs` times, then
-/// the page's template `runs` times; each time measures the delay to the
-/// next reload event and checks the edit is in the served page.
+/// its section's text, then the page's template `runs` times; each time
+/// measures the delay to the next reload event and checks the edit is in
+/// the served page (the section's own page for its text).
 fn serve_latency(env: &Env, site: &Path, sample: &str) -> Result<Latencies, String> {
     // A site-level template override to edit.
     let tpl_dir = site.join("templates");
@@ -998,10 +1003,13 @@ fn serve_latency(env: &Env, site: &Path, sample: &str) -> Result<Latencies, Stri
     let default_tpl = Path::new(ROOT).join("themes/default/templates/article.html");
     fs::copy(&default_tpl, &tpl).map_err(|e| format!("{}: {e}", default_tpl.display()))?;
     let page = site.join("content").join(sample);
+    let section = page.with_file_name("_index.md");
     let original = fs::read(&page).map_err(|e| format!("{}: {e}", page.display()))?;
+    let original_section = fs::read(&section).map_err(|e| format!("{}: {e}", section.display()))?;
     let result = edit_while_serving(env, site, sample, &page, &tpl);
     // The site as generated again, for the builds measured after this.
     let restored = fs::write(&page, original)
+        .and_then(|()| fs::write(&section, original_section))
         .and_then(|()| fs::remove_dir_all(&tpl_dir))
         .map_err(|e| format!("{}: {e}", site.display()));
     result.and_then(|r| restored.map(|()| r))
@@ -1020,6 +1028,11 @@ fn edit_while_serving(
         "/{}/",
         sample.trim_end_matches(".md").trim_end_matches("/index")
     );
+    // The section's own page (the corpus's folder names are slugs).
+    let section_path = match sample.rsplit_once('/') {
+        Some((dir, _)) => format!("/{dir}/"),
+        None => "/".to_string(),
+    };
 
     let (server, url) = start_server(env, site)?;
     let addr = host_port(&url);
@@ -1038,46 +1051,45 @@ fn edit_while_serving(
         std::thread::sleep(Duration::from_millis(100));
     }
     settle(&events, Duration::from_millis(1500));
-    let mut measure_edits =
-        |what: &str, edit: &dyn Fn(usize) -> Result<String, String>| -> Result<Vec<f64>, String> {
-            let mut lat = Vec::new();
-            let mut log = Vec::new();
-            for i in 0..env.runs {
-                settle(&events, Duration::from_millis(500));
-                while server.lines.try_recv().is_ok() {}
-                let t0 = Instant::now();
-                let marker = edit(i)?;
-                // The first reload event after which the page shows the edit
-                // (an event of an earlier rebuild does not count).
-                let deadline = t0 + Duration::from_secs(60);
-                let at = loop {
-                    let left = deadline.saturating_duration_since(Instant::now());
-                    let at = events.recv_timeout(left).map_err(|_| {
-                        format!("no reload event showing a {what} edit within 60 s")
-                    })?;
-                    if http_get(&addr, &url_path)
-                        .unwrap_or_default()
-                        .contains(&marker)
-                    {
-                        break at;
-                    }
-                };
-                lat.push(at.saturating_duration_since(t0).as_secs_f64() * 1000.0);
-                std::thread::sleep(Duration::from_millis(100));
-                log = server
-                    .lines
-                    .try_iter()
-                    .filter(|l| !l.trim().is_empty())
-                    .collect();
-            }
-            if let Some(last) = log.last() {
-                notes.push(format!("after a {what} edit serve said `{}`", last.trim()));
-            }
-            let each: Vec<String> = lat.iter().map(|l| format!("{l:.1}")).collect();
-            eprintln!("     {what} edits, in turn: {} ms", each.join(", "));
-            Ok(lat)
-        };
-    let page_lat = measure_edits("page", &|i| {
+    let mut measure_edits = |what: &str,
+                             shows: &str,
+                             edit: &dyn Fn(usize) -> Result<String, String>|
+     -> Result<Vec<f64>, String> {
+        let mut lat = Vec::new();
+        let mut log = Vec::new();
+        for i in 0..env.runs {
+            settle(&events, Duration::from_millis(500));
+            while server.lines.try_recv().is_ok() {}
+            let t0 = Instant::now();
+            let marker = edit(i)?;
+            // The first reload event after which the page shows the edit
+            // (an event of an earlier rebuild does not count).
+            let deadline = t0 + Duration::from_secs(60);
+            let at = loop {
+                let left = deadline.saturating_duration_since(Instant::now());
+                let at = events
+                    .recv_timeout(left)
+                    .map_err(|_| format!("no reload event showing a {what} edit within 60 s"))?;
+                if http_get(&addr, shows).unwrap_or_default().contains(&marker) {
+                    break at;
+                }
+            };
+            lat.push(at.saturating_duration_since(t0).as_secs_f64() * 1000.0);
+            std::thread::sleep(Duration::from_millis(100));
+            log = server
+                .lines
+                .try_iter()
+                .filter(|l| !l.trim().is_empty())
+                .collect();
+        }
+        if let Some(last) = log.last() {
+            notes.push(format!("after a {what} edit serve said `{}`", last.trim()));
+        }
+        let each: Vec<String> = lat.iter().map(|l| format!("{l:.1}")).collect();
+        eprintln!("     {what} edits, in turn: {} ms", each.join(", "));
+        Ok(lat)
+    };
+    let page_ms = measure_edits("page", &url_path, &|i| {
         let marker = format!("Benchmerke {i} etter endring.");
         let mut f = fs::OpenOptions::new()
             .append(true)
@@ -1088,7 +1100,7 @@ fn edit_while_serving(
     })?;
     // A title shows in other pages too (menu, listings, "Les også"), so a
     // title edit takes serve's whole cached pipeline, not the body path.
-    let title_lat = measure_edits("title", &|i| {
+    let title_ms = measure_edits("title", &url_path, &|i| {
         let marker = format!("Benchtittel {i}");
         let text = fs::read_to_string(page).map_err(|e| e.to_string())?;
         let Some(at) = text.find("\ntitle: ") else {
@@ -1099,7 +1111,18 @@ fn edit_while_serving(
         fs::write(page, text).map_err(|e| e.to_string())?;
         Ok(marker)
     })?;
-    let tpl_lat = measure_edits("template", &|i| {
+    // A section's text shows on its own page only.
+    let section_file = page.with_file_name("_index.md");
+    let section_ms = measure_edits("section text", &section_path, &|i| {
+        let marker = format!("Seksjonsmerke {i} etter endring.");
+        let mut f = fs::OpenOptions::new()
+            .append(true)
+            .open(&section_file)
+            .map_err(|e| format!("{}: {e}", section_file.display()))?;
+        write!(f, "\n{marker}\n").map_err(|e| e.to_string())?;
+        Ok(marker)
+    })?;
+    let template_ms = measure_edits("template", &url_path, &|i| {
         let marker = format!("<!-- bench template edit {i} -->");
         let text = fs::read_to_string(tpl).map_err(|e| e.to_string())?;
         let text = match text.find("{% block main %}") {
@@ -1114,12 +1137,13 @@ fn edit_while_serving(
     })?;
     drop(server);
     notes.dedup();
-    Ok((
-        page_lat,
-        title_lat,
-        tpl_lat,
-        (!notes.is_empty()).then(|| notes.join("; ")),
-    ))
+    Ok(Latencies {
+        page: page_ms,
+        title: title_ms,
+        section: section_ms,
+        template: template_ms,
+        note: (!notes.is_empty()).then(|| notes.join("; ")),
+    })
 }
 
 // ---------------------------------------------------------------- table
@@ -1343,17 +1367,22 @@ fn table(env: &Env, rs: &[Result1], growth: Option<&Growth>) -> String {
     );
     row(
         "serve: page body edit → reload event (median / max)",
-        &|r| latency(&r.serve_page, &r.serve_note),
+        &|r| latency(&r.serve.page, &r.serve.note),
         "< 30 ms at 10 000",
     );
     row(
         "serve: page title edit → reload event (median / max)",
-        &|r| latency(&r.serve_title, &r.serve_note),
+        &|r| latency(&r.serve.title, &r.serve.note),
+        "",
+    );
+    row(
+        "serve: section text edit → reload event (median / max)",
+        &|r| latency(&r.serve.section, &r.serve.note),
         "",
     );
     row(
         "serve: template edit → reload event (median / max)",
-        &|r| latency(&r.serve_template, &r.serve_note),
+        &|r| latency(&r.serve.template, &r.serve.note),
         "",
     );
 
@@ -1419,7 +1448,7 @@ fn table(env: &Env, rs: &[Result1], growth: Option<&Growth>) -> String {
                 ));
             }
         }
-        if let Some(n) = &r.serve_note {
+        if let Some(n) = &r.serve.note {
             s.push_str(&format!("\nserve at {} pages: {n}\n", thousands(r.pages)));
         }
         if !r.rebuild_reported.is_empty() {
