@@ -301,7 +301,7 @@ pub fn build(opts: &Options) -> Result<Report> {
         .pages
         .par_iter_mut()
         .map(|p| {
-            p.page.body = String::new();
+            p.page.body = Arc::from("");
             std::mem::take(&mut p.content.html)
         })
         .collect();

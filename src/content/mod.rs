@@ -16,6 +16,7 @@ pub mod slug;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -100,14 +101,15 @@ pub struct Page {
     /// Key of the section the page belongs to (`""` for the root).
     pub section: String,
     pub meta: PageMeta,
-    /// The Markdown body (after front matter), `\n` line endings.
-    pub body: String,
+    /// The Markdown body (after front matter), `\n` line endings. Shared:
+    /// `serve` keeps parsed pages between rebuilds and hands out copies.
+    pub body: Arc<str>,
     /// 1-based line of the body's first line in the file.
     pub body_line: usize,
     /// Line of the front matter's first key, for whole-page diagnostics.
     pub front_line: usize,
     /// The raw front matter text (checked by the anonymization guard).
-    pub front: String,
+    pub front: Arc<str>,
     /// For bundles: the folder whose other files are the page's assets.
     pub bundle_dir: Option<PathBuf>,
 }
@@ -752,8 +754,11 @@ fn read_page(
         errors.append(&mut diags);
         return Err(errors);
     }
-    let mut body = split.body.to_string();
-    strip_title_heading(&mut body, &meta.title, split.yaml.is_none());
+    let body: Arc<str> = match without_title_heading(split.body, &meta.title, split.yaml.is_none())
+    {
+        Some(stripped) => stripped.into(),
+        None => split.body.into(),
+    };
     let page = Page {
         source: PathBuf::from(&rel),
         key: key.to_string(),
@@ -763,37 +768,38 @@ fn read_page(
         body,
         body_line: split.body_line,
         front_line: split.yaml_line,
-        front: split.yaml.unwrap_or("").to_string(),
+        front: split.yaml.unwrap_or("").into(),
         bundle_dir: bundle.then(|| PathBuf::from(parent_key(key))),
     };
     // Warnings do not stop the page; they travel with it.
     Ok((page, diags))
 }
 
-/// Blanks the body's leading `# Heading` when it repeats the title (or gave
-/// the title, for files without front matter), so the page has one h1. The
-/// line stays, empty, so positions in diagnostics stay right.
-fn strip_title_heading(body: &mut String, title: &str, title_from_heading: bool) {
-    let Some((i, line)) = body.lines().enumerate().find(|(_, l)| !l.trim().is_empty()) else {
-        return;
-    };
+/// The body with its leading `# Heading` blanked, when that heading repeats
+/// the title (or gave the title, for files without front matter), so the
+/// page has one h1; `None` when the body stays as it is. The line stays,
+/// empty, so positions in diagnostics stay right.
+fn without_title_heading(body: &str, title: &str, title_from_heading: bool) -> Option<String> {
+    let (i, line) = body
+        .lines()
+        .enumerate()
+        .find(|(_, l)| !l.trim().is_empty())?;
     let t = line.trim_start();
     if !t.starts_with("# ") && t != "#" {
-        return;
+        return None;
     }
     let text = t
         .trim_start_matches('#')
         .trim()
         .trim_end_matches('#')
         .trim();
-    if title_from_heading || text == title.trim() {
-        *body = body
-            .lines()
+    (title_from_heading || text == title.trim()).then(|| {
+        body.lines()
             .enumerate()
             .map(|(j, l)| if j == i { "" } else { l })
             .collect::<Vec<_>>()
-            .join("\n");
-    }
+            .join("\n")
+    })
 }
 
 /// The text of the first ATX heading (`# Title`) in a Markdown body.
