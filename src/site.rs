@@ -1068,43 +1068,65 @@ impl Site {
         page: &Page,
         md: &dyn RenderMarkdown,
     ) -> (Rendered, Vec<Diagnostic>) {
-        let targets = self.targets();
-        let links = PageLinks {
-            targets: &targets,
-            dir: content::parent_key(&page.key),
-            url: page.url.clone(),
-            bundle: page.bundle_dir.is_some(),
-        };
-        let labels = crate::i18n::markdown_labels(&self.strings);
-        let r = md.render(&page.key, &page.body, page.body_line, &links, &labels);
-        let ids_of = |key: &str| self.headings_with(key, &page.key, &r.headings);
-        let mut problems = check_links(&page.source, &page.key, &r, &ids_of);
+        let (r, mut problems) = self.rerender(
+            md,
+            (&page.key, &page.body, page.body_line),
+            content::parent_key(&page.key),
+            &page.url,
+            page.bundle_dir.is_some(),
+            Some(&page.source),
+        );
         problems.extend(check_items(page, &r));
         (r, problems)
     }
 
-    /// The body of `section` — a section of this site, its `_index.md`
+    /// The text of `section` — a section of this site, its `_index.md`
     /// read anew — rendered again, with the checks [`Site::assemble_with`]
     /// makes of a section's text: its links and anchors against this
-    /// site. For `serve`, when an edit changed nothing but that text.
+    /// site. For `serve`, after an edit of the section's file.
     pub fn rerender_section(
         &self,
         section: &Section,
         md: &dyn RenderMarkdown,
     ) -> (Rendered, Vec<Diagnostic>) {
+        self.rerender(
+            md,
+            (
+                &section_file_key(&section.key),
+                &section.body,
+                section.body_line,
+            ),
+            section.key.clone(),
+            &section.url,
+            false,
+            section.source.as_deref(),
+        )
+    }
+
+    /// One body — `(key, text, first line)` of a file in folder `dir`,
+    /// published at `url` — rendered against this site, with the problems
+    /// of its links and anchors, reported at `source` (none without one).
+    fn rerender(
+        &self,
+        md: &dyn RenderMarkdown,
+        (key, body, first_line): (&str, &str, usize),
+        dir: String,
+        url: &str,
+        bundle: bool,
+        source: Option<&Path>,
+    ) -> (Rendered, Vec<Diagnostic>) {
         let targets = self.targets();
         let links = PageLinks {
             targets: &targets,
-            dir: section.key.clone(),
-            url: section.url.clone(),
-            bundle: false,
+            dir,
+            url: url.to_string(),
+            bundle,
         };
         let labels = crate::i18n::markdown_labels(&self.strings);
-        let key = section_file_key(&section.key);
-        let r = md.render(&key, &section.body, section.body_line, &links, &labels);
-        let ids_of = |k: &str| self.headings_with(k, &key, &r.headings);
-        let problems = match &section.source {
-            Some(source) => check_links(source, &key, &r, &ids_of),
+        let r = md.render(key, body, first_line, &links, &labels);
+        let ids_of = |k: &str| self.headings_with(k, key, &r.headings);
+        let problems = match source {
+            Some(source) => check_links(source, key, &r, &ids_of),
             None => Vec::new(),
         };
         (r, problems)
