@@ -2768,7 +2768,7 @@ fn a_header_edit_reaches_every_output_and_later_rebuilds_keep_it() {
 }
 
 #[test]
-fn a_section_text_edit_renders_that_text_and_the_outputs_showing_it() {
+fn section_edits_render_the_model_in_memory_and_only_what_shows_them() {
     let tmp = Tmp::new();
     let root = tmp.site();
     // Sections two and three deep, the deepest with a page.
