@@ -14,8 +14,9 @@
 //! no one else.
 
 use std::io::Cursor;
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
 
 use tiny_http::{Header, Method, Request, Response, StatusCode};
 use unicode_normalization::UnicodeNormalization;
@@ -28,8 +29,14 @@ use crate::output;
 /// The list of every served file, one path a line (for tests and tools).
 pub const FILES: &str = "/__vinn/files";
 
-/// How often [`nudge_forever`] connects.
+/// How often [`nudge_while_busy`] connects.
 const NUDGE: Duration = Duration::from_millis(50);
+
+/// How long after the last request [`nudge_while_busy`] keeps to `NUDGE`.
+const QUIET: Duration = Duration::from_secs(10);
+
+/// How often [`nudge_while_busy`] connects after that.
+const QUIET_NUDGE: Duration = Duration::from_secs(1);
 
 /// Bodies larger than this are written from their own thread.
 const LARGE: usize = 256 * 1024;
@@ -369,15 +376,60 @@ fn serve_file(req: Request, status: u16, key: &str, bytes: Arc<[u8]>, generation
     send(req, status, ctype, body, vec![header("ETag", &etag)]);
 }
 
-/// Connects to the server now and then and hangs up at once.
+/// When the server last took a request, for [`nudge_while_busy`], which
+/// nudges only while clients are about.
+pub struct Activity {
+    start: Instant,
+    /// Milliseconds from `start` to the last request.
+    last: AtomicU64,
+    nudger: OnceLock<std::thread::Thread>,
+}
+
+impl Default for Activity {
+    fn default() -> Self {
+        Activity {
+            start: Instant::now(),
+            last: AtomicU64::new(0),
+            nudger: OnceLock::new(),
+        }
+    }
+}
+
+impl Activity {
+    /// A request came in: nudging goes on, or starts again.
+    pub fn seen(&self) {
+        self.last.store(self.now(), Ordering::Relaxed);
+        if let Some(nudger) = self.nudger.get() {
+            nudger.unpark();
+        }
+    }
+
+    fn now(&self) -> u64 {
+        u64::try_from(self.start.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
+    /// Whether no request came in for [`QUIET`] before `now` (milliseconds
+    /// from the start).
+    fn quiet_at(&self, now: u64) -> bool {
+        now.saturating_sub(self.last.load(Ordering::Relaxed)) > QUIET.as_millis() as u64
+    }
+}
+
+/// Connects to the server now and then and hangs up at once: every
+/// `NUDGE` while requests come in, every `QUIET_NUDGE` once none came for
+/// [`QUIET`] (`activity`), and at once when one comes again.
 ///
 /// tiny_http hands each connection to a pool thread, and when several
 /// arrive together one can be queued behind threads that are all busy
 /// with long-lived connections (keep-alive, event streams, slow
 /// clients), waiting until one of them closes. A connection that ends
-/// at once frees a thread, which then takes the queued one: so no
-/// connection waits longer than `NUDGE`, whatever other clients do.
-pub fn nudge_forever(addr: std::net::SocketAddr) {
+/// at once frees a thread, which then takes the queued one. A
+/// connection is queued only when others arrived with it, and those are
+/// mostly served, so their requests bring the nudges back to `NUDGE`:
+/// no connection waits longer than that, and at worst (all the others
+/// slow clients that never finish a request) `QUIET_NUDGE`, while an
+/// idle server is woken once a second instead of 20 times.
+pub fn nudge_while_busy(addr: std::net::SocketAddr, activity: Arc<Activity>) {
     let target = match addr.ip() {
         std::net::IpAddr::V4(ip) if ip.is_unspecified() => {
             std::net::SocketAddr::from(([127, 0, 0, 1], addr.port()))
@@ -387,8 +439,15 @@ pub fn nudge_forever(addr: std::net::SocketAddr) {
         }
         _ => addr,
     };
+    let _ = activity.nudger.set(std::thread::current());
     loop {
-        std::thread::sleep(NUDGE);
+        if activity.quiet_at(activity.now()) {
+            // A request after the check unparks this thread: the park
+            // then ends at once.
+            std::thread::park_timeout(QUIET_NUDGE);
+        } else {
+            std::thread::sleep(NUDGE);
+        }
         if let Ok(s) = std::net::TcpStream::connect_timeout(&target, Duration::from_secs(1)) {
             drop(s);
         }
@@ -406,6 +465,18 @@ fn query_param(url: &str, name: &str) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nudging_stops_when_no_request_came_for_a_while() {
+        let a = Activity::default();
+        let quiet = QUIET.as_millis() as u64;
+        assert!(!a.quiet_at(quiet), "nudges right after the start");
+        assert!(a.quiet_at(quiet + 1), "and stops with no request");
+        a.seen();
+        let at = a.last.load(Ordering::Relaxed);
+        assert!(!a.quiet_at(at + quiet), "a request starts it again");
+        assert!(a.quiet_at(at + quiet + 1));
+    }
 
     fn site(k: &str) -> bool {
         [

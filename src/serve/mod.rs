@@ -333,13 +333,16 @@ impl Server {
             .map(|d| d.as_millis() as u64)
             .unwrap_or(0);
         let shared = Arc::new(Shared::new(Hub::starting_at(start.saturating_mul(1000))));
+        let activity = Arc::new(http::Activity::default());
         for i in 0..WORKERS {
             let http = self.http.clone();
             let shared = shared.clone();
+            let activity = activity.clone();
             std::thread::Builder::new()
                 .name(format!("vinn-http-{i}"))
                 .spawn(move || {
                     while let Ok(req) = http.recv() {
+                        activity.seen();
                         http::handle(req, &shared);
                     }
                 })
@@ -348,7 +351,7 @@ impl Server {
         let addr = self.addr;
         std::thread::Builder::new()
             .name("vinn-nudge".into())
-            .spawn(move || http::nudge_forever(addr))
+            .spawn(move || http::nudge_while_busy(addr, activity))
             .map_err(|e| Error::env(format!("cannot start a thread: {e}")))?;
         let root = self.opts.root.clone();
         let output_dir = Config::load(&root)
