@@ -417,7 +417,7 @@ impl Activity {
 
 /// Connects to the server now and then and hangs up at once: every
 /// `NUDGE` while requests come in, every `QUIET_NUDGE` once none came for
-/// [`QUIET`] (`activity`), and at once when one comes again.
+/// `QUIET` (`activity`), and at once when one comes again.
 ///
 /// tiny_http hands each connection to a pool thread, and when several
 /// arrive together one can be queued behind threads that are all busy
