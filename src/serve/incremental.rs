@@ -218,9 +218,8 @@ impl Incremental {
             return true;
         };
         path == root
-            || ["content", "templates", "static", "themes"]
-                .iter()
-                .any(|d| path.starts_with(root.join(d)))
+            || path.starts_with(root.join("content"))
+            || theme_path(root, path)
             || path == root.join(crate::config::CONFIG_FILE)
             || deny_list(site, root).is_some_and(|list| path == list)
     }
