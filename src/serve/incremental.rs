@@ -483,12 +483,7 @@ impl Incremental {
         // What the last renderer prepared holds parsed templates.
         self.forget_prepared();
         let mut report = model_report(&site, self.page_files, Route::Theme, 0, Vec::new());
-        // The figures and the search index are made from the model alone:
-        // the served index stands (unless one is due still).
-        let figures = self.figures.take().map(|f| (f, Change::None));
-        let index_due = self.index_due;
-        self.render(site, &mut report, start, None, figures);
-        self.index_due = index_due;
+        self.render_keeping_index(site, &mut report, start, None);
         Some(report)
     }
 
@@ -544,17 +539,32 @@ impl Incremental {
         let mut site = self.site.take()?;
         let n = edits.len();
         site.replace_sections(edits);
+        // No page file read; the sections' texts rendered again.
         let mut report = model_report(&site, self.page_files, Route::Sections, 0, warnings);
         report.markdown = (n, site.pages.len() + site.sections.len() - n);
         report.timings.markdown = ms(start);
-        // Sections are not in the search index, and the insight figures
-        // are made from pages: both stand.
+        // Only sections' files changed: the templates parsed for the
+        // served site still hold.
+        let reuse = self.prepared.take();
+        self.render_keeping_index(site, &mut report, start, reuse);
+        Some(report)
+    }
+
+    /// [`Incremental::render`] after an edit that changed nothing the
+    /// insight figures or the search index are made of (the theme,
+    /// sections): the figures are kept, and so is the served index
+    /// (unless one is due still).
+    fn render_keeping_index(
+        &mut self,
+        site: Site,
+        report: &mut Report,
+        start: Instant,
+        reuse: Option<Prepared>,
+    ) {
         let figures = self.figures.take().map(|f| (f, Change::None));
         let index_due = self.index_due;
-        let reuse = self.prepared.take();
-        self.render(site, &mut report, start, reuse, figures);
+        self.render(site, report, start, reuse, figures);
         self.index_due = index_due;
-        Some(report)
     }
 
     /// Drops what the last renderer prepared.
