@@ -2087,8 +2087,8 @@ impl Inputs {
         };
         let chains = chain(&section_own);
         let page_chains = chain(&with_cards(&section_front));
-        // What a listing counts and shows of its subtree.
-        let section_menu = with_cards(&section_shown);
+        // A section as its ancestors' listings count and show it.
+        let section_listed = with_cards(&section_shown);
         // The terms each page shows, as they show: one sum per page, of
         // its terms' fingerprints (the order of its names is in its front
         // matter), made from the terms' page lists, not from the names.
@@ -2151,7 +2151,7 @@ impl Inputs {
         // own text is in its chain).
         let mut subtree: Fast<&str, u64> = Fast::default();
         for (k, _) in site.sections.iter().rev() {
-            subtree_of(site, k, &section_menu, &mut subtree);
+            subtree_of(site, k, &section_listed, &mut subtree);
         }
         let sections = site
             .sections
