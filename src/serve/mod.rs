@@ -2,8 +2,10 @@
 //! incrementally when a file changes, with open pages reloading by
 //! themselves and build errors shown over them.
 //!
-//! Threads: a pool of HTTP workers ([`http`]); one thread per open event
-//! stream ([`reload`]); the watcher's own threads ([`watch`]); and the
+//! Threads: a pool of HTTP workers ([`http`]); one that nudges tiny_http's
+//! own pool while requests come in ([`http::nudge_while_busy`]); one thread
+//! per open event stream ([`reload`]); the watcher's own threads
+//! ([`watch`]); and the
 //! calling thread, which rebuilds ([`incremental`]) and publishes each good
 //! result by swapping one `Arc`, so a request sees the old site or the new
 //! one, never a mix. Nothing is written to disk.
