@@ -6,11 +6,19 @@
 //! window of neighbours in each term's posting list, never with every page.
 //! Terms are numbered once, scores go into one dense array per thread, and
 //! pages are scored in parallel.
+//!
+//! The index ([`Related`]) stays with the site model. After an edit of a
+//! few pages' topics, tags, `related` or dates (`serve`), it moves those
+//! pages in the posting lists they left or joined, and scores again only
+//! them and the pages of the lists that changed: no other page's windows,
+//! weights or candidates can have changed.
 
-use std::collections::HashMap;
+use std::cmp::{Ordering, Reverse};
+use std::collections::{BTreeSet, HashMap};
 
 use rayon::prelude::*;
 
+use crate::content::date::Date;
 use crate::site::SitePage;
 
 /// How many neighbours on each side of a page in a posting list are scored.
@@ -18,128 +26,262 @@ const WINDOW: usize = 24;
 const TAG_WEIGHT: f64 = 3.0;
 const TOPIC_WEIGHT: f64 = 1.0;
 
-/// For each page, up to `count` suggested page indices, best first,
-/// excluding the page itself and its explicit `related` pages.
-pub fn suggest(pages: &[SitePage], explicit: &[Vec<usize>], count: usize) -> Vec<Vec<usize>> {
-    if count == 0 {
-        return vec![Vec::new(); pages.len()];
-    }
-    // Terms get small ids once; each page keeps its term ids in order
-    // (topics, then tags; a repeated term counts twice, as written). The
-    // lowercasing is done in parallel, the numbering in page order.
-    let lowered: Vec<Vec<(bool, String)>> = pages
-        .par_iter()
-        .map(|p| {
-            let meta = &p.page.meta;
-            meta.topics
-                .iter()
-                .map(|t| (false, t.to_lowercase()))
-                .chain(meta.tags.iter().map(|t| (true, t.to_lowercase())))
-                .collect()
-        })
-        .collect();
-    let mut ids: HashMap<(bool, &str), usize> = HashMap::new();
-    let mut is_tag: Vec<bool> = Vec::new();
-    let mut postings: Vec<Vec<usize>> = Vec::new();
-    let mut terms_of: Vec<Vec<usize>> = Vec::with_capacity(pages.len());
-    for (i, terms) in lowered.iter().enumerate() {
-        let mut mine = Vec::with_capacity(terms.len());
-        for (tag, t) in terms {
-            let id = *ids.entry((*tag, t.as_str())).or_insert_with(|| {
-                is_tag.push(*tag);
-                postings.push(Vec::new());
-                postings.len() - 1
-            });
-            postings[id].push(i);
-            mine.push(id);
-        }
-        terms_of.push(mine);
-    }
-    // Ties are broken by key: compare ranks in key order, not strings.
-    let mut by_key: Vec<usize> = (0..pages.len()).collect();
-    by_key.par_sort_unstable_by(|&a, &b| pages[a].page.key.cmp(&pages[b].page.key));
-    let mut key_rank = vec![0usize; pages.len()];
-    for (rank, &i) in by_key.iter().enumerate() {
-        key_rank[i] = rank;
-    }
-    // Posting lists in a stable order (newest first, then key), and each
-    // page's position in the lists of its terms.
-    postings.par_iter_mut().for_each(|list| {
-        list.sort_by(|&a, &b| {
-            pages[b]
-                .page
-                .meta
-                .date
-                .cmp(&pages[a].page.meta.date)
-                .then_with(|| key_rank[a].cmp(&key_rank[b]))
-        });
-        list.dedup();
-    });
-    let mut positions: Vec<Vec<(usize, usize)>> = vec![Vec::new(); pages.len()];
-    for (id, list) in postings.iter().enumerate() {
-        for (pos, &p) in list.iter().enumerate() {
-            positions[p].push((id, pos));
+/// What "Les også" scores pages with: every page's terms, numbered, and
+/// each term's posting list in list order (newest first, then by key),
+/// with each page's explicit `related` pages, which its suggestions leave
+/// out. Page indices are the site model's.
+#[derive(Debug, Clone, Default)]
+pub struct Related {
+    count: usize,
+    /// Term ids by (is a tag, lowercased name).
+    ids: HashMap<(bool, String), usize>,
+    is_tag: Vec<bool>,
+    /// Each term's pages, once each, in list order.
+    postings: Vec<Vec<usize>>,
+    /// Each page's terms as written (topics, then tags; a repeated term
+    /// counts twice).
+    terms_of: Vec<Vec<usize>>,
+    /// Each page's place in key order: ties go to the lower key.
+    key_rank: Vec<usize>,
+    /// Each page's date, as its posting lists are ordered by.
+    dates: Vec<Option<Date>>,
+    explicit: Vec<Vec<usize>>,
+}
+
+/// One thread's scratch space for scoring: a score per page, the pages
+/// given one, and the ranking.
+struct Scratch {
+    scores: Vec<f64>,
+    touched: Vec<usize>,
+    ranked: Vec<(usize, f64)>,
+}
+
+impl Scratch {
+    fn new(pages: usize) -> Scratch {
+        Scratch {
+            scores: vec![0.0; pages],
+            touched: Vec::new(),
+            ranked: Vec::new(),
         }
     }
-    let n = pages.len().max(1) as f64;
-    (0..pages.len())
-        .into_par_iter()
-        // Small pieces, so an idle core can take some (see
-        // `Renderer::render_all`); each makes one array of scores.
-        .with_max_len(256)
-        .map_init(
-            || {
-                (
-                    vec![0.0f64; pages.len()],
-                    Vec::<usize>::new(),
-                    Vec::<(usize, f64)>::new(),
-                )
-            },
-            |(scores, touched, ranked), i| {
-                for &term in &terms_of[i] {
-                    let list = &postings[term];
-                    let weight = if is_tag[term] {
-                        TAG_WEIGHT
-                    } else {
-                        TOPIC_WEIGHT
-                    };
-                    // Rarer terms weigh more (inverse document frequency).
-                    let idf = (1.0 + n / list.len() as f64).ln();
-                    let pos = positions[i]
-                        .iter()
-                        .find(|(t, _)| *t == term)
-                        .map_or(0, |&(_, p)| p);
-                    let lo = pos.saturating_sub(WINDOW);
-                    let hi = (pos + WINDOW + 1).min(list.len());
-                    for &j in &list[lo..hi] {
-                        if j != i {
-                            if scores[j] == 0.0 {
-                                touched.push(j);
-                            }
-                            scores[j] += weight * idf;
-                        }
-                    }
-                }
-                ranked.clear();
-                ranked.extend(
-                    touched
-                        .drain(..)
-                        .map(|j| (j, std::mem::take(&mut scores[j])))
-                        .filter(|(j, _)| !explicit[i].contains(j)),
-                );
-                let order = |a: &(usize, f64), b: &(usize, f64)| {
-                    b.1.partial_cmp(&a.1)
-                        .unwrap_or(std::cmp::Ordering::Equal)
-                        .then_with(|| key_rank[a.0].cmp(&key_rank[b.0]))
-                };
-                // Only the best `count` are needed in order.
-                if ranked.len() > count {
-                    ranked.select_nth_unstable_by(count, order);
-                    ranked.truncate(count);
-                }
-                ranked.sort_by(order);
-                ranked.iter().map(|&(j, _)| j).collect()
-            },
-        )
+}
+
+/// A page's topics and tags, lowercased, each marked whether a tag.
+fn lowered(page: &SitePage) -> Vec<(bool, String)> {
+    let meta = &page.page.meta;
+    meta.topics
+        .iter()
+        .map(|t| (false, t.to_lowercase()))
+        .chain(meta.tags.iter().map(|t| (true, t.to_lowercase())))
         .collect()
+}
+
+impl Related {
+    /// The index of `pages`, whose explicit `related` pages are
+    /// `explicit`, and each page's "Les også" list: its explicit pages,
+    /// then suggestions, up to `count` in all (more when more are
+    /// explicit).
+    pub fn new(
+        pages: &[SitePage],
+        explicit: Vec<Vec<usize>>,
+        count: usize,
+    ) -> (Related, Vec<Vec<usize>>) {
+        let n = pages.len();
+        // The lowercasing is done in parallel, the numbering in page order.
+        let lowered: Vec<Vec<(bool, String)>> = pages.par_iter().map(lowered).collect();
+        let mut by_key: Vec<usize> = (0..n).collect();
+        by_key.par_sort_unstable_by(|&a, &b| pages[a].page.key.cmp(&pages[b].page.key));
+        let mut key_rank = vec![0usize; n];
+        for (rank, &i) in by_key.iter().enumerate() {
+            key_rank[i] = rank;
+        }
+        let mut index = Related {
+            count,
+            key_rank,
+            dates: pages.iter().map(|p| p.page.meta.date).collect(),
+            explicit,
+            terms_of: Vec::with_capacity(n),
+            ..Related::default()
+        };
+        for terms in lowered {
+            let mine = terms
+                .into_iter()
+                .map(|(tag, name)| index.id(tag, name))
+                .collect();
+            index.terms_of.push(mine);
+        }
+        // Pages taken in list order fill each posting list in that order.
+        let mut in_order: Vec<usize> = (0..n).collect();
+        in_order.par_sort_unstable_by_key(|&i| index.list_order(i));
+        for &i in &in_order {
+            for &t in &index.terms_of[i] {
+                if index.postings[t].last() != Some(&i) {
+                    index.postings[t].push(i);
+                }
+            }
+        }
+        let all: Vec<usize> = (0..n).collect();
+        let lists = index
+            .score(&all)
+            .into_iter()
+            .map(|(i, suggested)| index.with_explicit(i, suggested))
+            .collect();
+        (index, lists)
+    }
+
+    /// Takes in `edits` — pages of `pages` (indices as before: no page
+    /// came or went) whose topics, tags, explicit `related` pages
+    /// (given) or dates may have changed — and returns the "Les også"
+    /// list of every page whose list may have changed with them: the
+    /// edited pages and each page of a posting list an edited page left,
+    /// joined or moved in.
+    pub fn update(
+        &mut self,
+        pages: &[SitePage],
+        edits: Vec<(usize, Vec<usize>)>,
+    ) -> Vec<(usize, Vec<usize>)> {
+        let mut changed: BTreeSet<usize> = BTreeSet::new();
+        let mut affected: Vec<usize> = Vec::new();
+        for (i, explicit) in edits {
+            self.explicit[i] = explicit;
+            affected.push(i);
+            let new: Vec<usize> = lowered(&pages[i])
+                .into_iter()
+                .map(|(tag, name)| self.id(tag, name))
+                .collect();
+            let old = std::mem::take(&mut self.terms_of[i]);
+            let date = pages[i].page.meta.date;
+            let moved = date != self.dates[i];
+            // Out of each list it leaves (all of them when its date moved),
+            // found where its old date put it...
+            for (k, &t) in old.iter().enumerate() {
+                if !old[..k].contains(&t) && (moved || !new.contains(&t)) {
+                    if let Ok(at) = self.position(t, i) {
+                        self.postings[t].remove(at);
+                    }
+                    changed.insert(t);
+                }
+            }
+            // ...and into each list it joins, where its new date puts it.
+            self.dates[i] = date;
+            for (k, &t) in new.iter().enumerate() {
+                if !new[..k].contains(&t) && (moved || !old.contains(&t)) {
+                    if let Err(at) = self.position(t, i) {
+                        self.postings[t].insert(at, i);
+                    }
+                    changed.insert(t);
+                }
+            }
+            self.terms_of[i] = new;
+        }
+        for &t in &changed {
+            affected.extend(&self.postings[t]);
+        }
+        affected.sort_unstable();
+        affected.dedup();
+        self.score(&affected)
+            .into_iter()
+            .map(|(i, suggested)| (i, self.with_explicit(i, suggested)))
+            .collect()
+    }
+
+    /// Whether this is the index of a site of `pages` pages.
+    pub fn covers(&self, pages: usize) -> bool {
+        self.terms_of.len() == pages
+    }
+
+    /// The id of a term, numbered now if new.
+    fn id(&mut self, tag: bool, name: String) -> usize {
+        let next = self.postings.len();
+        let id = *self.ids.entry((tag, name)).or_insert(next);
+        if id == next {
+            self.is_tag.push(tag);
+            self.postings.push(Vec::new());
+        }
+        id
+    }
+
+    /// Where page `i` sorts in a posting list: newest first, then by key.
+    fn list_order(&self, i: usize) -> (Reverse<Option<Date>>, usize) {
+        (Reverse(self.dates[i]), self.key_rank[i])
+    }
+
+    /// Where page `i` is in term `t`'s posting list (`Ok`), or would go
+    /// (`Err`).
+    fn position(&self, t: usize, i: usize) -> Result<usize, usize> {
+        let at = self.list_order(i);
+        self.postings[t].binary_search_by(|&j| self.list_order(j).cmp(&at))
+    }
+
+    /// Page `i`'s explicit pages, then `suggested`, up to `count` in all.
+    fn with_explicit(&self, i: usize, suggested: Vec<usize>) -> Vec<usize> {
+        let explicit = &self.explicit[i];
+        let mut list = explicit.clone();
+        list.extend(suggested.into_iter().filter(|j| !explicit.contains(j)));
+        list.truncate(self.count.max(explicit.len()));
+        list
+    }
+
+    /// Suggestions for each of `which` (page indices), best first: up to
+    /// `count`, never the page itself nor its explicit pages.
+    fn score(&self, which: &[usize]) -> Vec<(usize, Vec<usize>)> {
+        if self.count == 0 {
+            return which.iter().map(|&i| (i, Vec::new())).collect();
+        }
+        let pages = self.terms_of.len();
+        which
+            .par_iter()
+            // Small pieces, so an idle core can take some (see
+            // `Renderer::render_all`); each makes one array of scores.
+            .with_max_len(256)
+            .map_init(|| Scratch::new(pages), |s, &i| (i, self.suggest(i, s)))
+            .collect()
+    }
+
+    /// Page `i`'s suggestions, scored in `s`.
+    fn suggest(&self, i: usize, s: &mut Scratch) -> Vec<usize> {
+        let n = self.terms_of.len().max(1) as f64;
+        for &term in &self.terms_of[i] {
+            let list = &self.postings[term];
+            let weight = if self.is_tag[term] {
+                TAG_WEIGHT
+            } else {
+                TOPIC_WEIGHT
+            };
+            // Rarer terms weigh more (inverse document frequency).
+            let idf = (1.0 + n / list.len() as f64).ln();
+            let pos = self.position(term, i).unwrap_or_else(|at| at);
+            let lo = pos.saturating_sub(WINDOW);
+            let hi = (pos + WINDOW + 1).min(list.len());
+            for &j in &list[lo..hi] {
+                if j != i {
+                    if s.scores[j] == 0.0 {
+                        s.touched.push(j);
+                    }
+                    s.scores[j] += weight * idf;
+                }
+            }
+        }
+        let explicit = &self.explicit[i];
+        s.ranked.clear();
+        let scores = &mut s.scores;
+        s.ranked.extend(
+            s.touched
+                .drain(..)
+                .map(|j| (j, std::mem::take(&mut scores[j])))
+                .filter(|(j, _)| !explicit.contains(j)),
+        );
+        let order = |a: &(usize, f64), b: &(usize, f64)| {
+            b.1.partial_cmp(&a.1)
+                .unwrap_or(Ordering::Equal)
+                .then_with(|| self.key_rank[a.0].cmp(&self.key_rank[b.0]))
+        };
+        // Only the best `count` are needed in order.
+        if s.ranked.len() > self.count {
+            s.ranked.select_nth_unstable_by(self.count, order);
+            s.ranked.truncate(self.count);
+        }
+        s.ranked.sort_by(order);
+        s.ranked.iter().map(|&(j, _)| j).collect()
+    }
 }

@@ -137,6 +137,46 @@ impl Taxonomy {
             (Taxonomy::Tags, En) => "tags",
         }
     }
+
+    /// The names `page` gives in this taxonomy, as written.
+    fn names(self, page: &Page) -> &[String] {
+        match self {
+            Taxonomy::Topics => &page.meta.topics,
+            Taxonomy::Tags => &page.meta.tags,
+        }
+    }
+}
+
+impl Term {
+    /// A term only pages name (none is configured), as `name` spells it,
+    /// with no pages yet.
+    fn named(tax: Taxonomy, language: Language, slug: String, name: &str) -> Term {
+        Term {
+            name: name.to_string(),
+            url: format!("{}/{}/", tax.folder(language), slug),
+            slug,
+            title: name.to_string(),
+            description: String::new(),
+            pages: Vec::new(),
+        }
+    }
+}
+
+/// What an edit changed of the pages [`Site::link`] is told of.
+#[derive(Debug, Clone, Copy)]
+struct Relink {
+    /// Their topics or tags: the members of terms.
+    terms: bool,
+    /// Their topics, tags, `related` or dates: "Les også".
+    related: bool,
+}
+
+impl Relink {
+    /// Everything: the site is linked for the first time.
+    const ALL: Relink = Relink {
+        terms: true,
+        related: true,
+    };
 }
 
 /// The generated listing pages, with their URL folders per language.
@@ -203,6 +243,9 @@ pub struct Site {
     pub drafts: std::collections::BTreeSet<String>,
     /// Page indices in page order, as the last [`Site::link`] sorted them.
     order: Vec<usize>,
+    /// What "Les også" was worked out from, as the last [`Site::link`]
+    /// left it.
+    related: crate::related::Related,
 }
 
 /// What links may point at, known before any Markdown is rendered.
@@ -722,8 +765,9 @@ impl Site {
             rejected,
             drafts,
             order: Vec::new(),
+            related: Default::default(),
         };
-        site.link(&mut diagnostics, true, None);
+        site.link(&mut diagnostics, None, Relink::ALL);
         (site, diagnostics)
     }
 
@@ -732,16 +776,17 @@ impl Site {
     /// subsections, and the taxonomies. Whatever an earlier call linked is
     /// replaced, so after an edit of front matter ([`Site::replace_pages`])
     /// the site is linked as [`Site::assemble_with`] would link it. With
-    /// `terms` false, no page's topics, tags or `related` changed since the
-    /// last call: "Les også" and the members of each term stay as they are.
-    /// With `edited`, only those pages changed since the last call: the
-    /// others keep their order, and the edited ones are put back in it;
-    /// with `terms` false as well, and the edited pages still in their
-    /// sections, only the lists that hold them are worked out again
+    /// `edited`, only those pages changed since the last call, in what
+    /// `changed` says: the others keep their order, and the edited ones are
+    /// put back in it; "Les også" is worked out again only where they can
+    /// change it; and with the edited pages still in their sections, only
+    /// the lists that hold them are worked out again
     /// ([`Site::relink_edited`]).
-    fn link(&mut self, diagnostics: &mut Diagnostics, terms: bool, edited: Option<&[usize]>) {
-        if terms {
-            self.link_related(diagnostics);
+    fn link(&mut self, diagnostics: &mut Diagnostics, edited: Option<&[usize]>, changed: Relink) {
+        match edited {
+            Some(edited) if changed.related => self.relate_edited(edited, diagnostics),
+            None if changed.related => self.link_related(diagnostics),
+            _ => {}
         }
         match edited {
             Some(edited) if self.order.len() == self.pages.len() => {
@@ -751,14 +796,16 @@ impl Site {
         }
         let rank = self.ranks();
         if let Some(edited) = edited
-            && !terms
             && self.in_their_sections(edited)
         {
+            if changed.terms {
+                self.retag_edited(edited);
+            }
             self.relink_edited(&rank, edited);
             return;
         }
         self.link_sections(&rank);
-        if terms {
+        if changed.terms {
             self.link_taxonomies();
         }
         for term in self.topics.values_mut().chain(self.tags.values_mut()) {
@@ -776,9 +823,9 @@ impl Site {
         })
     }
 
-    /// [`Site::link`] after an edit that kept every section's and term's
-    /// pages (same sections, topics and tags) and moved at most the
-    /// `edited` pages in page order: the other pages keep their order
+    /// [`Site::link`] after an edit that kept every section's pages and
+    /// moved at most the `edited` pages in page order (their terms already
+    /// put right by [`Site::retag_edited`]): the other pages keep their order
     /// among themselves, so only the lists that hold an edited page are
     /// sorted again, and only their sections' previous/next worked out
     /// again. Linking everything walks all pages three times, and at
@@ -802,69 +849,81 @@ impl Site {
     }
 
     /// "Les også": explicit `related` pages, checked like links, then
-    /// suggestions.
+    /// suggestions ([`crate::related`]).
     fn link_related(&mut self, diagnostics: &mut Diagnostics) {
-        let Site {
-            config,
-            pages: site_pages,
-            by_key,
-            files,
-            drafts,
-            ..
-        } = self;
-        // Explicit related pages, checked like links.
-        let mut explicit: Vec<Vec<usize>> = vec![Vec::new(); site_pages.len()];
-        for (i, sp) in site_pages.iter().enumerate() {
-            let dir = content::parent_key(&sp.page.key);
-            for rel in &sp.page.meta.related {
-                let joined = match rel.strip_prefix('/') {
-                    Some(abs) => abs.to_string(),
-                    None if dir.is_empty() => rel.clone(),
-                    None => format!("{dir}/{rel}"),
-                };
-                let key = normalize_path(&joined).unwrap_or_default();
-                match by_key.get(&key) {
-                    Some(&j) if j != i => {
-                        if !explicit[i].contains(&j) {
-                            explicit[i].push(j);
-                        }
+        let explicit = (0..self.pages.len())
+            .map(|i| self.explicit_related(i, diagnostics))
+            .collect();
+        let (index, lists) =
+            crate::related::Related::new(&self.pages, explicit, self.config.related.count);
+        for (sp, list) in self.pages.iter_mut().zip(lists) {
+            sp.related = list;
+        }
+        self.related = index;
+    }
+
+    /// [`Site::link_related`] after an edit of the `edited` pages' terms,
+    /// `related` or dates, no page added or removed: only their explicit
+    /// pages are checked again, and only the lists they can change are
+    /// worked out again ([`crate::related::Related::update`]).
+    fn relate_edited(&mut self, edited: &[usize], diagnostics: &mut Diagnostics) {
+        if !self.related.covers(self.pages.len()) {
+            return self.link_related(diagnostics);
+        }
+        let edits = edited
+            .iter()
+            .map(|&i| (i, self.explicit_related(i, diagnostics)))
+            .collect();
+        let mut index = std::mem::take(&mut self.related);
+        for (i, list) in index.update(&self.pages, edits) {
+            self.pages[i].related = list;
+        }
+        self.related = index;
+    }
+
+    /// Page `i`'s explicit `related` pages, each once; what does not lead
+    /// to another published page goes to `diagnostics`.
+    fn explicit_related(&self, i: usize, diagnostics: &mut Diagnostics) -> Vec<usize> {
+        let page = &self.pages[i].page;
+        let dir = content::parent_key(&page.key);
+        let mut explicit = Vec::new();
+        for rel in &page.meta.related {
+            let joined = match rel.strip_prefix('/') {
+                Some(abs) => abs.to_string(),
+                None if dir.is_empty() => rel.clone(),
+                None => format!("{dir}/{rel}"),
+            };
+            let key = normalize_path(&joined).unwrap_or_default();
+            match self.by_key.get(&key) {
+                Some(&j) if j != i => {
+                    if !explicit.contains(&j) {
+                        explicit.push(j);
                     }
-                    Some(_) => diagnostics.push(Diagnostic::error(
-                        &sp.page.source,
-                        sp.page.key_line("related").unwrap_or(1),
+                }
+                Some(_) => diagnostics.push(Diagnostic::error(
+                    &page.source,
+                    page.key_line("related").unwrap_or(1),
+                    1,
+                    "`related` lists the page itself",
+                )),
+                None => {
+                    let why = if self.drafts.contains(&key) {
+                        "is a draft"
+                    } else if self.files.contains(&key) {
+                        "has errors of its own (above)"
+                    } else {
+                        "does not exist"
+                    };
+                    diagnostics.push(Diagnostic::error(
+                        &page.source,
+                        page.key_line("related").unwrap_or(1),
                         1,
-                        "`related` lists the page itself",
-                    )),
-                    None => {
-                        let why = if drafts.contains(&key) {
-                            "is a draft"
-                        } else if files.contains(&key) {
-                            "has errors of its own (above)"
-                        } else {
-                            "does not exist"
-                        };
-                        diagnostics.push(Diagnostic::error(
-                            &sp.page.source,
-                            sp.page.key_line("related").unwrap_or(1),
-                            1,
-                            format!("`related` page `{rel}` {why} (looked for content/{key})"),
-                        ))
-                    }
+                        format!("`related` page `{rel}` {why} (looked for content/{key})"),
+                    ))
                 }
             }
         }
-        let suggestions = crate::related::suggest(site_pages, &explicit, config.related.count);
-        for (i, sp) in site_pages.iter_mut().enumerate() {
-            let mut list = explicit[i].clone();
-            list.extend(
-                suggestions[i]
-                    .iter()
-                    .copied()
-                    .filter(|j| !explicit[i].contains(j)),
-            );
-            list.truncate(config.related.count.max(explicit[i].len()));
-            sp.related = list;
-        }
+        explicit
     }
 
     /// Sections: pages in `rank` order, subsections, previous/next, courses.
@@ -973,14 +1032,7 @@ impl Site {
                     if !map.contains_key(slug.as_str()) {
                         map.insert(
                             slug.clone(),
-                            Term {
-                                name: name.clone(),
-                                slug: slug.clone(),
-                                url: format!("{}/{}/", tax.folder(config.language), slug),
-                                title: name.clone(),
-                                description: String::new(),
-                                pages: Vec::new(),
-                            },
+                            Term::named(tax, config.language, slug.clone(), name),
                         );
                     }
                     let term = map.get_mut(slug.as_str()).expect("inserted above");
@@ -989,6 +1041,65 @@ impl Site {
                     if term.pages.last() != Some(&i) {
                         term.pages.push(i);
                     }
+                }
+            }
+        }
+    }
+
+    /// [`Site::link_taxonomies`] after an edit of the `edited` pages'
+    /// topics or tags, no page added or removed: each term loses the
+    /// edited pages and gets back those that still name it, a term no
+    /// page names any more goes (a configured topic stays), and a new one
+    /// comes. A term keeps the spelling of the first page (in the order
+    /// pages were loaded) that names it, as linking everything gives it.
+    /// The lists are left for [`Site::relink_edited`] to sort.
+    fn retag_edited(&mut self, edited: &[usize]) {
+        let Site {
+            config,
+            pages,
+            topics,
+            tags,
+            ..
+        } = self;
+        for (tax, map) in [(Taxonomy::Topics, topics), (Taxonomy::Tags, tags)] {
+            let mut touched: BTreeSet<String> = BTreeSet::new();
+            for (slug, term) in map.iter_mut() {
+                let before = term.pages.len();
+                term.pages.retain(|i| !edited.contains(i));
+                if term.pages.len() != before {
+                    touched.insert(slug.clone());
+                }
+            }
+            for &i in edited {
+                for name in tax.names(&pages[i].page) {
+                    let slug = slugify(name);
+                    let term = map
+                        .entry(slug.clone())
+                        .or_insert_with(|| Term::named(tax, config.language, slug.clone(), name));
+                    // A name given twice by page `i` finds `i` last.
+                    if term.pages.last() != Some(&i) {
+                        term.pages.push(i);
+                    }
+                    touched.insert(slug);
+                }
+            }
+            for slug in touched {
+                if tax == Taxonomy::Topics && config.topics.iter().any(|t| t.slug == slug) {
+                    continue;
+                }
+                let first = map[&slug].pages.iter().min().copied();
+                let Some(first) = first else {
+                    map.remove(&slug);
+                    continue;
+                };
+                if let Some(name) = tax
+                    .names(&pages[first].page)
+                    .iter()
+                    .find(|n| slugify(n) == slug)
+                {
+                    let term = map.get_mut(&slug).expect("touched terms are in the map");
+                    term.name.clone_from(name);
+                    term.title.clone_from(name);
                 }
             }
         }
@@ -1023,22 +1134,28 @@ impl Site {
 
     /// Puts each edited page (its index, the page read anew, its body
     /// rendered by [`Site::rerender_page`]) in place and links the site
-    /// again, returning what linking found ("Les også" and the taxonomies
-    /// only when an edited page changed its topics, tags or `related`). For
+    /// again, returning what linking found (the explicit `related` pages of
+    /// edited pages that changed their topics, tags, `related` or date:
+    /// only then is "Les også" worked out again, where they can change it). For
     /// `serve`, after an edit of front matter that kept each page's URL,
     /// section, kind and body, so nothing else of the model can change.
     pub fn replace_pages(&mut self, edits: Vec<(usize, Page, Rendered)>) -> Diagnostics {
-        let mut terms = false;
+        let mut changed = Relink {
+            terms: false,
+            related: false,
+        };
         let mut edited = Vec::with_capacity(edits.len());
         for (i, page, content) in edits {
             let old = &self.pages[i].page.meta;
-            terms |= (&old.topics, &old.tags, &old.related)
-                != (&page.meta.topics, &page.meta.tags, &page.meta.related);
+            let terms = (&old.topics, &old.tags) != (&page.meta.topics, &page.meta.tags);
+            changed.terms |= terms;
+            changed.related |=
+                terms || old.related != page.meta.related || old.date != page.meta.date;
             self.pages[i].replace(page, content);
             edited.push(i);
         }
         let mut diagnostics = Diagnostics::new();
-        self.link(&mut diagnostics, terms, Some(&edited));
+        self.link(&mut diagnostics, Some(&edited), changed);
         diagnostics
     }
 

@@ -1599,6 +1599,9 @@ fn front_matter_edits_take_their_own_path_to_what_a_fresh_build_makes() {
     let root = tmp.site();
     let mut rng = Rng(0x0f0e_7711_2024_abcd);
     add_linked_pages(&mut rng, &root, 10);
+    // Term lists longer than the window "Les også" scores in, so a date or
+    // tag edit moves pages in and out of other pages' windows.
+    long_term_lists(&tmp);
     let mut inc = incremental(root.clone());
     assert!(matches!(inc.rebuild().outcome, Outcome::Updated { .. }));
     let mut log = Vec::new();
@@ -1630,6 +1633,132 @@ fn front_matter_edits_take_their_own_path_to_what_a_fresh_build_makes() {
         fronts >= 20,
         "{fronts} of 25 edits took the front matter path"
     );
+}
+
+/// Text of one of the pages [`long_term_lists`] writes.
+fn listed_page(title: &str, date: &str, tags: &str, related: &str) -> String {
+    format!(
+        "---\ntitle: \"{title}\"\ndate: {date}\ntopics: [verdi]\ntags: [{tags}]\n{related}---\n\nTekst om {title}.\n"
+    )
+}
+
+/// 60 articles that share the tag `felles` (and one of three others),
+/// so each term's list of pages is longer than the window "Les også"
+/// scores a page in, plus `aa-tidlig.md`, the oldest, first by key.
+fn long_term_lists(tmp: &Tmp) {
+    for n in 0..60 {
+        tmp.write(
+            &format!("content/artikler/mengde-{n:02}.md"),
+            &listed_page(
+                &format!("Mengde {n}"),
+                &format!("2025-{:02}-{:02}", 1 + n % 12, 1 + n / 12),
+                &format!("felles, gruppe-{}", n % 3),
+                "",
+            ),
+        );
+    }
+    tmp.write(
+        "content/artikler/aa-tidlig.md",
+        &listed_page("Tidlig", "2020-01-01", "felles", ""),
+    );
+}
+
+/// "Les også" compares a page with a window of each of its terms' page
+/// lists (ordered by date): an edit of a page's date or terms moves it in
+/// those lists, and other pages' suggestions change with it. Each edit
+/// takes the front matter path and ends as a fresh build does.
+#[test]
+fn related_pages_follow_date_and_term_edits_in_long_lists() {
+    let tmp = Tmp::new();
+    let root = tmp.site();
+    long_term_lists(&tmp);
+    let mut inc = incremental(root.clone());
+    assert!(matches!(inc.rebuild().outcome, Outcome::Updated { .. }));
+    let mut tokens = vinn::search::TokenCache::default();
+    let page = |n: &str| format!("content/artikler/{n}.md");
+    let steps: [(&str, &[(&str, String)]); 8] = [
+        (
+            "the oldest page becomes the newest",
+            &[(
+                "aa-tidlig",
+                listed_page("Tidlig", "2026-06-01", "felles", ""),
+            )],
+        ),
+        (
+            "a page joins another group",
+            &[(
+                "mengde-10",
+                listed_page("Mengde 10", "2025-11-01", "felles, gruppe-1, gruppe-2", ""),
+            )],
+        ),
+        (
+            "a page leaves the shared tag",
+            &[(
+                "mengde-30",
+                listed_page("Mengde 30", "2025-07-03", "gruppe-0", ""),
+            )],
+        ),
+        (
+            "a page names a related page",
+            &[(
+                "mengde-40",
+                listed_page(
+                    "Mengde 40",
+                    "2025-05-04",
+                    "felles, gruppe-1",
+                    "related: [mengde-05.md]\n",
+                ),
+            )],
+        ),
+        (
+            "two pages at once: a new tag and a new date",
+            &[
+                (
+                    "mengde-20",
+                    listed_page("Mengde 20", "2025-09-02", "felles, ny-tagg", ""),
+                ),
+                (
+                    "mengde-50",
+                    listed_page("Mengde 50", "2024-03-05", "felles, gruppe-2", ""),
+                ),
+            ],
+        ),
+        (
+            "the first page to give a tag spells it differently",
+            &[(
+                "aa-tidlig",
+                listed_page("Tidlig", "2026-06-01", "Felles, FELLES", ""),
+            )],
+        ),
+        (
+            "the only page with a tag drops it",
+            &[(
+                "mengde-20",
+                listed_page("Mengde 20", "2025-09-02", "felles", ""),
+            )],
+        ),
+        (
+            "a page's terms go back as they were",
+            &[(
+                "aa-tidlig",
+                listed_page("Tidlig", "2020-01-01", "felles", ""),
+            )],
+        ),
+    ];
+    for (what, edits) in steps {
+        let mut paths = BTreeSet::new();
+        for (name, text) in edits {
+            tmp.write(&page(name), text);
+            paths.insert(tmp.path(&page(name)));
+        }
+        let report = inc.rebuild_paths(&paths, false);
+        let Outcome::Updated { files, .. } = &report.outcome else {
+            panic!("{what}: the edit builds")
+        };
+        assert_eq!(report.route, Route::Fronts, "{what}");
+        let served = served_with_index(&mut inc, files, &mut tokens);
+        assert_fresh(&served, &root, what);
+    }
 }
 
 /// A template that reads the whole context (`__tera_context`) gives the
