@@ -133,8 +133,9 @@ impl Related {
     /// came or went) whose topics, tags, explicit `related` pages
     /// (given) or dates may have changed — and returns the "Les også"
     /// list of every page whose list may have changed with them: the
-    /// edited pages and each page of a posting list an edited page left,
-    /// joined or moved in.
+    /// edited pages, each page of a posting list an edited page left or
+    /// joined (the list's weight changed), and each page whose window in
+    /// a list an edited page moved in held the page before or after.
     pub fn update(
         &mut self,
         pages: &[SitePage],
@@ -152,23 +153,38 @@ impl Related {
             let old = std::mem::take(&mut self.terms_of[i]);
             let date = pages[i].page.meta.date;
             let moved = date != self.dates[i];
-            // Out of each list it leaves (all of them when its date moved),
+            // Out of each list it leaves, or moves in when its date moved,
             // found where its old date put it...
             for (k, &t) in old.iter().enumerate() {
-                if !old[..k].contains(&t) && (moved || !new.contains(&t)) {
-                    if let Ok(at) = self.position(t, i) {
-                        self.postings[t].remove(at);
+                let stays = new.contains(&t);
+                if old[..k].contains(&t) || (stays && !moved) {
+                    continue;
+                }
+                if let Ok(at) = self.position(t, i) {
+                    if stays {
+                        affected.extend(self.around(t, at));
                     }
+                    self.postings[t].remove(at);
+                }
+                if !stays {
                     changed.insert(t);
                 }
             }
-            // ...and into each list it joins, where its new date puts it.
+            // ...and into each list it joins or moves in, where its new date
+            // puts it.
             self.dates[i] = date;
             for (k, &t) in new.iter().enumerate() {
-                if !new[..k].contains(&t) && (moved || !old.contains(&t)) {
-                    if let Err(at) = self.position(t, i) {
-                        self.postings[t].insert(at, i);
+                let stayed = old.contains(&t);
+                if new[..k].contains(&t) || (stayed && !moved) {
+                    continue;
+                }
+                if let Err(at) = self.position(t, i) {
+                    self.postings[t].insert(at, i);
+                    if stayed {
+                        affected.extend(self.around(t, at));
                     }
+                }
+                if !stayed {
                     changed.insert(t);
                 }
             }
@@ -183,6 +199,14 @@ impl Related {
             .into_iter()
             .map(|(i, suggested)| (i, self.with_explicit(i, suggested)))
             .collect()
+    }
+
+    /// The pages whose windows in term `t`'s posting list hold its place
+    /// `at`: a page that only moves in a list (its length, so its weight,
+    /// the same) changes the scores of these alone.
+    fn around(&self, t: usize, at: usize) -> &[usize] {
+        let list = &self.postings[t];
+        &list[at.saturating_sub(WINDOW)..(at + WINDOW + 1).min(list.len())]
     }
 
     /// Whether this is the index of a site of `pages` pages.
