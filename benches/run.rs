@@ -474,7 +474,7 @@ fn measure(env: &Env, n: usize, out: &Path) -> Result<Result1, String> {
     // Live reload latency.
     if env.serve {
         eprintln!(
-            "   serve: {n} page edits, {n} title edits, {n} section text edits, {n} template edits",
+            "   serve: {n} page edits, {n} title edits, {n} tag edits, {n} section text edits, {n} template edits",
             n = env.runs
         );
         r.serve = serve_latency(env, &site, &manifest.sample_page).unwrap_or_else(|e| Latencies {
@@ -984,6 +984,8 @@ struct Latencies {
     page: Vec<f64>,
     /// The page's title.
     title: Vec<f64>,
+    /// A new tag for the page, in place of the one the last edit gave.
+    tag: Vec<f64>,
     /// A sentence appended to the text of the page's section.
     section: Vec<f64>,
     /// The page's template.
@@ -991,7 +993,7 @@ struct Latencies {
     note: Option<String>,
 }
 
-/// Edits one page's body `runs` times, then its title `runs` times, then
+/// Edits one page's body `runs` times, then its title, then its tags, then
 /// its section's text, then the page's template `runs` times; each time
 /// measures the delay to the next reload event and checks the edit is in
 /// the served page (the section's own page for its text).
@@ -1111,6 +1113,23 @@ fn edit_while_serving(
         fs::write(page, text).map_err(|e| e.to_string())?;
         Ok(marker)
     })?;
+    // A tag changes the pages of the tags it leaves and joins, and may
+    // change "Les også" of the pages sharing them.
+    let tag_ms = measure_edits("tag", &url_path, &|i| {
+        let marker = format!("benchtagg-{i}");
+        let text = fs::read_to_string(page).map_err(|e| e.to_string())?;
+        let Some(at) = text.find("\ntags: [") else {
+            return Err(format!("{} has no `tags: [` line", page.display()));
+        };
+        let (head, rest) = text.split_at(at + "\ntags: [".len());
+        // The tag the last edit gave goes.
+        let rest = match rest.strip_prefix("benchtagg-") {
+            Some(r) => r.split_once(", ").map_or(r, |(_, after)| after),
+            None => rest,
+        };
+        fs::write(page, format!("{head}{marker}, {rest}")).map_err(|e| e.to_string())?;
+        Ok(marker)
+    })?;
     // A section's text shows on its own page only.
     let section_file = page.with_file_name("_index.md");
     let section_ms = measure_edits("section text", &section_path, &|i| {
@@ -1140,6 +1159,7 @@ fn edit_while_serving(
     Ok(Latencies {
         page: page_ms,
         title: title_ms,
+        tag: tag_ms,
         section: section_ms,
         template: template_ms,
         note: (!notes.is_empty()).then(|| notes.join("; ")),
@@ -1373,6 +1393,11 @@ fn table(env: &Env, rs: &[Result1], growth: Option<&Growth>) -> String {
     row(
         "serve: page title edit → reload event (median / max)",
         &|r| latency(&r.serve.title, &r.serve.note),
+        "",
+    );
+    row(
+        "serve: page tag edit → reload event (median / max)",
+        &|r| latency(&r.serve.tag, &r.serve.note),
         "",
     );
     row(
