@@ -309,3 +309,101 @@ impl Related {
         s.ranked.iter().map(|&(j, _)| j).collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::Page;
+    use crate::content::meta::PageMeta;
+    use crate::markdown::Rendered;
+
+    /// A small deterministic generator (xorshift).
+    struct Rng(u64);
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+    }
+
+    const TOPICS: [&str; 4] = ["verdi", "Verdi", "tap", "beslutning"];
+    const TAGS: [&str; 7] = ["pris", "møte", "roi", "ROI", "frist", "anbud", "referanse"];
+
+    /// Random terms and a random date (sometimes none) for `meta`.
+    fn shuffle_terms(rng: &mut Rng, meta: &mut PageMeta) {
+        meta.topics = (0..rng.below(3))
+            .map(|_| TOPICS[rng.below(TOPICS.len())].to_string())
+            .collect();
+        meta.tags = (0..rng.below(4))
+            .map(|_| TAGS[rng.below(TAGS.len())].to_string())
+            .collect();
+        meta.date = (rng.below(8) > 0).then(|| Date {
+            year: 2020 + rng.below(3) as i32,
+            month: 1 + rng.below(12) as u32,
+            day: 1 + rng.below(3) as u32,
+        });
+    }
+
+    fn page(rng: &mut Rng, n: usize) -> SitePage {
+        let mut meta = PageMeta::default();
+        shuffle_terms(rng, &mut meta);
+        SitePage::new(
+            Page {
+                source: format!("content/p/{n}.md").into(),
+                key: format!("p/{n:04}.md"),
+                url: format!("p/{n}/"),
+                section: "p".into(),
+                meta,
+                body: "".into(),
+                body_line: 1,
+                front_line: 1,
+                front: "".into(),
+                bundle_dir: None,
+            },
+            Rendered::default(),
+        )
+    }
+
+    /// After random edits of a few pages' terms, dates and explicit
+    /// pages, what `update` gives each page it returns, and what it kept
+    /// for the others, is what `new` gives the edited site. Term lists
+    /// are far longer than a window, and dates repeat, so pages move
+    /// within them and ties go to the key.
+    #[test]
+    fn updates_agree_with_scoring_everything_again() {
+        let mut rng = Rng(0x5eed_2026_1128_0001);
+        let mut pages: Vec<SitePage> = (0..300).map(|n| page(&mut rng, n)).collect();
+        let mut explicit: Vec<Vec<usize>> = vec![Vec::new(); pages.len()];
+        let (mut index, mut lists) = Related::new(&pages, explicit.clone(), 4);
+        for step in 0..150 {
+            let mut edits = Vec::new();
+            for _ in 0..1 + rng.below(3) {
+                let i = rng.below(pages.len());
+                let meta = &mut pages[i].page.meta;
+                match rng.below(4) {
+                    0 => shuffle_terms(&mut rng, meta),
+                    1 => {
+                        meta.date = meta.date.map(|d| Date {
+                            day: d.day + 1,
+                            ..d
+                        })
+                    }
+                    2 => meta.tags.push(TAGS[rng.below(TAGS.len())].to_string()),
+                    _ => {
+                        explicit[i] = vec![(i + 1 + rng.below(pages.len() - 1)) % pages.len()];
+                    }
+                }
+                edits.push((i, explicit[i].clone()));
+            }
+            for (i, list) in index.update(&pages, edits) {
+                lists[i] = list;
+            }
+            let (_, fresh) = Related::new(&pages, explicit.clone(), 4);
+            for (i, (kept, fresh)) in lists.iter().zip(&fresh).enumerate() {
+                assert_eq!(kept, fresh, "page {i} after step {step}");
+            }
+        }
+    }
+}

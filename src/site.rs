@@ -48,7 +48,7 @@ pub struct SitePage {
 }
 
 impl SitePage {
-    fn new(page: Page, content: Rendered) -> Self {
+    pub(crate) fn new(page: Page, content: Rendered) -> Self {
         SitePage {
             reading_time: reading_time(&content),
             page,
