@@ -1676,38 +1676,36 @@ fn related_pages_follow_date_and_term_edits_in_long_lists() {
     assert!(matches!(inc.rebuild().outcome, Outcome::Updated { .. }));
     let mut tokens = vinn::search::TokenCache::default();
     let page = |n: &str| format!("content/artikler/{n}.md");
-    let steps: [(&str, &[(&str, String)]); 8] = [
+    // What each step does, and the files it writes: name, title, date,
+    // tags, the `related` line.
+    type Edit<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str);
+    let steps: [(&str, &[Edit]); 8] = [
         (
             "the oldest page becomes the newest",
-            &[(
-                "aa-tidlig",
-                listed_page("Tidlig", "2026-06-01", "felles", ""),
-            )],
+            &[("aa-tidlig", "Tidlig", "2026-06-01", "felles", "")],
         ),
         (
             "a page joins another group",
             &[(
                 "mengde-10",
-                listed_page("Mengde 10", "2025-11-01", "felles, gruppe-1, gruppe-2", ""),
+                "Mengde 10",
+                "2025-11-01",
+                "felles, gruppe-1, gruppe-2",
+                "",
             )],
         ),
         (
             "a page leaves the shared tag",
-            &[(
-                "mengde-30",
-                listed_page("Mengde 30", "2025-07-03", "gruppe-0", ""),
-            )],
+            &[("mengde-30", "Mengde 30", "2025-07-03", "gruppe-0", "")],
         ),
         (
             "a page names a related page",
             &[(
                 "mengde-40",
-                listed_page(
-                    "Mengde 40",
-                    "2025-05-04",
-                    "felles, gruppe-1",
-                    "related: [mengde-05.md]\n",
-                ),
+                "Mengde 40",
+                "2025-05-04",
+                "felles, gruppe-1",
+                "related: [mengde-05.md]\n",
             )],
         ),
         (
@@ -1715,40 +1713,37 @@ fn related_pages_follow_date_and_term_edits_in_long_lists() {
             &[
                 (
                     "mengde-20",
-                    listed_page("Mengde 20", "2025-09-02", "felles, ny-tagg", ""),
+                    "Mengde 20",
+                    "2025-09-02",
+                    "felles, ny-tagg",
+                    "",
                 ),
                 (
                     "mengde-50",
-                    listed_page("Mengde 50", "2024-03-05", "felles, gruppe-2", ""),
+                    "Mengde 50",
+                    "2024-03-05",
+                    "felles, gruppe-2",
+                    "",
                 ),
             ],
         ),
         (
             "the first page to give a tag spells it differently",
-            &[(
-                "aa-tidlig",
-                listed_page("Tidlig", "2026-06-01", "Felles, FELLES", ""),
-            )],
+            &[("aa-tidlig", "Tidlig", "2026-06-01", "Felles, FELLES", "")],
         ),
         (
             "the only page with a tag drops it",
-            &[(
-                "mengde-20",
-                listed_page("Mengde 20", "2025-09-02", "felles", ""),
-            )],
+            &[("mengde-20", "Mengde 20", "2025-09-02", "felles", "")],
         ),
         (
             "a page's terms go back as they were",
-            &[(
-                "aa-tidlig",
-                listed_page("Tidlig", "2020-01-01", "felles", ""),
-            )],
+            &[("aa-tidlig", "Tidlig", "2020-01-01", "felles", "")],
         ),
     ];
     for (what, edits) in steps {
         let mut paths = BTreeSet::new();
-        for (name, text) in edits {
-            tmp.write(&page(name), text);
+        for &(name, title, date, tags, related) in edits {
+            tmp.write(&page(name), &listed_page(title, date, tags, related));
             paths.insert(tmp.path(&page(name)));
         }
         let report = inc.rebuild_paths(&paths, false);
