@@ -2486,13 +2486,14 @@ fn sitemap(site: &Site) -> String {
     urls.sort_unstable();
     s.reserve(urls.len() * (base.len() + 80));
     for (u, lastmod) in urls {
-        use std::fmt::Write;
         s.push_str("  <url><loc>");
         s.push_str(&base);
-        s.push_str(&escape(u));
+        crate::markdown::escape_into(&mut s, u);
         s.push_str("</loc>");
         if let Some(l) = lastmod {
-            let _ = write!(s, "<lastmod>{l}</lastmod>");
+            s.push_str("<lastmod>");
+            l.push_to(&mut s);
+            s.push_str("</lastmod>");
         }
         s.push_str("</url>\n");
     }

@@ -97,6 +97,29 @@ impl Date {
     pub fn quarter(&self) -> u32 {
         (self.month - 1) / 3 + 1
     }
+
+    /// Appends the date as [`Date`]'s `Display` writes it (`2026-03-01`),
+    /// without the formatting machinery: the sitemap writes one per page.
+    pub fn push_to(&self, out: &mut String) {
+        let digits = |out: &mut String, n: u32, width: u32| {
+            for place in (0..width).rev() {
+                out.push(char::from(b'0' + (n / 10u32.pow(place) % 10) as u8));
+            }
+        };
+        match (u32::try_from(self.year), self.month, self.day) {
+            (Ok(y @ 0..=9999), m @ 0..=99, d @ 0..=99) => {
+                digits(out, y, 4);
+                out.push('-');
+                digits(out, m, 2);
+                out.push('-');
+                digits(out, d, 2);
+            }
+            _ => {
+                use std::fmt::Write;
+                let _ = write!(out, "{self}");
+            }
+        }
+    }
 }
 
 impl fmt::Display for Date {
@@ -149,6 +172,24 @@ fn valid_time(t: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn push_to_writes_what_display_writes() {
+        for (year, month, day) in [
+            (2026, 3, 1),
+            (1999, 12, 31),
+            (5, 1, 9),
+            (0, 10, 10),
+            (12345, 6, 7),
+            (-3, 2, 2),
+            (2026, 123, 4),
+        ] {
+            let d = Date { year, month, day };
+            let mut s = String::from("x");
+            d.push_to(&mut s);
+            assert_eq!(s, format!("x{d}"));
+        }
+    }
 
     #[test]
     fn parses_and_validates() {
