@@ -474,7 +474,7 @@ fn measure(env: &Env, n: usize, out: &Path) -> Result<Result1, String> {
     // Live reload latency.
     if env.serve {
         eprintln!(
-            "   serve: {n} page edits, {n} title edits, {n} tag edits, {n} section text edits, {n} template edits",
+            "   serve: {n} page edits, {n} title edits, {n} tag edits, {n} date edits, {n} section text edits, {n} template edits",
             n = env.runs
         );
         r.serve = serve_latency(env, &site, &manifest.sample_page).unwrap_or_else(|e| Latencies {
@@ -986,6 +986,8 @@ struct Latencies {
     title: Vec<f64>,
     /// A new tag for the page, in place of the one the last edit gave.
     tag: Vec<f64>,
+    /// The page's date, a few days from its own.
+    date: Vec<f64>,
     /// A sentence appended to the text of the page's section.
     section: Vec<f64>,
     /// The page's template.
@@ -993,7 +995,7 @@ struct Latencies {
     note: Option<String>,
 }
 
-/// Edits one page's body `runs` times, then its title, then its tags, then
+/// Edits one page's body `runs` times, then its title, its tags, its date,
 /// its section's text, then the page's template `runs` times; each time
 /// measures the delay to the next reload event and checks the edit is in
 /// the served page (the section's own page for its text).
@@ -1130,6 +1132,41 @@ fn edit_while_serving(
         fs::write(page, format!("{head}{marker}, {rest}")).map_err(|e| e.to_string())?;
         Ok(marker)
     })?;
+    // A date a few days from the page's own moves it a little in every
+    // date-ordered listing that holds it (its section, its kind, its
+    // terms), and in the lists "Les også" scores in. The page shows its
+    // date only without `updated`, which the edit takes out.
+    let front = fs::read_to_string(page).map_err(|e| e.to_string())?;
+    let (month, day) = front
+        .lines()
+        .find_map(|l| l.strip_prefix("date: "))
+        .and_then(|d| d.trim().rsplit_once('-'))
+        .and_then(|(ym, d)| Some((ym.to_string(), d.parse::<usize>().ok()?)))
+        .ok_or_else(|| format!("{} has no `date: YYYY-MM-DD` line", page.display()))?;
+    let date_ms = measure_edits("date", &url_path, &|i| {
+        let date = format!("{month}-{:02}", (day + i) % 28 + 1);
+        let text = fs::read_to_string(page).map_err(|e| e.to_string())?;
+        let Some((head, body)) = text
+            .strip_prefix("---\n")
+            .and_then(|t| t.split_once("\n---\n"))
+        else {
+            return Err(format!("{} has no front matter", page.display()));
+        };
+        let head: Vec<String> = head
+            .lines()
+            .filter(|l| !l.starts_with("updated: "))
+            .map(|l| {
+                if l.starts_with("date: ") {
+                    format!("date: {date}")
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect();
+        fs::write(page, format!("---\n{}\n---\n{body}", head.join("\n")))
+            .map_err(|e| e.to_string())?;
+        Ok(format!("datetime=\"{date}\""))
+    })?;
     // A section's text shows on its own page only.
     let section_file = page.with_file_name("_index.md");
     let section_ms = measure_edits("section text", &section_path, &|i| {
@@ -1160,6 +1197,7 @@ fn edit_while_serving(
         page: page_ms,
         title: title_ms,
         tag: tag_ms,
+        date: date_ms,
         section: section_ms,
         template: template_ms,
         note: (!notes.is_empty()).then(|| notes.join("; ")),
@@ -1398,6 +1436,11 @@ fn table(env: &Env, rs: &[Result1], growth: Option<&Growth>) -> String {
     row(
         "serve: page tag edit → reload event (median / max)",
         &|r| latency(&r.serve.tag, &r.serve.note),
+        "",
+    );
+    row(
+        "serve: page date edit → reload event (median / max)",
+        &|r| latency(&r.serve.date, &r.serve.note),
         "",
     );
     row(
