@@ -409,6 +409,8 @@ impl Server {
                 shared.submitted(seq);
                 let _ = jobs.send((seq, job));
             }
+            // After the reload event: bookkeeping for the next rebuild.
+            inc.settle();
             // An editor's temporary file is not worth naming.
             let named: BTreeSet<PathBuf> = paths.difference(&batch.passing).cloned().collect();
             let named = if named.is_empty() { &paths } else { &named };
