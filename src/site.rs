@@ -7,9 +7,13 @@
 //! [`Site::assemble`] is the one way in: it takes what `content` loaded and
 //! returns the model plus every problem found. [`Site::rerender_page`]
 //! renders and checks one page's body again against an assembled model
-//! (`serve`, after an edit that changed only that body), and
+//! (`serve`, after an edit that changed only that body);
 //! [`Site::replace_pages`] puts pages whose front matter changed in place
-//! and links the site again (`serve`, after an edit of front matter).
+//! and links again what they can change (`serve`, after an edit of front
+//! matter: the model keeps the index "Les også" is scored from,
+//! [`crate::related::Related`], so only the pages sharing a changed term
+//! are scored again); [`Site::rerender_section`] and
+//! [`Site::replace_sections`] do the same for sections' `_index.md`.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};

@@ -5,10 +5,11 @@
 //! Threads: a pool of HTTP workers ([`http`]); one that nudges tiny_http's
 //! own pool while requests come in ([`http::nudge_while_busy`]); one thread
 //! per open event stream ([`reload`]); the watcher's own threads
-//! ([`watch`]); and the
-//! calling thread, which rebuilds ([`incremental`]) and publishes each good
-//! result by swapping one `Arc`, so a request sees the old site or the new
-//! one, never a mix. Nothing is written to disk.
+//! ([`watch`]); and the calling thread, which rebuilds ([`incremental`])
+//! and publishes each good result by swapping one `Arc`, so a request sees
+//! the old site or the new one, never a mix; the bookkeeping a rebuild
+//! leaves for the next one waits until after the reload event. Nothing is
+//! written to disk.
 //!
 //! The search index is built after the pages are published and the reload
 //! event is sent, on its own thread (`index_forever`); until it lands the
