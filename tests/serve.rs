@@ -1675,6 +1675,16 @@ fn related_pages_follow_date_and_term_edits_in_long_lists() {
     let mut inc = incremental(root.clone());
     assert!(matches!(inc.rebuild().outcome, Outcome::Updated { .. }));
     let mut tokens = vinn::search::TokenCache::default();
+    // Each edit takes the front matter path and ends as a fresh build does.
+    let mut step = |what: &str, paths: &BTreeSet<PathBuf>| {
+        let report = inc.rebuild_paths(paths, false);
+        let Outcome::Updated { files, .. } = &report.outcome else {
+            panic!("{what}: the edit builds")
+        };
+        assert_eq!(report.route, Route::Fronts, "{what}");
+        let served = served_with_index(&mut inc, files, &mut tokens);
+        assert_fresh(&served, &root, what);
+    };
     let page = |n: &str| format!("content/artikler/{n}.md");
     // What each step does, and the files it writes: name, title, date,
     // tags, the `related` line.
@@ -1746,14 +1756,24 @@ fn related_pages_follow_date_and_term_edits_in_long_lists() {
             tmp.write(&page(name), &listed_page(title, date, tags, related));
             paths.insert(tmp.path(&page(name)));
         }
-        let report = inc.rebuild_paths(&paths, false);
-        let Outcome::Updated { files, .. } = &report.outcome else {
-            panic!("{what}: the edit builds")
-        };
-        assert_eq!(report.route, Route::Fronts, "{what}");
-        let served = served_with_index(&mut inc, files, &mut tokens);
-        assert_fresh(&served, &root, what);
+        step(what, &paths);
     }
+    // Both pages of a configured topic move to a topic no page had: the
+    // configured one stays, with no pages, and the new one comes.
+    let mut paths = BTreeSet::new();
+    for rel in [
+        "content/artikler/første-møte.md",
+        "content/sjekklister/før-møtet.md",
+    ] {
+        let text = tmp.read(rel);
+        assert!(text.contains("topics: [beslutningstakere]"), "{rel}");
+        tmp.write(
+            rel,
+            &text.replace("topics: [beslutningstakere]", "topics: [nytt-tema]"),
+        );
+        paths.insert(tmp.path(rel));
+    }
+    step("a configured topic loses its last pages", &paths);
 }
 
 /// A template that reads the whole context (`__tera_context`) gives the
