@@ -355,7 +355,7 @@ mod tests {
                 key: format!("p/{n:04}.md"),
                 url: format!("p/{n}/"),
                 section: "p".into(),
-                meta,
+                meta: std::sync::Arc::new(meta),
                 body: "".into(),
                 body_line: 1,
                 front_line: 1,
@@ -381,7 +381,7 @@ mod tests {
             let mut edits = Vec::new();
             for _ in 0..1 + rng.below(3) {
                 let i = rng.below(pages.len());
-                let meta = &mut pages[i].page.meta;
+                let meta = std::sync::Arc::make_mut(&mut pages[i].page.meta);
                 match rng.below(4) {
                     0 => shuffle_terms(&mut rng, meta),
                     1 => {

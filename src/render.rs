@@ -1968,7 +1968,7 @@ pub fn page_fingerprints(sp: &SitePage) -> PageFingerprints {
     let [meta, body, card, sitemap] = sp.derived(|sp| {
         let (p, c) = (&sp.page, &sp.content);
         let mut meta = Fingerprint::default();
-        hash_json(&mut meta, &p.meta);
+        hash_json(&mut meta, &*p.meta);
         let meta = meta.finish();
         let mut body = Fingerprint::default();
         (&p.key, &p.url, &p.source, &p.section).hash(&mut body);

@@ -100,7 +100,9 @@ pub struct Page {
     pub url: String,
     /// Key of the section the page belongs to (`""` for the root).
     pub section: String,
-    pub meta: PageMeta,
+    /// Shared: `serve` keeps parsed pages between rebuilds and hands out
+    /// copies, which then copy no front matter.
+    pub meta: Arc<PageMeta>,
     /// The Markdown body (after front matter), `\n` line endings. Shared:
     /// `serve` keeps parsed pages between rebuilds and hands out copies.
     pub body: Arc<str>,
@@ -764,7 +766,7 @@ fn read_page(
         key: key.to_string(),
         url: url_for_page(key),
         section: section.to_string(),
-        meta,
+        meta: Arc::new(meta),
         body,
         body_line: split.body_line,
         front_line: split.yaml_line,

@@ -204,7 +204,7 @@ fn quarters_from_interview_date_else_date() {
 fn quarters_without_cases_are_filled_in() {
     let mut s = site(false);
     let i = s.by_key["case/f-ingen-beslutning.md"];
-    s.pages[i].page.meta.date = Date::parse("2026-09-01").ok();
+    std::sync::Arc::make_mut(&mut s.pages[i].page.meta).date = Date::parse("2026-09-01").ok();
     let ins = aggregate(&s);
     let keys: Vec<String> = counts(&ins, DimensionKey::Quarters)
         .into_iter()
@@ -255,12 +255,16 @@ fn a_case_under_a_hidden_draft_section_is_not_counted() {
 fn unpublished_cases_are_excluded() {
     let mut s = site(false);
     let i = s.by_key["case/b-tapt-bygg-pris.md"];
-    s.pages[i].page.meta.case.as_mut().expect("case").anonymized = false;
+    std::sync::Arc::make_mut(&mut s.pages[i].page.meta)
+        .case
+        .as_mut()
+        .expect("case")
+        .anonymized = false;
     let ins = aggregate(&s);
     assert_eq!(ins.total, 5);
     assert_eq!(group(&ins, DimensionKey::LossReasons, "price").count, 0);
     let j = s.by_key["case/d-vunnet-helse.md"];
-    s.pages[j].page.meta.draft = true;
+    std::sync::Arc::make_mut(&mut s.pages[j].page.meta).draft = true;
     assert_eq!(aggregate(&s).total, 4);
 }
 
