@@ -36,7 +36,7 @@
 //! The scan of the templates is carried along while their texts stay the
 //! same.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::Hasher;
 use std::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -194,6 +194,31 @@ struct Shape {
     truth: HashSet<String>,
     /// The template dumps the whole context: never reuse its output.
     everything: bool,
+    /// How each name reads the fields of a map it holds
+    /// ([`Shape::plan_of`] of that name alone).
+    plans: HashMap<String, Plan>,
+}
+
+/// How some names read the fields of a map they hold: each field any of
+/// them names, in name order.
+#[derive(Debug, Default)]
+struct Plan {
+    fields: Vec<PlanField>,
+}
+
+static EMPTY_PLAN: Plan = Plan { fields: Vec::new() };
+
+/// One field of a [`Plan`].
+#[derive(Debug)]
+struct PlanField {
+    name: String,
+    /// `name` as a key of Tera's maps, to look it up without allocating.
+    key: tera::value::Key<'static>,
+    /// Its value is hashed whole: it is used whole, or a loop variable
+    /// that takes its items is.
+    whole: bool,
+    /// The loop variables that take its items, each once, in order.
+    items: Vec<String>,
 }
 
 impl Shape {
@@ -203,6 +228,30 @@ impl Shape {
             .iter()
             .filter_map(|n| self.fields.get(*n)?.get(field))
             .collect()
+    }
+
+    /// How the names in `names` read the fields of a map they hold.
+    fn plan_of(&self, names: &[&str]) -> Plan {
+        let mut uses: BTreeMap<&str, Vec<&FieldUse>> = BTreeMap::new();
+        for fields in names.iter().filter_map(|n| self.fields.get(*n)) {
+            for (field, used) in fields {
+                uses.entry(field).or_default().push(used);
+            }
+        }
+        let fields = uses
+            .into_iter()
+            .map(|(name, uses)| {
+                let items = Self::items(&uses);
+                PlanField {
+                    name: name.to_string(),
+                    key: tera::value::Key::String(Arc::from(name)),
+                    whole: uses.iter().any(|u| u.whole)
+                        || items.iter().any(|n| self.whole.contains(*n)),
+                    items: items.into_iter().map(str::to_string).collect(),
+                }
+            })
+            .collect();
+        Plan { fields }
     }
 
     /// The loop variables that take the items of a field used as `uses`
@@ -614,6 +663,11 @@ fn shapes(theme: &Theme) -> Shapes {
         }
         shape.text = f.finish();
         shape.vars = vars.into_iter().collect();
+        shape.plans = shape
+            .fields
+            .keys()
+            .map(|n| (n.clone(), shape.plan_of(&[n])))
+            .collect();
         out.insert(name.to_string(), Arc::new(shape));
     }
     out
@@ -955,28 +1009,42 @@ impl RenderMemo {
 
     /// Hashes what the names in `names` (none used whole) read of the map
     /// `v`: whether it is empty, if one is used as a truth value, and each
-    /// field one names, as the closure uses it.
+    /// field one names, in name order, as the closure uses it.
     fn project_map(f: &mut Fingerprint, shape: &Shape, names: &[&str], v: &Value) {
         if names.iter().any(|n| shape.truth.contains(*n)) {
             // Empty, it is false (and all of it is that it is empty).
             f.word(0x100 | u64::from(v.is_truthy()));
         }
-        for (k, x) in sorted(v) {
-            let uses = shape.uses(names, &k);
-            if uses.is_empty() {
-                continue;
+        let Some(map) = v.as_map() else {
+            f.word(0xff);
+            return;
+        };
+        if map.keys().any(|k| k.as_str().is_none()) {
+            // No serialized context has such keys; hashing it all is
+            // never wrong (only less often a hit).
+            f.value(v);
+            return;
+        }
+        let made;
+        let plan = match names {
+            [one] => shape.plans.get(*one).unwrap_or(&EMPTY_PLAN),
+            _ => {
+                made = shape.plan_of(names);
+                &made
             }
-            f.str(&k);
-            let items = Shape::items(&uses);
+        };
+        for field in &plan.fields {
+            let Some(x) = map.get(&field.key) else {
+                continue;
+            };
+            f.str(&field.name);
             match x.as_array() {
-                Some(list)
-                    if !uses.iter().any(|u| u.whole)
-                        && !items.iter().any(|n| shape.whole.contains(*n)) =>
-                {
+                Some(list) if !field.whole => {
                     // Only its length and, through the loop variables,
                     // the fields of its items.
                     f.word(6);
                     f.word(list.len() as u64);
+                    let items: Vec<&str> = field.items.iter().map(String::as_str).collect();
                     for item in list {
                         match item.is_map() && !items.is_empty() {
                             true => Self::project_map(f, shape, &items, item),
@@ -1434,6 +1502,57 @@ mod tests {
                 "{text}: count may be read"
             );
         }
+    }
+
+    #[test]
+    fn a_map_is_hashed_by_the_fields_read_whatever_the_order_of_its_keys() {
+        let memo = memo_of(
+            "{% for x in page.topics %}{{ x.title }}{% endfor %}\
+             {% for y in page.topics %}{{ y.count }}{% endfor %}",
+        );
+        let key = |topics: Value| {
+            let mut page = tera::value::Map::default();
+            page.insert(tera::value::Key::Str("topics"), topics);
+            let mut c = Context::new();
+            c.insert("page", &Value::from(page));
+            memo.key("a.html", &c).unwrap()
+        };
+        let item = |pairs: &[(&str, serde_json::Value)]| {
+            let mut m = tera::value::Map::default();
+            for (k, v) in pairs {
+                m.insert(
+                    tera::value::Key::String(Arc::from(*k)),
+                    Value::from_serializable(v),
+                );
+            }
+            Value::from(vec![Value::from(m)])
+        };
+        let (t, c, u) = (
+            ("title", serde_json::json!("Verdi")),
+            ("count", serde_json::json!(1)),
+            ("url", serde_json::json!("a/")),
+        );
+        let k = key(item(&[t.clone(), c.clone(), u.clone()]));
+        assert_eq!(k, key(item(&[u.clone(), c.clone(), t.clone()])));
+        assert_eq!(
+            k,
+            key(item(&[
+                t.clone(),
+                c.clone(),
+                ("url", serde_json::json!("b/"))
+            ])),
+            "url is not read"
+        );
+        // Both loops' variables read the items: title and count.
+        assert_ne!(k, key(item(&[t.clone(), ("count", serde_json::json!(2))])));
+        assert_ne!(k, key(item(&[t.clone(), u.clone()])), "count went");
+        // An item with a key that is not a string is hashed whole.
+        let odd = |s: &str| {
+            let mut m = tera::value::Map::default();
+            m.insert(tera::value::Key::U64(1), Value::from(s));
+            Value::from(vec![Value::from(m)])
+        };
+        assert_ne!(key(odd("a")), key(odd("b")));
     }
 
     #[test]
