@@ -3169,3 +3169,43 @@ fn only_what_a_build_reads_starts_a_rebuild_and_a_deny_list_edit_checks_again() 
         errors_of(&r.outcome)
     );
 }
+
+#[test]
+fn an_image_replaced_at_its_path_renders_the_page_that_shows_it_again() {
+    // Only the page's HTML changes (the <img> size); its front matter and
+    // text stay, so nothing but the fingerprint of the HTML tells the memo.
+    let tmp = Tmp::new();
+    let root = tmp.site();
+    let svg = |w: u32, h: u32| {
+        format!("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\"/>")
+    };
+    tmp.write("content/artikler/skisse.svg", &svg(120, 60));
+    let text = tmp.read("content/artikler/verdi.md") + "\n![Skisse av verdikjeden](skisse.svg)\n";
+    tmp.write("content/artikler/verdi.md", &text);
+    backdate(&root);
+    let mut inc = incremental(root.clone());
+    assert!(matches!(inc.rebuild().outcome, Outcome::Updated { .. }));
+    let image = tmp.path("content/artikler/skisse.svg");
+    std::fs::write(&image, svg(240, 90)).unwrap();
+    let r = inc.rebuild_paths(&BTreeSet::from([image]), false);
+    assert_eq!(r.route, Route::Whole);
+    let Outcome::Updated { files, .. } = &r.outcome else {
+        panic!("the new image builds")
+    };
+    let page = String::from_utf8_lossy(&files["artikler/verdi/index.html"]).into_owned();
+    let doc = scraper::Html::parse_document(&page);
+    let img = scraper::Selector::parse("main img").unwrap();
+    let sizes: Vec<(Option<&str>, Option<&str>)> = doc
+        .select(&img)
+        .map(|e| (e.value().attr("width"), e.value().attr("height")))
+        .collect();
+    assert_eq!(sizes, vec![(Some("240"), Some("90"))]);
+    let served: BTreeMap<String, Vec<u8>> = files
+        .iter()
+        .filter(|(k, _)| !k.starts_with("search/"))
+        .map(|(k, v)| (k.clone(), strip_script(v)))
+        .collect();
+    let mut expected = fresh_build(&root).unwrap();
+    expected.retain(|k, _| !k.starts_with("search/"));
+    assert_eq!(served, expected);
+}
