@@ -302,7 +302,7 @@ pub fn build(opts: &Options) -> Result<Report> {
         .par_iter_mut()
         .map(|p| {
             p.page.body = Arc::from("");
-            std::mem::take(&mut p.content.html)
+            std::mem::take(&mut p.content.edit().html)
         })
         .collect();
     let mut plain = take_plain(&mut site);
@@ -451,7 +451,7 @@ type SearchLater<'a> = Box<dyn FnOnce() -> SearchJob + Send + 'a>;
 fn take_plain(site: &mut Site) -> Vec<Arc<str>> {
     site.pages
         .iter_mut()
-        .map(|p| std::mem::take(&mut p.content.plain))
+        .map(|p| std::mem::take(&mut p.content.edit().plain))
         .collect()
 }
 

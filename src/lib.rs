@@ -12,6 +12,7 @@ pub mod checks;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod fingerprinted;
 pub mod i18n;
 pub mod insight;
 pub mod markdown;

@@ -355,14 +355,14 @@ mod tests {
                 key: format!("p/{n:04}.md"),
                 url: format!("p/{n}/"),
                 section: "p".into(),
-                meta: std::sync::Arc::new(meta),
+                meta: std::sync::Arc::new(meta.into()),
                 body: "".into(),
                 body_line: 1,
                 front_line: 1,
                 front: "".into(),
                 bundle_dir: None,
             },
-            Rendered::default(),
+            Rendered::default().into(),
         )
     }
 
@@ -381,7 +381,7 @@ mod tests {
             let mut edits = Vec::new();
             for _ in 0..1 + rng.below(3) {
                 let i = rng.below(pages.len());
-                let meta = std::sync::Arc::make_mut(&mut pages[i].page.meta);
+                let meta = std::sync::Arc::make_mut(&mut pages[i].page.meta).edit();
                 match rng.below(4) {
                     0 => shuffle_terms(&mut rng, meta),
                     1 => {

@@ -1967,13 +1967,22 @@ pub fn page_fingerprints(sp: &SitePage) -> PageFingerprints {
     use std::hash::{Hash, Hasher};
     let [meta, body, card, sitemap] = sp.derived(|sp| {
         let (p, c) = (&sp.page, &sp.content);
-        let mut meta = Fingerprint::default();
-        hash_json(&mut meta, &*p.meta);
-        let meta = meta.finish();
+        // The two costly parts travel with the front matter and the
+        // rendered body, so pages a whole rebuild takes from serve's
+        // caches do not hash them again.
+        let meta = p.meta.fingerprint(|m| {
+            let mut f = Fingerprint::default();
+            hash_json(&mut f, m);
+            f.finish()
+        });
+        let text = c.fingerprint(|c| {
+            let mut f = Fingerprint::default();
+            (&c.html, c.words, &c.summary).hash(&mut f);
+            (&c.headings, &c.tasks).hash(&mut f);
+            f.finish()
+        });
         let mut body = Fingerprint::default();
-        (&p.key, &p.url, &p.source, &p.section).hash(&mut body);
-        (&c.html, c.words, &c.summary).hash(&mut body);
-        (&c.headings, &c.tasks).hash(&mut body);
+        (&p.key, &p.url, &p.source, &p.section, text).hash(&mut body);
         let mut card = Fingerprint::default();
         (meta, &p.key, &p.url, &p.section, &c.summary).hash(&mut card);
         let counts = (c.words, c.headings.len(), c.tasks.len());

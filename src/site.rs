@@ -27,6 +27,7 @@ use crate::config::{Config, Language};
 use crate::content::slug::slugify;
 use crate::content::{self, Kind, Loaded, Page, Section};
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
+use crate::fingerprinted::Fingerprinted;
 use crate::i18n::Strings;
 use crate::markdown::{self, Heading, LinkResolver, Rendered, Resolved};
 
@@ -37,7 +38,8 @@ pub struct SitePage {
     /// [`SitePage::replace`] only, so what is derived from them (serve's
     /// fingerprints, [`crate::render::page_fingerprints`]) stays true.
     pub page: Page,
-    pub content: Rendered,
+    /// Kept with its fingerprint: see [`crate::fingerprinted`].
+    pub content: Fingerprinted<Rendered>,
     pub reading_time: usize,
     /// Indices of "Les også" pages: explicit first, then suggestions.
     pub related: Vec<usize>,
@@ -52,7 +54,7 @@ pub struct SitePage {
 }
 
 impl SitePage {
-    pub(crate) fn new(page: Page, content: Rendered) -> Self {
+    pub(crate) fn new(page: Page, content: Fingerprinted<Rendered>) -> Self {
         SitePage {
             reading_time: reading_time(&content),
             page,
@@ -79,7 +81,7 @@ impl SitePage {
     /// Puts a page read again, with its rendered body, in place of this
     /// one; its place in the site (related, order) stays until the site is
     /// linked again.
-    pub fn replace(&mut self, page: Page, content: Rendered) {
+    pub fn replace(&mut self, page: Page, content: Fingerprinted<Rendered>) {
         self.reading_time = reading_time(&content);
         self.page = page;
         self.content = content;
@@ -313,7 +315,7 @@ pub trait RenderMarkdown: Sync {
         first_line: usize,
         links: &dyn LinkResolver,
         labels: &markdown::Labels,
-    ) -> Rendered;
+    ) -> Fingerprinted<Rendered>;
 }
 
 /// Renders every body afresh.
@@ -326,8 +328,8 @@ impl RenderMarkdown for PlainMarkdown {
         first_line: usize,
         links: &dyn LinkResolver,
         labels: &markdown::Labels,
-    ) -> Rendered {
-        markdown::render(body, first_line, links, labels)
+    ) -> Fingerprinted<Rendered> {
+        markdown::render(body, first_line, links, labels).into()
     }
 }
 
@@ -667,7 +669,7 @@ impl Site {
             base_path: config.base_path(),
         };
 
-        let rendered: Vec<Rendered> = pages
+        let rendered: Vec<Fingerprinted<Rendered>> = pages
             .par_iter()
             // Small pieces, so an idle core can take some (see
             // `Renderer::render_all`).
@@ -694,7 +696,8 @@ impl Site {
                 let key = section_file_key(k);
                 (
                     k.clone(),
-                    md.render(&key, &s.body, s.body_line, &links, &labels),
+                    md.render(&key, &s.body, s.body_line, &links, &labels)
+                        .into_inner(),
                 )
             })
             .collect();
@@ -1155,7 +1158,7 @@ impl Site {
             changed.terms |= terms;
             changed.related |=
                 terms || old.related != page.meta.related || old.date != page.meta.date;
-            self.pages[i].replace(page, content);
+            self.pages[i].replace(page, content.into());
             edited.push(i);
         }
         let mut diagnostics = Diagnostics::new();
@@ -1244,7 +1247,9 @@ impl Site {
             bundle,
         };
         let labels = crate::i18n::markdown_labels(&self.strings);
-        let r = md.render(key, body, first_line, &links, &labels);
+        let r = md
+            .render(key, body, first_line, &links, &labels)
+            .into_inner();
         let ids_of = |k: &str| self.headings_with(k, key, &r.headings);
         let problems = match source {
             Some(source) => check_links(source, key, &r, &ids_of),
@@ -1595,7 +1600,7 @@ mod tests {
         assert!(site.sections["artikler"].pages.contains(&i));
         let mut page = site.pages[i].page.clone();
         page.section = "kurs".into();
-        let content = site.pages[i].content.clone();
+        let content = (*site.pages[i].content).clone();
         site.replace_pages(vec![(i, page, content)]);
         assert!(site.sections["kurs"].pages.contains(&i));
         assert!(!site.sections["artikler"].pages.contains(&i));

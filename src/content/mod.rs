@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
+use crate::fingerprinted::Fingerprinted;
 pub use meta::{CaseMeta, PageMeta};
 
 /// The three kinds of training content.
@@ -102,7 +103,7 @@ pub struct Page {
     pub section: String,
     /// Shared: `serve` keeps parsed pages between rebuilds and hands out
     /// copies, which then copy no front matter.
-    pub meta: Arc<PageMeta>,
+    pub meta: Arc<Fingerprinted<PageMeta>>,
     /// The Markdown body (after front matter), `\n` line endings. Shared:
     /// `serve` keeps parsed pages between rebuilds and hands out copies.
     pub body: Arc<str>,
@@ -766,7 +767,7 @@ fn read_page(
         key: key.to_string(),
         url: url_for_page(key),
         section: section.to_string(),
-        meta: Arc::new(meta),
+        meta: Arc::new(meta.into()),
         body,
         body_line: split.body_line,
         front_line: split.yaml_line,

@@ -204,7 +204,9 @@ fn quarters_from_interview_date_else_date() {
 fn quarters_without_cases_are_filled_in() {
     let mut s = site(false);
     let i = s.by_key["case/f-ingen-beslutning.md"];
-    std::sync::Arc::make_mut(&mut s.pages[i].page.meta).date = Date::parse("2026-09-01").ok();
+    std::sync::Arc::make_mut(&mut s.pages[i].page.meta)
+        .edit()
+        .date = Date::parse("2026-09-01").ok();
     let ins = aggregate(&s);
     let keys: Vec<String> = counts(&ins, DimensionKey::Quarters)
         .into_iter()
@@ -256,6 +258,7 @@ fn unpublished_cases_are_excluded() {
     let mut s = site(false);
     let i = s.by_key["case/b-tapt-bygg-pris.md"];
     std::sync::Arc::make_mut(&mut s.pages[i].page.meta)
+        .edit()
         .case
         .as_mut()
         .expect("case")
@@ -264,7 +267,9 @@ fn unpublished_cases_are_excluded() {
     assert_eq!(ins.total, 5);
     assert_eq!(group(&ins, DimensionKey::LossReasons, "price").count, 0);
     let j = s.by_key["case/d-vunnet-helse.md"];
-    std::sync::Arc::make_mut(&mut s.pages[j].page.meta).draft = true;
+    std::sync::Arc::make_mut(&mut s.pages[j].page.meta)
+        .edit()
+        .draft = true;
     assert_eq!(aggregate(&s).total, 4);
 }
 

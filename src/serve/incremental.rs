@@ -360,7 +360,7 @@ impl Incremental {
         let site = self.site.as_mut()?;
         let changed_pages: Vec<usize> = fresh.iter().map(|(i, _, _)| *i).collect();
         for (i, page, content) in fresh {
-            site.pages[i].replace(page, content);
+            site.pages[i].replace(page, content.into());
         }
         let site = self.site.as_ref()?;
         let mut renderer = Renderer::from_prepared(site, prepared);

@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+use crate::fingerprinted::Fingerprinted;
 use crate::markdown::{self, Labels, LinkResolver, Rendered, Resolved};
 use crate::site::{RenderMarkdown, Site};
 
@@ -29,8 +30,9 @@ struct Record {
 
 struct Entry {
     record: Record,
-    /// The HTML and friends, taken back from the previous site.
-    rendered: Option<Rendered>,
+    /// The HTML and friends, taken back from the previous site, with
+    /// their fingerprint if serve's memo made one.
+    rendered: Option<Fingerprinted<Rendered>>,
 }
 
 /// Asks the real resolver and writes down question and answer.
@@ -102,7 +104,7 @@ impl MarkdownCache {
                     format!("{k}/_index.md")
                 };
                 if let Some(e) = entries.get_mut(&key) {
-                    e.rendered = Some(s.content);
+                    e.rendered = Some(s.content.into());
                 }
             }
         }
@@ -126,7 +128,7 @@ impl RenderMarkdown for MarkdownCache {
         first_line: usize,
         links: &dyn LinkResolver,
         labels: &Labels,
-    ) -> Rendered {
+    ) -> Fingerprinted<Rendered> {
         use std::sync::atomic::Ordering::Relaxed;
         let labels_key = labels_key(labels);
         let entry = self
@@ -174,6 +176,6 @@ impl RenderMarkdown for MarkdownCache {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(key.to_string(), record);
-        rendered
+        rendered.into()
     }
 }
