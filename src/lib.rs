@@ -4,8 +4,9 @@
 //! matter, kinds) → [`markdown`] → [`site`] (the model, links, taxonomies,
 //! [`related`]) → [`checks`] → [`render`] (Tera, [`theme`], [`i18n`]) →
 //! [`output`]; [`search`] and [`insight`] add their files; [`build`] runs it
-//! all; [`serve`] keeps the model in memory; [`scaffold`] makes new sites
-//! and pages.
+//! all; [`serve`] keeps the model in memory, with the fingerprints of
+//! unchanged pages carried in [`fingerprinted`]; [`scaffold`] makes new
+//! sites and pages.
 
 pub mod build;
 pub mod checks;
