@@ -29,8 +29,9 @@ impl<T> Fingerprinted<T> {
         }
     }
 
-    /// The fingerprint, made by `make` the first time. Every caller must
-    /// pass the same function (there is one: see the module doc).
+    /// The fingerprint, made by `make` the first time. For one `T`, every
+    /// caller must pass the same function: each `T` kept this way has one,
+    /// in [`crate::render::page_fingerprints`].
     pub fn fingerprint(&self, make: impl FnOnce(&T) -> u64) -> u64 {
         *self.fingerprint.get_or_init(|| make(&self.value))
     }

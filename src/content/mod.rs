@@ -102,7 +102,8 @@ pub struct Page {
     /// Key of the section the page belongs to (`""` for the root).
     pub section: String,
     /// Shared: `serve` keeps parsed pages between rebuilds and hands out
-    /// copies, which then copy no front matter.
+    /// copies, which then copy no front matter, and its memo's
+    /// fingerprint of it goes along ([`crate::fingerprinted`]).
     pub meta: Arc<Fingerprinted<PageMeta>>,
     /// The Markdown body (after front matter), `\n` line endings. Shared:
     /// `serve` keeps parsed pages between rebuilds and hands out copies.
