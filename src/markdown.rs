@@ -43,7 +43,7 @@ pub enum Resolved {
 }
 
 /// Labels the renderer writes into the HTML, from the UI translation table.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Labels {
     pub note: String,
     pub tip: String,

@@ -308,10 +308,12 @@ struct PageLinks<'a> {
 /// relative to content/ (`artikler/a.md`, `artikler/_index.md`); everything
 /// else the result may depend on comes in through `links` and `labels`.
 pub trait RenderMarkdown: Sync {
+    /// `body` is shared, so a cache can keep it without copying it and
+    /// tell it is the same text it saw without reading it.
     fn render(
         &self,
         key: &str,
-        body: &str,
+        body: &Arc<str>,
         first_line: usize,
         links: &dyn LinkResolver,
         labels: &markdown::Labels,
@@ -324,7 +326,7 @@ impl RenderMarkdown for PlainMarkdown {
     fn render(
         &self,
         _key: &str,
-        body: &str,
+        body: &Arc<str>,
         first_line: usize,
         links: &dyn LinkResolver,
         labels: &markdown::Labels,
@@ -696,8 +698,14 @@ impl Site {
                 let key = section_file_key(k);
                 (
                     k.clone(),
-                    md.render(&key, &s.body, s.body_line, &links, &labels)
-                        .into_inner(),
+                    md.render(
+                        &key,
+                        &Arc::from(s.body.as_str()),
+                        s.body_line,
+                        &links,
+                        &labels,
+                    )
+                    .into_inner(),
                 )
             })
             .collect();
@@ -1217,7 +1225,7 @@ impl Site {
             md,
             (
                 &section_file_key(&section.key),
-                &section.body,
+                &Arc::from(section.body.as_str()),
                 section.body_line,
             ),
             section.key.clone(),
@@ -1233,7 +1241,7 @@ impl Site {
     fn rerender(
         &self,
         md: &dyn RenderMarkdown,
-        (key, body, first_line): (&str, &str, usize),
+        (key, body, first_line): (&str, &Arc<str>, usize),
         dir: String,
         url: &str,
         bundle: bool,

@@ -8,7 +8,7 @@
 //! re-renders exactly the pages whose links resolve differently.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use crate::fingerprinted::Fingerprinted;
 use crate::markdown::{self, Labels, LinkResolver, Rendered, Resolved};
@@ -22,9 +22,11 @@ enum Question {
 
 /// How one body was rendered last time.
 struct Record {
-    body: String,
+    /// The page's own text, shared: mostly the very text it is asked
+    /// about next time.
+    body: Arc<str>,
     first_line: usize,
-    labels: String,
+    labels: Labels,
     questions: Vec<Question>,
 }
 
@@ -67,10 +69,6 @@ pub struct MarkdownCache {
     next: Mutex<HashMap<String, Record>>,
     hits: std::sync::atomic::AtomicUsize,
     misses: std::sync::atomic::AtomicUsize,
-}
-
-fn labels_key(l: &Labels) -> String {
-    format!("{l:?}")
 }
 
 impl MarkdownCache {
@@ -124,13 +122,12 @@ impl RenderMarkdown for MarkdownCache {
     fn render(
         &self,
         key: &str,
-        body: &str,
+        body: &Arc<str>,
         first_line: usize,
         links: &dyn LinkResolver,
         labels: &Labels,
     ) -> Fingerprinted<Rendered> {
         use std::sync::atomic::Ordering::Relaxed;
-        let labels_key = labels_key(labels);
         let entry = self
             .entries
             .lock()
@@ -141,9 +138,9 @@ impl RenderMarkdown for MarkdownCache {
             rendered: Some(rendered),
         }) = entry
         {
-            let same = record.body == body
+            let same = (Arc::ptr_eq(&record.body, body) || record.body == *body)
                 && record.first_line == first_line
-                && record.labels == labels_key
+                && record.labels == *labels
                 && record.questions.iter().all(|q| match q {
                     Question::Link(href, answer) => links.resolve(href) == *answer,
                     Question::Image(href, answer) => links.image_size(href) == *answer,
@@ -164,9 +161,9 @@ impl RenderMarkdown for MarkdownCache {
         };
         let rendered = markdown::render(body, first_line, &recorder, labels);
         let record = Record {
-            body: body.to_string(),
+            body: body.clone(),
             first_line,
-            labels: labels_key,
+            labels: labels.clone(),
             questions: recorder
                 .questions
                 .into_inner()
