@@ -992,13 +992,16 @@ struct Latencies {
     section: Vec<f64>,
     /// The page's template.
     template: Vec<f64>,
+    /// A new page in the page's folder (a whole rebuild in serve).
+    added: Vec<f64>,
     note: Option<String>,
 }
 
 /// Edits one page's body `runs` times, then its title, its tags, its date,
-/// its section's text, then the page's template `runs` times; each time
-/// measures the delay to the next reload event and checks the edit is in
-/// the served page (the section's own page for its text).
+/// its section's text, then the page's template `runs` times, then adds
+/// `runs` new pages beside it; each time measures the delay to the next
+/// reload event and checks the edit is in the served page (the section's
+/// own page for its text, the new page for an added one).
 fn serve_latency(env: &Env, site: &Path, sample: &str) -> Result<Latencies, String> {
     // A site-level template override to edit.
     let tpl_dir = site.join("templates");
@@ -1012,7 +1015,11 @@ fn serve_latency(env: &Env, site: &Path, sample: &str) -> Result<Latencies, Stri
     let original_section = fs::read(&section).map_err(|e| format!("{}: {e}", section.display()))?;
     let result = edit_while_serving(env, site, sample, &page, &tpl);
     // The site as generated again, for the builds measured after this.
-    let restored = fs::write(&page, original)
+    let restored = (0..env.runs)
+        .map(|i| added_page(&page, i))
+        .filter(|p| p.exists())
+        .try_for_each(fs::remove_file)
+        .and_then(|()| fs::write(&page, original))
         .and_then(|()| fs::write(&section, original_section))
         .and_then(|()| fs::remove_dir_all(&tpl_dir))
         .map_err(|e| format!("{}: {e}", site.display()));
@@ -1055,8 +1062,9 @@ fn edit_while_serving(
         std::thread::sleep(Duration::from_millis(100));
     }
     settle(&events, Duration::from_millis(1500));
+    // `shows(i)` is the path whose page shows the `i`th edit.
     let mut measure_edits = |what: &str,
-                             shows: &str,
+                             shows: &dyn Fn(usize) -> String,
                              edit: &dyn Fn(usize) -> Result<String, String>|
      -> Result<Vec<f64>, String> {
         let mut lat = Vec::new();
@@ -1073,8 +1081,11 @@ fn edit_while_serving(
                 let left = deadline.saturating_duration_since(Instant::now());
                 let at = events
                     .recv_timeout(left)
-                    .map_err(|_| format!("no reload event showing a {what} edit within 60 s"))?;
-                if http_get(&addr, shows).unwrap_or_default().contains(&marker) {
+                    .map_err(|_| format!("no reload event showing a {what} within 60 s"))?;
+                if http_get(&addr, &shows(i))
+                    .unwrap_or_default()
+                    .contains(&marker)
+                {
                     break at;
                 }
             };
@@ -1087,13 +1098,13 @@ fn edit_while_serving(
                 .collect();
         }
         if let Some(last) = log.last() {
-            notes.push(format!("after a {what} edit serve said `{}`", last.trim()));
+            notes.push(format!("after a {what} serve said `{}`", last.trim()));
         }
         let each: Vec<String> = lat.iter().map(|l| format!("{l:.1}")).collect();
-        eprintln!("     {what} edits, in turn: {} ms", each.join(", "));
+        eprintln!("     {what}s, in turn: {} ms", each.join(", "));
         Ok(lat)
     };
-    let page_ms = measure_edits("page", &url_path, &|i| {
+    let page_ms = measure_edits("page edit", &|_| url_path.clone(), &|i| {
         let marker = format!("Benchmerke {i} etter endring.");
         let mut f = fs::OpenOptions::new()
             .append(true)
@@ -1104,7 +1115,7 @@ fn edit_while_serving(
     })?;
     // A title shows in other pages too (menu, listings, "Les også"), so a
     // title edit takes serve's whole cached pipeline, not the body path.
-    let title_ms = measure_edits("title", &url_path, &|i| {
+    let title_ms = measure_edits("title edit", &|_| url_path.clone(), &|i| {
         let marker = format!("Benchtittel {i}");
         let text = fs::read_to_string(page).map_err(|e| e.to_string())?;
         let Some(at) = text.find("\ntitle: ") else {
@@ -1117,7 +1128,7 @@ fn edit_while_serving(
     })?;
     // A tag changes the pages of the tags it leaves and joins, and may
     // change "Les også" of the pages sharing them.
-    let tag_ms = measure_edits("tag", &url_path, &|i| {
+    let tag_ms = measure_edits("tag edit", &|_| url_path.clone(), &|i| {
         let marker = format!("benchtagg-{i}");
         let text = fs::read_to_string(page).map_err(|e| e.to_string())?;
         let Some(at) = text.find("\ntags: [") else {
@@ -1143,7 +1154,7 @@ fn edit_while_serving(
         .and_then(|d| d.trim().rsplit_once('-'))
         .and_then(|(ym, d)| Some((ym.to_string(), d.parse::<usize>().ok()?)))
         .ok_or_else(|| format!("{} has no `date: YYYY-MM-DD` line", page.display()))?;
-    let date_ms = measure_edits("date", &url_path, &|i| {
+    let date_ms = measure_edits("date edit", &|_| url_path.clone(), &|i| {
         let date = format!("{month}-{:02}", (day + i) % 28 + 1);
         let text = fs::read_to_string(page).map_err(|e| e.to_string())?;
         let Some((head, body)) = text
@@ -1169,7 +1180,7 @@ fn edit_while_serving(
     })?;
     // A section's text shows on its own page only.
     let section_file = page.with_file_name("_index.md");
-    let section_ms = measure_edits("section text", &section_path, &|i| {
+    let section_ms = measure_edits("section text edit", &|_| section_path.clone(), &|i| {
         let marker = format!("Seksjonsmerke {i} etter endring.");
         let mut f = fs::OpenOptions::new()
             .append(true)
@@ -1178,7 +1189,7 @@ fn edit_while_serving(
         write!(f, "\n{marker}\n").map_err(|e| e.to_string())?;
         Ok(marker)
     })?;
-    let template_ms = measure_edits("template", &url_path, &|i| {
+    let template_ms = measure_edits("template edit", &|_| url_path.clone(), &|i| {
         let marker = format!("<!-- bench template edit {i} -->");
         let text = fs::read_to_string(tpl).map_err(|e| e.to_string())?;
         let text = match text.find("{% block main %}") {
@@ -1191,6 +1202,22 @@ fn edit_while_serving(
         fs::write(tpl, text).map_err(|e| e.to_string())?;
         Ok(marker)
     })?;
+    // A page added: a new key, so serve runs the whole pipeline over its
+    // caches, and the listings of its section, kind and date take it in.
+    let added_ms = measure_edits(
+        "new page",
+        &|i| format!("{section_path}bench-ny-side-{i}/"),
+        &|i| {
+            let marker = format!("Benchside {i}");
+            let new = added_page(page, i);
+            fs::write(
+                &new,
+                format!("---\ntitle: \"{marker}\"\n---\n\nEn ny side i benchmarken.\n"),
+            )
+            .map_err(|e| format!("{}: {e}", new.display()))?;
+            Ok(marker)
+        },
+    )?;
     drop(server);
     notes.dedup();
     Ok(Latencies {
@@ -1200,8 +1227,14 @@ fn edit_while_serving(
         date: date_ms,
         section: section_ms,
         template: template_ms,
+        added: added_ms,
         note: (!notes.is_empty()).then(|| notes.join("; ")),
     })
+}
+
+/// The `i`th page the benchmark adds beside `page`.
+fn added_page(page: &Path, i: usize) -> PathBuf {
+    page.with_file_name(format!("bench-ny-side-{i}.md"))
 }
 
 // ---------------------------------------------------------------- table
@@ -1425,17 +1458,18 @@ fn table(env: &Env, rs: &[Result1], growth: Option<&Growth>) -> String {
     );
     // The serve rows: what was edited, where its latencies are, the target.
     type Of = fn(&Latencies) -> &[f64];
-    let serve_rows: [(&str, Of, &'static str); 6] = [
-        ("page body", |l| &l.page, "< 30 ms at 10 000"),
-        ("page title", |l| &l.title, ""),
-        ("page tag", |l| &l.tag, ""),
-        ("page date", |l| &l.date, ""),
-        ("section text", |l| &l.section, ""),
-        ("template", |l| &l.template, ""),
+    let serve_rows: [(&str, Of, &'static str); 7] = [
+        ("page body edit", |l| &l.page, "< 30 ms at 10 000"),
+        ("page title edit", |l| &l.title, ""),
+        ("page tag edit", |l| &l.tag, ""),
+        ("page date edit", |l| &l.date, ""),
+        ("section text edit", |l| &l.section, ""),
+        ("template edit", |l| &l.template, ""),
+        ("new page", |l| &l.added, ""),
     ];
     for (what, of, target) in serve_rows {
         row(
-            &format!("serve: {what} edit → reload event (median / max)"),
+            &format!("serve: {what} → reload event (median / max)"),
             &|r| latency(of(&r.serve), &r.serve.note),
             target,
         );
