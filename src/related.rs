@@ -201,9 +201,10 @@ impl Related {
             .collect()
     }
 
-    /// The pages whose windows in term `t`'s posting list hold its place
-    /// `at`: a page that only moves in a list (its length, so its weight,
-    /// the same) changes the scores of these alone.
+    /// The pages within a window of place `at` in term `t`'s posting list:
+    /// those a page at `at` is scored against, and so those whose windows
+    /// hold `at` (a page that only moves in a list, its length and so its
+    /// weight the same, changes the scores of these alone).
     fn around(&self, t: usize, at: usize) -> &[usize] {
         let list = &self.postings[t];
         &list[at.saturating_sub(WINDOW)..(at + WINDOW + 1).min(list.len())]
@@ -275,9 +276,7 @@ impl Related {
             // Rarer terms weigh more (inverse document frequency).
             let idf = (1.0 + n / list.len() as f64).ln();
             let pos = self.position(term, i).unwrap_or_else(|at| at);
-            let lo = pos.saturating_sub(WINDOW);
-            let hi = (pos + WINDOW + 1).min(list.len());
-            for &j in &list[lo..hi] {
+            for &j in self.around(term, pos) {
                 if j != i {
                     if s.scores[j] == 0.0 {
                         s.touched.push(j);
