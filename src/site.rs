@@ -1038,11 +1038,11 @@ impl Site {
         // A site has far fewer distinct names than pages × names.
         let mut slugs: HashMap<&str, String> = HashMap::new();
         for (i, sp) in site_pages.iter().enumerate() {
-            for (tax, map, names) in [
-                (Taxonomy::Topics, &mut *topics, &sp.page.meta.topics),
-                (Taxonomy::Tags, &mut *tags, &sp.page.meta.tags),
+            for (tax, map) in [
+                (Taxonomy::Topics, &mut *topics),
+                (Taxonomy::Tags, &mut *tags),
             ] {
-                for name in names {
+                for name in tax.names(&sp.page) {
                     let slug = slugs.entry(name.as_str()).or_insert_with(|| slugify(name));
                     if !map.contains_key(slug.as_str()) {
                         map.insert(
