@@ -6,6 +6,10 @@
 //! is reused only when the text is the same and asking every recorded
 //! question again gives the same answers. So renaming or deleting a page
 //! re-renders exactly the pages whose links resolve differently.
+//!
+//! A record shares the page's text rather than copying it, and the body
+//! taken back from the previous site keeps the memo's fingerprint of it
+//! ([`crate::fingerprinted`]), so a reused body brings that along too.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
