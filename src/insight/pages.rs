@@ -326,10 +326,13 @@ impl Inputs {
             .map(|c| {
                 // A case's facts come from its page's front matter (with
                 // the description lists show), URL and file (all in the
-                // page's fingerprints, kept from rebuild to rebuild).
+                // page's fingerprints, kept from rebuild to rebuild). Not
+                // its index: lists read the page through it, and a page
+                // added or removed before it shifts it with nothing shown
+                // changed (cases keep their order among themselves).
                 let own = crate::render::page_fingerprints(&site.pages[c.page]);
                 let mut h = Fingerprint::default();
-                (own.meta, own.body, c.page).hash(&mut h);
+                (own.meta, own.body).hash(&mut h);
                 h.finish()
             })
             .collect();
