@@ -341,8 +341,10 @@ struct PagerItem {
 
 /// What a [`Renderer`] prepares once for a site and theme: the parsed
 /// templates, the shared context (with its globals) and the section menus.
-/// `serve` keeps it between rebuilds in which only page bodies changed,
-/// since none of it depends on a body.
+/// `serve` keeps it between rebuilds: a body edit renders its pages with it
+/// as it is, since none of it depends on a body, and any other rebuild
+/// whose theme and `base_url` it [fits](Prepared::fits) takes over what
+/// is still right of it ([`Renderer::new`], [`Renderer::adopt_tables`]).
 #[derive(Clone)]
 pub struct Prepared {
     tera: Arc<Tera>,
@@ -356,14 +358,27 @@ pub struct Prepared {
     /// ([`Renderer::finish`]), for the next renderer of the site to adopt
     /// ([`Renderer::adopt_tables`]); taken by the first that does.
     tables: Arc<std::sync::Mutex<Option<Carried>>>,
+    /// The `base_url` the templates were parsed for (its path is set in
+    /// Tera's URL functions).
+    base_url: String,
 }
 
 impl Prepared {
-    /// Whether this carries per-page tables for a site of `pages` pages
-    /// ([`Renderer::adopt_tables`]).
-    fn carries(&self, pages: usize) -> bool {
+    /// Whether this carries per-page tables ([`Renderer::adopt_tables`]),
+    /// for a site of any number of pages: they are taken over page by
+    /// page, by what each was made from.
+    fn carries(&self) -> bool {
         let tables = self.tables.lock().unwrap_or_else(|e| e.into_inner());
-        tables.as_ref().is_some_and(|t| t.made_from.len() == pages)
+        tables.is_some()
+    }
+
+    /// Whether what this holds was prepared from `theme` as it is now, for
+    /// a site at `base_url`: then a renderer may take it over
+    /// ([`Renderer::new`]) whatever else changed in the site, for each
+    /// menu and per-page entry it takes is checked against what it was
+    /// made from.
+    pub fn fits(&self, theme: &Theme, base_url: &str) -> bool {
+        self.base_url == base_url && *self.theme == *theme
     }
 }
 
@@ -928,7 +943,7 @@ impl<'s> Renderer<'s> {
             })
             .collect();
         // Tables to adopt come with `reuse`: none are made until then.
-        let per_page = match reuse.is_some_and(|p| p.carries(site.pages.len())) {
+        let per_page = match reuse.is_some_and(Prepared::carries) {
             true => PerPage::none(),
             false => PerPage::new(site, &theme),
         };
@@ -1056,16 +1071,19 @@ impl<'s> Renderer<'s> {
             chromes: self.chromes,
             terms: self.terms,
             tables: Arc::new(std::sync::Mutex::new(carried)),
+            base_url: self.site.config.base_url.clone(),
         }
     }
 
     /// Takes over the per-page tables of the renderer that prepared
     /// `from` ([`Renderer::finish`]), for every page whose card
-    /// fingerprint is the same now: its card, link and card HTML are then
-    /// made from the same values, and they are not made again. Call it
+    /// fingerprint was some page's then: its card, link and card HTML are
+    /// made from the same values, and they are not made again. An entry
+    /// follows its fingerprint, which covers the page's key, so pages
+    /// added, removed or renamed since shift no one else's. Call it
     /// once the memo, its inputs ([`Renderer::set_inputs`]) and every
-    /// global are set; without them, or after a change of configuration,
-    /// page count or the globals `card.html` reads, nothing is taken and
+    /// global are set; without them, or after a change of configuration
+    /// or of the globals `card.html` reads, nothing is taken and
     /// the tables are made empty. ([`Renderer::new`] with a `reuse` that
     /// carries tables makes none: until this call, cards and links are
     /// made where they are used, and listings render `card.html`
@@ -1082,28 +1100,50 @@ impl<'s> Renderer<'s> {
         let (Some(memo), Some(inputs)) = (self.memo, self.per_page.inputs.get()) else {
             return self.make_tables();
         };
-        if old.env != inputs.env || old.made_from.len() != inputs.cards.len() {
+        if old.env != inputs.env {
             return self.make_tables();
         }
-        let mut t = old;
-        let same_html = t.card_base.is_some()
-            && t.card_base == memo.key("card.html", &self.base)
-            && t.card_html.is_empty() != reads_cards_html(&self.theme);
-        for (i, (was, now)) in t.made_from.iter().zip(&inputs.cards).enumerate() {
-            if was != now {
-                t.cards[i] = Default::default();
-                t.links[i] = Default::default();
-                if same_html {
-                    t.card_html[i] = Default::default();
-                }
-            }
-        }
-        self.per_page.cards = t.cards;
-        self.per_page.links = t.links;
-        self.per_page.card_html = match same_html {
-            true => t.card_html,
+        let same_html = old.card_base.is_some()
+            && old.card_base == memo.key("card.html", &self.base)
+            && old.card_html.is_empty() != reads_cards_html(&self.theme);
+        let Carried {
+            mut cards,
+            mut links,
+            mut card_html,
+            made_from,
+            ..
+        } = old;
+        let n = inputs.cards.len();
+        let (mut new_cards, mut new_links) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        let mut new_html = match same_html {
+            true => Vec::with_capacity(n),
             false => card_html_table(self.site, &self.theme),
         };
+        // Most pages keep their index; the others are looked up.
+        let mut by_fingerprint: Option<HashMap<u64, usize>> = None;
+        for (i, now) in inputs.cards.iter().enumerate() {
+            let was = match made_from.get(i) == Some(now) {
+                true => Some(i),
+                false => by_fingerprint
+                    .get_or_insert_with(|| {
+                        made_from.iter().enumerate().map(|(j, &f)| (f, j)).collect()
+                    })
+                    .get(now)
+                    .copied(),
+            };
+            let take = |v: &mut Vec<_>| was.map(|j| std::mem::take(&mut v[j])).unwrap_or_default();
+            new_cards.push(take(&mut cards));
+            new_links.push(take(&mut links));
+            if same_html {
+                new_html.push(
+                    was.map(|j| std::mem::take(&mut card_html[j]))
+                        .unwrap_or_default(),
+                );
+            }
+        }
+        self.per_page.cards = new_cards;
+        self.per_page.links = new_links;
+        self.per_page.card_html = new_html;
     }
 
     /// Empty per-page tables (cards, links, card HTML) for every page.

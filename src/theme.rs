@@ -54,7 +54,7 @@ pub const DEFAULT_STATIC: &[(&str, &[u8])] =
     embed_static!["vinn.css", "vinn.js", "search.js", "favicon.svg"];
 
 /// One template: its name, text, and the file it came from (for errors).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TemplateSource {
     pub name: String,
     pub text: String,
@@ -62,7 +62,7 @@ pub struct TemplateSource {
 }
 
 /// One static file to copy into the output root.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum StaticFile {
     Embedded {
         path: &'static str,
@@ -84,7 +84,7 @@ impl StaticFile {
 }
 
 /// The templates and static files of a site: theme first, site overrides on top.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Theme {
     pub templates: Vec<TemplateSource>,
     pub statics: Vec<StaticFile>,

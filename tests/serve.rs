@@ -2328,6 +2328,50 @@ fn a_theme_edit_renders_the_model_again_without_reading_content() {
 }
 
 #[test]
+fn a_new_base_url_reaches_what_the_templates_make_of_it() {
+    let tmp = Tmp::new();
+    let root = tmp.site();
+    // A footer that prints an absolute URL through `url_for`, which the
+    // templates are parsed with: a rebuild that took over the parsed
+    // templates of the last one would keep the old `base_url` in it.
+    tmp.write(
+        "templates/footer.html",
+        "<footer><a class=\"om\" href=\"{{ url_for(path='om/') }}\">Om</a></footer>\n",
+    );
+    let mut inc = incremental(root.clone());
+    let mut tokens = vinn::search::TokenCache::default();
+    let footer_link = |served: &BTreeMap<String, Vec<u8>>| {
+        let html = String::from_utf8_lossy(&served["index.html"]).to_string();
+        let doc = scraper::Html::parse_document(&html);
+        let a = scraper::Selector::parse("footer a.om").unwrap();
+        let href = doc
+            .select(&a)
+            .next()
+            .map(|e| e.attr("href").unwrap_or("").to_string());
+        href.expect("the footer's link")
+    };
+    let r = inc.rebuild();
+    let Outcome::Updated { files, .. } = &r.outcome else {
+        panic!("the first build: {}", errors_of(&r.outcome))
+    };
+    let served = served_with_index(&mut inc, files, &mut tokens);
+    assert_eq!(footer_link(&served), "/om/");
+    let config = tmp.read("site.toml").replace(
+        "base_url = \"/\"",
+        "base_url = \"https://kurs.example/salg/\"",
+    );
+    tmp.write("site.toml", &config);
+    let r = inc.rebuild_paths(&BTreeSet::from([tmp.path("site.toml")]), false);
+    let Outcome::Updated { files, .. } = &r.outcome else {
+        panic!("a new base_url: {}", errors_of(&r.outcome))
+    };
+    assert_eq!(r.route, Route::Whole);
+    let served = served_with_index(&mut inc, files, &mut tokens);
+    assert_eq!(footer_link(&served), "https://kurs.example/salg/om/");
+    assert_fresh(&served, &root, "a new base_url");
+}
+
+#[test]
 fn a_theme_edit_after_a_failed_rebuild_takes_the_whole_pipeline() {
     let tmp = Tmp::new();
     let root = tmp.site();

@@ -499,10 +499,11 @@ impl Incremental {
         self.served.as_ref()?;
         let start = Instant::now();
         let site = self.site.take()?;
-        // What the last renderer prepared holds parsed templates.
-        self.forget_prepared();
         let mut report = model_report(&site, self.page_files, Route::Theme, 0, Vec::new());
-        self.render_keeping_index(site, &mut report, start, None);
+        // What the last renderer prepared is taken only if its templates
+        // are still those on disk (a static file alone changed).
+        let reuse = self.prepared.take();
+        self.render_keeping_index(site, &mut report, start, reuse);
         Some(report)
     }
 
@@ -586,11 +587,6 @@ impl Incremental {
         self.index_due = index_due;
     }
 
-    /// Drops what the last renderer prepared.
-    fn forget_prepared(&mut self) {
-        drop_aside(self.prepared.take());
-    }
-
     /// Serves `files` from now on (the search index is due again) and puts
     /// them, with what changed, in `report`.
     fn serve(
@@ -617,7 +613,10 @@ impl Incremental {
         self.settle();
         let start = Instant::now();
         self.index_due = false;
-        self.forget_prepared();
+        // Until the site renders, the model is not the one served: no
+        // short path may start from it. What the last renderer prepared
+        // goes to this one, which takes what still fits.
+        let reuse = self.prepared.take();
         self.guard = None;
         self.markdown.absorb(self.site.take());
         let mut report = Report {
@@ -636,6 +635,7 @@ impl Incremental {
         let loaded = match build::load_cached(&self.opts, &self.markdown, Some(&self.pages)) {
             Ok(l) => l,
             Err(e) => {
+                drop_aside(reuse);
                 report.outcome = Outcome::Failed(error_diagnostics(e));
                 report.millis = ms(start);
                 return report;
@@ -659,18 +659,20 @@ impl Incremental {
         report.warnings = warnings;
         let site = loaded.site;
         if !errors.is_empty() {
+            drop_aside(reuse);
             self.site = Some(site);
             report.outcome = Outcome::Failed(errors);
             report.millis = ms(start);
             return report;
         }
-        self.render(site, &mut report, start, None, None);
+        self.render(site, &mut report, start, reuse, None);
         report
     }
 
     /// Renders `site` through the memo and serves it if that went well;
     /// `site` is the model from then on either way. `reuse` is what the
-    /// last renderer prepared, when no template changed since.
+    /// last renderer prepared: taken over if it [fits](Prepared::fits)
+    /// the theme on disk now, else dropped.
     fn render(
         &mut self,
         site: Site,
@@ -682,10 +684,18 @@ impl Incremental {
         let theme = match Theme::resolve(&site.root, &site.config.theme) {
             Ok(t) => t,
             Err(e) => {
+                drop_aside(reuse);
                 self.site = Some(site);
                 report.outcome = Outcome::Failed(error_diagnostics(e));
                 report.millis = ms(start);
                 return;
+            }
+        };
+        let reuse = match reuse {
+            Some(p) if p.fits(&theme, &site.config.base_url) => Some(p),
+            other => {
+                drop_aside(other);
+                None
             }
         };
         let env = self.environment(&site);
