@@ -652,7 +652,7 @@ impl Site {
         } = loaded;
         let labels = crate::i18n::markdown_labels(&strings);
 
-        check_duplicate_urls(&pages, &sections, &config, &mut diagnostics);
+        check_duplicate_urls(pages.iter(), sections.iter(), &config, &mut diagnostics);
 
         let targets = Targets {
             urls: TargetUrls::Maps {
@@ -1174,6 +1174,71 @@ impl Site {
         diagnostics
     }
 
+    /// Takes the pages at `removed` out of the site and puts `added` in
+    /// (pages read from files the site was not made from), each where
+    /// loading puts it ([`content::walk_order`]); renders their bodies
+    /// against the site as it is then, and links the site again from
+    /// scratch, as [`Site::assemble_with`] does. Returns what the added
+    /// pages' bodies, the URLs and linking found. For `serve`, after page
+    /// files were made or deleted in folders that are sections of the
+    /// site and nothing else changed; what stays must not link to a
+    /// removed page ([`Site::links_to`]), for its body is not rendered
+    /// or checked again.
+    pub fn add_and_remove_pages(&mut self, removed: &[usize], added: Vec<Page>) -> Diagnostics {
+        let mut removed = removed.to_vec();
+        removed.sort_unstable();
+        removed.dedup();
+        for &i in removed.iter().rev() {
+            let gone = self.pages.remove(i);
+            self.files.remove(&gone.page.key);
+        }
+        let keys: Vec<String> = added.iter().map(|p| p.key.clone()).collect();
+        for page in added {
+            let at = self
+                .pages
+                .partition_point(|sp| content::walk_order(&sp.page.key, &page.key).is_lt());
+            self.files.insert(page.key.clone());
+            self.pages
+                .insert(at, SitePage::new(page, Rendered::default().into()));
+        }
+        self.by_key = self
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, sp)| (sp.page.key.clone(), i))
+            .collect();
+        let added: Vec<usize> = keys.iter().map(|k| self.by_key[k]).collect();
+        // Every added body first: one may link to a heading of another.
+        for &i in &added {
+            let page = self.pages[i].page.clone();
+            let (content, _) = self.rerender_page(&page, &PlainMarkdown);
+            self.pages[i].replace(page, content.into());
+        }
+        let mut diagnostics = Diagnostics::new();
+        for &i in &added {
+            let SitePage { page, content, .. } = &self.pages[i];
+            let ids_of = |k: &str| self.headings_with(k, &page.key, &content.headings);
+            diagnostics.extend(check_links(&page.source, &page.key, content, &ids_of));
+            diagnostics.extend(check_items(page, content));
+        }
+        check_duplicate_urls(
+            self.pages.iter().map(|sp| &sp.page),
+            self.sections.iter().map(|(k, s)| (k, &s.section)),
+            &self.config,
+            &mut diagnostics,
+        );
+        self.link(&mut diagnostics, None, Relink::ALL);
+        diagnostics
+    }
+
+    /// Whether a body of a page or section links to one of the pages
+    /// `keys` (files below `content/`).
+    pub fn links_to(&self, keys: &BTreeSet<String>) -> bool {
+        let links = |r: &Rendered| r.links.iter().any(|l| keys.contains(&l.target));
+        self.pages.iter().any(|sp| links(&sp.content))
+            || self.sections.values().any(|s| links(&s.content))
+    }
+
     /// Puts each edited section (its key, the section read anew, its text
     /// rendered by [`Site::rerender_section`]) in place and links the
     /// sections again: a new weight or title may order subsections
@@ -1374,9 +1439,9 @@ fn check_items(p: &Page, r: &Rendered) -> Option<Diagnostic> {
 }
 
 /// Two sources mapping to one URL is an error that names both files.
-fn check_duplicate_urls(
-    pages: &[Page],
-    sections: &BTreeMap<String, Section>,
+fn check_duplicate_urls<'a>(
+    pages: impl ExactSizeIterator<Item = &'a Page>,
+    sections: impl Iterator<Item = (&'a String, &'a Section)> + Clone,
     config: &Config,
     diags: &mut Diagnostics,
 ) {
@@ -1397,7 +1462,7 @@ fn check_duplicate_urls(
             .unwrap_or_else(|| format!("content/{k}/")),
         Who::Page(p) => display_path(&p.source),
     };
-    let mut seen: HashMap<Cow<str>, Who> = HashMap::with_capacity(pages.len() + sections.len());
+    let mut seen: HashMap<Cow<str>, Who> = HashMap::with_capacity(pages.len() + 64);
     let mut claim = |url, who, line, diags: &mut Diagnostics| match seen.get(&url) {
         Some(Who::Builtin(what)) => diags.push(Diagnostic::error(
             name(who),
@@ -1452,10 +1517,10 @@ fn check_duplicate_urls(
             diags,
         );
     }
-    for (k, s) in sections {
+    for (k, s) in sections.clone() {
         claim(Cow::Borrowed(&s.url), Who::Section(k, s), 1, diags);
     }
-    let mut sorted: Vec<&Page> = pages.iter().collect();
+    let mut sorted: Vec<&Page> = pages.collect();
     sorted.sort_unstable_by(|a, b| a.key.cmp(&b.key));
     for p in sorted {
         claim(Cow::Borrowed(&p.url), Who::Page(p), 1, diags);

@@ -468,3 +468,51 @@ fn a_header_that_shows_the_page_is_rendered_with_each_output() {
     }
     assert!(checked > 10, "{checked} pages checked");
 }
+
+#[test]
+fn pages_load_in_walk_order() {
+    // Names whose order as paths differs from their order as strings:
+    // `-` and `.` sort before `/`, a bundle's folder sits by its name.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    std::fs::write(root.join("site.toml"), "title = \"Rekkefølge\"\n").unwrap();
+    let page = |rel: &str| {
+        let p = root.join("content").join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, format!("---\ntitle: \"{rel}\"\n---\n\nTekst.\n")).unwrap();
+    };
+    for rel in [
+        "a.md",
+        "a-b.md",
+        "a/x.md",
+        "a/b/y.md",
+        "a/bunt/index.md",
+        "a/bunt.md",
+        "ab.md",
+        "z.md",
+        "æ.md",
+        "b/_index.md",
+        "b/c.md",
+    ] {
+        page(rel);
+    }
+    let loaded = vinn::build::load(&vinn::build::Options {
+        root: root.to_path_buf(),
+        ..Default::default()
+    })
+    .unwrap();
+    let keys: Vec<&str> = loaded
+        .site
+        .pages
+        .iter()
+        .map(|p| p.page.key.as_str())
+        .collect();
+    assert_eq!(keys.len(), 10, "{keys:?}");
+    let mut sorted = keys.clone();
+    sorted.sort_by(|a, b| vinn::content::walk_order(a, b));
+    assert_eq!(keys, sorted);
+    // Not the order of the keys as strings.
+    let mut plain = keys.clone();
+    plain.sort();
+    assert_ne!(keys, plain);
+}

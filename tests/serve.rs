@@ -1473,7 +1473,7 @@ fn random_edits_rebuild_to_what_a_fresh_build_makes() {
     let (mut good, mut bad, mut reused, mut fresh) = (0, 0, 0, 0);
     let mut kept = 0;
     let (mut body_only_good, mut body_only_bad) = (0, 0);
-    let (mut fronts_only, mut sections_only) = (0, 0);
+    let (mut fronts_only, mut sections_only, mut pages_only) = (0, 0, 0);
     let mut served_index = BTreeMap::new();
     let mut before = files_of(&root);
     // The words of unchanged documents come from here, as in serve.
@@ -1509,6 +1509,7 @@ fn random_edits_rebuild_to_what_a_fresh_build_makes() {
             (Outcome::Failed(_), Route::Bodies) => body_only_bad += 1,
             (Outcome::Updated { .. }, Route::Fronts) => fronts_only += 1,
             (Outcome::Updated { .. }, Route::Sections) => sections_only += 1,
+            (Outcome::Updated { .. }, Route::Pages) => pages_only += 1,
             _ => {}
         }
         // The pages come first; the search index, as serve builds it
@@ -1587,6 +1588,8 @@ fn random_edits_rebuild_to_what_a_fresh_build_makes() {
     assert!(fronts_only >= 1, "front matter rebuilds: {fronts_only}");
     // And through the sections' path.
     assert!(sections_only >= 1, "section text rebuilds: {sections_only}");
+    // And through the path of pages made or deleted.
+    assert!(pages_only >= 1, "pages made or deleted: {pages_only}");
     assert!(
         reused > 0 && fresh > 0 && kept > 0,
         "outputs reused {reused}, rendered {fresh}; pages kept {kept}"
@@ -2532,7 +2535,7 @@ fn add_a_page_after_an_edit(counted: bool) {
         )
         .unwrap();
         let r = inc.rebuild_paths(&BTreeSet::from([added]), false);
-        assert_eq!(r.route, Route::Whole, "a page added");
+        assert_eq!(r.route, Route::Pages, "a page added");
         r
     };
     add(&mut inc, "forst-om-verdi", "Først om verdi");
@@ -2594,6 +2597,174 @@ fn a_page_added_after_an_edit_renders_only_what_shows_it() {
 #[test]
 fn a_page_added_renders_again_the_pages_that_print_its_topics_count() {
     add_a_page_after_an_edit(true);
+}
+
+/// Rebuilds `inc` after `paths` changed, checks it went `route`, and
+/// compares the outcome with a fresh build of `root`: every served file
+/// (with the search index made next) byte for byte, or the same errors.
+fn rebuild_like_fresh(
+    inc: &mut Incremental,
+    root: &Path,
+    tokens: &mut vinn::search::TokenCache,
+    paths: &[PathBuf],
+    route: Route,
+    what: &str,
+) -> vinn::serve::incremental::Report {
+    let r = inc.rebuild_paths(&paths.iter().cloned().collect(), false);
+    assert_eq!(r.route, route, "{what}");
+    match (&r.outcome, fresh_build(root)) {
+        (Outcome::Updated { files, .. }, Ok(_)) => {
+            let served = served_with_index(inc, files, tokens);
+            assert_fresh(&served, root, what);
+        }
+        (Outcome::Failed(errors), Err(expected)) => {
+            let mut got: Vec<String> = errors.iter().map(|d| d.to_string()).collect();
+            got.sort();
+            assert_eq!(got, expected, "{what}");
+        }
+        (outcome, fresh) => panic!(
+            "{what}: served {}, a fresh build gave {:?}",
+            errors_of(outcome),
+            fresh.err()
+        ),
+    }
+    r
+}
+
+#[test]
+fn pages_made_or_deleted_take_their_own_path_to_what_a_fresh_build_makes() {
+    let tmp = Tmp::new();
+    let root = tmp.site();
+    let mut inc = incremental(root.clone());
+    let mut tokens = vinn::search::TokenCache::default();
+    let r = inc.rebuild();
+    let Outcome::Updated { files, .. } = &r.outcome else {
+        panic!("the site builds: {}", errors_of(&r.outcome))
+    };
+    served_with_index(&mut inc, files, &mut tokens);
+    let page = |title: &str, date: &str, extra: &str, body: &str| {
+        format!(
+            "---\ntitle: \"{title}\"\ndate: {date}\ntopics: [verdi]\ntags: [roi]\n{extra}---\n\n{body}\n"
+        )
+    };
+    let write = |rel: &str, text: &str| {
+        tmp.write(rel, text);
+        tmp.path(rel)
+    };
+    let remove = |rel: &str| {
+        std::fs::remove_file(tmp.path(rel)).unwrap();
+        tmp.path(rel)
+    };
+    let mut step = |paths: &[PathBuf], route: Route, what: &str| {
+        rebuild_like_fresh(&mut inc, &root, &mut tokens, paths, route, what)
+    };
+
+    // Two articles at once, the newest first in every list; one links to
+    // a heading of the other, which the first body rendered cannot see.
+    let a = write(
+        "content/artikler/a-ny.md",
+        &page(
+            "A ny",
+            "2026-11-01",
+            "",
+            "Les [regnestykket](b-ny.md#to-tall).",
+        ),
+    );
+    let b = write(
+        "content/artikler/b-ny.md",
+        &page("B ny", "2026-10-01", "", "## To tall\n\nTid og feil."),
+    );
+    let r = step(&[a, b], Route::Pages, "two articles made");
+    assert_eq!(r.parsed.0, 2, "only the new files are read");
+    let Outcome::Updated { files, .. } = &r.outcome else {
+        unreachable!()
+    };
+    let html = String::from_utf8_lossy(&files["artikler/a-ny/index.html"]).to_string();
+    let doc = scraper::Html::parse_document(&html);
+    let link = scraper::Selector::parse("a[href$='/b-ny/#to-tall']").unwrap();
+    assert_eq!(
+        doc.select(&link).count(),
+        1,
+        "the link to the other new page"
+    );
+
+    // A case study: the insight figures are made again.
+    let case = tmp
+        .read("content/case/tapt-pris.md")
+        .replace("Tapt på pris", "Vunnet på verdi")
+        .replace("outcome: lost", "outcome: won");
+    let c = write("content/case/vunnet-verdi.md", &case);
+    step(&[c], Route::Pages, "a case study made");
+
+    // A page deleted that another links to: an error, which the whole
+    // pipeline reports as a fresh build does.
+    let gone = remove("content/artikler/b-ny.md");
+    let r = step(&[gone], Route::Whole, "a linked page deleted");
+    assert!(matches!(r.outcome, Outcome::Failed(_)));
+    let back = write(
+        "content/artikler/b-ny.md",
+        &page("B ny", "2026-10-01", "", "## To tall\n\nTid og feil."),
+    );
+    step(
+        &[back],
+        Route::Whole,
+        "the page back, after a failed rebuild",
+    );
+
+    // Deleted with nothing linking to them: the linking page, the case.
+    let gone = remove("content/artikler/a-ny.md");
+    step(
+        &[gone, remove("content/case/vunnet-verdi.md")],
+        Route::Pages,
+        "two pages deleted",
+    );
+
+    // Renamed: one made, one deleted, in one change.
+    let from = remove("content/artikler/b-ny.md");
+    let to = write(
+        "content/artikler/c-ny.md",
+        &page("C ny", "2026-10-01", "", "Flyttet."),
+    );
+    step(&[from, to], Route::Pages, "a page renamed");
+
+    // What the path leaves to the whole pipeline, each compared all the
+    // same: a broken link, a URL taken, a draft, a new folder.
+    let broken = write(
+        "content/artikler/d-ny.md",
+        &page("D ny", "2026-09-01", "", "Se [borte](borte.md)."),
+    );
+    step(&[broken], Route::Whole, "a new page with a broken link");
+    step(
+        &[remove("content/artikler/d-ny.md")],
+        Route::Whole,
+        "after a failed rebuild",
+    );
+    let taken = write(
+        "content/artikler/Verdi.md",
+        &page("Verdi igjen", "2026-09-01", "", "Samme adresse."),
+    );
+    let r = step(&[taken], Route::Whole, "a new page at a URL taken");
+    assert!(matches!(r.outcome, Outcome::Failed(_)));
+    step(
+        &[remove("content/artikler/Verdi.md")],
+        Route::Whole,
+        "after a failed rebuild",
+    );
+    let draft = write(
+        "content/artikler/e-ny.md",
+        &page("E ny", "2026-09-01", "draft: true\n", "Ikke ferdig."),
+    );
+    step(&[draft], Route::Whole, "a draft made");
+    let folder = write(
+        "content/notater/f-ny.md",
+        &page("F ny", "2026-09-01", "", "I en ny mappe."),
+    );
+    step(&[folder], Route::Whole, "a page in a new folder");
+    let g = write(
+        "content/artikler/g-ny.md",
+        &page("G ny", "2026-08-01", "", "Sist."),
+    );
+    step(&[g], Route::Pages, "one more, the oldest in every list");
 }
 
 #[test]

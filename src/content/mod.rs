@@ -455,7 +455,7 @@ pub fn load_with(
             let Some(section) = section else {
                 return Ok(None);
             };
-            let kind = default_kind(&sections, section, config);
+            let kind = default_kind(&|d| sections.get(d).and_then(|s| s.kind), section, config);
             let read = || read_page(root, abs, key, *bundle, section, kind, config);
             let loaded = match cache {
                 Some(c) => c.page(abs, key, *bundle, section, kind, &read),
@@ -514,10 +514,17 @@ fn nearest_section<'a>(sections: &'a BTreeMap<String, Section>, dir: &str) -> Op
     }
 }
 
-fn default_kind(sections: &BTreeMap<String, Section>, section: &str, config: &Config) -> Kind {
+/// The kind a page in section `section` has unless it says otherwise: the
+/// `kind` of the nearest section up that has one (`kind_of` gives it by
+/// key), else the configuration's for the top folder, else an article.
+pub fn default_kind(
+    kind_of: &dyn Fn(&str) -> Option<Kind>,
+    section: &str,
+    config: &Config,
+) -> Kind {
     let mut d = section.to_string();
     loop {
-        if let Some(k) = sections.get(&d).and_then(|s| s.kind) {
+        if let Some(k) = kind_of(&d) {
             return k;
         }
         if d.is_empty() {
@@ -709,6 +716,28 @@ pub fn reread_page(root: &Path, old: &Page, config: &Config) -> PageRead {
         old.meta.kind,
         config,
     )
+}
+
+/// The page file at `key` (below `content/`, not a bundle's `index.md`),
+/// not part of the loaded site, read as loading reads it into section
+/// `section` (its folder) with default kind `kind` ([`default_kind`]).
+/// For `serve`, after the file was made.
+pub fn read_new_page(
+    root: &Path,
+    key: &str,
+    section: &str,
+    kind: Kind,
+    config: &Config,
+) -> PageRead {
+    let abs = root.join("content").join(key);
+    read_page(root, &abs, key, false, section, kind, config)
+}
+
+/// How loading orders two page keys: as the walk of `content/` meets
+/// them, folder by folder, each folder's entries by name (a bundle's
+/// `dir/index.md` where its folder `dir` is).
+pub fn walk_order(a: &str, b: &str) -> std::cmp::Ordering {
+    a.split('/').cmp(b.split('/'))
 }
 
 fn read_page(

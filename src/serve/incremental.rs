@@ -141,6 +141,10 @@ pub enum Route {
     /// those sections alone were read again and the model in memory
     /// rendered with them.
     Sections,
+    /// Only page files were made or deleted, in folders that are sections
+    /// of the site: the new ones alone were read, and the model in memory,
+    /// with them in and the deleted ones out, was linked and rendered.
+    Pages,
     /// The whole pipeline, over the files on disk, with its caches.
     Whole,
 }
@@ -277,6 +281,8 @@ impl Incremental {
             if let Some(report) = self.front_edits(edits) {
                 return report;
             }
+        } else if !rescan && let Some(report) = self.pages_made_or_deleted(&all) {
+            return report;
         }
         self.rebuild()
     }
@@ -481,6 +487,100 @@ impl Incremental {
         // site still hold.
         let reuse = self.prepared.take();
         self.render(site, &mut report, start, reuse, figures);
+        Some(report)
+    }
+
+    /// The path of [`Incremental::rebuild_paths`] when every path is a
+    /// page file made or deleted (not a bundle's `index.md`, nor a
+    /// section's `_index.md`): a new file in a folder that is a section of
+    /// the model and that the model was not made from, or a published
+    /// page's file gone. The new files alone are read, checked and their
+    /// bodies rendered; they go into the model and the deleted pages out
+    /// ([`Site::add_and_remove_pages`]), which is linked again from
+    /// scratch (page indices shift) and rendered through the memo, the
+    /// insight figures made again. Loading every file and asking every
+    /// body's links again, which a whole rebuild does, is skipped: a good
+    /// site has no link to a file that did not exist (that is an error),
+    /// and links to a deleted page send the change down the whole
+    /// rebuild, which reports them. `None` when the change needs more, or
+    /// has problems (the whole pipeline then reports them all).
+    fn pages_made_or_deleted(&mut self, paths: &BTreeSet<PathBuf>) -> Option<Report> {
+        self.prepared.as_ref()?;
+        self.served.as_ref()?;
+        let start = Instant::now();
+        let site = self.site.as_ref()?;
+        let root = &self.opts.root;
+        let content = root.join("content");
+        let mut removed = Vec::new();
+        let mut added = Vec::new();
+        let mut warnings = Vec::new();
+        for path in paths {
+            if outside_model(site, root, path) {
+                continue;
+            }
+            let key = crate::diagnostics::display_path(path.strip_prefix(&content).ok()?);
+            let name = key.rsplit('/').next().unwrap_or(&key);
+            if !name.ends_with(".md") || name == "index.md" || name == "_index.md" {
+                return None;
+            }
+            let file = path.symlink_metadata().map(|m| m.file_type().is_file());
+            match (file, site.by_key.get(&key)) {
+                (Err(_), Some(&i)) => removed.push(i),
+                (Ok(true), None) if !site.files.contains(&key) => {
+                    let section = content::parent_key(&key);
+                    site.sections.get(&section)?;
+                    let kind_of = |d: &str| site.sections.get(d).and_then(|s| s.section.kind);
+                    let kind = content::default_kind(&kind_of, &section, &site.config);
+                    let (page, problems) =
+                        content::read_new_page(root, &key, &section, kind, &site.config).ok()?;
+                    if page.meta.draft && !site.include_drafts {
+                        return None;
+                    }
+                    let mut found = problems;
+                    found.extend(anonymity(&mut self.guard, site, &page)?);
+                    if found.iter().any(Diagnostic::is_error) {
+                        return None;
+                    }
+                    warnings.extend(found);
+                    added.push(page);
+                }
+                _ => return None,
+            }
+        }
+        if removed.is_empty() && added.is_empty() {
+            return None;
+        }
+        let gone: BTreeSet<String> = removed
+            .iter()
+            .map(|&i| site.pages[i].page.key.clone())
+            .collect();
+        if site.links_to(&gone) {
+            return None;
+        }
+        let sources: BTreeSet<String> = added
+            .iter()
+            .map(|p| crate::diagnostics::display_path(&p.source))
+            .collect();
+        let read = added.len();
+        let mut site = self.site.take()?;
+        let t = Instant::now();
+        let found = site.add_and_remove_pages(&removed, added).into_vec();
+        let markdown = ms(t);
+        if found.iter().any(Diagnostic::is_error) {
+            // The model is changed but not served: `rebuild_paths` goes on
+            // to the whole rebuild, which starts over from the files.
+            self.site = Some(site);
+            return None;
+        }
+        warnings.extend(found.into_iter().filter(|d| sources.contains(&d.path)));
+        self.page_files = (self.page_files + read).saturating_sub(removed.len());
+        let mut report = model_report(&site, self.page_files, Route::Pages, read, warnings);
+        report.timings.load = ms(start) - markdown;
+        report.timings.markdown = markdown;
+        // Only page files changed: the templates parsed for the served
+        // site still hold.
+        let reuse = self.prepared.take();
+        self.render(site, &mut report, start, reuse, None);
         Some(report)
     }
 
