@@ -49,11 +49,11 @@ pub struct Related {
 }
 
 /// One thread's scratch space for scoring: a score per page, the pages
-/// given one, and the ranking.
+/// given one, and the best so far.
 struct Scratch {
     scores: Vec<f64>,
     touched: Vec<usize>,
-    ranked: Vec<(usize, f64)>,
+    best: Vec<(usize, f64)>,
 }
 
 impl Scratch {
@@ -61,7 +61,7 @@ impl Scratch {
         Scratch {
             scores: vec![0.0; pages],
             touched: Vec::new(),
-            ranked: Vec::new(),
+            best: Vec::new(),
         }
     }
 }
@@ -254,58 +254,70 @@ impl Related {
             return which.iter().map(|&i| (i, Vec::new())).collect();
         }
         let pages = self.terms_of.len();
+        // What a shared term adds to a score, worked out once per term.
+        let n = pages.max(1) as f64;
+        let weights: Vec<f64> = self
+            .postings
+            .iter()
+            .zip(&self.is_tag)
+            .map(|(list, &tag)| {
+                let weight = if tag { TAG_WEIGHT } else { TOPIC_WEIGHT };
+                // Rarer terms weigh more (inverse document frequency).
+                weight * (1.0 + n / list.len().max(1) as f64).ln()
+            })
+            .collect();
         which
             .par_iter()
             // Small pieces, so an idle core can take some (see
             // `Renderer::render_all`); each makes one array of scores.
             .with_max_len(256)
-            .map_init(|| Scratch::new(pages), |s, &i| (i, self.suggest(i, s)))
+            .map_init(
+                || Scratch::new(pages),
+                |s, &i| (i, self.suggest(i, &weights, s)),
+            )
             .collect()
     }
 
-    /// Page `i`'s suggestions, scored in `s`.
-    fn suggest(&self, i: usize, s: &mut Scratch) -> Vec<usize> {
-        let n = self.terms_of.len().max(1) as f64;
+    /// Page `i`'s suggestions, scored in `s` with each term's `weights`.
+    fn suggest(&self, i: usize, weights: &[f64], s: &mut Scratch) -> Vec<usize> {
         for &term in &self.terms_of[i] {
-            let list = &self.postings[term];
-            let weight = if self.is_tag[term] {
-                TAG_WEIGHT
-            } else {
-                TOPIC_WEIGHT
-            };
-            // Rarer terms weigh more (inverse document frequency).
-            let idf = (1.0 + n / list.len() as f64).ln();
+            let add = weights[term];
             let pos = self.position(term, i).unwrap_or_else(|at| at);
             for &j in self.around(term, pos) {
                 if j != i {
                     if s.scores[j] == 0.0 {
                         s.touched.push(j);
                     }
-                    s.scores[j] += weight * idf;
+                    s.scores[j] += add;
                 }
             }
         }
         let explicit = &self.explicit[i];
-        s.ranked.clear();
-        let scores = &mut s.scores;
-        s.ranked.extend(
-            s.touched
-                .drain(..)
-                .map(|j| (j, std::mem::take(&mut scores[j])))
-                .filter(|(j, _)| !explicit.contains(j)),
-        );
         let order = |a: &(usize, f64), b: &(usize, f64)| {
             b.1.partial_cmp(&a.1)
                 .unwrap_or(Ordering::Equal)
                 .then_with(|| self.key_rank[a.0].cmp(&self.key_rank[b.0]))
         };
-        // Only the best `count` are needed in order.
-        if s.ranked.len() > self.count {
-            s.ranked.select_nth_unstable_by(self.count, order);
-            s.ranked.truncate(self.count);
+        // Only the best `count` are needed, in order: kept sorted as the
+        // candidates come, most of which the last of them turns away.
+        s.best.clear();
+        for j in s.touched.drain(..) {
+            let c = (j, std::mem::take(&mut s.scores[j]));
+            if explicit.contains(&j) {
+                continue;
+            }
+            if s.best.len() == self.count {
+                match s.best.last() {
+                    Some(last) if order(&c, last) == Ordering::Less => {
+                        s.best.pop();
+                    }
+                    _ => continue,
+                }
+            }
+            let at = s.best.partition_point(|b| order(b, &c) == Ordering::Less);
+            s.best.insert(at, c);
         }
-        s.ranked.sort_by(order);
-        s.ranked.iter().map(|&(j, _)| j).collect()
+        s.best.iter().map(|&(j, _)| j).collect()
     }
 }
 
