@@ -819,8 +819,14 @@ impl Site {
             self.relink_edited(&rank, edited);
             return;
         }
-        self.link_sections(&rank);
-        if changed.terms {
+        self.link_lists(&rank, changed.terms);
+    }
+
+    /// The sections' and (with `terms`) the taxonomies' lists of pages
+    /// made again from every page, in `rank` order.
+    fn link_lists(&mut self, rank: &[u32], terms: bool) {
+        self.link_sections(rank);
+        if terms {
             self.link_taxonomies();
         }
         for term in self.topics.values_mut().chain(self.tags.values_mut()) {
@@ -1177,8 +1183,10 @@ impl Site {
     /// Takes the pages at `removed` out of the site and puts `added` in
     /// (pages read from files the site was not made from), each where
     /// loading puts it ([`content::walk_order`]); renders their bodies
-    /// against the site as it is then, and links the site again from
-    /// scratch, as [`Site::assemble_with`] does. Returns what the added
+    /// against the site as it is then, and links the site again as
+    /// [`Site::assemble_with`] does (the pages that stayed keep their
+    /// order among themselves, so only the added ones are sorted in; page
+    /// indices shift, so every other link is made anew). Returns what the added
     /// pages' bodies, the URLs and linking found. For `serve`, after page
     /// files were made or deleted in folders that are sections of the
     /// site and nothing else changed; what stays must not link to a
@@ -1188,6 +1196,7 @@ impl Site {
         let mut removed = removed.to_vec();
         removed.sort_unstable();
         removed.dedup();
+        let before = self.pages.len();
         for &i in removed.iter().rev() {
             let gone = self.pages.remove(i);
             self.files.remove(&gone.page.key);
@@ -1208,6 +1217,27 @@ impl Site {
             .map(|(i, sp)| (sp.page.key.clone(), i))
             .collect();
         let added: Vec<usize> = keys.iter().map(|k| self.by_key[k]).collect();
+        // The pages that stayed keep their order among themselves: the
+        // last order, its indices moved to where those pages are now,
+        // takes the added ones in where they go, without sorting again.
+        let mut now_at = vec![None; before];
+        let mut stayed = (0..before).filter(|j| removed.binary_search(j).is_err());
+        for i in (0..self.pages.len()).filter(|i| !added.contains(i)) {
+            if let Some(j) = stayed.next() {
+                now_at[j] = Some(i);
+            }
+        }
+        let mut order: Vec<usize> = std::mem::take(&mut self.order)
+            .into_iter()
+            .filter_map(|j| now_at.get(j).copied().flatten())
+            .collect();
+        order.extend(&added);
+        if order.len() == self.pages.len() {
+            reorder(&mut order, &self.pages, &added);
+            self.order = order;
+        } else {
+            self.order = page_order_of(&self.pages);
+        }
         // Every added body first: one may link to a heading of another.
         for &i in &added {
             let page = self.pages[i].page.clone();
@@ -1227,7 +1257,11 @@ impl Site {
             &self.config,
             &mut diagnostics,
         );
-        self.link(&mut diagnostics, None, Relink::ALL);
+        // "Les også" is scored from scratch: the number of pages weighs
+        // every term.
+        self.link_related(&mut diagnostics);
+        let rank = self.ranks();
+        self.link_lists(&rank, true);
         diagnostics
     }
 
