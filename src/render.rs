@@ -672,7 +672,9 @@ pub trait Memo: Sync {
     /// render can match it (a template edited since the last rebuild, or
     /// no earlier rebuild to match): such an output is rendered, and not
     /// recorded.
-    fn key(&self, template: &str, ctx: &Context) -> Option<u64>;
+    /// `base` is the shared context `ctx` was built on: values `ctx`
+    /// takes from it may be fingerprinted once for all outputs.
+    fn key(&self, template: &str, ctx: &Context, base: &Context) -> Option<u64>;
     /// The output recorded under `key` (script already injected).
     fn recall(&self, key: u64) -> Option<Arc<[u8]>>;
     /// Counts a fresh output, and records it under `key` if it has one.
@@ -1050,7 +1052,7 @@ impl<'s> Renderer<'s> {
         } = self.per_page;
         let carried = match (keep_tables, self.memo, inputs.into_inner()) {
             (true, Some(memo), Some(inputs)) => Some(Carried {
-                card_base: memo.key("card.html", &self.base),
+                card_base: memo.key("card.html", &self.base, &self.base),
                 cards,
                 links,
                 card_html,
@@ -1104,7 +1106,7 @@ impl<'s> Renderer<'s> {
             return self.make_tables();
         }
         let same_html = old.card_base.is_some()
-            && old.card_base == memo.key("card.html", &self.base)
+            && old.card_base == memo.key("card.html", &self.base, &self.base)
             && old.card_html.is_empty() != reads_cards_html(&self.theme);
         let Carried {
             mut cards,
@@ -1206,9 +1208,12 @@ impl<'s> Renderer<'s> {
         source: &str,
         recall: bool,
     ) -> Result<Output, Diagnostic> {
-        let memo = self
-            .memo
-            .map(|m| (m, recall.then(|| m.key(template, ctx)).flatten()));
+        let memo = self.memo.map(|m| {
+            (
+                m,
+                recall.then(|| m.key(template, ctx, &self.base)).flatten(),
+            )
+        });
         if let Some(html) = memo.and_then(|(m, key)| m.recall(key?)) {
             return Ok(Output::Shared(html));
         }

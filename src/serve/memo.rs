@@ -760,6 +760,10 @@ pub struct RenderMemo {
     /// Per template: the fingerprint of what it reads of the shared
     /// context, worked out by the first output that needs it.
     bases: Names<OnceLock<u64>>,
+    /// The fingerprint of each value of the shared context that templates
+    /// hash whole (`t`, which `t[p.kind]` indexes), by name and address:
+    /// worked out once, not for every output ([`RenderMemo::project_keyed`]).
+    globals: Mutex<HashMap<(String, usize), u64>>,
     /// The templates edited since the previous rebuild of the same
     /// environment: their outputs get no key ([`Memo::key`]), since no
     /// earlier render of theirs can come back, and a key costs about
@@ -872,6 +876,7 @@ impl RenderMemo {
             shapes,
             theme: key,
             bases,
+            globals: Mutex::new(HashMap::new()),
             edited,
             recalls,
             previous,
@@ -1074,8 +1079,48 @@ impl RenderMemo {
     }
 }
 
+impl RenderMemo {
+    /// [`RenderMemo::project`] of an output's context `ctx`, built on the
+    /// shared context `base`: a value hashed whole that is the very value
+    /// `base` holds (a map or list at the same address, both alive) is
+    /// hashed once, and its fingerprint stands for it from then on.
+    fn project_keyed(&self, f: &mut Fingerprint, shape: &Shape, ctx: &Context, base: &Context) {
+        for var in &shape.vars {
+            let Some(v) = ctx.get(var) else { continue };
+            f.str(var);
+            if v.is_map() && !shape.whole.contains(var) {
+                Self::project_map(f, shape, &[var.as_str()], v);
+                continue;
+            }
+            match base.get(var).and_then(|b| shared(v, b)) {
+                Some(at) => {
+                    let mut globals = self.globals.lock().unwrap_or_else(|e| e.into_inner());
+                    let fp = globals.entry((var.clone(), at)).or_insert_with(|| {
+                        let mut g = Fingerprint::default();
+                        g.value(v);
+                        g.finish()
+                    });
+                    f.word(*fp);
+                }
+                None => f.value(v),
+            }
+        }
+    }
+}
+
+/// The address of the map or list `a` when `b` is that very map or list.
+fn shared(a: &Value, b: &Value) -> Option<usize> {
+    if let (Some(x), Some(y)) = (a.as_map(), b.as_map()) {
+        return std::ptr::eq(x, y).then_some(x as *const _ as usize);
+    }
+    match (a.as_array(), b.as_array()) {
+        (Some(x), Some(y)) if !x.is_empty() && std::ptr::eq(x, y) => Some(x.as_ptr() as usize),
+        _ => None,
+    }
+}
+
 impl Memo for RenderMemo {
-    fn key(&self, template: &str, ctx: &Context) -> Option<u64> {
+    fn key(&self, template: &str, ctx: &Context, base: &Context) -> Option<u64> {
         // Unknown template or one that reads everything: no key, so what
         // it rendered is neither recalled nor recorded.
         let shape = self.shapes.get(template).filter(|s| !s.everything)?;
@@ -1085,7 +1130,7 @@ impl Memo for RenderMemo {
         let mut f = Fingerprint::default();
         f.str(template);
         f.word(shape.text);
-        Self::project(&mut f, shape, ctx);
+        self.project_keyed(&mut f, shape, ctx, base);
         Some(f.finish())
     }
 
@@ -1276,6 +1321,40 @@ mod tests {
     }
 
     #[test]
+    fn a_shared_value_hashed_whole_is_hashed_once_and_keys_hold_across_rebuilds() {
+        // `t[kind]` reads `t` whole.
+        let text = "{{ t[kind] }}";
+        let base_of = |yes: &str| {
+            let mut base = Context::new();
+            base.insert("t", &serde_json::json!({"a": yes, "b": "nei"}));
+            base
+        };
+        let ctx = |base: &Context, kind: &str| {
+            let mut c = base.clone();
+            c.insert("kind", kind);
+            c
+        };
+        let memo = memo_of(text);
+        let base = base_of("ja");
+        let k = memo.key("a.html", &ctx(&base, "a"), &base);
+        assert!(k.is_some());
+        assert_eq!(k, memo.key("a.html", &ctx(&base, "a"), &base));
+        assert_ne!(k, memo.key("a.html", &ctx(&base, "b"), &base));
+        assert_eq!(memo.globals.lock().unwrap().len(), 1, "`t` hashed once");
+        // An output that holds another `t` is hashed by what that holds.
+        let mut other = ctx(&base, "a");
+        other.insert("t", &serde_json::json!({"a": "JA", "b": "nei"}));
+        assert_ne!(k, memo.key("a.html", &other, &base));
+        // The next rebuild's shared context is new, with the same words:
+        // the same key, so its outputs are found again; other words, not.
+        let next = memo_of(text);
+        let again = base_of("ja");
+        assert_eq!(k, next.key("a.html", &ctx(&again, "a"), &again));
+        let changed = base_of("JA");
+        assert_ne!(k, next.key("a.html", &ctx(&changed, "a"), &changed));
+    }
+
+    #[test]
     fn keys_follow_what_templates_read() {
         let memo = memo_of("{{ site.title }} {{ page.title }}{% set p = page %}");
         let ctx = |title: &str, newest: &str, body: &str| {
@@ -1287,20 +1366,20 @@ mod tests {
             c.insert("page", &serde_json::json!({"title": "p", "content": body}));
             c
         };
-        let k = memo.key("a.html", &ctx("A", "x", "b"));
+        let k = memo.key("a.html", &ctx("A", "x", "b"), &Context::new());
         assert_eq!(
             k,
-            memo.key("a.html", &ctx("A", "y", "b")),
+            memo.key("a.html", &ctx("A", "y", "b"), &Context::new()),
             "site.newest is not read"
         );
-        assert_ne!(k, memo.key("a.html", &ctx("B", "x", "b")));
+        assert_ne!(k, memo.key("a.html", &ctx("B", "x", "b"), &Context::new()));
         assert_ne!(
             k,
-            memo.key("a.html", &ctx("A", "x", "c")),
+            memo.key("a.html", &ctx("A", "x", "c"), &Context::new()),
             "page is read whole"
         );
         assert_eq!(
-            memo.key("zz.html", &ctx("A", "x", "b")),
+            memo.key("zz.html", &ctx("A", "x", "b"), &Context::new()),
             None,
             "a template the memo does not know has no key"
         );
@@ -1320,22 +1399,24 @@ mod tests {
         let whole = theme("{{ __tera_context }}");
         for template in ["a.html", "zz.html"] {
             let first = RenderMemo::new(Some(Carry::default()), 0, &whole, 0);
-            let k = first.key(template, &ctx("old"));
+            let k = first.key(template, &ctx("old"), &Context::new());
             assert_eq!(k, None, "{template}: no key");
             first.remember(k, &Arc::from(&b"old"[..]));
             assert_eq!(first.counts(), (0, 1), "it still counts as rendered");
             let carry = first.finish(true);
             assert!(carry.html.is_empty(), "{template}: nothing recorded");
             let next = RenderMemo::new(Some(carry), 0, &whole, 0);
-            assert_eq!(next.key(template, &ctx("new")), None);
+            assert_eq!(next.key(template, &ctx("new"), &Context::new()), None);
         }
         // A template that reads less is recalled by its key.
         let some = theme("{{ page.title }}");
         let first = RenderMemo::new(Some(Carry::default()), 0, &some, 0);
-        let k = first.key("a.html", &ctx("old"));
+        let k = first.key("a.html", &ctx("old"), &Context::new());
         first.remember(k, &Arc::from(&b"old"[..]));
         let next = RenderMemo::new(Some(first.finish(true)), 0, &some, 0);
-        let k = next.key("a.html", &ctx("old")).expect("a key");
+        let k = next
+            .key("a.html", &ctx("old"), &Context::new())
+            .expect("a key");
         assert_eq!(next.recall(k).as_deref(), Some(&b"old"[..]));
     }
 
@@ -1345,25 +1426,35 @@ mod tests {
         let mut ctx = Context::new();
         ctx.insert("page", &serde_json::json!({ "title": "t" }));
         let first = RenderMemo::new(Some(Carry::default()), 0, &theme("{{ page.title }}!"), 0);
-        assert!(first.key("a.html", &ctx).is_some(), "nothing was edited");
-        assert!(first.key("b.html", &ctx).is_some());
+        assert!(
+            first.key("a.html", &ctx, &Context::new()).is_some(),
+            "nothing was edited"
+        );
+        assert!(first.key("b.html", &ctx, &Context::new()).is_some());
         // `a.html` edited: its outputs have none, the others have keys.
         let edited = RenderMemo::new(Some(first.finish(true)), 0, &theme("{{ page.title }}?"), 0);
-        assert_eq!(edited.key("a.html", &ctx), None, "a.html was just edited");
-        assert!(edited.key("b.html", &ctx).is_some());
+        assert_eq!(
+            edited.key("a.html", &ctx, &Context::new()),
+            None,
+            "a.html was just edited"
+        );
+        assert!(edited.key("b.html", &ctx, &Context::new()).is_some());
         let next = RenderMemo::new(Some(edited.finish(true)), 0, &theme("{{ page.title }}?"), 0);
         assert!(
-            next.key("a.html", &ctx).is_some(),
+            next.key("a.html", &ctx, &Context::new()).is_some(),
             "as it was the last time"
         );
         // Edited, and another environment: the carry is not used, so
         // nothing can be found by a key, and no output gets one; the
         // rebuild after it gives keys again.
         let other = RenderMemo::new(Some(next.finish(true)), 1, &theme("{{ page.title }}!"), 0);
-        assert_eq!(other.key("a.html", &ctx), None);
-        assert_eq!(other.key("b.html", &ctx), None);
+        assert_eq!(other.key("a.html", &ctx, &Context::new()), None);
+        assert_eq!(other.key("b.html", &ctx, &Context::new()), None);
         let then = RenderMemo::new(Some(other.finish(true)), 1, &theme("{{ page.title }}!"), 0);
-        assert!(then.key("a.html", &ctx).is_some() && then.key("b.html", &ctx).is_some());
+        assert!(
+            then.key("a.html", &ctx, &Context::new()).is_some()
+                && then.key("b.html", &ctx, &Context::new()).is_some()
+        );
     }
 
     #[test]
@@ -1372,9 +1463,13 @@ mod tests {
         let mut ctx = Context::new();
         ctx.insert("page", &serde_json::json!({ "title": "t" }));
         let first = RenderMemo::new(None, 0, &theme, 0);
-        assert_eq!(first.key("a.html", &ctx), None, "nothing to find it among");
+        assert_eq!(
+            first.key("a.html", &ctx, &Context::new()),
+            None,
+            "nothing to find it among"
+        );
         let next = RenderMemo::new(Some(first.finish(true)), 0, &theme, 0);
-        assert!(next.key("a.html", &ctx).is_some());
+        assert!(next.key("a.html", &ctx, &Context::new()).is_some());
     }
 
     #[test]
@@ -1386,7 +1481,8 @@ mod tests {
             c
         };
         let full = |body: &str| serde_json::json!({"title": "t", "content": body, "topics": [{"count": body.len()}]});
-        let key = |memo: &RenderMemo, page| memo.key("a.html", &ctx(page)).unwrap();
+        let key =
+            |memo: &RenderMemo, page| memo.key("a.html", &ctx(page), &Context::new()).unwrap();
         for text in [
             "{% if page %}{{ page.title }}{% endif %}",
             "{% if page and page.title %}x{% endif %}",
@@ -1461,8 +1557,8 @@ mod tests {
             c
         };
         assert_eq!(
-            memo.key("a.html", &ctx(1)),
-            memo.key("a.html", &ctx(2)),
+            memo.key("a.html", &ctx(1), &Context::new()),
+            memo.key("a.html", &ctx(2), &Context::new()),
             "site.topics is not read, and of page.topics only its length"
         );
     }
@@ -1475,7 +1571,8 @@ mod tests {
             c
         };
         let one = |title: &str, count: u32| serde_json::json!([{"title": title, "count": count}]);
-        let key = |memo: &RenderMemo, topics| memo.key("a.html", &ctx(topics)).unwrap();
+        let key =
+            |memo: &RenderMemo, topics| memo.key("a.html", &ctx(topics), &Context::new()).unwrap();
         for text in [
             "{% for x in page.topics %}{{ x.title }}{% endfor %}",
             "{%- for x in page.topics -%}{{ x.title }}{%- endfor %}",
@@ -1515,7 +1612,7 @@ mod tests {
             page.insert(tera::value::Key::Str("topics"), topics);
             let mut c = Context::new();
             c.insert("page", &Value::from(page));
-            memo.key("a.html", &c).unwrap()
+            memo.key("a.html", &c, &Context::new()).unwrap()
         };
         let item = |pairs: &[(&str, serde_json::Value)]| {
             let mut m = tera::value::Map::default();
@@ -1562,7 +1659,7 @@ mod tests {
         ctx.insert("page", &serde_json::json!({ "title": "t" }));
         for copied in [false, true] {
             let first = RenderMemo::new(Some(Carry::default()), 0, &theme, 0);
-            let k = first.key("a.html", &ctx);
+            let k = first.key("a.html", &ctx, &Context::new());
             let html: Arc<[u8]> = Arc::from(&b"t"[..]);
             first.remember(k, &html);
             let mut carry = first.finish(true);
@@ -1582,7 +1679,7 @@ mod tests {
             let copy: Arc<[u8]> = Arc::from(&html[..]);
             carry.settle(&served(if copied { &copy } else { &html }));
             let last = RenderMemo::new(Some(carry), 0, &theme, 0);
-            let found = last.recall(last.key("a.html", &ctx).unwrap());
+            let found = last.recall(last.key("a.html", &ctx, &Context::new()).unwrap());
             match copied {
                 false => assert_eq!(found.as_deref(), Some(&b"t"[..]), "still served"),
                 true => assert_eq!(found, None, "no longer served, no longer held"),
@@ -1601,8 +1698,8 @@ mod tests {
             c
         };
         assert_ne!(
-            memo.key("a.html", &ctx("a/x/")),
-            memo.key("a.html", &ctx("c/x/")),
+            memo.key("a.html", &ctx("a/x/"), &Context::new()),
+            memo.key("a.html", &ctx("c/x/"), &Context::new()),
             "the same link is another href from another folder"
         );
     }
@@ -1624,8 +1721,8 @@ mod tests {
         let before = RenderMemo::new(Some(Carry::default()), 0, &theme("<b>{{ label }}</b>"), 0);
         let after = RenderMemo::new(Some(Carry::default()), 0, &theme("<i>{{ label }}</i>"), 0);
         assert_ne!(
-            before.key("a.html", &c),
-            after.key("a.html", &c),
+            before.key("a.html", &c, &Context::new()),
+            after.key("a.html", &c, &Context::new()),
             "editing the component must change the key of its callers"
         );
     }
