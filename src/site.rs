@@ -598,6 +598,60 @@ fn set_neighbours(site_pages: &mut [SitePage], sec: &SiteSection) {
     }
 }
 
+/// The taxonomies of `site_pages` into `topics` and `tags`: configured
+/// topics, then every name pages give, each with its pages in page order
+/// (unsorted until [`Site::link`] sorts).
+fn taxonomies(
+    config: &Config,
+    site_pages: &[SitePage],
+    topics: &mut BTreeMap<String, Term>,
+    tags: &mut BTreeMap<String, Term>,
+) {
+    topics.clear();
+    tags.clear();
+    for t in &config.topics {
+        topics.insert(
+            t.slug.clone(),
+            Term {
+                name: t.slug.clone(),
+                slug: slugify(&t.slug),
+                url: format!(
+                    "{}/{}/",
+                    Taxonomy::Topics.folder(config.language),
+                    slugify(&t.slug)
+                ),
+                title: t.title.clone(),
+                description: t.description.clone(),
+                pages: Vec::new(),
+            },
+        );
+    }
+    // A site has far fewer distinct names than pages × names.
+    let mut slugs: HashMap<&str, String> = HashMap::new();
+    for (i, sp) in site_pages.iter().enumerate() {
+        for (tax, map) in [
+            (Taxonomy::Topics, &mut *topics),
+            (Taxonomy::Tags, &mut *tags),
+        ] {
+            for name in tax.names(&sp.page) {
+                let slug = slugs.entry(name.as_str()).or_insert_with(|| slugify(name));
+                if !map.contains_key(slug.as_str()) {
+                    map.insert(
+                        slug.clone(),
+                        Term::named(tax, config.language, slug.clone(), name),
+                    );
+                }
+                let term = map.get_mut(slug.as_str()).expect("inserted above");
+                // Pages come in order: a name given twice by page `i`
+                // finds `i` last.
+                if term.pages.last() != Some(&i) {
+                    term.pages.push(i);
+                }
+            }
+        }
+    }
+}
+
 /// `order` (every page in [`page_order`]) after the pages `edited` changed:
 /// they are taken out and put back where their keys now go, a binary
 /// search each, instead of sorting every page again.
@@ -798,9 +852,13 @@ impl Site {
     /// the lists that hold them are worked out again
     /// ([`Site::relink_edited`]).
     fn link(&mut self, diagnostics: &mut Diagnostics, edited: Option<&[usize]>, changed: Relink) {
+        let mut terms = changed.terms;
         match edited {
             Some(edited) if changed.related => self.relate_edited(edited, diagnostics),
-            None if changed.related => self.link_related(diagnostics),
+            None if changed.related => {
+                self.link_related_with(diagnostics, terms);
+                terms = false;
+            }
             _ => {}
         }
         match edited {
@@ -819,7 +877,7 @@ impl Site {
             self.relink_edited(&rank, edited);
             return;
         }
-        self.link_lists(&rank, changed.terms);
+        self.link_lists(&rank, terms);
     }
 
     /// The sections' and (with `terms`) the taxonomies' lists of pages
@@ -872,11 +930,32 @@ impl Site {
     /// "Les også": explicit `related` pages, checked like links, then
     /// suggestions ([`crate::related`]).
     fn link_related(&mut self, diagnostics: &mut Diagnostics) {
+        self.link_related_with(diagnostics, false);
+    }
+
+    /// [`Site::link_related`], and with `terms` the taxonomies made anew
+    /// beside it ([`Site::link_taxonomies`]): both only read the pages,
+    /// and the first part of scoring runs on one core.
+    fn link_related_with(&mut self, diagnostics: &mut Diagnostics, terms: bool) {
         let explicit = (0..self.pages.len())
             .map(|i| self.explicit_related(i, diagnostics))
             .collect();
-        let (index, lists) =
-            crate::related::Related::new(&self.pages, explicit, self.config.related.count);
+        let Site {
+            config,
+            pages,
+            topics,
+            tags,
+            ..
+        } = self;
+        let count = config.related.count;
+        let ((index, lists), ()) = rayon::join(
+            || crate::related::Related::new(pages, explicit, count),
+            || {
+                if terms {
+                    taxonomies(config, pages, topics, tags);
+                }
+            },
+        );
         for (sp, list) in self.pages.iter_mut().zip(lists) {
             sp.related = list;
         }
@@ -1012,59 +1091,16 @@ impl Site {
         }
     }
 
-    /// The taxonomies: configured topics, then every name pages give, each
-    /// with its pages in page order (unsorted until [`Site::link`] sorts).
+    /// The taxonomies made anew from every page ([`taxonomies`]).
     fn link_taxonomies(&mut self) {
         let Site {
             config,
-            pages: site_pages,
+            pages,
             topics,
             tags,
             ..
         } = self;
-        topics.clear();
-        tags.clear();
-        for t in &config.topics {
-            topics.insert(
-                t.slug.clone(),
-                Term {
-                    name: t.slug.clone(),
-                    slug: slugify(&t.slug),
-                    url: format!(
-                        "{}/{}/",
-                        Taxonomy::Topics.folder(config.language),
-                        slugify(&t.slug)
-                    ),
-                    title: t.title.clone(),
-                    description: t.description.clone(),
-                    pages: Vec::new(),
-                },
-            );
-        }
-        // A site has far fewer distinct names than pages × names.
-        let mut slugs: HashMap<&str, String> = HashMap::new();
-        for (i, sp) in site_pages.iter().enumerate() {
-            for (tax, map) in [
-                (Taxonomy::Topics, &mut *topics),
-                (Taxonomy::Tags, &mut *tags),
-            ] {
-                for name in tax.names(&sp.page) {
-                    let slug = slugs.entry(name.as_str()).or_insert_with(|| slugify(name));
-                    if !map.contains_key(slug.as_str()) {
-                        map.insert(
-                            slug.clone(),
-                            Term::named(tax, config.language, slug.clone(), name),
-                        );
-                    }
-                    let term = map.get_mut(slug.as_str()).expect("inserted above");
-                    // Pages come in order: a name given twice by page `i`
-                    // finds `i` last.
-                    if term.pages.last() != Some(&i) {
-                        term.pages.push(i);
-                    }
-                }
-            }
-        }
+        taxonomies(config, pages, topics, tags);
     }
 
     /// [`Site::link_taxonomies`] after an edit of the `edited` pages'
@@ -1257,11 +1293,11 @@ impl Site {
             &self.config,
             &mut diagnostics,
         );
-        // "Les også" is scored from scratch: the number of pages weighs
-        // every term.
-        self.link_related(&mut diagnostics);
+        // "Les også" is scored from scratch (the number of pages weighs
+        // every term), the taxonomies made anew beside it.
+        self.link_related_with(&mut diagnostics, true);
         let rank = self.ranks();
-        self.link_lists(&rank, true);
+        self.link_lists(&rank, false);
         diagnostics
     }
 
