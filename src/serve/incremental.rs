@@ -19,6 +19,13 @@
 //! renders it through the memo: a new text goes through Tera for the
 //! section's listing alone, a new title for the outputs that show it.
 //!
+//! Page files made in folders that are sections, or published pages'
+//! files deleted (a new article, a rename), read the new files alone,
+//! check them, put them into the model and the deleted pages out, and
+//! link and render the model through the memo
+//! ([`Site::add_and_remove_pages`]); a deleted page something links to
+//! takes the whole pipeline, which reports the broken links.
+//!
 //! An edit of the theme alone — templates and static files, the site's
 //! own or its theme's — changes nothing the model is made of: the model
 //! in memory is rendered again through the memo with the theme as it is
@@ -496,9 +503,9 @@ impl Incremental {
     /// the model and that the model was not made from, or a published
     /// page's file gone. The new files alone are read, checked and their
     /// bodies rendered; they go into the model and the deleted pages out
-    /// ([`Site::add_and_remove_pages`]), which is linked again from
-    /// scratch (page indices shift) and rendered through the memo, the
-    /// insight figures made again. Loading every file and asking every
+    /// ([`Site::add_and_remove_pages`]), which is linked again (page
+    /// indices shift) and rendered through the memo, the insight figures
+    /// made again. Loading every file and asking every
     /// body's links again, which a whole rebuild does, is skipped: a good
     /// site has no link to a file that did not exist (that is an error),
     /// and links to a deleted page send the change down the whole
