@@ -254,6 +254,15 @@ pub struct Site {
     related: crate::related::Related,
 }
 
+/// Where [`Site::add_and_remove_pages`] put the pages.
+#[derive(Debug, Clone)]
+pub struct Moved {
+    /// Page `j` before is page `now_at[j]` now (`None`: removed).
+    pub now_at: Vec<Option<usize>>,
+    /// The pages added, where they are now.
+    pub added: Vec<usize>,
+}
+
 /// What links may point at, known before any Markdown is rendered.
 struct Targets<'a> {
     urls: TargetUrls<'a>,
@@ -1228,7 +1237,11 @@ impl Site {
     /// site and nothing else changed; what stays must not link to a
     /// removed page ([`Site::links_to`]), for its body is not rendered
     /// or checked again.
-    pub fn add_and_remove_pages(&mut self, removed: &[usize], added: Vec<Page>) -> Diagnostics {
+    pub fn add_and_remove_pages(
+        &mut self,
+        removed: &[usize],
+        added: Vec<Page>,
+    ) -> (Diagnostics, Moved) {
         let mut removed = removed.to_vec();
         removed.sort_unstable();
         removed.dedup();
@@ -1298,7 +1311,7 @@ impl Site {
         self.link_related_with(&mut diagnostics, true);
         let rank = self.ranks();
         self.link_lists(&rank, false);
-        diagnostics
+        (diagnostics, Moved { now_at, added })
     }
 
     /// Whether a body of a page or section links to one of the pages

@@ -1059,6 +1059,71 @@ impl Figures {
         }
     }
 
+    /// These figures, made from a site, for `site`, which is that site
+    /// with pages added or removed that are not cases (serve's path of
+    /// pages made or deleted): page `j` of that site is page `now_at[j]`
+    /// of `site` (`None`: removed), and `added` are the new pages. The
+    /// cases are the same, so every count stands; their page indices move,
+    /// and the actions are made again from the candidates, which the new
+    /// pages may join. `None` when a case came or went, or the figures had
+    /// problems: they are then made again in full ([`Figures::of`]).
+    pub fn shifted(
+        &self,
+        site: &Site,
+        now_at: &[Option<usize>],
+        added: &[usize],
+    ) -> Option<Figures> {
+        if !self.insight.problems.is_empty()
+            || added
+                .iter()
+                .any(|&i| site.pages[i].page.meta.kind == Kind::Case)
+        {
+            return None;
+        }
+        let mut cases = self.insight.cases.clone();
+        for c in &mut cases {
+            c.page = now_at.get(c.page).copied().flatten()?;
+        }
+        // As `published` and `suggestible` would find the new pages.
+        let new = added.iter().copied().filter(|&i| {
+            let p = &site.pages[i].page;
+            matches!(p.meta.kind, Kind::Checklist | Kind::Article)
+                && !p.meta.draft
+                && !in_draft_section(site, &p.section)
+                && !in_hidden_section(site, &p.key)
+        });
+        let mut candidates: Vec<usize> = self
+            .candidates
+            .iter()
+            .filter_map(|&j| now_at.get(j).copied().flatten())
+            .chain(new)
+            .collect();
+        candidates.sort_unstable();
+        let mut insight = Insight {
+            url: self.insight.url.clone(),
+            language: self.insight.language,
+            min_group: self.insight.min_group,
+            total: self.insight.total,
+            cases,
+            dimensions: self.insight.dimensions.clone(),
+            actions: Vec::new(),
+            problems: Vec::new(),
+        };
+        insight.actions = actions(
+            site,
+            &candidates,
+            insight.dimension(DimensionKey::LossReasons),
+        );
+        // A new page may take the URL of an insight page.
+        insight.problems = collisions(site, &insight);
+        let context = context(site, &insight);
+        Some(Figures {
+            insight,
+            context,
+            candidates,
+        })
+    }
+
     /// These figures with the actions made again from `site`, which
     /// differs from the site they were made from by [`Change::Actions`]
     /// edits alone.

@@ -504,8 +504,9 @@ impl Incremental {
     /// page's file gone. The new files alone are read, checked and their
     /// bodies rendered; they go into the model and the deleted pages out
     /// ([`Site::add_and_remove_pages`]), which is linked again (page
-    /// indices shift) and rendered through the memo, the insight figures
-    /// made again. Loading every file and asking every
+    /// indices shift) and rendered through the memo; the insight figures
+    /// stand, moved to the new indices, unless a case came or went
+    /// ([`Figures::shifted`](crate::insight::Figures::shifted)). Loading every file and asking every
     /// body's links again, which a whole rebuild does, is skipped: a good
     /// site has no link to a file that did not exist (that is an error),
     /// and links to a deleted page send the change down the whole
@@ -571,7 +572,8 @@ impl Incremental {
         let read = added.len();
         let mut site = self.site.take()?;
         let t = Instant::now();
-        let found = site.add_and_remove_pages(&removed, added).into_vec();
+        let (found, moved) = site.add_and_remove_pages(&removed, added);
+        let found = found.into_vec();
         let markdown = ms(t);
         if found.iter().any(Diagnostic::is_error) {
             // The model is changed but not served: `rebuild_paths` goes on
@@ -584,10 +586,16 @@ impl Incremental {
         let mut report = model_report(&site, self.page_files, Route::Pages, read, warnings);
         report.timings.load = ms(start) - markdown;
         report.timings.markdown = markdown;
+        // The insight figures stand but for page indices and the
+        // actions, unless a case came or went.
+        let figures = self.figures.take().and_then(|f| {
+            let f = f.shifted(&site, &moved.now_at, &moved.added)?;
+            Some((Arc::new(f), Change::None))
+        });
         // Only page files changed: the templates parsed for the served
         // site still hold.
         let reuse = self.prepared.take();
-        self.render(site, &mut report, start, reuse, None);
+        self.render(site, &mut report, start, reuse, figures);
         Some(report)
     }
 
