@@ -2764,6 +2764,25 @@ fn pages_made_or_deleted_take_their_own_path_to_what_a_fresh_build_makes() {
         Route::Whole,
         "after a failed rebuild",
     );
+    // An alias at the URL of an insight page: the figures, kept on this
+    // path, are checked against the new page, as a fresh build checks
+    // them against every page.
+    let alias = write(
+        "content/artikler/h-ny.md",
+        &page(
+            "H ny",
+            "2026-09-01",
+            "aliases: [/evaluering/innsikt/]\n",
+            "Feil adresse.",
+        ),
+    );
+    let r = step(&[alias], Route::Pages, "a new page at an insight URL");
+    assert!(matches!(r.outcome, Outcome::Failed(_)));
+    step(
+        &[remove("content/artikler/h-ny.md")],
+        Route::Whole,
+        "after a failed rebuild",
+    );
     let draft = write(
         "content/artikler/e-ny.md",
         &page("E ny", "2026-09-01", "draft: true\n", "Ikke ferdig."),

@@ -828,10 +828,21 @@ fn own_urls(ins: &Insight) -> Vec<&str> {
 
 /// Pages, sections and aliases whose URL the insight pages would overwrite.
 fn collisions(site: &Site, ins: &Insight) -> Vec<Diagnostic> {
+    collisions_with(site, ins, &site.pages, true)
+}
+
+/// [`collisions`] with the pages `pages` of `site`, and its sections too
+/// with `sections`.
+fn collisions_with<'a>(
+    site: &'a Site,
+    ins: &'a Insight,
+    pages: impl IntoIterator<Item = &'a crate::site::SitePage>,
+    sections: bool,
+) -> Vec<Diagnostic> {
     // Who has each of those URLs (the last to claim it, sections last).
     let own: HashSet<&str> = own_urls(ins).into_iter().collect();
     let mut taken: HashMap<&str, String> = HashMap::new();
-    for sp in &site.pages {
+    for sp in pages {
         if let Some(&url) = own.get(sp.page.url.as_str()) {
             taken.insert(url, display_path(&sp.page.source));
         }
@@ -841,7 +852,7 @@ fn collisions(site: &Site, ins: &Insight) -> Vec<Diagnostic> {
             }
         }
     }
-    for (k, sec) in &site.sections {
+    for (k, sec) in site.sections.iter().filter(|_| sections) {
         if let Some(&url) = own.get(sec.section.url.as_str()) {
             let who = sec
                 .section
@@ -1068,7 +1079,7 @@ impl Figures {
     /// pages may join. `None` when a case came or went, or the figures had
     /// problems: they are then made again in full ([`Figures::of`]).
     pub fn shifted(
-        &self,
+        self,
         site: &Site,
         now_at: &[Option<usize>],
         added: &[usize],
@@ -1080,7 +1091,12 @@ impl Figures {
         {
             return None;
         }
-        let mut cases = self.insight.cases.clone();
+        let Figures {
+            insight,
+            candidates,
+            ..
+        } = self;
+        let mut cases = insight.cases;
         for c in &mut cases {
             c.page = now_at.get(c.page).copied().flatten()?;
         }
@@ -1092,30 +1108,22 @@ impl Figures {
                 && !in_draft_section(site, &p.section)
                 && !in_hidden_section(site, &p.key)
         });
-        let mut candidates: Vec<usize> = self
-            .candidates
+        let mut candidates: Vec<usize> = candidates
             .iter()
             .filter_map(|&j| now_at.get(j).copied().flatten())
             .chain(new)
             .collect();
         candidates.sort_unstable();
-        let mut insight = Insight {
-            url: self.insight.url.clone(),
-            language: self.insight.language,
-            min_group: self.insight.min_group,
-            total: self.insight.total,
-            cases,
-            dimensions: self.insight.dimensions.clone(),
-            actions: Vec::new(),
-            problems: Vec::new(),
-        };
+        let mut insight = Insight { cases, ..insight };
         insight.actions = actions(
             site,
             &candidates,
             insight.dimension(DimensionKey::LossReasons),
         );
-        // A new page may take the URL of an insight page.
-        insight.problems = collisions(site, &insight);
+        // A new page may take the URL of an insight page; no other page
+        // or section had one.
+        let added_pages = added.iter().map(|&i| &site.pages[i]);
+        insight.problems = collisions_with(site, &insight, added_pages, false);
         let context = context(site, &insight);
         Some(Figures {
             insight,

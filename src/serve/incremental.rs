@@ -506,8 +506,9 @@ impl Incremental {
     /// ([`Site::add_and_remove_pages`]), which is linked again (page
     /// indices shift) and rendered through the memo; the insight figures
     /// stand, moved to the new indices, unless a case came or went
-    /// ([`Figures::shifted`](crate::insight::Figures::shifted)). Loading every file and asking every
-    /// body's links again, which a whole rebuild does, is skipped: a good
+    /// ([`Figures::shifted`](crate::insight::Figures::shifted)). Loading
+    /// every file and asking every body's links again, which a whole
+    /// rebuild does, is skipped: a good
     /// site has no link to a file that did not exist (that is an error),
     /// and links to a deleted page send the change down the whole
     /// rebuild, which reports them. `None` when the change needs more, or
@@ -589,7 +590,7 @@ impl Incremental {
         // The insight figures stand but for page indices and the
         // actions, unless a case came or went.
         let figures = self.figures.take().and_then(|f| {
-            let f = f.shifted(&site, &moved.now_at, &moved.added)?;
+            let f = Arc::unwrap_or_clone(f).shifted(&site, &moved.now_at, &moved.added)?;
             Some((Arc::new(f), Change::None))
         });
         // Only page files changed: the templates parsed for the served
