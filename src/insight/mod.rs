@@ -1076,7 +1076,8 @@ impl Figures {
     /// of `site` (`None`: removed), and `added` are the new pages. The
     /// cases are the same, so every count stands; their page indices move,
     /// and the actions are made again from the candidates, which the new
-    /// pages may join. `None` when a case came or went, or the figures had
+    /// pages may join (in the template value too, whose rest stands).
+    /// `None` when a case came or went, or the figures had
     /// problems: they are then made again in full ([`Figures::of`]).
     pub fn shifted(
         self,
@@ -1093,8 +1094,8 @@ impl Figures {
         }
         let Figures {
             insight,
+            context,
             candidates,
-            ..
         } = self;
         let mut cases = insight.cases;
         for c in &mut cases {
@@ -1124,7 +1125,8 @@ impl Figures {
         // or section had one.
         let added_pages = added.iter().map(|&i| &site.pages[i]);
         insight.problems = collisions_with(site, &insight, added_pages, false);
-        let context = context(site, &insight);
+        // The cases show the same pages: only the actions are new.
+        let context = with_actions(context, site, &insight);
         Some(Figures {
             insight,
             context,
@@ -1138,8 +1140,20 @@ impl Figures {
     pub fn with_actions_of(mut self, site: &Site) -> Figures {
         let losses = self.insight.dimension(DimensionKey::LossReasons);
         self.insight.actions = actions(site, &self.candidates, losses);
-        self.context = context(site, &self.insight);
+        self.context = with_actions(self.context, site, &self.insight);
         self
+    }
+}
+
+/// `context`, the `insight` value of `ins` but for its actions, with the
+/// actions `ins` has now: the rest of it stands.
+fn with_actions(mut context: serde_json::Value, site: &Site, ins: &Insight) -> serde_json::Value {
+    match context.as_object_mut() {
+        Some(o) => {
+            o.insert("actions".into(), pages::actions_ctx(site, ins));
+            context
+        }
+        None => self::context(site, ins),
     }
 }
 

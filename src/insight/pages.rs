@@ -146,23 +146,7 @@ pub fn global_context(site: &Site, ins: &Insight) -> Value {
         .map(|g| group_ctx(site, ins, g))
         .collect();
     let enough = ins.total > 0 && ins.total >= ins.min_group;
-    let actions: Vec<Value> = ins
-        .actions
-        .iter()
-        .map(|a| {
-            json!({
-                "reason": a.reason,
-                "label": a.label,
-                "count": a.count,
-                "count_text": fill_n(site, "insight_lost_n", a.count),
-                "share_text": a.share.map(|x| percent(x, ins.language)),
-                "url": a.url,
-                "topic": a.topic,
-                "checklists": a.checklists,
-                "articles": a.articles,
-            })
-        })
-        .collect();
+    let actions = actions_ctx(site, ins);
     let mut v = json!({
         "summary": ins.total > 0,
         "url": ins.url,
@@ -185,6 +169,29 @@ pub fn global_context(site: &Site, ins: &Insight) -> Value {
         o.extend(dims);
     }
     v
+}
+
+/// The `actions` of the `insight` value: what [`global_context`] holds
+/// of `ins.actions`, and nothing else of it depends on them.
+pub fn actions_ctx(site: &Site, ins: &Insight) -> Value {
+    let actions: Vec<Value> = ins
+        .actions
+        .iter()
+        .map(|a| {
+            json!({
+                "reason": a.reason,
+                "label": a.label,
+                "count": a.count,
+                "count_text": fill_n(site, "insight_lost_n", a.count),
+                "share_text": a.share.map(|x| percent(x, ins.language)),
+                "url": a.url,
+                "topic": a.topic,
+                "checklists": a.checklists,
+                "articles": a.articles,
+            })
+        })
+        .collect();
+    Value::Array(actions)
 }
 
 /// One case in a list page.

@@ -395,3 +395,84 @@ fn percentages_in_each_language() {
     assert_eq!(percent(0.6667, Language::Nb), "67\u{a0}%");
     assert_eq!(percent(0.5, Language::En), "50%");
 }
+
+/// The fixture copied into a temporary folder, loaded.
+fn site_copy() -> (tempfile::TempDir, Site) {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    for e in walkdir::WalkDir::new(fixture()) {
+        let e = e.expect("the fixture reads");
+        let to = tmp
+            .path()
+            .join(e.path().strip_prefix(fixture()).expect("inside"));
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&to).expect("a folder");
+        } else {
+            std::fs::copy(e.path(), &to).expect("a copy");
+        }
+    }
+    let l = load(&Options {
+        root: tmp.path().to_path_buf(),
+        ..Default::default()
+    })
+    .expect("the copy loads");
+    (tmp, l.site)
+}
+
+#[test]
+fn figures_moved_as_pages_come_and_go_are_the_figures_made_afresh() {
+    let (tmp, mut site) = site_copy();
+    // An article on value, first in walk order, so every case moves; it
+    // joins the material the value action suggests.
+    let key = "artikler/aa-verdi.md";
+    std::fs::write(
+        tmp.path().join("content").join(key),
+        "---\ntitle: \"Aa verdi\"\ntopics: [verdi]\n---\nVerdien først.\n",
+    )
+    .expect("a new page");
+    let (page, _) =
+        crate::content::read_new_page(tmp.path(), key, "artikler", Kind::Article, &site.config)
+            .expect("the page reads");
+    let before = Figures::of(&site);
+    let (found, moved) = site.add_and_remove_pages(&[], vec![page]);
+    assert!(!found.has_errors());
+    let same = |moved_figures: &Figures, site: &Site, what: &str| {
+        let fresh = Figures::of(site);
+        assert_eq!(moved_figures.context, fresh.context, "{what}");
+        assert_eq!(
+            to_json(&moved_figures.insight),
+            to_json(&fresh.insight),
+            "{what}"
+        );
+        assert_eq!(moved_figures.candidates, fresh.candidates, "{what}");
+        let pages: Vec<usize> = moved_figures.insight.cases.iter().map(|c| c.page).collect();
+        let fresh_pages: Vec<usize> = fresh.insight.cases.iter().map(|c| c.page).collect();
+        assert_eq!(pages, fresh_pages, "{what}");
+    };
+    let added = before
+        .shifted(&site, &moved.now_at, &moved.added)
+        .expect("no case came");
+    same(&added, &site, "an article added");
+    let suggested = added
+        .insight
+        .actions
+        .iter()
+        .flat_map(|a| &a.articles)
+        .any(|l| l.url == "artikler/aa-verdi/");
+    assert!(suggested, "the new article is suggested");
+    // It goes again, with the other article on value.
+    let gone = [site.by_key[key], site.by_key["artikler/regn-ut-verdien.md"]];
+    let (found, moved) = site.add_and_remove_pages(&gone, Vec::new());
+    assert!(!found.has_errors());
+    let removed = added
+        .shifted(&site, &moved.now_at, &moved.added)
+        .expect("no case went");
+    same(&removed, &site, "two articles removed");
+    // A case removed: the figures are made again in full.
+    let case = site.by_key["case/a-tapt-bygg-beslutning.md"];
+    let (_, moved) = site.add_and_remove_pages(&[case], Vec::new());
+    assert!(
+        removed
+            .shifted(&site, &moved.now_at, &moved.added)
+            .is_none()
+    );
+}
