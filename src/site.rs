@@ -1102,14 +1102,7 @@ impl Site {
 
     /// The taxonomies made anew from every page ([`taxonomies`]).
     fn link_taxonomies(&mut self) {
-        let Site {
-            config,
-            pages,
-            topics,
-            tags,
-            ..
-        } = self;
-        taxonomies(config, pages, topics, tags);
+        taxonomies(&self.config, &self.pages, &mut self.topics, &mut self.tags);
     }
 
     /// [`Site::link_taxonomies`] after an edit of the `edited` pages'
