@@ -949,19 +949,13 @@ impl Site {
         let explicit = (0..self.pages.len())
             .map(|i| self.explicit_related(i, diagnostics))
             .collect();
-        let Site {
-            config,
-            pages,
-            topics,
-            tags,
-            ..
-        } = self;
-        let count = config.related.count;
+        let count = self.config.related.count;
+        // The closures borrow the fields they use, the two maps mutably.
         let ((index, lists), ()) = rayon::join(
-            || crate::related::Related::new(pages, explicit, count),
+            || crate::related::Related::new(&self.pages, explicit, count),
             || {
                 if terms {
-                    taxonomies(config, pages, topics, tags);
+                    taxonomies(&self.config, &self.pages, &mut self.topics, &mut self.tags);
                 }
             },
         );
