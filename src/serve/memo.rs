@@ -762,7 +762,7 @@ pub struct RenderMemo {
     bases: Names<OnceLock<u64>>,
     /// The fingerprint of each value of the shared context that templates
     /// hash whole (`t`, which `t[p.kind]` indexes), by name and address:
-    /// worked out once, not for every output ([`RenderMemo::project_keyed`]).
+    /// worked out once, not for every output ([`RenderMemo::project`]).
     globals: Mutex<HashMap<(String, usize), u64>>,
     /// The templates edited since the previous rebuild of the same
     /// environment: their outputs get no key ([`Memo::key`]), since no
@@ -984,7 +984,7 @@ impl RenderMemo {
         let base_hash = self.bases.get(template).map_or(0, |b| {
             *b.get_or_init(|| {
                 let mut f = Fingerprint::default();
-                Self::project(&mut f, shape, base);
+                self.project(&mut f, shape, base, base);
                 f.finish()
             })
         });
@@ -1064,27 +1064,12 @@ impl RenderMemo {
         f.word(0xff);
     }
 
-    /// Hashes what `shape` can read of `ctx`.
-    fn project(f: &mut Fingerprint, shape: &Shape, ctx: &Context) {
-        for var in &shape.vars {
-            let Some(v) = ctx.get(var) else { continue };
-            f.str(var);
-            match v {
-                v if v.is_map() && !shape.whole.contains(var) => {
-                    Self::project_map(f, shape, &[var.as_str()], v);
-                }
-                v => f.value(v),
-            }
-        }
-    }
-}
-
-impl RenderMemo {
-    /// [`RenderMemo::project`] of an output's context `ctx`, built on the
-    /// shared context `base`: a value hashed whole that is the very value
-    /// `base` holds (a map or list at the same address, both alive) is
-    /// hashed once, and its fingerprint stands for it from then on.
-    fn project_keyed(&self, f: &mut Fingerprint, shape: &Shape, ctx: &Context, base: &Context) {
+    /// Hashes what `shape` can read of `ctx`, an output's context built on
+    /// the shared context `base` (or `base` itself): a value hashed whole
+    /// that is the very value `base` holds (a map or list at the same
+    /// address, both alive) is hashed once, and its fingerprint stands for
+    /// it from then on.
+    fn project(&self, f: &mut Fingerprint, shape: &Shape, ctx: &Context, base: &Context) {
         for var in &shape.vars {
             let Some(v) = ctx.get(var) else { continue };
             f.str(var);
@@ -1130,7 +1115,7 @@ impl Memo for RenderMemo {
         let mut f = Fingerprint::default();
         f.str(template);
         f.word(shape.text);
-        self.project_keyed(&mut f, shape, ctx, base);
+        self.project(&mut f, shape, ctx, base);
         Some(f.finish())
     }
 
