@@ -335,8 +335,15 @@ fn in_hidden_section(site: &Site, key: &str) -> bool {
     false
 }
 
-/// Whether each page is published (no draft, not under a draft section,
-/// not in a hidden folder), worked out once per section and folder.
+/// Whether page `p` of `site` is published: no draft, not under a draft
+/// section, not in a hidden folder ([`published`] asks the same of every
+/// page, the sections and folders once each).
+fn is_published(site: &Site, p: &Page) -> bool {
+    !p.meta.draft && !in_draft_section(site, &p.section) && !in_hidden_section(site, &p.key)
+}
+
+/// Whether each page is published ([`is_published`]), worked out once per
+/// section and folder.
 fn published(site: &Site) -> Vec<bool> {
     let mut drafty: HashMap<&str, bool> = HashMap::new();
     let mut hidden: HashMap<&str, bool> = HashMap::new();
@@ -730,13 +737,13 @@ fn reason_terms(reason: &str) -> Vec<String> {
 /// The published articles and checklists: what the actions may suggest.
 fn suggestible(site: &Site, published: &[bool]) -> Vec<usize> {
     (0..site.pages.len())
-        .filter(|&i| {
-            matches!(
-                site.pages[i].page.meta.kind,
-                Kind::Checklist | Kind::Article
-            ) && published[i]
-        })
+        .filter(|&i| suggests(site.pages[i].page.meta.kind) && published[i])
         .collect()
+}
+
+/// Whether the actions may suggest pages of kind `kind`.
+fn suggests(kind: Kind) -> bool {
+    matches!(kind, Kind::Checklist | Kind::Article)
 }
 
 /// The most common loss reasons (up to three) with the checklists and
@@ -1101,13 +1108,10 @@ impl Figures {
         for c in &mut cases {
             c.page = now_at.get(c.page).copied().flatten()?;
         }
-        // As `published` and `suggestible` would find the new pages.
+        // The new pages as `suggestible` would find them.
         let new = added.iter().copied().filter(|&i| {
             let p = &site.pages[i].page;
-            matches!(p.meta.kind, Kind::Checklist | Kind::Article)
-                && !p.meta.draft
-                && !in_draft_section(site, &p.section)
-                && !in_hidden_section(site, &p.key)
+            suggests(p.meta.kind) && is_published(site, p)
         });
         let mut candidates: Vec<usize> = candidates
             .iter()
