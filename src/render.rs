@@ -622,6 +622,13 @@ fn cached(table: &[std::sync::OnceLock<Value>], i: usize, make: impl FnOnce() ->
     }
 }
 
+/// Entry `at` of `table`, taken out (an empty one stays); an empty entry
+/// when there is none.
+fn take_at<T: Default>(table: &mut [T], at: Option<usize>) -> T {
+    at.map(|j| std::mem::take(&mut table[j]))
+        .unwrap_or_default()
+}
+
 /// An empty entry for every page of `site`.
 fn empty_table<T: Default>(site: &Site) -> Vec<T> {
     site.pages.iter().map(|_| T::default()).collect()
@@ -1133,14 +1140,10 @@ impl<'s> Renderer<'s> {
                     .get(now)
                     .copied(),
             };
-            let take = |v: &mut Vec<_>| was.map(|j| std::mem::take(&mut v[j])).unwrap_or_default();
-            new_cards.push(take(&mut cards));
-            new_links.push(take(&mut links));
+            new_cards.push(take_at(&mut cards, was));
+            new_links.push(take_at(&mut links, was));
             if same_html {
-                new_html.push(
-                    was.map(|j| std::mem::take(&mut card_html[j]))
-                        .unwrap_or_default(),
-                );
+                new_html.push(take_at(&mut card_html, was));
             }
         }
         self.per_page.cards = new_cards;
