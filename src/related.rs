@@ -11,9 +11,12 @@
 //! few pages' topics, tags, `related` or dates (`serve`), it moves those
 //! pages in the posting lists they left or joined, and scores again only
 //! them and the pages of the lists that changed: no other page's windows,
-//! weights or candidates can have changed.
+//! weights or candidates can have changed. When pages come and go, it
+//! moves the pages that stayed to their new indices and takes in only the
+//! new pages' terms; every page is scored again then, as the number of
+//! pages weighs every term.
 
-use std::cmp::{Ordering, Reverse};
+use std::cmp::Reverse;
 use std::collections::{BTreeSet, HashMap};
 
 use rayon::prelude::*;
@@ -53,7 +56,8 @@ pub struct Related {
 struct Scratch {
     scores: Vec<f64>,
     touched: Vec<usize>,
-    best: Vec<(usize, f64)>,
+    /// Score (its bits), key rank (lower first) and index.
+    best: Vec<(u64, Reverse<usize>, usize)>,
 }
 
 impl Scratch {
@@ -64,6 +68,18 @@ impl Scratch {
             best: Vec::new(),
         }
     }
+}
+
+/// What `values` held for each page, at the index `now_at` moves it to
+/// among `n` pages; the rest (new pages) hold the default.
+fn moved<T: Default + Clone>(values: Vec<T>, now_at: &[Option<usize>], n: usize) -> Vec<T> {
+    let mut out = vec![T::default(); n];
+    for (value, at) in values.into_iter().zip(now_at) {
+        if let Some(i) = *at {
+            out[i] = value;
+        }
+    }
+    out
 }
 
 /// A page's topics and tags, lowercased, each marked whether a tag.
@@ -201,6 +217,92 @@ impl Related {
             .collect()
     }
 
+    /// Takes in pages that came and went (`serve`): the page at index `j`
+    /// before is at `now_at[j]` in `pages` now (`None`: it was removed),
+    /// and `added` are the indices of the new pages. The pages that
+    /// stayed keep their terms, dates, explicit pages and places in the
+    /// posting lists (moved to their new indices); the new pages are
+    /// numbered and put where their dates and keys go. `explicit_of(i)`
+    /// gives the explicit pages of each new page `i`, and of each page
+    /// whose explicit pages lost one (it names a page that is gone).
+    /// Every page is scored again: the number of pages weighs every
+    /// term. Returns every page's list, as [`Related::new`] does; `None`,
+    /// the index as it was, when this is not the index of the site
+    /// before (then [`Related::new`] is the way).
+    pub fn shift(
+        &mut self,
+        pages: &[SitePage],
+        now_at: &[Option<usize>],
+        added: &[usize],
+        mut explicit_of: impl FnMut(usize) -> Vec<usize>,
+    ) -> Option<Vec<Vec<usize>>> {
+        let n = pages.len();
+        if !self.covers(now_at.len()) || now_at.iter().flatten().count() + added.len() != n {
+            return None;
+        }
+        // Key order: the pages that stayed keep theirs among themselves,
+        // and each new page goes where its key does.
+        let mut by_rank = vec![0; self.key_rank.len()];
+        for (j, &rank) in self.key_rank.iter().enumerate() {
+            by_rank[rank] = j;
+        }
+        let mut in_key_order: Vec<usize> = by_rank.into_iter().filter_map(|j| now_at[j]).collect();
+        for &i in added {
+            let key = &pages[i].page.key;
+            let at = in_key_order.partition_point(|&j| pages[j].page.key < *key);
+            in_key_order.insert(at, i);
+        }
+        self.key_rank = vec![0; n];
+        for (rank, &i) in in_key_order.iter().enumerate() {
+            self.key_rank[i] = rank;
+        }
+        self.dates = moved(std::mem::take(&mut self.dates), now_at, n);
+        self.terms_of = moved(std::mem::take(&mut self.terms_of), now_at, n);
+        self.explicit = moved(std::mem::take(&mut self.explicit), now_at, n);
+        for (i, explicit) in self.explicit.iter_mut().enumerate() {
+            let before = explicit.len();
+            explicit.retain_mut(|j| now_at[*j].map(|now| *j = now).is_some());
+            if explicit.len() != before {
+                *explicit = explicit_of(i);
+            }
+        }
+        for &i in added {
+            self.dates[i] = pages[i].page.meta.date;
+            self.explicit[i] = explicit_of(i);
+        }
+        // A list keeps its order: the pages in it kept their dates and
+        // their order by key. A term no page has any more keeps its id,
+        // with no pages, and weighs nothing in any score.
+        for list in &mut self.postings {
+            list.retain_mut(|j| match now_at[*j] {
+                Some(i) => {
+                    *j = i;
+                    true
+                }
+                None => false,
+            });
+        }
+        for &i in added {
+            let terms: Vec<usize> = lowered(&pages[i])
+                .into_iter()
+                .map(|(tag, name)| self.id(tag, name))
+                .collect();
+            for &t in &terms {
+                if let Err(at) = self.position(t, i) {
+                    self.postings[t].insert(at, i);
+                }
+            }
+            self.terms_of[i] = terms;
+        }
+        let all: Vec<usize> = (0..n).collect();
+        Some(
+            self.score(&all)
+                .into_iter()
+                .map(|(i, suggested)| self.with_explicit(i, suggested))
+                .collect(),
+        )
+    }
+
     /// The pages within a window of place `at` in term `t`'s posting list:
     /// those a page at `at` is scored against, and so those whose windows
     /// hold `at` (a page that only moves in a list, its length and so its
@@ -266,6 +368,9 @@ impl Related {
                 weight * (1.0 + n / list.len().max(1) as f64).ln()
             })
             .collect();
+        // When many pages are scored, where each is in each of its lists
+        // is read off the lists in one pass instead of searched for.
+        let places = (which.len() * 4 >= pages).then(|| self.places());
         which
             .par_iter()
             // Small pieces, so an idle core can take some (see
@@ -273,19 +378,61 @@ impl Related {
             .with_max_len(256)
             .map_init(
                 || Scratch::new(pages),
-                |s, &i| (i, self.suggest(i, &weights, s)),
+                |s, &i| {
+                    let at = places
+                        .as_ref()
+                        .map(|(start, at)| &at[start[i]..start[i + 1]]);
+                    (i, self.suggest(i, &weights, at, s))
+                },
             )
             .collect()
     }
 
-    /// Page `i`'s suggestions, scored in `s` with each term's `weights`.
-    fn suggest(&self, i: usize, weights: &[f64], s: &mut Scratch) -> Vec<usize> {
-        for &term in &self.terms_of[i] {
+    /// Where each page is in the posting list of each of its terms, all
+    /// pages' places in one array: page `i`'s, one per term in
+    /// `terms_of[i]`, start at `start[i]`. Returns `(start, places)`.
+    fn places(&self) -> (Vec<usize>, Vec<usize>) {
+        let mut start = Vec::with_capacity(self.terms_of.len() + 1);
+        let mut end = 0;
+        start.push(end);
+        for terms in &self.terms_of {
+            end += terms.len();
+            start.push(end);
+        }
+        let mut places = vec![0; end];
+        for (t, list) in self.postings.iter().enumerate() {
+            for (at, &j) in list.iter().enumerate() {
+                // A term given twice by a page has one place, twice.
+                for (k, &term) in self.terms_of[j].iter().enumerate() {
+                    if term == t {
+                        places[start[j] + k] = at;
+                    }
+                }
+            }
+        }
+        (start, places)
+    }
+
+    /// Page `i`'s suggestions, scored in `s` with each term's `weights`;
+    /// `at`, when given, is where the page is in each of its terms' lists.
+    fn suggest(
+        &self,
+        i: usize,
+        weights: &[f64],
+        at: Option<&[usize]>,
+        s: &mut Scratch,
+    ) -> Vec<usize> {
+        for (k, &term) in self.terms_of[i].iter().enumerate() {
             let add = weights[term];
-            let pos = self.position(term, i).unwrap_or_else(|at| at);
+            let pos = match at {
+                Some(at) => at[k],
+                None => self.position(term, i).unwrap_or_else(|at| at),
+            };
             for &j in self.around(term, pos) {
                 if j != i {
-                    if s.scores[j] == 0.0 {
+                    // A score is 0 until a first weight, all positive, is
+                    // added: its bits say so in one comparison.
+                    if s.scores[j].to_bits() == 0 {
                         s.touched.push(j);
                     }
                     s.scores[j] += add;
@@ -293,31 +440,34 @@ impl Related {
             }
         }
         let explicit = &self.explicit[i];
-        let order = |a: &(usize, f64), b: &(usize, f64)| {
-            b.1.partial_cmp(&a.1)
-                .unwrap_or(Ordering::Equal)
-                .then_with(|| self.key_rank[a.0].cmp(&self.key_rank[b.0]))
-        };
         // Only the best `count` are needed, in order: kept sorted as the
         // candidates come, most of which the last of them turns away.
+        // Ranked by score, then key: a score is a sum of positive
+        // weights, whose bits order as the numbers do, so one key of
+        // integers compares them.
         s.best.clear();
+        let mut floor = 0;
         for j in s.touched.drain(..) {
-            let c = (j, std::mem::take(&mut s.scores[j]));
-            if explicit.contains(&j) {
+            let score = std::mem::take(&mut s.scores[j]).to_bits();
+            if score < floor || explicit.contains(&j) {
                 continue;
             }
+            let c = (score, Reverse(self.key_rank[j]), j);
             if s.best.len() == self.count {
                 match s.best.last() {
-                    Some(last) if order(&c, last) == Ordering::Less => {
+                    Some(last) if c > *last => {
                         s.best.pop();
                     }
                     _ => continue,
                 }
             }
-            let at = s.best.partition_point(|b| order(b, &c) == Ordering::Less);
+            let at = s.best.partition_point(|b| *b > c);
             s.best.insert(at, c);
+            if s.best.len() == self.count {
+                floor = s.best.last().map_or(0, |b| b.0);
+            }
         }
-        s.best.iter().map(|&(j, _)| j).collect()
+        s.best.iter().map(|&(_, _, j)| j).collect()
     }
 }
 
@@ -416,5 +566,84 @@ mod tests {
                 assert_eq!(kept, fresh, "page {i} after step {step}");
             }
         }
+    }
+
+    /// After random pages came and went, some sharing a key's place with
+    /// pages that stayed and some with the same dates, what `shift` gives
+    /// every page is what `new` gives the site as it is now; and the
+    /// shifted index still takes edits (`update`) as a new one would.
+    #[test]
+    fn shifts_agree_with_scoring_everything_again() {
+        let mut rng = Rng(0x5eed_2026_1128_0002);
+        let mut pages: Vec<SitePage> = (0..200).map(|n| page(&mut rng, n)).collect();
+        let mut explicit: Vec<Vec<usize>> = vec![Vec::new(); pages.len()];
+        let (mut index, _) = Related::new(&pages, explicit.clone(), 4);
+        let mut next = 200;
+        for step in 0..60 {
+            let before = pages.len();
+            let mut gone: Vec<usize> = (0..rng.below(4)).map(|_| rng.below(before)).collect();
+            gone.sort_unstable();
+            gone.dedup();
+            // Where each page that stays, or comes, goes: the new pages
+            // are put in at random places, not in key order.
+            let mut now: Vec<(Option<usize>, SitePage)> = Vec::new();
+            for (j, sp) in std::mem::take(&mut pages).into_iter().enumerate() {
+                if gone.binary_search(&j).is_err() {
+                    now.push((Some(j), sp));
+                }
+            }
+            for _ in 0..rng.below(4) {
+                let at = rng.below(now.len() + 1);
+                now.insert(at, (None, page(&mut rng, next)));
+                next += 1;
+            }
+            let mut now_at = vec![None; before];
+            let mut added = Vec::new();
+            for (i, (was, sp)) in now.into_iter().enumerate() {
+                match was {
+                    Some(j) => now_at[j] = Some(i),
+                    None => added.push(i),
+                }
+                pages.push(sp);
+            }
+            // Explicit pages move with their pages and lose removed ones
+            // (which `shift` asks for again); a new page has one.
+            let old = std::mem::take(&mut explicit);
+            explicit = vec![Vec::new(); pages.len()];
+            for (j, list) in old.into_iter().enumerate() {
+                if let Some(i) = now_at[j] {
+                    explicit[i] = list.into_iter().filter_map(|k| now_at[k]).collect();
+                }
+            }
+            for &a in &added {
+                explicit[a] = vec![(a + 1) % pages.len()];
+            }
+            let mut asked = Vec::new();
+            let lists = index
+                .shift(&pages, &now_at, &added, |i| {
+                    asked.push(i);
+                    explicit[i].clone()
+                })
+                .expect("the index covers the site before");
+            assert!(added.iter().all(|a| asked.contains(a)), "step {step}");
+            let (_, fresh) = Related::new(&pages, explicit.clone(), 4);
+            assert_eq!(lists, fresh, "after step {step}");
+            if step % 3 == 0 {
+                let i = rng.below(pages.len());
+                shuffle_terms(
+                    &mut rng,
+                    std::sync::Arc::make_mut(&mut pages[i].page.meta).edit(),
+                );
+                explicit[i] = vec![(i + 1 + rng.below(pages.len() - 1)) % pages.len()];
+                let mut lists = lists;
+                for (i, list) in index.update(&pages, vec![(i, explicit[i].clone())]) {
+                    lists[i] = list;
+                }
+                let (_, fresh) = Related::new(&pages, explicit.clone(), 4);
+                assert_eq!(lists, fresh, "after the edit of step {step}");
+            }
+        }
+        // The index of another site is not shifted.
+        assert!(index.shift(&pages, &[None], &[], |_| Vec::new()).is_none());
     }
 }

@@ -881,7 +881,7 @@ impl Site {
             && self.in_their_sections(edited)
         {
             if changed.terms {
-                self.retag_edited(edited);
+                self.retag_edited(edited, None);
             }
             self.relink_edited(&rank, edited);
             return;
@@ -988,8 +988,11 @@ impl Site {
     /// to another published page goes to `diagnostics`.
     fn explicit_related(&self, i: usize, diagnostics: &mut Diagnostics) -> Vec<usize> {
         let page = &self.pages[i].page;
-        let dir = content::parent_key(&page.key);
         let mut explicit = Vec::new();
+        if page.meta.related.is_empty() {
+            return explicit;
+        }
+        let dir = content::parent_key(&page.key);
         for rel in &page.meta.related {
             let joined = match rel.strip_prefix('/') {
                 Some(abs) => abs.to_string(),
@@ -1106,7 +1109,12 @@ impl Site {
     /// comes. A term keeps the spelling of the first page (in the order
     /// pages were loaded) that names it, as linking everything gives it.
     /// The lists are left for [`Site::relink_edited`] to sort.
-    fn retag_edited(&mut self, edited: &[usize]) {
+    ///
+    /// With `now_at`, pages came and went before (see
+    /// [`Site::add_and_remove_pages`]) and `edited` are the new ones: each
+    /// list first follows its pages to their new indices and loses those
+    /// removed.
+    fn retag_edited(&mut self, edited: &[usize], now_at: Option<&[Option<usize>]>) {
         let Site {
             config,
             pages,
@@ -1118,7 +1126,10 @@ impl Site {
             let mut touched: BTreeSet<String> = BTreeSet::new();
             for (slug, term) in map.iter_mut() {
                 let before = term.pages.len();
-                term.pages.retain(|i| !edited.contains(i));
+                term.pages.retain_mut(|i| match now_at {
+                    Some(now_at) => now_at.get(*i).copied().flatten().map(|j| *i = j).is_some(),
+                    None => !edited.contains(i),
+                });
                 if term.pages.len() != before {
                     touched.insert(slug.clone());
                 }
@@ -1293,9 +1304,23 @@ impl Site {
             &self.config,
             &mut diagnostics,
         );
-        // "Les også" is scored from scratch (the number of pages weighs
-        // every term), the taxonomies made anew beside it.
-        self.link_related_with(&mut diagnostics, true);
+        // The taxonomies and "Les også" follow the pages that stayed and
+        // take in the new ones; every page is scored again (the number of
+        // pages weighs every term).
+        self.retag_edited(&added, Some(&now_at));
+        let mut index = std::mem::take(&mut self.related);
+        let shifted = index.shift(&self.pages, &now_at, &added, |i| {
+            self.explicit_related(i, &mut diagnostics)
+        });
+        self.related = index;
+        match shifted {
+            Some(lists) => {
+                for (sp, list) in self.pages.iter_mut().zip(lists) {
+                    sp.related = list;
+                }
+            }
+            None => self.link_related_with(&mut diagnostics, true),
+        }
         let rank = self.ranks();
         self.link_lists(&rank, false);
         (diagnostics, Moved { now_at, added })

@@ -2798,6 +2798,55 @@ fn pages_made_or_deleted_take_their_own_path_to_what_a_fresh_build_makes() {
         &page("G ny", "2026-08-01", "", "Sist."),
     );
     step(&[g], Route::Pages, "one more, the oldest in every list");
+
+    // Terms follow the pages: a new tag comes with its page, takes the
+    // spelling of the first page (in load order) naming it, and goes with
+    // the last page that has it. A new page's `related` is checked, and
+    // so is the page it names when that page is deleted.
+    let tagged = |title: &str, tags: &str, extra: &str| {
+        format!(
+            "---\ntitle: \"{title}\"\ndate: 2026-07-01\ntopics: [verdi]\ntags: [{tags}]\n{extra}---\n\nMerket.\n"
+        )
+    };
+    let i = write(
+        "content/artikler/i-ny.md",
+        &tagged("I ny", "helt-nytt", "related: [g-ny.md]\n"),
+    );
+    step(&[i], Route::Pages, "a new page with a new tag");
+    let first = write(
+        "content/artikler/aa-ny.md",
+        &tagged("AA ny", "Helt-Nytt, roi", ""),
+    );
+    let r = step(&[first], Route::Pages, "a page before it naming the tag");
+    let Outcome::Updated { files, .. } = &r.outcome else {
+        unreachable!()
+    };
+    let html = String::from_utf8_lossy(&files["stikkord/helt-nytt/index.html"]).to_string();
+    let title = scraper::Selector::parse("h1").unwrap();
+    let h1: String = scraper::Html::parse_document(&html)
+        .select(&title)
+        .flat_map(|h| h.text())
+        .collect();
+    assert!(h1.contains("Helt-Nytt"), "the first page's spelling: {h1}");
+    let gone = remove("content/artikler/aa-ny.md");
+    step(&[gone], Route::Pages, "the page naming it first deleted");
+    let r = step(
+        &[remove("content/artikler/g-ny.md")],
+        Route::Whole,
+        "a page another names in `related` deleted",
+    );
+    assert!(matches!(r.outcome, Outcome::Failed(_)));
+    let g = write(
+        "content/artikler/g-ny.md",
+        &page("G ny", "2026-08-01", "", "Sist."),
+    );
+    step(&[g], Route::Whole, "back, after a failed rebuild");
+    let gone = remove("content/artikler/i-ny.md");
+    let r = step(&[gone], Route::Pages, "the last page with the tag deleted");
+    let Outcome::Updated { files, .. } = &r.outcome else {
+        unreachable!()
+    };
+    assert!(!files.contains_key("stikkord/helt-nytt/index.html"));
 }
 
 #[test]
