@@ -1248,25 +1248,21 @@ impl Site {
             let gone = self.pages.remove(i);
             self.files.remove(&gone.page.key);
         }
-        let keys: Vec<String> = added.iter().map(|p| p.key.clone()).collect();
+        // Where each added page is, moved on as later ones go before it.
+        let mut at_now: Vec<usize> = Vec::with_capacity(added.len());
         for page in added {
             let at = self
                 .pages
                 .partition_point(|sp| content::walk_order(&sp.page.key, &page.key).is_lt());
+            for a in &mut at_now {
+                *a += usize::from(*a >= at);
+            }
+            at_now.push(at);
             self.files.insert(page.key.clone());
             self.pages
                 .insert(at, SitePage::new(page, Rendered::default().into()));
         }
-        self.by_key = self
-            .pages
-            .iter()
-            .enumerate()
-            .map(|(i, sp)| (sp.page.key.clone(), i))
-            .collect();
-        let added: Vec<usize> = keys.iter().map(|k| self.by_key[k]).collect();
-        // The pages that stayed keep their order among themselves: the
-        // last order, its indices moved to where those pages are now,
-        // takes the added ones in where they go, without sorting again.
+        let added = at_now;
         let mut now_at = vec![None; before];
         let mut stayed = (0..before).filter(|j| removed.binary_search(j).is_err());
         for i in (0..self.pages.len()).filter(|i| !added.contains(i)) {
@@ -1274,6 +1270,15 @@ impl Site {
                 now_at[j] = Some(i);
             }
         }
+        // Each key that stayed moves with its page, in place.
+        self.by_key
+            .retain(|_, i| now_at.get(*i).copied().flatten().map(|j| *i = j).is_some());
+        for &i in &added {
+            self.by_key.insert(self.pages[i].page.key.clone(), i);
+        }
+        // The pages that stayed keep their order among themselves: the
+        // last order, its indices moved to where those pages are now,
+        // takes the added ones in where they go, without sorting again.
         let mut order: Vec<usize> = std::mem::take(&mut self.order)
             .into_iter()
             .filter_map(|j| now_at.get(j).copied().flatten())
@@ -1298,8 +1303,32 @@ impl Site {
             diagnostics.extend(check_links(&page.source, &page.key, content, &ids_of));
             diagnostics.extend(check_items(page, content));
         }
+        // The site had no two claims on one URL, and pages removed make
+        // none: only a URL an added page claims can be claimed twice now,
+        // so only the pages claiming one of those are checked (with every
+        // section, and what vinn makes itself).
+        let config = &self.config;
+        let claimed = |p: &Page| -> Vec<String> {
+            std::iter::once(p.url.clone())
+                .chain(p.meta.aliases.iter().map(|a| alias_url(a, config)))
+                .collect()
+        };
+        let new_urls: BTreeSet<String> = added
+            .iter()
+            .flat_map(|&i| claimed(&self.pages[i].page))
+            .collect();
+        let claiming: Vec<&Page> = self
+            .pages
+            .iter()
+            .map(|sp| &sp.page)
+            .filter(|p| {
+                new_urls.contains(&p.url)
+                    || (!p.meta.aliases.is_empty()
+                        && claimed(p).iter().any(|u| new_urls.contains(u)))
+            })
+            .collect();
         check_duplicate_urls(
-            self.pages.iter().map(|sp| &sp.page),
+            claiming.into_iter(),
             self.sections.iter().map(|(k, s)| (k, &s.section)),
             &self.config,
             &mut diagnostics,

@@ -2764,6 +2764,26 @@ fn pages_made_or_deleted_take_their_own_path_to_what_a_fresh_build_makes() {
         Route::Whole,
         "after a failed rebuild",
     );
+    let aliased = |title: &str| {
+        page(
+            title,
+            "2026-09-01",
+            "aliases: [/gamle/adresse/]\n",
+            "Den gamle adressen.",
+        )
+    };
+    let first = write("content/artikler/k-ny.md", &aliased("K ny"));
+    step(&[first], Route::Pages, "a new page with an alias");
+    let second = write("content/artikler/l-ny.md", &aliased("L ny"));
+    let r = step(&[second], Route::Whole, "a new alias another page has");
+    assert!(matches!(r.outcome, Outcome::Failed(_)));
+    step(
+        &[remove("content/artikler/l-ny.md")],
+        Route::Whole,
+        "after a failed rebuild",
+    );
+    let gone = remove("content/artikler/k-ny.md");
+    step(&[gone], Route::Pages, "the page with the alias deleted");
     // An alias at the URL of an insight page: the figures, kept on this
     // path, are checked against the new page, as a fresh build checks
     // them against every page.
