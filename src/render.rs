@@ -1462,9 +1462,12 @@ impl<'s> Renderer<'s> {
         // The listing's own fingerprint, once for all its pages (only
         // serve's memo asks for it).
         let frame = self.memo.map(|_| inputs(self.inputs()));
+        // In pieces, so a long listing whose pages all changed (a page
+        // added to it changes every page's count) is shared by the cores.
         chunks
-            .iter()
+            .par_iter()
             .enumerate()
+            .with_max_len(8)
             .filter_map(|(i, cards)| {
                 let path = index_html(&Urls::list_page(url, i + 1, lang));
                 // Each page of a listing shows its own cards and the
