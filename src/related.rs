@@ -49,12 +49,27 @@ pub struct Related {
     /// Each page's date, as its posting lists are ordered by.
     dates: Vec<Option<Date>>,
     explicit: Vec<Vec<usize>>,
+    /// The weight of each term that every page's list is ranked right by.
+    weights: Vec<f64>,
+    /// Each page's shapes (see [`Related::ranks_alike`]): bit `m` is set
+    /// when a candidate shares with the page the terms at the places in
+    /// `terms_of` that `m`'s bits give. [`UNSHAPED`] for a page of more
+    /// than [`SHAPED`] terms.
+    shapes: Vec<u64>,
 }
+
+/// The most terms a page can have for its shapes to fit in 64 bits.
+const SHAPED: usize = 6;
+/// The shapes of a page with more terms: its list is always scored again.
+const UNSHAPED: u64 = 0;
 
 /// One thread's scratch space for scoring: a score per page, the pages
 /// given one, and the best so far.
 struct Scratch {
     scores: Vec<f64>,
+    /// Which of the scored page's terms each candidate shares (bits over
+    /// their places).
+    shared: Vec<u8>,
     touched: Vec<usize>,
     /// Score (its bits), key rank (lower first) and index.
     best: Vec<(u64, Reverse<usize>, usize)>,
@@ -64,6 +79,7 @@ impl Scratch {
     fn new(pages: usize) -> Scratch {
         Scratch {
             scores: vec![0.0; pages],
+            shared: vec![0; pages],
             touched: Vec::new(),
             best: Vec::new(),
         }
@@ -136,12 +152,11 @@ impl Related {
                 }
             }
         }
-        let all: Vec<usize> = (0..n).collect();
-        let lists = index
-            .score(&all)
-            .into_iter()
-            .map(|(i, suggested)| index.with_explicit(i, suggested))
-            .collect();
+        index.shapes = vec![UNSHAPED; n];
+        let mut lists = vec![Vec::new(); n];
+        for (i, list) in index.rank((0..n).collect(), &[]) {
+            lists[i] = list;
+        }
         (index, lists)
     }
 
@@ -149,9 +164,11 @@ impl Related {
     /// came or went) whose topics, tags, explicit `related` pages
     /// (given) or dates may have changed — and returns the "Les også"
     /// list of every page whose list may have changed with them: the
-    /// edited pages, each page of a posting list an edited page left or
-    /// joined (the list's weight changed), and each page whose window in
-    /// a list an edited page moved in held the page before or after.
+    /// edited pages, each page whose window in a list an edited page
+    /// left, joined or moved in held the page before or after, and each
+    /// page of a list an edited page left or joined (the list's weight
+    /// changed) whose ranking that weight changes
+    /// ([`Related::ranks_alike`]).
     pub fn update(
         &mut self,
         pages: &[SitePage],
@@ -177,9 +194,7 @@ impl Related {
                     continue;
                 }
                 if let Ok(at) = self.position(t, i) {
-                    if stays {
-                        affected.extend(self.around(t, at));
-                    }
+                    affected.extend(self.around(t, at));
                     self.postings[t].remove(at);
                 }
                 if !stays {
@@ -196,9 +211,7 @@ impl Related {
                 }
                 if let Err(at) = self.position(t, i) {
                     self.postings[t].insert(at, i);
-                    if stayed {
-                        affected.extend(self.around(t, at));
-                    }
+                    affected.extend(self.around(t, at));
                 }
                 if !stayed {
                     changed.insert(t);
@@ -206,15 +219,11 @@ impl Related {
             }
             self.terms_of[i] = new;
         }
-        for &t in &changed {
-            affected.extend(&self.postings[t]);
-        }
-        affected.sort_unstable();
-        affected.dedup();
-        self.score(&affected)
-            .into_iter()
-            .map(|(i, suggested)| (i, self.with_explicit(i, suggested)))
-            .collect()
+        let weighed_anew: Vec<usize> = changed
+            .iter()
+            .flat_map(|&t| self.postings[t].iter().copied())
+            .collect();
+        self.rank(affected, &weighed_anew)
     }
 
     /// Takes in pages that came and went (`serve`): the page at index `j`
@@ -225,17 +234,23 @@ impl Related {
     /// numbered and put where their dates and keys go. `explicit_of(i)`
     /// gives the explicit pages of each new page `i`, and of each page
     /// whose explicit pages lost one (it names a page that is gone).
-    /// Every page is scored again: the number of pages weighs every
-    /// term. Returns every page's list, as [`Related::new`] does; `None`,
-    /// the index as it was, when this is not the index of the site
-    /// before (then [`Related::new`] is the way).
+    ///
+    /// The number of pages weighs every term, so every page's ranking may
+    /// change. The new pages, those with new explicit pages, and those
+    /// whose window in a list held a place where a page came or went are
+    /// scored again; every other page kept its candidates, and is scored
+    /// again only if the new weights may rank them otherwise
+    /// ([`Related::ranks_alike`]). Returns the list of each page scored
+    /// again (the others keep theirs, at the pages' new indices); `None`,
+    /// the index as it was, when this is not the index of the site before
+    /// (then [`Related::new`] is the way).
     pub fn shift(
         &mut self,
         pages: &[SitePage],
         now_at: &[Option<usize>],
         added: &[usize],
         mut explicit_of: impl FnMut(usize) -> Vec<usize>,
-    ) -> Option<Vec<Vec<usize>>> {
+    ) -> Option<Vec<(usize, Vec<usize>)>> {
         let n = pages.len();
         if !self.covers(now_at.len()) || now_at.iter().flatten().count() + added.len() != n {
             return None;
@@ -258,12 +273,15 @@ impl Related {
         }
         self.dates = moved(std::mem::take(&mut self.dates), now_at, n);
         self.terms_of = moved(std::mem::take(&mut self.terms_of), now_at, n);
+        self.shapes = moved(std::mem::take(&mut self.shapes), now_at, n);
         self.explicit = moved(std::mem::take(&mut self.explicit), now_at, n);
+        let mut affected: Vec<usize> = added.to_vec();
         for (i, explicit) in self.explicit.iter_mut().enumerate() {
             let before = explicit.len();
             explicit.retain_mut(|j| now_at[*j].map(|now| *j = now).is_some());
             if explicit.len() != before {
                 *explicit = explicit_of(i);
+                affected.push(i);
             }
         }
         for &i in added {
@@ -271,16 +289,26 @@ impl Related {
             self.explicit[i] = explicit_of(i);
         }
         // A list keeps its order: the pages in it kept their dates and
-        // their order by key. A term no page has any more keeps its id,
-        // with no pages, and weighs nothing in any score.
+        // their order by key. Where a page left it, the windows of the
+        // pages around the gap changed. A term no page has any more keeps
+        // its id, with no pages, and weighs nothing in any score.
         for list in &mut self.postings {
-            list.retain_mut(|j| match now_at[*j] {
-                Some(i) => {
-                    *j = i;
-                    true
+            let mut kept = 0;
+            let mut gaps = Vec::new();
+            for r in 0..list.len() {
+                match now_at[list[r]] {
+                    Some(i) => {
+                        list[kept] = i;
+                        kept += 1;
+                    }
+                    None => gaps.push(kept),
                 }
-                None => false,
-            });
+            }
+            list.truncate(kept);
+            for gap in gaps {
+                affected
+                    .extend(&list[gap.saturating_sub(WINDOW + 1)..(gap + WINDOW + 1).min(kept)]);
+            }
         }
         for &i in added {
             let terms: Vec<usize> = lowered(&pages[i])
@@ -294,13 +322,108 @@ impl Related {
             }
             self.terms_of[i] = terms;
         }
+        // The windows around where the new pages went, all of them in.
+        for &i in added {
+            for &t in &self.terms_of[i] {
+                if let Ok(at) = self.position(t, i) {
+                    affected.extend(self.around(t, at));
+                }
+            }
+        }
         let all: Vec<usize> = (0..n).collect();
-        Some(
-            self.score(&all)
-                .into_iter()
-                .map(|(i, suggested)| self.with_explicit(i, suggested))
-                .collect(),
-        )
+        Some(self.rank(affected, &all))
+    }
+
+    /// Scores `affected` again with every term's weight as it is now, and
+    /// of `others` — pages whose candidates are what they were — only
+    /// those whose ranking the new weights may change
+    /// ([`Related::ranks_alike`]). Returns the list of each page scored,
+    /// and keeps its shapes and the weights.
+    fn rank(&mut self, mut affected: Vec<usize>, others: &[usize]) -> Vec<(usize, Vec<usize>)> {
+        let weights = self.weights_now();
+        affected.sort_unstable();
+        affected.dedup();
+        let reranked: Vec<usize> = others
+            .par_iter()
+            .copied()
+            .filter(|&i| affected.binary_search(&i).is_err() && !self.ranks_alike(i, &weights))
+            .collect();
+        affected.extend(reranked);
+        affected.sort_unstable();
+        affected.dedup();
+        let scored = self.score(&affected, &weights);
+        self.weights = weights;
+        scored
+            .into_iter()
+            .map(|(i, suggested, shapes)| {
+                self.shapes[i] = shapes;
+                (i, self.with_explicit(i, suggested))
+            })
+            .collect()
+    }
+
+    /// Whether page `i`, whose candidates are what they were when its
+    /// list was ranked with the kept weights, ranks them the same with
+    /// `weights`.
+    ///
+    /// A candidate's score is the sum of the weights of the page's terms
+    /// it shares (added in the order of the page's terms), so candidates
+    /// sharing the same places — the same shape — score the same, and
+    /// their order among themselves is by key. The ranking stays when the
+    /// sums of the page's shapes keep their order: every two stay equal,
+    /// or the greater stays greater. The sums are worked out here as
+    /// scoring adds them, so equal stays equal to the bit.
+    fn ranks_alike(&self, i: usize, weights: &[f64]) -> bool {
+        let terms = &self.terms_of[i];
+        let shapes = self.shapes[i];
+        let old = &self.weights;
+        if shapes == UNSHAPED || terms.iter().any(|&t| t >= old.len()) {
+            return false;
+        }
+        if terms
+            .iter()
+            .all(|&t| old[t].to_bits() == weights[t].to_bits())
+        {
+            return true;
+        }
+        let mut sums = [(0u64, 0u64); 64];
+        let mut count = 0;
+        for shape in (1..64).filter(|m| shapes & (1 << m) != 0) {
+            let (mut before, mut now) = (0.0f64, 0.0f64);
+            for (k, &t) in terms.iter().enumerate() {
+                if shape & (1 << k) != 0 {
+                    before += old[t];
+                    now += weights[t];
+                }
+            }
+            sums[count] = (before.to_bits(), now.to_bits());
+            count += 1;
+        }
+        let sums = &mut sums[..count];
+        sums.sort_unstable_by(|a, b| b.cmp(a));
+        sums.windows(2).all(|w| {
+            let ((a_before, a_now), (b_before, b_now)) = (w[0], w[1]);
+            if a_before == b_before {
+                a_now == b_now
+            } else {
+                a_now > b_now
+            }
+        })
+    }
+
+    /// Each term's weight, as the lists are now: what a shared term adds
+    /// to a score.
+    fn weights_now(&self) -> Vec<f64> {
+        let n = self.terms_of.len().max(1) as f64;
+        self.postings
+            .iter()
+            .zip(&self.is_tag)
+            .map(|(list, &tag)| {
+                let weight = if tag { TAG_WEIGHT } else { TOPIC_WEIGHT };
+                // Rarer terms weigh more (inverse document frequency).
+                weight * (1.0 + n / list.len().max(1) as f64).ln()
+            })
+            .collect()
     }
 
     /// The pages within a window of place `at` in term `t`'s posting list:
@@ -351,23 +474,11 @@ impl Related {
 
     /// Suggestions for each of `which` (page indices), best first: up to
     /// `count`, never the page itself nor its explicit pages.
-    fn score(&self, which: &[usize]) -> Vec<(usize, Vec<usize>)> {
+    fn score(&self, which: &[usize], weights: &[f64]) -> Vec<(usize, Vec<usize>, u64)> {
         if self.count == 0 {
-            return which.iter().map(|&i| (i, Vec::new())).collect();
+            return which.iter().map(|&i| (i, Vec::new(), UNSHAPED)).collect();
         }
         let pages = self.terms_of.len();
-        // What a shared term adds to a score, worked out once per term.
-        let n = pages.max(1) as f64;
-        let weights: Vec<f64> = self
-            .postings
-            .iter()
-            .zip(&self.is_tag)
-            .map(|(list, &tag)| {
-                let weight = if tag { TAG_WEIGHT } else { TOPIC_WEIGHT };
-                // Rarer terms weigh more (inverse document frequency).
-                weight * (1.0 + n / list.len().max(1) as f64).ln()
-            })
-            .collect();
         // When many pages are scored, where each is in each of its lists
         // is read off the lists in one pass instead of searched for.
         let places = (which.len() * 4 >= pages).then(|| self.places());
@@ -382,7 +493,8 @@ impl Related {
                     let at = places
                         .as_ref()
                         .map(|(start, at)| &at[start[i]..start[i + 1]]);
-                    (i, self.suggest(i, &weights, at, s))
+                    let (suggested, shapes) = self.suggest(i, weights, at, s);
+                    (i, suggested, shapes)
                 },
             )
             .collect()
@@ -413,15 +525,17 @@ impl Related {
         (start, places)
     }
 
-    /// Page `i`'s suggestions, scored in `s` with each term's `weights`;
-    /// `at`, when given, is where the page is in each of its terms' lists.
+    /// Page `i`'s suggestions, scored in `s` with each term's `weights`,
+    /// and its shapes (see [`Related::shapes`]); `at`, when given, is
+    /// where the page is in each of its terms' lists.
     fn suggest(
         &self,
         i: usize,
         weights: &[f64],
         at: Option<&[usize]>,
         s: &mut Scratch,
-    ) -> Vec<usize> {
+    ) -> (Vec<usize>, u64) {
+        let shaped = self.terms_of[i].len() <= SHAPED;
         for (k, &term) in self.terms_of[i].iter().enumerate() {
             let add = weights[term];
             let pos = match at {
@@ -436,6 +550,9 @@ impl Related {
                         s.touched.push(j);
                     }
                     s.scores[j] += add;
+                    if shaped {
+                        s.shared[j] |= 1 << k;
+                    }
                 }
             }
         }
@@ -447,8 +564,10 @@ impl Related {
         // integers compares them.
         s.best.clear();
         let mut floor = 0;
+        let mut shapes = 0u64;
         for j in s.touched.drain(..) {
             let score = std::mem::take(&mut s.scores[j]).to_bits();
+            shapes |= 1 << std::mem::take(&mut s.shared[j]);
             if score < floor || explicit.contains(&j) {
                 continue;
             }
@@ -467,7 +586,8 @@ impl Related {
                 floor = s.best.last().map_or(0, |b| b.0);
             }
         }
-        s.best.iter().map(|&(_, _, j)| j).collect()
+        let suggested = s.best.iter().map(|&(_, _, j)| j).collect();
+        (suggested, if shaped { shapes } else { UNSHAPED })
     }
 }
 
@@ -568,17 +688,19 @@ mod tests {
         }
     }
 
-    /// After random pages came and went, some sharing a key's place with
-    /// pages that stayed and some with the same dates, what `shift` gives
-    /// every page is what `new` gives the site as it is now; and the
-    /// shifted index still takes edits (`update`) as a new one would.
+    /// After random pages came and went, some with the same dates as
+    /// pages that stayed, the lists `shift` scores again and those it
+    /// keeps (moved to the pages' new indices) are what `new` gives the
+    /// site as it is now; and the shifted index still takes edits
+    /// (`update`) as a new one would.
     #[test]
     fn shifts_agree_with_scoring_everything_again() {
         let mut rng = Rng(0x5eed_2026_1128_0002);
-        let mut pages: Vec<SitePage> = (0..200).map(|n| page(&mut rng, n)).collect();
+        let mut pages: Vec<SitePage> = (0..600).map(|n| page(&mut rng, n)).collect();
         let mut explicit: Vec<Vec<usize>> = vec![Vec::new(); pages.len()];
-        let (mut index, _) = Related::new(&pages, explicit.clone(), 4);
-        let mut next = 200;
+        let (mut index, mut lists) = Related::new(&pages, explicit.clone(), 4);
+        let mut next = 600;
+        let mut kept = 0;
         for step in 0..60 {
             let before = pages.len();
             let mut gone: Vec<usize> = (0..rng.below(4)).map(|_| rng.below(before)).collect();
@@ -619,13 +741,22 @@ mod tests {
                 explicit[a] = vec![(a + 1) % pages.len()];
             }
             let mut asked = Vec::new();
-            let lists = index
+            let scored = index
                 .shift(&pages, &now_at, &added, |i| {
                     asked.push(i);
                     explicit[i].clone()
                 })
                 .expect("the index covers the site before");
             assert!(added.iter().all(|a| asked.contains(a)), "step {step}");
+            // The lists not scored again follow their pages.
+            lists = moved(lists, &now_at, pages.len());
+            for list in &mut lists {
+                list.retain_mut(|j| now_at[*j].map(|i| *j = i).is_some());
+            }
+            kept += pages.len() - scored.len();
+            for (i, list) in scored {
+                lists[i] = list;
+            }
             let (_, fresh) = Related::new(&pages, explicit.clone(), 4);
             assert_eq!(lists, fresh, "after step {step}");
             if step % 3 == 0 {
@@ -635,7 +766,6 @@ mod tests {
                     std::sync::Arc::make_mut(&mut pages[i].page.meta).edit(),
                 );
                 explicit[i] = vec![(i + 1 + rng.below(pages.len() - 1)) % pages.len()];
-                let mut lists = lists;
                 for (i, list) in index.update(&pages, vec![(i, explicit[i].clone())]) {
                     lists[i] = list;
                 }
@@ -643,6 +773,8 @@ mod tests {
                 assert_eq!(lists, fresh, "after the edit of step {step}");
             }
         }
+        // Most lists were kept: their pages ranked alike.
+        assert!(kept > 60 * 600 / 2, "{kept} lists kept");
         // The index of another site is not shifted.
         assert!(index.shift(&pages, &[None], &[], |_| Vec::new()).is_none());
     }

@@ -1344,8 +1344,15 @@ impl Site {
         self.related = index;
         match shifted {
             Some(lists) => {
-                for (sp, list) in self.pages.iter_mut().zip(lists) {
-                    sp.related = list;
+                // Each list that stayed follows its pages (none of which
+                // was removed: the page was then scored again).
+                for sp in &mut self.pages {
+                    sp.related.retain_mut(|j| {
+                        now_at.get(*j).copied().flatten().map(|i| *j = i).is_some()
+                    });
+                }
+                for (i, list) in lists {
+                    self.pages[i].related = list;
                 }
             }
             None => self.link_related_with(&mut diagnostics, true),
