@@ -587,6 +587,10 @@ impl Incremental {
         let mut report = model_report(&site, self.page_files, Route::Pages, read, warnings);
         report.timings.load = ms(start) - markdown;
         report.timings.markdown = markdown;
+        // What the memo knows of each page's output follows the page.
+        if let Some(carry) = &mut self.memo {
+            carry.shift_pages(&moved.now_at, site.pages.len());
+        }
         // The insight figures stand but for page indices and the
         // actions, unless a case came or went.
         let figures = self.figures.take().and_then(|f| {

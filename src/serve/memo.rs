@@ -815,6 +815,21 @@ impl Carry {
         }
     }
 
+    /// Moves what is known of each page's output to the page's new index
+    /// after pages came and went: the page at index `j` is at `now_at[j]`
+    /// among `pages` now (`None`: removed, and forgotten). A page that
+    /// stayed is then found at its index, its path not worked out again
+    /// ([`Memo::keep_page`]); a new page is not known.
+    pub fn shift_pages(&mut self, now_at: &[Option<usize>], pages: usize) {
+        let mut moved = vec![PageSeen::default(); pages];
+        for (seen, at) in self.pages.iter().zip(now_at) {
+            if let Some(slot) = at.and_then(|i| moved.get_mut(i)) {
+                *slot = *seen;
+            }
+        }
+        self.pages = moved;
+    }
+
     /// Forgets what the output at `path` was rendered from (it was
     /// rendered anew outside the memo): it is not kept unrendered next time.
     pub fn forget(&mut self, path: &str) {
