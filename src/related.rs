@@ -10,11 +10,18 @@
 //! The index ([`Related`]) stays with the site model. After an edit of a
 //! few pages' topics, tags, `related` or dates (`serve`), it moves those
 //! pages in the posting lists they left or joined, and scores again only
-//! them and the pages of the lists that changed: no other page's windows,
-//! weights or candidates can have changed. When pages come and go, it
-//! moves the pages that stayed to their new indices and takes in only the
-//! new pages' terms; every page is scored again then, as the number of
-//! pages weighs every term.
+//! them and the pages whose windows held their places: no other page's
+//! candidates can have changed. When pages come and go, it moves the pages
+//! that stayed to their new indices, takes in only the new pages' terms,
+//! and scores again the new pages and those whose windows held a place
+//! where a page came or went.
+//!
+//! A list a page joined or left weighs anew, and the number of pages
+//! weighs every term, so more pages' weights change than their candidates. A page
+//! whose candidates stayed is checked rather than scored again: candidates
+//! sharing the same of its terms score the same and are ordered by key, so
+//! its ranking stands when the sums of those sets of terms keep their order
+//! under the new weights (`Related::ranks_alike`).
 
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, HashMap};
@@ -168,7 +175,7 @@ impl Related {
     /// left, joined or moved in held the page before or after, and each
     /// page of a list an edited page left or joined (the list's weight
     /// changed) whose ranking that weight changes
-    /// ([`Related::ranks_alike`]).
+    /// (see the module's doc).
     pub fn update(
         &mut self,
         pages: &[SitePage],
@@ -240,7 +247,7 @@ impl Related {
     /// whose window in a list held a place where a page came or went are
     /// scored again; every other page kept its candidates, and is scored
     /// again only if the new weights may rank them otherwise
-    /// ([`Related::ranks_alike`]). Returns the list of each page scored
+    /// (see the module's doc). Returns the list of each page scored
     /// again (the others keep theirs, at the pages' new indices); `None`,
     /// the index as it was, when this is not the index of the site before
     /// (then [`Related::new`] is the way).
