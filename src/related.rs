@@ -29,7 +29,7 @@ use std::collections::{BTreeSet, HashMap};
 use rayon::prelude::*;
 
 use crate::content::date::Date;
-use crate::site::SitePage;
+use crate::site::{SitePage, follow, moved};
 
 /// How many neighbours on each side of a page in a posting list are scored.
 const WINDOW: usize = 24;
@@ -91,18 +91,6 @@ impl Scratch {
             best: Vec::new(),
         }
     }
-}
-
-/// What `values` held for each page, at the index `now_at` moves it to
-/// among `n` pages; the rest (new pages) hold the default.
-fn moved<T: Default + Clone>(values: Vec<T>, now_at: &[Option<usize>], n: usize) -> Vec<T> {
-    let mut out = vec![T::default(); n];
-    for (value, at) in values.into_iter().zip(now_at) {
-        if let Some(i) = *at {
-            out[i] = value;
-        }
-    }
-    out
 }
 
 /// A page's topics and tags, lowercased, each marked whether a tag.
@@ -285,7 +273,7 @@ impl Related {
         let mut affected: Vec<usize> = added.to_vec();
         for (i, explicit) in self.explicit.iter_mut().enumerate() {
             let before = explicit.len();
-            explicit.retain_mut(|j| now_at[*j].map(|now| *j = now).is_some());
+            explicit.retain_mut(|j| follow(now_at, j));
             if explicit.len() != before {
                 *explicit = explicit_of(i);
                 affected.push(i);
@@ -758,7 +746,7 @@ mod tests {
             // The lists not scored again follow their pages.
             lists = moved(lists, &now_at, pages.len());
             for list in &mut lists {
-                list.retain_mut(|j| now_at[*j].map(|i| *j = i).is_some());
+                list.retain_mut(|j| follow(&now_at, j));
             }
             kept += pages.len() - scored.len();
             for (i, list) in scored {

@@ -263,6 +263,33 @@ pub struct Moved {
     pub added: Vec<usize>,
 }
 
+/// Moves page index `i` to where `now_at` (page `j` before is page
+/// `now_at[j]` now, as in [`Moved`]) put its page; `false` when that page
+/// was removed (or `i` was not a page before). For `retain_mut` over
+/// lists of page indices.
+pub fn follow(now_at: &[Option<usize>], i: &mut usize) -> bool {
+    match now_at.get(*i).copied().flatten() {
+        Some(j) => {
+            *i = j;
+            true
+        }
+        None => false,
+    }
+}
+
+/// What `values` held for each page, each at the index `now_at` (as in
+/// [`Moved`]) put its page, among `n` pages; the others (new pages) hold
+/// the default.
+pub fn moved<T: Default + Clone>(values: Vec<T>, now_at: &[Option<usize>], n: usize) -> Vec<T> {
+    let mut out = vec![T::default(); n];
+    for (value, at) in values.into_iter().zip(now_at) {
+        if let Some(slot) = at.and_then(|i| out.get_mut(i)) {
+            *slot = value;
+        }
+    }
+    out
+}
+
 /// What links may point at, known before any Markdown is rendered.
 struct Targets<'a> {
     urls: TargetUrls<'a>,
@@ -1127,7 +1154,7 @@ impl Site {
             for (slug, term) in map.iter_mut() {
                 let before = term.pages.len();
                 term.pages.retain_mut(|i| match now_at {
-                    Some(now_at) => now_at.get(*i).copied().flatten().map(|j| *i = j).is_some(),
+                    Some(now_at) => follow(now_at, i),
                     None => !edited.contains(i),
                 });
                 if term.pages.len() != before {
@@ -1228,8 +1255,10 @@ impl Site {
     /// loading puts it ([`content::walk_order`]); renders their bodies
     /// against the site as it is then, and links the site again as
     /// [`Site::assemble_with`] does (the pages that stayed keep their
-    /// order among themselves, so only the added ones are sorted in; page
-    /// indices shift, so every other link is made anew). Returns what the added
+    /// order among themselves, so only the added ones are sorted in; their
+    /// terms and "Les også" lists follow them to their new indices, see
+    /// [`crate::related::Related::shift`]; the sections' lists are made
+    /// anew). Returns what the added
     /// pages' bodies, the URLs and linking found. For `serve`, after page
     /// files were made or deleted in folders that are sections of the
     /// site and nothing else changed; what stays must not link to a
@@ -1271,8 +1300,7 @@ impl Site {
             }
         }
         // Each key that stayed moves with its page, in place.
-        self.by_key
-            .retain(|_, i| now_at.get(*i).copied().flatten().map(|j| *i = j).is_some());
+        self.by_key.retain(|_, i| follow(&now_at, i));
         for &i in &added {
             self.by_key.insert(self.pages[i].page.key.clone(), i);
         }
@@ -1334,8 +1362,9 @@ impl Site {
             &mut diagnostics,
         );
         // The taxonomies and "Les også" follow the pages that stayed and
-        // take in the new ones; every page is scored again (the number of
-        // pages weighs every term).
+        // take in the new ones. The number of pages weighs every term:
+        // the pages whose candidates stayed are checked, and scored again
+        // only where the new weights can reorder them.
         self.retag_edited(&added, Some(&now_at));
         let mut index = std::mem::take(&mut self.related);
         let shifted = index.shift(&self.pages, &now_at, &added, |i| {
@@ -1347,9 +1376,7 @@ impl Site {
                 // Each list that stayed follows its pages (none of which
                 // was removed: the page was then scored again).
                 for sp in &mut self.pages {
-                    sp.related.retain_mut(|j| {
-                        now_at.get(*j).copied().flatten().map(|i| *j = i).is_some()
-                    });
+                    sp.related.retain_mut(|j| follow(&now_at, j));
                 }
                 for (i, list) in lists {
                     self.pages[i].related = list;

@@ -821,13 +821,7 @@ impl Carry {
     /// stayed is then found at its index, its path not worked out again
     /// ([`Memo::keep_page`]); a new page is not known.
     pub fn shift_pages(&mut self, now_at: &[Option<usize>], pages: usize) {
-        let mut moved = vec![PageSeen::default(); pages];
-        for (seen, at) in self.pages.iter().zip(now_at) {
-            if let Some(slot) = at.and_then(|i| moved.get_mut(i)) {
-                *slot = *seen;
-            }
-        }
-        self.pages = moved;
+        self.pages = crate::site::moved(std::mem::take(&mut self.pages), now_at, pages);
     }
 
     /// Forgets what the output at `path` was rendered from (it was
