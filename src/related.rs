@@ -174,10 +174,7 @@ impl Related {
         for (i, explicit) in edits {
             self.explicit[i] = explicit;
             affected.push(i);
-            let new: Vec<usize> = lowered(&pages[i])
-                .into_iter()
-                .map(|(tag, name)| self.id(tag, name))
-                .collect();
+            let new = self.number(&pages[i]);
             let old = std::mem::take(&mut self.terms_of[i]);
             let date = pages[i].page.meta.date;
             let moved = date != self.dates[i];
@@ -306,10 +303,7 @@ impl Related {
             }
         }
         for &i in added {
-            let terms: Vec<usize> = lowered(&pages[i])
-                .into_iter()
-                .map(|(tag, name)| self.id(tag, name))
-                .collect();
+            let terms = self.number(&pages[i]);
             for &t in &terms {
                 if let Err(at) = self.position(t, i) {
                     self.postings[t].insert(at, i);
@@ -444,6 +438,14 @@ impl Related {
             self.postings.push(Vec::new());
         }
         id
+    }
+
+    /// The ids of `page`'s terms, as written, each numbered now if new.
+    fn number(&mut self, page: &SitePage) -> Vec<usize> {
+        lowered(page)
+            .into_iter()
+            .map(|(tag, name)| self.id(tag, name))
+            .collect()
     }
 
     /// Where page `i` sorts in a posting list: newest first, then by key.
