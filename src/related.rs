@@ -685,6 +685,40 @@ mod tests {
         }
     }
 
+    /// A tag taken off one page weighs the tag anew for every page that
+    /// has it, but only the pages near the edited one in the tag's list
+    /// have other candidates: of the others, only those whose ranking
+    /// the new weight changes are scored again, and every list is what
+    /// `new` gives.
+    #[test]
+    fn a_new_weight_scores_again_only_the_rankings_it_changes() {
+        let mut rng = Rng(0x5eed_2026_1128_0003);
+        let mut pages: Vec<SitePage> = (0..1000).map(|n| page(&mut rng, n)).collect();
+        let explicit: Vec<Vec<usize>> = vec![Vec::new(); pages.len()];
+        let (mut index, mut lists) = Related::new(&pages, explicit.clone(), 4);
+        let tagged = |pages: &[SitePage]| {
+            (0..pages.len())
+                .filter(|&i| pages[i].page.meta.tags.iter().any(|t| t == "pris"))
+                .collect::<Vec<usize>>()
+        };
+        let before = tagged(&pages);
+        let i = before[before.len() / 2];
+        let meta = std::sync::Arc::make_mut(&mut pages[i].page.meta).edit();
+        meta.tags.retain(|t| t != "pris");
+        let scored = index.update(&pages, vec![(i, Vec::new())]);
+        assert!(
+            scored.len() * 2 < before.len(),
+            "{} of the {} pages tagged `pris` scored again",
+            scored.len(),
+            before.len()
+        );
+        for (i, list) in scored {
+            lists[i] = list;
+        }
+        let (_, fresh) = Related::new(&pages, explicit, 4);
+        assert_eq!(lists, fresh);
+    }
+
     /// After random pages came and went, some with the same dates as
     /// pages that stayed, the lists `shift` scores again and those it
     /// keeps (moved to the pages' new indices) are what `new` gives the
