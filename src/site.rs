@@ -1331,36 +1331,7 @@ impl Site {
             diagnostics.extend(check_links(&page.source, &page.key, content, &ids_of));
             diagnostics.extend(check_items(page, content));
         }
-        // The site had no two claims on one URL, and pages removed make
-        // none: only a URL an added page claims can be claimed twice now,
-        // so only the pages claiming one of those are checked (with every
-        // section, and what vinn makes itself).
-        let config = &self.config;
-        let claimed = |p: &Page| -> Vec<String> {
-            std::iter::once(p.url.clone())
-                .chain(p.meta.aliases.iter().map(|a| alias_url(a, config)))
-                .collect()
-        };
-        let new_urls: BTreeSet<String> = added
-            .iter()
-            .flat_map(|&i| claimed(&self.pages[i].page))
-            .collect();
-        let claiming: Vec<&Page> = self
-            .pages
-            .iter()
-            .map(|sp| &sp.page)
-            .filter(|p| {
-                new_urls.contains(&p.url)
-                    || (!p.meta.aliases.is_empty()
-                        && claimed(p).iter().any(|u| new_urls.contains(u)))
-            })
-            .collect();
-        check_duplicate_urls(
-            claiming.into_iter(),
-            self.sections.iter().map(|(k, s)| (k, &s.section)),
-            &self.config,
-            &mut diagnostics,
-        );
+        self.check_urls_of(&added, &mut diagnostics);
         // The taxonomies and "Les også" follow the pages that stayed and
         // take in the new ones. The number of pages weighs every term:
         // the pages whose candidates stayed are checked, and scored again
@@ -1387,6 +1358,39 @@ impl Site {
         let rank = self.ranks();
         self.link_lists(&rank, false);
         (diagnostics, Moved { now_at, added })
+    }
+
+    /// [`check_duplicate_urls`] after the pages `added` came into a site
+    /// that had no two claims on one URL (pages removed make none): only
+    /// a URL an added page claims, its own or an alias, can be claimed
+    /// twice now, so only the pages claiming one of those are checked,
+    /// with every section and the URLs vinn makes itself.
+    fn check_urls_of(&self, added: &[usize], diagnostics: &mut Diagnostics) {
+        let claimed = |p: &Page| -> Vec<String> {
+            std::iter::once(p.url.clone())
+                .chain(p.meta.aliases.iter().map(|a| alias_url(a, &self.config)))
+                .collect()
+        };
+        let new_urls: BTreeSet<String> = added
+            .iter()
+            .flat_map(|&i| claimed(&self.pages[i].page))
+            .collect();
+        let claiming: Vec<&Page> = self
+            .pages
+            .iter()
+            .map(|sp| &sp.page)
+            .filter(|p| {
+                new_urls.contains(&p.url)
+                    || (!p.meta.aliases.is_empty()
+                        && claimed(p).iter().any(|u| new_urls.contains(u)))
+            })
+            .collect();
+        check_duplicate_urls(
+            claiming.into_iter(),
+            self.sections.iter().map(|(k, s)| (k, &s.section)),
+            &self.config,
+            diagnostics,
+        );
     }
 
     /// Whether a body of a page or section links to one of the pages
