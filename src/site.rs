@@ -11,9 +11,12 @@
 //! [`Site::replace_pages`] puts pages whose front matter changed in place
 //! and links again what they can change (`serve`, after an edit of front
 //! matter: the model keeps the index "Les også" is scored from,
-//! [`crate::related::Related`], so only the pages sharing a changed term
-//! are scored again); [`Site::rerender_section`] and
-//! [`Site::replace_sections`] do the same for sections' `_index.md`.
+//! [`crate::related::Related`], so only the pages whose ranking the edit
+//! can change are scored again); [`Site::rerender_section`] and
+//! [`Site::replace_sections`] do the same for sections' `_index.md`;
+//! [`Site::add_and_remove_pages`] takes pages made or deleted in and out,
+//! the others' terms, "Les også" lists and order following them to their
+//! new indices ([`follow`], [`moved`]).
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
