@@ -37,7 +37,7 @@ use crate::config::Language;
 use crate::content::Kind;
 use crate::diagnostics::{Diagnostic, display_path};
 use crate::markdown::{escape, escape_to};
-use crate::site::{Site, SitePage, Taxonomy, Term, Urls, href_between, relative_url};
+use crate::site::{Site, SitePage, Taxonomy, Term, Urls, href_between, moved, relative_url};
 use crate::theme::Theme;
 
 /// Where rendered files go: the staging directory, memory, or nowhere.
@@ -622,13 +622,6 @@ fn cached(table: &[std::sync::OnceLock<Value>], i: usize, make: impl FnOnce() ->
     }
 }
 
-/// Entry `at` of `table`, taken out (an empty one stays); an empty entry
-/// when there is none.
-fn take_at<T: Default>(table: &mut [T], at: Option<usize>) -> T {
-    at.map(|j| std::mem::take(&mut table[j]))
-        .unwrap_or_default()
-}
-
 /// An empty entry for every page of `site`.
 fn empty_table<T: Default>(site: &Site) -> Vec<T> {
     site.pages.iter().map(|_| T::default()).collect()
@@ -1116,39 +1109,54 @@ impl<'s> Renderer<'s> {
             && old.card_base == memo.key("card.html", &self.base, &self.base)
             && old.card_html.is_empty() != reads_cards_html(&self.theme);
         let Carried {
-            mut cards,
-            mut links,
-            mut card_html,
+            cards,
+            links,
+            card_html,
             made_from,
             ..
         } = old;
-        let n = inputs.cards.len();
-        let (mut new_cards, mut new_links) = (Vec::with_capacity(n), Vec::with_capacity(n));
-        let mut new_html = match same_html {
-            true => Vec::with_capacity(n),
-            false => card_html_table(self.site, &self.theme),
-        };
-        // Most pages keep their index; the others are looked up.
+        // Where each page's entries were: most pages keep their index, or
+        // are as many places on as pages came before them. Each is looked
+        // for where the page before it was found (moved on by one), then
+        // near there. A page found nowhere near is new, or its card
+        // changed; once more than a few are, the others are looked up
+        // among all.
+        const NEAR: isize = 8;
         let mut by_fingerprint: Option<HashMap<u64, usize>> = None;
+        let mut shift = 0isize;
+        let mut not_near = 0;
+        let mut now_at = vec![None; made_from.len()];
         for (i, now) in inputs.cards.iter().enumerate() {
-            let was = match made_from.get(i) == Some(now) {
-                true => Some(i),
-                false => by_fingerprint
+            let at = |d: isize| {
+                let j = i.checked_add_signed(shift + d)?;
+                (made_from.get(j) == Some(now)).then_some(j)
+            };
+            let near = at(0).or_else(|| (1..=NEAR).find_map(|d| at(d).or_else(|| at(-d))));
+            let was = match near {
+                Some(j) => Some(j),
+                None if not_near < NEAR => {
+                    not_near += 1;
+                    None
+                }
+                None => by_fingerprint
                     .get_or_insert_with(|| {
                         made_from.iter().enumerate().map(|(j, &f)| (f, j)).collect()
                     })
                     .get(now)
                     .copied(),
             };
-            new_cards.push(take_at(&mut cards, was));
-            new_links.push(take_at(&mut links, was));
-            if same_html {
-                new_html.push(take_at(&mut card_html, was));
+            if let Some(j) = was {
+                shift = j as isize - i as isize;
+                now_at[j] = Some(i);
             }
         }
-        self.per_page.cards = new_cards;
-        self.per_page.links = new_links;
-        self.per_page.card_html = new_html;
+        let n = inputs.cards.len();
+        self.per_page.cards = moved(cards, &now_at, n);
+        self.per_page.links = moved(links, &now_at, n);
+        self.per_page.card_html = match same_html {
+            true => moved(card_html, &now_at, n),
+            false => card_html_table(self.site, &self.theme),
+        };
     }
 
     /// Empty per-page tables (cards, links, card HTML) for every page.

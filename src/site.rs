@@ -283,14 +283,45 @@ pub fn follow(now_at: &[Option<usize>], i: &mut usize) -> bool {
 /// What `values` held for each page, each at the index `now_at` (as in
 /// [`Moved`]) put its page, among `n` pages; the others (new pages) hold
 /// the default.
-pub fn moved<T: Default + Clone>(values: Vec<T>, now_at: &[Option<usize>], n: usize) -> Vec<T> {
-    let mut out = vec![T::default(); n];
-    for (value, at) in values.into_iter().zip(now_at) {
-        if let Some(slot) = at.and_then(|i| out.get_mut(i)) {
-            *slot = value;
+///
+/// The pages that stay keep their order, so the values move in place:
+/// those going to a lower index first to last, then those going to a
+/// higher one last to first, each into a slot whose value has moved on
+/// already or is dropped. A new buffer would be memory touched for the
+/// first time, which costs more here than the moves (see the README's
+/// performance section).
+pub fn moved<T: Default>(mut values: Vec<T>, now_at: &[Option<usize>], n: usize) -> Vec<T> {
+    let targets = now_at.iter().take(values.len()).flatten();
+    let in_order = targets.clone().is_sorted_by(|a, b| a < b);
+    if !in_order || targets.clone().any(|&i| i >= n) {
+        let mut out: Vec<T> = std::iter::repeat_with(T::default).take(n).collect();
+        for (value, at) in values.into_iter().zip(now_at) {
+            if let Some(slot) = at.and_then(|i| out.get_mut(i)) {
+                *slot = value;
+            }
+        }
+        return out;
+    }
+    let mut filled = vec![false; n];
+    targets.for_each(|&i| filled[i] = true);
+    let len = values.len();
+    values.resize_with(len.max(n), T::default);
+    let moves = now_at.iter().take(len).enumerate();
+    for (j, &at) in moves.clone() {
+        if let Some(i) = at.filter(|&i| i < j) {
+            values[i] = std::mem::take(&mut values[j]);
         }
     }
-    out
+    for (j, &at) in moves.rev() {
+        if let Some(i) = at.filter(|&i| i > j) {
+            values[i] = std::mem::take(&mut values[j]);
+        }
+    }
+    values.truncate(n);
+    for (value, _) in values.iter_mut().zip(filled).filter(|(_, f)| !f) {
+        *value = T::default();
+    }
+    values
 }
 
 /// What links may point at, known before any Markdown is rendered.
@@ -623,6 +654,90 @@ fn page_order_of(pages: &[SitePage]) -> Vec<usize> {
     order
 }
 
+/// Each section's pages, in `rank` order, and its subsections, ordered
+/// by weight and title: all of [`Site::link_sections`] but previous and
+/// next, so it can run beside work that reads the pages.
+fn section_lists(
+    site_pages: &[SitePage],
+    site_sections: &mut BTreeMap<String, SiteSection>,
+    rank: &[u32],
+) {
+    for s in site_sections.values_mut() {
+        s.pages.clear();
+        s.subsections.clear();
+    }
+    let keys: Vec<String> = site_sections.keys().cloned().collect();
+    // Pages come folder by folder: most are in the section of the one
+    // before, found without searching the map.
+    let mut lists: Vec<Vec<usize>> = vec![Vec::new(); keys.len()];
+    let mut last: Option<(&str, usize)> = None;
+    for (i, sp) in site_pages.iter().enumerate() {
+        let section = sp.page.section.as_str();
+        let at = match last {
+            Some((k, at)) if k == section => Some(at),
+            _ => keys.binary_search_by(|k| k.as_str().cmp(section)).ok(),
+        };
+        if let Some(at) = at {
+            lists[at].push(i);
+            last = Some((section, at));
+        }
+    }
+    for (sec, list) in site_sections.values_mut().zip(lists) {
+        sec.pages = list;
+    }
+    for k in &keys {
+        if let Some(parent) = site_sections[k].section.parent.clone()
+            && let Some(p) = site_sections.get_mut(&parent)
+        {
+            p.subsections.push(k.clone());
+        }
+    }
+    let order_sections = |a: &SiteSection, b: &SiteSection| {
+        a.section
+            .weight
+            .unwrap_or(i64::MAX)
+            .cmp(&b.section.weight.unwrap_or(i64::MAX))
+            .then_with(|| {
+                a.section
+                    .title
+                    .to_lowercase()
+                    .cmp(&b.section.title.to_lowercase())
+            })
+            .then_with(|| a.section.key.cmp(&b.section.key))
+    };
+    for k in &keys {
+        let mut subs = std::mem::take(&mut site_sections.get_mut(k).expect("key").subsections);
+        subs.sort_by(|a, b| order_sections(&site_sections[a], &site_sections[b]));
+        let sec = site_sections.get_mut(k).expect("key");
+        sec.subsections = subs;
+        sec.pages.sort_unstable_by_key(|&i| rank[i]);
+    }
+}
+
+/// Previous, next and lesson of every page, from its section's page list
+/// ([`section_lists`]).
+fn set_all_neighbours(site_pages: &mut [SitePage], sections: &BTreeMap<String, SiteSection>) {
+    for sp in site_pages.iter_mut() {
+        sp.prev = None;
+        sp.next = None;
+        sp.lesson = None;
+    }
+    for sec in sections.values() {
+        set_neighbours(site_pages, sec);
+    }
+}
+
+/// Each term's pages in `rank` order.
+fn sort_terms(
+    topics: &mut BTreeMap<String, Term>,
+    tags: &mut BTreeMap<String, Term>,
+    rank: &[u32],
+) {
+    for term in topics.values_mut().chain(tags.values_mut()) {
+        term.pages.sort_unstable_by_key(|&i| rank[i]);
+    }
+}
+
 /// Previous and next of each page of `sec` (its pages in order), and in
 /// a course each page's lesson number.
 fn set_neighbours(site_pages: &mut [SitePage], sec: &SiteSection) {
@@ -926,9 +1041,7 @@ impl Site {
         if terms {
             self.link_taxonomies();
         }
-        for term in self.topics.values_mut().chain(self.tags.values_mut()) {
-            term.pages.sort_unstable_by_key(|&i| rank[i]);
-        }
+        sort_terms(&mut self.topics, &mut self.tags, rank);
     }
 
     /// Whether each of `edited` is on the page list of its section (as
@@ -1064,67 +1177,8 @@ impl Site {
 
     /// Sections: pages in `rank` order, subsections, previous/next, courses.
     fn link_sections(&mut self, rank: &[u32]) {
-        let Site {
-            pages: site_pages,
-            sections: site_sections,
-            ..
-        } = self;
-        for s in site_sections.values_mut() {
-            s.pages.clear();
-            s.subsections.clear();
-        }
-        for sp in site_pages.iter_mut() {
-            sp.prev = None;
-            sp.next = None;
-            sp.lesson = None;
-        }
-        let keys: Vec<String> = site_sections.keys().cloned().collect();
-        // Pages come folder by folder: most are in the section of the one
-        // before, found without searching the map.
-        let mut lists: Vec<Vec<usize>> = vec![Vec::new(); keys.len()];
-        let mut last: Option<(&str, usize)> = None;
-        for (i, sp) in site_pages.iter().enumerate() {
-            let section = sp.page.section.as_str();
-            let at = match last {
-                Some((k, at)) if k == section => Some(at),
-                _ => keys.binary_search_by(|k| k.as_str().cmp(section)).ok(),
-            };
-            if let Some(at) = at {
-                lists[at].push(i);
-                last = Some((section, at));
-            }
-        }
-        for (sec, list) in site_sections.values_mut().zip(lists) {
-            sec.pages = list;
-        }
-        for k in &keys {
-            if let Some(parent) = site_sections[k].section.parent.clone()
-                && let Some(p) = site_sections.get_mut(&parent)
-            {
-                p.subsections.push(k.clone());
-            }
-        }
-        let order_sections = |a: &SiteSection, b: &SiteSection| {
-            a.section
-                .weight
-                .unwrap_or(i64::MAX)
-                .cmp(&b.section.weight.unwrap_or(i64::MAX))
-                .then_with(|| {
-                    a.section
-                        .title
-                        .to_lowercase()
-                        .cmp(&b.section.title.to_lowercase())
-                })
-                .then_with(|| a.section.key.cmp(&b.section.key))
-        };
-        for k in &keys {
-            let mut subs = std::mem::take(&mut site_sections.get_mut(k).expect("key").subsections);
-            subs.sort_by(|a, b| order_sections(&site_sections[a], &site_sections[b]));
-            let sec = site_sections.get_mut(k).expect("key");
-            sec.subsections = subs;
-            sec.pages.sort_unstable_by_key(|&i| rank[i]);
-            set_neighbours(site_pages, sec);
-        }
+        section_lists(&self.pages, &mut self.sections, rank);
+        set_all_neighbours(&mut self.pages, &self.sections);
     }
 
     /// The taxonomies made anew from every page ([`taxonomies`]).
@@ -1340,26 +1394,41 @@ impl Site {
         // the pages whose candidates stayed are checked, and scored again
         // only where the new weights can reorder them.
         self.retag_edited(&added, Some(&now_at));
+        // "Les også" reads the pages, and the sections' and terms' lists
+        // are made beside it; previous and next are set after.
+        let rank = self.ranks();
         let mut index = std::mem::take(&mut self.related);
-        let shifted = index.shift(&self.pages, &now_at, &added, |i| {
-            self.explicit_related(i, &mut diagnostics)
-        });
-        self.related = index;
+        let mut sections = std::mem::take(&mut self.sections);
+        let (mut topics, mut tags) = (
+            std::mem::take(&mut self.topics),
+            std::mem::take(&mut self.tags),
+        );
+        let (shifted, ()) = rayon::join(
+            || {
+                index.shift(&self.pages, &now_at, &added, |i| {
+                    self.explicit_related(i, &mut diagnostics)
+                })
+            },
+            || {
+                section_lists(&self.pages, &mut sections, &rank);
+                sort_terms(&mut topics, &mut tags, &rank);
+            },
+        );
+        (self.related, self.sections, self.topics, self.tags) = (index, sections, topics, tags);
+        set_all_neighbours(&mut self.pages, &self.sections);
         match shifted {
             Some(lists) => {
                 // Each list that stayed follows its pages (none of which
                 // was removed: the page was then scored again).
-                for sp in &mut self.pages {
-                    sp.related.retain_mut(|j| follow(&now_at, j));
-                }
+                self.pages
+                    .par_iter_mut()
+                    .for_each(|sp| sp.related.retain_mut(|j| follow(&now_at, j)));
                 for (i, list) in lists {
                     self.pages[i].related = list;
                 }
             }
             None => self.link_related_with(&mut diagnostics, true),
         }
-        let rank = self.ranks();
-        self.link_lists(&rank, false);
         (diagnostics, Moved { now_at, added })
     }
 
@@ -1722,6 +1791,53 @@ pub fn alias_url(alias: &str, config: &Config) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_moved_in_place_go_where_their_pages_went() {
+        // Every way 0–3 pages of 5 can go and 0–3 come, in any places:
+        // the value of each page that stayed is at its new index, new
+        // pages hold the default, and no value is lost or doubled.
+        let naive = |values: &[u32], now_at: &[Option<usize>], n: usize| {
+            let mut out = vec![0; n];
+            for (v, at) in values.iter().zip(now_at) {
+                if let Some(i) = at {
+                    out[*i] = *v;
+                }
+            }
+            out
+        };
+        let mut cases = 0;
+        for removed in 0u32..32 {
+            for added in 0u32..256 {
+                let stay = 5 - removed.count_ones() as usize;
+                let n = stay + added.count_ones() as usize;
+                if n > 8 {
+                    continue;
+                }
+                // The new indices of the pages that stayed: those not
+                // marked as new, in order.
+                let mut free = (0..n).filter(|i| added & (1 << i) == 0);
+                let now_at: Vec<Option<usize>> = (0..5)
+                    .map(|j| (removed & (1 << j) == 0).then(|| free.next()).flatten())
+                    .collect();
+                if now_at.iter().flatten().count() != stay {
+                    continue;
+                }
+                let values: Vec<u32> = (1..=5).collect();
+                assert_eq!(
+                    moved(values.clone(), &now_at, n),
+                    naive(&values, &now_at, n),
+                    "{now_at:?} among {n}"
+                );
+                cases += 1;
+            }
+        }
+        assert!(cases > 100, "{cases}");
+        // Pages out of their order (never from `add_and_remove_pages`)
+        // and indices past the end are taken as they come.
+        let now_at = [Some(2), None, Some(0), Some(7)];
+        assert_eq!(moved(vec![1, 2, 3, 4], &now_at, 3), vec![3, 0, 1]);
+    }
 
     #[test]
     fn hrefs_between_pages_go_up_only_to_the_shared_folder() {
