@@ -387,7 +387,7 @@ impl Prepared {
 struct Carried {
     cards: Vec<std::sync::OnceLock<Value>>,
     links: Vec<std::sync::OnceLock<Value>>,
-    card_html: Vec<CardHtml>,
+    card_html: Option<CardHtml>,
     /// Each page's card fingerprint ([`PageFingerprints::card`]): the
     /// page's card and link are made from what it covers, and its card
     /// HTML too, with the globals.
@@ -533,12 +533,65 @@ fn once_per_key<T>(
     lock().entry(key.to_string()).or_insert(made).clone()
 }
 
-/// One page's `card.html` for each `root` it was rendered for (`None`
-/// where it failed). A page's cards take two or three roots: first pages
-/// of listings and their `side/N/` pages sit at a few depths.
-/// Each is kept at its length (`Box<str>`): Tera renders into a larger
-/// buffer, and ~22 000 of those would hold on to 30 MB more.
-type CardHtml = std::sync::Mutex<HashMap<String, Option<Arc<Box<str>>>>>;
+/// Every page's `card.html` as listings at one depth show it: the root
+/// `../` that many times (`./` at 0). Each is made on first use (`None`
+/// where it failed) and kept at its length (`Arc<str>`): Tera renders
+/// into a larger buffer, and ~22 000 of those would hold on to 30 MB more.
+type CardColumn = Vec<std::sync::OnceLock<Option<Arc<str>>>>;
+
+/// How many depths of listings get their cards' HTML kept; a listing
+/// deeper still renders them each time.
+const CARD_DEPTHS: usize = 8;
+
+/// Every page's `card.html`, a column per depth of the listings that show
+/// it, made when a listing at that depth first asks: first pages of
+/// listings and their `side/N/` pages sit at a few depths. A listing page
+/// finds its cards in one column, at their pages' indices. (A map of roots
+/// per page made a lookup several reads far apart in memory, and most of
+/// a listing page's time after a page was added in `serve`.)
+struct CardHtml {
+    columns: [std::sync::OnceLock<CardColumn>; CARD_DEPTHS],
+    pages: usize,
+}
+
+impl CardHtml {
+    fn new(pages: usize) -> CardHtml {
+        CardHtml {
+            columns: Default::default(),
+            pages,
+        }
+    }
+
+    /// The column of listings whose root is `root`, made now if new;
+    /// `None` for a root that is not `./` or `../` repeated.
+    fn column(&self, root: &str) -> Option<&CardColumn> {
+        let depth = match root {
+            "./" => 0,
+            _ if root.len() % 3 == 0 && root.as_bytes().chunks(3).all(|c| c == b"../") => {
+                root.len() / 3
+            }
+            _ => return None,
+        };
+        let column = self.columns.get(depth)?;
+        Some(column.get_or_init(|| {
+            std::iter::repeat_with(std::sync::OnceLock::new)
+                .take(self.pages)
+                .collect()
+        }))
+    }
+
+    /// The table with each column's entries moved to where `now_at` (as
+    /// in [`crate::site::Moved`]) put their pages, among `pages` now.
+    fn moved(mut self, now_at: &[Option<usize>], pages: usize) -> CardHtml {
+        let out = CardHtml::new(pages);
+        for (from, to) in self.columns.iter_mut().zip(&out.columns) {
+            if let Some(column) = from.take() {
+                let _ = to.set(moved(column, now_at, pages));
+            }
+        }
+        out
+    }
+}
 
 /// Whether any template of `theme` mentions `cards_html`: only then are
 /// listings given their cards rendered (see [`Renderer::cards_html`]).
@@ -603,7 +656,7 @@ struct PerPage {
     links: Vec<std::sync::OnceLock<Value>>,
     /// Each page's `card.html`, by `root` (see [`Renderer::cards_html`]);
     /// empty when no template reads `cards_html`.
-    card_html: Vec<CardHtml>,
+    card_html: Option<CardHtml>,
     /// The pages' body HTML when `vinn build` handed it over
     /// ([`Renderer::hand_over_bodies`]; else empty, and bodies are read
     /// from the site).
@@ -629,11 +682,8 @@ fn empty_table<T: Default>(site: &Site) -> Vec<T> {
 
 /// The card HTML table of `site`'s pages: empty when no template of
 /// `theme` reads `cards_html`.
-fn card_html_table(site: &Site, theme: &Theme) -> Vec<CardHtml> {
-    match reads_cards_html(theme) {
-        true => empty_table(site),
-        false => Vec::new(),
-    }
+fn card_html_table(site: &Site, theme: &Theme) -> Option<CardHtml> {
+    reads_cards_html(theme).then(|| CardHtml::new(site.pages.len()))
 }
 
 impl PerPage {
@@ -644,7 +694,7 @@ impl PerPage {
         PerPage {
             cards: Vec::new(),
             links: Vec::new(),
-            card_html: Vec::new(),
+            card_html: None,
             bodies: Vec::new(),
             inputs: std::sync::OnceLock::new(),
         }
@@ -1107,7 +1157,7 @@ impl<'s> Renderer<'s> {
         }
         let same_html = old.card_base.is_some()
             && old.card_base == memo.key("card.html", &self.base, &self.base)
-            && old.card_html.is_empty() != reads_cards_html(&self.theme);
+            && old.card_html.is_some() == reads_cards_html(&self.theme);
         let Carried {
             cards,
             links,
@@ -1153,9 +1203,9 @@ impl<'s> Renderer<'s> {
         let n = inputs.cards.len();
         self.per_page.cards = moved(cards, &now_at, n);
         self.per_page.links = moved(links, &now_at, n);
-        self.per_page.card_html = match same_html {
-            true => moved(card_html, &now_at, n),
-            false => card_html_table(self.site, &self.theme),
+        self.per_page.card_html = match (same_html, card_html) {
+            (true, Some(table)) => Some(table.moved(&now_at, n)),
+            _ => card_html_table(self.site, &self.theme),
         };
     }
 
@@ -1531,12 +1581,14 @@ impl<'s> Renderer<'s> {
     /// `root` now. `None` when no template reads `cards_html`, or a card
     /// fails (the listing then renders `card.html` itself, which reports it).
     fn cards_html(&self, pages: &[usize], root: &str) -> Option<Value> {
-        if self.per_page.card_html.is_empty() {
-            return None;
-        }
+        let table = self.per_page.card_html.as_ref()?;
+        let column = table.column(root);
         let cards = pages
             .iter()
-            .map(|&i| self.card_html_of(i, root))
+            .map(|&i| match column.and_then(|c| c.get(i)) {
+                Some(entry) => entry.get_or_init(|| self.card_html_of(i, root)).clone(),
+                None => self.card_html_of(i, root),
+            })
             .collect::<Option<Vec<_>>>()?;
         let mut out = String::with_capacity(cards.iter().map(|c| c.len()).sum());
         for card in &cards {
@@ -1545,15 +1597,14 @@ impl<'s> Renderer<'s> {
         Some(Value::safe_string(&out))
     }
 
-    fn card_html_of(&self, i: usize, root: &str) -> Option<Arc<Box<str>>> {
-        once_per_key(&self.per_page.card_html[i], root, || {
-            let mut ctx = self.base.clone();
-            ctx.insert("root", root);
-            ctx.insert("h", &2);
-            ctx.insert_value("p", self.card_list_one(i));
-            let html = self.tera.render("card.html", &ctx).ok()?;
-            Some(html.into_boxed_str())
-        })
+    /// Page `i`'s `card.html` for a listing at `root`, rendered.
+    fn card_html_of(&self, i: usize, root: &str) -> Option<Arc<str>> {
+        let mut ctx = self.base.clone();
+        ctx.insert("root", root);
+        ctx.insert("h", &2);
+        ctx.insert_value("p", self.card_list_one(i));
+        let html = self.tera.render("card.html", &ctx).ok()?;
+        Some(Arc::from(html))
     }
 
     /// Renders every page of the site into `sink`. Returns every problem.
