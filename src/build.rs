@@ -239,7 +239,7 @@ fn render_parts(
     if let Some(inputs) = inputs {
         renderer.set_inputs(inputs);
     }
-    renderer.set_global("insight", &figures.context);
+    renderer.set_global("insight", figures.context.clone());
     if let Some(reuse) = reuse {
         renderer.adopt_tables(reuse);
     }

@@ -1245,8 +1245,8 @@ impl<'s> Renderer<'s> {
     }
 
     /// Adds a value every template sees (e.g. `insight` for the front page).
-    pub fn set_global(&mut self, key: &'static str, value: &impl Serialize) {
-        self.base.insert(key, value);
+    pub fn set_global(&mut self, key: &'static str, value: Value) {
+        self.base.insert_value(key, value);
     }
 
     /// Renders `template` with `ctx` into HTML bytes (Tera writes UTF-8;

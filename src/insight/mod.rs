@@ -247,6 +247,11 @@ pub struct Insight {
     pub actions: Vec<Action>,
     /// Problems with the configuration (a bad `[insight] path`).
     pub problems: Vec<Diagnostic>,
+    /// Each dimension's fingerprint, made when `serve`'s memo first asks
+    /// ([`pages::Inputs`]). The dimensions are made once, by aggregating:
+    /// the figures kept across rebuilds ([`Figures::shifted`],
+    /// [`Figures::with_actions_of`]) keep them, and these with them.
+    dimension_prints: std::sync::OnceLock<Vec<u64>>,
 }
 
 impl Insight {
@@ -1001,6 +1006,7 @@ fn aggregate_with(site: &Site) -> (Insight, Vec<usize>) {
         dimensions,
         actions,
         problems,
+        dimension_prints: std::sync::OnceLock::new(),
     };
     let clashes = collisions(site, &ins);
     ins.problems.extend(clashes);
@@ -1020,7 +1026,10 @@ pub fn context(site: &Site, ins: &Insight) -> serde_json::Value {
 #[derive(Clone)]
 pub struct Figures {
     pub insight: Insight,
-    pub context: serde_json::Value,
+    /// The `insight` value, as templates see it: made once and shared
+    /// (a Tera value's maps and lists are reference-counted), not
+    /// converted for every render.
+    pub context: tera::Value,
     /// The pages the actions may suggest ([`suggestible`]).
     candidates: Vec<usize>,
 }
@@ -1039,7 +1048,7 @@ pub enum Change {
 impl Figures {
     pub fn of(site: &Site) -> Figures {
         let (insight, candidates) = aggregate_with(site);
-        let context = context(site, &insight);
+        let context = tera::Value::from_serializable(&context(site, &insight));
         Figures {
             insight,
             context,
@@ -1151,13 +1160,14 @@ impl Figures {
 
 /// `context`, the `insight` value of `ins` but for its actions, with the
 /// actions `ins` has now: the rest of it stands.
-fn with_actions(mut context: serde_json::Value, site: &Site, ins: &Insight) -> serde_json::Value {
-    match context.as_object_mut() {
-        Some(o) => {
-            o.insert("actions".into(), pages::actions_ctx(site, ins));
-            context
+fn with_actions(context: tera::Value, site: &Site, ins: &Insight) -> tera::Value {
+    match context.into_map() {
+        Some(mut o) => {
+            let actions = tera::Value::from_serializable(&pages::actions_ctx(site, ins));
+            o.insert("actions".into(), actions);
+            tera::Value::from(o)
         }
-        None => self::context(site, ins),
+        None => tera::Value::from_serializable(&self::context(site, ins)),
     }
 }
 

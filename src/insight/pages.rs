@@ -310,18 +310,20 @@ impl Inputs {
         hash_json(&mut common, &(&ins.url, ins.language, ins.min_group));
         let common = common.finish();
         // Serialized, which skips the indices: those are hashed beside.
-        let dimensions: Vec<u64> = ins
-            .dimensions
-            .iter()
-            .map(|d| {
-                let mut h = Fingerprint::default();
-                hash_json(&mut h, d);
-                for g in &d.groups {
-                    g.members.hash(&mut h);
-                }
-                h.finish()
-            })
-            .collect();
+        // Once per aggregate (see `Insight::dimension_prints`).
+        let dimensions = ins.dimension_prints.get_or_init(|| {
+            ins.dimensions
+                .iter()
+                .map(|d| {
+                    let mut h = Fingerprint::default();
+                    hash_json(&mut h, d);
+                    for g in &d.groups {
+                        g.members.hash(&mut h);
+                    }
+                    h.finish()
+                })
+                .collect()
+        });
         let mut evaluation = Fingerprint::default();
         let outcomes =
             [Outcome::Won, Outcome::Lost, Outcome::NoDecision].map(|o| ins.outcome_count(o));
@@ -346,7 +348,7 @@ impl Inputs {
         Inputs {
             evaluation: evaluation.finish(),
             common,
-            dimensions,
+            dimensions: dimensions.clone(),
             cases,
         }
     }
