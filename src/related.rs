@@ -334,8 +334,12 @@ impl Related {
         affected.dedup();
         let reranked: Vec<usize> = others
             .par_iter()
-            .copied()
-            .filter(|&i| affected.binary_search(&i).is_err() && !self.ranks_alike(i, &weights))
+            .map_init(Vec::new, |sums, &i| {
+                let again =
+                    affected.binary_search(&i).is_err() && !self.ranks_alike(i, &weights, sums);
+                again.then_some(i)
+            })
+            .flatten()
             .collect();
         affected.extend(reranked);
         affected.sort_unstable();
@@ -361,8 +365,9 @@ impl Related {
     /// their order among themselves is by key. The ranking stays when the
     /// sums of the page's shapes keep their order: every two stay equal,
     /// or the greater stays greater. The sums are worked out here as
-    /// scoring adds them, so equal stays equal to the bit.
-    fn ranks_alike(&self, i: usize, weights: &[f64]) -> bool {
+    /// scoring adds them, so equal stays equal to the bit. `sums` is room
+    /// for them, reused from page to page.
+    fn ranks_alike(&self, i: usize, weights: &[f64], sums: &mut Vec<(u64, u64)>) -> bool {
         let terms = &self.terms_of[i];
         let shapes = self.shapes[i];
         let old = &self.weights;
@@ -375,8 +380,7 @@ impl Related {
         {
             return true;
         }
-        let mut sums = [(0u64, 0u64); 64];
-        let mut count = 0;
+        sums.clear();
         for shape in (1..64).filter(|m| shapes & (1 << m) != 0) {
             let (mut before, mut now) = (0.0f64, 0.0f64);
             for (k, &t) in terms.iter().enumerate() {
@@ -385,10 +389,8 @@ impl Related {
                     now += weights[t];
                 }
             }
-            sums[count] = (before.to_bits(), now.to_bits());
-            count += 1;
+            sums.push((before.to_bits(), now.to_bits()));
         }
-        let sums = &mut sums[..count];
         sums.sort_unstable_by(|a, b| b.cmp(a));
         sums.windows(2).all(|w| {
             let ((a_before, a_now), (b_before, b_now)) = (w[0], w[1]);

@@ -636,6 +636,12 @@ pub struct Renderer<'s> {
     /// shape every page of a section copies into its context.
     menus: Arc<HashMap<String, Arc<Menu>>>,
     navs: Arc<std::sync::Mutex<Navs>>,
+    /// The navigation of each listing's pages after the first, by their
+    /// folder ([`Renderer::list_nav`]).
+    list_navs: std::sync::Mutex<HashMap<String, Option<Arc<Value>>>>,
+    /// The variables `nav.html` may read, made on first use (`None`: the
+    /// whole context).
+    nav_vars: std::sync::OnceLock<Option<std::collections::BTreeSet<String>>>,
     chromes: Arc<std::sync::Mutex<Chromes>>,
     terms: Arc<TermValues>,
     /// What this render works out per page, on first use.
@@ -654,8 +660,8 @@ struct PerPage {
     cards: Vec<std::sync::OnceLock<Value>>,
     /// Each page as other pages link to it.
     links: Vec<std::sync::OnceLock<Value>>,
-    /// Each page's `card.html`, by `root` (see [`Renderer::cards_html`]);
-    /// empty when no template reads `cards_html`.
+    /// Each page's `card.html`, a column per depth (see
+    /// [`Renderer::cards_html`]); `None` when no template reads `cards_html`.
     card_html: Option<CardHtml>,
     /// The pages' body HTML when `vinn build` handed it over
     /// ([`Renderer::hand_over_bodies`]; else empty, and bodies are read
@@ -1006,6 +1012,8 @@ impl<'s> Renderer<'s> {
             base,
             menus: Arc::new(menus),
             navs: Arc::default(),
+            list_navs: Default::default(),
+            nav_vars: Default::default(),
             chromes: Arc::default(),
             terms: Arc::new(TermValues::new(site)),
             per_page,
@@ -1030,6 +1038,51 @@ impl<'s> Renderer<'s> {
     /// the sections whose pages it renders.)
     fn nav(&self, key: &str) -> Option<Arc<Nav>> {
         once_per_key(&self.navs, key, || self.render_nav(key))
+    }
+
+    /// The navigation of the listing page at `page_url`, one after the
+    /// first of its listing, rendered once per listing.
+    ///
+    /// Those pages sit side by side in one folder (`side/2/`, `side/3/` …)
+    /// and no menu links to one of them, so their navigation is the same.
+    /// It is rendered with the globals, their `root` and `current_url` set
+    /// to their folder followed by a NUL character and `/` (equal to no
+    /// URL), and again with another character in place of the NUL: if
+    /// `nav.html` prints `current_url`, the two differ, and it is rendered
+    /// with each page instead (`None`), as it is when it reads a variable
+    /// of the listing ([`Renderer::nav_shared_by`]).
+    fn list_nav(&self, page_url: &str) -> Option<Value> {
+        self.theme.template_path("nav.html")?;
+        let folder = folder_of(page_url)?;
+        let made = once_per_key(&self.list_navs, folder, || {
+            let render = |mark: char| {
+                let here = format!("{folder}/{mark}/");
+                let mut ctx = self.base.clone();
+                ctx.insert("root", &relative_url(&here, ""));
+                ctx.insert("current_url", &here);
+                self.tera.render("nav.html", &ctx).ok()
+            };
+            let html = render('\u{0}')?;
+            (render('\u{1}')? == html).then(|| Value::safe_string(&html))
+        });
+        made.map(|nav| Value::clone(&nav))
+    }
+
+    /// Whether `nav.html` reads nothing of the context `ctx` of a listing
+    /// page that [`Renderer::list_nav`] draws it without (`list`, a term
+    /// page's `term` and `taxonomy` …).
+    fn nav_shared_by(&self, ctx: &Context) -> bool {
+        let vars = self
+            .nav_vars
+            .get_or_init(|| crate::serve::memo::closure_vars(&self.theme, "nav.html"));
+        vars.as_ref().is_some_and(|vars| {
+            vars.iter().all(|v| {
+                v == "root"
+                    || v == "current_url"
+                    || self.base.contains_key(v)
+                    || !ctx.contains_key(v)
+            })
+        })
     }
 
     fn render_nav(&self, key: &str) -> Option<Nav> {
@@ -1228,6 +1281,8 @@ impl<'s> Renderer<'s> {
             base: p.base,
             menus: p.menus,
             navs: p.navs,
+            list_navs: Default::default(),
+            nav_vars: Default::default(),
             chromes: p.chromes,
             terms: p.terms,
             inject: None,
@@ -1538,6 +1593,9 @@ impl<'s> Renderer<'s> {
                 let list = ListPage::new(url, i + 1, count, lang);
                 let mut ctx = self.list_context(&list, title, description, cards, pages.len());
                 extra(&mut ctx);
+                if i > 0 && self.nav_shared_by(&ctx) {
+                    set_or_remove(&mut ctx, "nav_html", self.list_nav(&list.page_url));
+                }
                 // Given its cards' HTML, a listing page renders in less
                 // time than fingerprinting its cards' fields takes (~30
                 // against ~70 µs with the default theme): its inputs
@@ -1582,17 +1640,26 @@ impl<'s> Renderer<'s> {
     /// fails (the listing then renders `card.html` itself, which reports it).
     fn cards_html(&self, pages: &[usize], root: &str) -> Option<Value> {
         let table = self.per_page.card_html.as_ref()?;
-        let column = table.column(root);
-        let cards = pages
-            .iter()
-            .map(|&i| match column.and_then(|c| c.get(i)) {
-                Some(entry) => entry.get_or_init(|| self.card_html_of(i, root)).clone(),
-                None => self.card_html_of(i, root),
-            })
-            .collect::<Option<Vec<_>>>()?;
-        let mut out = String::with_capacity(cards.iter().map(|c| c.len()).sum());
-        for card in &cards {
-            out.push_str(card);
+        let mut out = String::new();
+        match table.column(root) {
+            // Borrowed where they are kept: cloning each `Arc` wrote to
+            // its count, a line of memory other threads read too.
+            Some(column) => {
+                let cards = pages
+                    .iter()
+                    .map(|&i| {
+                        let entry = column.get(i)?;
+                        entry.get_or_init(|| self.card_html_of(i, root)).as_deref()
+                    })
+                    .collect::<Option<Vec<&str>>>()?;
+                out.reserve(cards.iter().map(|c| c.len()).sum());
+                cards.iter().for_each(|c| out.push_str(c));
+            }
+            None => {
+                for &i in pages {
+                    out.push_str(&self.card_html_of(i, root)?);
+                }
+            }
         }
         Some(Value::safe_string(&out))
     }
@@ -2626,7 +2693,9 @@ fn sitemap(site: &Site) -> String {
         }))
         .collect();
     urls.sort_unstable();
-    s.reserve(urls.len() * (base.len() + 80));
+    // Each entry's tags and date take 60 bytes: with the URLs' lengths,
+    // the file is made in one buffer, never copied to a larger one.
+    s.reserve(urls.iter().map(|(u, _)| u.len() + base.len() + 60).sum());
     for (u, lastmod) in urls {
         s.push_str("  <url><loc>");
         s.push_str(&base);

@@ -252,3 +252,88 @@ fn a_card_that_reads_its_listing_is_drawn_by_each_listing() {
         assert!(shown.iter().all(|u| u == url), "/{url}: {shown:?}");
     }
 }
+
+/// The navigation of the listing page at `url`, as HTML.
+fn nav_of(out: &Path, url: &str) -> String {
+    let doc = page(out, url);
+    let navs: Vec<String> = doc.select(&sel("#site-nav")).map(|n| n.html()).collect();
+    assert_eq!(navs.len(), 1, "/{url}");
+    navs.into_iter().next().unwrap()
+}
+
+#[test]
+fn later_pages_of_a_listing_share_one_navigation_drawn_as_each_would_draw_it() {
+    // The default theme: `nav.html` is drawn once for a listing's pages
+    // after the first. A `base.html` that always includes `nav.html` draws
+    // it with each page: both must give the same navigation.
+    let (tmp, root, shared) = built(10, 3);
+    let alone = tmp.path().join("alone");
+    let base =
+        std::fs::read_to_string(manifest_dir().join("themes/default/templates/base.html")).unwrap();
+    let always = base.replace(
+        "{% if nav_html %}{{ nav_html | safe }}{% else %}{% include \"nav.html\" %}{% endif %}",
+        "{% include \"nav.html\" %}",
+    );
+    assert_ne!(always, base, "the default base.html prints nav_html");
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::fs::write(root.join("templates/base.html"), always).unwrap();
+    build(&root, &alone, &[]);
+    let mut later = 0;
+    for list in ["stikkord/pris/", "alle/artikler/"] {
+        for n in 1..=4 {
+            let url = match n {
+                1 => list.to_string(),
+                _ => format!("{list}side/{n}/"),
+            };
+            assert_eq!(nav_of(&shared, &url), nav_of(&alone, &url), "/{url}");
+            later += usize::from(n > 1);
+            // Every link of it leads to a page that was built, and the
+            // taxonomy a term page is in shows as where the reader is.
+            let doc = page(&shared, &url);
+            for href in attrs(&doc, "#site-nav a", "href") {
+                let to = resolve(&url, &href);
+                assert!(
+                    shared.join(&to).join("index.html").is_file(),
+                    "/{url}: {href}"
+                );
+            }
+            let active = texts(&doc, "#site-nav a.active");
+            let expected: &[&str] = if list.starts_with("stikkord/") {
+                &["Stikkord"]
+            } else {
+                &[]
+            };
+            assert_eq!(active, expected, "/{url}");
+        }
+    }
+    assert_eq!(later, 6);
+}
+
+#[test]
+fn a_navigation_that_shows_the_listing_page_is_drawn_with_each_page() {
+    // Printed `current_url`, or a variable of the listing (behind a test,
+    // so other pages render): drawn once for all later pages, either would
+    // be wrong on all but one.
+    for nav in [
+        "<nav id=\"site-nav\" data-her=\"{{ current_url }}\"><a href=\"{{ root }}\">Hjem</a></nav>",
+        "<nav id=\"site-nav\" data-her=\"{% if list and list.pager %}{{ list.pager.current }}{% endif %}\"><a href=\"{{ root }}\">Hjem</a></nav>",
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        let out = tmp.path().join("public");
+        site(&root, 7, 3);
+        std::fs::create_dir_all(root.join("templates")).unwrap();
+        std::fs::write(root.join("templates/nav.html"), nav).unwrap();
+        build(&root, &out, &[]);
+        for n in 2..=3 {
+            let url = format!("alle/artikler/side/{n}/");
+            let here = attrs(&page(&out, &url), "#site-nav", "data-her");
+            let expected = if nav.contains("current_url") {
+                url.clone()
+            } else {
+                n.to_string()
+            };
+            assert_eq!(here, vec![expected], "{nav}");
+        }
+    }
+}

@@ -608,34 +608,63 @@ fn simple_loop(code: &str) -> Option<(String, String, String)> {
         .then(|| (var.to_string(), field.to_string(), item.to_string()))
 }
 
-/// Closure analysis of every template of a theme.
-fn shapes(theme: &Theme) -> Shapes {
-    let scans: HashMap<&str, (Scan, &str)> = theme
+/// Each template of a theme scanned, with its text, by name.
+type Scans<'a> = HashMap<&'a str, (Scan, &'a str)>;
+
+fn scans(theme: &Theme) -> Scans<'_> {
+    theme
         .templates
         .iter()
         .map(|t| (t.name.as_str(), (scan(&t.text), t.text.as_str())))
-        .collect();
-    // Components are global in Tera 2: a template may call one defined in
-    // any file without naming it, so every closure takes every file that
-    // defines one.
-    let components: Vec<&str> = scans
-        .iter()
-        .filter(|(_, (s, _))| s.component)
-        .map(|(n, _)| *n)
-        .collect();
+        .collect()
+}
+
+/// The templates that rendering `name` may read: it, what it extends or
+/// includes, and so on. Components are global in Tera 2: a template may
+/// call one defined in any file without naming it, so every closure takes
+/// every file that defines one.
+fn closure<'a>(scans: &'a Scans<'a>, name: &'a str) -> BTreeSet<&'a str> {
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    let mut todo = vec![name];
+    todo.extend(
+        scans
+            .iter()
+            .filter(|(_, (s, _))| s.component)
+            .map(|(n, _)| *n),
+    );
+    while let Some(n) = todo.pop() {
+        if !seen.insert(n) {
+            continue;
+        }
+        if let Some((s, _)) = scans.get(n) {
+            todo.extend(s.deps.iter().map(String::as_str));
+        }
+    }
+    seen
+}
+
+/// The names rendering template `name` of `theme` may read as top-level
+/// context variables; `None` when it may read the whole context.
+pub fn closure_vars(theme: &Theme, name: &str) -> Option<BTreeSet<String>> {
+    let scans = scans(theme);
+    let mut vars = BTreeSet::new();
+    for n in closure(&scans, name) {
+        if let Some((s, _)) = scans.get(n) {
+            if s.everything {
+                return None;
+            }
+            vars.extend(s.vars.iter().cloned());
+        }
+    }
+    Some(vars)
+}
+
+/// Closure analysis of every template of a theme.
+fn shapes(theme: &Theme) -> Shapes {
+    let scans = scans(theme);
     let mut out = Shapes::default();
     for name in scans.keys() {
-        let mut seen: BTreeSet<&str> = BTreeSet::new();
-        let mut todo = vec![*name];
-        todo.extend(&components);
-        while let Some(n) = todo.pop() {
-            if !seen.insert(n) {
-                continue;
-            }
-            if let Some((s, _)) = scans.get(n) {
-                todo.extend(s.deps.iter().map(String::as_str));
-            }
-        }
+        let seen = closure(&scans, name);
         let mut shape = Shape::default();
         let mut f = Fingerprint::default();
         let mut vars = BTreeSet::new();
