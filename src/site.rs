@@ -518,7 +518,9 @@ impl LinkResolver for PageLinks<'_> {
         let Some(key) = normalize_path(&joined) else {
             return Resolved::Missing(format!("link `{href}` climbs out of content/"));
         };
-        if path.ends_with(".md") {
+        // `page.md/` is the page too: as a file it would be the source,
+        // which is not published.
+        if path.trim_end_matches('/').ends_with(".md") {
             if let Some(url) = self.targets.page_url(&key) {
                 return Resolved::Page {
                     href: relative_url(&self.url, url) + &frag,
@@ -556,6 +558,15 @@ impl LinkResolver for PageLinks<'_> {
         let dir_key = key.trim_end_matches('/');
         if let Some(url) = self.targets.section_url(dir_key) {
             return Resolved::Rewrite(format!("{}{query}{frag}", relative_url(&self.url, url)));
+        }
+        // A page bundle's folder is its page.
+        let bundle = format!("{dir_key}/index.md");
+        if let Some(url) = self.targets.page_url(&bundle) {
+            return Resolved::Page {
+                href: relative_url(&self.url, url) + &frag,
+                target: bundle,
+                anchor,
+            };
         }
         if self.targets.files.contains(&key) {
             let (dir, file) = key.rsplit_once('/').unwrap_or(("", key.as_str()));

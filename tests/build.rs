@@ -95,6 +95,47 @@ fn internal_links_are_rewritten_and_resolve() {
 }
 
 #[test]
+fn a_page_linked_with_a_trailing_slash_or_by_its_bundle_folder_is_the_page() {
+    // `alfa.md/` was taken as the source file, which is not published, and
+    // a bundle's folder as a missing file.
+    let tmp = site_copy("basic");
+    let root = tmp.path();
+    std::fs::write(
+        root.join("content/artikler/lenker.md"),
+        "---\ntitle: Lenker\n---\n\n[a](alfa.md/) [b](bundle-side/) [c](bundle-side) [d](verdi/roi.md/#regn-pa-gevinsten)\n",
+    )
+    .unwrap();
+    let out = root.join("public");
+    build(root, &out, &[]);
+    let hrefs = attrs(
+        &page(&out, "artikler/lenker/"),
+        ".content a:not(.anchor)",
+        "href",
+    );
+    assert_eq!(
+        hrefs,
+        [
+            "../../artikler/alfa/",
+            "../../artikler/bundle-side/",
+            "../../artikler/bundle-side/",
+            "../../artikler/verdi/roi/#regn-pa-gevinsten",
+        ]
+    );
+    // A heading the bundle does not have is reported, as on any page link.
+    std::fs::write(
+        root.join("content/artikler/lenker.md"),
+        "---\ntitle: Lenker\n---\n\n[b](bundle-side/#finnes-ikke) [e](finnes-ikke.md/)\n",
+    )
+    .unwrap();
+    let failed = run(&["build", "--root", root.to_str().unwrap()]);
+    let err = stderr(&failed);
+    assert!(!failed.status.success());
+    assert!(err.contains("content/artikler/lenker.md:5:"), "{err}");
+    assert!(err.contains("finnes-ikke.md/"), "{err}");
+    assert!(err.contains("#finnes-ikke"), "{err}");
+}
+
+#[test]
 fn table_of_contents_and_unique_heading_ids() {
     let (_t, out) = built();
     let doc = page(&out, "artikler/forste-mote/");
