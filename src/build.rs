@@ -159,6 +159,12 @@ pub struct Serving<'a> {
     /// What the last renderer of this site prepared, when no template and
     /// no configuration changed since ([`Renderer::new`]).
     pub reuse: Option<&'a Prepared>,
+    /// What the last renderer prepared, whatever changed since: its
+    /// per-page tables are taken where they still hold
+    /// ([`Renderer::adopt_tables`]). A template edit leaves the cards and
+    /// links, which are data, and the cards' HTML unless `card.html`
+    /// changed.
+    pub tables: Option<&'a Prepared>,
     /// The insight figures of the last rebuild, with what the edits since
     /// did to them ([`Figures::change`]): `Change::All` is as good as none.
     pub figures: Option<(Arc<Figures>, Change)>,
@@ -201,6 +207,7 @@ fn render_parts(
         inject,
         memo,
         reuse,
+        tables,
         figures,
     } = serving;
     let t = Instant::now();
@@ -240,8 +247,8 @@ fn render_parts(
         renderer.set_inputs(inputs);
     }
     renderer.set_global("insight", figures.context.clone());
-    if let Some(reuse) = reuse {
-        renderer.adopt_tables(reuse);
+    if let Some(tables) = tables {
+        renderer.adopt_tables(tables);
     }
     let insight = &figures.insight;
     // The search index needs only the model: it is built beside the pages.

@@ -1192,15 +1192,19 @@ impl<'s> Renderer<'s> {
     /// the tables are made empty. ([`Renderer::new`] with a `reuse` that
     /// carries tables makes none: until this call, cards and links are
     /// made where they are used, and listings render `card.html`
-    /// themselves.)
+    /// themselves.) `from` may have been prepared with other templates
+    /// (after a template edit): the cards and links are data, and the
+    /// cards' HTML is taken only if `card.html` and what it reads are the
+    /// same (the memo's key of it).
     pub fn adopt_tables(&mut self, from: &Prepared) {
         let old = from.tables.lock().unwrap_or_else(|e| e.into_inner()).take();
-        if !self.per_page.cards.is_empty() {
-            // `from` carried nothing for this site: the tables are made.
-            return;
-        }
         let Some(old) = old else {
-            return self.make_tables();
+            // Tables made by `Renderer::new` (`from` was not its `reuse`)
+            // stay; else they are made now.
+            if self.per_page.cards.is_empty() {
+                self.make_tables();
+            }
+            return;
         };
         let (Some(memo), Some(inputs)) = (self.memo, self.per_page.inputs.get()) else {
             return self.make_tables();

@@ -3526,3 +3526,78 @@ fn an_image_replaced_at_its_path_renders_the_page_that_shows_it_again() {
     expected.retain(|k, _| !k.starts_with("search/"));
     assert_eq!(served, expected);
 }
+
+#[test]
+fn tables_kept_through_a_template_edit_show_the_cards_as_a_fresh_build_does() {
+    // After a template edit the per-page tables (cards, links, the cards'
+    // HTML) of the last render are taken over where they still hold: an
+    // edit of article.html leaves them, one of card.html leaves all but
+    // the cards' HTML. The next change renders listings from them.
+    let tmp = Tmp::new();
+    let root = tmp.site();
+    let mut inc = incremental(root.clone());
+    let mut tokens = vinn::search::TokenCache::default();
+    let r = inc.rebuild();
+    let Outcome::Updated { files, .. } = &r.outcome else {
+        panic!("the site builds: {}", errors_of(&r.outcome))
+    };
+    served_with_index(&mut inc, files, &mut tokens);
+    // A theme edit keeps the search index; a page added makes one, and
+    // the whole served site is compared with a fresh build then.
+    let mut step = |paths: &[PathBuf], route: Route, what: &str| {
+        if route == Route::Theme {
+            let r = inc.rebuild_paths(&paths.iter().cloned().collect(), false);
+            assert_eq!(r.route, route, "{what}");
+            assert!(matches!(r.outcome, Outcome::Updated { .. }), "{what}");
+        } else {
+            rebuild_like_fresh(&mut inc, &root, &mut tokens, paths, route, what);
+        }
+    };
+    let page = |n: usize| {
+        format!(
+            "---\ntitle: \"Ny side {n}\"\ndate: 2026-11-0{n}\ntopics: [verdi]\ntags: [roi]\n---\n\nOm verdi, del {n}.\n"
+        )
+    };
+    let article = default_template("article.html");
+    tmp.write(
+        "templates/article.html",
+        &article.replace("<div class=\"content\">", "<div class=\"content endret\">"),
+    );
+    step(
+        &[tmp.path("templates/article.html")],
+        Route::Theme,
+        "article.html edited",
+    );
+    tmp.write("content/artikler/ny-1.md", &page(1));
+    step(
+        &[tmp.path("content/artikler/ny-1.md")],
+        Route::Pages,
+        "a page added after article.html was edited",
+    );
+    let card = default_template("card.html");
+    let marked = card.replacen("class=\"", "data-endret=\"ja\" class=\"", 1);
+    assert_ne!(marked, card, "card.html has a class to mark");
+    tmp.write("templates/card.html", &marked);
+    step(
+        &[tmp.path("templates/card.html")],
+        Route::Theme,
+        "card.html edited",
+    );
+    tmp.write("content/artikler/ny-2.md", &page(2));
+    step(
+        &[tmp.path("content/artikler/ny-2.md")],
+        Route::Pages,
+        "a page added after card.html was edited",
+    );
+    let listing = inc_page(&root, "alle/artikler/");
+    assert!(
+        listing.contains("data-endret=\"ja\""),
+        "the new cards are served"
+    );
+}
+
+/// What a fresh build of `root` writes at `url`, as text.
+fn inc_page(root: &Path, url: &str) -> String {
+    let built = fresh_build(root).expect("a fresh build");
+    String::from_utf8(built[&format!("{url}index.html")].clone()).unwrap()
+}

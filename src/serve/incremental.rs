@@ -811,12 +811,10 @@ impl Incremental {
                 return;
             }
         };
-        let reuse = match reuse {
-            Some(p) if p.fits(&theme, &site.config.base_url) => Some(p),
-            other => {
-                drop_aside(other);
-                None
-            }
+        // What does not fit the theme now still has per-page tables.
+        let (reuse, stale) = match reuse {
+            Some(p) if p.fits(&theme, &site.config.base_url) => (Some(p), None),
+            other => (None, other),
         };
         let env = self.environment(&site);
         let memo = RenderMemo::new(self.memo.take(), env, &theme, site.pages.len());
@@ -833,12 +831,14 @@ impl Incremental {
                 inject: Some(self.inject.clone()),
                 memo: Some(&memo),
                 reuse: reuse.as_ref(),
+                tables: reuse.as_ref().or(stale.as_ref()),
                 figures,
             },
             &mut report.timings,
         );
         self.figures = figures;
         drop_aside(reuse);
+        drop_aside(stale);
         report.rendered = {
             let (hits, misses) = memo.counts();
             self.outputs = hits + misses;
