@@ -731,6 +731,13 @@ pub trait Memo: Sync {
     /// `base` is the shared context `ctx` was built on: values `ctx`
     /// takes from it may be fingerprinted once for all outputs.
     fn key(&self, template: &str, ctx: &Context, base: &Context) -> Option<u64>;
+    /// [`Memo::key`] whether or not an earlier render can match it:
+    /// `None` only when the memo cannot tell what `template` reads. What
+    /// the per-page tables' card HTML was made with is told by it
+    /// ([`Renderer::adopt_tables`]), in the first rebuild too.
+    fn fingerprint(&self, template: &str, ctx: &Context, base: &Context) -> Option<u64> {
+        self.key(template, ctx, base)
+    }
     /// The output recorded under `key` (script already injected).
     fn recall(&self, key: u64) -> Option<Arc<[u8]>>;
     /// Counts a fresh output, and records it under `key` if it has one.
@@ -1155,7 +1162,7 @@ impl<'s> Renderer<'s> {
         } = self.per_page;
         let carried = match (keep_tables, self.memo, inputs.into_inner()) {
             (true, Some(memo), Some(inputs)) => Some(Carried {
-                card_base: memo.key("card.html", &self.base, &self.base),
+                card_base: memo.fingerprint("card.html", &self.base, &self.base),
                 cards,
                 links,
                 card_html,
@@ -1213,7 +1220,7 @@ impl<'s> Renderer<'s> {
             return self.make_tables();
         }
         let same_html = old.card_base.is_some()
-            && old.card_base == memo.key("card.html", &self.base, &self.base)
+            && old.card_base == memo.fingerprint("card.html", &self.base, &self.base)
             && old.card_html.is_some() == reads_cards_html(&self.theme);
         let Carried {
             cards,

@@ -1144,12 +1144,16 @@ fn shared(a: &Value, b: &Value) -> Option<usize> {
 
 impl Memo for RenderMemo {
     fn key(&self, template: &str, ctx: &Context, base: &Context) -> Option<u64> {
-        // Unknown template or one that reads everything: no key, so what
-        // it rendered is neither recalled nor recorded.
-        let shape = self.shapes.get(template).filter(|s| !s.everything)?;
         if !self.recalls || self.edited.contains(template) {
             return None;
         }
+        self.fingerprint(template, ctx, base)
+    }
+
+    fn fingerprint(&self, template: &str, ctx: &Context, base: &Context) -> Option<u64> {
+        // Unknown template or one that reads everything: no key, so what
+        // it rendered is neither recalled nor recorded.
+        let shape = self.shapes.get(template).filter(|s| !s.everything)?;
         let mut f = Fingerprint::default();
         f.str(template);
         f.word(shape.text);
