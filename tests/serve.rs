@@ -3589,7 +3589,7 @@ fn tables_kept_through_a_template_edit_show_the_cards_as_a_fresh_build_does() {
         Route::Pages,
         "a page added after card.html was edited",
     );
-    let listing = inc_page(&root, "alle/artikler/");
+    let listing = fresh_page(&root, "alle/artikler/");
     assert!(
         listing.contains("data-endret=\"ja\""),
         "the new cards are served"
@@ -3597,7 +3597,7 @@ fn tables_kept_through_a_template_edit_show_the_cards_as_a_fresh_build_does() {
 }
 
 /// What a fresh build of `root` writes at `url`, as text.
-fn inc_page(root: &Path, url: &str) -> String {
+fn fresh_page(root: &Path, url: &str) -> String {
     let built = fresh_build(root).expect("a fresh build");
     String::from_utf8(built[&format!("{url}index.html")].clone()).unwrap()
 }
