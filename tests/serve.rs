@@ -2645,17 +2645,24 @@ fn rebuild_like_fresh(
     r
 }
 
-#[test]
-fn pages_made_or_deleted_take_their_own_path_to_what_a_fresh_build_makes() {
-    let tmp = Tmp::new();
-    let root = tmp.site();
-    let mut inc = incremental(root.clone());
+/// `serve` started on `root`: its first build done and its search index
+/// made, with the token cache the next indexes reuse.
+fn serving(root: &Path) -> (Incremental, vinn::search::TokenCache) {
+    let mut inc = incremental(root.to_path_buf());
     let mut tokens = vinn::search::TokenCache::default();
     let r = inc.rebuild();
     let Outcome::Updated { files, .. } = &r.outcome else {
         panic!("the site builds: {}", errors_of(&r.outcome))
     };
     served_with_index(&mut inc, files, &mut tokens);
+    (inc, tokens)
+}
+
+#[test]
+fn pages_made_or_deleted_take_their_own_path_to_what_a_fresh_build_makes() {
+    let tmp = Tmp::new();
+    let root = tmp.site();
+    let (mut inc, mut tokens) = serving(&root);
     let page = |title: &str, date: &str, extra: &str, body: &str| {
         format!(
             "---\ntitle: \"{title}\"\ndate: {date}\ntopics: [verdi]\ntags: [roi]\n{extra}---\n\n{body}\n"
@@ -3535,13 +3542,7 @@ fn tables_kept_through_a_template_edit_show_the_cards_as_a_fresh_build_does() {
     // the cards' HTML. The next change renders listings from them.
     let tmp = Tmp::new();
     let root = tmp.site();
-    let mut inc = incremental(root.clone());
-    let mut tokens = vinn::search::TokenCache::default();
-    let r = inc.rebuild();
-    let Outcome::Updated { files, .. } = &r.outcome else {
-        panic!("the site builds: {}", errors_of(&r.outcome))
-    };
-    served_with_index(&mut inc, files, &mut tokens);
+    let (mut inc, mut tokens) = serving(&root);
     // A theme edit keeps the search index; a page added makes one, and
     // the whole served site is compared with a fresh build then.
     let mut step = |paths: &[PathBuf], route: Route, what: &str| {
