@@ -352,6 +352,7 @@ pub struct Prepared {
     base: Context,
     menus: Arc<HashMap<String, Arc<Menu>>>,
     navs: Arc<std::sync::Mutex<Navs>>,
+    nav_vars: NavVars,
     chromes: Arc<std::sync::Mutex<Chromes>>,
     terms: Arc<TermValues>,
     /// The per-page tables of the renderer that prepared this, in `serve`
@@ -439,6 +440,11 @@ impl TermValues {
 /// The navigation of the pages of each section, rendered once per section
 /// from `nav.html` (by section key; `None` when the section has none).
 type Navs = HashMap<String, Option<Arc<Nav>>>;
+
+/// The variables `nav.html` (with what it includes) may read, made on
+/// first use and shared by the renderers of the same templates (`None`:
+/// the whole context). See [`Renderer::nav_shared_by`].
+type NavVars = Arc<std::sync::OnceLock<Option<std::collections::BTreeSet<String>>>>;
 
 /// One section's navigation, as its pages share it.
 struct Nav {
@@ -639,9 +645,7 @@ pub struct Renderer<'s> {
     /// The navigation of each listing's pages after the first, by their
     /// folder ([`Renderer::list_nav`]).
     list_navs: std::sync::Mutex<HashMap<String, Option<Arc<Value>>>>,
-    /// The variables `nav.html` may read, made on first use (`None`: the
-    /// whole context).
-    nav_vars: std::sync::OnceLock<Option<std::collections::BTreeSet<String>>>,
+    nav_vars: NavVars,
     chromes: Arc<std::sync::Mutex<Chromes>>,
     terms: Arc<TermValues>,
     /// What this render works out per page, on first use.
@@ -686,7 +690,7 @@ fn empty_table<T: Default>(site: &Site) -> Vec<T> {
     site.pages.iter().map(|_| T::default()).collect()
 }
 
-/// The card HTML table of `site`'s pages: empty when no template of
+/// The card HTML table of `site`'s pages: `None` when no template of
 /// `theme` reads `cards_html`.
 fn card_html_table(site: &Site, theme: &Theme) -> Option<CardHtml> {
     reads_cards_html(theme).then(|| CardHtml::new(site.pages.len()))
@@ -1020,7 +1024,8 @@ impl<'s> Renderer<'s> {
             menus: Arc::new(menus),
             navs: Arc::default(),
             list_navs: Default::default(),
-            nav_vars: Default::default(),
+            // The same templates read the same variables.
+            nav_vars: reuse.map(|p| p.nav_vars.clone()).unwrap_or_default(),
             chromes: Arc::default(),
             terms: Arc::new(TermValues::new(site)),
             per_page,
@@ -1180,6 +1185,7 @@ impl<'s> Renderer<'s> {
             base: self.base,
             menus: self.menus,
             navs: self.navs,
+            nav_vars: self.nav_vars,
             chromes: self.chromes,
             terms: self.terms,
             tables: Arc::new(std::sync::Mutex::new(carried)),
@@ -1202,7 +1208,7 @@ impl<'s> Renderer<'s> {
     /// themselves.) `from` may have been prepared with other templates
     /// (after a template edit): the cards and links are data, and the
     /// cards' HTML is taken only if `card.html` and what it reads are the
-    /// same (the memo's key of it).
+    /// same ([`Memo::fingerprint`]).
     pub fn adopt_tables(&mut self, from: &Prepared) {
         let old = from.tables.lock().unwrap_or_else(|e| e.into_inner()).take();
         let Some(old) = old else {
@@ -1293,7 +1299,7 @@ impl<'s> Renderer<'s> {
             menus: p.menus,
             navs: p.navs,
             list_navs: Default::default(),
-            nav_vars: Default::default(),
+            nav_vars: p.nav_vars,
             chromes: p.chromes,
             terms: p.terms,
             inject: None,
