@@ -34,7 +34,9 @@
 //! output by its path's hash, which a rebuild stamps with its round when it
 //! asks about it; the paths no rebuild asked about are gone from the site.
 //! The scan of the templates is carried along while their texts stay the
-//! same.
+//! same. The same scan tells the renderer which variables `nav.html` may
+//! read ([`closure_vars`]), so a listing's later pages can share one
+//! navigation; it lives here, with the memo it was written for.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::Hasher;
