@@ -29,7 +29,7 @@ use std::collections::{BTreeSet, HashMap};
 use rayon::prelude::*;
 
 use crate::content::date::Date;
-use crate::site::{SitePage, follow, moved};
+use crate::site::{SitePage, filled_with_room, follow, give_room, moved, with_room};
 
 /// How many neighbours on each side of a page in a posting list are scored.
 const WINDOW: usize = 24;
@@ -125,9 +125,13 @@ impl Related {
         let mut index = Related {
             count,
             key_rank,
-            dates: pages.iter().map(|p| p.page.meta.date).collect(),
+            dates: {
+                let mut dates = with_room(n);
+                dates.extend(pages.iter().map(|p| p.page.meta.date));
+                dates
+            },
             explicit,
-            terms_of: Vec::with_capacity(n),
+            terms_of: with_room(n),
             ..Related::default()
         };
         for terms in lowered {
@@ -147,7 +151,8 @@ impl Related {
                 }
             }
         }
-        index.shapes = vec![UNSHAPED; n];
+        index.shapes = filled_with_room(n, || UNSHAPED);
+        give_room(&mut index.explicit);
         let mut lists = vec![Vec::new(); n];
         for (i, list) in index.rank((0..n).collect(), &[]) {
             lists[i] = list;

@@ -579,11 +579,11 @@ impl CardHtml {
             _ => return None,
         };
         let column = self.columns.get(depth)?;
-        Some(column.get_or_init(|| {
-            std::iter::repeat_with(std::sync::OnceLock::new)
-                .take(self.pages)
-                .collect()
-        }))
+        Some(
+            column.get_or_init(|| {
+                crate::site::filled_with_room(self.pages, std::sync::OnceLock::new)
+            }),
+        )
     }
 
     /// The table with each column's entries moved to where `now_at` (as
@@ -687,7 +687,7 @@ fn cached(table: &[std::sync::OnceLock<Value>], i: usize, make: impl FnOnce() ->
 
 /// An empty entry for every page of `site`.
 fn empty_table<T: Default>(site: &Site) -> Vec<T> {
-    site.pages.iter().map(|_| T::default()).collect()
+    crate::site::filled_with_room(site.pages.len(), T::default)
 }
 
 /// The card HTML table of `site`'s pages: `None` when no template of

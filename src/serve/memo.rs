@@ -921,9 +921,7 @@ impl RenderMemo {
             recalls,
             previous,
             previous_pages: OnceLock::new(),
-            pages: std::iter::repeat_with(PageSlot::default)
-                .take(pages)
-                .collect(),
+            pages: crate::site::filled_with_room(pages, PageSlot::default),
             pages_missed: AtomicUsize::new(0),
             html: Mutex::new(HashMap::new()),
             fresh: Mutex::new(Vec::new()),
