@@ -1691,8 +1691,7 @@ mod tests {
             first.remember(k, &html);
             let mut carry = first.finish(true);
             let served = |bytes: &Arc<[u8]>| {
-                let map = HashMap::from([("a/index.html".to_string(), bytes.clone())]);
-                super::super::files::Files::from(map)
+                super::super::files::Files::from_iter([("a/index.html".to_string(), bytes.clone())])
             };
             carry.settle(&served(&html));
             // Two rebuilds that kept the output: its key was not asked for.
