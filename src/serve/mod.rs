@@ -275,7 +275,7 @@ fn no_delay(_: &TcpListener) {}
 /// 10 000 pages); at that priority it takes only what the rebuilds leave,
 /// so a save right after another is not slowed by the index of the first.
 #[cfg(target_os = "linux")]
-fn yield_to_rebuilds() {
+pub(crate) fn yield_to_rebuilds() {
     // SAFETY: plain system calls on the calling thread, no memory passed.
     // On Linux each thread has its own nice value, set by its thread id.
     unsafe {
@@ -285,7 +285,7 @@ fn yield_to_rebuilds() {
 }
 
 #[cfg(not(target_os = "linux"))]
-fn yield_to_rebuilds() {}
+pub(crate) fn yield_to_rebuilds() {}
 
 impl Server {
     /// Checks the site folder and binds the port. A busy port or a missing
