@@ -14,7 +14,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// Tells the allocator to keep the memory it frees rather than return it
 /// to the OS 10 ms later: `serve` rebuilds again and again, and memory
 /// returned is memory the next rebuild touches for the first time, which
-/// costs more than the work on it on a VM (README, item 122).
+/// costs more than the work on it on a VM (README, item 123).
 fn keep_freed_memory() {
     // SAFETY: sets one of mimalloc's options, which it reads each time it
     // would purge; any value is valid.
