@@ -2100,13 +2100,13 @@ impl<'s> Renderer<'s> {
         &self,
         template: &str,
         url: &str,
-        extra: &[(&'static str, serde_json::Value)],
+        extra: Vec<(&'static str, Value)>,
         sink: &dyn Sink,
     ) -> Option<Diagnostic> {
         let mut ctx = self.base.clone();
         self.place(&mut ctx, &relative_url(url, ""), url);
         for (k, v) in extra {
-            ctx.insert(*k, v);
+            ctx.insert_value(k, v);
         }
         match self.render(template, &ctx, &format!("/{url}")) {
             Ok(html) => put_file(sink, index_html(url), html),

@@ -242,15 +242,16 @@ fn list_ctx(
     d: &Dimension,
     g: &Group,
     rank: &[usize],
-    cases: &[Value],
-) -> Value {
+    cases: &[tera::Value],
+) -> tera::Value {
     let mut members = g.members.clone();
     members.sort_by_key(|&i| rank[i]);
     let title = match d.key.list_prefix_key() {
         Some(k) => format!("{}: {}", s(site, k), g.label),
         None => g.label.clone(),
     };
-    json!({
+    let cases: Vec<tera::Value> = members.iter().map(|&i| cases[i].clone()).collect();
+    let list = tera::Value::from_serializable(&json!({
         "title": title,
         "dimension": d.key.as_str(),
         "dimension_title": d.title,
@@ -261,8 +262,11 @@ fn list_ctx(
         "share_text": g.share.map(|x| percent(x, ins.language)),
         "base_text": super::export::base_text(site, d),
         "back_url": ins.url,
-        "cases": members.iter().map(|&i| cases[i].clone()).collect::<Vec<_>>(),
-    })
+    }));
+    // An object's value is a map.
+    let mut list = list.into_map().unwrap_or_default();
+    list.insert("cases".into(), tera::Value::from(cases));
+    tera::Value::from(list)
 }
 
 /// The [`Inputs`] of `ins` on `site`, made when the memo first asks
@@ -403,9 +407,10 @@ pub(super) fn render(
         return problems;
     }
     let rank = case_ranks(ins);
-    let cases: Vec<Value> = (0..ins.cases.len())
+    // Each case made a template value once: the lists share it.
+    let cases: Vec<tera::Value> = (0..ins.cases.len())
         .into_par_iter()
-        .map(|i| case_ctx(site, ins, i))
+        .map(|i| tera::Value::from_serializable(&case_ctx(site, ins, i)))
         .collect();
     let list_problems: Vec<Diagnostic> = lists
         .par_iter()
@@ -413,7 +418,7 @@ pub(super) fn render(
             r.render_extra(
                 "insight-list.html",
                 url,
-                &[("insight_list", list_ctx(site, ins, d, g, &rank, &cases))],
+                vec![("insight_list", list_ctx(site, ins, d, g, &rank, &cases))],
                 sink,
             )
         })
@@ -446,5 +451,6 @@ fn evaluation_page(
     if let Some(o) = page.as_object_mut() {
         o.insert("charts".into(), Value::Array(charts));
     }
-    r.render_extra("insight.html", &ins.url, &[("insight", page)], sink)
+    let page = tera::Value::from_serializable(&page);
+    r.render_extra("insight.html", &ins.url, vec![("insight", page)], sink)
 }
