@@ -6,6 +6,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use vinn::build::{self, Options, Report};
+use vinn::content::Kind;
+use vinn::diagnostics::{Diagnostics, Error, Severity};
 
 /// A faster allocator for the many small allocations of a build.
 #[global_allocator]
@@ -25,10 +28,6 @@ fn keep_freed_memory() {
 /// `eager_commit_delay`, 14, and `use_numa_nodes`, 16, which the sys crate
 /// names); milliseconds, -1 for never.
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-
-use vinn::build::{self, Options, Report};
-use vinn::content::Kind;
-use vinn::diagnostics::{Diagnostics, Error, Severity};
 
 #[derive(Parser)]
 #[command(
