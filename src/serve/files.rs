@@ -13,19 +13,19 @@ use std::sync::Arc;
 
 /// Output path (`artikler/a/index.html`) → bytes, as one rebuild made them
 /// (shared with the render memo that made them).
-pub type Map = HashMap<String, Arc<[u8]>, Hasher>;
+pub type Map = HashMap<String, Arc<[u8]>, PathHash>;
 
 /// The maps' hasher: the memo's, several times as fast as the standard
 /// SipHash on paths, hashed a few times each per rebuild. The paths are
 /// the site's own; a request's path is only looked up.
-type Hasher = std::hash::BuildHasherDefault<super::memo::Fingerprint>;
+type PathHash = std::hash::BuildHasherDefault<super::memo::Fingerprint>;
 
 /// The files of one site, as served.
 #[derive(Clone, Default, Debug)]
 pub struct Files {
     base: Arc<Map>,
     /// Paths changed (`Some`) or removed (`None`) since `base`.
-    over: HashMap<String, Option<Arc<[u8]>>, Hasher>,
+    over: HashMap<String, Option<Arc<[u8]>>, PathHash>,
     len: usize,
 }
 
@@ -109,7 +109,7 @@ impl Files {
         if self.over.len() * 8 < self.base.len().max(64) {
             return;
         }
-        let mut map: Map = Map::with_capacity_and_hasher(self.len, Hasher::default());
+        let mut map: Map = Map::with_capacity_and_hasher(self.len, PathHash::default());
         for (k, v) in self.base.iter() {
             if !self.over.contains_key(k) {
                 map.insert(k.clone(), v.clone());
