@@ -1133,7 +1133,12 @@ mod tests {
         aside.free(Some(Tells(tell.clone())));
         aside.free(None);
         aside.free(Some(Tells(tell)));
-        let freed_on: Vec<Option<String>> = told.iter().take(2).collect();
+        // A bound for a failure, not a wait for success: a value never
+        // freed fails here instead of hanging the test.
+        let within = std::time::Duration::from_secs(30);
+        let freed_on: Vec<Option<String>> = (0..2)
+            .map(|_| told.recv_timeout(within).expect("each value is freed"))
+            .collect();
         assert_eq!(freed_on, vec![Some("vinn-free".to_string()); 2]);
     }
 
