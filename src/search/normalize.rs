@@ -135,9 +135,40 @@ pub(crate) fn token_spans(text: &str, mut f: impl FnMut(usize, usize, bool)) {
     let mut ignorables = false;
     let mut i = 0;
     while i < len {
+        // Most of a text is ASCII and Latin-1 letters: 64 bytes at a time
+        // are read as bit masks, up to the first other character.
+        if let Some(block) = bytes.get(i..i + 64) {
+            let (word, n) = block_words(block.try_into().expect("64 bytes"));
+            if n > 0 {
+                let valid = if n == 64 { !0 } else { (1u64 << n) - 1 };
+                let mut pos = 0;
+                while pos < n {
+                    let from = !0u64 << pos;
+                    if let Some(s) = start {
+                        let ends = !word & valid & from;
+                        if ends == 0 {
+                            break;
+                        }
+                        pos = ends.trailing_zeros();
+                        f(s, i + pos as usize, ignorables);
+                        start = None;
+                        ignorables = false;
+                    } else {
+                        let starts = word & valid & from;
+                        if starts == 0 {
+                            break;
+                        }
+                        pos = starts.trailing_zeros();
+                        start = Some(i + pos as usize);
+                    }
+                }
+                i += n as usize;
+                continue;
+            }
+        }
         let n = quick(i);
         if n > 0 {
-            // Most of a text: a run of such characters is taken at once.
+            // A run of such characters is taken at once.
             start.get_or_insert(i);
             i += n;
             while i < len {
@@ -149,16 +180,12 @@ pub(crate) fn token_spans(text: &str, mut f: impl FnMut(usize, usize, bool)) {
             continue;
         }
         if BYTE_CLASS[usize::from(bytes[i])] == ASCII_OTHER {
-            // Any other ASCII ends the token (no ASCII is ignorable), and so
-            // does the run of it that follows.
+            // Any other ASCII ends the token (no ASCII is ignorable).
             if let Some(s) = start.take() {
                 f(s, i, ignorables);
                 ignorables = false;
             }
             i += 1;
-            while i < len && BYTE_CLASS[usize::from(bytes[i])] == ASCII_OTHER {
-                i += 1;
-            }
             continue;
         }
         let c = text[i..].chars().next().expect("not at the end");
@@ -178,6 +205,111 @@ pub(crate) fn token_spans(text: &str, mut f: impl FnMut(usize, usize, bool)) {
     if let Some(s) = start {
         f(s, len, ignorables);
     }
+}
+
+/// The word characters of a block of UTF-8 that starts on a character
+/// boundary, as a bit mask (bit `j` for byte `j`), and how many of its
+/// bytes the mask covers: all up to the first character that is neither
+/// ASCII nor U+00C0–U+00FF, and not a character cut by the block's end.
+/// Every other character in the covered bytes is a separator (none is
+/// ignorable).
+fn block_words(block: &[u8; 64]) -> (u64, u32) {
+    let ByteMasks {
+        alnum,
+        high,
+        lead,
+        letter,
+    } = byte_masks(block);
+    // Each 0xC3 and the byte after it are one character of U+00C0–U+00FF.
+    let latin1 = lead | (lead << 1);
+    let mut n = (high & !latin1).trailing_zeros();
+    if lead >> 63 != 0 {
+        // The block ends inside a character.
+        n = n.min(63);
+    }
+    let pairs = lead & (letter >> 1);
+    (alnum | pairs | (pairs << 1), n)
+}
+
+/// What [`block_words`] reads off each byte of a block, one bit per byte.
+#[derive(Debug, PartialEq)]
+struct ByteMasks {
+    /// An ASCII letter or digit.
+    alnum: u64,
+    /// Not ASCII.
+    high: u64,
+    /// 0xC3, the first byte of U+00C0–U+00FF.
+    lead: u64,
+    /// A second byte of a letter after 0xC3: not `×` (0x97) or `÷` (0xB7).
+    letter: u64,
+}
+
+/// [`ByteMasks`] of a block, 16 bytes per vector compare.
+#[cfg(target_arch = "x86_64")]
+fn byte_masks(block: &[u8; 64]) -> ByteMasks {
+    use std::arch::x86_64::{
+        __m128i, _mm_and_si128, _mm_andnot_si128, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_max_epu8,
+        _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
+    // SAFETY (every `unsafe` below): SSE2 is part of the x86-64 baseline,
+    // so its instructions run on every CPU this code is built for.
+    fn splat(b: u8) -> __m128i {
+        unsafe { _mm_set1_epi8(i8::from_ne_bytes([b])) }
+    }
+    fn within(x: __m128i, lo: u8, hi: u8) -> __m128i {
+        unsafe {
+            _mm_and_si128(
+                _mm_cmpeq_epi8(_mm_max_epu8(x, splat(lo)), x),
+                _mm_cmpeq_epi8(_mm_min_epu8(x, splat(hi)), x),
+            )
+        }
+    }
+    fn bits(v: __m128i) -> u64 {
+        u64::from(unsafe { _mm_movemask_epi8(v) } as u16)
+    }
+    let mut m = ByteMasks {
+        alnum: 0,
+        high: 0,
+        lead: 0,
+        letter: 0,
+    };
+    for (k, chunk) in block.chunks_exact(16).enumerate() {
+        let shift = 16 * k;
+        // SAFETY: as above, and `chunk` is 16 readable bytes (an unaligned
+        // load may start anywhere).
+        unsafe {
+            let x = _mm_loadu_si128(chunk.as_ptr().cast());
+            let letters = within(_mm_or_si128(x, splat(0x20)), b'a', b'z');
+            m.alnum |= bits(_mm_or_si128(within(x, b'0', b'9'), letters)) << shift;
+            m.high |= bits(x) << shift;
+            m.lead |= bits(_mm_cmpeq_epi8(x, splat(0xC3))) << shift;
+            let second = _mm_cmpeq_epi8(_mm_and_si128(x, splat(0xC0)), splat(0x80));
+            let sign = _mm_cmpeq_epi8(_mm_and_si128(x, splat(0xDF)), splat(0x97));
+            m.letter |= bits(_mm_andnot_si128(sign, second)) << shift;
+        }
+    }
+    m
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+use byte_masks_by_byte as byte_masks;
+
+/// [`ByteMasks`] of a block, one byte at a time.
+#[cfg(any(test, not(target_arch = "x86_64")))]
+fn byte_masks_by_byte(block: &[u8; 64]) -> ByteMasks {
+    let mut m = ByteMasks {
+        alnum: 0,
+        high: 0,
+        lead: 0,
+        letter: 0,
+    };
+    for (j, &b) in block.iter().enumerate() {
+        m.alnum |= u64::from(b.is_ascii_alphanumeric()) << j;
+        m.high |= u64::from(b >= 0x80) << j;
+        m.lead |= u64::from(b == 0xC3) << j;
+        m.letter |= u64::from(b & 0xC0 == 0x80 && b & 0xDF != 0x97) << j;
+    }
+    m
 }
 
 /// [`BYTE_CLASS`]: ASCII that is not a word character.
@@ -327,6 +459,51 @@ mod tests {
             let mut got = Vec::new();
             token_spans(&text, |s, e, i| got.push((s, e, i)));
             proptest::prop_assert_eq!(got, spans_by_chars(&text));
+        }
+    }
+
+    proptest::proptest! {
+        /// Texts long enough for the 64-byte blocks, mostly of the
+        /// characters they take, with the others and cut characters at
+        /// every offset.
+        #[test]
+        fn token_spans_agree_over_blocks(
+            text in "([a-z0-9 .,\\-]|[æøåÆØÅ×÷éü]|[\u{ad}\u{200d}«»–’\u{a0}]|\\PC){0,400}"
+        ) {
+            let mut got = Vec::new();
+            token_spans(&text, |s, e, i| got.push((s, e, i)));
+            proptest::prop_assert_eq!(got, spans_by_chars(&text));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn byte_masks_agree_with_a_byte_at_a_time(bytes in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::num::u8::ANY,
+                proptest::sample::select(&[0xC3u8, 0x97, 0xB7, 0x80, 0xBF, b'0', b'9', b'a', b'z', b'A', b'Z', b'@', b'[', b'`', b'{', b'/', b':'][..]),
+            ],
+            64,
+        )) {
+            let block: &[u8; 64] = bytes.as_slice().try_into().unwrap();
+            proptest::prop_assert_eq!(byte_masks(block), byte_masks_by_byte(block));
+        }
+    }
+
+    #[test]
+    fn blocks_end_before_a_cut_character() {
+        // `ø` across bytes 63 and 64, `«` at 64 + 10, a soft hyphen inside
+        // a word at 128 + 5.
+        for pad in 0..70 {
+            let text = format!(
+                "{}bøker og {}«x» {}a\u{ad}b ×÷ æ",
+                "a".repeat(pad),
+                "b ".repeat(pad),
+                "c".repeat(pad)
+            );
+            let mut got = Vec::new();
+            token_spans(&text, |s, e, i| got.push((s, e, i)));
+            assert_eq!(got, spans_by_chars(&text), "pad {pad}");
         }
     }
 
