@@ -541,37 +541,103 @@ fn once_per_key<T>(
 
 /// Every page's `card.html` as listings at one depth show it: the root
 /// `../` that many times (`./` at 0). Each is made on first use (`None`
-/// where it failed) and kept at its length (`Arc<str>`): Tera renders
-/// into a larger buffer, and ~22 000 of those would hold on to 30 MB more.
-type CardColumn = Vec<std::sync::OnceLock<Option<Arc<str>>>>;
+/// where it failed) and kept at its length: Tera renders into a larger
+/// buffer, and ~22 000 of those would hold on to 30 MB more.
+type CardColumn = Vec<std::sync::OnceLock<Option<CardText>>>;
 
 /// How many depths of listings get their cards' HTML kept; a listing
 /// deeper still renders them each time.
 const CARD_DEPTHS: usize = 8;
+
+/// What `card.html` is given as `root` when it prints `root` only as
+/// `{{ root }}` ([`prints_root_only`]): a noncharacter, which no
+/// template or card value is left to hold, so each one in the output is
+/// where the root goes.
+const ROOT_MARK: char = '\u{FDD0}';
+
+/// A page's rendered `card.html`: its text, and where in it a listing's
+/// root goes (none when it was rendered for one root).
+struct CardText {
+    text: Arc<str>,
+    roots: Box<[u32]>,
+}
+
+impl CardText {
+    /// A card rendered for the root it is shown at.
+    fn fixed(html: String) -> CardText {
+        CardText {
+            text: Arc::from(html),
+            roots: Box::new([]),
+        }
+    }
+
+    /// A card rendered with [`ROOT_MARK`] as its root.
+    fn any_root(html: &str) -> CardText {
+        let mut text = String::with_capacity(html.len());
+        let mut roots = Vec::new();
+        for (k, piece) in html.split(ROOT_MARK).enumerate() {
+            if k > 0 {
+                roots.push(text.len() as u32);
+            }
+            text.push_str(piece);
+        }
+        CardText {
+            text: Arc::from(text),
+            roots: roots.into_boxed_slice(),
+        }
+    }
+
+    /// The card at `root`, appended to `out`.
+    fn push_to(&self, out: &mut String, root: &str) {
+        let mut from = 0;
+        for &at in &self.roots {
+            out.push_str(&self.text[from..at as usize]);
+            out.push_str(root);
+            from = at as usize;
+        }
+        out.push_str(&self.text[from..]);
+    }
+
+    fn len_at(&self, root: &str) -> usize {
+        self.text.len() + self.roots.len() * root.len()
+    }
+}
 
 /// Every page's `card.html`, a column per depth of the listings that show
 /// it, made when a listing at that depth first asks: first pages of
 /// listings and their `side/N/` pages sit at a few depths. A listing page
 /// finds its cards in one column, at their pages' indices. (A map of roots
 /// per page made a lookup several reads far apart in memory, and most of
-/// a listing page's time after a page was added in `serve`.)
+/// a listing page's time after a page was added in `serve`.) When
+/// `card.html` prints the root and does nothing else with it
+/// ([`prints_root_only`]), one column serves every depth: each card is
+/// rendered once, with the root put in where the listing shows it.
 struct CardHtml {
     columns: [std::sync::OnceLock<CardColumn>; CARD_DEPTHS],
     pages: usize,
+    /// `card.html` prints the root only ([`prints_root_only`]).
+    any_root: bool,
+    /// No global holds [`ROOT_MARK`] (worked out on first use, once the
+    /// globals are set).
+    globals_clear: std::sync::OnceLock<bool>,
 }
 
 impl CardHtml {
-    fn new(pages: usize) -> CardHtml {
+    fn new(pages: usize, any_root: bool) -> CardHtml {
         CardHtml {
             columns: Default::default(),
             pages,
+            any_root,
+            globals_clear: std::sync::OnceLock::new(),
         }
     }
 
-    /// The column of listings whose root is `root`, made now if new;
-    /// `None` for a root that is not `./` or `../` repeated.
-    fn column(&self, root: &str) -> Option<&CardColumn> {
+    /// The column of listings whose root is `root` (of all listings with
+    /// `any_root`), made now if new; `None` for a root that is not `./` or
+    /// `../` repeated.
+    fn column(&self, root: &str, any_root: bool) -> Option<&CardColumn> {
         let depth = match root {
+            _ if any_root => 0,
             "./" => 0,
             _ if root.len() % 3 == 0 && root.as_bytes().chunks(3).all(|c| c == b"../") => {
                 root.len() / 3
@@ -589,7 +655,7 @@ impl CardHtml {
     /// The table with each column's entries moved to where `now_at` (as
     /// in [`crate::site::Moved`]) put their pages, among `pages` now.
     fn moved(mut self, now_at: &[Option<usize>], pages: usize) -> CardHtml {
-        let out = CardHtml::new(pages);
+        let out = CardHtml::new(pages, self.any_root);
         for (from, to) in self.columns.iter_mut().zip(&out.columns) {
             if let Some(column) = from.take() {
                 let _ = to.set(moved(column, now_at, pages));
@@ -597,6 +663,41 @@ impl CardHtml {
         }
         out
     }
+}
+
+/// Every global a renderer sets: [`Renderer::new`]'s and those given to
+/// [`Renderer::set_global`] (which checks that its key is here).
+const CARD_GLOBALS: [&str; 4] = ["site", "t", "lang", "insight"];
+
+/// Whether any string in `v` holds [`ROOT_MARK`].
+fn holds_root_mark(v: &Value) -> bool {
+    if let Some(text) = v.as_str() {
+        return text.contains(ROOT_MARK);
+    }
+    if let Some(map) = v.as_map() {
+        return map.values().any(holds_root_mark);
+    }
+    v.as_array().is_some_and(|a| a.iter().any(holds_root_mark))
+}
+
+/// Whether `theme`'s `card.html` uses `root` only to print it, as
+/// `{{ root }}`, and includes, extends and imports nothing (which could
+/// read it too): then a card rendered once serves listings at any depth.
+fn prints_root_only(theme: &Theme) -> bool {
+    let Some(card) = theme.template_path("card.html") else {
+        return false;
+    };
+    let text = &card.text;
+    if text.contains(ROOT_MARK)
+        || ["include", "extends", "import", "macro", "block"]
+            .iter()
+            .any(|w| text.contains(w))
+    {
+        return false;
+    }
+    let printed = regex::Regex::new(r"\{\{\s*root\s*\}\}").expect("valid pattern");
+    let named = regex::Regex::new(r"\broot\b").expect("valid pattern");
+    !named.is_match(&printed.replace_all(text, ""))
 }
 
 /// Whether any template of `theme` mentions `cards_html`: only then are
@@ -693,7 +794,7 @@ fn empty_table<T: Default>(site: &Site) -> Vec<T> {
 /// The card HTML table of `site`'s pages: `None` when no template of
 /// `theme` reads `cards_html`.
 fn card_html_table(site: &Site, theme: &Theme) -> Option<CardHtml> {
-    reads_cards_html(theme).then(|| CardHtml::new(site.pages.len()))
+    reads_cards_html(theme).then(|| CardHtml::new(site.pages.len(), prints_root_only(theme)))
 }
 
 impl PerPage {
@@ -1318,6 +1419,10 @@ impl<'s> Renderer<'s> {
 
     /// Adds a value every template sees (e.g. `insight` for the front page).
     pub fn set_global(&mut self, key: &'static str, value: Value) {
+        assert!(
+            CARD_GLOBALS.contains(&key),
+            "global `{key}` is not in CARD_GLOBALS"
+        );
         self.base.insert_value(key, value);
     }
 
@@ -1657,8 +1762,15 @@ impl<'s> Renderer<'s> {
     /// fails (the listing then renders `card.html` itself, which reports it).
     fn cards_html(&self, pages: &[usize], root: &str) -> Option<Value> {
         let table = self.per_page.card_html.as_ref()?;
+        let any_root = table.any_root
+            && *table.globals_clear.get_or_init(|| {
+                !CARD_GLOBALS
+                    .iter()
+                    .filter_map(|k| self.base.get(k))
+                    .any(holds_root_mark)
+            });
         let mut out = String::new();
-        match table.column(root) {
+        match table.column(root, any_root) {
             // Borrowed where they are kept: cloning each `Arc` wrote to
             // its count, a line of memory other threads read too.
             Some(column) => {
@@ -1666,29 +1778,44 @@ impl<'s> Renderer<'s> {
                     .iter()
                     .map(|&i| {
                         let entry = column.get(i)?;
-                        entry.get_or_init(|| self.card_html_of(i, root)).as_deref()
+                        entry
+                            .get_or_init(|| self.card_text_of(i, root, any_root))
+                            .as_ref()
                     })
-                    .collect::<Option<Vec<&str>>>()?;
-                out.reserve(cards.iter().map(|c| c.len()).sum());
-                cards.iter().for_each(|c| out.push_str(c));
+                    .collect::<Option<Vec<&CardText>>>()?;
+                out.reserve(cards.iter().map(|c| c.len_at(root)).sum());
+                cards.iter().for_each(|c| c.push_to(&mut out, root));
             }
             None => {
                 for &i in pages {
-                    out.push_str(&self.card_html_of(i, root)?);
+                    self.card_text_of(i, root, false)?.push_to(&mut out, root);
                 }
             }
         }
         Some(Value::safe_string(&out))
     }
 
-    /// Page `i`'s `card.html` for a listing at `root`, rendered.
-    fn card_html_of(&self, i: usize, root: &str) -> Option<Arc<str>> {
+    /// Page `i`'s `card.html` for a listing at `root`, rendered; with
+    /// `any_root`, for listings at any root. `None` when it fails, or
+    /// when the card's own values hold [`ROOT_MARK`].
+    fn card_text_of(&self, i: usize, root: &str, any_root: bool) -> Option<CardText> {
+        let p = self.card_list_one(i);
         let mut ctx = self.base.clone();
-        ctx.insert("root", root);
         ctx.insert("h", &2);
-        ctx.insert_value("p", self.card_list_one(i));
-        let html = self.tera.render("card.html", &ctx).ok()?;
-        Some(Arc::from(html))
+        if any_root {
+            if holds_root_mark(&p) {
+                return None;
+            }
+            ctx.insert("root", &ROOT_MARK.to_string());
+            ctx.insert_value("p", p);
+            let html = self.tera.render("card.html", &ctx).ok()?;
+            Some(CardText::any_root(&html))
+        } else {
+            ctx.insert("root", root);
+            ctx.insert_value("p", p);
+            let html = self.tera.render("card.html", &ctx).ok()?;
+            Some(CardText::fixed(html))
+        }
     }
 
     /// Renders every page of the site into `sink`. Returns every problem.
@@ -2868,6 +2995,53 @@ mod tests {
             Some(("c.html".into(), 1))
         );
         assert_eq!(report_positions("no position"), vec![]);
+    }
+
+    #[test]
+    fn a_card_is_drawn_for_any_root_only_when_it_just_prints_the_root() {
+        let card = |text: &str| Theme {
+            templates: vec![crate::theme::TemplateSource {
+                name: "card.html".into(),
+                text: text.into(),
+                path: "templates/card.html".into(),
+            }],
+            statics: Vec::new(),
+        };
+        for text in [
+            "<a href=\"{{ root }}{{ p.url }}\">{{ p.title }}</a>",
+            "{{root}}x{{  root  }}",
+            "<p>{{ p.rooted }}</p>",
+        ] {
+            assert!(prints_root_only(&card(text)), "{text}");
+        }
+        for text in [
+            "{% if root == \"./\" %}x{% endif %}",
+            "{{ root ~ p.url }}",
+            "{{- root }}",
+            "{{ p.root }}",
+            "{% include \"other.html\" %}",
+            "{% extends \"base.html\" %}",
+            "\u{FDD0}",
+        ] {
+            assert!(!prints_root_only(&card(text)), "{text}");
+        }
+        assert!(!prints_root_only(&Theme {
+            templates: Vec::new(),
+            statics: Vec::new(),
+        }));
+    }
+
+    #[test]
+    fn a_card_drawn_for_any_root_takes_each_root_where_it_was_printed() {
+        let card = CardText::any_root("<a href=\"\u{FDD0}x/\">\u{FDD0}</a>");
+        let mut out = String::new();
+        card.push_to(&mut out, "../../");
+        assert_eq!(out, "<a href=\"../../x/\">../../</a>");
+        assert_eq!(card.len_at("../../"), out.len());
+        let fixed = CardText::fixed("<a href=\"./x/\">".into());
+        out.clear();
+        fixed.push_to(&mut out, "../");
+        assert_eq!(out, "<a href=\"./x/\">");
     }
 
     #[test]

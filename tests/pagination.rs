@@ -186,16 +186,12 @@ fn site_with_card(card: &str) -> (tempfile::TempDir, PathBuf) {
     (tmp, root)
 }
 
-#[test]
-fn cards_drawn_once_per_depth_are_the_cards_each_listing_draws_itself() {
-    // The default theme's listings take their cards from `cards_html`:
-    // each page's card.html rendered once per `root`, not once per
-    // listing. The outputs must be those of the same templates looping
-    // over card.html themselves, at every depth: first pages and
-    // `side/N/` pages of term and kind lists, and sections at two depths.
-    let (tmp, root) = site_with_card(
-        "<li class=\"kort\" data-h=\"{{ h }}\"><a href=\"{{ root }}{{ p.url }}\">{{ p.title }}</a></li>\n",
-    );
+/// Builds the site of [`site_with_card`] with `card`, once as it is and
+/// once with the listings looping over `card.html` themselves, and checks
+/// that every output is the same; returns the first build's folder.
+fn drawn_once_as_looped(card: &str, edit: impl Fn(&Path)) -> (tempfile::TempDir, PathBuf) {
+    let (tmp, root) = site_with_card(card);
+    edit(&root);
     let drawn_once = tmp.path().join("once");
     build(&root, &drawn_once, &[]);
     for name in ["term.html", "list.html", "section.html"] {
@@ -216,6 +212,21 @@ fn cards_drawn_once_per_depth_are_the_cards_each_listing_draws_itself() {
             String::from_utf8_lossy(&each[path])
         );
     }
+    (tmp, drawn_once)
+}
+
+#[test]
+fn cards_drawn_once_are_the_cards_each_listing_draws_itself() {
+    // The default theme's listings take their cards from `cards_html`: a
+    // card.html that only prints `root` is rendered once per page and the
+    // root put in for each listing. The outputs must be those of the same
+    // templates looping over card.html themselves, at every depth: first
+    // pages and `side/N/` pages of term and kind lists, and sections at
+    // two depths.
+    let (_tmp, drawn_once) = drawn_once_as_looped(
+        "<li class=\"kort\" data-h=\"{{ h }}\"><a href=\"{{ root }}{{ p.url }}\">{{ p.title }}</a> <a href=\"{{root}}\">↑</a></li>\n",
+        |_| {},
+    );
     // The site's card is the one drawn, with links that work from each depth.
     for url in [
         "stikkord/pris/",
@@ -236,6 +247,44 @@ fn cards_drawn_once_per_depth_are_the_cards_each_listing_draws_itself() {
         }
         assert!(attrs(&doc, "li.kort", "data-h").iter().all(|h| h == "2"));
     }
+}
+
+#[test]
+fn cards_that_do_more_with_the_root_are_drawn_once_per_depth() {
+    // `root` compared: each depth's card is its own render.
+    let (_tmp, drawn_once) = drawn_once_as_looped(
+        "<li class=\"kort\"><a href=\"{{ root }}{{ p.url }}\">{{ p.title }}</a>{% if root == \"../../\" %}<b>to opp</b>{% endif %}</li>\n",
+        |_| {},
+    );
+    let deep = page(&drawn_once, "stikkord/pris/");
+    assert!(deep.select(&sel("li.kort b")).next().is_some());
+    let deeper = page(&drawn_once, "alle/artikler/side/2/");
+    assert!(deeper.select(&sel("li.kort b")).next().is_none());
+}
+
+#[test]
+fn a_card_whose_text_holds_the_root_mark_is_still_right_at_every_depth() {
+    // The mark put where the root goes is a noncharacter (U+FDD0); a
+    // title that holds one is printed as it is, not taken for the root.
+    let (_tmp, drawn_once) = drawn_once_as_looped(
+        "<li class=\"kort\"><a href=\"{{ root }}{{ p.url }}\">{{ p.title }}</a></li>\n",
+        |root| {
+            std::fs::write(
+                root.join("content/artikler/verdi/merket.md"),
+                "---\ntitle: \"Merket \u{FDD0} tittel\"\ntags: [pris]\n---\nTekst.\n",
+            )
+            .unwrap();
+        },
+    );
+    let doc = page(&drawn_once, "artikler/verdi/");
+    let titles: Vec<String> = doc
+        .select(&sel("li.kort a"))
+        .map(|a| a.text().collect())
+        .collect();
+    assert!(
+        titles.contains(&"Merket \u{FDD0} tittel".to_string()),
+        "{titles:?}"
+    );
 }
 
 #[test]
