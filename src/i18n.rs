@@ -99,6 +99,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("print", "Skriv ut", "Print"),
     ("all_pages", "Alle sider", "All pages"),
     ("pages", "sider", "pages"),
+    ("one_page", "side", "page"),
     ("phase", "Fase", "Phase"),
     ("anchor", "Lenke til avsnittet", "Link to this section"),
     ("table", "Tabell", "Table"),

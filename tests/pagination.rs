@@ -386,3 +386,35 @@ fn a_navigation_that_shows_the_listing_page_is_drawn_with_each_page() {
         }
     }
 }
+
+#[test]
+fn a_count_of_one_page_is_singular() {
+    // One article tagged `pris`: its term page, the tag index and the kind
+    // list say "1 side", not "1 sider"; seven say "7 sider".
+    // The articles are on the topic `verdi` too, for the topic index.
+    let with_topic = |n: usize| {
+        let (tmp, root, _) = built(n, 0);
+        for i in 1..=n {
+            let file = root.join(format!("content/artikler/artikkel-{i:02}.md"));
+            let text = std::fs::read_to_string(&file).unwrap();
+            std::fs::write(
+                &file,
+                text.replace("tags: [pris]", "tags: [pris]\ntopics: [verdi]"),
+            )
+            .unwrap();
+        }
+        let out = tmp.path().join("med-tema");
+        build(&root, &out, &[]);
+        (tmp, out)
+    };
+    let (_one, one) = with_topic(1);
+    let (_seven, seven) = with_topic(7);
+    for (out, want) in [(&one, "1 side"), (&seven, "7 sider")] {
+        for url in ["stikkord/pris/", "tema/verdi/", "alle/artikler/"] {
+            let meta = texts(&page(out, url), ".page-header .page-meta").join(" ");
+            assert_eq!(meta.trim(), want, "/{url}");
+        }
+        let index = texts(&page(out, "tema/"), ".topic .card-meta").join(" ");
+        assert_eq!(index.trim(), want, "/tema/");
+    }
+}
