@@ -505,14 +505,25 @@ fn search_doc(p: &crate::site::SitePage, plain: Arc<str>) -> crate::search::Sear
         body: match &m.case {
             // The structured facts of a case are searchable too.
             Some(c) => {
-                let facts = [&c.industry, &c.decision_maker_role, &c.deal_size]
+                // Each fact a sentence: a lesson that ends with its own
+                // full stop gets no second one (the excerpt shows them).
+                let mut facts = String::new();
+                for fact in [&c.industry, &c.decision_maker_role, &c.deal_size]
                     .into_iter()
                     .flatten()
-                    .map(String::as_str)
-                    .chain(c.lessons.iter().map(String::as_str))
-                    .collect::<Vec<_>>()
-                    .join(". ");
-                format!("{facts}.\n{plain}").into()
+                    .chain(&c.lessons)
+                {
+                    let fact = fact.trim();
+                    if fact.is_empty() {
+                        continue;
+                    }
+                    facts.push_str(fact);
+                    if !fact.ends_with(['.', '!', '?', '…']) {
+                        facts.push('.');
+                    }
+                    facts.push(' ');
+                }
+                format!("{}\n{plain}", facts.trim_end()).into()
             }
             None => plain,
         },

@@ -165,3 +165,56 @@ fn one_letter_typo_gets_a_suggestion() {
         Some("tapsintervju")
     );
 }
+
+/// The documents of the index's `d…` shards, whether in files of their
+/// own or inlined in `meta` (a small site's): `[url, title, kind, topics,
+/// description, excerpt, outcome]` each.
+fn docs(files: &[(String, Vec<u8>)]) -> Vec<Vec<serde_json::Value>> {
+    let mut out = Vec::new();
+    for (_, bytes) in files {
+        let text = std::str::from_utf8(bytes).unwrap();
+        let Some(rest) = text.strip_prefix("__vinnSearch.add(") else {
+            continue;
+        };
+        let (name, json) = rest[..rest.rfind(");").unwrap()].split_once(',').unwrap();
+        let value: serde_json::Value = serde_json::from_str(json).unwrap();
+        let shards: Vec<serde_json::Value> = match name {
+            "\"meta\"" => value["inline"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .filter(|(k, _)| k.starts_with('d'))
+                .map(|(_, v)| v.clone())
+                .collect(),
+            _ if name.starts_with("\"d") => vec![value],
+            _ => continue,
+        };
+        for shard in shards {
+            out.extend(
+                shard
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|d| d.as_array().unwrap().clone()),
+            );
+        }
+    }
+    out
+}
+
+#[test]
+fn case_excerpts_read_as_sentences() {
+    // A case's excerpt starts with its facts and lessons, one sentence
+    // each: a lesson with its own full stop gets no second one.
+    let files = index();
+    let cases: Vec<_> = docs(&files)
+        .into_iter()
+        .filter(|d| d[2] == "case")
+        .collect();
+    assert!(cases.len() >= 5, "{} cases", cases.len());
+    for d in &cases {
+        let excerpt = d[5].as_str().unwrap();
+        assert!(!excerpt.contains(".."), "{}: {excerpt}", d[0]);
+        assert!(!excerpt.starts_with('.'), "{}: {excerpt}", d[0]);
+    }
+}
