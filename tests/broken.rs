@@ -158,6 +158,12 @@ fn plant(root: &Path) -> Vec<(&'static str, usize, &'static str)> {
     );
     // 24 a page where vinn writes its own list of the newest pages
     write(root, "content/nytt.md", "---\ntitle: Nytt\n---\ntekst\n");
+    // 25 an outcome left empty (as `vinn new case` writes it)
+    write(
+        root,
+        &format!("{c}tomt-utfall.md"),
+        "---\ntitle: Case\nkind: case\nanonymized: true\nreasons: [value]\noutcome: \"\"\n---\ntekst\n",
+    );
     vec![
         ("content/feil/yaml.md", 3, ""),
         ("content/feil/ukjent.md", 3, "did you mean `topics`"),
@@ -184,6 +190,11 @@ fn plant(root: &Path) -> Vec<(&'static str, usize, &'static str)> {
         ("content/feil/artikkel.md", 3, "case-study field"),
         ("content/feil/type.md", 3, "weight"),
         ("content/nytt.md", 1, "the list of the newest pages"),
+        (
+            "content/feil/tomt-utfall.md",
+            6,
+            "`outcome` is empty: use won, lost or no-decision",
+        ),
     ]
 }
 

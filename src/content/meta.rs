@@ -177,7 +177,12 @@ pub fn validate(
                         .filter(|_| !o.is_empty())
                         .map(|s| format!(": did you mean `{s}`?"))
                         .unwrap_or_else(|| ": use won, lost or no-decision".into());
-                    problems.push(problem("outcome", format!("`outcome` is `{o}`{hint}")));
+                    let is = if o.is_empty() {
+                        "empty".to_string()
+                    } else {
+                        format!("`{o}`")
+                    };
+                    problems.push(problem("outcome", format!("`outcome` is {is}{hint}")));
                     None
                 }
             },
