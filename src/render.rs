@@ -541,12 +541,12 @@ fn once_per_key<T>(
 
 /// Every page's `card.html` as listings at one depth show it: the root
 /// `../` that many times (`./` at 0). Each is made on first use (`None`
-/// where it failed) and kept at its length: Tera renders into a larger
-/// buffer, and ~22 000 of those would hold on to 30 MB more.
-type CardColumn = Vec<std::sync::OnceLock<Option<CardText>>>;
+/// where it failed) and kept at its length (`Arc<str>`): Tera renders
+/// into a larger buffer, and ~22 000 of those would hold on to 30 MB more.
+type CardColumn = Vec<std::sync::OnceLock<Option<Arc<str>>>>;
 
 /// How many depths of listings get their cards' HTML kept; a listing
-/// deeper still renders them each time.
+/// deeper still puts its cards together each time.
 const CARD_DEPTHS: usize = 8;
 
 /// What `card.html` is given as `root` when it prints `root` only as
@@ -555,24 +555,16 @@ const CARD_DEPTHS: usize = 8;
 /// where the root goes.
 const ROOT_MARK: char = '\u{FDD0}';
 
-/// A page's rendered `card.html`: its text, and where in it a listing's
-/// root goes (none when it was rendered for one root).
-struct CardText {
-    text: Arc<str>,
+/// A page's `card.html` rendered for listings at any root: its text
+/// without the root, and where the root goes.
+struct CardTemplate {
+    text: Box<str>,
     roots: Box<[u32]>,
 }
 
-impl CardText {
-    /// A card rendered for the root it is shown at.
-    fn fixed(html: String) -> CardText {
-        CardText {
-            text: Arc::from(html),
-            roots: Box::new([]),
-        }
-    }
-
+impl CardTemplate {
     /// A card rendered with [`ROOT_MARK`] as its root.
-    fn any_root(html: &str) -> CardText {
+    fn new(html: &str) -> CardTemplate {
         let mut text = String::with_capacity(html.len());
         let mut roots = Vec::new();
         for (k, piece) in html.split(ROOT_MARK).enumerate() {
@@ -581,14 +573,15 @@ impl CardText {
             }
             text.push_str(piece);
         }
-        CardText {
-            text: Arc::from(text),
+        CardTemplate {
+            text: text.into_boxed_str(),
             roots: roots.into_boxed_slice(),
         }
     }
 
-    /// The card at `root`, appended to `out`.
-    fn push_to(&self, out: &mut String, root: &str) {
+    /// The card at `root`.
+    fn at(&self, root: &str) -> Arc<str> {
+        let mut out = String::with_capacity(self.text.len() + self.roots.len() * root.len());
         let mut from = 0;
         for &at in &self.roots {
             out.push_str(&self.text[from..at as usize]);
@@ -596,24 +589,24 @@ impl CardText {
             from = at as usize;
         }
         out.push_str(&self.text[from..]);
-    }
-
-    fn len_at(&self, root: &str) -> usize {
-        self.text.len() + self.roots.len() * root.len()
+        Arc::from(out)
     }
 }
 
 /// Every page's `card.html`, a column per depth of the listings that show
 /// it, made when a listing at that depth first asks: first pages of
 /// listings and their `side/N/` pages sit at a few depths. A listing page
-/// finds its cards in one column, at their pages' indices. (A map of roots
-/// per page made a lookup several reads far apart in memory, and most of
-/// a listing page's time after a page was added in `serve`.) When
-/// `card.html` prints the root and does nothing else with it
-/// ([`prints_root_only`]), one column serves every depth: each card is
-/// rendered once, with the root put in where the listing shows it.
+/// finds its cards in one column, at their pages' indices, and copies
+/// each whole. (A map of roots per page made a lookup several reads far
+/// apart in memory, and most of a listing page's time after a page was
+/// added in `serve`.) When `card.html` prints the root and does nothing
+/// else with it ([`prints_root_only`]), a card is rendered once, as a
+/// [`CardTemplate`], and each depth's entry is that template with the
+/// root put in.
 struct CardHtml {
     columns: [std::sync::OnceLock<CardColumn>; CARD_DEPTHS],
+    /// Each page's card for any root, with `any_root`.
+    templates: std::sync::OnceLock<Vec<std::sync::OnceLock<Option<CardTemplate>>>>,
     pages: usize,
     /// `card.html` prints the root only ([`prints_root_only`]).
     any_root: bool,
@@ -626,18 +619,17 @@ impl CardHtml {
     fn new(pages: usize, any_root: bool) -> CardHtml {
         CardHtml {
             columns: Default::default(),
+            templates: std::sync::OnceLock::new(),
             pages,
             any_root,
             globals_clear: std::sync::OnceLock::new(),
         }
     }
 
-    /// The column of listings whose root is `root` (of all listings with
-    /// `any_root`), made now if new; `None` for a root that is not `./` or
-    /// `../` repeated.
-    fn column(&self, root: &str, any_root: bool) -> Option<&CardColumn> {
+    /// The column of listings whose root is `root`, made now if new;
+    /// `None` for a root that is not `./` or `../` repeated.
+    fn column(&self, root: &str) -> Option<&CardColumn> {
         let depth = match root {
-            _ if any_root => 0,
             "./" => 0,
             _ if root.len() % 3 == 0 && root.as_bytes().chunks(3).all(|c| c == b"../") => {
                 root.len() / 3
@@ -645,17 +637,31 @@ impl CardHtml {
             _ => return None,
         };
         let column = self.columns.get(depth)?;
-        Some(
-            column.get_or_init(|| {
-                crate::site::filled_with_room(self.pages, std::sync::OnceLock::new)
-            }),
-        )
+        Some(column.get_or_init(|| self.empty_column()))
+    }
+
+    /// The entry of page `i`'s [`CardTemplate`], made now if new.
+    fn template(&self, i: usize) -> Option<&std::sync::OnceLock<Option<CardTemplate>>> {
+        self.templates.get_or_init(|| self.empty_column()).get(i)
+    }
+
+    fn empty_column<T>(&self) -> Vec<std::sync::OnceLock<T>> {
+        crate::site::filled_with_room(self.pages, std::sync::OnceLock::new)
     }
 
     /// The table with each column's entries moved to where `now_at` (as
-    /// in [`crate::site::Moved`]) put their pages, among `pages` now.
+    /// in [`crate::site::Moved`]) put their pages, among `pages` now. What
+    /// it found of the globals holds too: a table is moved only while the
+    /// globals `card.html` reads are the same ([`Renderer::adopt_tables`]),
+    /// and no other global reaches a card.
     fn moved(mut self, now_at: &[Option<usize>], pages: usize) -> CardHtml {
         let out = CardHtml::new(pages, self.any_root);
+        if let Some(clear) = self.globals_clear.take() {
+            let _ = out.globals_clear.set(clear);
+        }
+        if let Some(templates) = self.templates.take() {
+            let _ = out.templates.set(moved(templates, now_at, pages));
+        }
         for (from, to) in self.columns.iter_mut().zip(&out.columns) {
             if let Some(column) = from.take() {
                 let _ = to.set(moved(column, now_at, pages));
@@ -1769,53 +1775,66 @@ impl<'s> Renderer<'s> {
                     .filter_map(|k| self.base.get(k))
                     .any(holds_root_mark)
             });
+        // Page `i`'s card at `root`: its template with the root put in,
+        // or rendered for this root.
+        let card = |i: usize| -> Option<Arc<str>> {
+            if !any_root {
+                return self.card_html_of(i, root);
+            }
+            match table.template(i) {
+                Some(entry) => entry
+                    .get_or_init(|| self.card_template_of(i))
+                    .as_ref()
+                    .map(|t| t.at(root)),
+                None => self.card_template_of(i).map(|t| t.at(root)),
+            }
+            .or_else(|| self.card_html_of(i, root))
+        };
         let mut out = String::new();
-        match table.column(root, any_root) {
+        match table.column(root) {
             // Borrowed where they are kept: cloning each `Arc` wrote to
             // its count, a line of memory other threads read too.
             Some(column) => {
                 let cards = pages
                     .iter()
-                    .map(|&i| {
-                        let entry = column.get(i)?;
-                        entry
-                            .get_or_init(|| self.card_text_of(i, root, any_root))
-                            .as_ref()
-                    })
-                    .collect::<Option<Vec<&CardText>>>()?;
-                out.reserve(cards.iter().map(|c| c.len_at(root)).sum());
-                cards.iter().for_each(|c| c.push_to(&mut out, root));
+                    .map(|&i| column.get(i)?.get_or_init(|| card(i)).as_deref())
+                    .collect::<Option<Vec<&str>>>()?;
+                out.reserve(cards.iter().map(|c| c.len()).sum());
+                cards.iter().for_each(|c| out.push_str(c));
             }
             None => {
                 for &i in pages {
-                    self.card_text_of(i, root, false)?.push_to(&mut out, root);
+                    out.push_str(&card(i)?);
                 }
             }
         }
         Some(Value::safe_string(&out))
     }
 
-    /// Page `i`'s `card.html` for a listing at `root`, rendered; with
-    /// `any_root`, for listings at any root. `None` when it fails, or
-    /// when the card's own values hold [`ROOT_MARK`].
-    fn card_text_of(&self, i: usize, root: &str, any_root: bool) -> Option<CardText> {
-        let p = self.card_list_one(i);
+    /// Page `i`'s `card.html` for a listing at `root`, rendered.
+    fn card_html_of(&self, i: usize, root: &str) -> Option<Arc<str>> {
         let mut ctx = self.base.clone();
+        ctx.insert("root", root);
         ctx.insert("h", &2);
-        if any_root {
-            if holds_root_mark(&p) {
-                return None;
-            }
-            ctx.insert("root", &ROOT_MARK.to_string());
-            ctx.insert_value("p", p);
-            let html = self.tera.render("card.html", &ctx).ok()?;
-            Some(CardText::any_root(&html))
-        } else {
-            ctx.insert("root", root);
-            ctx.insert_value("p", p);
-            let html = self.tera.render("card.html", &ctx).ok()?;
-            Some(CardText::fixed(html))
+        ctx.insert_value("p", self.card_list_one(i));
+        let html = self.tera.render("card.html", &ctx).ok()?;
+        Some(Arc::from(html))
+    }
+
+    /// Page `i`'s `card.html` for listings at any root: `None` when it
+    /// fails, or when the card's own values hold [`ROOT_MARK`] (it is then
+    /// rendered for each root).
+    fn card_template_of(&self, i: usize) -> Option<CardTemplate> {
+        let p = self.card_list_one(i);
+        if holds_root_mark(&p) {
+            return None;
         }
+        let mut ctx = self.base.clone();
+        ctx.insert("root", &ROOT_MARK.to_string());
+        ctx.insert("h", &2);
+        ctx.insert_value("p", p);
+        let html = self.tera.render("card.html", &ctx).ok()?;
+        Some(CardTemplate::new(&html))
     }
 
     /// Renders every page of the site into `sink`. Returns every problem.
@@ -3033,15 +3052,11 @@ mod tests {
 
     #[test]
     fn a_card_drawn_for_any_root_takes_each_root_where_it_was_printed() {
-        let card = CardText::any_root("<a href=\"\u{FDD0}x/\">\u{FDD0}</a>");
-        let mut out = String::new();
-        card.push_to(&mut out, "../../");
-        assert_eq!(out, "<a href=\"../../x/\">../../</a>");
-        assert_eq!(card.len_at("../../"), out.len());
-        let fixed = CardText::fixed("<a href=\"./x/\">".into());
-        out.clear();
-        fixed.push_to(&mut out, "../");
-        assert_eq!(out, "<a href=\"./x/\">");
+        let card = CardTemplate::new("<a href=\"\u{FDD0}x/\">\u{FDD0}</a>");
+        assert_eq!(&*card.at("../../"), "<a href=\"../../x/\">../../</a>");
+        assert_eq!(&*card.at("./"), "<a href=\"./x/\">./</a>");
+        let plain = CardTemplate::new("<p>x</p>");
+        assert_eq!(&*plain.at("../"), "<p>x</p>");
     }
 
     #[test]
