@@ -3545,13 +3545,16 @@ fn tables_kept_through_a_template_edit_show_the_cards_as_a_fresh_build_does() {
     let (mut inc, mut tokens) = serving(&root);
     // A theme edit keeps the search index; a page added makes one, and
     // the whole served site is compared with a fresh build then.
-    let mut step = |paths: &[PathBuf], route: Route, what: &str| {
+    // Writes `text` to `rel` and rebuilds.
+    let mut step = |rel: &str, text: &str, route: Route, what: &str| {
+        tmp.write(rel, text);
+        let paths = [tmp.path(rel)];
         if route == Route::Theme {
             let r = inc.rebuild_paths(&paths.iter().cloned().collect(), false);
             assert_eq!(r.route, route, "{what}");
             assert!(matches!(r.outcome, Outcome::Updated { .. }), "{what}");
         } else {
-            rebuild_like_fresh(&mut inc, &root, &mut tokens, paths, route, what);
+            rebuild_like_fresh(&mut inc, &root, &mut tokens, &paths, route, what);
         }
     };
     let page = |n: usize| {
@@ -3560,33 +3563,30 @@ fn tables_kept_through_a_template_edit_show_the_cards_as_a_fresh_build_does() {
         )
     };
     let article = default_template("article.html");
-    tmp.write(
+    step(
         "templates/article.html",
         &article.replace("<div class=\"content\">", "<div class=\"content endret\">"),
-    );
-    step(
-        &[tmp.path("templates/article.html")],
         Route::Theme,
         "article.html edited",
     );
-    tmp.write("content/artikler/ny-1.md", &page(1));
     step(
-        &[tmp.path("content/artikler/ny-1.md")],
+        "content/artikler/ny-1.md",
+        &page(1),
         Route::Pages,
         "a page added after article.html was edited",
     );
     let card = default_template("card.html");
     let marked = card.replacen("class=\"", "data-endret=\"ja\" class=\"", 1);
     assert_ne!(marked, card, "card.html has a class to mark");
-    tmp.write("templates/card.html", &marked);
     step(
-        &[tmp.path("templates/card.html")],
+        "templates/card.html",
+        &marked,
         Route::Theme,
         "card.html edited",
     );
-    tmp.write("content/artikler/ny-2.md", &page(2));
     step(
-        &[tmp.path("content/artikler/ny-2.md")],
+        "content/artikler/ny-2.md",
+        &page(2),
         Route::Pages,
         "a page added after card.html was edited",
     );
