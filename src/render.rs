@@ -8,7 +8,8 @@
 //! section's pages is rendered once per section from `nav.html`
 //! (`Renderer::nav`), and the site header and footer once per `root` from
 //! `header.html` and `footer.html` (`Renderer::chrome`), and each page's
-//! listing card from `card.html` once per `root` (`Renderer::cards_html`).
+//! listing card from `card.html` once per `root` (`Renderer::cards_html`;
+//! once for every `root` when `card.html` only prints it).
 //! Listings longer than `[listing] per_page` continue on numbered pages
 //! (`Renderer::render_paged`). Template errors name the
 //! template file, its line and column, and the page being rendered.

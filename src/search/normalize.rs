@@ -1,8 +1,11 @@
 //! Text normalization shared by the index builder and the browser.
 //!
-//! Every function here has a twin in `themes/default/static/search.js`; the
-//! agreement test (`tests/search_agreement.rs`) runs both over a word list and
-//! fails on the first difference. Change both sides together.
+//! Every step of the pipeline below has a twin in
+//! `themes/default/static/search.js`; the agreement test
+//! (`tests/search_agreement.rs`) runs both over a word list and fails on the
+//! first difference. Change both sides together. (`token_spans`' reading of
+//! 64-byte blocks as bit masks is the index builder's alone: a faster way to
+//! the same spans, checked against the character-at-a-time definition.)
 //!
 //! The pipeline for a piece of text is:
 //!
