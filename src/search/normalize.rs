@@ -496,8 +496,9 @@ mod tests {
 
     #[test]
     fn blocks_end_before_a_cut_character() {
-        // `ø` across bytes 63 and 64, `«` at 64 + 10, a soft hyphen inside
-        // a word at 128 + 5.
+        // As the padding grows, `ø` (two bytes), `«`, a soft hyphen inside
+        // a word, `×` and `÷` each fall on every offset of a block, among
+        // them across its end (`ø` across bytes 63 and 64 at `pad` 62).
         for pad in 0..70 {
             let text = format!(
                 "{}bøker og {}«x» {}a\u{ad}b ×÷ æ",
