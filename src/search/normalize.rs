@@ -496,9 +496,10 @@ mod tests {
 
     #[test]
     fn blocks_end_before_a_cut_character() {
-        // As the padding grows, `ø` (two bytes), `«`, a soft hyphen inside
-        // a word, `×` and `÷` each fall on every offset of a block, among
-        // them across its end (`ø` across bytes 63 and 64 at `pad` 62).
+        // Each step of the padding moves `ø` (two bytes) one byte on, so
+        // it crosses the first block's end (bytes 63 and 64 at `pad` 62);
+        // `«`, a soft hyphen inside a word, `×` and `÷` move three and
+        // four bytes a step, through the first three blocks.
         for pad in 0..70 {
             let text = format!(
                 "{}bøker og {}«x» {}a\u{ad}b ×÷ æ",
