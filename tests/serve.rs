@@ -181,11 +181,28 @@ impl Serve {
     }
 
     fn start_env(root: &Path, extra: &[&str], env: &[(&str, &str)]) -> Serve {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_vinn"))
-            .args(["serve", "--port", "0", "--root"])
-            .arg(root)
-            .args(extra)
-            .envs(env.iter().copied())
+        Serve::start_cmd(
+            Command::new(env!("CARGO_BIN_EXE_vinn"))
+                .args(["serve", "--port", "0", "--root"])
+                .arg(root)
+                .args(extra)
+                .envs(env.iter().copied()),
+        )
+    }
+
+    /// Started in `root`'s parent folder with `--root` relative to it.
+    fn start_relative(root: &Path, extra: &[&str]) -> Serve {
+        Serve::start_cmd(
+            Command::new(env!("CARGO_BIN_EXE_vinn"))
+                .current_dir(root.parent().unwrap())
+                .args(["serve", "--port", "0", "--root"])
+                .arg(root.file_name().unwrap())
+                .args(extra),
+        )
+    }
+
+    fn start_cmd(cmd: &mut Command) -> Serve {
+        let mut child = cmd
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -920,6 +937,33 @@ fn polling_sees_changes_too() {
     std::fs::write(tmp.path("content/artikler/verdi.md"), text).unwrap();
     ev.expect("reload");
     assert!(s.get("/artikler/verdi/").text().contains("Tre målte tall"));
+}
+
+#[test]
+fn a_relative_root_is_watched_too() {
+    let tmp = Tmp::new();
+    for (i, extra) in [&[][..], &["--poll"][..]].into_iter().enumerate() {
+        let s = Serve::start_relative(&tmp.site(), extra);
+        let mut ev = s.events(s.generation_of("/"));
+        let heading = format!("Målt i runde {i}");
+        let text = tmp.read("content/artikler/verdi.md").replacen(
+            "\n## ",
+            &format!("\n## {heading}\n\nTekst.\n\n## "),
+            1,
+        );
+        std::fs::write(tmp.path("content/artikler/verdi.md"), text).unwrap();
+        ev.expect("reload");
+        let doc = scraper::Html::parse_document(&s.get("/artikler/verdi/").text());
+        let h2 = scraper::Selector::parse(".content h2").unwrap();
+        let headings: Vec<String> = doc
+            .select(&h2)
+            .map(|h| h.text().collect::<String>().trim().to_string())
+            .collect();
+        assert!(
+            headings.iter().any(|h| h.starts_with(&heading)),
+            "{extra:?}: {headings:?}"
+        );
+    }
 }
 
 /// The search index of every rebuild so far is served (it is built after

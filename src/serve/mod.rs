@@ -290,7 +290,16 @@ pub(crate) fn yield_to_rebuilds() {}
 impl Server {
     /// Checks the site folder and binds the port. A busy port or a missing
     /// `site.toml` is an environment error (exit 2).
-    pub fn bind(opts: Options) -> Result<Server> {
+    pub fn bind(mut opts: Options) -> Result<Server> {
+        // The watcher reports absolute paths (notify makes a relative
+        // watch absolute), and every path the rebuild compares with them
+        // is made from the root: a relative `--root` would match none.
+        opts.root = std::path::absolute(&opts.root).map_err(|e| {
+            Error::env(format!(
+                "cannot find the site folder {}: {e}",
+                opts.root.display()
+            ))
+        })?;
         match Config::load(&opts.root) {
             Ok(_) | Err(Error::Site(_)) => {}
             Err(e) => return Err(e),
