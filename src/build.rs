@@ -395,10 +395,23 @@ pub fn check(opts: &Options) -> Result<Report> {
     })
 }
 
-/// The site root: `--root`, or the current folder.
+/// The site root: `--root`, or else the nearest folder holding
+/// `site.toml` from the current one up (so the commands work from inside
+/// `content/`, as `git` and `cargo` do), or else the current folder (whose
+/// missing `site.toml` the command then reports).
 pub fn root_or_cwd(root: Option<&Path>) -> PathBuf {
-    root.map(Path::to_path_buf)
-        .unwrap_or_else(|| std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")))
+    if let Some(root) = root {
+        return root.to_path_buf();
+    }
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    site_root_above(&cwd).unwrap_or(cwd)
+}
+
+/// The nearest of `dir` and its ancestors that holds `site.toml`.
+pub fn site_root_above(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .find(|d| d.join(crate::config::CONFIG_FILE).is_file())
+        .map(Path::to_path_buf)
 }
 
 /// The search index: every published page that does not opt out with

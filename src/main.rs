@@ -2,7 +2,7 @@
 //! its results into text on stdout/stderr and exit codes
 //! (0 success, 1 the site has errors, 2 usage or environment errors).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -22,6 +22,23 @@ fn keep_freed_memory() {
     // SAFETY: sets one of mimalloc's options, which it reads each time it
     // would purge; any value is valid.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
+}
+
+/// `path` (under `root`) as seen from `here` (a folder under `root`, given
+/// relative to it): up out of what they do not share, then down.
+fn relative_to(path: &Path, root: &Path, here: &Path) -> PathBuf {
+    let path = path.strip_prefix(root).unwrap_or(path);
+    let shared = here
+        .components()
+        .zip(path.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut out = PathBuf::new();
+    for _ in here.components().skip(shared) {
+        out.push("..");
+    }
+    out.extend(path.components().skip(shared));
+    out
 }
 
 /// `mi_option_purge_delay` of mimalloc v2's `mimalloc.h` (its enum, between
@@ -200,10 +217,19 @@ fn main() -> ExitCode {
                 KindArg::Checklist => Kind::Checklist,
                 KindArg::Case => Kind::Case,
             };
+            let given = root.is_some();
             let root = build::root_or_cwd(root.as_deref());
             match vinn::scaffold::new_page(&root, kind, &title, section.as_deref()) {
                 Ok(p) => {
-                    println!("{}", p.strip_prefix(&root).unwrap_or(&p).display());
+                    // Relative to the site root, or, when the root was found
+                    // above the current folder, to where the author stands,
+                    // so `$EDITOR "$(vinn new …)"` opens it from anywhere.
+                    let cwd = std::env::current_dir().ok().filter(|_| !given);
+                    let shown = match cwd.as_deref().and_then(|c| c.strip_prefix(&root).ok()) {
+                        Some(here) => relative_to(&p, &root, here),
+                        None => p.strip_prefix(&root).unwrap_or(&p).to_path_buf(),
+                    };
+                    println!("{}", shown.display());
                     ExitCode::SUCCESS
                 }
                 Err(e) => fail(e),

@@ -129,6 +129,53 @@ fn new_honours_section_and_site_archetypes() {
 }
 
 #[test]
+fn commands_find_the_site_from_inside_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("side");
+    assert!(run(&["init", root.to_str().unwrap()]).status.success());
+    let here = root.join("content/artikler");
+    let in_here = |args: &[&str]| vinn().current_dir(&here).args(args).output().unwrap();
+    // `new` prints the path from where the author stands.
+    for (args, shown) in [
+        (["new", "article", "Skrevet herfra"], "skrevet-herfra.md"),
+        (
+            ["new", "checklist", "Liste herfra"],
+            "../sjekklister/liste-herfra.md",
+        ),
+    ] {
+        let o = in_here(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), shown);
+        assert!(here.join(shown).is_file(), "{shown}");
+    }
+    let o = in_here(&["check"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = in_here(&["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The site's own output folder, not one under content/.
+    assert!(!here.join("public").exists());
+    for (url, title) in [
+        ("artikler/skrevet-herfra/", "Skrevet herfra"),
+        ("sjekklister/liste-herfra/", "Liste herfra"),
+    ] {
+        let doc = page(&root.join("public"), url);
+        assert_eq!(texts(&doc, "h1"), [title], "{url}");
+    }
+    // Outside any site, the current folder is named.
+    let o = vinn()
+        .current_dir(tmp.path())
+        .args(["build"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains(&format!("no site.toml in {}", tmp.path().display())),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn exit_codes() {
     let tmp = tempfile::tempdir().unwrap();
     // No site.toml: environment error, with a hint.
