@@ -166,5 +166,20 @@ fn search_works_from_file_urls() {
         b.resource_urls().iter().all(|u| u.starts_with("file://")),
         "no request leaves the site"
     );
+    // On a phone the filters wrap, each label on the line of its list.
+    let apart = b.eval(
+        "Array.from(document.querySelectorAll('.vinn-search__filters label[for]')).filter(function(l){\
+           var s = document.getElementById(l.htmlFor).getBoundingClientRect();\
+           var r = l.getBoundingClientRect(), mid = (r.top + r.bottom) / 2;\
+           return mid < s.top || mid > s.bottom;\
+         }).map(function(l){ return l.textContent; })",
+    );
+    let labels = b.eval("document.querySelectorAll('.vinn-search__filters label[for]').length");
+    assert_eq!(labels.as_u64(), Some(2), "two filters");
+    assert_eq!(
+        apart,
+        serde_json::json!([]),
+        "labels wrapped away from their lists"
+    );
     b.screenshot("search-file-url-phone");
 }
