@@ -2,8 +2,9 @@
 //!
 //! The default theme (`themes/default/`) is compiled into the binary so
 //! `vinn` works in any folder. A site's own `themes/NAME/` is read from disk
-//! instead (so theme authors see their edits in `serve`), and single
-//! templates in the site's `templates/` override the theme's.
+//! instead (so theme authors see their edits in `serve`), and takes what it
+//! lacks from the default theme; single templates in the site's
+//! `templates/` override the theme's.
 
 use std::path::{Path, PathBuf};
 
@@ -98,21 +99,26 @@ impl Theme {
         if theme_dir.is_dir() {
             read_dir_templates(&theme_dir.join("templates"), root, &mut templates)?;
             read_dir_static(&theme_dir.join("static"), &mut statics)?;
-        } else if name == "default" {
-            for (n, t) in DEFAULT_TEMPLATES {
+        } else if name != "default" {
+            return Err(Error::env(format!(
+                "theme `{name}` not found: expected a folder themes/{name}/ in the site (or use theme = \"default\")"
+            )));
+        }
+        // What a theme of the site's own does not have comes from the
+        // built-in default theme: a theme holds only what it changes.
+        for (n, t) in DEFAULT_TEMPLATES {
+            if !templates.iter().any(|x| x.name == *n) {
                 templates.push(TemplateSource {
                     name: n.to_string(),
                     text: t.to_string(),
                     path: format!("themes/default/templates/{n}"),
                 });
             }
-            for (p, b) in DEFAULT_STATIC {
+        }
+        for (p, b) in DEFAULT_STATIC {
+            if !statics.iter().any(|x| x.out_path() == *p) {
                 statics.push(StaticFile::Embedded { path: p, bytes: b });
             }
-        } else {
-            return Err(Error::env(format!(
-                "theme `{name}` not found: expected a folder themes/{name}/ in the site (or use theme = \"default\")"
-            )));
         }
         // Site-level overrides.
         let mut own = Vec::new();

@@ -557,3 +557,44 @@ fn pages_load_in_walk_order() {
     plain.sort();
     assert_ne!(keys, plain);
 }
+
+#[test]
+fn a_theme_of_the_site_holds_only_what_it_changes() {
+    // `themes/egen/` has a footer and a stylesheet of its own; every other
+    // template and static file comes from the default theme.
+    let tmp = site_copy("basic");
+    let root = tmp.path();
+    let theme = root.join("themes/egen");
+    std::fs::create_dir_all(theme.join("templates")).unwrap();
+    std::fs::create_dir_all(theme.join("static")).unwrap();
+    std::fs::write(
+        theme.join("templates/footer.html"),
+        "<footer class=\"egen-bunn\"><p>{{ site.title }}</p></footer>\n",
+    )
+    .unwrap();
+    std::fs::write(theme.join("static/egen.css"), "body { margin: 0 }\n").unwrap();
+    let config = std::fs::read_to_string(root.join("site.toml")).unwrap();
+    std::fs::write(
+        root.join("site.toml"),
+        format!("theme = \"egen\"\n{config}"),
+    )
+    .unwrap();
+    let out = root.join("public");
+    build(root, &out, &[]);
+    let doc = page(&out, "artikler/alfa/");
+    assert_eq!(texts(&doc, "footer.egen-bunn p").len(), 1);
+    assert!(texts(&doc, "footer.site-footer").is_empty());
+    // The default theme's page around it, with its header and scripts.
+    assert_eq!(texts(&doc, "article.page h1").len(), 1);
+    assert_eq!(texts(&doc, "header.site-header").len(), 1);
+    for file in ["egen.css", "vinn.css", "vinn.js", "search.js"] {
+        assert!(out.join(file).is_file(), "{file}");
+    }
+    // A theme's own file replaces the default's of the same name.
+    std::fs::write(theme.join("static/vinn.css"), "/* egen */\n").unwrap();
+    build(root, &out, &[]);
+    assert_eq!(
+        std::fs::read_to_string(out.join("vinn.css")).unwrap(),
+        "/* egen */\n"
+    );
+}
