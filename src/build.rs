@@ -270,6 +270,7 @@ fn render_parts(
         },
     );
     problems.extend(search);
+    let problems = crate::render::group_template_errors(problems);
     timings.render = render_ms;
     timings.search = search_ms;
     let prepared = Some(renderer.finish(memo.is_some()));

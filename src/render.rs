@@ -902,6 +902,52 @@ fn report_positions(msg: &str) -> Vec<(&str, usize, usize)> {
 }
 
 /// The full error chain of a Tera error as one line of text.
+/// How a template error's message starts: the output, then the cause.
+const RENDERING: &str = "template error while rendering ";
+
+/// Template errors that are one mistake met by many outputs (a typo in
+/// `footer.html` fails every page: 10 000 lines at 10 000 pages) become one
+/// error each: the same place and cause, naming the first output in order
+/// and how many others met it. Other problems pass as they are.
+pub fn group_template_errors(problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    type Place = (String, usize, usize, String);
+    let mut groups: BTreeMap<Place, (String, usize)> = BTreeMap::new();
+    let mut out = Vec::new();
+    for d in problems {
+        let split = d
+            .message
+            .strip_prefix(RENDERING)
+            .and_then(|rest| rest.split_once(": "))
+            .filter(|_| d.is_error());
+        let Some((source, cause)) = split else {
+            out.push(d);
+            continue;
+        };
+        let place = (d.path.clone(), d.line, d.col, cause.to_string());
+        let group = groups
+            .entry(place)
+            .or_insert_with(|| (source.to_string(), 0));
+        if source < group.0.as_str() {
+            group.0 = source.to_string();
+        }
+        group.1 += 1;
+    }
+    for ((path, line, col, cause), (first, n)) in groups {
+        let others = match n - 1 {
+            0 => String::new(),
+            1 => " and 1 other output".to_string(),
+            k => format!(" and {k} other outputs"),
+        };
+        out.push(Diagnostic::error(
+            path,
+            line,
+            col,
+            format!("{RENDERING}{first}{others}: {cause}"),
+        ));
+    }
+    out
+}
+
 fn chain(e: &tera::Error) -> String {
     let mut parts = vec![match e.kind() {
         ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => r.message().to_string(),
@@ -1491,10 +1537,7 @@ impl<'s> Renderer<'s> {
                     path,
                     line,
                     col,
-                    format!(
-                        "template error while rendering {source}: {}",
-                        msg.replace('\n', " ")
-                    ),
+                    format!("{RENDERING}{source}: {}", msg.replace('\n', " ")),
                 ))
             }
         }
@@ -2930,6 +2973,56 @@ fn robots(site: &Site) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_template_mistake_met_by_many_outputs_is_one_error() {
+        let at = |path: &str, line, what: &str, cause: &str| {
+            Diagnostic::error(path, line, 3, format!("{RENDERING}{what}: {cause}"))
+        };
+        let grouped = group_template_errors(vec![
+            at(
+                "templates/footer.html",
+                2,
+                "content/b.md",
+                "Field `x` is not defined",
+            ),
+            Diagnostic::error("content/c.md", 4, 1, "link to a missing page"),
+            at(
+                "templates/footer.html",
+                2,
+                "content/a.md",
+                "Field `x` is not defined",
+            ),
+            at(
+                "templates/footer.html",
+                2,
+                "the 404 page",
+                "Field `x` is not defined",
+            ),
+            at(
+                "templates/footer.html",
+                2,
+                "content/a.md",
+                "Field `y` is not defined",
+            ),
+            at(
+                "templates/card.html",
+                1,
+                "content/a.md",
+                "Field `x` is not defined",
+            ),
+        ]);
+        let messages: Vec<String> = grouped.iter().map(|d| d.to_string()).collect();
+        assert_eq!(
+            messages,
+            [
+                "content/c.md:4:1: error: link to a missing page",
+                "templates/card.html:1:3: error: template error while rendering content/a.md: Field `x` is not defined",
+                "templates/footer.html:2:3: error: template error while rendering content/a.md and 2 other outputs: Field `x` is not defined",
+                "templates/footer.html:2:3: error: template error while rendering content/a.md: Field `y` is not defined",
+            ]
+        );
+    }
 
     #[test]
     fn the_safe_filter_writes_what_teras_own_does() {

@@ -309,3 +309,44 @@ fn a_link_to_a_page_with_errors_is_not_called_a_draft() {
         "the broken page has its own error:\n{err}"
     );
 }
+
+#[test]
+fn a_template_mistake_every_output_meets_is_reported_once() {
+    let site = site_copy("basic");
+    let root = site.path();
+    let out = root.join("public");
+    build(root, &out, &[]);
+    // Every output the footer is rendered into.
+    let footers = walkdir::WalkDir::new(&out)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .filter(|e| {
+            let doc = scraper::Html::parse_document(&std::fs::read_to_string(e.path()).unwrap());
+            doc.select(&sel("footer.site-footer")).next().is_some()
+        })
+        .count();
+    assert!(footers > 20, "{footers}");
+    let before = snapshot(&out);
+    write(
+        root,
+        "templates/footer.html",
+        "<footer class=\"site-footer\">\n{{ site.finnes_ikke }}\n</footer>\n",
+    );
+    let o = run(&["build", "--root", root.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    let lines: Vec<&str> = err.lines().filter(|l| l.contains(": error: ")).collect();
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(lines[0].starts_with("templates/footer.html:2:"), "{err}");
+    assert!(lines[0].contains("finnes_ikke"), "{err}");
+    assert!(
+        lines[0].contains(&format!(" and {} other outputs: ", footers - 1)),
+        "{err}"
+    );
+    assert!(
+        err.lines().last().unwrap().starts_with("1 error in 1 file"),
+        "{err}"
+    );
+    assert_eq!(snapshot(&out), before);
+}

@@ -405,7 +405,7 @@ impl Incremental {
             // served site, so the next change takes the full rebuild.
             self.prepared = None;
             problems.retain(Diagnostic::is_error);
-            report.outcome = Outcome::Failed(problems);
+            report.outcome = Outcome::Failed(crate::render::group_template_errors(problems));
             report.millis = ms(start);
             return Some(report);
         }
