@@ -200,7 +200,15 @@ fn main() -> ExitCode {
                     for f in files {
                         println!("created {}", f.display());
                     }
-                    println!("Next: cd {} && vinn serve", dir.display());
+                    let here = std::env::current_dir().ok();
+                    let at_once = dir.as_os_str().is_empty()
+                        || std::path::absolute(&dir).ok() == here
+                        || dir == Path::new(".");
+                    if at_once {
+                        println!("Next: vinn serve");
+                    } else {
+                        println!("Next: cd {} && vinn serve", dir.display());
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(e) => fail(e),

@@ -8,8 +8,8 @@ use common::*;
 fn init_makes_a_site_that_builds_at_once() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("ny-side");
-    let o = run(&["init", dir.to_str().unwrap()]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    let o_init = run(&["init", dir.to_str().unwrap()]);
+    assert!(o_init.status.success(), "{}", stderr(&o_init));
     let o = run(&["build", "--root", dir.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
     for url in [
@@ -22,9 +22,27 @@ fn init_makes_a_site_that_builds_at_once() {
             "{url}"
         );
     }
+    let next = |o: &std::process::Output| {
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .last()
+            .unwrap_or("")
+            .to_string()
+    };
+    assert_eq!(
+        next(&o_init),
+        format!("Next: cd {} && vinn serve", dir.display())
+    );
     // init never overwrites.
     let o = run(&["init", dir.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
+    // In the current folder there is nowhere to go first.
+    let here = tmp.path().join("her");
+    std::fs::create_dir(&here).unwrap();
+    let o = vinn().current_dir(&here).arg("init").output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(next(&o), "Next: vinn serve");
+    assert!(here.join("site.toml").is_file());
 }
 
 #[test]
