@@ -154,7 +154,10 @@ fn files_below(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
             continue;
         }
         let rel = display_path(e.path().strip_prefix(dir).unwrap_or(e.path()));
-        if rel.starts_with('.') || rel.contains("/.") {
+        if rel.starts_with('.')
+            || rel.contains("/.")
+            || crate::content::is_left_out(&e.file_name().to_string_lossy())
+        {
             continue;
         }
         out.push((rel, e.path().to_path_buf()));

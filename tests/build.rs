@@ -598,3 +598,55 @@ fn a_theme_of_the_site_holds_only_what_it_changes() {
         "/* egen */\n"
     );
 }
+
+#[test]
+fn editor_leftovers_are_never_published() {
+    let tmp = site_copy("basic");
+    let root = tmp.path();
+    let case = std::fs::read_dir(root.join("content/case"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "md") && !p.ends_with("_index.md"))
+        .unwrap();
+    let text = std::fs::read_to_string(&case).unwrap();
+    let name = case.file_name().unwrap().to_string_lossy().to_string();
+    let leftovers = [
+        format!("content/case/{name}~"),
+        format!("content/case/#{name}#"),
+        format!("content/case/{name}.orig"),
+        format!("content/case/{name}.save"),
+        format!("content/case/{name}___jb_tmp___"),
+        "content/artikler/alfa.md.bak".to_string(),
+        "content/artikler/alfa.swp".to_string(),
+        "content/artikler/Thumbs.db".to_string(),
+        "content/artikler/bundle-side/index.md~".to_string(),
+        "content/artikler/bundle-side/notat.txt.tmp".to_string(),
+        "static/vinn.css~".to_string(),
+    ];
+    for rel in &leftovers {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, &text).unwrap();
+    }
+    // Files that are the site's own are published beside them.
+    std::fs::write(root.join("content/artikler/prisliste.pdf"), b"%PDF-1.4\n").unwrap();
+    std::fs::write(
+        root.join("content/artikler/bundle-side/notat.txt"),
+        "notat\n",
+    )
+    .unwrap();
+    let out = root.join("public");
+    build(root, &out, &[]);
+    let published: Vec<String> = walkdir::WalkDir::new(&out)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect();
+    for rel in &leftovers {
+        let file = rel.rsplit('/').next().unwrap();
+        assert!(!published.iter().any(|p| p == file), "{rel} was published");
+    }
+    assert!(out.join("artikler/prisliste.pdf").is_file());
+    assert!(out.join("artikler/bundle-side/notat.txt").is_file());
+}

@@ -2165,14 +2165,24 @@ fn a_save_through_a_temporary_file_keeps_the_short_path_but_a_file_the_site_read
     std::fs::rename(&temp, &page).unwrap();
     let swap = tmp.path("content/artikler/.verdi.md.swp");
     std::fs::write(&swap, "vim").unwrap();
-    let r = inc.rebuild_paths(&BTreeSet::from([page.clone(), temp.clone(), swap]), false);
+    // Emacs keeps the page as it was before the save beside it.
+    let backup = tmp.path("content/artikler/verdi.md~");
+    std::fs::write(&backup, tmp.read("content/artikler/verdi.md")).unwrap();
+    let r = inc.rebuild_paths(
+        &BTreeSet::from([page.clone(), temp.clone(), swap, backup]),
+        false,
+    );
     assert!(
         r.route == Route::Bodies,
-        "the temporary and hidden files are no part of the site"
+        "the temporary, hidden and backup files are no part of the site"
     );
     let Outcome::Updated { files, .. } = &r.outcome else {
         panic!("the edit builds")
     };
+    assert!(
+        !files.keys().any(|k| k.ends_with('~')),
+        "no backup is served"
+    );
     assert!(
         String::from_utf8_lossy(&files["artikler/verdi/index.html"])
             .contains("Lagret via en kopi.")

@@ -313,6 +313,9 @@ pub fn load_with(
             }
             continue;
         }
+        if !entry.file_type().is_dir() && is_left_out(&name) {
+            continue;
+        }
         let rel = rel_key(&content, path);
         let mut is_dir = entry.file_type().is_dir();
         if entry.path_is_symlink() {
@@ -365,10 +368,14 @@ pub fn load_with(
                     .sort_by_file_name()
                 {
                     let Ok(a) = a else { continue };
-                    if a.file_type().is_file() && a.path() != path.join("index.md") {
+                    let aname = a.file_name().to_string_lossy();
+                    if a.file_type().is_file()
+                        && a.path() != path.join("index.md")
+                        && !is_left_out(&aname)
+                    {
                         let akey = rel_key(&content, a.path());
                         out.files.insert(akey.clone());
-                        if !a.file_name().to_string_lossy().starts_with('.') {
+                        if !aname.starts_with('.') {
                             out.assets.push(Asset {
                                 from: a.path().to_path_buf(),
                                 to: asset_output(&akey, Some(&rel)),
@@ -577,6 +584,37 @@ pub fn url_for_page(key: &str) -> String {
     let trimmed = key.strip_suffix("/index.md").unwrap_or(key);
     let trimmed = trimmed.strip_suffix(".md").unwrap_or(trimmed);
     url_for_dir(trimmed)
+}
+
+/// Whether a file is an editor's or a merge tool's leftover, never part of
+/// a site however it is named: backups (`x~`, `x.bak`, `x.orig`, `x.rej`,
+/// `x.old`), Emacs's autosaves (`#x#`), swap and temporary files (`x.swp`,
+/// `x.tmp`), nano's (`x.save`), JetBrains's safe-write files
+/// (`x___jb_tmp___`) and Windows's folder files. Not one is meant for
+/// readers, and a case study's backup still holds what its anonymization
+/// took out. (Hidden names, `.x`, are left out wherever they are.)
+pub fn is_left_out(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    const ENDINGS: [&str; 14] = [
+        "~",
+        ".bak",
+        ".save",
+        ".orig",
+        ".rej",
+        ".old",
+        ".swp",
+        ".swo",
+        ".swx",
+        ".tmp",
+        ".temp",
+        ".part",
+        "___jb_tmp___",
+        "___jb_old___",
+    ];
+    (lower.len() > 1 && lower.starts_with('#') && lower.ends_with('#'))
+        || ENDINGS.iter().any(|e| lower.ends_with(e))
+        || lower == "thumbs.db"
+        || lower == "desktop.ini"
 }
 
 fn asset_output(key: &str, bundle: Option<&str>) -> String {

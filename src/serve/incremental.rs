@@ -957,7 +957,11 @@ fn outside_model(site: &Site, root: &Path, path: &Path) -> bool {
     let hidden = rel
         .components()
         .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
-    hidden || (path.symlink_metadata().is_err() && !site.made_from(root, path))
+    let left_out = path.is_file()
+        && rel
+            .file_name()
+            .is_some_and(|n| crate::content::is_left_out(&n.to_string_lossy()));
+    hidden || left_out || (path.symlink_metadata().is_err() && !site.made_from(root, path))
 }
 
 /// The paths of `old` (the files served) that are gone after a rebuild
