@@ -650,3 +650,63 @@ fn editor_leftovers_are_never_published() {
     assert!(out.join("artikler/prisliste.pdf").is_file());
     assert!(out.join("artikler/bundle-side/notat.txt").is_file());
 }
+
+#[test]
+fn markdown_that_is_not_a_page_is_not_published() {
+    let tmp = site_copy("basic");
+    let root = tmp.path();
+    let text = "---\ntitle: Notat\n---\n\nUtkast med navn som ikke skal ut.\n";
+    for rel in [
+        "content/artikler/notat.markdown",
+        "content/artikler/bundle-side/ekstra.md",
+        "content/artikler/bundle-side/.utkast/skisse.svg",
+    ] {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let out = root.join("public");
+    let o = run(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    for (file, says) in [
+        ("content/artikler/notat.markdown", "only `.md` files are pages"),
+        ("content/artikler/bundle-side/ekstra.md", "the bundle's page is its index.md"),
+    ] {
+        let line = err
+            .lines()
+            .find(|l| l.starts_with(file))
+            .unwrap_or_else(|| panic!("no warning for {file}:\n{err}"));
+        assert!(line.contains("warning: ") && line.contains(says), "{line}");
+    }
+    let published: Vec<String> = walkdir::WalkDir::new(&out)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect();
+    for name in ["notat.markdown", "ekstra.md", "skisse.svg"] {
+        assert!(!published.iter().any(|p| p == name), "{name} was published");
+    }
+    // The bundle's own files still are.
+    assert!(out.join("artikler/bundle-side/diagram.svg").is_file());
+    // A link to what is not published is a missing page, not a file.
+    std::fs::write(
+        root.join("content/artikler/lenke.md"),
+        "---\ntitle: Lenke\n---\n\n[ekstra](bundle-side/ekstra.md)\n",
+    )
+    .unwrap();
+    let o = run(&["build", "--root", root.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("content/artikler/lenke.md:5:"),
+        "{}",
+        stderr(&o)
+    );
+}

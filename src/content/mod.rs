@@ -366,6 +366,11 @@ pub fn load_with(
                 for a in walkdir::WalkDir::new(path)
                     .follow_links(false)
                     .sort_by_file_name()
+                    .into_iter()
+                    // Nothing in a hidden folder of the bundle is the site's.
+                    .filter_entry(|e| {
+                        e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
+                    })
                 {
                     let Ok(a) = a else { continue };
                     let aname = a.file_name().to_string_lossy();
@@ -374,8 +379,20 @@ pub fn load_with(
                         && !is_left_out(&aname)
                     {
                         let akey = rel_key(&content, a.path());
-                        out.files.insert(akey.clone());
-                        if !aname.starts_with('.') {
+                        let markdown = aname.to_lowercase().ends_with(".md")
+                            || markdown_by_another_name(&aname).is_some();
+                        if !markdown {
+                            out.files.insert(akey.clone());
+                        }
+                        if markdown && !aname.starts_with('.') {
+                            // Its text would skip every check a page gets.
+                            out.diagnostics.push(Diagnostic::warning(
+                                rel_to(root, a.path()),
+                                0,
+                                0,
+                                "a Markdown file inside a page bundle is neither a page nor published: the bundle's page is its index.md; move the file out of the folder to make it a page",
+                            ));
+                        } else if !aname.starts_with('.') {
                             out.assets.push(Asset {
                                 from: a.path().to_path_buf(),
                                 to: asset_output(&akey, Some(&rel)),
@@ -402,6 +419,18 @@ pub fn load_with(
                 key: rel,
                 bundle: false,
             });
+        } else if let Some(ending) = markdown_by_another_name(&name) {
+            // Published as it is, its text would skip every check a page
+            // gets (a case study's anonymization among them).
+            out.files.remove(&rel);
+            out.diagnostics.push(Diagnostic::warning(
+                rel_to(root, path),
+                0,
+                0,
+                format!(
+                    "a `{ending}` file is neither a page nor published: only `.md` files are pages; rename it to end in `.md`"
+                ),
+            ));
         } else {
             out.assets.push(Asset {
                 from: path.to_path_buf(),
@@ -615,6 +644,17 @@ pub fn is_left_out(name: &str) -> bool {
         || ENDINGS.iter().any(|e| lower.ends_with(e))
         || lower == "thumbs.db"
         || lower == "desktop.ini"
+}
+
+/// The ending of a Markdown file named other than `.md` (`.markdown`,
+/// `.mdown`, `.mkd`, `.mkdn`, `.mdwn`), if `name` has one.
+fn markdown_by_another_name(name: &str) -> Option<&str> {
+    let dot = name.rfind('.')?;
+    let ending = &name[dot..];
+    [".markdown", ".mdown", ".mkd", ".mkdn", ".mdwn"]
+        .iter()
+        .any(|e| ending.eq_ignore_ascii_case(e))
+        .then_some(ending)
 }
 
 fn asset_output(key: &str, bundle: Option<&str>) -> String {
