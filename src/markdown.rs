@@ -222,6 +222,7 @@ pub fn render(
             list_depth: 0,
             in_first_para: true,
             close_label_at: Vec::new(),
+            in_comment: false,
         };
         pulldown_cmark::html::push_html(&mut html, transform);
     }
@@ -262,9 +263,34 @@ struct Transform<'a, 'r> {
     in_first_para: bool,
     /// Indices of the events before which a checklist label closes.
     close_label_at: Vec<usize>,
+    /// Inside an HTML comment that began in an earlier event.
+    in_comment: bool,
 }
 
 impl<'a> Transform<'a, '_> {
+    /// `html` without its comments, or the parts of them in it (a comment
+    /// in an HTML block can span its lines, one event each).
+    fn without_comments(&mut self, html: &str) -> String {
+        let mut kept = String::new();
+        let mut rest = html;
+        loop {
+            if self.in_comment {
+                let Some(end) = rest.find("-->") else {
+                    return kept;
+                };
+                rest = &rest[end + 3..];
+                self.in_comment = false;
+            }
+            let Some(start) = rest.find("<!--") else {
+                kept.push_str(rest);
+                return kept;
+            };
+            kept.push_str(&rest[..start]);
+            rest = &rest[start + 4..];
+            self.in_comment = true;
+        }
+    }
+
     /// The `k`th event after the next one to be taken, read as needed.
     fn peek(&mut self, k: usize) -> Option<&Event<'a>> {
         while self.ahead.len() <= k {
@@ -472,7 +498,26 @@ impl<'a> Transform<'a, '_> {
                     line,
                 });
             }
+            // An HTML comment is the author's note to themselves (and
+            // `<!-- vinn:allow "…" -->` names what the anonymization guard
+            // let through): it stays in the source, not in the page.
+            Event::Html(ref t) | Event::InlineHtml(ref t)
+                if self.in_comment || t.contains("<!--") =>
+            {
+                let kept = self.without_comments(t);
+                if !kept.trim().is_empty() {
+                    self.pending.push_back(match ev {
+                        Event::Html(_) => Event::Html(kept.into()),
+                        _ => Event::InlineHtml(kept.into()),
+                    });
+                }
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                self.in_comment = false;
+                self.pending.push_back(ev);
+            }
             Event::End(TagEnd::Paragraph) => {
+                self.in_comment = false;
                 if self.in_first_para && !self.plain.trim().is_empty() && out.summary.is_empty() {
                     out.summary = summarize(self.plain);
                     self.in_first_para = false;
@@ -889,6 +934,44 @@ mod tests {
             "ﬁnal ß ẞ",
         ] {
             assert_eq!(task_id(t), reference(t), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn html_comments_stay_in_the_source() {
+        for (body, kept) in [
+            (
+                "<!-- notat: ring Kari -->\n\nTekst.\n",
+                &["<p>Tekst.</p>"][..],
+            ),
+            ("<!--\nKari på innkjøp\n-->\n\nTekst.\n", &["<p>Tekst.</p>"]),
+            (
+                "Mer <!-- vinn:allow \"Oslo\" --> Oslo.\n",
+                &["<p>Mer  Oslo.</p>"],
+            ),
+            ("Tekst <!-- en\nto --> slutt.\n", &["<p>Tekst  slutt.</p>"]),
+            (
+                "<div class=\"ramme\">\n<!-- skjult -->\n<p>synlig</p>\n</div>\n",
+                &["<div class=\"ramme\">", "<p>synlig</p>", "</div>"],
+            ),
+            ("<!-- a --><span>b</span>\n", &["<span>b</span>"]),
+            (
+                "```\n<!-- i kode -->\n```\n\nOg `<!-- inline -->`.\n",
+                &[
+                    "&lt;!-- i kode --&gt;",
+                    "<code>&lt;!-- inline --&gt;</code>",
+                ],
+            ),
+        ] {
+            let html = md(body, 1).html;
+            for k in kept {
+                assert!(html.contains(k), "{body:?} lost {k:?}: {html}");
+            }
+            let outside_code = html.replace("&lt;!--", "");
+            assert!(!outside_code.contains("<!--"), "{body:?}: {html}");
+            for secret in ["Kari", "vinn:allow", "skjult", "en\nto"] {
+                assert!(!html.contains(secret), "{body:?}: {html}");
+            }
         }
     }
 

@@ -230,3 +230,42 @@ fn a_guard_that_cannot_be_made_fails_the_build() {
         assert_eq!(std::fs::read(out.join("index.html")).unwrap(), before);
     }
 }
+
+#[test]
+fn allow_markers_and_notes_in_comments_are_not_published() {
+    let site = site_from("clean");
+    let root = site.path();
+    let case = std::fs::read_dir(root.join("content/case"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "md"))
+        .unwrap();
+    let text = std::fs::read_to_string(&case).unwrap()
+        + "\n<!-- Notat: ring innkjøpssjefen i mars -->\n\nSkisenteret <!-- vinn:allow \"Fjellheim Skisenter\" --> var med.\n";
+    std::fs::write(&case, text).unwrap();
+    let out = root.join("public");
+    let o = run(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut pages = 0;
+    for e in walkdir::WalkDir::new(&out)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if !e.file_type().is_file() {
+            continue;
+        }
+        let bytes = std::fs::read(e.path()).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        for secret in ["vinn:allow", "ring innkjøpssjefen"] {
+            assert!(!text.contains(secret), "{secret} in {}", e.path().display());
+        }
+        pages += usize::from(text.contains("var med."));
+    }
+    assert!(pages >= 1, "the sentence around the marker is published");
+}
