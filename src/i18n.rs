@@ -100,6 +100,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("all_pages", "Alle sider", "All pages"),
     ("pages", "sider", "pages"),
     ("one_page", "side", "page"),
+    ("draft", "Utkast", "Draft"),
     ("phase", "Fase", "Phase"),
     ("anchor", "Lenke til avsnittet", "Link to this section"),
     ("table", "Tabell", "Table"),

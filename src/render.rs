@@ -113,6 +113,8 @@ struct Summary<'a> {
     industry: Option<&'a str>,
     phase: Option<&'a str>,
     weight: Option<i64>,
+    /// Only with `--drafts`: a page not yet published.
+    draft: bool,
 }
 
 /// A page in the menu of its section, on content pages.
@@ -183,6 +185,8 @@ struct PageCtx<'a> {
     permalink: String,
     kind: &'static str,
     kind_label: Option<&'a String>,
+    /// Only with `--drafts`: a page not yet published.
+    draft: bool,
     date: Option<String>,
     date_fmt: Option<String>,
     updated: Option<String>,
@@ -1607,6 +1611,7 @@ impl<'s> Renderer<'s> {
             permalink: format!("{}{}", site.config.base_url, p.url),
             kind: p.meta.kind.as_str(),
             kind_label: site.strings.get(p.meta.kind.as_str()),
+            draft: p.meta.draft,
             date: p.meta.date.map(|d| d.to_string()),
             date_fmt: p.meta.date.map(|d| d.format(lang)),
             updated: p.meta.updated.map(|d| d.to_string()),
@@ -2788,6 +2793,7 @@ fn summary<'a>(site: &Site, sp: &'a SitePage) -> Summary<'a> {
         industry: m.case.as_ref().and_then(|c| c.industry.as_deref()),
         phase: m.phase.as_deref(),
         weight: m.weight,
+        draft: m.draft,
     }
 }
 

@@ -157,6 +157,23 @@ fn drafts_hidden_unless_asked() {
     let out2 = tmp.path().join("p");
     build(&fixture("basic"), &out2, &["--drafts"]);
     assert!(out2.join("artikler/utkast/index.html").is_file());
+    // Built with --drafts, a draft says so on its page and on its card;
+    // published pages do not.
+    let draft = page(&out2, "artikler/utkast/");
+    assert_eq!(texts(&draft, ".page-header .badge-draft"), ["Utkast"]);
+    assert!(texts(&page(&out2, "artikler/alfa/"), ".badge-draft").is_empty());
+    let listing = page(&out2, "artikler/");
+    let marked: Vec<String> = listing
+        .select(&sel(".card"))
+        .filter(|c| c.select(&sel(".badge-draft")).next().is_some())
+        .map(|c| {
+            c.select(&sel(".card-title"))
+                .flat_map(|t| t.text())
+                .collect()
+        })
+        .collect();
+    let title = texts(&draft, "h1").remove(0);
+    assert_eq!(marked, [title]);
 }
 
 #[test]
@@ -676,8 +693,14 @@ fn markdown_that_is_not_a_page_is_not_published() {
     assert!(o.status.success(), "{}", stderr(&o));
     let err = stderr(&o);
     for (file, says) in [
-        ("content/artikler/notat.markdown", "only `.md` files are pages"),
-        ("content/artikler/bundle-side/ekstra.md", "the bundle's page is its index.md"),
+        (
+            "content/artikler/notat.markdown",
+            "only `.md` files are pages",
+        ),
+        (
+            "content/artikler/bundle-side/ekstra.md",
+            "the bundle's page is its index.md",
+        ),
     ] {
         let line = err
             .lines()

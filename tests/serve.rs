@@ -1004,11 +1004,15 @@ fn served_site(s: &Serve) -> Option<BTreeMap<String, Vec<u8>>> {
 
 /// What `vinn build` writes for the site, by output path.
 fn fresh_build(root: &Path) -> Result<BTreeMap<String, Vec<u8>>, Vec<String>> {
-    let opts = build::Options {
+    fresh_build_with(&build::Options {
         root: root.to_path_buf(),
         ..Default::default()
-    };
-    let loaded = build::load(&opts).map_err(|e| vec![e.to_string()])?;
+    })
+}
+
+/// [`fresh_build`] with `opts` (`--drafts`).
+fn fresh_build_with(opts: &build::Options) -> Result<BTreeMap<String, Vec<u8>>, Vec<String>> {
+    let loaded = build::load(opts).map_err(|e| vec![e.to_string()])?;
     let mut errors: Vec<String> = loaded
         .diagnostics
         .iter()
@@ -1058,7 +1062,19 @@ fn served_with_index(
 /// `served` is a fresh build of `root`: the same paths, byte for byte.
 /// `what` says after what.
 fn assert_fresh(served: &BTreeMap<String, Vec<u8>>, root: &Path, what: &str) {
-    let expected = fresh_build(root).expect("a fresh build");
+    assert_fresh_with(
+        served,
+        &build::Options {
+            root: root.to_path_buf(),
+            ..Default::default()
+        },
+        what,
+    );
+}
+
+/// [`assert_fresh`] against a build with `opts`.
+fn assert_fresh_with(served: &BTreeMap<String, Vec<u8>>, opts: &build::Options, what: &str) {
+    let expected = fresh_build_with(opts).expect("a fresh build");
     assert_eq!(
         served.keys().collect::<Vec<_>>(),
         expected.keys().collect::<Vec<_>>(),
@@ -3657,4 +3673,34 @@ fn tables_kept_through_a_template_edit_show_the_cards_as_a_fresh_build_does() {
 fn fresh_page(root: &Path, url: &str) -> String {
     let built = fresh_build(root).expect("a fresh build");
     String::from_utf8(built[&format!("{url}index.html")].clone()).unwrap()
+}
+
+#[test]
+fn a_page_made_a_draft_and_published_again_under_drafts_is_what_a_fresh_build_makes() {
+    let tmp = Tmp::new();
+    let opts = build::Options {
+        root: tmp.site(),
+        drafts: true,
+        ..Default::default()
+    };
+    let mut inc = Incremental::new(opts.clone(), script_tag());
+    let mut tokens = vinn::search::TokenCache::default();
+    assert!(matches!(inc.rebuild().outcome, Outcome::Updated { .. }));
+    let page = tmp.path("content/artikler/verdi.md");
+    let text = tmp.read("content/artikler/verdi.md");
+    let drafted = text.replacen("---\n", "---\ndraft: true\n", 1);
+    for (what, body, badges) in [("made a draft", &drafted, 1), ("published again", &text, 0)] {
+        std::fs::write(&page, body).unwrap();
+        let r = inc.rebuild_paths(&BTreeSet::from([page.clone()]), false);
+        let Outcome::Updated { files, .. } = &r.outcome else {
+            panic!("{what}: the edit builds")
+        };
+        let served = served_with_index(&mut inc, files, &mut tokens);
+        let doc = scraper::Html::parse_document(&String::from_utf8_lossy(
+            &served["artikler/verdi/index.html"],
+        ));
+        let badge = scraper::Selector::parse(".page-header .badge-draft").unwrap();
+        assert_eq!(doc.select(&badge).count(), badges, "{what}");
+        assert_fresh_with(&served, &opts, what);
+    }
 }
