@@ -905,7 +905,6 @@ fn report_positions(msg: &str) -> Vec<(&str, usize, usize)> {
         .collect()
 }
 
-/// The full error chain of a Tera error as one line of text.
 /// How a template error's message starts: the output, then the cause.
 const RENDERING: &str = "template error while rendering ";
 
@@ -952,6 +951,7 @@ pub fn group_template_errors(problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
     out
 }
 
+/// The full error chain of a Tera error as one line of text.
 fn chain(e: &tera::Error) -> String {
     let mut parts = vec![match e.kind() {
         ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => r.message().to_string(),
