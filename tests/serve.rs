@@ -132,7 +132,10 @@ fn parse_response(raw: &[u8], head_only: bool) -> Resp {
 fn raw_request(addr: SocketAddr, request_line: &str, headers: &[(&str, &str)]) -> Resp {
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    let mut req = format!("{request_line}\r\nHost: {addr}\r\nConnection: close\r\n");
+    let mut req = format!("{request_line}\r\nConnection: close\r\n");
+    if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
+        req.push_str(&format!("Host: {addr}\r\n"));
+    }
     for (k, v) in headers {
         req.push_str(&format!("{k}: {v}\r\n"));
     }
@@ -564,6 +567,45 @@ fn serves_pages_assets_redirects_and_404() {
 }
 
 #[test]
+fn requests_for_other_hosts_are_refused() {
+    // A page elsewhere that points its domain at 127.0.0.1 (DNS
+    // rebinding) names its own domain in `Host`: nothing is served to it,
+    // not the site, not the event stream.
+    let tmp = Tmp::new();
+    let s = Serve::start(&tmp.site(), &[]);
+    let port = s.addr.port();
+    for host in [
+        "evil.example",
+        &format!("evil.example:{port}"),
+        "127.0.0.1.nip.io",
+    ] {
+        for path in ["/", "/artikler/verdi/", "/__vinn/events", "/__vinn/files"] {
+            let r = raw_request(s.addr, &format!("GET {path} HTTP/1.1"), &[("Host", host)]);
+            assert_eq!(r.status, 403, "{host} {path}");
+            assert!(r.text().contains(host), "{}", r.text());
+        }
+    }
+    for host in [
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        format!("vinn.localhost:{port}"),
+        "localhost".to_string(),
+    ] {
+        let r = raw_request(s.addr, "GET / HTTP/1.1", &[("Host", &host)]);
+        assert_eq!(r.status, 200, "{host}");
+    }
+    // HTTP/1.0 without a Host is this machine's own.
+    let r = {
+        let mut c = TcpStream::connect(s.addr).unwrap();
+        c.write_all(b"GET / HTTP/1.0\r\n\r\n").unwrap();
+        let mut raw = Vec::new();
+        c.read_to_end(&mut raw).unwrap();
+        parse_response(&raw, false)
+    };
+    assert_eq!(r.status, 200);
+}
+
+#[test]
 fn traversal_attempts_never_leave_the_site() {
     let tmp = Tmp::new();
     let secret = "TOP-SECRET-7f3a";
@@ -637,12 +679,13 @@ fn many_clients_at_once_get_answers() {
     let mut idle = Vec::new();
     for _ in 0..16 {
         let mut c = TcpStream::connect(s.addr).unwrap();
-        c.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").unwrap();
+        c.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\n")
+            .unwrap();
         idle.push(c);
     }
     let mut unread = TcpStream::connect(s.addr).unwrap();
     unread
-        .write_all(b"GET /alle/artikler/ HTTP/1.1\r\nHost: x\r\n\r\n")
+        .write_all(b"GET /alle/artikler/ HTTP/1.1\r\nHost: localhost\r\n\r\n")
         .unwrap();
     let _events: Vec<Events> = (0..4).map(|_| s.events(0)).collect();
 
@@ -667,7 +710,7 @@ fn many_clients_at_once_get_answers() {
                     let mut reader = BufReader::new(c.try_clone().unwrap());
                     for i in 0..8 {
                         let path = paths[(t + round + i) % paths.len()];
-                        write!(c, "GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+                        write!(c, "GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
                         let mut status = String::new();
                         reader.read_line(&mut status).unwrap();
                         let mut len = 0;

@@ -9,6 +9,11 @@
 //! Responses carry a Content-Type, an ETag (`If-None-Match` gives 304),
 //! and `Cache-Control: no-cache`; HEAD gets the headers only.
 //!
+//! A request from this machine must name it in its `Host` (`localhost`,
+//! `*.localhost`, a loopback address), else it gets 403: a web page that
+//! points its own domain at 127.0.0.1 (DNS rebinding) cannot read the
+//! site being written, drafts and all, through the author's browser.
+//!
 //! A pool of workers takes requests off the server; event streams and
 //! large bodies get their own thread, so a slow or dead client holds up
 //! no one else.
@@ -176,6 +181,36 @@ fn header(name: &str, value: &str) -> Header {
         .unwrap_or_else(|_| Header::from_bytes(&b"X-Vinn"[..], &b"-"[..]).expect("a valid header"))
 }
 
+/// The `Host` a request from this machine named, when that is not this
+/// machine. Requests from elsewhere (`--bind` to a network address) may
+/// name the machine as they know it.
+fn foreign_host(req: &Request) -> Option<String> {
+    if !req.remote_addr().is_some_and(|a| a.ip().is_loopback()) {
+        return None;
+    }
+    let host = request_header(req, "Host")?;
+    (!is_loopback_host(host)).then(|| host.to_string())
+}
+
+/// Whether a `Host` value (with or without a port) names this machine:
+/// `localhost`, a name under `.localhost`, or a loopback address.
+pub fn is_loopback_host(host: &str) -> bool {
+    let host = host.trim();
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or(""),
+        None => match host.rsplit_once(':') {
+            Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+            _ => host,
+        },
+    };
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    name == "localhost"
+        || name.ends_with(".localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 fn request_header<'a>(req: &'a Request, name: &'static str) -> Option<&'a str> {
     req.headers()
         .iter()
@@ -255,6 +290,19 @@ fn error_page(errors: &[Diagnostic]) -> Vec<u8> {
 
 /// Answers one request.
 pub fn handle(req: Request, shared: &Arc<Shared>) {
+    if let Some(host) = foreign_host(&req) {
+        let body = format!(
+            "vinn serve answers requests for this machine only (localhost, 127.0.0.1), not for `{host}`: open the address vinn printed\n"
+        );
+        send(
+            req,
+            403,
+            "text/plain; charset=utf-8",
+            Arc::from(body.into_bytes()),
+            Vec::new(),
+        );
+        return;
+    }
     let method = req.method().clone();
     if method != Method::Get && method != Method::Head {
         let allow = header("Allow", "GET, HEAD");
@@ -465,6 +513,36 @@ fn query_param(url: &str, name: &str) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hosts_that_name_this_machine() {
+        for h in [
+            "localhost",
+            "localhost:1111",
+            "LocalHost:1111",
+            "localhost.",
+            "vinn.localhost:8080",
+            "127.0.0.1",
+            "127.0.0.1:1111",
+            "127.1.2.3:80",
+            "[::1]:1111",
+            "[::1]",
+        ] {
+            assert!(is_loopback_host(h), "{h}");
+        }
+        for h in [
+            "evil.example",
+            "evil.example:1111",
+            "localhost.evil.example",
+            "127.0.0.1.nip.io:1111",
+            "10.0.0.2:1111",
+            "[2001:db8::1]:1111",
+            "",
+            "localhost:abc",
+        ] {
+            assert!(!is_loopback_host(h), "{h}");
+        }
+    }
 
     #[test]
     fn nudging_stops_when_no_request_came_for_a_while() {
