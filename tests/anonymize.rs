@@ -269,3 +269,62 @@ fn allow_markers_and_notes_in_comments_are_not_published() {
     }
     assert!(pages >= 1, "the sentence around the marker is published");
 }
+
+/// A JPEG of no pixels whose EXIF block holds a GPS latitude: a TIFF
+/// structure (little-endian) with IFD0 pointing at a GPS directory.
+fn jpeg_with_gps() -> Vec<u8> {
+    let mut tiff = b"II*\0".to_vec();
+    tiff.extend(8u32.to_le_bytes()); // IFD0 at 8
+    tiff.extend(1u16.to_le_bytes()); // one entry: GPSInfo → 26
+    tiff.extend([0x25, 0x88, 4, 0, 1, 0, 0, 0, 26, 0, 0, 0]);
+    tiff.extend(0u32.to_le_bytes());
+    tiff.extend(1u16.to_le_bytes()); // GPS directory: GPSLatitude
+    tiff.extend([0x02, 0x00, 5, 0, 3, 0, 0, 0, 0, 0, 0, 0]);
+    tiff.extend(0u32.to_le_bytes());
+    let mut jpeg = vec![0xff, 0xd8, 0xff, 0xe1];
+    jpeg.extend(((2 + 6 + tiff.len()) as u16).to_be_bytes());
+    jpeg.extend(b"Exif\0\0");
+    jpeg.extend(tiff);
+    jpeg.extend([0xff, 0xda, 0, 2, 0xff, 0xd9]);
+    jpeg
+}
+
+#[test]
+fn a_case_photo_that_tells_where_it_was_taken_fails_the_build() {
+    let site = site_from("clean");
+    let root = site.path();
+    let photo = root.join("content/case/befaring.jpg");
+    std::fs::write(&photo, jpeg_with_gps()).unwrap();
+    // Beside an article, out of the guard's scope (cases), it is published.
+    std::fs::create_dir_all(root.join("content/artikler")).unwrap();
+    std::fs::write(root.join("content/artikler/befaring.jpg"), jpeg_with_gps()).unwrap();
+    let o = run(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    let lines: Vec<&str> = err.lines().filter(|l| l.contains(": error: ")).collect();
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(lines[0].starts_with("content/case/befaring.jpg:"), "{err}");
+    assert!(lines[0].contains("GPS position"), "{err}");
+    assert!(
+        lines[0].contains("exiftool -gps:all= content/case/befaring.jpg"),
+        "{err}"
+    );
+    // The same photo without its EXIF block passes.
+    std::fs::write(&photo, [0xff, 0xd8, 0xff, 0xda, 0, 2, 0xff, 0xd9]).unwrap();
+    let o = run(&["check", "--root", root.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // With the guard on everything, the article's photo is checked too.
+    let config = std::fs::read_to_string(root.join("site.toml")).unwrap();
+    std::fs::write(
+        root.join("site.toml"),
+        config.replace("[anonymization]\n", "[anonymization]\nscope = \"all\"\n"),
+    )
+    .unwrap();
+    let o = run(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with("content/artikler/befaring.jpg:"),
+        "{}",
+        stderr(&o)
+    );
+}

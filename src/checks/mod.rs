@@ -4,6 +4,7 @@
 //! page files that failed to load (`Site::rejected`).
 
 pub mod anonymize;
+pub mod metadata;
 
 use rayon::prelude::*;
 
@@ -137,6 +138,7 @@ fn anonymization(site: &Site, guard: &Guard, out: &mut Checked) {
     for r in results {
         out.diagnostics.extend(r);
     }
+    out.diagnostics.extend(image_metadata(site, all));
     // Files that failed to load are scanned too, so a case study shows all
     // its problems in one run, not its identifiers only once it loads.
     for r in &site.rejected {
@@ -149,4 +151,51 @@ fn anonymization(site: &Site, guard: &Guard, out: &mut Checked) {
             ));
         }
     }
+}
+
+/// Image files the guard's scope holds (all, or those of case studies: in a
+/// case's bundle, or in a folder whose pages are case studies by default)
+/// whose EXIF block gives a GPS position or a person's name.
+fn image_metadata(site: &Site, all: bool) -> Vec<Diagnostic> {
+    const IMAGES: [&str; 5] = ["jpg", "jpeg", "png", "webp", "tif"];
+    let content = site.root.join("content");
+    site.assets
+        .par_iter()
+        .filter(|a| {
+            a.from
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| IMAGES.iter().any(|i| e.eq_ignore_ascii_case(i)))
+        })
+        .filter(|a| {
+            all || a
+                .from
+                .strip_prefix(&content)
+                .is_ok_and(|rel| of_a_case(site, rel))
+        })
+        .flat_map_iter(|a| {
+            let file = display_path(a.from.strip_prefix(&site.root).unwrap_or(&a.from));
+            let found = std::fs::read(&a.from)
+                .map(|bytes| metadata::scan(&bytes))
+                .unwrap_or_default();
+            found
+                .into_iter()
+                .map(move |f| Diagnostic::error(&file, 0, 0, f.message(&file)))
+        })
+        .collect()
+}
+
+/// Whether the file at `rel` (under `content/`) belongs to a case study:
+/// it sits in a case's bundle, or in a folder whose pages are case studies
+/// unless they say otherwise.
+fn of_a_case(site: &Site, rel: &Path) -> bool {
+    let dirs = rel.ancestors().skip(1).map(display_path);
+    for dir in dirs.clone() {
+        if let Some(&i) = site.by_key.get(&format!("{dir}/index.md")) {
+            return site.pages[i].page.meta.kind == Kind::Case;
+        }
+    }
+    let dir = dirs.into_iter().next().unwrap_or_default();
+    let kind_of = |k: &str| site.sections.get(k).and_then(|s| s.section.kind);
+    crate::content::default_kind(&kind_of, &dir, &site.config) == Kind::Case
 }

@@ -1,0 +1,385 @@
+//! What an image file says about where it was taken and by whom.
+//!
+//! A photo in a case study can lead back to the customer as surely as a
+//! name in its text: cameras and phones write the GPS position into the
+//! file's EXIF block, and often the photographer's or the owner's name.
+//! This module owns reading that block — from a JPEG's APP1 segment, a
+//! PNG's `eXIf` chunk or a WebP's `EXIF` chunk — and finding those fields
+//! in it. It is pure (bytes in, findings out) and never trusts the bytes:
+//! every offset is checked, and a malformed block finds nothing.
+
+/// Identifying metadata found in an image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MetaFinding {
+    /// A GPS position (latitude or longitude).
+    Gps,
+    /// A person's name, in the EXIF field named.
+    Person(&'static str),
+}
+
+impl MetaFinding {
+    /// What the finding is, and what to do about it, for `file`.
+    pub fn message(self, file: &str) -> String {
+        match self {
+            MetaFinding::Gps => format!(
+                "the image carries the GPS position where it was taken (EXIF): a case study must not lead back to a customer; remove it, e.g. `exiftool -gps:all= {file}`"
+            ),
+            MetaFinding::Person(field) => format!(
+                "the image names a person in its EXIF field `{field}`: a case study must not lead back to a person; remove it, e.g. `exiftool -{}= {file}`",
+                field.to_ascii_lowercase()
+            ),
+        }
+    }
+}
+
+/// The findings in an image file's bytes (none for a file that is not a
+/// JPEG, PNG or WebP, or has no EXIF block).
+pub fn scan(bytes: &[u8]) -> Vec<MetaFinding> {
+    exif_block(bytes).map(findings).unwrap_or_default()
+}
+
+/// The EXIF block (a TIFF structure) of a JPEG, PNG or WebP file.
+fn exif_block(b: &[u8]) -> Option<&[u8]> {
+    if b.starts_with(&[0xff, 0xd8]) {
+        // JPEG: segments up to the image data; APP1 starting "Exif\0\0".
+        let mut i = 2;
+        while i + 4 <= b.len() && b[i] == 0xff {
+            let marker = b[i + 1];
+            if marker == 0xda || marker == 0xd9 {
+                return None;
+            }
+            let len = usize::from(u16::from_be_bytes([b[i + 2], b[i + 3]]));
+            let body = b.get(i + 4..i + 2 + len)?;
+            if marker == 0xe1
+                && let Some(tiff) = body.strip_prefix(b"Exif\0\0")
+            {
+                return Some(tiff);
+            }
+            i += 2 + len;
+        }
+        return None;
+    }
+    if let Some(mut rest) = b.strip_prefix(b"\x89PNG\r\n\x1a\n") {
+        // PNG: length, type, data, CRC.
+        while rest.len() >= 12 {
+            let len = u32::from_be_bytes(rest[..4].try_into().ok()?) as usize;
+            let kind = &rest[4..8];
+            let data = rest.get(8..8 + len)?;
+            if kind == b"eXIf" {
+                return Some(data);
+            }
+            if kind == b"IDAT" || kind == b"IEND" {
+                return None;
+            }
+            rest = rest.get(12 + len..)?;
+        }
+        return None;
+    }
+    if b.starts_with(b"RIFF") && b.get(8..12) == Some(b"WEBP") {
+        // WebP: RIFF chunks, padded to even lengths.
+        let mut rest = b.get(12..)?;
+        while rest.len() >= 8 {
+            let len = u32::from_le_bytes(rest[4..8].try_into().ok()?) as usize;
+            let data = rest.get(8..8 + len)?;
+            if &rest[..4] == b"EXIF" {
+                return Some(data.strip_prefix(b"Exif\0\0").unwrap_or(data));
+            }
+            rest = rest.get(8 + len + (len & 1)..).unwrap_or(&[]);
+        }
+    }
+    None
+}
+
+/// A TIFF structure's byte order and bytes.
+struct Tiff<'a> {
+    b: &'a [u8],
+    little: bool,
+}
+
+/// One directory entry: tag, type, count, and the value or its offset.
+struct Entry {
+    tag: u16,
+    kind: u16,
+    count: u32,
+    value: u32,
+}
+
+impl Tiff<'_> {
+    fn u16(&self, at: usize) -> Option<u16> {
+        let s: [u8; 2] = self.b.get(at..at + 2)?.try_into().ok()?;
+        Some(if self.little {
+            u16::from_le_bytes(s)
+        } else {
+            u16::from_be_bytes(s)
+        })
+    }
+
+    fn u32(&self, at: usize) -> Option<u32> {
+        let s: [u8; 4] = self.b.get(at..at + 4)?.try_into().ok()?;
+        Some(if self.little {
+            u32::from_le_bytes(s)
+        } else {
+            u32::from_be_bytes(s)
+        })
+    }
+
+    /// The entries of the directory at `at` (none where it does not fit).
+    fn entries(&self, at: usize) -> Vec<Entry> {
+        let Some(n) = self.u16(at) else {
+            return Vec::new();
+        };
+        (0..usize::from(n))
+            .map_while(|k| {
+                let e = at + 2 + 12 * k;
+                Some(Entry {
+                    tag: self.u16(e)?,
+                    kind: self.u16(e + 2)?,
+                    count: self.u32(e + 4)?,
+                    value: self.u32(e + 8)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Whether a text entry (ASCII, or UCS-2 bytes for Windows's `XP`
+    /// fields) holds anything but blanks and NULs.
+    fn has_text(&self, e: &Entry) -> bool {
+        let len = e.count as usize;
+        let bytes = if len <= 4 {
+            // The value sits in the entry itself: its 4 bytes as stored.
+            let v = if self.little {
+                e.value.to_le_bytes()
+            } else {
+                e.value.to_be_bytes()
+            };
+            v[..len].to_vec()
+        } else {
+            match self.b.get(e.value as usize..e.value as usize + len) {
+                Some(s) => s.to_vec(),
+                None => return false,
+            }
+        };
+        // ASCII, BYTE or UNDEFINED (Windows's `XP` fields are UCS-2 bytes):
+        // numbers are not names.
+        matches!(e.kind, 1 | 2 | 7) && bytes.iter().any(|&c| c != 0 && !c.is_ascii_whitespace())
+    }
+}
+
+/// GPS and personal names in an EXIF block.
+fn findings(b: &[u8]) -> Vec<MetaFinding> {
+    let little = match b.get(..4) {
+        Some(b"II*\0") => true,
+        Some(b"MM\0*") => false,
+        _ => return Vec::new(),
+    };
+    let t = Tiff { b, little };
+    let Some(ifd0) = t.u32(4) else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for e in t.entries(ifd0 as usize) {
+        let inner = |at: u32| t.entries(at as usize);
+        match e.tag {
+            // GPSInfo: a position only where latitude or longitude is set
+            // (some phones write an empty directory).
+            0x8825
+                if inner(e.value)
+                    .iter()
+                    .any(|g| matches!(g.tag, 0x0002 | 0x0004) && g.count > 0) =>
+            {
+                found.push(MetaFinding::Gps)
+            }
+            0x013b if t.has_text(&e) => found.push(MetaFinding::Person("Artist")),
+            0x9c9d if t.has_text(&e) => found.push(MetaFinding::Person("XPAuthor")),
+            // The Exif directory: the camera owner's name.
+            0x8769
+                if inner(e.value)
+                    .iter()
+                    .any(|x| x.tag == 0xa430 && t.has_text(x)) =>
+            {
+                found.push(MetaFinding::Person("CameraOwnerName"))
+            }
+            _ => {}
+        }
+    }
+    found.sort();
+    found.dedup();
+    found
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A TIFF block with IFD0 holding `artist` (when given) and pointers to
+    /// a GPS directory with a latitude (when `gps`) and an Exif directory
+    /// with a camera owner (when given), in either byte order.
+    pub(crate) fn tiff(
+        little: bool,
+        gps: bool,
+        artist: Option<&str>,
+        owner: Option<&str>,
+    ) -> Vec<u8> {
+        let u16b = |v: u16| {
+            if little {
+                v.to_le_bytes()
+            } else {
+                v.to_be_bytes()
+            }
+        };
+        let u32b = |v: u32| {
+            if little {
+                v.to_le_bytes()
+            } else {
+                v.to_be_bytes()
+            }
+        };
+        let mut data: Vec<u8> = Vec::new(); // appended after the directories
+        let entry = |tag: u16, kind: u16, count: u32, value: u32| {
+            let mut e = Vec::new();
+            e.extend(u16b(tag));
+            e.extend(u16b(kind));
+            e.extend(u32b(count));
+            e.extend(u32b(value));
+            e
+        };
+        // Layout: header (8), IFD0 at 8 with up to 3 entries (2+36+4 = 42),
+        // GPS IFD at 50 (2+12+4 = 18), Exif IFD at 68 (18), data at 86.
+        let data_at = 86u32;
+        // A text's value: its bytes in the entry when they fit in four,
+        // else their offset in the data.
+        let mut text = |t: &str| -> (u32, u32) {
+            let mut bytes = t.as_bytes().to_vec();
+            bytes.push(0);
+            let count = bytes.len() as u32;
+            if bytes.len() <= 4 {
+                bytes.resize(4, 0);
+                let raw: [u8; 4] = bytes.try_into().unwrap();
+                let v = if little {
+                    u32::from_le_bytes(raw)
+                } else {
+                    u32::from_be_bytes(raw)
+                };
+                return (count, v);
+            }
+            let at = data_at + data.len() as u32;
+            data.extend(bytes);
+            (count, at)
+        };
+        let artist = artist.map(&mut text);
+        let owner = owner.map(&mut text);
+        let mut ifd0 = Vec::new();
+        let mut n = 0u16;
+        if let Some((count, value)) = artist {
+            ifd0.extend(entry(0x013b, 2, count, value));
+            n += 1;
+        }
+        ifd0.extend(entry(0x8825, 4, 1, 50));
+        ifd0.extend(entry(0x8769, 4, 1, 68));
+        n += 2;
+        let mut out = Vec::new();
+        out.extend(if little { *b"II*\0" } else { *b"MM\0*" });
+        out.extend(u32b(8));
+        out.extend(u16b(n));
+        out.extend(ifd0);
+        out.extend(u32b(0));
+        out.resize(50, 0);
+        // GPS directory: latitude, or only the version tag.
+        out.extend(u16b(1));
+        out.extend(if gps {
+            entry(0x0002, 5, 3, 0)
+        } else {
+            entry(0x0000, 1, 4, 0x0202_0000)
+        });
+        out.extend(u32b(0));
+        // Exif directory: the camera owner, or an exposure time.
+        out.extend(u16b(1));
+        match owner {
+            Some((count, value)) => out.extend(entry(0xa430, 2, count, value)),
+            None => out.extend(entry(0x829a, 5, 1, 0)),
+        }
+        out.extend(u32b(0));
+        assert_eq!(out.len(), data_at as usize);
+        out.extend(data);
+        out
+    }
+
+    /// A JPEG of no pixels with `tiff` as its EXIF block.
+    pub(crate) fn jpeg(tiff: &[u8]) -> Vec<u8> {
+        let mut out = vec![0xff, 0xd8];
+        let len = (2 + 6 + tiff.len()) as u16;
+        out.extend([0xff, 0xe1]);
+        out.extend(len.to_be_bytes());
+        out.extend(b"Exif\0\0");
+        out.extend(tiff);
+        out.extend([0xff, 0xda, 0, 2, 0xff, 0xd9]);
+        out
+    }
+
+    #[test]
+    fn gps_and_names_are_found_in_either_byte_order() {
+        for little in [true, false] {
+            let all = jpeg(&tiff(little, true, Some("Kari Nordmann"), Some("Ola")));
+            assert_eq!(
+                scan(&all),
+                [
+                    MetaFinding::Gps,
+                    MetaFinding::Person("Artist"),
+                    MetaFinding::Person("CameraOwnerName")
+                ],
+                "little-endian: {little}"
+            );
+            // Short names sit in the entry itself.
+            let short = jpeg(&tiff(little, false, Some("Ola"), None));
+            assert_eq!(scan(&short), [MetaFinding::Person("Artist")]);
+            let none = jpeg(&tiff(little, false, None, None));
+            assert_eq!(scan(&none), []);
+            let blank = jpeg(&tiff(little, false, Some("    "), Some("")));
+            assert_eq!(scan(&blank), []);
+        }
+    }
+
+    #[test]
+    fn png_and_webp_carry_exif_too() {
+        let block = tiff(true, true, None, None);
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        for (kind, data) in [
+            (&b"IHDR"[..], &[0u8; 13][..]),
+            (b"eXIf", &block),
+            (b"IEND", &[]),
+        ] {
+            png.extend((data.len() as u32).to_be_bytes());
+            png.extend(kind);
+            png.extend(data);
+            png.extend([0; 4]);
+        }
+        assert_eq!(scan(&png), [MetaFinding::Gps]);
+        let mut webp = b"RIFF\0\0\0\0WEBP".to_vec();
+        for (kind, data) in [(&b"VP8X"[..], &[0u8; 10][..]), (b"EXIF", &block)] {
+            webp.extend(kind);
+            webp.extend((data.len() as u32).to_le_bytes());
+            webp.extend(data);
+            if data.len() % 2 == 1 {
+                webp.push(0);
+            }
+        }
+        assert_eq!(scan(&webp), [MetaFinding::Gps]);
+    }
+
+    #[test]
+    fn damaged_blocks_find_nothing_and_never_panic() {
+        let whole = jpeg(&tiff(true, true, Some("Kari Nordmann"), Some("Ola")));
+        for cut in 0..whole.len() {
+            let _ = scan(&whole[..cut]);
+        }
+        let mut bad = whole.clone();
+        for at in 10..bad.len() {
+            let keep = bad[at];
+            bad[at] = 0xff;
+            let _ = scan(&bad);
+            bad[at] = keep;
+        }
+        assert_eq!(scan(b"not an image"), []);
+        assert_eq!(scan(&[0xff, 0xd8, 0xff]), []);
+    }
+}
