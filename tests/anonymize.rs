@@ -244,13 +244,7 @@ fn allow_markers_and_notes_in_comments_are_not_published() {
         + "\n<!-- Notat: ring innkjøpssjefen i mars -->\n\nSkisenteret <!-- vinn:allow \"Fjellheim Skisenter\" --> var med.\n";
     std::fs::write(&case, text).unwrap();
     let out = root.join("public");
-    let o = run(&[
-        "build",
-        "--root",
-        root.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-    ]);
+    let o = build_output(root, &out);
     assert!(o.status.success(), "{}", stderr(&o));
     let mut pages = 0;
     for e in walkdir::WalkDir::new(&out)

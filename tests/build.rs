@@ -654,12 +654,7 @@ fn editor_leftovers_are_never_published() {
     .unwrap();
     let out = root.join("public");
     build(root, &out, &[]);
-    let published: Vec<String> = walkdir::WalkDir::new(&out)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.file_name().to_string_lossy().to_string())
-        .collect();
+    let published = file_names_under(&out);
     for rel in &leftovers {
         let file = rel.rsplit('/').next().unwrap();
         assert!(!published.iter().any(|p| p == file), "{rel} was published");
@@ -683,13 +678,7 @@ fn markdown_that_is_not_a_page_is_not_published() {
         std::fs::write(path, text).unwrap();
     }
     let out = root.join("public");
-    let o = run(&[
-        "build",
-        "--root",
-        root.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-    ]);
+    let o = build_output(root, &out);
     assert!(o.status.success(), "{}", stderr(&o));
     let err = stderr(&o);
     for (file, says) in [
@@ -708,12 +697,7 @@ fn markdown_that_is_not_a_page_is_not_published() {
             .unwrap_or_else(|| panic!("no warning for {file}:\n{err}"));
         assert!(line.contains("warning: ") && line.contains(says), "{line}");
     }
-    let published: Vec<String> = walkdir::WalkDir::new(&out)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.file_name().to_string_lossy().to_string())
-        .collect();
+    let published = file_names_under(&out);
     for name in ["notat.markdown", "ekstra.md", "skisse.svg"] {
         assert!(!published.iter().any(|p| p == name), "{name} was published");
     }

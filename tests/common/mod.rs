@@ -49,6 +49,27 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).to_string()
 }
 
+/// `vinn build` of `root` into `out`, whatever it says (the caller reads it).
+pub fn build_output(root: &Path, out: &Path) -> Output {
+    run(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ])
+}
+
+/// The names of every file under `dir`, in no order.
+pub fn file_names_under(dir: &Path) -> Vec<String> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect()
+}
+
 /// Builds `root` into `out`, panicking with the diagnostics on failure.
 pub fn build(root: &Path, out: &Path, extra: &[&str]) {
     let mut args = vec![
