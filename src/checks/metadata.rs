@@ -2,10 +2,10 @@
 //!
 //! A photo in a case study can lead back to the customer as surely as a
 //! name in its text: cameras and phones write the GPS position into the
-//! file's EXIF block, and often the photographer's or the owner's name.
-//! This module owns reading that block — from a JPEG's APP1 segment, a
-//! PNG's `eXIf` chunk or a WebP's `EXIF` chunk — and finding those fields
-//! in it. It is pure (bytes in, findings out) and never trusts the bytes:
+//! file's EXIF block, and often the photographer's or the owner's name;
+//! editors copy both into an XMP packet. This module owns reading the EXIF
+//! block — from a JPEG's APP1 segment, a PNG's `eXIf` chunk or a WebP's
+//! `EXIF` chunk — and the XMP packet, and finding those fields in them. It is pure (bytes in, findings out) and never trusts the bytes:
 //! every offset is checked, and a malformed block finds nothing.
 
 /// Identifying metadata found in an image.
@@ -25,8 +25,8 @@ impl MetaFinding {
                 "the image carries the GPS position where it was taken (EXIF): a case study must not lead back to a customer; remove it, e.g. `exiftool -gps:all= {file}`"
             ),
             MetaFinding::Person(field) => format!(
-                "the image names a person in its EXIF field `{field}`: a case study must not lead back to a person; remove it, e.g. `exiftool -{}= {file}`",
-                field.to_ascii_lowercase()
+                "the image names a person in its metadata field `{field}`: a case study must not lead back to a person; remove it, e.g. `exiftool -{}= {file}`",
+                field.trim_start_matches("dc:").to_ascii_lowercase()
             ),
         }
     }
@@ -35,7 +35,43 @@ impl MetaFinding {
 /// The findings in an image file's bytes (none for a file that is not a
 /// JPEG, PNG or WebP, or has no EXIF block).
 pub fn scan(bytes: &[u8]) -> Vec<MetaFinding> {
-    exif_block(bytes).map(findings).unwrap_or_default()
+    let mut found = exif_block(bytes).map(findings).unwrap_or_default();
+    found.extend(xmp_findings(bytes));
+    found.sort();
+    found.dedup();
+    found
+}
+
+/// GPS and the creator's name in an XMP packet (the XML that editors such
+/// as Lightroom write beside EXIF, or instead of it), wherever it sits in
+/// the file.
+fn xmp_findings(b: &[u8]) -> Vec<MetaFinding> {
+    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).position(|w| w == needle);
+    let Some(start) = find(b, b"<x:xmpmeta") else {
+        return Vec::new();
+    };
+    let rest = &b[start..];
+    let packet = &rest[..find(rest, b"</x:xmpmeta>").unwrap_or(rest.len())];
+    let mut found = Vec::new();
+    if find(packet, b"GPSLatitude").is_some() || find(packet, b"GPSLongitude").is_some() {
+        found.push(MetaFinding::Gps);
+    }
+    // `<dc:creator><rdf:Seq><rdf:li>Name</rdf:li>…`: a name in an item.
+    if let Some(at) = find(packet, b"<dc:creator") {
+        let creator = &packet[at..];
+        let creator = &creator[..find(creator, b"</dc:creator>").unwrap_or(creator.len())];
+        let named = creator.split(|&c| c == b'<').any(|part| {
+            part.starts_with(b"rdf:li")
+                && part
+                    .iter()
+                    .position(|&c| c == b'>')
+                    .is_some_and(|gt| part[gt + 1..].iter().any(|c| !c.is_ascii_whitespace()))
+        });
+        if named {
+            found.push(MetaFinding::Person("dc:creator"));
+        }
+    }
+    found
 }
 
 /// The EXIF block (a TIFF structure) of a JPEG, PNG or WebP file.
@@ -364,6 +400,36 @@ pub(crate) mod tests {
             }
         }
         assert_eq!(scan(&webp), [MetaFinding::Gps]);
+    }
+
+    #[test]
+    fn xmp_packets_are_read_for_gps_and_the_creator() {
+        let xmp = |body: &str| {
+            let mut f = vec![0xff, 0xd8, 0xff, 0xe1, 0, 0];
+            f.extend(b"http://ns.adobe.com/xap/1.0/\0");
+            f.extend(format!("<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF><rdf:Description>{body}</rdf:Description></rdf:RDF></x:xmpmeta>").bytes());
+            f
+        };
+        assert_eq!(
+            scan(&xmp("<exif:GPSLatitude>59,55.2N</exif:GPSLatitude>")),
+            [MetaFinding::Gps]
+        );
+        assert_eq!(
+            scan(&xmp(
+                "<dc:creator><rdf:Seq><rdf:li>Kari Nordmann</rdf:li></rdf:Seq></dc:creator>"
+            )),
+            [MetaFinding::Person("dc:creator")]
+        );
+        assert_eq!(
+            scan(&xmp(
+                "<dc:creator><rdf:Seq><rdf:li> </rdf:li></rdf:Seq></dc:creator><xmp:CreatorTool>Kamera</xmp:CreatorTool>"
+            )),
+            []
+        );
+        // GPS outside the packet is not the packet's.
+        let mut outside = xmp("");
+        outside.extend(b"GPSLatitude");
+        assert_eq!(scan(&outside), []);
     }
 
     #[test]
