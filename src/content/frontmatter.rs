@@ -93,10 +93,20 @@ pub fn parse<T: DeserializeOwned + Default>(yaml: &str, first_line: usize) -> Re
             .map(|(i, _)| first_line + i)
             .last()
             .unwrap_or(first_line);
-        let (line, col) = if line > last { (last, 1) } else { (line, col) };
+        let (mut line, mut col) = if line > last { (last, 1) } else { (line, col) };
         let mut msg = e.to_string();
         if let Some(i) = msg.find(" at line ") {
             msg.truncate(i);
+        }
+        // serde_yaml places a key given twice at the start of the block:
+        // the second one is where the mistake is.
+        let twice = msg
+            .strip_prefix("duplicate field `")
+            .and_then(|rest| rest.strip_suffix('`'))
+            .map(|key| top_level_lines(yaml, first_line, key));
+        if let Some([first, second, ..]) = twice.as_deref() {
+            msg = format!("{msg}, first given on line {first}: keep one");
+            (line, col) = (*second, 1);
         }
         let msg = crate::diagnostics::explain_serde_message(&msg);
         YamlError {
@@ -111,18 +121,29 @@ pub fn parse<T: DeserializeOwned + Default>(yaml: &str, first_line: usize) -> Re
 /// errors found after parsing ("`outcome` is only for case studies").
 pub fn key_lines(yaml: &str, first_line: usize) -> HashMap<String, usize> {
     let mut map = HashMap::new();
-    for (i, l) in yaml.lines().enumerate() {
-        if l.starts_with([' ', '\t', '#', '-']) {
-            continue;
-        }
-        if let Some(colon) = l.find(':') {
-            let key = l[..colon].trim().trim_matches(['"', '\'']);
-            if !key.is_empty() {
-                map.entry(key.to_string()).or_insert(first_line + i);
-            }
-        }
+    for (line, key) in top_level_keys(yaml, first_line) {
+        map.entry(key.to_string()).or_insert(line);
     }
     map
+}
+
+/// The file lines where the top-level key `key` is given, in order.
+fn top_level_lines(yaml: &str, first_line: usize, key: &str) -> Vec<usize> {
+    top_level_keys(yaml, first_line)
+        .filter(|(_, k)| *k == key)
+        .map(|(line, _)| line)
+        .collect()
+}
+
+/// Each top-level key of the YAML block with its file line.
+fn top_level_keys(yaml: &str, first_line: usize) -> impl Iterator<Item = (usize, &str)> {
+    yaml.lines().enumerate().filter_map(move |(i, l)| {
+        if l.starts_with([' ', '\t', '#', '-']) {
+            return None;
+        }
+        let key = l[..l.find(':')?].trim().trim_matches(['"', '\'']);
+        (!key.is_empty()).then_some((first_line + i, key))
+    })
 }
 
 /// Everything a page's front matter may say. Which fields a kind may use is
@@ -492,6 +513,15 @@ mod tests {
             let yaml: String = lines.iter().map(|(k, v)| format!("{k}{v}\n")).collect();
             agree(&yaml);
         }
+    }
+
+    #[test]
+    fn a_key_given_twice_is_reported_where_it_is_given_again() {
+        let yaml = "title: \"X\"\ndate: 2026-11-29\ntags: [a]\ntopics: []\ntags: []\n";
+        let e = parse::<PageFront>(yaml, 2).unwrap_err();
+        assert_eq!((e.line, e.col), (6, 1), "{}", e.message);
+        assert!(e.message.contains("`tags`"), "{}", e.message);
+        assert!(e.message.contains("first given on line 4"), "{}", e.message);
     }
 
     #[test]
