@@ -526,3 +526,44 @@ fn brand_settings_restyle_the_theme() {
     );
     b.assert_accessible("a branded front page (dark)");
 }
+
+#[test]
+fn long_norwegian_words_break_instead_of_running_off_a_phone() {
+    let src = copy_sample_site();
+    std::fs::write(
+        src.path().join("content/artikler/lange-ord.md"),
+        "---\ntitle: \"Anbudskonkurransegjennomføringsprosessen i kommunesektoren\"\n\
+         description: \"Om leverandørutviklingsprogramgjennomgangen\"\ndate: 2026-11-20\n\
+         tags: [kravspesifikasjonsgjennomgangsmøter]\n---\n\n\
+         En lang sammensetning: leverandørutviklingsprogramgjennomgangsrapporten, og en adresse: \
+         https://www.eksempel-kommune.no/innkjop/anbudskonkurranser/2026/rammeavtale-for-konsulenttjenester\n\n\
+         ## Kravspesifikasjonsgjennomgangsmøtet\n\nTekst.\n\n\
+         | Fase | Ansvarlig |\n|---|---|\n| Leverandørutviklingsprogrammet | Innkjøpsavdelingen |\n",
+    )
+    .unwrap();
+    let site = build_site(src.path(), &[]);
+    let server = StaticServer::start(site.path());
+    let b = Browser::start(Viewport::Phone);
+    for url in [
+        "artikler/lange-ord/",
+        "artikler/",
+        "stikkord/kravspesifikasjonsgjennomgangsmoter/",
+    ] {
+        load(&b, &server.url(url));
+        assert_no_sideways_scroll(&b, url);
+        // Nothing cut off either: no text runs past its own box.
+        let cut = b.eval(
+            "Array.from(document.querySelectorAll('h1, h2, .lead, .content p, .card-title, .card-text'))\
+               .filter(function(e){ return e.scrollWidth > e.clientWidth + 1; })\
+               .map(function(e){ return e.tagName + ': ' + e.textContent.trim().slice(0, 40); })",
+        );
+        assert_eq!(cut, json!([]), "{url}: text runs past its box");
+    }
+    // The table scrolls in its frame instead of breaking its words.
+    load(&b, &server.url("artikler/lange-ord/"));
+    let cell = b.eval(
+        "(function(){ var td = document.querySelector('.content td'); return td.getClientRects().length > 0 && td.textContent === 'Leverandørutviklingsprogrammet' && td.getBoundingClientRect().height < 2.2 * parseFloat(getComputedStyle(td).lineHeight); })()",
+    );
+    assert_eq!(cell, json!(true), "the table's words stay whole");
+    b.screenshot("long-words-phone");
+}
