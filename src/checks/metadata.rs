@@ -4,8 +4,9 @@
 //! name in its text: cameras and phones write the GPS position into the
 //! file's EXIF block, and often the photographer's or the owner's name;
 //! editors copy both into an XMP packet. This module owns reading the EXIF
-//! block — from a JPEG's APP1 segment, a PNG's `eXIf` chunk or a WebP's
-//! `EXIF` chunk — and the XMP packet, and finding those fields in them. It is pure (bytes in, findings out) and never trusts the bytes:
+//! block — from a JPEG's APP1 segment, a PNG's `eXIf` chunk, a WebP's
+//! `EXIF` chunk or a TIFF file — and the XMP packet, and finding those
+//! fields in them. It is pure (bytes in, findings out) and never trusts the bytes:
 //! every offset is checked, and a malformed block finds nothing.
 
 /// Identifying metadata found in an image.
@@ -33,7 +34,7 @@ impl MetaFinding {
 }
 
 /// The findings in an image file's bytes (none for a file that is not a
-/// JPEG, PNG or WebP, or has no EXIF block).
+/// JPEG, PNG, WebP or TIFF and holds no XMP packet).
 pub fn scan(bytes: &[u8]) -> Vec<MetaFinding> {
     let mut found = exif_block(bytes).map(findings).unwrap_or_default();
     found.extend(xmp_findings(bytes));
@@ -74,8 +75,12 @@ fn xmp_findings(b: &[u8]) -> Vec<MetaFinding> {
     found
 }
 
-/// The EXIF block (a TIFF structure) of a JPEG, PNG or WebP file.
+/// The EXIF block (a TIFF structure) of a JPEG, PNG or WebP file, or a
+/// TIFF file itself.
 fn exif_block(b: &[u8]) -> Option<&[u8]> {
+    if b.starts_with(b"II*\0") || b.starts_with(b"MM\0*") {
+        return Some(b);
+    }
     if b.starts_with(&[0xff, 0xd8]) {
         // JPEG: segments up to the image data; APP1 starting "Exif\0\0".
         let mut i = 2;
@@ -400,6 +405,8 @@ pub(crate) mod tests {
             }
         }
         assert_eq!(scan(&webp), [MetaFinding::Gps]);
+        // A TIFF file is its own block.
+        assert_eq!(scan(&block), [MetaFinding::Gps]);
     }
 
     #[test]

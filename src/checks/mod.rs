@@ -1,7 +1,8 @@
 //! Checks: passes over the site model that find problems no single stage
 //! sees. Each check lives in its own module; this one runs them and turns
 //! their findings into diagnostics. The anonymization guard also reads the
-//! page files that failed to load (`Site::rejected`).
+//! page files that failed to load (`Site::rejected`), and the metadata of
+//! case studies' images (`metadata`).
 
 pub mod anonymize;
 pub mod metadata;
@@ -155,7 +156,7 @@ fn anonymization(site: &Site, guard: &Guard, out: &mut Checked) {
 
 /// Image files the guard's scope holds (all, or those of case studies: in a
 /// case's bundle, or in a folder whose pages are case studies by default)
-/// whose EXIF block gives a GPS position or a person's name.
+/// whose metadata (EXIF or XMP) gives a GPS position or a person's name.
 fn image_metadata(site: &Site, all: bool) -> Vec<Diagnostic> {
     const IMAGES: [&str; 5] = ["jpg", "jpeg", "png", "webp", "tif"];
     let content = site.root.join("content");
