@@ -206,6 +206,118 @@ pub struct BrandConfig {
     pub logo: Option<String>,
 }
 
+/// The light scheme's background, white: the header's text and the links
+/// sit on it or on the accent.
+const LIGHT_BG: [u8; 3] = [0xff, 0xff, 0xff];
+/// The dark scheme's lightest surface (`--surface`), where links in cards
+/// sit: the hardest background for a dark-scheme accent.
+const DARK_SURFACE: [u8; 3] = [0x1b, 0x20, 0x26];
+/// WCAG 2's minimum contrast for text.
+const MIN_CONTRAST: f64 = 4.5;
+
+impl BrandConfig {
+    /// The accents are colours vinn can read, with text contrast against
+    /// what they meet: `accent` against white (the header's text, the
+    /// links), `accent_dark` against the dark scheme's surfaces.
+    fn check(&self, text: &str) -> std::result::Result<(), Diagnostic> {
+        for (key, value, against, what, fix) in [
+            (
+                "accent",
+                &self.accent,
+                LIGHT_BG,
+                "white (the header's text, every link)",
+                "darker",
+            ),
+            (
+                "accent_dark",
+                &self.accent_dark,
+                DARK_SURFACE,
+                "the dark scheme's surfaces (#1b2026)",
+                "lighter",
+            ),
+        ] {
+            let Some(value) = value else { continue };
+            let line = table_key_line(text, "brand", key);
+            let Some(colour) = parse_colour(value) else {
+                return Err(Diagnostic::error(
+                    CONFIG_FILE,
+                    line,
+                    1,
+                    format!(
+                        "`[brand] {key}` = `{value}` is not a colour vinn can read: write it as \"#rrggbb\" (e.g. \"#0b6e4f\") or \"rgb(11, 110, 79)\""
+                    ),
+                ));
+            };
+            let ratio = contrast(colour, against);
+            if ratio < MIN_CONTRAST {
+                return Err(Diagnostic::error(
+                    CONFIG_FILE,
+                    line,
+                    1,
+                    format!(
+                        "`[brand] {key}` = `{value}` has a contrast of {ratio:.1}:1 against {what}, and text needs {MIN_CONTRAST}:1: choose a {fix} colour"
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The line of `key = …` in the `[table]` of a TOML text (1 when not found).
+fn table_key_line(text: &str, table: &str, key: &str) -> usize {
+    let mut inside = false;
+    for (i, l) in text.lines().enumerate() {
+        let t = l.trim();
+        if t.starts_with('[') {
+            inside = t.trim_start_matches('[').trim_end_matches(']').trim() == table;
+        } else if inside
+            && t.split_once('=')
+                .is_some_and(|(k, _)| k.trim().trim_matches('"') == key)
+        {
+            return i + 1;
+        }
+    }
+    1
+}
+
+/// An sRGB colour written `#rgb`, `#rrggbb` or `rgb(r, g, b)`.
+fn parse_colour(v: &str) -> Option<[u8; 3]> {
+    let v = v.trim();
+    if let Some(hex) = v.strip_prefix('#') {
+        let digit = |i: usize, n: usize| u8::from_str_radix(hex.get(i..i + n)?, 16).ok();
+        return match hex.len() {
+            3 => Some([digit(0, 1)? * 17, digit(1, 1)? * 17, digit(2, 1)? * 17]),
+            6 => Some([digit(0, 2)?, digit(2, 2)?, digit(4, 2)?]),
+            _ => None,
+        };
+    }
+    let inner = v.strip_prefix("rgb(")?.strip_suffix(')')?;
+    let parts: Vec<u8> = inner
+        .split([',', ' '])
+        .filter(|p| !p.is_empty())
+        .map(|p| p.trim().parse().ok())
+        .collect::<Option<_>>()?;
+    <[u8; 3]>::try_from(parts).ok()
+}
+
+/// WCAG 2's contrast ratio of two sRGB colours (1 to 21).
+fn contrast(a: [u8; 3], b: [u8; 3]) -> f64 {
+    let luminance = |c: [u8; 3]| {
+        let lin = |v: u8| {
+            let v = f64::from(v) / 255.0;
+            if v <= 0.04045 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * lin(c[0]) + 0.7152 * lin(c[1]) + 0.0722 * lin(c[2])
+    };
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FeedConfig {
@@ -277,6 +389,7 @@ impl Config {
         })?;
         cfg.normalize()
             .map_err(|m| Diagnostic::error(CONFIG_FILE, 1, 1, m))?;
+        cfg.brand.check(text)?;
         Ok(cfg)
     }
 
@@ -323,6 +436,54 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn brand_accents_need_text_contrast() {
+        // The theme's own accents pass (#0b6e4f ~6.2:1 on white, #4cc79b
+        // ~7.8:1 on the dark surface); so do #8a1538 and rgb().
+        for ok in [
+            "[brand]\naccent = \"#0b6e4f\"\naccent_dark = \"#4cc79b\"\n",
+            "[brand]\naccent = \"#8a1538\"\naccent_dark = \"#ff9bb5\"\n",
+            "[brand]\naccent = \"rgb(11, 110, 79)\"\n",
+            "[brand]\naccent = \"#000\"\n",
+        ] {
+            Config::parse(&format!("title = \"x\"\n{ok}")).unwrap();
+        }
+        for (bad, line, says) in [
+            (
+                "[brand]\nfont = \"Georgia\"\naccent = \"#cccccc\"\n",
+                4,
+                "1.6:1 against white",
+            ),
+            (
+                "[brand]\naccent_dark = \"#0b6e4f\"\n",
+                3,
+                "choose a lighter colour",
+            ),
+            (
+                "[brand]\naccent = \"darkgreen\"\n",
+                3,
+                "not a colour vinn can read",
+            ),
+            (
+                "[brand]\naccent = \"#0b6e4\"\n",
+                3,
+                "not a colour vinn can read",
+            ),
+            (
+                "[brand]\naccent = \"red;}body{display:none\"\n",
+                3,
+                "not a colour",
+            ),
+        ] {
+            let d = Config::parse(&format!("title = \"x\"\n{bad}")).unwrap_err();
+            assert_eq!(d.line, line, "{bad}: {}", d.message);
+            assert!(d.message.contains(says), "{bad}: {}", d.message);
+        }
+        // WCAG's own figures: black on white 21:1, white on white 1:1.
+        assert!((contrast([0, 0, 0], LIGHT_BG) - 21.0).abs() < 1e-9);
+        assert!((contrast(LIGHT_BG, LIGHT_BG) - 1.0).abs() < 1e-9);
+    }
 
     #[test]
     fn unknown_key_names_key_and_hint() {
