@@ -211,6 +211,7 @@ fn render_parts(
         figures,
     } = serving;
     let t = Instant::now();
+    let logo = crate::render::missing_logo(site, &theme);
     // Parsing templates, aggregating the cases and (in serve) the memo's
     // fingerprints do not depend on each other. The fingerprints, the
     // largest of the three after an edit in serve, go to the other core
@@ -270,6 +271,7 @@ fn render_parts(
         },
     );
     problems.extend(search);
+    problems.extend(logo);
     let problems = crate::render::group_template_errors(problems);
     timings.render = render_ms;
     timings.search = search_ms;

@@ -264,6 +264,14 @@ impl BrandConfig {
     }
 }
 
+/// The line of `key = …` in the `[table]` of the `site.toml` in `root` (1
+/// when not found), for problems found after the file was read.
+pub fn key_line(root: &Path, table: &str, key: &str) -> usize {
+    std::fs::read_to_string(root.join(CONFIG_FILE))
+        .map(|text| table_key_line(&text, table, key))
+        .unwrap_or(1)
+}
+
 /// The line of `key = …` in the `[table]` of a TOML text (1 when not found).
 fn table_key_line(text: &str, table: &str, key: &str) -> usize {
     let mut inside = false;

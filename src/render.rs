@@ -905,6 +905,26 @@ fn report_positions(msg: &str) -> Vec<(&str, usize, usize)> {
         .collect()
 }
 
+/// `[brand] logo` when it names no file the site publishes (its static
+/// files and those under `content/`): the header would show a broken
+/// image on every page.
+pub fn missing_logo(site: &Site, theme: &Theme) -> Option<Diagnostic> {
+    let logo = site.config.brand.logo.as_deref()?;
+    let path = logo.trim_start_matches('/');
+    let published = theme.statics.iter().any(|f| f.out_path() == path)
+        || site.assets.iter().any(|a| a.to == path);
+    (!published).then(|| {
+        Diagnostic::error(
+            crate::config::CONFIG_FILE,
+            crate::config::key_line(&site.root, "brand", "logo"),
+            1,
+            format!(
+                "`[brand] logo` = `{logo}` is no file of the site: put it in static/{path} (or name a file there)"
+            ),
+        )
+    })
+}
+
 /// How a template error's message starts: the output, then the cause.
 const RENDERING: &str = "template error while rendering ";
 

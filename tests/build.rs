@@ -717,3 +717,36 @@ fn markdown_that_is_not_a_page_is_not_published() {
         stderr(&o)
     );
 }
+
+#[test]
+fn a_logo_the_site_does_not_publish_is_an_error_at_its_line() {
+    let tmp = site_copy("basic");
+    let root = tmp.path();
+    let config = std::fs::read_to_string(root.join("site.toml")).unwrap();
+    let config = format!("{}\n[brand]\nlogo = \"logo.svg\"\n", config.trim_end());
+    let line = config.lines().count();
+    std::fs::write(root.join("site.toml"), &config).unwrap();
+    let out = root.join("public");
+    let o = build_output(root, &out);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.starts_with(&format!("site.toml:{line}:1: error: `[brand] logo` = `logo.svg`")),
+        "{err}"
+    );
+    assert!(err.contains("static/logo.svg"), "{err}");
+    // In static/, it is published, and the header shows it from every depth.
+    std::fs::create_dir_all(root.join("static")).unwrap();
+    std::fs::write(
+        root.join("static/logo.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1 1\"/>",
+    )
+    .unwrap();
+    build(root, &out, &[]);
+    for url in ["", "artikler/", "artikler/verdi/roi/"] {
+        let src = attrs(&page(&out, url), "img.brand-logo", "src");
+        assert_eq!(src.len(), 1, "/{url}");
+        let file = out.join(url).join(&src[0]);
+        assert!(file.is_file(), "/{url}: {}", src[0]);
+    }
+}
