@@ -731,7 +731,9 @@ fn a_logo_the_site_does_not_publish_is_an_error_at_its_line() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(
-        err.starts_with(&format!("site.toml:{line}:1: error: `[brand] logo` = `logo.svg`")),
+        err.starts_with(&format!(
+            "site.toml:{line}:1: error: `[brand] logo` = `logo.svg`"
+        )),
         "{err}"
     );
     assert!(err.contains("static/logo.svg"), "{err}");
