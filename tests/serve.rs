@@ -3578,9 +3578,18 @@ fn only_what_a_build_reads_starts_a_rebuild_and_a_deny_list_edit_checks_again() 
         ("archetypes/artikkel.md", false),
         ("README.md", false),
         ("notater/idé.txt", false),
+        // What editors write beside a file, as often as every few seconds.
+        ("content/artikler/.verdi.md.swp", false),
+        ("content/artikler/verdi.md~", false),
+        ("content/artikler/#verdi.md#", false),
+        ("templates/.article.html.swp", false),
+        ("static/vinn.css~", false),
     ] {
         assert_eq!(inc.reads(&root.join(rel)), read, "{rel}");
     }
+    // A folder whose name ends like a leftover still holds pages.
+    std::fs::create_dir_all(tmp.path("content/arkiv.old")).unwrap();
+    assert!(inc.reads(&tmp.path("content/arkiv.old")));
     // A name the case study names, added to the deny list: the case is
     // checked again and the rebuild fails as a fresh build does.
     let list = tmp.path("content/.navn.txt");

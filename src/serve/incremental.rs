@@ -249,11 +249,14 @@ impl Incremental {
         let Some(site) = &self.site else {
             return true;
         };
-        path == root
-            || path.starts_with(root.join("content"))
-            || theme_path(root, path)
-            || path == root.join(crate::config::CONFIG_FILE)
-            || deny_list(site, root).is_some_and(|list| path == list)
+        if deny_list(site, root).is_some_and(|list| path == list) {
+            return true;
+        }
+        !never_read(root, path)
+            && (path == root
+                || path.starts_with(root.join("content"))
+                || theme_path(root, path)
+                || path == root.join(crate::config::CONFIG_FILE))
     }
 
     /// The files of the last good rebuild.
@@ -933,6 +936,26 @@ fn deny_list(site: &Site, root: &Path) -> Option<PathBuf> {
 
 /// Whether `path` is part of a theme, which only rendering reads: below
 /// the site's `templates/` or `static/`, or below `themes/`.
+/// Whether `path` is one no build reads in whatever folder it is: a hidden
+/// name below the site's top folders (vim's `content/a/.x.md.swp`) or an
+/// editor's leftover file ([`crate::content::is_left_out`]: `x.md~`,
+/// `#x.md#`). Editors write these as often as every few seconds; they
+/// start no rebuild and no line in the terminal.
+fn never_read(root: &Path, path: &Path) -> bool {
+    let Ok(rel) = path.strip_prefix(root) else {
+        return false;
+    };
+    let hidden = rel
+        .components()
+        .skip(1)
+        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+    hidden
+        || (!path.is_dir()
+            && rel
+                .file_name()
+                .is_some_and(|n| crate::content::is_left_out(&n.to_string_lossy())))
+}
+
 fn theme_path(root: &Path, path: &Path) -> bool {
     ["templates", "static", "themes"]
         .iter()
