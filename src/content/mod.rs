@@ -379,7 +379,7 @@ pub fn load_with(
                         && !is_left_out(&aname)
                     {
                         let akey = rel_key(&content, a.path());
-                        let markdown = aname.to_lowercase().ends_with(".md")
+                        let markdown = ends_with_ignoring_case(&aname, ".md")
                             || markdown_by_another_name(&aname).is_some();
                         if !markdown {
                             out.files.insert(akey.clone());
@@ -623,7 +623,6 @@ pub fn url_for_page(key: &str) -> String {
 /// readers, and a case study's backup still holds what its anonymization
 /// took out. (Hidden names, `.x`, are left out wherever they are.)
 pub fn is_left_out(name: &str) -> bool {
-    let lower = name.to_lowercase();
     const ENDINGS: [&str; 14] = [
         "~",
         ".bak",
@@ -640,10 +639,17 @@ pub fn is_left_out(name: &str) -> bool {
         "___jb_tmp___",
         "___jb_old___",
     ];
-    (lower.len() > 1 && lower.starts_with('#') && lower.ends_with('#'))
-        || ENDINGS.iter().any(|e| lower.ends_with(e))
-        || lower == "thumbs.db"
-        || lower == "desktop.ini"
+    (name.len() > 1 && name.starts_with('#') && name.ends_with('#'))
+        || ENDINGS.iter().any(|e| ends_with_ignoring_case(name, e))
+        || name.eq_ignore_ascii_case("thumbs.db")
+        || name.eq_ignore_ascii_case("desktop.ini")
+}
+
+/// Whether `name` ends with the ASCII `ending`, in any case (every file
+/// name of `content/` is asked: no lowercased copy is made).
+fn ends_with_ignoring_case(name: &str, ending: &str) -> bool {
+    let (name, ending) = (name.as_bytes(), ending.as_bytes());
+    name.len() >= ending.len() && name[name.len() - ending.len()..].eq_ignore_ascii_case(ending)
 }
 
 /// The ending of a Markdown file named other than `.md` (`.markdown`,
