@@ -963,28 +963,21 @@ fn theme_path(root: &Path, path: &Path) -> bool {
 }
 
 /// Whether `path`, under `content/` in `root`, can be left out of a rebuild:
-/// hidden (loading skips it), or gone and never part of the model
+/// one no build reads ([`never_read`]), or gone and never part of the model
 /// ([`Site::made_from`]). An editor that saves by writing a temporary file
 /// and renaming it over the page reports both paths; the temporary one
 /// must not send the edit down the whole rebuild. A path a rebuild did read
 /// before it went (a file made and removed at once) is part of the model,
 /// so it still takes the whole rebuild.
 fn outside_model(site: &Site, root: &Path, path: &Path) -> bool {
-    let Ok(rel) = path.strip_prefix(root.join("content")) else {
+    if !path.starts_with(root.join("content")) {
         return false;
-    };
+    }
     // The anonymization guard reads its deny list, hidden or not.
     if deny_list(site, root).is_some_and(|list| path == list) {
         return false;
     }
-    let hidden = rel
-        .components()
-        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
-    let left_out = path.is_file()
-        && rel
-            .file_name()
-            .is_some_and(|n| crate::content::is_left_out(&n.to_string_lossy()));
-    hidden || left_out || (path.symlink_metadata().is_err() && !site.made_from(root, path))
+    never_read(root, path) || (path.symlink_metadata().is_err() && !site.made_from(root, path))
 }
 
 /// The paths of `old` (the files served) that are gone after a rebuild
