@@ -411,7 +411,7 @@ pub fn root_or_cwd(root: Option<&Path>) -> PathBuf {
 }
 
 /// The nearest of `dir` and its ancestors that holds `site.toml`.
-pub fn site_root_above(dir: &Path) -> Option<PathBuf> {
+fn site_root_above(dir: &Path) -> Option<PathBuf> {
     dir.ancestors()
         .find(|d| d.join(crate::config::CONFIG_FILE).is_file())
         .map(Path::to_path_buf)

@@ -201,9 +201,7 @@ fn main() -> ExitCode {
                         println!("created {}", f.display());
                     }
                     let here = std::env::current_dir().ok();
-                    let at_once = dir.as_os_str().is_empty()
-                        || std::path::absolute(&dir).ok() == here
-                        || dir == Path::new(".");
+                    let at_once = std::path::absolute(&dir).ok() == here;
                     if at_once {
                         println!("Next: vinn serve");
                     } else {
