@@ -12,7 +12,10 @@
 //! once for every `root` when `card.html` only prints it).
 //! Listings longer than `[listing] per_page` continue on numbered pages
 //! (`Renderer::render_paged`). Template errors name the
-//! template file, its line and column, and the page being rendered.
+//! template file, its line and column, and the page being rendered; one
+//! mistake many outputs meet is one error ([`group_template_errors`]). A
+//! `[brand] logo` that no published file backs, which the header would
+//! show broken, is found here too ([`missing_logo`]).
 //!
 //! [`Prepared`] is what a renderer made once for a site; `serve` renders
 //! single pages with it after an edit that changed only their bodies, and
