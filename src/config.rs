@@ -1,8 +1,10 @@
 //! Configuration: `site.toml` parsed into typed settings.
 //!
 //! Unknown keys are errors that name the key and the nearest valid one; a
-//! missing `site.toml` is an environment error. Everything else in the build
-//! reads settings from [`Config`], never from the file.
+//! missing `site.toml` is an environment error; the brand's accents must be
+//! colours with text contrast. Everything else in the build reads settings
+//! from [`Config`], never from the file (which keeps the line of a setting
+//! checked later, as `BrandConfig::logo_line`).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -204,6 +206,10 @@ pub struct BrandConfig {
     pub accent_dark: Option<String>,
     pub font: Option<String>,
     pub logo: Option<String>,
+    /// The line of `logo` in `site.toml`, for a problem found once the
+    /// site's files are known.
+    #[serde(skip)]
+    pub logo_line: usize,
 }
 
 /// The light scheme's background, white: the header's text and the links
@@ -262,14 +268,6 @@ impl BrandConfig {
         }
         Ok(())
     }
-}
-
-/// The line of `key = …` in the `[table]` of the `site.toml` in `root` (1
-/// when not found), for problems found after the file was read.
-pub fn key_line(root: &Path, table: &str, key: &str) -> usize {
-    std::fs::read_to_string(root.join(CONFIG_FILE))
-        .map(|text| table_key_line(&text, table, key))
-        .unwrap_or(1)
 }
 
 /// The line of `key = …` in the `[table]` of a TOML text (1 when not found).
@@ -398,6 +396,7 @@ impl Config {
         cfg.normalize()
             .map_err(|m| Diagnostic::error(CONFIG_FILE, 1, 1, m))?;
         cfg.brand.check(text)?;
+        cfg.brand.logo_line = table_key_line(text, "brand", "logo");
         Ok(cfg)
     }
 

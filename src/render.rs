@@ -919,7 +919,7 @@ pub fn missing_logo(site: &Site, theme: &Theme) -> Option<Diagnostic> {
     (!published).then(|| {
         Diagnostic::error(
             crate::config::CONFIG_FILE,
-            crate::config::key_line(&site.root, "brand", "logo"),
+            site.config.brand.logo_line,
             1,
             format!(
                 "`[brand] logo` = `{logo}` is no file of the site: put it in static/{path} (or name a file there)"
