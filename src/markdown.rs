@@ -3,7 +3,9 @@
 //! links, a table of contents, internal links rewritten through a
 //! [`LinkResolver`], interactive checklist items with stable ids, callouts,
 //! scrollable tables, images with their size, and the plain text used for
-//! summaries, reading time and search.
+//! summaries, reading time and search. HTML comments are left out of the
+//! HTML (they are the author's notes, and the anonymization guard's
+//! `vinn:allow` markers).
 
 use std::collections::{HashMap, VecDeque};
 use std::fmt::Write as _;

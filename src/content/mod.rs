@@ -7,6 +7,9 @@
 //! [`load_with`] takes a cache (`serve`'s) of pages parsed in an earlier
 //! load, reused for files that did not change. Page files that fail to load
 //! are kept as raw text ([`Rejected`]) for the checks that read text.
+//! Hidden names and editors' leftovers ([`is_left_out`]) are no part of a
+//! site; nor is Markdown that is not a page (another ending, or a second
+//! `.md` in a bundle), which gets a warning.
 
 pub mod date;
 pub mod frontmatter;
