@@ -88,13 +88,13 @@ enum Command {
         /// Folder below content/ (default: artikler, sjekklister or case)
         #[arg(long)]
         section: Option<String>,
-        /// The site folder holding site.toml (default: the current folder)
+        /// The site folder holding site.toml (default: the nearest one from the current folder up)
         #[arg(long)]
         root: Option<PathBuf>,
     },
     /// Build the site into the output folder (public/ by default)
     Build {
-        /// The site folder holding site.toml (default: the current folder)
+        /// The site folder holding site.toml (default: the nearest one from the current folder up)
         #[arg(long)]
         root: Option<PathBuf>,
         /// Where to write the site (default: output_dir from site.toml)
@@ -109,7 +109,7 @@ enum Command {
     },
     /// Run every check of build (templates included) and write nothing
     Check {
-        /// The site folder holding site.toml (default: the current folder)
+        /// The site folder holding site.toml (default: the nearest one from the current folder up)
         #[arg(long)]
         root: Option<PathBuf>,
         /// Include pages marked `draft: true`
@@ -121,7 +121,7 @@ enum Command {
     },
     /// Serve the site from memory with live reload while you edit
     Serve {
-        /// The site folder holding site.toml (default: the current folder)
+        /// The site folder holding site.toml (default: the nearest one from the current folder up)
         #[arg(long)]
         root: Option<PathBuf>,
         /// Address to bind (default 127.0.0.1; another address exposes the site on the network)
@@ -139,7 +139,7 @@ enum Command {
     },
     /// Print win/loss figures over the case studies
     Insight {
-        /// The site folder holding site.toml (default: the current folder)
+        /// The site folder holding site.toml (default: the nearest one from the current folder up)
         #[arg(long)]
         root: Option<PathBuf>,
         /// Output format

@@ -209,6 +209,16 @@ fn exit_codes() {
     for cmd in ["init", "new", "build", "check", "serve", "insight"] {
         assert!(help.contains(cmd), "{cmd} missing from help");
     }
+    // Each command's help says where the site is looked for without --root:
+    // upward from the current folder, not the current folder alone.
+    for cmd in ["new", "build", "check", "serve", "insight"] {
+        let o = run(&[cmd, "--help"]);
+        let help = String::from_utf8_lossy(&o.stdout);
+        let words = help.split_whitespace().collect::<Vec<_>>().join(" ");
+        let said = "--root <ROOT> The site folder holding site.toml \
+                    (default: the nearest one from the current folder up)";
+        assert!(words.contains(said), "{cmd}: {help}");
+    }
 }
 
 #[test]
