@@ -638,6 +638,8 @@ fn editor_leftovers_are_never_published() {
         "content/artikler/Thumbs.db".to_string(),
         "content/artikler/bundle-side/index.md~".to_string(),
         "content/artikler/bundle-side/notat.txt.tmp".to_string(),
+        // exiftool's backup of a photo whose GPS position it removed.
+        "content/case/befaring.jpg_original".to_string(),
         "static/vinn.css~".to_string(),
     ];
     for rel in &leftovers {
@@ -647,6 +649,7 @@ fn editor_leftovers_are_never_published() {
     }
     // Files that are the site's own are published beside them.
     std::fs::write(root.join("content/artikler/prisliste.pdf"), b"%PDF-1.4\n").unwrap();
+    std::fs::write(root.join("content/artikler/logo_original"), b"<svg/>").unwrap();
     std::fs::write(
         root.join("content/artikler/bundle-side/notat.txt"),
         "notat\n",
@@ -660,6 +663,7 @@ fn editor_leftovers_are_never_published() {
         assert!(!published.iter().any(|p| p == file), "{rel} was published");
     }
     assert!(out.join("artikler/prisliste.pdf").is_file());
+    assert!(out.join("artikler/logo_original").is_file());
     assert!(out.join("artikler/bundle-side/notat.txt").is_file());
 }
 

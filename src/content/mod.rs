@@ -622,9 +622,11 @@ pub fn url_for_page(key: &str) -> String {
 /// a site however it is named: backups (`x~`, `x.bak`, `x.orig`, `x.rej`,
 /// `x.old`), Emacs's autosaves (`#x#`), swap and temporary files (`x.swp`,
 /// `x.tmp`), nano's (`x.save`), JetBrains's safe-write files
-/// (`x___jb_tmp___`) and Windows's folder files. Not one is meant for
-/// readers, and a case study's backup still holds what its anonymization
-/// took out. (Hidden names, `.x`, are left out wherever they are.)
+/// (`x___jb_tmp___`), exiftool's backups (`x.jpg_original`, the file as it
+/// was before its metadata was removed) and Windows's folder files. Not
+/// one is meant for readers, and a case study's backup still holds what its
+/// anonymization took out. (Hidden names, `.x`, are left out wherever they
+/// are.)
 pub fn is_left_out(name: &str) -> bool {
     const ENDINGS: [&str; 14] = [
         "~",
@@ -646,6 +648,9 @@ pub fn is_left_out(name: &str) -> bool {
         || ENDINGS.iter().any(|e| ends_with_ignoring_case(name, e))
         || name.eq_ignore_ascii_case("thumbs.db")
         || name.eq_ignore_ascii_case("desktop.ini")
+        || name
+            .strip_suffix("_original")
+            .is_some_and(|file| file.contains('.'))
 }
 
 /// Whether `name` ends with the ASCII `ending`, in any case (every file
