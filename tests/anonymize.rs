@@ -322,3 +322,116 @@ fn a_case_photo_that_tells_where_it_was_taken_fails_the_build() {
         stderr(&o)
     );
 }
+
+#[test]
+fn a_case_document_that_names_its_author_fails_the_build() {
+    let site = site_from("clean");
+    let root = site.path();
+    let docs = fixture("anon").join("documents");
+    let attach = |name: &str, to: &str| {
+        std::fs::create_dir_all(root.join(to)).unwrap();
+        std::fs::copy(docs.join(name), root.join(to).join(name)).unwrap();
+    };
+    for name in [
+        "tilbud.pdf",
+        "tilbud-exiftool.pdf",
+        "tilbud-renset.pdf",
+        "evaluering.docx",
+        "evaluering-renset.docx",
+        "referat.odt",
+    ] {
+        attach(name, "content/case");
+    }
+    std::fs::write(root.join("content/case/gammel.doc"), b"\xd0\xcf\x11\xe0").unwrap();
+    // Beside an article, out of the guard's scope (cases), it is published.
+    attach("evaluering.docx", "content/artikler");
+    let o = run(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    // Each file's error names what it found: the properties naming
+    // someone in one message, comments in another.
+    let errors: BTreeSet<(String, String)> = err
+        .lines()
+        .filter_map(|l| l.split_once(": error: "))
+        .map(|(at, message)| {
+            let file = at.split(':').next().unwrap().to_string();
+            let what = if message.contains("holds comments") {
+                "comments".to_string()
+            } else {
+                let fields = message.split_once(" (`").unwrap().1;
+                fields.split_once("):").unwrap().0.replace('`', "")
+            };
+            (file, what)
+        })
+        .collect();
+    let expect: BTreeSet<(String, String)> = [
+        // The author in qpdf's compressed object stream.
+        ("content/case/tilbud.pdf", "/Author"),
+        // exiftool's removal left the old dictionary in the file.
+        ("content/case/tilbud-exiftool.pdf", "/Author"),
+        (
+            "content/case/evaluering.docx",
+            "Company, cp:lastModifiedBy, dc:creator",
+        ),
+        ("content/case/evaluering.docx", "comments"),
+        ("content/case/referat.odt", "meta:initial-creator"),
+    ]
+    .iter()
+    .map(|(f, w)| (f.to_string(), w.to_string()))
+    .collect();
+    assert_eq!(errors, expect, "{err}");
+    assert!(
+        err.contains("qpdf --empty --pages content/case/tilbud-exiftool.pdf -- renset.pdf"),
+        "{err}"
+    );
+    assert!(err.contains("Inspect Document"), "{err}");
+    // The format the guard cannot read is named, as a warning.
+    let warning = err
+        .lines()
+        .find(|l| l.contains(": warning: "))
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(
+        warning.starts_with("content/case/gammel.doc:") && warning.contains("`.docx`"),
+        "{warning}"
+    );
+    // Without the files that name someone, the case builds and publishes
+    // the cleaned ones.
+    for name in [
+        "tilbud.pdf",
+        "tilbud-exiftool.pdf",
+        "evaluering.docx",
+        "referat.odt",
+    ] {
+        std::fs::remove_file(root.join("content/case").join(name)).unwrap();
+    }
+    let out = root.join("public");
+    let o = run(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let published = file_names_under(&out);
+    for name in ["tilbud-renset.pdf", "evaluering-renset.docx"] {
+        assert!(
+            published.iter().any(|p| p == name),
+            "{name} not in {published:?}"
+        );
+    }
+    // With the guard on everything, the article's document is checked too.
+    let config = std::fs::read_to_string(root.join("site.toml")).unwrap();
+    std::fs::write(
+        root.join("site.toml"),
+        config.replace("[anonymization]\n", "[anonymization]\nscope = \"all\"\n"),
+    )
+    .unwrap();
+    let o = run(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with("content/artikler/evaluering.docx:"),
+        "{}",
+        stderr(&o)
+    );
+}

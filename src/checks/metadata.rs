@@ -47,32 +47,49 @@ pub fn scan(bytes: &[u8]) -> Vec<MetaFinding> {
 /// as Lightroom write beside EXIF, or instead of it), wherever it sits in
 /// the file.
 fn xmp_findings(b: &[u8]) -> Vec<MetaFinding> {
-    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).position(|w| w == needle);
-    let Some(start) = find(b, b"<x:xmpmeta") else {
+    let Some(packet) = xmp_packet(b) else {
         return Vec::new();
     };
-    let rest = &b[start..];
-    let packet = &rest[..find(rest, b"</x:xmpmeta>").unwrap_or(rest.len())];
     let mut found = Vec::new();
     if find(packet, b"GPSLatitude").is_some() || find(packet, b"GPSLongitude").is_some() {
         found.push(MetaFinding::Gps);
     }
-    // `<dc:creator><rdf:Seq><rdf:li>Name</rdf:li>…`: a name in an item.
-    if let Some(at) = find(packet, b"<dc:creator") {
-        let creator = &packet[at..];
-        let creator = &creator[..find(creator, b"</dc:creator>").unwrap_or(creator.len())];
-        let named = creator.split(|&c| c == b'<').any(|part| {
-            part.starts_with(b"rdf:li")
-                && part
-                    .iter()
-                    .position(|&c| c == b'>')
-                    .is_some_and(|gt| part[gt + 1..].iter().any(|c| !c.is_ascii_whitespace()))
-        });
-        if named {
-            found.push(MetaFinding::Person("dc:creator"));
-        }
+    if xmp_creator(packet) {
+        found.push(MetaFinding::Person("dc:creator"));
     }
     found
+}
+
+/// Where `needle` first occurs in `hay`.
+pub(super) fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    memchr::memmem::find(hay, needle)
+}
+
+/// The first XMP packet in `b`, from `<x:xmpmeta` to its end.
+pub(super) fn xmp_packet(b: &[u8]) -> Option<&[u8]> {
+    let rest = &b[find(b, b"<x:xmpmeta")?..];
+    Some(&rest[..find(rest, b"</x:xmpmeta>").unwrap_or(rest.len())])
+}
+
+/// Whether the first XMP packet in `b` names a creator: `<dc:creator>
+/// <rdf:Seq><rdf:li>Name</rdf:li>…` with a name in an item. Documents
+/// (PDF) keep their author there too.
+pub(crate) fn xmp_creator(b: &[u8]) -> bool {
+    let Some(packet) = xmp_packet(b) else {
+        return false;
+    };
+    let Some(at) = find(packet, b"<dc:creator") else {
+        return false;
+    };
+    let creator = &packet[at..];
+    let creator = &creator[..find(creator, b"</dc:creator>").unwrap_or(creator.len())];
+    creator.split(|&c| c == b'<').any(|part| {
+        part.starts_with(b"rdf:li")
+            && part
+                .iter()
+                .position(|&c| c == b'>')
+                .is_some_and(|gt| part[gt + 1..].iter().any(|c| !c.is_ascii_whitespace()))
+    })
 }
 
 /// The EXIF block (a TIFF structure) of a JPEG, PNG or WebP file, or a

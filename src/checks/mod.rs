@@ -1,10 +1,12 @@
 //! Checks: passes over the site model that find problems no single stage
 //! sees. Each check lives in its own module; this one runs them and turns
 //! their findings into diagnostics. The anonymization guard also reads the
-//! page files that failed to load (`Site::rejected`), and the metadata of
-//! case studies' images (`metadata`).
+//! page files that failed to load (`Site::rejected`), the metadata of
+//! case studies' images (`metadata`) and the properties of their PDF and
+//! office files (`documents`).
 
 pub mod anonymize;
+pub mod documents;
 pub mod metadata;
 
 use rayon::prelude::*;
@@ -139,7 +141,7 @@ fn anonymization(site: &Site, guard: &Guard, out: &mut Checked) {
     for r in results {
         out.diagnostics.extend(r);
     }
-    out.diagnostics.extend(image_metadata(site, all));
+    out.diagnostics.extend(file_metadata(site, all));
     // Files that failed to load are scanned too, so a case study shows all
     // its problems in one run, not its identifiers only once it loads.
     for r in &site.rejected {
@@ -154,20 +156,19 @@ fn anonymization(site: &Site, guard: &Guard, out: &mut Checked) {
     }
 }
 
-/// Image files the guard's scope holds (all, or those of case studies: in a
+/// Files the guard's scope holds (all, or those of case studies: in a
 /// case's bundle, or in a folder whose pages are case studies by default)
-/// whose metadata (EXIF or XMP) gives a GPS position or a person's name.
-fn image_metadata(site: &Site, all: bool) -> Vec<Diagnostic> {
+/// whose hidden parts lead back to someone: an image's EXIF or XMP giving
+/// a GPS position or a person's name, a PDF's or office file's properties
+/// naming its author or company, comments or tracked changes. An office
+/// file in a format the guard cannot read (`.doc`, `.xls`, `.ppt`) is a
+/// warning.
+fn file_metadata(site: &Site, all: bool) -> Vec<Diagnostic> {
     const IMAGES: [&str; 5] = ["jpg", "jpeg", "png", "webp", "tif"];
+    const UNREAD: [&str; 3] = ["doc", "xls", "ppt"];
     let content = site.root.join("content");
     site.assets
         .par_iter()
-        .filter(|a| {
-            a.from
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| IMAGES.iter().any(|i| e.eq_ignore_ascii_case(i)))
-        })
         .filter(|a| {
             all || a
                 .from
@@ -175,13 +176,39 @@ fn image_metadata(site: &Site, all: bool) -> Vec<Diagnostic> {
                 .is_ok_and(|rel| of_a_case(site, rel))
         })
         .flat_map_iter(|a| {
+            let ext = a.from.extension().and_then(|e| e.to_str()).unwrap_or("");
+            let is = |list: &[&str]| list.iter().any(|i| ext.eq_ignore_ascii_case(i));
             let file = display_path(a.from.strip_prefix(&site.root).unwrap_or(&a.from));
-            let found = std::fs::read(&a.from)
-                .map(|bytes| metadata::scan(&bytes))
-                .unwrap_or_default();
+            let read = || std::fs::read(&a.from).unwrap_or_default();
+            let found: Vec<Diagnostic> = if is(&IMAGES) {
+                metadata::scan(&read())
+                    .into_iter()
+                    .map(|f| Diagnostic::error(&file, 0, 0, f.message(&file)))
+                    .collect()
+            } else if let Some(kind) = documents::DocKind::of(ext) {
+                let found = documents::scan(kind, &read());
+                documents::messages(kind, &file, &found)
+                    .into_iter()
+                    .map(|m| Diagnostic::error(&file, 0, 0, m))
+                    .collect()
+            } else if is(&UNREAD) {
+                vec![Diagnostic::warning(
+                    &file,
+                    0,
+                    0,
+                    format!(
+                        "vinn cannot read the properties of a `.{ext}` file, which often name its author and company: save it as {} or PDF so the anonymization guard can check it",
+                        match ext.to_ascii_lowercase().as_str() {
+                            "xls" => "`.xlsx`",
+                            "ppt" => "`.pptx`",
+                            _ => "`.docx`",
+                        }
+                    ),
+                )]
+            } else {
+                Vec::new()
+            };
             found
-                .into_iter()
-                .map(move |f| Diagnostic::error(&file, 0, 0, f.message(&file)))
         })
         .collect()
 }

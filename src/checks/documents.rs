@@ -1,0 +1,789 @@
+//! What a PDF or office file says about who wrote it.
+//!
+//! A case study's attachment — the offer as a PDF, the win/loss review as a
+//! Word file — carries its author's name, often the company's, in its
+//! document properties, and an office file keeps the names of everyone who
+//! commented on it or changed it while tracking changes. None of that shows
+//! on screen, and all of it is published with the file. This module owns
+//! reading those properties: a PDF's document information dictionary and
+//! XMP packet (also inside compressed object streams, and the values an
+//! incremental update left behind), the parts of an Office Open XML file
+//! (`.docx`, `.xlsx`, `.pptx`) or an OpenDocument file (`.odt`, `.ods`,
+//! `.odp`) that hold names, and the zip container both office formats use.
+//! Like [`super::metadata`] it is pure (bytes in, findings out) and never
+//! trusts the bytes: every offset is checked, inflating is capped, and a
+//! damaged file finds nothing.
+
+use super::metadata::{self, find};
+
+/// The kinds of document this module reads, by file name ending.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocKind {
+    Pdf,
+    /// Office Open XML: Word, Excel and PowerPoint since 2007.
+    Ooxml,
+    /// OpenDocument: LibreOffice and others.
+    OpenDocument,
+}
+
+impl DocKind {
+    /// The kind of a file by its extension (any case), if it is one.
+    pub fn of(extension: &str) -> Option<DocKind> {
+        const OOXML: [&str; 8] = [
+            "docx", "docm", "dotx", "xlsx", "xlsm", "xltx", "pptx", "pptm",
+        ];
+        const ODF: [&str; 4] = ["odt", "ods", "odp", "odg"];
+        let is = |list: &[&str]| list.iter().any(|e| extension.eq_ignore_ascii_case(e));
+        if extension.eq_ignore_ascii_case("pdf") {
+            Some(DocKind::Pdf)
+        } else if is(&OOXML) {
+            Some(DocKind::Ooxml)
+        } else if is(&ODF) {
+            Some(DocKind::OpenDocument)
+        } else {
+            None
+        }
+    }
+}
+
+/// Identifying content found in a document's hidden parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DocFinding {
+    /// A person or a company named in the document's properties, in the
+    /// field named (`/Author`, `dc:creator`, `Company`, …).
+    Named(&'static str),
+    /// Comments, each carrying its author's name.
+    Comments,
+    /// Tracked changes, each carrying its author's name and the text as it
+    /// was before.
+    TrackedChanges,
+}
+
+/// What `found` (from [`scan`]) means for `file` of `kind`, and how to
+/// remove it: one message for every property that names someone, one for
+/// comments, one for tracked changes.
+pub fn messages(kind: DocKind, file: &str, found: &[DocFinding]) -> Vec<String> {
+    let why = "a case study must not lead back to a person or a customer";
+    let fields: Vec<String> = found
+        .iter()
+        .filter_map(|f| match f {
+            DocFinding::Named(field) => Some(format!("`{field}`")),
+            _ => None,
+        })
+        .collect();
+    let mut out = Vec::new();
+    if !fields.is_empty() {
+        let fields = fields.join(", ");
+        out.push(match kind {
+            DocKind::Pdf => format!(
+                "the PDF names its author or company in its document properties ({fields}): {why}; export it again without them, or keep its pages alone in a new file, e.g. `qpdf --empty --pages {file} -- renset.pdf`, and put that in its place (exiftool's removal keeps the old values in the file)"
+            ),
+            DocKind::Ooxml => format!(
+                "the document names its author or company in its properties ({fields}): {why}; remove them in Word, Excel or PowerPoint under File → Info → Check for Issues → Inspect Document (\"Document Properties and Personal Information\") and save again"
+            ),
+            DocKind::OpenDocument => format!(
+                "the document names its author in its properties ({fields}): {why}; in LibreOffice, File → Properties → Reset Properties with \"Apply user data\" unticked, or Tools → Options → LibreOffice → Security → Options → \"Remove personal information on saving\", then save again"
+            ),
+        });
+    }
+    let odf = kind == DocKind::OpenDocument;
+    if found.contains(&DocFinding::Comments) {
+        let how = if odf {
+            "right-click a comment → Delete All Comments"
+        } else {
+            "Review → Delete → Delete All Comments in Document"
+        };
+        out.push(format!(
+            "the document holds comments, which carry their authors' names: {why}; delete them ({how}) and save again"
+        ));
+    }
+    if found.contains(&DocFinding::TrackedChanges) {
+        let how = if odf {
+            "Edit → Track Changes → Manage → Accept All"
+        } else {
+            "Review → Accept → Accept All Changes"
+        };
+        out.push(format!(
+            "the document holds tracked changes, which carry their authors' names and the text as it was before: {why}; accept or reject them all ({how}) and save again"
+        ));
+    }
+    out
+}
+
+/// The most a single compressed part may inflate to; a part that would
+/// grow past it (a zip bomb, or a part far larger than any properties) is
+/// not read.
+const INFLATE_LIMIT: usize = 16 << 20;
+
+/// The findings in a document's bytes.
+pub fn scan(kind: DocKind, bytes: &[u8]) -> Vec<DocFinding> {
+    let mut found = match kind {
+        DocKind::Pdf => pdf(bytes),
+        DocKind::Ooxml => ooxml(bytes),
+        DocKind::OpenDocument => open_document(bytes),
+    };
+    found.sort();
+    found.dedup();
+    found
+}
+
+/// Whether a decoded value says anything: a byte that is neither a byte
+/// order mark, a NUL (UTF-16's high bytes) nor white space.
+fn meaningful(value: &[u8]) -> bool {
+    let value = value
+        .strip_prefix(&[0xfe, 0xff])
+        .or_else(|| value.strip_prefix(&[0xef, 0xbb, 0xbf]))
+        .unwrap_or(value);
+    value.iter().any(|&c| c != 0 && !c.is_ascii_whitespace())
+}
+
+// ---------------------------------------------------------------- PDF
+
+/// The keys of a PDF's document information dictionary that name a
+/// person or a company (`/Company` is Office's and Acrobat's own).
+const PDF_KEYS: [(&[u8], &str); 2] = [(b"/Author", "/Author"), (b"/Company", "/Company")];
+
+fn pdf(b: &[u8]) -> Vec<DocFinding> {
+    let mut found = pdf_values(b);
+    found.extend(xmp(b));
+    // Object streams (PDF 1.5 on) and metadata streams are mostly
+    // compressed: the information dictionary and the XMP packet can sit
+    // in one.
+    for data in pdf_streams(b) {
+        found.extend(pdf_values(&data));
+        found.extend(xmp(&data));
+    }
+    found
+}
+
+/// `/Author (…)` or `/Author <…>` with a value, anywhere in `b`: an old
+/// information dictionary that an incremental update replaced is still in
+/// the file, and is found too.
+fn pdf_values(b: &[u8]) -> Vec<DocFinding> {
+    let mut found = Vec::new();
+    for (key, field) in PDF_KEYS {
+        let mut from = 0;
+        while let Some(at) = find(&b[from..], key) {
+            let after = from + at + key.len();
+            from = after;
+            // The name must end here: `/Authors` is another key.
+            if b.get(after).is_some_and(|c| c.is_ascii_alphanumeric()) {
+                continue;
+            }
+            if pdf_string(&b[after..]).is_some_and(|v| meaningful(&v)) {
+                found.push(DocFinding::Named(field));
+                break;
+            }
+        }
+    }
+    found
+}
+
+/// The string value at the start of `b` (after white space): a literal
+/// `(…)` with its escapes and balanced parentheses, or a hex string
+/// `<…>`, decoded to bytes. None for anything else (a reference, a name).
+fn pdf_string(b: &[u8]) -> Option<Vec<u8>> {
+    let start = b.iter().position(|c| !c.is_ascii_whitespace())?;
+    let b = &b[start..];
+    match b.first()? {
+        b'(' => {
+            let mut out = Vec::new();
+            let mut depth = 1;
+            let mut i = 1;
+            while i < b.len() {
+                let c = b[i];
+                match c {
+                    b'\\' => {
+                        let next = *b.get(i + 1)?;
+                        if next.is_ascii_digit() {
+                            // Up to three octal digits.
+                            let digits = b[i + 1..]
+                                .iter()
+                                .take(3)
+                                .take_while(|d| (b'0'..=b'7').contains(*d))
+                                .count();
+                            let value = b[i + 1..i + 1 + digits]
+                                .iter()
+                                .fold(0u32, |v, d| v * 8 + u32::from(d - b'0'));
+                            out.push(value as u8);
+                            i += 1 + digits.max(1);
+                            continue;
+                        }
+                        out.push(match next {
+                            b'n' => b'\n',
+                            b'r' => b'\r',
+                            b't' => b'\t',
+                            other => other,
+                        });
+                        i += 2;
+                        continue;
+                    }
+                    b'(' => depth += 1,
+                    b')' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Some(out);
+                        }
+                    }
+                    _ => {}
+                }
+                out.push(c);
+                i += 1;
+            }
+            None
+        }
+        b'<' if b.get(1) != Some(&b'<') => {
+            let end = b.iter().position(|&c| c == b'>')?;
+            let digits: Vec<u8> = b[1..end]
+                .iter()
+                .filter(|c| !c.is_ascii_whitespace())
+                .map(|&c| (c as char).to_digit(16).map(|d| d as u8))
+                .collect::<Option<_>>()?;
+            // An odd count ends in a nibble that stands for its high half.
+            Some(
+                digits
+                    .chunks(2)
+                    .map(|p| p[0] << 4 | p.get(1).copied().unwrap_or(0))
+                    .collect(),
+            )
+        }
+        _ => None,
+    }
+}
+
+/// The inflated data of the PDF's compressed object streams and metadata
+/// streams (those that can hold the properties); page content and fonts
+/// are left alone.
+fn pdf_streams(b: &[u8]) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(at) = find(&b[from..], b"stream") {
+        let keyword = from + at;
+        from = keyword + b"stream".len();
+        // `endstream`, or `stream` inside a word, is not a stream's start.
+        if keyword > 0 && b[keyword - 1].is_ascii_alphabetic() {
+            continue;
+        }
+        let data_at = match &b[from..] {
+            [b'\r', b'\n', ..] => from + 2,
+            [b'\n', ..] | [b'\r', ..] => from + 1,
+            _ => continue,
+        };
+        // The stream's dictionary: back to its object's `obj`.
+        let head = &b[keyword.saturating_sub(4096)..keyword];
+        let dict = match head.windows(3).rposition(|w| w == b"obj") {
+            Some(obj) => &head[obj..],
+            None => head,
+        };
+        let wanted = find(dict, b"/ObjStm").is_some() || find(dict, b"/Metadata").is_some();
+        if !wanted || find(dict, b"/FlateDecode").is_none() {
+            continue;
+        }
+        let end = find(&b[data_at..], b"endstream").map_or(b.len(), |e| data_at + e);
+        if let Ok(data) =
+            miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&b[data_at..end], INFLATE_LIMIT)
+        {
+            out.push(data);
+        }
+        from = end;
+    }
+    out
+}
+
+/// A name in an XMP packet: `dc:creator`, or `pdf:Author` (as an element
+/// or an attribute), which exiftool and Acrobat write.
+fn xmp(b: &[u8]) -> Vec<DocFinding> {
+    let mut found = Vec::new();
+    if metadata::xmp_creator(b) {
+        found.push(DocFinding::Named("dc:creator"));
+    }
+    if let Some(packet) = metadata::xmp_packet(b)
+        && (element_with_text(packet, "pdf:Author") || attribute_with_text(packet, "pdf:Author"))
+    {
+        found.push(DocFinding::Named("pdf:Author"));
+    }
+    found
+}
+
+/// Whether an attribute `name="…"` (or `'…'`) with text in it is anywhere
+/// in `xml`.
+fn attribute_with_text(xml: &[u8], name: &str) -> bool {
+    let key = format!("{name}=");
+    let mut from = 0;
+    while let Some(at) = find(&xml[from..], key.as_bytes()) {
+        let rest = &xml[from + at + key.len()..];
+        from += at + key.len();
+        let Some(&quote) = rest.first().filter(|&&q| q == b'"' || q == b'\'') else {
+            continue;
+        };
+        let value = &rest[1..];
+        let value = &value[..value
+            .iter()
+            .position(|&c| c == quote)
+            .unwrap_or(value.len())];
+        if meaningful(value) {
+            return true;
+        }
+    }
+    false
+}
+
+// ---------------------------------------------------------------- zip
+
+/// The entries of a zip file, as (name, data) with the data inflated;
+/// entries that cannot be read (encrypted, Zip64, another method, damaged,
+/// or past the inflate limit) are left out. Only the entries `wanted`
+/// names are inflated.
+fn zip_entries(b: &[u8], wanted: impl Fn(&str) -> bool) -> Vec<(String, Vec<u8>)> {
+    let u16_at = |i: usize| b.get(i..i + 2).map(|s| u16::from_le_bytes([s[0], s[1]]));
+    let u32_at = |i: usize| {
+        b.get(i..i + 4)
+            .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+    };
+    // The end of central directory record: 22 bytes and a comment of at
+    // most 64 KiB, at the end of the file.
+    let earliest = b.len().saturating_sub(22 + 0xffff);
+    let Some(eocd) = (earliest..b.len().saturating_sub(21))
+        .rev()
+        .find(|&i| u32_at(i) == Some(0x0605_4b50))
+    else {
+        return Vec::new();
+    };
+    let (Some(count), Some(dir)) = (u16_at(eocd + 10), u32_at(eocd + 16)) else {
+        return Vec::new();
+    };
+    let mut entries = Vec::new();
+    let mut at = dir as usize;
+    for _ in 0..count {
+        if u32_at(at) != Some(0x0201_4b50) {
+            break;
+        }
+        let (Some(flags), Some(method), Some(size), Some(name_len), Some(extra), Some(note)) = (
+            u16_at(at + 8),
+            u16_at(at + 10),
+            u32_at(at + 20),
+            u16_at(at + 28),
+            u16_at(at + 30),
+            u16_at(at + 32),
+        ) else {
+            break;
+        };
+        let Some(local) = u32_at(at + 42) else { break };
+        let name_at = at + 46;
+        let Some(name) = b.get(name_at..name_at + usize::from(name_len)) else {
+            break;
+        };
+        at = name_at + usize::from(name_len) + usize::from(extra) + usize::from(note);
+        let name = String::from_utf8_lossy(name).into_owned();
+        if flags & 1 != 0 || size == u32::MAX || !wanted(&name) {
+            continue;
+        }
+        let local = local as usize;
+        if u32_at(local) != Some(0x0403_4b50) {
+            continue;
+        }
+        let (Some(n), Some(e)) = (u16_at(local + 26), u16_at(local + 28)) else {
+            continue;
+        };
+        let start = local + 30 + usize::from(n) + usize::from(e);
+        let Some(raw) = b.get(start..start.saturating_add(size as usize)) else {
+            continue;
+        };
+        let data = match method {
+            0 => Some(raw.to_vec()),
+            8 => miniz_oxide::inflate::decompress_to_vec_with_limit(raw, INFLATE_LIMIT).ok(),
+            _ => None,
+        };
+        if let Some(data) = data {
+            entries.push((name, data));
+        }
+    }
+    entries
+}
+
+/// Whether an element `<tag …>text</tag>` with text in it is anywhere in
+/// `xml` (a self-closed or empty one says nothing).
+fn element_with_text(xml: &[u8], tag: &str) -> bool {
+    let open = format!("<{tag}");
+    let mut from = 0;
+    while let Some(at) = find(&xml[from..], open.as_bytes()) {
+        let rest = &xml[from + at + open.len()..];
+        from += at + open.len();
+        // `<dc:creatorX` is another element.
+        if !rest
+            .first()
+            .is_some_and(|&c| c == b'>' || c == b'/' || c.is_ascii_whitespace())
+        {
+            continue;
+        }
+        let Some(gt) = rest.iter().position(|&c| c == b'>') else {
+            return false;
+        };
+        if rest[..gt].ends_with(b"/") {
+            continue;
+        }
+        let text = &rest[gt + 1..];
+        let text = &text[..text.iter().position(|&c| c == b'<').unwrap_or(text.len())];
+        if meaningful(text) {
+            return true;
+        }
+    }
+    false
+}
+
+// ---------------------------------------------------------------- OOXML
+
+fn ooxml(b: &[u8]) -> Vec<DocFinding> {
+    let wanted = |name: &str| {
+        name == "docProps/core.xml"
+            || name == "docProps/app.xml"
+            || name == "word/document.xml"
+            || ooxml_comments(name)
+            || name.starts_with("xl/revisions/")
+    };
+    let mut found = Vec::new();
+    for (name, xml) in zip_entries(b, wanted) {
+        match name.as_str() {
+            "docProps/core.xml" => {
+                for field in ["dc:creator", "cp:lastModifiedBy"] {
+                    if element_with_text(&xml, field) {
+                        found.push(DocFinding::Named(field));
+                    }
+                }
+            }
+            "docProps/app.xml" => {
+                for field in ["Company", "Manager"] {
+                    if element_with_text(&xml, field) {
+                        found.push(DocFinding::Named(field));
+                    }
+                }
+            }
+            // Word's insertions, deletions and moves carry `w:author`.
+            "word/document.xml" => {
+                if find(&xml, b"<w:ins ").is_some()
+                    || find(&xml, b"<w:del ").is_some()
+                    || find(&xml, b"<w:moveFrom ").is_some()
+                {
+                    found.push(DocFinding::TrackedChanges);
+                }
+            }
+            _ if name.starts_with("xl/revisions/") => found.push(DocFinding::TrackedChanges),
+            // A comments part with at least one comment in it.
+            _ => {
+                let any = [
+                    "<w:comment ",
+                    "<comment ",
+                    "<p:cm ",
+                    "<p188:cm ",
+                    "<threadedComment ",
+                ]
+                .iter()
+                .any(|tag| find(&xml, tag.as_bytes()).is_some());
+                if any {
+                    found.push(DocFinding::Comments);
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Whether a part of an Office Open XML package holds comments: Word's
+/// `word/comments.xml`, Excel's `xl/comments1.xml` and threaded comments,
+/// PowerPoint's `ppt/comments/…`.
+fn ooxml_comments(name: &str) -> bool {
+    let file = name.rsplit('/').next().unwrap_or(name);
+    name.ends_with(".xml")
+        && (file.starts_with("comments")
+            || name.starts_with("ppt/comments/")
+            || name.starts_with("xl/threadedComments/"))
+}
+
+// ---------------------------------------------------------------- OpenDocument
+
+fn open_document(b: &[u8]) -> Vec<DocFinding> {
+    let wanted = |name: &str| name == "meta.xml" || name == "content.xml";
+    let mut found = Vec::new();
+    for (name, xml) in zip_entries(b, wanted) {
+        if name == "meta.xml" {
+            for field in ["meta:initial-creator", "dc:creator"] {
+                if element_with_text(&xml, field) {
+                    found.push(DocFinding::Named(field));
+                }
+            }
+        } else {
+            if find(&xml, b"<office:annotation").is_some() {
+                found.push(DocFinding::Comments);
+            }
+            if find(&xml, b"<text:changed-region").is_some() {
+                found.push(DocFinding::TrackedChanges);
+            }
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A zip file of `parts`, each stored or deflated as asked.
+    fn zip(parts: &[(&str, &str, bool)]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut dir = Vec::new();
+        for &(name, text, deflate) in parts {
+            let data = if deflate {
+                miniz_oxide::deflate::compress_to_vec(text.as_bytes(), 6)
+            } else {
+                text.as_bytes().to_vec()
+            };
+            let local = out.len() as u32;
+            let method: u16 = if deflate { 8 } else { 0 };
+            let size = data.len() as u32;
+            let full = text.len() as u32;
+            let name_len = name.len() as u16;
+            out.extend(0x0403_4b50u32.to_le_bytes());
+            out.extend([20, 0, 0, 0]); // version, flags
+            out.extend(method.to_le_bytes());
+            out.extend([0; 8]); // time, date, CRC (not checked)
+            out.extend(size.to_le_bytes());
+            out.extend(full.to_le_bytes());
+            out.extend(name_len.to_le_bytes());
+            out.extend(0u16.to_le_bytes());
+            out.extend(name.as_bytes());
+            out.extend(&data);
+            dir.extend(0x0201_4b50u32.to_le_bytes());
+            dir.extend([20, 0, 20, 0, 0, 0]); // made by, needed, flags
+            dir.extend(method.to_le_bytes());
+            dir.extend([0; 8]);
+            dir.extend(size.to_le_bytes());
+            dir.extend(full.to_le_bytes());
+            dir.extend(name_len.to_le_bytes());
+            dir.extend([0; 12]); // extra, comment, disk, attributes
+            dir.extend(local.to_le_bytes());
+            dir.extend(name.as_bytes());
+        }
+        let dir_at = out.len() as u32;
+        let count = parts.len() as u16;
+        let dir_len = dir.len() as u32;
+        out.extend(dir);
+        out.extend(0x0605_4b50u32.to_le_bytes());
+        out.extend([0; 4]);
+        out.extend(count.to_le_bytes());
+        out.extend(count.to_le_bytes());
+        out.extend(dir_len.to_le_bytes());
+        out.extend(dir_at.to_le_bytes());
+        out.extend(0u16.to_le_bytes());
+        out
+    }
+
+    const CORE: &str = r#"<?xml version="1.0"?><cp:coreProperties xmlns:cp="x" xmlns:dc="y"><dc:title>Tilbud</dc:title><dc:creator>Kari Nordmann</dc:creator><cp:lastModifiedBy></cp:lastModifiedBy></cp:coreProperties>"#;
+    const CORE_CLEAN: &str = r#"<cp:coreProperties><dc:title>Tilbud</dc:title><dc:creator/><cp:lastModifiedBy> </cp:lastModifiedBy></cp:coreProperties>"#;
+    const APP: &str = "<Properties><Application>Microsoft Office Word</Application><Company>Kunde AS</Company><Manager></Manager></Properties>";
+    const DOC: &str =
+        r#"<w:document><w:body><w:p><w:r><w:t>Pris</w:t></w:r></w:p></w:body></w:document>"#;
+    const DOC_TRACKED: &str = r#"<w:document><w:body><w:p><w:ins w:id="1" w:author="Ola Nordmann" w:date="2026-01-01T00:00:00Z"><w:r><w:t>Pris</w:t></w:r></w:ins></w:p></w:body></w:document>"#;
+
+    #[test]
+    fn office_open_xml_names_comments_and_changes() {
+        for deflate in [false, true] {
+            let docx = zip(&[
+                ("[Content_Types].xml", "<Types/>", deflate),
+                ("word/document.xml", DOC, deflate),
+                ("docProps/core.xml", CORE, deflate),
+                ("docProps/app.xml", APP, deflate),
+            ]);
+            assert_eq!(
+                scan(DocKind::Ooxml, &docx),
+                [
+                    DocFinding::Named("Company"),
+                    DocFinding::Named("dc:creator")
+                ],
+                "deflated: {deflate}"
+            );
+            let clean = zip(&[
+                ("word/document.xml", DOC, deflate),
+                ("docProps/core.xml", CORE_CLEAN, deflate),
+                (
+                    "docProps/app.xml",
+                    "<Properties><Company/></Properties>",
+                    deflate,
+                ),
+            ]);
+            assert_eq!(scan(DocKind::Ooxml, &clean), []);
+            let reviewed = zip(&[
+                ("word/document.xml", DOC_TRACKED, deflate),
+                (
+                    "word/comments.xml",
+                    r#"<w:comments><w:comment w:id="0" w:author="Per"><w:p/></w:comment></w:comments>"#,
+                    deflate,
+                ),
+            ]);
+            assert_eq!(
+                scan(DocKind::Ooxml, &reviewed),
+                [DocFinding::Comments, DocFinding::TrackedChanges]
+            );
+        }
+        // Excel's and PowerPoint's comments, and an empty comments part.
+        let xlsx = zip(&[(
+            "xl/comments1.xml",
+            "<comments><commentList><comment ref=\"A1\" authorId=\"0\"/></commentList></comments>",
+            true,
+        )]);
+        assert_eq!(scan(DocKind::Ooxml, &xlsx), [DocFinding::Comments]);
+        let pptx = zip(&[(
+            "ppt/comments/comment1.xml",
+            "<p:cmLst><p:cm authorId=\"0\"/></p:cmLst>",
+            true,
+        )]);
+        assert_eq!(scan(DocKind::Ooxml, &pptx), [DocFinding::Comments]);
+        let empty = zip(&[("word/comments.xml", "<w:comments/>", true)]);
+        assert_eq!(scan(DocKind::Ooxml, &empty), []);
+    }
+
+    #[test]
+    fn open_document_names_comments_and_changes() {
+        let meta = "<office:meta><meta:initial-creator>Kari Nordmann</meta:initial-creator><dc:creator>Kari Nordmann</dc:creator></office:meta>";
+        let content = "<office:text><text:tracked-changes><text:changed-region text:id=\"c1\"/></text:tracked-changes><text:p><office:annotation><dc:creator>Per</dc:creator></office:annotation>Pris</text:p></office:text>";
+        let odt = zip(&[
+            ("mimetype", "application/vnd.oasis.opendocument.text", false),
+            ("content.xml", content, true),
+            ("meta.xml", meta, true),
+        ]);
+        assert_eq!(
+            scan(DocKind::OpenDocument, &odt),
+            [
+                DocFinding::Named("dc:creator"),
+                DocFinding::Named("meta:initial-creator"),
+                DocFinding::Comments,
+                DocFinding::TrackedChanges
+            ]
+        );
+        let clean = zip(&[
+            (
+                "content.xml",
+                "<office:text><text:p>Pris</text:p></office:text>",
+                true,
+            ),
+            (
+                "meta.xml",
+                "<office:meta><meta:generator>LibreOffice</meta:generator></office:meta>",
+                true,
+            ),
+        ]);
+        assert_eq!(scan(DocKind::OpenDocument, &clean), []);
+    }
+
+    /// A PDF with `info` as its information dictionary's entries, laid out
+    /// as plain objects (no cross-reference table: the scan needs none).
+    fn pdf(info: &str) -> Vec<u8> {
+        format!(
+            "%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n3 0 obj\n<< {info} >>\nendobj\ntrailer\n<< /Root 1 0 R /Info 3 0 R >>\n%%EOF\n"
+        )
+        .into_bytes()
+    }
+
+    #[test]
+    fn pdf_information_dictionary() {
+        let named = DocFinding::Named("/Author");
+        for (info, expect) in [
+            (
+                "/Author (Kari Nordmann) /Producer (LibreOffice)",
+                vec![named],
+            ),
+            ("/Author(Kari \\(KN\\) Nordmann)", vec![named]),
+            // UTF-16 with a byte order mark, as a hex string and escaped.
+            ("/Author <FEFF004B00E5007200690020004E>", vec![named]),
+            ("/Author (\\376\\377\\000K\\000a)", vec![named]),
+            ("/Company (Kunde AS)", vec![DocFinding::Named("/Company")]),
+            // Empty or blank values, a byte order mark alone, other keys.
+            ("/Author () /Title (Tilbud)", vec![]),
+            ("/Author <FEFF> /Creator (Writer)", vec![]),
+            ("/Author (   ) /Authors (x)", vec![]),
+            ("/Author 9 0 R", vec![]),
+        ] {
+            assert_eq!(scan(DocKind::Pdf, &pdf(info)), expect, "{info}");
+        }
+        // An incremental update that blanked the author leaves the old
+        // dictionary in the file, and it is still published.
+        let mut updated = pdf("/Author (Kari Nordmann)");
+        updated.extend(b"3 0 obj\n<< /Author () >>\nendobj\ntrailer\n<< /Root 1 0 R /Info 3 0 R /Prev 9 >>\n%%EOF\n");
+        assert_eq!(scan(DocKind::Pdf, &updated), [named]);
+    }
+
+    #[test]
+    fn pdf_compressed_object_and_metadata_streams() {
+        let stream = |dict: &str, body: &str| {
+            let data = miniz_oxide::deflate::compress_to_vec_zlib(body.as_bytes(), 6);
+            let mut out = format!(
+                "%PDF-1.5\n7 0 obj\n<< {dict} /Filter /FlateDecode /Length {} >>\nstream\r\n",
+                data.len()
+            )
+            .into_bytes();
+            out.extend(data);
+            out.extend(b"\r\nendstream\nendobj\n%%EOF\n");
+            out
+        };
+        let objstm = stream(
+            "/Type /ObjStm /N 1 /First 5",
+            "3 0 << /Author (Kari Nordmann) /Producer (x) >>",
+        );
+        assert_eq!(scan(DocKind::Pdf, &objstm), [DocFinding::Named("/Author")]);
+        let xmp = "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF><rdf:Description><dc:creator><rdf:Seq><rdf:li>Kari Nordmann</rdf:li></rdf:Seq></dc:creator></rdf:Description></rdf:RDF></x:xmpmeta>";
+        let metadata = stream("/Type /Metadata /Subtype /XML", xmp);
+        assert_eq!(
+            scan(DocKind::Pdf, &metadata),
+            [DocFinding::Named("dc:creator")]
+        );
+        // exiftool's and Acrobat's `pdf:Author`, as an element or an attribute.
+        for packet in [
+            "<x:xmpmeta><rdf:Description><pdf:Author>Kari Nordmann</pdf:Author></rdf:Description></x:xmpmeta>",
+            "<x:xmpmeta><rdf:Description pdf:Author='Kari Nordmann'/></x:xmpmeta>",
+        ] {
+            let metadata = stream("/Type /Metadata /Subtype /XML", packet);
+            assert_eq!(
+                scan(DocKind::Pdf, &metadata),
+                [DocFinding::Named("pdf:Author")]
+            );
+        }
+        let blank =
+            "<x:xmpmeta><rdf:Description pdf:Author=''><pdf:Author/></rdf:Description></x:xmpmeta>";
+        assert_eq!(scan(DocKind::Pdf, &stream("/Type /Metadata", blank)), []);
+        // A page's content stream is not read, whatever it holds.
+        // (Long enough to be compressed: a short one is stored as it is.)
+        let drawing = "BT (Pris) Tj ET\n".repeat(40) + "/Author (Kari Nordmann)";
+        let content = stream("", &drawing);
+        assert!(find(&content, b"Kari").is_none());
+        assert_eq!(scan(DocKind::Pdf, &content), []);
+    }
+
+    #[test]
+    fn damaged_files_find_nothing_and_do_not_panic() {
+        let docx = zip(&[("docProps/core.xml", CORE, true)]);
+        let pdf_bytes = pdf("/Author (Kari Nordmann)");
+        for cut in 0..docx.len() {
+            let _ = scan(DocKind::Ooxml, &docx[..cut]);
+        }
+        for i in 0..docx.len() {
+            let mut bad = docx.clone();
+            bad[i] ^= 0xff;
+            let _ = scan(DocKind::Ooxml, &bad);
+            let _ = scan(DocKind::OpenDocument, &bad);
+        }
+        for cut in 0..pdf_bytes.len() {
+            let _ = scan(DocKind::Pdf, &pdf_bytes[..cut]);
+        }
+        assert_eq!(scan(DocKind::Ooxml, b"not a zip"), []);
+        assert_eq!(scan(DocKind::Pdf, b""), []);
+    }
+
+    #[test]
+    fn kinds_by_extension() {
+        assert_eq!(DocKind::of("PDF"), Some(DocKind::Pdf));
+        assert_eq!(DocKind::of("docx"), Some(DocKind::Ooxml));
+        assert_eq!(DocKind::of("Pptx"), Some(DocKind::Ooxml));
+        assert_eq!(DocKind::of("odt"), Some(DocKind::OpenDocument));
+        assert_eq!(DocKind::of("doc"), None);
+        assert_eq!(DocKind::of("md"), None);
+    }
+}
