@@ -1,9 +1,10 @@
 //! Checks: passes over the site model that find problems no single stage
 //! sees. Each check lives in its own module; this one runs them and turns
 //! their findings into diagnostics. The anonymization guard also reads the
-//! page files that failed to load (`Site::rejected`), the metadata of
-//! case studies' images (`metadata`) and the properties of their PDF and
-//! office files (`documents`).
+//! page files that failed to load (`Site::rejected`), and the files of
+//! case studies: their text files as it reads a page, their images'
+//! metadata (`metadata`) and the properties of their PDF and office files
+//! (`documents`).
 
 pub mod anonymize;
 pub mod documents;
@@ -141,7 +142,7 @@ fn anonymization(site: &Site, guard: &Guard, out: &mut Checked) {
     for r in results {
         out.diagnostics.extend(r);
     }
-    out.diagnostics.extend(file_metadata(site, all));
+    out.diagnostics.extend(case_files(site, guard, all));
     // Files that failed to load are scanned too, so a case study shows all
     // its problems in one run, not its identifiers only once it loads.
     for r in &site.rejected {
@@ -158,29 +159,39 @@ fn anonymization(site: &Site, guard: &Guard, out: &mut Checked) {
 
 /// Files the guard's scope holds (all, or those of case studies: in a
 /// case's bundle, or in a folder whose pages are case studies by default)
-/// whose hidden parts lead back to someone: an image's EXIF or XMP giving
+/// that lead back to someone: text files (`.csv`, `.txt`, `.svg`, `.vcf`,
+/// …) read by the guard as a page's text is, an image's EXIF or XMP giving
 /// a GPS position or a person's name, a PDF's or office file's properties
 /// naming its author or company, comments or tracked changes. An office
 /// file in a format the guard cannot read (`.doc`, `.xls`, `.ppt`) is a
 /// warning.
-fn file_metadata(site: &Site, all: bool) -> Vec<Diagnostic> {
-    const IMAGES: [&str; 5] = ["jpg", "jpeg", "png", "webp", "tif"];
+fn case_files(site: &Site, guard: &Guard, all: bool) -> Vec<Diagnostic> {
+    const TEXTS: [&str; 12] = [
+        "txt", "csv", "tsv", "json", "xml", "svg", "html", "htm", "vcf", "ics", "yaml", "yml",
+    ];
+    const IMAGES: [&str; 6] = ["jpg", "jpeg", "png", "webp", "tif", "tiff"];
     const UNREAD: [&str; 3] = ["doc", "xls", "ppt"];
     let content = site.root.join("content");
     site.assets
         .par_iter()
-        .filter(|a| {
-            all || a
+        .filter_map(|a| {
+            let of_a_case = a
                 .from
                 .strip_prefix(&content)
-                .is_ok_and(|rel| of_a_case(site, rel))
+                .is_ok_and(|rel| of_a_case(site, rel));
+            (all || of_a_case).then_some((a, of_a_case))
         })
-        .flat_map_iter(|a| {
+        .flat_map_iter(|(a, of_a_case)| {
             let ext = a.from.extension().and_then(|e| e.to_str()).unwrap_or("");
             let is = |list: &[&str]| list.iter().any(|i| ext.eq_ignore_ascii_case(i));
-            let file = display_path(a.from.strip_prefix(&site.root).unwrap_or(&a.from));
+            let rel = a.from.strip_prefix(&site.root).unwrap_or(&a.from);
+            let file = display_path(rel);
             let read = || std::fs::read(&a.from).unwrap_or_default();
-            let found: Vec<Diagnostic> = if is(&IMAGES) {
+            let found: Vec<Diagnostic> = if is(&TEXTS) {
+                let kind = if of_a_case { Kind::Case } else { Kind::Article };
+                let text = String::from_utf8_lossy(&read()).into_owned();
+                scan_texts(guard, rel, kind, [(&text, 1), ("", 1)])
+            } else if is(&IMAGES) {
                 metadata::scan(&read())
                     .into_iter()
                     .map(|f| Diagnostic::error(&file, 0, 0, f.message(&file)))
