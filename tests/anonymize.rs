@@ -509,3 +509,36 @@ fn a_case_text_file_is_read_as_its_pages_are() {
     let o = run(&["check", "--root", root.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+#[test]
+fn a_case_document_that_names_the_customer_in_its_text_fails_the_build() {
+    let site = site_from("clean");
+    let root = site.path();
+    let docs = fixture("anon").join("documents");
+    for name in ["tilbudsbrev.docx", "brev.pdf", "evaluering-renset.docx"] {
+        std::fs::copy(docs.join(name), root.join("content/case").join(name)).unwrap();
+    }
+    let o = run(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    let at: BTreeSet<(String, String)> = err
+        .lines()
+        .filter_map(|l| l.split_once(": error: "))
+        .map(|(at, message)| {
+            let kind = message.split(" `").next().unwrap().to_string();
+            (at.to_string(), kind)
+        })
+        .collect();
+    // Lines are paragraphs: the letter's second, split over three runs;
+    // its header's address (after the body); the PDF's subject (after
+    // its title).
+    let expect: BTreeSet<(String, String)> = [
+        ("content/case/tilbudsbrev.docx:2:11", "DeniedName"),
+        ("content/case/tilbudsbrev.docx:4:10", "Email"),
+        ("content/case/brev.pdf:2:12", "DeniedName"),
+    ]
+    .iter()
+    .map(|(a, k)| (a.to_string(), kind_text(k).to_string()))
+    .collect();
+    assert_eq!(at, expect, "{err}");
+}

@@ -9,7 +9,9 @@
 //! XMP packet (also inside compressed object streams, and the values an
 //! incremental update left behind), the parts of an Office Open XML file
 //! (`.docx`, `.xlsx`, `.pptx`) or an OpenDocument file (`.odt`, `.ods`,
-//! `.odp`) that hold names, and the zip container both office formats use.
+//! `.odp`) that hold names, the zip container both office formats use, and
+//! the text a reader meets in a document ([`text`]), which the guard scans
+//! as it scans a page.
 //! Like [`super::metadata`] it is pure (bytes in, findings out) and never
 //! trusts the bytes: every offset is checked, inflating is capped, and a
 //! damaged file finds nothing.
@@ -160,9 +162,17 @@ fn pdf(b: &[u8]) -> Vec<DocFinding> {
 /// information dictionary that an incremental update replaced is still in
 /// the file, and is found too.
 fn pdf_values(b: &[u8]) -> Vec<DocFinding> {
-    let mut found = Vec::new();
-    for (key, field) in PDF_KEYS {
-        let mut from = 0;
+    PDF_KEYS
+        .iter()
+        .filter(|(key, _)| pdf_strings(b, key).any(|v| meaningful(&v)))
+        .map(|&(_, field)| DocFinding::Named(field))
+        .collect()
+}
+
+/// Every string value given to the key `key` (`/Title`) in `b`, decoded.
+fn pdf_strings<'a>(b: &'a [u8], key: &'a [u8]) -> impl Iterator<Item = Vec<u8>> + 'a {
+    let mut from = 0;
+    std::iter::from_fn(move || {
         while let Some(at) = find(&b[from..], key) {
             let after = from + at + key.len();
             from = after;
@@ -170,13 +180,29 @@ fn pdf_values(b: &[u8]) -> Vec<DocFinding> {
             if b.get(after).is_some_and(|c| c.is_ascii_alphanumeric()) {
                 continue;
             }
-            if pdf_string(&b[after..]).is_some_and(|v| meaningful(&v)) {
-                found.push(DocFinding::Named(field));
-                break;
+            if let Some(value) = pdf_string(&b[after..]) {
+                return Some(value);
             }
         }
+        None
+    })
+}
+
+/// A PDF text string as text: UTF-16 after its byte order mark, UTF-8
+/// after its mark (PDF 2.0), else PDFDocEncoding (read as Latin-1, which it
+/// matches for letters).
+fn pdf_text(value: &[u8]) -> String {
+    if let Some(utf16) = value.strip_prefix(&[0xfe, 0xff]) {
+        let units: Vec<u16> = utf16
+            .chunks_exact(2)
+            .map(|p| u16::from_be_bytes([p[0], p[1]]))
+            .collect();
+        String::from_utf16_lossy(&units)
+    } else if let Some(utf8) = value.strip_prefix(&[0xef, 0xbb, 0xbf]) {
+        String::from_utf8_lossy(utf8).into_owned()
+    } else {
+        value.iter().map(|&c| char::from(c)).collect()
     }
-    found
 }
 
 /// The string value at the start of `b` (after white space): a literal
@@ -326,6 +352,169 @@ fn attribute_with_text(xml: &[u8], name: &str) -> bool {
         }
     }
     false
+}
+
+// ---------------------------------------------------------------- text
+
+/// The text a reader meets in a document, for the guard to scan as it
+/// scans a page: one line per paragraph (a line number in a finding is the
+/// paragraph's, counted through the document). For a PDF, the title,
+/// subject, keywords, author and company of its document properties (the
+/// text of its pages is drawn with fonts' own codes and is not read); for
+/// an office file, the text of its body, notes, headers, footers, comments
+/// and slides or cells, and of its properties.
+pub fn text(kind: DocKind, bytes: &[u8]) -> String {
+    match kind {
+        DocKind::Pdf => {
+            let mut out = String::new();
+            let mut streams = vec![bytes.to_vec()];
+            streams.extend(pdf_streams(bytes));
+            for data in &streams {
+                for key in [
+                    &b"/Title"[..],
+                    b"/Subject",
+                    b"/Keywords",
+                    b"/Author",
+                    b"/Company",
+                ] {
+                    for value in pdf_strings(data, key) {
+                        out.push_str(&pdf_text(&value));
+                        out.push('\n');
+                    }
+                }
+            }
+            out
+        }
+        DocKind::Ooxml => {
+            let parts = |name: &str| {
+                let file = name.rsplit('/').next().unwrap_or(name);
+                name == "docProps/core.xml"
+                    || name == "docProps/app.xml"
+                    || (name.starts_with("word/")
+                        && [
+                            "document",
+                            "footnotes",
+                            "endnotes",
+                            "header",
+                            "footer",
+                            "comments",
+                        ]
+                        .iter()
+                        .any(|p| file.starts_with(p)))
+                    || name == "xl/sharedStrings.xml"
+                    || name.starts_with("xl/worksheets/sheet")
+                    || name.starts_with("xl/comments")
+                    || name.starts_with("ppt/slides/slide")
+                    || name.starts_with("ppt/notesSlides/")
+                    || name.starts_with("ppt/comments/")
+            };
+            office_text(zip_entries(bytes, parts))
+        }
+        DocKind::OpenDocument => {
+            let parts = |name: &str| matches!(name, "content.xml" | "styles.xml" | "meta.xml");
+            office_text(zip_entries(bytes, parts))
+        }
+    }
+}
+
+/// The text of the XML parts `parts`, one after the other.
+fn office_text(parts: Vec<(String, Vec<u8>)>) -> String {
+    let mut out = String::new();
+    for (name, xml) in parts {
+        // In the properties, every element is a value of its own.
+        let properties = name.starts_with("docProps/") || name == "meta.xml";
+        out.push_str(&xml_text(&xml, properties));
+        out.push('\n');
+    }
+    out
+}
+
+/// The text nodes of `xml` with its entities decoded: a paragraph's,
+/// a table cell's, a shared string's end starts a new line (with
+/// `each_element`, every element's end does), tabs and Word's and
+/// OpenDocument's space elements are spaces. A word split over several
+/// runs (`<w:t>Kvit</w:t></w:r><w:r><w:t>fjell</w:t>`) stays one word.
+fn xml_text(xml: &[u8], each_element: bool) -> String {
+    const LINE_ENDS: [&str; 10] = [
+        "/w:p",
+        "/a:p",
+        "/si",
+        "/c",
+        "/text:p",
+        "/text:h",
+        "w:br/",
+        "w:cr/",
+        "text:line-break/",
+        "/table:table-cell",
+    ];
+    const SPACES: [&str; 4] = ["w:tab/", "text:s/", "text:tab/", "a:br/"];
+    let mut out: Vec<u8> = Vec::with_capacity(xml.len() / 4);
+    let mut i = 0;
+    while i < xml.len() {
+        match xml[i] {
+            b'<' => {
+                let Some(end) = xml[i..].iter().position(|&c| c == b'>') else {
+                    break;
+                };
+                let tag = &xml[i + 1..i + end];
+                // `/name` for an end tag, `name/` for an empty element.
+                let bare = tag.strip_prefix(b"/").unwrap_or(tag);
+                let name_len = bare
+                    .iter()
+                    .position(|&c| c.is_ascii_whitespace() || c == b'/')
+                    .unwrap_or(bare.len());
+                let mut name = String::from_utf8_lossy(&bare[..name_len]).into_owned();
+                if tag.starts_with(b"/") {
+                    name.insert(0, '/');
+                } else if tag.ends_with(b"/") {
+                    name.push('/');
+                }
+                if LINE_ENDS.contains(&name.as_str()) || (each_element && name.starts_with('/')) {
+                    out.push(b'\n');
+                } else if SPACES.contains(&name.as_str()) {
+                    out.push(b' ');
+                }
+                i += end + 1;
+            }
+            b'&' => {
+                let rest = &xml[i..];
+                let end = rest.iter().take(12).position(|&c| c == b';');
+                let decoded = end.and_then(|e| entity(&rest[1..e]));
+                match (end, decoded) {
+                    (Some(e), Some(c)) => {
+                        let mut buf = [0u8; 4];
+                        out.extend(c.encode_utf8(&mut buf).as_bytes());
+                        i += e + 1;
+                    }
+                    _ => {
+                        out.push(b'&');
+                        i += 1;
+                    }
+                }
+            }
+            c => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The character an XML entity (`amp`, `#248`, `#xF8`) stands for.
+fn entity(name: &[u8]) -> Option<char> {
+    match name {
+        b"amp" => Some('&'),
+        b"lt" => Some('<'),
+        b"gt" => Some('>'),
+        b"quot" => Some('"'),
+        b"apos" => Some('\''),
+        [b'#', b'x' | b'X', hex @ ..] => {
+            char::from_u32(u32::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?)
+        }
+        [b'#', dec @ ..] => char::from_u32(std::str::from_utf8(dec).ok()?.parse().ok()?),
+        _ => None,
+    }
 }
 
 // ---------------------------------------------------------------- zip
@@ -763,18 +952,103 @@ mod tests {
         let pdf_bytes = pdf("/Author (Kari Nordmann)");
         for cut in 0..docx.len() {
             let _ = scan(DocKind::Ooxml, &docx[..cut]);
+            let _ = text(DocKind::Ooxml, &docx[..cut]);
         }
         for i in 0..docx.len() {
             let mut bad = docx.clone();
             bad[i] ^= 0xff;
             let _ = scan(DocKind::Ooxml, &bad);
             let _ = scan(DocKind::OpenDocument, &bad);
+            let _ = text(DocKind::Ooxml, &bad);
         }
         for cut in 0..pdf_bytes.len() {
             let _ = scan(DocKind::Pdf, &pdf_bytes[..cut]);
+            let _ = text(DocKind::Pdf, &pdf_bytes[..cut]);
         }
+        // Markup cut anywhere, and entities that are not.
+        let xml = "<w:p><w:t>A &amp; B &#xFFFFFFFF; &#99999999999; &bogus; &</w:t></w:p>";
+        for cut in 0..xml.len() {
+            let _ = xml_text(&xml.as_bytes()[..cut], false);
+        }
+        assert_eq!(
+            xml_text(xml.as_bytes(), false),
+            "A & B &#xFFFFFFFF; &#99999999999; &bogus; &\n"
+        );
         assert_eq!(scan(DocKind::Ooxml, b"not a zip"), []);
         assert_eq!(scan(DocKind::Pdf, b""), []);
+    }
+
+    #[test]
+    fn the_text_a_reader_meets() {
+        // Word: a name split over runs stays whole, entities are decoded,
+        // each paragraph is a line; headers and the title are read too.
+        let body = r#"<w:document><w:body><w:p><w:r><w:t>Møte med </w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>Kvit</w:t></w:r><w:r><w:t>fjell &amp; co</w:t></w:r></w:p><w:p><w:r><w:t>Pris:</w:t><w:tab/><w:t>&#248;kt</w:t></w:r></w:p></w:body></w:document>"#;
+        let docx = zip(&[
+            ("word/document.xml", body, true),
+            (
+                "word/header1.xml",
+                "<w:hdr><w:p><w:r><w:t>Til Brattli</w:t></w:r></w:p></w:hdr>",
+                true,
+            ),
+            (
+                "docProps/core.xml",
+                "<cp:coreProperties><dc:title>Tilbud</dc:title><dc:subject>Lager</dc:subject></cp:coreProperties>",
+                true,
+            ),
+            (
+                "word/styles.xml",
+                "<w:styles><w:name w:val=\"Ikke tekst\"/>Stil</w:styles>",
+                true,
+            ),
+        ]);
+        let text = text(DocKind::Ooxml, &docx);
+        let lines: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "Møte med Kvitfjell & co",
+                "Pris: økt",
+                "Til Brattli",
+                "Tilbud",
+                "Lager"
+            ]
+        );
+        // Excel's shared strings and cells, a line each.
+        let xlsx = zip(&[
+            (
+                "xl/sharedStrings.xml",
+                "<sst><si><t>Kontakt</t></si><si><r><t>kari@</t></r><r><t>kunde.no</t></r></si></sst>",
+                true,
+            ),
+            (
+                "xl/worksheets/sheet1.xml",
+                "<worksheet><sheetData><row><c r=\"A1\"><v>91234567</v></c><c r=\"B1\" t=\"s\"><v>0</v></c></row></sheetData></worksheet>",
+                true,
+            ),
+        ]);
+        let text = super::text(DocKind::Ooxml, &xlsx);
+        assert!(text.lines().any(|l| l == "kari@kunde.no"), "{text:?}");
+        assert!(text.lines().any(|l| l == "91234567"), "{text:?}");
+        // OpenDocument: spaces and line breaks are elements.
+        let odt = zip(&[(
+            "content.xml",
+            "<office:text><text:h>Om <text:span>Trollnes</text:span></text:h><text:p>A<text:s/>B<text:line-break/>C</text:p></office:text>",
+            true,
+        )]);
+        assert_eq!(
+            super::text(DocKind::OpenDocument, &odt),
+            "Om Trollnes\nA B\nC\n\n"
+        );
+        // A PDF's title in UTF-16 and its subject in PDFDocEncoding.
+        let pdf = pdf("/Title <FEFF00D80073007400760069006B> /Subject (Tilbud til \\330stvik)");
+        assert_eq!(
+            super::text(DocKind::Pdf, &pdf),
+            "Østvik\nTilbud til Østvik\n"
+        );
     }
 
     #[test]

@@ -162,7 +162,8 @@ fn anonymization(site: &Site, guard: &Guard, out: &mut Checked) {
 /// that lead back to someone: text files (`.csv`, `.txt`, `.svg`, `.vcf`,
 /// …) read by the guard as a page's text is, an image's EXIF or XMP giving
 /// a GPS position or a person's name, a PDF's or office file's properties
-/// naming its author or company, comments or tracked changes. An office
+/// naming its author or company, comments or tracked changes, and the
+/// text of an office file (a PDF's title and subject) read as a page's. An office
 /// file in a format the guard cannot read (`.doc`, `.xls`, `.ppt`) is a
 /// warning.
 fn case_files(site: &Site, guard: &Guard, all: bool) -> Vec<Diagnostic> {
@@ -187,21 +188,26 @@ fn case_files(site: &Site, guard: &Guard, all: bool) -> Vec<Diagnostic> {
             let rel = a.from.strip_prefix(&site.root).unwrap_or(&a.from);
             let file = display_path(rel);
             let read = || std::fs::read(&a.from).unwrap_or_default();
+            let text_kind = |case: bool| if case { Kind::Case } else { Kind::Article };
             let found: Vec<Diagnostic> = if is(&TEXTS) {
-                let kind = if of_a_case { Kind::Case } else { Kind::Article };
                 let text = String::from_utf8_lossy(&read()).into_owned();
-                scan_texts(guard, rel, kind, [(&text, 1), ("", 1)])
+                scan_texts(guard, rel, text_kind(of_a_case), [(&text, 1), ("", 1)])
             } else if is(&IMAGES) {
                 metadata::scan(&read())
                     .into_iter()
                     .map(|f| Diagnostic::error(&file, 0, 0, f.message(&file)))
                     .collect()
             } else if let Some(kind) = documents::DocKind::of(ext) {
-                let found = documents::scan(kind, &read());
-                documents::messages(kind, &file, &found)
+                let bytes = read();
+                let found = documents::scan(kind, &bytes);
+                let mut out: Vec<Diagnostic> = documents::messages(kind, &file, &found)
                     .into_iter()
                     .map(|m| Diagnostic::error(&file, 0, 0, m))
-                    .collect()
+                    .collect();
+                // Its text, as a page's: a line is a paragraph.
+                let text = documents::text(kind, &bytes);
+                out.extend(scan_texts(guard, rel, text_kind(of_a_case), [(&text, 1), ("", 1)]));
+                out
             } else if is(&UNREAD) {
                 vec![Diagnostic::warning(
                     &file,
