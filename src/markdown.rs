@@ -333,7 +333,7 @@ impl<'a> Transform<'a, '_> {
                 let out = &mut *self.out;
                 let lvl = heading_level(level);
                 let base = match id {
-                    Some(custom) => custom.to_string(),
+                    Some(custom) => crate::content::slug::anchor_id(&custom).into_owned(),
                     None => {
                         let s = slugify(&text);
                         if s.is_empty() {
@@ -590,7 +590,13 @@ fn resolve_href<'a>(
             line,
             col,
         });
-        return dest.clone();
+        // `#første-del` as GitHub writes it goes to the heading's id.
+        let decoded = crate::site::percent_decode(anchor);
+        let decoded = decoded.as_deref().unwrap_or(anchor);
+        return match crate::content::slug::anchor_id(decoded) {
+            std::borrow::Cow::Owned(id) => format!("#{id}").into(),
+            std::borrow::Cow::Borrowed(_) => dest.clone(),
+        };
     }
     match resolver.resolve(dest) {
         Resolved::Keep => dest.clone(),

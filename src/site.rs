@@ -27,7 +27,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::{Config, Language};
-use crate::content::slug::slugify;
+use crate::content::slug::{anchor_id, slugify};
 use crate::content::{self, Kind, Loaded, Page, Section};
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
 use crate::fingerprinted::Fingerprinted;
@@ -526,7 +526,14 @@ impl LinkResolver for PageLinks<'_> {
             None => (path, String::new()),
         };
         let path = decode_link(path);
-        let frag = anchor.as_ref().map(|a| format!("#{a}")).unwrap_or_default();
+        // The fragment as the heading's id (`#første-del` → `#forste-del`).
+        let frag = match &anchor {
+            Some(a) => match anchor_id(&decode_link(a)) {
+                Cow::Owned(id) => format!("#{id}"),
+                Cow::Borrowed(_) => format!("#{a}"),
+            },
+            None => String::new(),
+        };
         // Site-absolute links ("/artikler/x/") are made relative, so they
         // keep working under a sub-path and from file://.
         if let Some(abs) = path.strip_prefix('/') {
@@ -1686,11 +1693,12 @@ fn check_links<'a>(
             l.target.as_str()
         };
         let decoded = decode_link(anchor);
+        let id = anchor_id(&decoded);
         if let Some(headings) = ids_of(target)
-            && !headings.iter().any(|h| h.id == decoded)
+            && !headings.iter().any(|h| h.id == id)
         {
             let ids = headings.iter().map(|h| h.id.as_str());
-            let hint = crate::diagnostics::did_you_mean(&decoded, ids)
+            let hint = crate::diagnostics::did_you_mean(&id, ids)
                 .map(|s| format!(": did you mean `#{s}`?"))
                 .unwrap_or_default();
             let what = if l.target.is_empty() {

@@ -756,3 +756,66 @@ fn a_logo_the_site_does_not_publish_is_an_error_at_its_line() {
         assert!(file.is_file(), "/{url}: {}", src[0]);
     }
 }
+
+#[test]
+fn anchors_written_as_github_writes_them_reach_the_heading() {
+    let tmp = site_copy("basic");
+    let root = tmp.path();
+    std::fs::write(
+        root.join("content/artikler/ankre.md"),
+        "---\ntitle: Ankre\n---\n\nSe [møtet](#første-møte-pris--verdi), [kodet](#f%C3%B8rste-m%C3%B8te-pris--verdi), [egen](#Egen) og [åpning](#åpning-eget).\n\n## Første møte: pris & verdi\n\ntekst\n\n## Vår egen {#Egen}\n\n## Åpning {#åpning-eget}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("content/artikler/ankre-lenker.md"),
+        "---\ntitle: Lenker til ankre\n---\n\nLes [om møtet](ankre.md#første-møte-pris--verdi).\n",
+    )
+    .unwrap();
+    let out = root.join("public");
+    build(root, &out, &[]);
+    let doc = page(&out, "artikler/ankre/");
+    let ids: Vec<String> = doc
+        .select(&sel("h2[id]"))
+        .map(|h| h.value().attr("id").unwrap().to_string())
+        .collect();
+    for id in ["forste-mote-pris-verdi", "Egen", "apning-eget"] {
+        assert!(ids.iter().any(|i| i == id), "{id} not in {ids:?}");
+    }
+    let hrefs = |doc: &scraper::Html| -> Vec<String> {
+        doc.select(&sel("main p a[href]"))
+            .map(|a| a.value().attr("href").unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        hrefs(&doc),
+        [
+            "#forste-mote-pris-verdi",
+            "#forste-mote-pris-verdi",
+            "#Egen",
+            "#apning-eget"
+        ]
+    );
+    let other = page(&out, "artikler/ankre-lenker/");
+    assert_eq!(
+        hrefs(&other),
+        ["../../artikler/ankre/#forste-mote-pris-verdi"]
+    );
+    // A fragment that is no heading's, in either form, is an error naming
+    // it as written, with the id it may have meant.
+    std::fs::write(
+        root.join("content/artikler/ankre-lenker.md"),
+        "---\ntitle: Lenker til ankre\n---\n\nLes [om møtet](ankre.md#første-møtte-pris--verdi).\n",
+    )
+    .unwrap();
+    let o = run(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.starts_with("content/artikler/ankre-lenker.md:5:5: error: link to a missing heading `#første-møtte-pris--verdi`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("did you mean `#forste-mote-pris-verdi`"),
+        "{err}"
+    );
+}

@@ -75,9 +75,46 @@ fn take(out: &mut String, dash: &mut bool, ch: char) {
     }
 }
 
+/// The heading id a link's fragment (percent-decoded) stands for.
+/// GitHub and VS Code write a heading's anchor with its letters as they
+/// are (`#første-del`) and a dash for each space around a sign they drop
+/// (`#pris--verdi` for "Pris & verdi"); vinn's ids are slugs (`forste-del`,
+/// `pris-verdi`). A fragment with a character outside ASCII or a double
+/// dash is taken as such an anchor and becomes its slug; any other is kept
+/// as written (`fn-1`, a custom `{#Pris}`). Custom heading ids go through
+/// the same rule, so both ends agree.
+pub fn anchor_id(fragment: &str) -> std::borrow::Cow<'_, str> {
+    if fragment.is_ascii() && !fragment.contains("--") {
+        return fragment.into();
+    }
+    let slug = slugify(fragment);
+    if slug.is_empty() {
+        fragment.into()
+    } else {
+        slug.into()
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::slugify;
+    use super::{anchor_id, slugify};
+
+    #[test]
+    fn anchors_as_github_and_vs_code_write_them() {
+        for (written, id) in [
+            ("første-del", "forste-del"),
+            ("første-møte-pris--verdi", "forste-mote-pris-verdi"),
+            ("hva-er-verdi", "hva-er-verdi"),
+            ("Pris", "Pris"),
+            ("fn-1", "fn-1"),
+            ("kunde_reise", "kunde_reise"),
+            ("—", "—"),
+        ] {
+            assert_eq!(anchor_id(written), id, "{written}");
+            // What it gives is kept as it is.
+            assert_eq!(anchor_id(id), id, "{id}");
+        }
+    }
 
     #[test]
     fn norwegian_letters_stay_readable() {
