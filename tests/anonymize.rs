@@ -353,6 +353,12 @@ fn a_case_document_that_names_its_author_fails_the_build() {
         attach(name, "content/case");
     }
     std::fs::write(root.join("content/case/gammel.doc"), b"\xd0\xcf\x11\xe0").unwrap();
+    // A password-protected Word file is a ciphered container, not a zip.
+    std::fs::write(
+        root.join("content/case/laast.docx"),
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+    )
+    .unwrap();
     // Beside an article, out of the guard's scope (cases), it is published.
     attach("evaluering.docx", "content/artikler");
     let o = run(&["check", "--root", root.to_str().unwrap()]);
@@ -403,6 +409,14 @@ fn a_case_document_that_names_its_author_fails_the_build() {
     assert!(
         warning.starts_with("content/case/gammel.doc:") && warning.contains("`.docx`"),
         "{warning}"
+    );
+    let locked = err
+        .lines()
+        .find(|l| l.starts_with("content/case/laast.docx:"))
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(
+        locked.contains(": warning: ") && locked.contains("password-protected"),
+        "{locked}"
     );
     // Without the files that name someone, the case builds and publishes
     // the cleaned ones.

@@ -139,6 +139,32 @@ fn meaningful(value: &[u8]) -> bool {
     value.iter().any(|&c| c != 0 && !c.is_ascii_whitespace())
 }
 
+/// Why the guard cannot read a document, if it cannot: an encrypted PDF
+/// (its strings are ciphered), a password-protected office file (saved as
+/// an encrypted container, not a zip, or with its parts ciphered), or a
+/// file that is not what its name says.
+pub fn unreadable(kind: DocKind, bytes: &[u8]) -> Option<&'static str> {
+    match kind {
+        DocKind::Pdf if !bytes.starts_with(b"%PDF") => Some("it is not a PDF"),
+        DocKind::Pdf => find(bytes, b"/Encrypt")
+            .is_some()
+            .then_some("it is encrypted"),
+        _ if bytes.starts_with(&[0xd0, 0xcf, 0x11, 0xe0]) => {
+            Some("it is password-protected (or saved in the older binary format)")
+        }
+        DocKind::OpenDocument => match zip_entries(bytes, |n| n == "META-INF/manifest.xml") {
+            None => Some("it is damaged or not a zip file"),
+            Some(parts) => parts
+                .iter()
+                .any(|(_, xml)| find(xml, b"encryption-data").is_some())
+                .then_some("it is password-protected"),
+        },
+        DocKind::Ooxml => zip_entries(bytes, |_| false)
+            .is_none()
+            .then_some("it is damaged or not a zip file"),
+    }
+}
+
 // ---------------------------------------------------------------- PDF
 
 /// The keys of a PDF's document information dictionary that name a
@@ -408,11 +434,11 @@ pub fn text(kind: DocKind, bytes: &[u8]) -> String {
                     || name.starts_with("ppt/notesSlides/")
                     || name.starts_with("ppt/comments/")
             };
-            office_text(zip_entries(bytes, parts))
+            office_text(zip_entries(bytes, parts).unwrap_or_default())
         }
         DocKind::OpenDocument => {
             let parts = |name: &str| matches!(name, "content.xml" | "styles.xml" | "meta.xml");
-            office_text(zip_entries(bytes, parts))
+            office_text(zip_entries(bytes, parts).unwrap_or_default())
         }
     }
 }
@@ -522,8 +548,8 @@ fn entity(name: &[u8]) -> Option<char> {
 /// The entries of a zip file, as (name, data) with the data inflated;
 /// entries that cannot be read (encrypted, Zip64, another method, damaged,
 /// or past the inflate limit) are left out. Only the entries `wanted`
-/// names are inflated.
-fn zip_entries(b: &[u8], wanted: impl Fn(&str) -> bool) -> Vec<(String, Vec<u8>)> {
+/// names are inflated. None if `b` has no central directory (not a zip).
+fn zip_entries(b: &[u8], wanted: impl Fn(&str) -> bool) -> Option<Vec<(String, Vec<u8>)>> {
     let u16_at = |i: usize| b.get(i..i + 2).map(|s| u16::from_le_bytes([s[0], s[1]]));
     let u32_at = |i: usize| {
         b.get(i..i + 4)
@@ -532,17 +558,15 @@ fn zip_entries(b: &[u8], wanted: impl Fn(&str) -> bool) -> Vec<(String, Vec<u8>)
     // The end of central directory record: 22 bytes and a comment of at
     // most 64 KiB, at the end of the file.
     let earliest = b.len().saturating_sub(22 + 0xffff);
-    let Some(eocd) = (earliest..b.len().saturating_sub(21))
+    let eocd = (earliest..b.len().saturating_sub(21))
         .rev()
-        .find(|&i| u32_at(i) == Some(0x0605_4b50))
-    else {
-        return Vec::new();
-    };
-    let (Some(count), Some(dir)) = (u16_at(eocd + 10), u32_at(eocd + 16)) else {
-        return Vec::new();
-    };
+        .find(|&i| u32_at(i) == Some(0x0605_4b50))?;
+    let count = u16_at(eocd + 10)?;
+    let mut at = u32_at(eocd + 16)? as usize;
+    if count == 0 || u32_at(at) != Some(0x0201_4b50) {
+        return None;
+    }
     let mut entries = Vec::new();
-    let mut at = dir as usize;
     for _ in 0..count {
         if u32_at(at) != Some(0x0201_4b50) {
             break;
@@ -587,7 +611,7 @@ fn zip_entries(b: &[u8], wanted: impl Fn(&str) -> bool) -> Vec<(String, Vec<u8>)
             entries.push((name, data));
         }
     }
-    entries
+    Some(entries)
 }
 
 /// Whether an element `<tag …>text</tag>` with text in it is anywhere in
@@ -631,7 +655,7 @@ fn ooxml(b: &[u8]) -> Vec<DocFinding> {
             || name.starts_with("xl/revisions/")
     };
     let mut found = Vec::new();
-    for (name, xml) in zip_entries(b, wanted) {
+    for (name, xml) in zip_entries(b, wanted).unwrap_or_default() {
         match name.as_str() {
             "docProps/core.xml" => {
                 for field in ["dc:creator", "cp:lastModifiedBy"] {
@@ -693,7 +717,7 @@ fn ooxml_comments(name: &str) -> bool {
 fn open_document(b: &[u8]) -> Vec<DocFinding> {
     let wanted = |name: &str| name == "meta.xml" || name == "content.xml";
     let mut found = Vec::new();
-    for (name, xml) in zip_entries(b, wanted) {
+    for (name, xml) in zip_entries(b, wanted).unwrap_or_default() {
         if name == "meta.xml" {
             for field in ["meta:initial-creator", "dc:creator"] {
                 if element_with_text(&xml, field) {
@@ -1049,6 +1073,52 @@ mod tests {
             super::text(DocKind::Pdf, &pdf),
             "Østvik\nTilbud til Østvik\n"
         );
+    }
+
+    #[test]
+    fn documents_the_guard_cannot_read_are_named() {
+        let docx = zip(&[("docProps/core.xml", CORE_CLEAN, true)]);
+        assert_eq!(unreadable(DocKind::Ooxml, &docx), None);
+        // Word's password protection: an OLE container, not a zip.
+        let ole = [
+            &[0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1][..],
+            &[0; 504],
+        ]
+        .concat();
+        assert!(
+            unreadable(DocKind::Ooxml, &ole)
+                .unwrap()
+                .contains("password")
+        );
+        assert!(
+            unreadable(DocKind::Ooxml, b"PK\x03\x04 cut short")
+                .unwrap()
+                .contains("damaged")
+        );
+        let manifest = |extra: &str| {
+            zip(&[(
+                "META-INF/manifest.xml",
+                &format!(
+                    "<manifest:manifest><manifest:file-entry manifest:full-path=\"content.xml\">{extra}</manifest:file-entry></manifest:manifest>"
+                ),
+                true,
+            )])
+        };
+        assert_eq!(unreadable(DocKind::OpenDocument, &manifest("")), None);
+        let locked = manifest("<manifest:encryption-data manifest:checksum-type=\"SHA1/1K\"/>");
+        assert!(
+            unreadable(DocKind::OpenDocument, &locked)
+                .unwrap()
+                .contains("password")
+        );
+        assert_eq!(unreadable(DocKind::Pdf, &pdf("/Title (x)")), None);
+        let mut encrypted = pdf("/Title (x)");
+        encrypted.extend(b"trailer\n<< /Encrypt 9 0 R >>\n");
+        assert_eq!(
+            unreadable(DocKind::Pdf, &encrypted),
+            Some("it is encrypted")
+        );
+        assert_eq!(unreadable(DocKind::Pdf, b"<html>"), Some("it is not a PDF"));
     }
 
     #[test]

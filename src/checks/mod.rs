@@ -207,6 +207,14 @@ fn case_files(site: &Site, guard: &Guard, all: bool) -> Vec<Diagnostic> {
                 // Its text, as a page's: a line is a paragraph.
                 let text = documents::text(kind, &bytes);
                 out.extend(scan_texts(guard, rel, text_kind(of_a_case), [(&text, 1), ("", 1)]));
+                if let Some(why) = documents::unreadable(kind, &bytes) {
+                    out.push(Diagnostic::warning(
+                        &file,
+                        0,
+                        0,
+                        format!("vinn cannot read this document's properties and text ({why}): check by hand that it names no person or customer, or save it without a password so the guard can"),
+                    ));
+                }
                 out
             } else if is(&UNREAD) {
                 vec![Diagnostic::warning(
