@@ -640,6 +640,8 @@ fn editor_leftovers_are_never_published() {
         "content/artikler/bundle-side/notat.txt.tmp".to_string(),
         // exiftool's backup of a photo whose GPS position it removed.
         "content/case/befaring.jpg_original".to_string(),
+        // Word's owner file while the case's report is open.
+        "content/case/~$rapport.docx".to_string(),
         "static/vinn.css~".to_string(),
     ];
     for rel in &leftovers {

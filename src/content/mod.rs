@@ -623,7 +623,9 @@ pub fn url_for_page(key: &str) -> String {
 /// `x.old`), Emacs's autosaves (`#x#`), swap and temporary files (`x.swp`,
 /// `x.tmp`), nano's (`x.save`), JetBrains's safe-write files
 /// (`x___jb_tmp___`), exiftool's backups (`x.jpg_original`, the file as it
-/// was before its metadata was removed) and Windows's folder files. Not
+/// was before its metadata was removed), Microsoft Office's owner files
+/// (`~$rapport.docx`, holding the name of whoever has it open) and
+/// Windows's folder files. Not
 /// one is meant for readers, and a case study's backup still holds what its
 /// anonymization took out. (Hidden names, `.x`, are left out wherever they
 /// are.)
@@ -645,6 +647,7 @@ pub fn is_left_out(name: &str) -> bool {
         "___jb_old___",
     ];
     (name.len() > 1 && name.starts_with('#') && name.ends_with('#'))
+        || name.starts_with("~$")
         || ENDINGS.iter().any(|e| ends_with_ignoring_case(name, e))
         || name.eq_ignore_ascii_case("thumbs.db")
         || name.eq_ignore_ascii_case("desktop.ini")
