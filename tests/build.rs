@@ -299,6 +299,27 @@ fn taxonomy_pages_list_every_kind() {
 }
 
 #[test]
+fn the_tag_index_says_what_its_counts_count() {
+    let (_t, out) = built();
+    let doc = page(&out, "stikkord/");
+    // A screen reader reads each chip as its name, its count and "sider"
+    // (or "side" for one); the word is hidden from the eye only.
+    let chips = texts(&doc, ".term-cloud .chip");
+    assert!(!chips.is_empty());
+    for chip in &chips {
+        let words: Vec<&str> = chip.split_whitespace().collect();
+        let n: usize = words[words.len() - 2]
+            .parse()
+            .unwrap_or_else(|_| panic!("{chip}"));
+        let unit = if n == 1 { "side" } else { "sider" };
+        assert_eq!(words[words.len() - 1], unit, "{chip}");
+    }
+    for hidden in doc.select(&sel(".chip .count .visually-hidden")) {
+        assert!(["side", "sider"].contains(&hidden.text().collect::<String>().trim()));
+    }
+}
+
+#[test]
 fn rebuild_with_nothing_changed_rewrites_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("public");
