@@ -540,7 +540,7 @@ impl LinkResolver for PageLinks<'_> {
             let abs = abs
                 .strip_prefix(self.targets.base_path.trim_start_matches('/'))
                 .unwrap_or(abs);
-            return Resolved::Rewrite(format!("{}{query}{frag}", relative_url(&self.url, abs)));
+            return Resolved::Rewrite(format!("{}{query}{frag}", href_between(&self.url, abs)));
         }
         let joined = if self.dir.is_empty() {
             path.clone()
@@ -559,7 +559,7 @@ impl LinkResolver for PageLinks<'_> {
         if path.trim_end_matches('/').ends_with(".md") {
             if let Some(url) = self.targets.page_url(&key) {
                 return Resolved::Page {
-                    href: relative_url(&self.url, url) + &frag,
+                    href: href_between(&self.url, url) + &frag,
                     target: key,
                     anchor,
                 };
@@ -569,7 +569,7 @@ impl LinkResolver for PageLinks<'_> {
                 .map(|k| k.trim_end_matches('/').to_string());
             if let Some(url) = sec_key.as_ref().and_then(|k| self.targets.section_url(k)) {
                 return Resolved::Page {
-                    href: relative_url(&self.url, url) + &frag,
+                    href: href_between(&self.url, url) + &frag,
                     target: key,
                     anchor,
                 };
@@ -593,13 +593,13 @@ impl LinkResolver for PageLinks<'_> {
         }
         let dir_key = key.trim_end_matches('/');
         if let Some(url) = self.targets.section_url(dir_key) {
-            return Resolved::Rewrite(format!("{}{query}{frag}", relative_url(&self.url, url)));
+            return Resolved::Rewrite(format!("{}{query}{frag}", href_between(&self.url, url)));
         }
         // A page bundle's folder is its page.
         let bundle = format!("{dir_key}/index.md");
         if let Some(url) = self.targets.page_url(&bundle) {
             return Resolved::Page {
-                href: relative_url(&self.url, url) + &frag,
+                href: href_between(&self.url, url) + &frag,
                 target: bundle,
                 anchor,
             };
@@ -623,7 +623,7 @@ impl LinkResolver for PageLinks<'_> {
             };
             return Resolved::Rewrite(format!(
                 "{}{query}{frag}",
-                relative_url(&self.url, &out_path)
+                href_between(&self.url, &out_path)
             ));
         }
         Resolved::Missing(format!(
