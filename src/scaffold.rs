@@ -226,6 +226,19 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_placeholder_check_knows_every_archetype_placeholder() {
+        for p in crate::checks::placeholders::PLACEHOLDERS {
+            assert!(
+                [super::ARTICLE, super::CHECKLIST]
+                    .iter()
+                    .any(|a| a.lines().any(|l| l == p)),
+                "{p} is in no archetype"
+            );
+        }
+    }
+
     #[test]
     fn today_is_a_valid_date() {
         assert!(crate::content::date::Date::parse(&super::today()).is_ok());

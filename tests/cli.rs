@@ -255,3 +255,64 @@ fn the_bundled_sample_site_builds_cleanly() {
         stderr(&o)
     );
 }
+
+#[test]
+fn placeholder_text_from_vinn_new_is_a_warning_at_its_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    assert!(run(&["init", root.to_str().unwrap()]).status.success());
+    let r = root.to_str().unwrap();
+    for (kind, title) in [
+        ("article", "Verdi i første møte"),
+        ("checklist", "Før intervjuet"),
+    ] {
+        assert!(run(&["new", kind, title, "--root", r]).status.success());
+    }
+    let o = run(&["build", "--root", r]);
+    // A warning, not an error: the page still builds.
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    let warned: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains(": warning: still the placeholder"))
+        .map(|l| l.split(": warning: ").next().unwrap())
+        .collect();
+    // Each at the line that holds it in the file `vinn new` wrote.
+    let article =
+        std::fs::read_to_string(root.join("content/artikler/verdi-i-forste-mote.md")).unwrap();
+    let line_of = |text: &str, needle: &str| 1 + text.lines().position(|l| l == needle).unwrap();
+    let checklist =
+        std::fs::read_to_string(root.join("content/sjekklister/for-intervjuet.md")).unwrap();
+    let expect = vec![
+        format!(
+            "content/artikler/verdi-i-forste-mote.md:{}:1",
+            line_of(&article, "Skriv ingressen her: hva skal leseren lære?")
+        ),
+        format!(
+            "content/sjekklister/for-intervjuet.md:{}:1",
+            line_of(&checklist, "Når skal sjekklisten brukes, og av hvem?")
+        ),
+        format!(
+            "content/sjekklister/for-intervjuet.md:{}:1",
+            line_of(&checklist, "- [ ] Første punkt")
+        ),
+        format!(
+            "content/sjekklister/for-intervjuet.md:{}:1",
+            line_of(&checklist, "- [ ] Andre punkt")
+        ),
+    ];
+    assert_eq!(warned, expect, "{err}");
+    // Written over, the warnings are gone.
+    std::fs::write(
+        root.join("content/artikler/verdi-i-forste-mote.md"),
+        article.replace(
+            "Skriv ingressen her: hva skal leseren lære?",
+            "Kunden kjøper verdi, ikke timer.",
+        ),
+    )
+    .unwrap();
+    std::fs::remove_file(root.join("content/sjekklister/for-intervjuet.md")).unwrap();
+    let o = run(&["build", "--root", r]);
+    assert!(o.status.success());
+    assert!(!stderr(&o).contains("placeholder"), "{}", stderr(&o));
+}

@@ -3756,3 +3756,37 @@ fn a_page_made_a_draft_and_published_again_under_drafts_is_what_a_fresh_build_ma
         assert_fresh_with(&served, &opts, what);
     }
 }
+
+#[test]
+fn placeholder_text_left_by_vinn_new_is_named_while_serving() {
+    let tmp = Tmp::new();
+    let s = Serve::start(&tmp.site(), &[]);
+    let mut ev = s.events(s.generation_of("/artikler/verdi/"));
+    // A body edit (the short path) that brings back the archetype's line.
+    let text = tmp.read("content/artikler/verdi.md").replace(
+        "Vis kunden hva problemet koster i dag.",
+        "Skriv ingressen her: hva skal leseren lære?",
+    );
+    let line = 1 + text
+        .lines()
+        .position(|l| l.starts_with("Skriv ingressen"))
+        .unwrap();
+    std::fs::write(tmp.path("content/artikler/verdi.md"), text).unwrap();
+    // A warning: the page is served with the edit.
+    ev.expect("reload");
+    assert!(
+        s.get("/artikler/verdi/")
+            .text()
+            .contains("Skriv ingressen her")
+    );
+    let at = format!("content/artikler/verdi.md:{line}:1: warning: still the placeholder");
+    let deadline = Instant::now() + DEADLINE;
+    while !s.stderr.lock().unwrap().contains(&at) {
+        assert!(
+            Instant::now() < deadline,
+            "no {at} in:\n{}",
+            s.stderr.lock().unwrap()
+        );
+        std::thread::yield_now();
+    }
+}

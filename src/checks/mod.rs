@@ -1,6 +1,7 @@
 //! Checks: passes over the site model that find problems no single stage
-//! sees. Each check lives in its own module; this one runs them and turns
-//! their findings into diagnostics. The anonymization guard also reads the
+//! sees. Each check lives in its own module (the anonymization guard, and
+//! `placeholders`: text `vinn new` wrote that is still there); this one
+//! runs them and turns their findings into diagnostics. The anonymization guard also reads the
 //! page files that failed to load (`Site::rejected`), and the files of
 //! case studies: their text files as it reads a page, their images'
 //! metadata (`metadata`) and the properties of their PDF and office files
@@ -9,6 +10,7 @@
 pub mod anonymize;
 pub mod documents;
 pub mod metadata;
+pub mod placeholders;
 
 use rayon::prelude::*;
 
@@ -40,6 +42,13 @@ pub fn run_with(site: &Site, guard: Result<Guard, Diagnostic>) -> Checked {
         Ok(g) => anonymization(site, &g, &mut out),
         Err(d) => out.diagnostics.push(d),
     }
+    let finder = placeholders::Placeholders::default();
+    let placeholders: Vec<Diagnostic> = site
+        .pages
+        .par_iter()
+        .flat_map_iter(|p| finder.in_page(&p.page))
+        .collect();
+    out.diagnostics.extend(placeholders);
     out
 }
 

@@ -358,7 +358,7 @@ impl Incremental {
                 return None;
             }
             let mut found = problems;
-            found.extend(anonymity(&mut self.guard, site, page)?);
+            found.extend(page_checks(&mut self.guard, site, page)?);
             let (e, w): (Vec<Diagnostic>, Vec<Diagnostic>) =
                 found.into_iter().partition(Diagnostic::is_error);
             errors.extend(e);
@@ -459,7 +459,7 @@ impl Incremental {
             }
             // The checks look at one page at a time, and the others passed.
             let t = Instant::now();
-            problems.extend(anonymity(&mut self.guard, site, &page)?);
+            problems.extend(page_checks(&mut self.guard, site, &page)?);
             checks += ms(t);
             if problems.iter().any(Diagnostic::is_error) {
                 return None;
@@ -552,7 +552,7 @@ impl Incremental {
                         return None;
                     }
                     let mut found = problems;
-                    found.extend(anonymity(&mut self.guard, site, &page)?);
+                    found.extend(page_checks(&mut self.guard, site, &page)?);
                     if found.iter().any(Diagnostic::is_error) {
                         return None;
                     }
@@ -1080,20 +1080,22 @@ impl<T: Send + 'static> Aside<T> {
     }
 }
 
-/// What the anonymization checks find in `page`, a page of `site` read
-/// anew (nothing when the checks do not cover its kind), with the guard of
-/// the site's configuration, built on first use into `guard`; `None` when
-/// the guard cannot be built (the full rebuild reports why).
-fn anonymity(guard: &mut Option<Guard>, site: &Site, page: &Page) -> Option<Vec<Diagnostic>> {
+/// What the checks of one page find in `page`, a page of `site` read
+/// anew: placeholder text left from `vinn new`, and what the anonymization
+/// guard finds (when the guard covers its kind), with the guard of the
+/// site's configuration, built on first use into `guard`; `None` when the
+/// guard cannot be built (the full rebuild reports why).
+fn page_checks(guard: &mut Option<Guard>, site: &Site, page: &Page) -> Option<Vec<Diagnostic>> {
+    let mut found = crate::checks::placeholders::Placeholders::default().in_page(page);
     let scan = site.config.anonymization.scope == AnonScope::All
         || page.meta.kind == crate::content::Kind::Case;
-    if !scan {
-        return Some(Vec::new());
+    if scan {
+        if guard.is_none() {
+            *guard = crate::checks::guard(site).ok();
+        }
+        found.extend(crate::checks::scan_page(guard.as_ref()?, page));
     }
-    if guard.is_none() {
-        *guard = crate::checks::guard(site).ok();
-    }
-    Some(crate::checks::scan_page(guard.as_ref()?, page))
+    Some(found)
 }
 
 fn error_diagnostics(e: Error) -> Vec<Diagnostic> {
