@@ -77,13 +77,16 @@ pub enum FindingKind {
     Iban,
     /// A name from the deny list.
     DeniedName,
+    /// A common Norwegian first name followed by a surname (`Kari
+    /// Nordmann`): a person, whether the deny list knows them or not.
+    PersonName,
     /// A match of one of the configured extra patterns.
     Pattern,
 }
 
 impl FindingKind {
     /// Every kind, in declaration order.
-    pub const ALL: [FindingKind; 9] = [
+    pub const ALL: [FindingKind; 10] = [
         FindingKind::Email,
         FindingKind::Url,
         FindingKind::Phone,
@@ -92,6 +95,7 @@ impl FindingKind {
         FindingKind::BankAccount,
         FindingKind::Iban,
         FindingKind::DeniedName,
+        FindingKind::PersonName,
         FindingKind::Pattern,
     ];
 
@@ -106,6 +110,7 @@ impl FindingKind {
             FindingKind::BankAccount => "bank-account",
             FindingKind::Iban => "iban",
             FindingKind::DeniedName => "denied-name",
+            FindingKind::PersonName => "person-name",
             FindingKind::Pattern => "pattern",
         }
     }
@@ -129,6 +134,8 @@ impl FindingKind {
             (FindingKind::Iban, false) => "IBAN account number",
             (FindingKind::DeniedName, true) => "navn fra sperrelisten",
             (FindingKind::DeniedName, false) => "name from the deny list",
+            (FindingKind::PersonName, true) => "personnavn",
+            (FindingKind::PersonName, false) => "person's name",
             (FindingKind::Pattern, true) => "treff på eget anonymiseringsmønster",
             (FindingKind::Pattern, false) => "match of a configured anonymization pattern",
         }
@@ -165,6 +172,12 @@ impl FindingKind {
             (FindingKind::DeniedName, false) => {
                 "replace the name with a role or industry, e.g. \"a regional contractor\""
             }
+            (FindingKind::PersonName, true) => {
+                "skriv personen som rollen de har, f.eks. «innkjøpssjefen»"
+            }
+            (FindingKind::PersonName, false) => {
+                "name the person by their role, e.g. \"the head of procurement\""
+            }
             (FindingKind::Pattern, true) => {
                 "skriv om teksten, eller legg den i `allow` hvis den er vurdert og ufarlig"
             }
@@ -185,7 +198,8 @@ impl FindingKind {
             FindingKind::OrgNumber => 5,
             FindingKind::Phone => 6,
             FindingKind::DeniedName => 7,
-            FindingKind::Pattern => 8,
+            FindingKind::PersonName => 8,
+            FindingKind::Pattern => 9,
         }
     }
 }
@@ -397,11 +411,202 @@ pub struct Guard {
     marker: Regex,
     quoted: Regex,
     names: Option<Regex>,
+    /// [`FIRST_NAMES`] as [`name_key`]s, sorted.
+    people: Vec<u128>,
+    /// By a name's first byte, a bit for each length (in bytes) of the
+    /// names starting with it.
+    people_shapes: [u16; 256],
     host_keys: Vec<String>,
     patterns: Option<Regex>,
     allow: Vec<AllowEntry>,
     allow_re: Option<Regex>,
 }
+
+/// Common Norwegian first names (of people now of working age, and some
+/// younger). One followed by a capitalised word is taken as a person's
+/// name: Norwegian writes nouns in lower case, so "Kari Nordmann" reads as
+/// a name where "Kari sa" and "per år" do not. Names that are also English
+/// words a title in English might hold (Even, Line, Odd, Tone) are left
+/// out.
+const FIRST_NAMES: &[&str] = &[
+    "Jan",
+    "Per",
+    "Bjørn",
+    "Ole",
+    "Lars",
+    "Kjell",
+    "Knut",
+    "Arne",
+    "Svein",
+    "Thomas",
+    "Hans",
+    "Geir",
+    "Tor",
+    "Morten",
+    "Terje",
+    "Erik",
+    "Martin",
+    "Andreas",
+    "John",
+    "Anders",
+    "Rune",
+    "Trond",
+    "Tore",
+    "Jon",
+    "Kristian",
+    "Harald",
+    "Daniel",
+    "Espen",
+    "Gunnar",
+    "Øyvind",
+    "Stian",
+    "Tom",
+    "Nils",
+    "Olav",
+    "Kjetil",
+    "Steinar",
+    "Magnus",
+    "Marius",
+    "Jørgen",
+    "Christian",
+    "Kristoffer",
+    "Fredrik",
+    "Henrik",
+    "Eirik",
+    "Sindre",
+    "Sander",
+    "Jonas",
+    "Mathias",
+    "Emil",
+    "Tobias",
+    "Ola",
+    "Petter",
+    "Roger",
+    "Leif",
+    "Rolf",
+    "Egil",
+    "Helge",
+    "Frode",
+    "Vidar",
+    "Håkon",
+    "Sigurd",
+    "Aksel",
+    "Johan",
+    "Jakob",
+    "Filip",
+    "Oskar",
+    "Lukas",
+    "Elias",
+    "Isak",
+    "William",
+    "Adrian",
+    "Alexander",
+    "Sverre",
+    "Ivar",
+    "Asbjørn",
+    "Dag",
+    "Einar",
+    "Finn",
+    "Gjermund",
+    "Halvor",
+    "Ingvar",
+    "Jens",
+    "Kåre",
+    "Ragnar",
+    "Sigmund",
+    "Torbjørn",
+    "Vegard",
+    "Åsmund",
+    "Anne",
+    "Inger",
+    "Kari",
+    "Marit",
+    "Ingrid",
+    "Liv",
+    "Eva",
+    "Berit",
+    "Astrid",
+    "Bjørg",
+    "Hilde",
+    "Anna",
+    "Solveig",
+    "Marianne",
+    "Randi",
+    "Ida",
+    "Nina",
+    "Maria",
+    "Elisabeth",
+    "Kristin",
+    "Bente",
+    "Heidi",
+    "Silje",
+    "Hanne",
+    "Gerd",
+    "Linda",
+    "Elin",
+    "Anita",
+    "Wenche",
+    "Camilla",
+    "Ragnhild",
+    "Karin",
+    "Grete",
+    "Ellen",
+    "Sara",
+    "Emma",
+    "Nora",
+    "Sofie",
+    "Thea",
+    "Ingeborg",
+    "Julie",
+    "Maja",
+    "Emilie",
+    "Tonje",
+    "Mari",
+    "Kristine",
+    "Lene",
+    "Monica",
+    "Trine",
+    "Turid",
+    "Cecilie",
+    "Hege",
+    "Siri",
+    "Mette",
+    "Kjersti",
+    "Torill",
+    "Unni",
+    "Åse",
+    "Aud",
+    "Sissel",
+    "Guro",
+    "Marte",
+    "Vilde",
+];
+
+/// Whether a word may start after `before`: at the start, or after white
+/// space and any opening marks (`(`, quotes, `**`, `[`).
+fn word_opens(before: &[u8]) -> bool {
+    let mut j = before.len();
+    while j > 0 && matches!(before[j - 1], b'(' | b'"' | b'\'' | b'*' | b'_' | b'[') {
+        j -= 1;
+    }
+    let before = &before[..j];
+    before.is_empty()
+        || matches!(before.last(), Some(b' ' | b'\n' | b'\t'))
+        || ["«", "“", "‘", "\u{a0}"]
+            .iter()
+            .any(|mark| before.ends_with(mark.as_bytes()))
+}
+
+/// A word of at most sixteen bytes as one number, to look first names up
+/// without comparing strings.
+fn name_key(word: &[u8]) -> u128 {
+    let mut bytes = [0u8; 16];
+    bytes[..word.len()].copy_from_slice(word);
+    u128::from_le_bytes(bytes)
+}
+
+/// The longest of [`FIRST_NAMES`], in bytes.
+const FIRST_NAME_BYTES: usize = 10;
 
 fn builtin(re: &str) -> Regex {
     Regex::new(re).expect("built-in anonymization regex compiles")
@@ -843,6 +1048,16 @@ impl Guard {
             marker: builtin(r"(?s)<!--\s*vinn:allow(.*?)-->"),
             quoted: builtin(r#"["“]([^"“”\n]*)["”]"#),
             names,
+            people: {
+                let mut keys: Vec<u128> =
+                    FIRST_NAMES.iter().map(|n| name_key(n.as_bytes())).collect();
+                keys.sort_unstable();
+                keys
+            },
+            people_shapes: FIRST_NAMES.iter().fold([0; 256], |mut shapes, n| {
+                shapes[usize::from(n.as_bytes()[0])] |= 1 << n.len();
+                shapes
+            }),
             host_keys,
             patterns,
             allow,
@@ -860,6 +1075,7 @@ impl Guard {
         self.scan_urls(text, &mut cands, &mut url_spans);
         self.scan_numbers(text, &mut cands, &url_spans);
         self.scan_names(text, &mut cands);
+        self.scan_people(text, &mut cands);
         if let Some(re) = &self.patterns {
             for m in re.find_iter(text) {
                 if !m.is_empty() {
@@ -1013,6 +1229,92 @@ impl Guard {
                 None => pos = start + next_char(text, start).map_or(1, char::len_utf8),
             }
         }
+    }
+
+    /// A first name of [`FIRST_NAMES`] followed by a capitalised word
+    /// (`Kari Nordmann`, `Ola Nordmann-Berg`). By hand, not a regex: a
+    /// Unicode word boundary keeps the regex engine off its fast paths, and
+    /// this runs over every case study of a build.
+    fn scan_people(&self, text: &str, out: &mut Vec<Cand>) {
+        let b = text.as_bytes();
+        // Upper-case letters are few: the text is looked at sixteen bytes
+        // at a time for one, a test the compiler makes for all sixteen at
+        // once; then byte by byte.
+        let mut done = 0;
+        let mut at = 0;
+        while at < b.len() {
+            let chunk = &b[at..(at + 16).min(b.len())];
+            // (Æ, Ø, Å are C3 86, C3 98, C3 85: their second bytes are
+            // rare where æ, ø, å's are everywhere.)
+            let any = chunk.iter().fold(false, |any, &c| {
+                any | (c.wrapping_sub(b'A') < 26) | (c == 0x85) | (c == 0x86) | (c == 0x98)
+            });
+            let from = at.saturating_sub(1);
+            at += chunk.len();
+            if !any {
+                continue;
+            }
+            for i in from..at {
+                let upper = b[i].is_ascii_uppercase()
+                    || (b[i] == 0xc3 && matches!(b.get(i + 1), Some(0x85 | 0x86 | 0x98)));
+                if i >= done
+                    && upper
+                    && word_opens(&b[..i])
+                    && let Some(end) = self.person_at(text, i)
+                {
+                    out.push(Cand {
+                        start: i,
+                        end,
+                        kind: FindingKind::PersonName,
+                    });
+                    done = end;
+                }
+            }
+        }
+    }
+
+    /// The end of a person's name starting at `i` (a capitalised word's
+    /// start), if one does: a first name, white space (a line break at
+    /// most), and a capitalised word (hyphenated ones too).
+    fn person_at(&self, text: &str, i: usize) -> Option<usize> {
+        let b = text.as_bytes();
+        let letter_at = |i: usize| text[i..].chars().next().filter(|c| c.is_alphabetic());
+        let word_end = |mut i: usize| loop {
+            match b.get(i) {
+                Some(c) if c.is_ascii_alphabetic() => i += 1,
+                Some(c) if c.is_ascii() => return i,
+                None => return i,
+                Some(_) => match letter_at(i) {
+                    Some(c) => i += c.len_utf8(),
+                    None => return i,
+                },
+            }
+        };
+        let end = word_end(i);
+        // Most capitalised words are no first name by their first letter
+        // and length alone.
+        let len = end - i;
+        if len > FIRST_NAME_BYTES
+            || self.people_shapes[usize::from(b[i])] & (1 << len) == 0
+            || self.people.binary_search(&name_key(&b[i..end])).is_err()
+        {
+            return None;
+        }
+        let gap = text[end..]
+            .char_indices()
+            .find(|&(_, c)| !(c == ' ' || c == '\t' || c == '\u{a0}' || c == '\n'))
+            .map_or(text.len() - end, |(n, _)| n);
+        if gap == 0 || text[end..end + gap].matches('\n').count() > 1 {
+            return None;
+        }
+        let s = end + gap;
+        let first = letter_at(s).filter(|c| c.is_uppercase())?;
+        let second = letter_at(s + first.len_utf8()).filter(|c| c.is_lowercase())?;
+        let mut last = word_end(s + first.len_utf8() + second.len_utf8());
+        while b.get(last) == Some(&b'-') && letter_at(last + 1).is_some_and(char::is_uppercase) {
+            last = word_end(last + 1);
+        }
+        Some(last)
     }
 
     /// Normalized and original texts of all `<!-- vinn:allow "…" -->` markers.
@@ -1604,6 +1906,44 @@ mod tests {
             .collect();
         out.sort();
         out
+    }
+
+    #[test]
+    fn people_by_first_name_and_surname() {
+        assert_eq!(
+            FIRST_NAMES.iter().map(|n| n.len()).max(),
+            Some(FIRST_NAME_BYTES)
+        );
+        let g = Guard::new(&GuardConfig::default()).unwrap();
+        let people = |text: &str| -> Vec<String> {
+            g.scan(text)
+                .iter()
+                .filter(|f| f.kind == FindingKind::PersonName)
+                .map(|f| text[f.start..f.end].to_string())
+                .collect()
+        };
+        assert_eq!(
+            people(
+                "Møtet med Kari Nordmann og Øyvind Ås-Berg gikk bra; Åse\nHansen skrev. (Per Olsen), «Anne Lie» og **Ida Ek**"
+            ),
+            [
+                "Kari Nordmann",
+                "Øyvind Ås-Berg",
+                "Åse\nHansen",
+                "Per Olsen",
+                "Anne Lie",
+                "Ida Ek"
+            ]
+        );
+        for clean in [
+            "Per år sparte kunden 2 mill.",
+            "Kari sa ja. Neste dag kom Per.",
+            "SKARI Nordmann, Kariann Nordmann, Tore. Neste",
+            "Ola  \n\n  Nordmann",
+            "Ingrid N. og Per 2026",
+        ] {
+            assert_eq!(people(clean), Vec::<String>::new(), "{clean}");
+        }
     }
 
     #[test]

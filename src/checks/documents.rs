@@ -385,7 +385,7 @@ fn attribute_with_text(xml: &[u8], name: &str) -> bool {
 /// The text a reader meets in a document, for the guard to scan as it
 /// scans a page: one line per paragraph (a line number in a finding is the
 /// paragraph's, counted through the document). For a PDF, the title,
-/// subject, keywords, author and company of its document properties (the
+/// subject and keywords of its document properties (the
 /// text of its pages is drawn with fonts' own codes and is not read); for
 /// an office file, the text of its body, notes, headers, footers, comments
 /// and slides or cells, and of its properties.
@@ -396,13 +396,8 @@ pub fn text(kind: DocKind, bytes: &[u8]) -> String {
             let mut streams = vec![bytes.to_vec()];
             streams.extend(pdf_streams(bytes));
             for data in &streams {
-                for key in [
-                    &b"/Title"[..],
-                    b"/Subject",
-                    b"/Keywords",
-                    b"/Author",
-                    b"/Company",
-                ] {
+                // (`/Author` and `/Company` are reported by [`scan`].)
+                for key in [&b"/Title"[..], b"/Subject", b"/Keywords"] {
                     for value in pdf_strings(data, key) {
                         out.push_str(&pdf_text(&value));
                         out.push('\n');
@@ -474,7 +469,17 @@ fn xml_text(xml: &[u8], each_element: bool) -> String {
         "/table:table-cell",
     ];
     const SPACES: [&str; 4] = ["w:tab/", "text:s/", "text:tab/", "a:br/"];
+    // The properties [`scan`] reports by name (and the authors of
+    // OpenDocument's comments) are not read again as text.
+    const REPORTED: [&str; 5] = [
+        "dc:creator",
+        "cp:lastModifiedBy",
+        "Company",
+        "Manager",
+        "meta:initial-creator",
+    ];
     let mut out: Vec<u8> = Vec::with_capacity(xml.len() / 4);
+    let mut skip_until: Option<String> = None;
     let mut i = 0;
     while i < xml.len() {
         match xml[i] {
@@ -495,6 +500,11 @@ fn xml_text(xml: &[u8], each_element: bool) -> String {
                 } else if tag.ends_with(b"/") {
                     name.push('/');
                 }
+                if skip_until.as_deref() == Some(name.as_str()) {
+                    skip_until = None;
+                } else if REPORTED.contains(&name.as_str()) {
+                    skip_until = Some(format!("/{name}"));
+                }
                 if LINE_ENDS.contains(&name.as_str()) || (each_element && name.starts_with('/')) {
                     out.push(b'\n');
                 } else if SPACES.contains(&name.as_str()) {
@@ -502,6 +512,7 @@ fn xml_text(xml: &[u8], each_element: bool) -> String {
                 }
                 i += end + 1;
             }
+            _ if skip_until.is_some() => i += 1,
             b'&' => {
                 let rest = &xml[i..];
                 let end = rest.iter().take(12).position(|&c| c == b';');
@@ -1005,7 +1016,8 @@ mod tests {
     #[test]
     fn the_text_a_reader_meets() {
         // Word: a name split over runs stays whole, entities are decoded,
-        // each paragraph is a line; headers and the title are read too.
+        // each paragraph is a line; headers and the title are read too, the
+        // author (reported by `scan`) is not.
         let body = r#"<w:document><w:body><w:p><w:r><w:t>Møte med </w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>Kvit</w:t></w:r><w:r><w:t>fjell &amp; co</w:t></w:r></w:p><w:p><w:r><w:t>Pris:</w:t><w:tab/><w:t>&#248;kt</w:t></w:r></w:p></w:body></w:document>"#;
         let docx = zip(&[
             ("word/document.xml", body, true),
@@ -1016,7 +1028,7 @@ mod tests {
             ),
             (
                 "docProps/core.xml",
-                "<cp:coreProperties><dc:title>Tilbud</dc:title><dc:subject>Lager</dc:subject></cp:coreProperties>",
+                "<cp:coreProperties><dc:title>Tilbud</dc:title><dc:creator>Kari Nordmann</dc:creator><dc:subject>Lager</dc:subject></cp:coreProperties>",
                 true,
             ),
             (
