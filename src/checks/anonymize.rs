@@ -583,7 +583,8 @@ const FIRST_NAMES: &[&str] = &[
 ];
 
 /// Whether a word may start after `before`: at the start, or after white
-/// space and any opening marks (`(`, quotes, `**`, `[`).
+/// space and any opening marks (`(`, quotes, `**`, `[`), or after a tag's
+/// end (`<b>Kari`, an SVG's `<text>Kari`).
 fn word_opens(before: &[u8]) -> bool {
     let mut j = before.len();
     while j > 0 && matches!(before[j - 1], b'(' | b'"' | b'\'' | b'*' | b'_' | b'[') {
@@ -591,7 +592,7 @@ fn word_opens(before: &[u8]) -> bool {
     }
     let before = &before[..j];
     before.is_empty()
-        || matches!(before.last(), Some(b' ' | b'\n' | b'\t'))
+        || matches!(before.last(), Some(b' ' | b'\n' | b'\t' | b'>'))
         || ["«", "“", "‘", "\u{a0}"]
             .iter()
             .any(|mark| before.ends_with(mark.as_bytes()))
@@ -1924,7 +1925,7 @@ mod tests {
         };
         assert_eq!(
             people(
-                "Møtet med Kari Nordmann og Øyvind Ås-Berg gikk bra; Åse\nHansen skrev. (Per Olsen), «Anne Lie» og **Ida Ek**"
+                "Møtet med Kari Nordmann og Øyvind Ås-Berg gikk bra; Åse\nHansen skrev. (Per Olsen), «Anne Lie» og **Ida Ek**, <dc:title>Jon Berg</dc:title>"
             ),
             [
                 "Kari Nordmann",
@@ -1932,7 +1933,8 @@ mod tests {
                 "Åse\nHansen",
                 "Per Olsen",
                 "Anne Lie",
-                "Ida Ek"
+                "Ida Ek",
+                "Jon Berg"
             ]
         );
         for clean in [
