@@ -38,6 +38,25 @@ fn site_from(corpus: &str) -> tempfile::TempDir {
     dir
 }
 
+/// Each error line of `err` as (`path:line:col`, what was found).
+fn errors_at(err: &str) -> BTreeSet<(String, String)> {
+    err.lines()
+        .filter_map(|l| l.split_once(": error: "))
+        .map(|(at, message)| {
+            let kind = message.split(" `").next().unwrap().to_string();
+            (at.to_string(), kind)
+        })
+        .collect()
+}
+
+/// What [`errors_at`] gives for findings of the kinds named (`"Email"`).
+fn found(places: &[(&str, &str)]) -> BTreeSet<(String, String)> {
+    places
+        .iter()
+        .map(|(at, kind)| (at.to_string(), kind_text(kind).to_string()))
+        .collect()
+}
+
 fn kind_text(name: &str) -> &'static str {
     FindingKind::ALL
         .iter()
@@ -493,22 +512,12 @@ fn a_case_text_file_is_read_as_its_pages_are() {
     let o = run(&["check", "--root", root.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let err = stderr(&o);
-    let at: BTreeSet<(String, String)> = err
-        .lines()
-        .filter_map(|l| l.split_once(": error: "))
-        .map(|(at, message)| {
-            let kind = message.split(" `").next().unwrap().to_string();
-            (at.to_string(), kind)
-        })
-        .collect();
-    let expect: BTreeSet<(String, String)> = [
+    let at = errors_at(&err);
+    let expect = found(&[
         ("content/case/kontakter.csv:2:14", "Email"),
         ("content/case/prosess.svg:3:20", "DeniedName"),
         ("content/case/kontakt.vcf:4:5", "Phone"),
-    ]
-    .iter()
-    .map(|(a, k)| (a.to_string(), kind_text(k).to_string()))
-    .collect();
+    ]);
     assert_eq!(at, expect, "{err}");
     // Reviewed as not personal, through site.toml's allow list, it passes.
     let config = std::fs::read_to_string(root.join("site.toml")).unwrap();
@@ -535,24 +544,14 @@ fn a_case_document_that_names_the_customer_in_its_text_fails_the_build() {
     let o = run(&["check", "--root", root.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let err = stderr(&o);
-    let at: BTreeSet<(String, String)> = err
-        .lines()
-        .filter_map(|l| l.split_once(": error: "))
-        .map(|(at, message)| {
-            let kind = message.split(" `").next().unwrap().to_string();
-            (at.to_string(), kind)
-        })
-        .collect();
+    let at = errors_at(&err);
     // Lines are paragraphs: the letter's second, split over three runs;
     // its header's address (after the body); the PDF's subject (after
     // its title).
-    let expect: BTreeSet<(String, String)> = [
+    let expect = found(&[
         ("content/case/tilbudsbrev.docx:2:11", "DeniedName"),
         ("content/case/tilbudsbrev.docx:4:10", "Email"),
         ("content/case/brev.pdf:2:12", "DeniedName"),
-    ]
-    .iter()
-    .map(|(a, k)| (a.to_string(), kind_text(k).to_string()))
-    .collect();
+    ]);
     assert_eq!(at, expect, "{err}");
 }
