@@ -38,6 +38,21 @@ fn site_from(corpus: &str) -> tempfile::TempDir {
     dir
 }
 
+/// Puts the guard on every page (`scope = "all"`) and checks that the
+/// site then fails, its first error on `file`.
+fn fails_first_on_with_scope_all(root: &std::path::Path, file: &str) {
+    let config = std::fs::read_to_string(root.join("site.toml")).unwrap();
+    std::fs::write(
+        root.join("site.toml"),
+        config.replace("[anonymization]\n", "[anonymization]\nscope = \"all\"\n"),
+    )
+    .unwrap();
+    let o = run(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.starts_with(&format!("{file}:")), "{err}");
+}
+
 /// Each error line of `err` as (`path:line:col`, what was found).
 fn errors_at(err: &str) -> BTreeSet<(String, String)> {
     err.lines()
@@ -337,19 +352,7 @@ fn a_case_photo_that_tells_where_it_was_taken_fails_the_build() {
     );
     std::fs::remove_file(tiff).unwrap();
     // With the guard on everything, the article's photo is checked too.
-    let config = std::fs::read_to_string(root.join("site.toml")).unwrap();
-    std::fs::write(
-        root.join("site.toml"),
-        config.replace("[anonymization]\n", "[anonymization]\nscope = \"all\"\n"),
-    )
-    .unwrap();
-    let o = run(&["check", "--root", root.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert!(
-        stderr(&o).starts_with("content/artikler/befaring.jpg:"),
-        "{}",
-        stderr(&o)
-    );
+    fails_first_on_with_scope_all(root, "content/artikler/befaring.jpg");
 }
 
 #[test]
@@ -464,19 +467,7 @@ fn a_case_document_that_names_its_author_fails_the_build() {
         );
     }
     // With the guard on everything, the article's document is checked too.
-    let config = std::fs::read_to_string(root.join("site.toml")).unwrap();
-    std::fs::write(
-        root.join("site.toml"),
-        config.replace("[anonymization]\n", "[anonymization]\nscope = \"all\"\n"),
-    )
-    .unwrap();
-    let o = run(&["check", "--root", root.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert!(
-        stderr(&o).starts_with("content/artikler/evaluering.docx:"),
-        "{}",
-        stderr(&o)
-    );
+    fails_first_on_with_scope_all(root, "content/artikler/evaluering.docx");
 }
 
 #[test]
