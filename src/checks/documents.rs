@@ -145,7 +145,10 @@ fn meaningful(value: &[u8]) -> bool {
 /// file that is not what its name says.
 pub fn unreadable(kind: DocKind, bytes: &[u8]) -> Option<&'static str> {
     match kind {
-        DocKind::Pdf if !bytes.starts_with(b"%PDF") => Some("it is not a PDF"),
+        // (The header may come after some bytes, within the first 1 KiB.)
+        DocKind::Pdf if find(&bytes[..bytes.len().min(1024)], b"%PDF-").is_none() => {
+            Some("it is not a PDF")
+        }
         DocKind::Pdf => find(bytes, b"/Encrypt")
             .is_some()
             .then_some("it is encrypted"),
@@ -1131,6 +1134,9 @@ mod tests {
             Some("it is encrypted")
         );
         assert_eq!(unreadable(DocKind::Pdf, b"<html>"), Some("it is not a PDF"));
+        // A header after a few bytes (some writers put a line first).
+        let late = [&b"\r\n"[..], &pdf("/Title (x)")].concat();
+        assert_eq!(unreadable(DocKind::Pdf, &late), None);
     }
 
     #[test]

@@ -1,11 +1,11 @@
 //! Checks: passes over the site model that find problems no single stage
 //! sees. Each check lives in its own module (the anonymization guard, and
 //! `placeholders`: text `vinn new` wrote that is still there); this one
-//! runs them and turns their findings into diagnostics. The anonymization guard also reads the
-//! page files that failed to load (`Site::rejected`), and the files of
-//! case studies: their text files as it reads a page, their images'
-//! metadata (`metadata`) and the properties of their PDF and office files
-//! (`documents`).
+//! runs them and turns their findings into diagnostics. The anonymization
+//! guard also reads the page files that failed to load (`Site::rejected`),
+//! and the files of case studies: their text files as it reads a page,
+//! their images' metadata (`metadata`), and their PDF and office files'
+//! properties and text (`documents`).
 
 pub mod anonymize;
 pub mod documents;
@@ -168,19 +168,8 @@ fn anonymization(site: &Site, guard: &Guard, out: &mut Checked) {
 
 /// Files the guard's scope holds (all, or those of case studies: in a
 /// case's bundle, or in a folder whose pages are case studies by default)
-/// that lead back to someone: text files (`.csv`, `.txt`, `.svg`, `.vcf`,
-/// …) read by the guard as a page's text is, an image's EXIF or XMP giving
-/// a GPS position or a person's name, a PDF's or office file's properties
-/// naming its author or company, comments or tracked changes, and the
-/// text of an office file (a PDF's title and subject) read as a page's. An office
-/// file in a format the guard cannot read (`.doc`, `.xls`, `.ppt`) is a
-/// warning.
+/// that lead back to someone ([`case_file`]).
 fn case_files(site: &Site, guard: &Guard, all: bool) -> Vec<Diagnostic> {
-    const TEXTS: [&str; 12] = [
-        "txt", "csv", "tsv", "json", "xml", "svg", "html", "htm", "vcf", "ics", "yaml", "yml",
-    ];
-    const IMAGES: [&str; 6] = ["jpg", "jpeg", "png", "webp", "tif", "tiff"];
-    const UNREAD: [&str; 3] = ["doc", "xls", "ppt"];
     let content = site.root.join("content");
     site.assets
         .par_iter()
@@ -192,59 +181,76 @@ fn case_files(site: &Site, guard: &Guard, all: bool) -> Vec<Diagnostic> {
             (all || of_a_case).then_some((a, of_a_case))
         })
         .flat_map_iter(|(a, of_a_case)| {
-            let ext = a.from.extension().and_then(|e| e.to_str()).unwrap_or("");
-            let is = |list: &[&str]| list.iter().any(|i| ext.eq_ignore_ascii_case(i));
             let rel = a.from.strip_prefix(&site.root).unwrap_or(&a.from);
-            let file = display_path(rel);
-            let read = || std::fs::read(&a.from).unwrap_or_default();
-            let text_kind = |case: bool| if case { Kind::Case } else { Kind::Article };
-            let found: Vec<Diagnostic> = if is(&TEXTS) {
-                let text = String::from_utf8_lossy(&read()).into_owned();
-                scan_texts(guard, rel, text_kind(of_a_case), [(&text, 1), ("", 1)])
-            } else if is(&IMAGES) {
-                metadata::scan(&read())
-                    .into_iter()
-                    .map(|f| Diagnostic::error(&file, 0, 0, f.message(&file)))
-                    .collect()
-            } else if let Some(kind) = documents::DocKind::of(ext) {
-                let bytes = read();
-                let found = documents::scan(kind, &bytes);
-                let mut out: Vec<Diagnostic> = documents::messages(kind, &file, &found)
-                    .into_iter()
-                    .map(|m| Diagnostic::error(&file, 0, 0, m))
-                    .collect();
-                // Its text, as a page's: a line is a paragraph.
-                let text = documents::text(kind, &bytes);
-                out.extend(scan_texts(guard, rel, text_kind(of_a_case), [(&text, 1), ("", 1)]));
-                if let Some(why) = documents::unreadable(kind, &bytes) {
-                    out.push(Diagnostic::warning(
-                        &file,
-                        0,
-                        0,
-                        format!("vinn cannot read this document's properties and text ({why}): check by hand that it names no person or customer, or save it without a password so the guard can"),
-                    ));
-                }
-                out
-            } else if is(&UNREAD) {
-                vec![Diagnostic::warning(
-                    &file,
-                    0,
-                    0,
-                    format!(
-                        "vinn cannot read the properties of a `.{ext}` file, which often name its author and company: save it as {} or PDF so the anonymization guard can check it",
-                        match ext.to_ascii_lowercase().as_str() {
-                            "xls" => "`.xlsx`",
-                            "ppt" => "`.pptx`",
-                            _ => "`.docx`",
-                        }
-                    ),
-                )]
-            } else {
-                Vec::new()
-            };
-            found
+            let kind = if of_a_case { Kind::Case } else { Kind::Article };
+            case_file(guard, &a.from, rel, kind)
         })
         .collect()
+}
+
+/// What the guard finds in the file at `path` (`rel` from the site root),
+/// a file of a page of `kind`, by its ending: a text file's text read as a
+/// page's is; an image's EXIF or XMP giving a GPS position or a person's
+/// name; a PDF's or office file's properties naming its author or company,
+/// its comments and tracked changes, and its text read as a page's (a
+/// document it cannot open is a warning); an office file in a format the
+/// guard cannot read (`.doc`, `.xls`, `.ppt`) is a warning.
+fn case_file(guard: &Guard, path: &Path, rel: &Path, kind: Kind) -> Vec<Diagnostic> {
+    const TEXTS: [&str; 12] = [
+        "txt", "csv", "tsv", "json", "xml", "svg", "html", "htm", "vcf", "ics", "yaml", "yml",
+    ];
+    const IMAGES: [&str; 6] = ["jpg", "jpeg", "png", "webp", "tif", "tiff"];
+    const UNREAD: [&str; 3] = ["doc", "xls", "ppt"];
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    let is = |list: &[&str]| list.iter().any(|i| ext.eq_ignore_ascii_case(i));
+    let file = display_path(rel);
+    let read = || std::fs::read(path).unwrap_or_default();
+    if is(&TEXTS) {
+        let text = String::from_utf8_lossy(&read()).into_owned();
+        scan_texts(guard, rel, kind, [(&text, 1), ("", 1)])
+    } else if is(&IMAGES) {
+        metadata::scan(&read())
+            .into_iter()
+            .map(|f| Diagnostic::error(&file, 0, 0, f.message(&file)))
+            .collect()
+    } else if let Some(doc) = documents::DocKind::of(ext) {
+        let bytes = read();
+        let found = documents::scan(doc, &bytes);
+        let mut out: Vec<Diagnostic> = documents::messages(doc, &file, &found)
+            .into_iter()
+            .map(|m| Diagnostic::error(&file, 0, 0, m))
+            .collect();
+        // Its text, as a page's: a line is a paragraph.
+        let text = documents::text(doc, &bytes);
+        out.extend(scan_texts(guard, rel, kind, [(&text, 1), ("", 1)]));
+        if let Some(why) = documents::unreadable(doc, &bytes) {
+            out.push(Diagnostic::warning(
+                &file,
+                0,
+                0,
+                format!(
+                    "vinn cannot read this document's properties and text ({why}): check by hand that it names no person or customer, or save it without a password so the guard can"
+                ),
+            ));
+        }
+        out
+    } else if is(&UNREAD) {
+        let newer = match ext.to_ascii_lowercase().as_str() {
+            "xls" => "`.xlsx`",
+            "ppt" => "`.pptx`",
+            _ => "`.docx`",
+        };
+        vec![Diagnostic::warning(
+            &file,
+            0,
+            0,
+            format!(
+                "vinn cannot read the properties of a `.{ext}` file, which often name its author and company: save it as {newer} or PDF so the anonymization guard can check it"
+            ),
+        )]
+    } else {
+        Vec::new()
+    }
 }
 
 /// Whether the file at `rel` (under `content/`) belongs to a case study:
