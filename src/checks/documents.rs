@@ -12,6 +12,7 @@
 //! `.odp`) that hold names, the zip container both office formats use, and
 //! the text a reader meets in a document ([`text`]), which the guard scans
 //! as it scans a page.
+//!
 //! Like [`super::metadata`] it is pure (bytes in, findings out) and never
 //! trusts the bytes: every offset is checked, inflating is capped, and a
 //! damaged file finds nothing.
