@@ -155,6 +155,49 @@ fn print_diagnostics(d: &Diagnostics, verbose: bool) {
     }
 }
 
+/// In a GitHub Actions job (`GITHUB_ACTIONS=true`), each diagnostic also
+/// as a workflow command on stdout (`::error file=…,line=…,col=…::…`),
+/// which GitHub shows on the line of the pull request's diff; the file is
+/// named from the repository's root (`GITHUB_WORKSPACE`), wherever in it
+/// the site is.
+fn annotate(d: &Diagnostics, root: &Path, verbose: bool) {
+    if std::env::var_os("GITHUB_ACTIONS").is_none_or(|v| v != "true") {
+        return;
+    }
+    let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+    let workspace = std::env::var_os("GITHUB_WORKSPACE").map(PathBuf::from);
+    let escape = |s: &str, property: bool| {
+        let s = s
+            .replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A");
+        if property {
+            s.replace(':', "%3A").replace(',', "%2C")
+        } else {
+            s
+        }
+    };
+    for x in d.iter().filter(|x| verbose || x.severity != Severity::Note) {
+        let level = match x.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "notice",
+        };
+        let full = root.join(&x.path);
+        let file = workspace
+            .as_deref()
+            .and_then(|w| full.strip_prefix(w).ok())
+            .map_or(x.path.clone(), |p| p.to_string_lossy().replace('\\', "/"));
+        println!(
+            "::{level} file={},line={},col={}::{}",
+            escape(&file, true),
+            x.line.max(1),
+            x.col.max(1),
+            escape(&x.message, false)
+        );
+    }
+}
+
 fn fail(e: Error) -> ExitCode {
     fail_verbose(e, false)
 }
@@ -256,6 +299,7 @@ fn main() -> ExitCode {
             match build::build(&opts) {
                 Ok(r) => {
                     print_diagnostics(&r.warnings, false);
+                    annotate(&r.warnings, &opts.root, false);
                     print_timings(&r);
                     let out = r
                         .output
@@ -274,7 +318,12 @@ fn main() -> ExitCode {
                     );
                     ExitCode::SUCCESS
                 }
-                Err(e) => fail(e),
+                Err(e) => {
+                    if let Error::Site(d) = &e {
+                        annotate(d, &opts.root, false);
+                    }
+                    fail(e)
+                }
             }
         }
         Command::Check {
@@ -290,6 +339,7 @@ fn main() -> ExitCode {
             match build::check(&opts) {
                 Ok(r) => {
                     print_diagnostics(&r.warnings, verbose);
+                    annotate(&r.warnings, &opts.root, verbose);
                     print_timings(&r);
                     println!(
                         "No errors: {} pages in {} sections checked in {:.0} ms",
@@ -297,7 +347,12 @@ fn main() -> ExitCode {
                     );
                     ExitCode::SUCCESS
                 }
-                Err(e) => fail_verbose(e, verbose),
+                Err(e) => {
+                    if let Error::Site(d) = &e {
+                        annotate(d, &opts.root, verbose);
+                    }
+                    fail_verbose(e, verbose)
+                }
             }
         }
         Command::Serve {

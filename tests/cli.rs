@@ -316,3 +316,68 @@ fn placeholder_text_from_vinn_new_is_a_warning_at_its_line() {
     assert!(o.status.success());
     assert!(!stderr(&o).contains("placeholder"), "{}", stderr(&o));
 }
+
+#[test]
+fn in_github_actions_each_problem_is_an_annotation_on_its_line() {
+    let workspace = tempfile::tempdir().unwrap();
+    let root = workspace.path().join("opplaering");
+    assert!(run(&["init", root.to_str().unwrap()]).status.success());
+    let r = root.to_str().unwrap();
+    assert!(
+        run(&["new", "article", "Verdi", "--root", r])
+            .status
+            .success()
+    );
+    std::fs::write(
+        root.join("content/artikler/lenke.md"),
+        "---\ntitle: Lenke\n---\n\nSe [her](finnes-ikke.md) og [der](rabatt-50%25.md).\n",
+    )
+    .unwrap();
+    let github = |args: &[&str]| {
+        vinn()
+            .args(args)
+            .env("GITHUB_ACTIONS", "true")
+            .env("GITHUB_WORKSPACE", workspace.path())
+            .output()
+            .unwrap()
+    };
+    let o = github(&["check", "--root", r]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    let annotations: Vec<&str> = out.lines().filter(|l| l.starts_with("::")).collect();
+    // Named from the repository's root, at the problem's line; the usual
+    // lines still go to stderr.
+    assert!(
+        annotations.iter().any(|l| l
+            .starts_with("::error file=opplaering/content/artikler/lenke.md,line=5,col=")
+            && l.contains("finnes-ikke.md")),
+        "{out}"
+    );
+    assert!(stderr(&o).contains("content/artikler/lenke.md:5:"));
+    // A `%` in a message is escaped (GitHub reads `%25` as `%`): the
+    // link's `%25` is the file name `rabatt-50%.md`.
+    assert!(
+        annotations.iter().any(|l| l.contains("`rabatt-50%25.md`")),
+        "{out}"
+    );
+    // A warning is a warning.
+    std::fs::remove_file(root.join("content/artikler/lenke.md")).unwrap();
+    std::fs::write(
+        root.join("content/artikler/verdi.md"),
+        std::fs::read_to_string(root.join("content/artikler/verdi.md"))
+            .unwrap()
+            .replace("## Hovedpoeng", "## Hovedpoeng\n\nVi var sikre."),
+    )
+    .unwrap();
+    let o = github(&["build", "--root", r]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    let warning = out
+        .lines()
+        .find(|l| l.starts_with("::warning file=opplaering/content/artikler/verdi.md,line="))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(warning.contains("::still the placeholder"), "{warning}");
+    // Outside GitHub Actions, stdout holds no annotations.
+    let o = run(&["build", "--root", r]);
+    assert!(!String::from_utf8_lossy(&o.stdout).contains("::warning"));
+}
