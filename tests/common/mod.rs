@@ -36,8 +36,12 @@ pub fn site_copy(name: &str) -> tempfile::TempDir {
     dir
 }
 
+/// The `vinn` binary, as outside a GitHub Actions job whatever runs the
+/// tests (there `build` and `check` also print annotations on stdout).
 pub fn vinn() -> assert_cmd::Command {
-    assert_cmd::Command::cargo_bin("vinn").unwrap()
+    let mut cmd = assert_cmd::Command::cargo_bin("vinn").unwrap();
+    cmd.env_remove("GITHUB_ACTIONS");
+    cmd
 }
 
 /// Runs `vinn ARGS` and returns its output.
