@@ -18,7 +18,9 @@ use crate::content::slug::slugify;
 
 /// What the renderer needs to know about links; the site model implements it.
 pub trait LinkResolver: Sync {
-    /// Resolves the destination of a link or image written in the page.
+    /// Resolves the destination of a link or image written in the page
+    /// (a heading on the same page, `#…`, too: its fragment may be
+    /// rewritten to the heading's id).
     fn resolve(&self, href: &str) -> Resolved;
     /// Width and height of a local image, when it can be read.
     fn image_size(&self, _href: &str) -> Option<(u32, u32)> {
@@ -591,11 +593,9 @@ fn resolve_href<'a>(
             col,
         });
         // `#første-del` as GitHub writes it goes to the heading's id.
-        let decoded = crate::site::percent_decode(anchor);
-        let decoded = decoded.as_deref().unwrap_or(anchor);
-        return match crate::content::slug::anchor_id(decoded) {
-            std::borrow::Cow::Owned(id) => format!("#{id}").into(),
-            std::borrow::Cow::Borrowed(_) => dest.clone(),
+        return match resolver.resolve(dest) {
+            Resolved::Rewrite(h) => h.into(),
+            _ => dest.clone(),
         };
     }
     match resolver.resolve(dest) {

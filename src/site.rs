@@ -511,11 +511,26 @@ fn decode_link(s: &str) -> String {
     percent_decode(s).unwrap_or_else(|| s.to_string())
 }
 
+/// The heading id a link's fragment as written stands for, when that is not
+/// the fragment itself: decoded, then [`anchor_id`] (`f%C3%B8rste-del` and
+/// `første-del` are `forste-del`). None for a fragment that names its id.
+fn fragment_id(raw: &str) -> Option<String> {
+    match anchor_id(&decode_link(raw)) {
+        Cow::Owned(id) => Some(id),
+        Cow::Borrowed(_) => None,
+    }
+}
+
 impl LinkResolver for PageLinks<'_> {
     fn resolve(&self, href: &str) -> Resolved {
         let href = href.trim();
         if href.is_empty() || href.starts_with("//") || has_scheme(href) {
             return Resolved::Keep;
+        }
+        // A heading on the same page: only the fragment may change.
+        if let Some(fragment) = href.strip_prefix('#') {
+            return fragment_id(fragment)
+                .map_or(Resolved::Keep, |id| Resolved::Rewrite(format!("#{id}")));
         }
         let (path, anchor) = match href.split_once('#') {
             Some((p, a)) => (p, Some(a.to_string())),
@@ -528,10 +543,7 @@ impl LinkResolver for PageLinks<'_> {
         let path = decode_link(path);
         // The fragment as the heading's id (`#første-del` → `#forste-del`).
         let frag = match &anchor {
-            Some(a) => match anchor_id(&decode_link(a)) {
-                Cow::Owned(id) => format!("#{id}"),
-                Cow::Borrowed(_) => format!("#{a}"),
-            },
+            Some(a) => format!("#{}", fragment_id(a).as_deref().unwrap_or(a)),
             None => String::new(),
         };
         // Site-absolute links ("/artikler/x/") are made relative, so they
@@ -1692,8 +1704,7 @@ fn check_links<'a>(
         } else {
             l.target.as_str()
         };
-        let decoded = decode_link(anchor);
-        let id = anchor_id(&decoded);
+        let id = fragment_id(anchor).unwrap_or_else(|| decode_link(anchor));
         if let Some(headings) = ids_of(target)
             && !headings.iter().any(|h| h.id == id)
         {
