@@ -6,8 +6,9 @@
 //! (fødselsnummer and D-nummer), organisation numbers, bank account numbers,
 //! Norwegian IBANs, names from the site's deny list, people's names it can
 //! tell without one (a common Norwegian first name and a surname,
-//! [`FIRST_NAMES`]) and the site's own extra regex patterns. It also owns the allow handling (the `allow` list from
-//! `site.toml` and inline `<!-- vinn:allow "text" -->` markers) and the
+//! `FIRST_NAMES`) and the site's own extra regex patterns. It also owns the
+//! allow handling (the `allow` list from `site.toml` and inline
+//! `<!-- vinn:allow "text" -->` markers) and the
 //! checksums that tell real identifiers from ordinary numbers.
 //!
 //! It is pure: no I/O, no knowledge of pages or front matter. The build
