@@ -537,12 +537,103 @@ fn a_case_document_that_names_the_customer_in_its_text_fails_the_build() {
     let err = stderr(&o);
     let at = errors_at(&err);
     // Lines are paragraphs: the letter's second, split over three runs;
-    // its header's address (after the body); the PDF's subject (after
-    // its title).
+    // its header's address (after the body). The PDF's subject is named
+    // as the place.
     let expect = found(&[
         ("content/case/tilbudsbrev.docx:2:11", "DeniedName"),
         ("content/case/tilbudsbrev.docx:4:10", "Email"),
-        ("content/case/brev.pdf:2:12", "DeniedName"),
+        ("content/case/brev.pdf:1:1", "DeniedName"),
     ]);
     assert_eq!(at, expect, "{err}");
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with("content/case/brev.pdf:1:1: error: ")
+                && l.contains("in a case study (its subject): ")),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_text_on_a_case_pdfs_pages_is_read() {
+    let site = site_from("clean");
+    let root = site.path();
+    let docs = fixture("anon").join("documents");
+    let names = [
+        // Printed from Chromium: the customer and a person on page 2.
+        "sluttrapport.pdf",
+        "sluttrapport-renset.pdf",
+        // Ghostscript's simple fonts: a customer on page 1.
+        "notat.pdf",
+        // A note naming a customer, and its author's name.
+        "kommentert.pdf",
+        "kommentert-renset.pdf",
+        // Glyph numbers without a map to letters.
+        "uten-tegnkart.pdf",
+    ];
+    for name in names {
+        std::fs::copy(docs.join(name), root.join("content/case").join(name)).unwrap();
+    }
+    let o = run(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    // A page's findings carry its number as the line, and say so.
+    let expect = found(&[
+        ("content/case/sluttrapport.pdf:2:1", "DeniedName"),
+        ("content/case/sluttrapport.pdf:2:1", "PersonName"),
+        ("content/case/notat.pdf:1:1", "DeniedName"),
+        ("content/case/kommentert.pdf:1:1", "DeniedName"),
+    ]);
+    let in_text: BTreeSet<(String, String)> = errors_at(&err)
+        .into_iter()
+        .filter(|(_, kind)| !kind.starts_with("the PDF holds comments"))
+        .collect();
+    assert_eq!(in_text, expect, "{err}");
+    for line in err.lines().filter(|l| l.contains(" in a case study (")) {
+        let (at, _) = line.split_once(": error: ").unwrap();
+        let page = at.split(':').nth(1).unwrap();
+        assert!(
+            line.contains(&format!("in a case study (page {page}): ")),
+            "{line}"
+        );
+    }
+    // The comment's author: an error with qpdf's line that removes it.
+    let comments = err
+        .lines()
+        .find(|l| l.contains("the PDF holds comments"))
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(
+        comments.starts_with("content/case/kommentert.pdf:")
+            && comments
+                .contains("qpdf --flatten-annotations=all content/case/kommentert.pdf renset.pdf"),
+        "{comments}"
+    );
+    let warning = err
+        .lines()
+        .find(|l| l.contains(": warning: "))
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(
+        warning.starts_with("content/case/uten-tegnkart.pdf:1:1: warning: ")
+            && warning.contains("the text on page 1 of this PDF"),
+        "{warning}"
+    );
+    // What the tools left after the advice is clean, and published.
+    for name in ["sluttrapport.pdf", "notat.pdf", "kommentert.pdf"] {
+        std::fs::remove_file(root.join("content/case").join(name)).unwrap();
+    }
+    let out = root.join("public");
+    let o = run(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let published = file_names_under(&out);
+    for name in ["sluttrapport-renset.pdf", "kommentert-renset.pdf"] {
+        assert!(
+            published.iter().any(|p| p == name),
+            "{name} not in {published:?}"
+        );
+    }
 }

@@ -91,14 +91,17 @@ pub fn messages(kind: DocKind, file: &str, found: &[DocFinding]) -> Vec<String> 
     }
     let odf = kind == DocKind::OpenDocument;
     if found.contains(&DocFinding::Comments) {
-        let how = if odf {
-            "right-click a comment → Delete All Comments"
-        } else {
-            "Review → Delete → Delete All Comments in Document"
-        };
-        out.push(format!(
-            "the document holds comments, which carry their authors' names: {why}; delete them ({how}) and save again"
-        ));
+        out.push(match kind {
+            DocKind::Pdf => format!(
+                "the PDF holds comments (notes, highlights, …), which carry their authors' names: {why}; delete them in the PDF reader and save again, or draw them into the pages without their authors, e.g. `qpdf --flatten-annotations=all {file} renset.pdf`, and put that in its place"
+            ),
+            DocKind::OpenDocument => format!(
+                "the document holds comments, which carry their authors' names: {why}; delete them (right-click a comment → Delete All Comments) and save again"
+            ),
+            DocKind::Ooxml => format!(
+                "the document holds comments, which carry their authors' names: {why}; delete them (Review → Delete → Delete All Comments in Document) and save again"
+            ),
+        });
     }
     if found.contains(&DocFinding::TrackedChanges) {
         let how = if odf {
@@ -118,16 +121,66 @@ pub fn messages(kind: DocKind, file: &str, found: &[DocFinding]) -> Vec<String> 
 /// not read.
 const INFLATE_LIMIT: usize = 16 << 20;
 
-/// The findings in a document's bytes.
-pub fn scan(kind: DocKind, bytes: &[u8]) -> Vec<DocFinding> {
+/// Text of a document and where it is in it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Passage {
+    pub text: String,
+    /// The line its text starts at: 1 for an office file's text (one
+    /// line per paragraph), a PDF page's number for that page's text (all
+    /// of it on one line), 0 for a property.
+    pub line: usize,
+    /// Where it is, for a reader: "page 3", "its subject".
+    pub place: Option<String>,
+}
+
+/// What the guard learns from a document's bytes.
+#[derive(Debug, Default)]
+pub struct Reading {
+    /// Its hidden parts that identify someone, sorted.
+    pub found: Vec<DocFinding>,
+    /// Its text, as a reader meets it.
+    pub passages: Vec<Passage>,
+    /// Why it cannot be read at all, if it cannot ([`unreadable`]).
+    pub unreadable: Option<&'static str>,
+    /// A PDF's pages (from 1) whose text could not be read back as
+    /// letters.
+    pub unreadable_pages: Vec<usize>,
+}
+
+/// Reads a document of kind `kind` from its bytes.
+pub fn read(kind: DocKind, bytes: &[u8]) -> Reading {
+    let pages = (kind == DocKind::Pdf).then(|| super::pdf::read(bytes));
     let mut found = match kind {
         DocKind::Pdf => pdf(bytes),
         DocKind::Ooxml => ooxml(bytes),
         DocKind::OpenDocument => open_document(bytes),
     };
+    if pages.as_ref().is_some_and(|p| p.commented) {
+        found.push(DocFinding::Comments);
+    }
     found.sort();
     found.dedup();
-    found
+    let mut passages = text(kind, bytes);
+    let mut unreadable_pages = Vec::new();
+    if let Some(pages) = pages {
+        let on_pages = pages
+            .pages
+            .into_iter()
+            .enumerate()
+            .map(|(i, text)| Passage {
+                text,
+                line: i + 1,
+                place: Some(format!("page {}", i + 1)),
+            });
+        passages.splice(0..0, on_pages);
+        unreadable_pages = pages.unreadable_pages;
+    }
+    Reading {
+        found,
+        passages,
+        unreadable: unreadable(kind, bytes),
+        unreadable_pages,
+    }
 }
 
 /// Whether a decoded value says anything: a byte that is neither a byte
@@ -144,7 +197,7 @@ fn meaningful(value: &[u8]) -> bool {
 /// (its strings are ciphered), a password-protected office file (saved as
 /// an encrypted container, not a zip, or with its parts ciphered), or a
 /// file that is not what its name says.
-pub fn unreadable(kind: DocKind, bytes: &[u8]) -> Option<&'static str> {
+fn unreadable(kind: DocKind, bytes: &[u8]) -> Option<&'static str> {
     match kind {
         // (The header may come after some bytes, within the first 1 KiB.)
         DocKind::Pdf if find(&bytes[..bytes.len().min(1024)], b"%PDF-").is_none() => {
@@ -210,101 +263,12 @@ fn pdf_strings<'a>(b: &'a [u8], key: &'a [u8]) -> impl Iterator<Item = Vec<u8>> 
             if b.get(after).is_some_and(|c| c.is_ascii_alphanumeric()) {
                 continue;
             }
-            if let Some(value) = pdf_string(&b[after..]) {
+            if let Some(value) = super::pdf::string_at(&b[after..]) {
                 return Some(value);
             }
         }
         None
     })
-}
-
-/// A PDF text string as text: UTF-16 after its byte order mark, UTF-8
-/// after its mark (PDF 2.0), else PDFDocEncoding (read as Latin-1, which it
-/// matches for letters).
-fn pdf_text(value: &[u8]) -> String {
-    if let Some(utf16) = value.strip_prefix(&[0xfe, 0xff]) {
-        let units: Vec<u16> = utf16
-            .chunks_exact(2)
-            .map(|p| u16::from_be_bytes([p[0], p[1]]))
-            .collect();
-        String::from_utf16_lossy(&units)
-    } else if let Some(utf8) = value.strip_prefix(&[0xef, 0xbb, 0xbf]) {
-        String::from_utf8_lossy(utf8).into_owned()
-    } else {
-        value.iter().map(|&c| char::from(c)).collect()
-    }
-}
-
-/// The string value at the start of `b` (after white space): a literal
-/// `(…)` with its escapes and balanced parentheses, or a hex string
-/// `<…>`, decoded to bytes. None for anything else (a reference, a name).
-fn pdf_string(b: &[u8]) -> Option<Vec<u8>> {
-    let start = b.iter().position(|c| !c.is_ascii_whitespace())?;
-    let b = &b[start..];
-    match b.first()? {
-        b'(' => {
-            let mut out = Vec::new();
-            let mut depth = 1;
-            let mut i = 1;
-            while i < b.len() {
-                let c = b[i];
-                match c {
-                    b'\\' => {
-                        let next = *b.get(i + 1)?;
-                        if next.is_ascii_digit() {
-                            // Up to three octal digits.
-                            let digits = b[i + 1..]
-                                .iter()
-                                .take(3)
-                                .take_while(|d| (b'0'..=b'7').contains(*d))
-                                .count();
-                            let value = b[i + 1..i + 1 + digits]
-                                .iter()
-                                .fold(0u32, |v, d| v * 8 + u32::from(d - b'0'));
-                            out.push(value as u8);
-                            i += 1 + digits.max(1);
-                            continue;
-                        }
-                        out.push(match next {
-                            b'n' => b'\n',
-                            b'r' => b'\r',
-                            b't' => b'\t',
-                            other => other,
-                        });
-                        i += 2;
-                        continue;
-                    }
-                    b'(' => depth += 1,
-                    b')' => {
-                        depth -= 1;
-                        if depth == 0 {
-                            return Some(out);
-                        }
-                    }
-                    _ => {}
-                }
-                out.push(c);
-                i += 1;
-            }
-            None
-        }
-        b'<' if b.get(1) != Some(&b'<') => {
-            let end = b.iter().position(|&c| c == b'>')?;
-            let digits: Vec<u8> = b[1..end]
-                .iter()
-                .filter(|c| !c.is_ascii_whitespace())
-                .map(|&c| (c as char).to_digit(16).map(|d| d as u8))
-                .collect::<Option<_>>()?;
-            // An odd count ends in a nibble that stands for its high half.
-            Some(
-                digits
-                    .chunks(2)
-                    .map(|p| p[0] << 4 | p.get(1).copied().unwrap_or(0))
-                    .collect(),
-            )
-        }
-        _ => None,
-    }
 }
 
 /// The inflated data of the PDF's compressed object streams and metadata
@@ -386,25 +350,40 @@ fn attribute_with_text(xml: &[u8], name: &str) -> bool {
 
 // ---------------------------------------------------------------- text
 
-/// The text a reader meets in a document, for the guard to scan as it
-/// scans a page: one line per paragraph (a line number in a finding is the
-/// paragraph's, counted through the document). For a PDF, the title,
-/// subject and keywords of its document properties (the
-/// text of its pages is drawn with fonts' own codes and is not read); for
-/// an office file, the text of its body, notes, headers, footers, comments
-/// and slides or cells, and of its properties.
-pub fn text(kind: DocKind, bytes: &[u8]) -> String {
+/// The text a reader meets in a document besides a PDF's pages, for the
+/// guard to scan as it scans a page. For an office file, one passage: the
+/// text of its body, notes, headers, footers, comments and slides or
+/// cells, and of its properties, one line per paragraph (a line number in
+/// a finding is the paragraph's, counted through the document). For a
+/// PDF, the title, subject and keywords of its document properties, a
+/// passage each.
+fn text(kind: DocKind, bytes: &[u8]) -> Vec<Passage> {
+    let whole = |text| {
+        vec![Passage {
+            text,
+            line: 1,
+            place: None,
+        }]
+    };
     match kind {
         DocKind::Pdf => {
-            let mut out = String::new();
+            let mut out = Vec::new();
             let mut streams = vec![bytes.to_vec()];
             streams.extend(pdf_streams(bytes));
             for data in &streams {
-                // (`/Author` and `/Company` are reported by [`scan`].)
-                for key in [&b"/Title"[..], b"/Subject", b"/Keywords"] {
+                // (`/Author` and `/Company` are reported by `read`'s
+                // findings.)
+                for (key, place) in [
+                    (&b"/Title"[..], "its title"),
+                    (b"/Subject", "its subject"),
+                    (b"/Keywords", "its keywords"),
+                ] {
                     for value in pdf_strings(data, key) {
-                        out.push_str(&pdf_text(&value));
-                        out.push('\n');
+                        out.push(Passage {
+                            text: super::pdf::text_string(&value),
+                            line: 0,
+                            place: Some(place.to_string()),
+                        });
                     }
                 }
             }
@@ -433,11 +412,11 @@ pub fn text(kind: DocKind, bytes: &[u8]) -> String {
                     || name.starts_with("ppt/notesSlides/")
                     || name.starts_with("ppt/comments/")
             };
-            office_text(zip_entries(bytes, parts).unwrap_or_default())
+            whole(office_text(zip_entries(bytes, parts).unwrap_or_default()))
         }
         DocKind::OpenDocument => {
             let parts = |name: &str| matches!(name, "content.xml" | "styles.xml" | "meta.xml");
-            office_text(zip_entries(bytes, parts).unwrap_or_default())
+            whole(office_text(zip_entries(bytes, parts).unwrap_or_default()))
         }
     }
 }
@@ -755,6 +734,18 @@ fn open_document(b: &[u8]) -> Vec<DocFinding> {
 mod tests {
     use super::*;
 
+    /// The findings of [`read`].
+    fn scan(kind: DocKind, bytes: &[u8]) -> Vec<DocFinding> {
+        read(kind, bytes).found
+    }
+
+    /// The text of every passage, a line between them.
+    fn all_text(kind: DocKind, bytes: &[u8]) -> String {
+        let reading = read(kind, bytes);
+        let texts: Vec<&str> = reading.passages.iter().map(|p| p.text.as_str()).collect();
+        texts.join("\n")
+    }
+
     /// A zip file of `parts`, each stored or deflated as asked.
     fn zip(parts: &[(&str, &str, bool)]) -> Vec<u8> {
         let mut out = Vec::new();
@@ -977,7 +968,7 @@ mod tests {
         let blank =
             "<x:xmpmeta><rdf:Description pdf:Author=''><pdf:Author/></rdf:Description></x:xmpmeta>";
         assert_eq!(scan(DocKind::Pdf, &stream("/Type /Metadata", blank)), []);
-        // A page's content stream is not read, whatever it holds.
+        // A content stream holds no properties, whatever it says.
         // (Long enough to be compressed: a short one is stored as it is.)
         let drawing = "BT (Pris) Tj ET\n".repeat(40) + "/Author (Kari Nordmann)";
         let content = stream("", &drawing);
@@ -991,18 +982,18 @@ mod tests {
         let pdf_bytes = pdf("/Author (Kari Nordmann)");
         for cut in 0..docx.len() {
             let _ = scan(DocKind::Ooxml, &docx[..cut]);
-            let _ = text(DocKind::Ooxml, &docx[..cut]);
+            let _ = all_text(DocKind::Ooxml, &docx[..cut]);
         }
         for i in 0..docx.len() {
             let mut bad = docx.clone();
             bad[i] ^= 0xff;
             let _ = scan(DocKind::Ooxml, &bad);
             let _ = scan(DocKind::OpenDocument, &bad);
-            let _ = text(DocKind::Ooxml, &bad);
+            let _ = all_text(DocKind::Ooxml, &bad);
         }
         for cut in 0..pdf_bytes.len() {
             let _ = scan(DocKind::Pdf, &pdf_bytes[..cut]);
-            let _ = text(DocKind::Pdf, &pdf_bytes[..cut]);
+            let _ = all_text(DocKind::Pdf, &pdf_bytes[..cut]);
         }
         // Markup cut anywhere, and entities that are not.
         let xml = "<w:p><w:t>A &amp; B &#xFFFFFFFF; &#99999999999; &bogus; &</w:t></w:p>";
@@ -1041,7 +1032,7 @@ mod tests {
                 true,
             ),
         ]);
-        let text = text(DocKind::Ooxml, &docx);
+        let text = all_text(DocKind::Ooxml, &docx);
         let lines: Vec<&str> = text
             .lines()
             .map(str::trim)
@@ -1070,7 +1061,7 @@ mod tests {
                 true,
             ),
         ]);
-        let text = super::text(DocKind::Ooxml, &xlsx);
+        let text = all_text(DocKind::Ooxml, &xlsx);
         assert!(text.lines().any(|l| l == "kari@kunde.no"), "{text:?}");
         assert!(text.lines().any(|l| l == "91234567"), "{text:?}");
         // OpenDocument: spaces and line breaks are elements.
@@ -1080,15 +1071,12 @@ mod tests {
             true,
         )]);
         assert_eq!(
-            super::text(DocKind::OpenDocument, &odt),
+            all_text(DocKind::OpenDocument, &odt),
             "Om Trollnes\nA B\nC\n\n"
         );
         // A PDF's title in UTF-16 and its subject in PDFDocEncoding.
         let pdf = pdf("/Title <FEFF00D80073007400760069006B> /Subject (Tilbud til \\330stvik)");
-        assert_eq!(
-            super::text(DocKind::Pdf, &pdf),
-            "Østvik\nTilbud til Østvik\n"
-        );
+        assert_eq!(all_text(DocKind::Pdf, &pdf), "Østvik\nTilbud til Østvik");
     }
 
     #[test]

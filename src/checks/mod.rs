@@ -10,6 +10,7 @@
 pub mod anonymize;
 pub mod documents;
 pub mod metadata;
+mod pdf;
 pub mod placeholders;
 
 use rayon::prelude::*;
@@ -88,16 +89,19 @@ pub fn scan_page(guard: &Guard, page: &Page) -> Vec<Diagnostic> {
         guard,
         &page.source,
         page.meta.kind,
-        [(&page.front, page.front_line), (&page.body, page.body_line)],
+        &[(&page.front, page.front_line), (&page.body, page.body_line)],
+        None,
     )
 }
 
-/// Scans texts of the file `source` (each with its first line).
+/// Scans texts of the file `source` (each with its first line); `place`
+/// says where in the file they are when a line cannot ("on page 2").
 fn scan_texts(
     guard: &Guard,
     source: &std::path::Path,
     kind: Kind,
-    texts: [(&str, usize); 2],
+    texts: &[(&str, usize)],
+    place: Option<&str>,
 ) -> Vec<Diagnostic> {
     let path = display_path(source);
     let mut found = Vec::new();
@@ -106,17 +110,20 @@ fn scan_texts(
     } else {
         "in published content"
     };
-    for (text, first_line) in texts {
+    let at = place.map(|p| format!(" ({p})")).unwrap_or_default();
+    for &(text, first_line) in texts {
         for f in guard.scan(text) {
             let (line, col) = line_col(text, f.start);
-            let line = line + first_line - 1;
+            let line = (line + first_line).saturating_sub(1);
+            // A place stands for the line and column.
+            let col = if place.is_some() { 0 } else { col };
             match &f.allowed {
                 None => found.push(Diagnostic::error(
                     &path,
                     line,
                     col,
                     format!(
-                        "{} `{}` {what}: {} (if it is not personal or customer data, add <!-- vinn:allow \"…\" --> or an allow entry in site.toml)",
+                        "{} `{}` {what}{at}: {} (if it is not personal or customer data, add <!-- vinn:allow \"…\" --> or an allow entry in site.toml)",
                         f.kind.describe(false),
                         f.masked,
                         f.kind.advice(false)
@@ -131,7 +138,11 @@ fn scan_texts(
                         &path,
                         line,
                         col,
-                        format!("allowed: {} `{}` ({why})", f.kind.describe(false), f.masked),
+                        format!(
+                            "allowed: {} `{}`{at} ({why})",
+                            f.kind.describe(false),
+                            f.masked
+                        ),
                     ));
                 }
             }
@@ -160,7 +171,8 @@ fn anonymization(site: &Site, guard: &Guard, out: &mut Checked) {
                 guard,
                 &r.source,
                 r.kind,
-                [(&r.front, r.front_line), (&r.body, r.body_line)],
+                &[(&r.front, r.front_line), (&r.body, r.body_line)],
+                None,
             ));
         }
     }
@@ -207,29 +219,54 @@ fn case_file(guard: &Guard, path: &Path, rel: &Path, kind: Kind) -> Vec<Diagnost
     let read = || std::fs::read(path).unwrap_or_default();
     if is(&TEXTS) {
         let text = String::from_utf8_lossy(&read()).into_owned();
-        scan_texts(guard, rel, kind, [(&text, 1), ("", 1)])
+        scan_texts(guard, rel, kind, &[(&text, 1)], None)
     } else if is(&IMAGES) {
         metadata::scan(&read())
             .into_iter()
             .map(|f| Diagnostic::error(&file, 0, 0, f.message(&file)))
             .collect()
     } else if let Some(doc) = documents::DocKind::of(ext) {
-        let bytes = read();
-        let found = documents::scan(doc, &bytes);
-        let mut out: Vec<Diagnostic> = documents::messages(doc, &file, &found)
+        let reading = documents::read(doc, &read());
+        let mut out: Vec<Diagnostic> = documents::messages(doc, &file, &reading.found)
             .into_iter()
             .map(|m| Diagnostic::error(&file, 0, 0, m))
             .collect();
-        // Its text, as a page's: a line is a paragraph.
-        let text = documents::text(doc, &bytes);
-        out.extend(scan_texts(guard, rel, kind, [(&text, 1), ("", 1)]));
-        if let Some(why) = documents::unreadable(doc, &bytes) {
+        // Its text, as a page's: a line is a paragraph, or a PDF's page.
+        for p in &reading.passages {
+            out.extend(scan_texts(
+                guard,
+                rel,
+                kind,
+                &[(&p.text, p.line)],
+                p.place.as_deref(),
+            ));
+        }
+        if let Some(why) = reading.unreadable {
             out.push(Diagnostic::warning(
                 &file,
                 0,
                 0,
                 format!(
                     "vinn cannot read this document's properties and text ({why}): check by hand that it names no person or customer, or save it without a password so the guard can"
+                ),
+            ));
+        } else if let Some(&first) = reading.unreadable_pages.first() {
+            let pages = reading
+                .unreadable_pages
+                .iter()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>();
+            let pages = if pages.len() == 1 {
+                format!("page {first}")
+            } else {
+                format!("pages {}", pages.join(", "))
+            };
+            out.push(Diagnostic::warning(
+                &file,
+                first,
+                0,
+                format!(
+                    "vinn cannot read the text on {pages} of this PDF (drawn in a font without a map to letters, or compressed in a way vinn does not decode): check by hand that it names no person or customer, or export the PDF again from its source"
                 ),
             ));
         }

@@ -1,0 +1,745 @@
+//! A PDF's objects and pages, read far enough to get at the text drawn on
+//! them and the comments left on them.
+//!
+//! The anonymization guard reads a case study's PDF as it reads a page:
+//! the offer or the loss review names the customer, or the person who
+//! signed, on its pages, not only in its properties. This module owns the
+//! PDF syntax (the lexer and its values), finding the file's objects
+//! (also those packed into compressed object streams, the newest
+//! definition winning as in an incremental update), decoding streams,
+//! and walking the page tree with its inherited resources. What a page's
+//! content stream draws is [`content`]'s business, and what a font's codes
+//! mean is [`fonts`]'.
+//!
+//! Like the rest of the checks it never trusts the bytes: every offset is
+//! checked, inflating is capped, loops and nesting are bounded, and a
+//! damaged file gives what could be read.
+
+mod content;
+mod fonts;
+
+use std::collections::{HashMap, HashSet};
+
+use super::metadata::find;
+
+/// The most a single stream may inflate to.
+const INFLATE_LIMIT: usize = 16 << 20;
+/// The deepest a value, a page tree or a chain of references may nest.
+const MAX_DEPTH: usize = 32;
+
+/// What a PDF shows a reader beyond its properties.
+#[derive(Debug, Default, PartialEq)]
+pub struct Reading {
+    /// The text of each page, in page order, on one line: its drawn text
+    /// (lines joined by a space), then the text of its comments.
+    pub pages: Vec<String>,
+    /// Whether a comment (a markup annotation: a note, a highlight, …)
+    /// carries its author's name.
+    pub commented: bool,
+    /// The pages (from 1) with text that could not be read back as
+    /// letters: drawn in a font without a map to Unicode, or in a content
+    /// stream compressed in a way vinn does not decode.
+    pub unreadable_pages: Vec<usize>,
+}
+
+/// Reads the pages of the PDF `b`.
+pub fn read(b: &[u8]) -> Reading {
+    let doc = Doc::parse(b);
+    let mut reading = Reading::default();
+    let mut fonts = fonts::Fonts::default();
+    for (i, page) in doc.pages().into_iter().enumerate() {
+        let mut text = content::Text::default();
+        let resources = page.resources.as_ref().and_then(|r| doc.dict(r));
+        for data in doc.contents(&page.dict) {
+            match data {
+                Some(data) => content::run(&doc, &mut fonts, resources, &data, &mut text),
+                None => text.unreadable = true,
+            }
+        }
+        let mut line = text.out;
+        for annot in page.dict.get(b"Annots").map_or(&[][..], |a| doc.array(a)) {
+            let Some(annot) = doc.dict(annot) else {
+                continue;
+            };
+            let subtype = annot.get(b"Subtype").and_then(Obj::name).unwrap_or(b"");
+            if matches!(subtype, b"Link" | b"Widget" | b"Popup") {
+                continue;
+            }
+            if let Some(author) = annot.get(b"T").and_then(|t| doc.string(t))
+                && author
+                    .iter()
+                    .any(|c| c.is_ascii_alphanumeric() || *c >= 0x80)
+            {
+                reading.commented = true;
+            }
+            if let Some(said) = annot.get(b"Contents").and_then(|c| doc.string(c)) {
+                line.push(' ');
+                line.push_str(&text_string(&said));
+            }
+        }
+        if text.unreadable {
+            reading.unreadable_pages.push(i + 1);
+        }
+        reading.pages.push(one_line(&line));
+    }
+    reading
+}
+
+/// `s` with every run of white space (line breaks too) one space, trimmed.
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A PDF text string as text: UTF-16 after its byte order mark, UTF-8
+/// after its mark (PDF 2.0), else PDFDocEncoding (read as Latin-1, which it
+/// matches for letters).
+pub fn text_string(value: &[u8]) -> String {
+    if let Some(utf16) = value.strip_prefix(&[0xfe, 0xff]) {
+        let units: Vec<u16> = utf16
+            .chunks_exact(2)
+            .map(|p| u16::from_be_bytes([p[0], p[1]]))
+            .collect();
+        String::from_utf16_lossy(&units)
+    } else if let Some(utf8) = value.strip_prefix(&[0xef, 0xbb, 0xbf]) {
+        String::from_utf8_lossy(utf8).into_owned()
+    } else {
+        value.iter().map(|&c| char::from(c)).collect()
+    }
+}
+
+// ---------------------------------------------------------------- lexer
+
+/// One token of PDF syntax.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Token<'a> {
+    Number(f64),
+    /// A literal `(…)` or hex `<…>` string, decoded to its bytes.
+    String(Vec<u8>),
+    /// A name without its slash, `#xx` escapes decoded.
+    Name(Vec<u8>),
+    ArrayOpen,
+    ArrayClose,
+    DictOpen,
+    DictClose,
+    /// Anything else: an operator, `true`, `null`, `R`, `obj`, `stream`.
+    Word(&'a [u8]),
+}
+
+/// PDF white space.
+fn is_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\n' | b'\r' | b'\t' | b'\x0c' | b'\0')
+}
+
+/// PDF delimiters.
+fn is_delimiter(c: u8) -> bool {
+    matches!(
+        c,
+        b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%'
+    )
+}
+
+/// Reads tokens from bytes, keeping its position.
+pub struct Lexer<'a> {
+    pub b: &'a [u8],
+    pub at: usize,
+}
+
+impl<'a> Lexer<'a> {
+    pub fn new(b: &'a [u8]) -> Self {
+        Lexer { b, at: 0 }
+    }
+
+    /// Moves past white space and comments.
+    fn skip_space(&mut self) {
+        while let Some(&c) = self.b.get(self.at) {
+            if is_space(c) {
+                self.at += 1;
+            } else if c == b'%' {
+                while self
+                    .b
+                    .get(self.at)
+                    .is_some_and(|&c| c != b'\n' && c != b'\r')
+                {
+                    self.at += 1;
+                }
+            } else {
+                break;
+            }
+        }
+    }
+
+    /// The next token, or None at the end (or at bytes that cannot start
+    /// one, which are skipped one at a time by the caller's next call).
+    pub fn token(&mut self) -> Option<Token<'a>> {
+        self.skip_space();
+        let b = self.b;
+        let c = *b.get(self.at)?;
+        let start = self.at;
+        self.at += 1;
+        Some(match c {
+            b'[' => Token::ArrayOpen,
+            b']' => Token::ArrayClose,
+            b'<' if b.get(self.at) == Some(&b'<') => {
+                self.at += 1;
+                Token::DictOpen
+            }
+            b'>' if b.get(self.at) == Some(&b'>') => {
+                self.at += 1;
+                Token::DictClose
+            }
+            b'(' => Token::String(self.literal()),
+            b'<' => Token::String(self.hex()),
+            b'/' => {
+                let end = self.word_end();
+                let raw = &b[start + 1..end];
+                self.at = end;
+                Token::Name(decode_name(raw))
+            }
+            b'+' | b'-' | b'.' | b'0'..=b'9' => {
+                let end = self.word_end();
+                self.at = end;
+                let text = std::str::from_utf8(&b[start..end]).unwrap_or("");
+                match text.parse::<f64>() {
+                    Ok(n) => Token::Number(n),
+                    // `--5` and the like: read as 0, as readers do.
+                    Err(_) => Token::Number(0.0),
+                }
+            }
+            _ if is_delimiter(c) => Token::Word(&b[start..self.at]),
+            _ => {
+                let end = self.word_end();
+                self.at = end;
+                Token::Word(&b[start..end])
+            }
+        })
+    }
+
+    /// Where the regular characters from here end.
+    fn word_end(&self) -> usize {
+        let rest = &self.b[self.at.min(self.b.len())..];
+        self.at
+            + rest
+                .iter()
+                .position(|&c| is_space(c) || is_delimiter(c))
+                .unwrap_or(rest.len())
+    }
+
+    /// A literal string's bytes, after its `(`.
+    fn literal(&mut self) -> Vec<u8> {
+        let b = self.b;
+        let mut out = Vec::new();
+        let mut depth = 1;
+        while let Some(&c) = b.get(self.at) {
+            self.at += 1;
+            match c {
+                b'\\' => {
+                    let Some(&next) = b.get(self.at) else { break };
+                    self.at += 1;
+                    match next {
+                        b'0'..=b'7' => {
+                            let mut value = u32::from(next - b'0');
+                            for _ in 0..2 {
+                                match b.get(self.at) {
+                                    Some(&d @ b'0'..=b'7') => {
+                                        value = value * 8 + u32::from(d - b'0');
+                                        self.at += 1;
+                                    }
+                                    _ => break,
+                                }
+                            }
+                            out.push(value as u8);
+                        }
+                        b'n' => out.push(b'\n'),
+                        b'r' => out.push(b'\r'),
+                        b't' => out.push(b'\t'),
+                        b'b' => out.push(8),
+                        b'f' => out.push(12),
+                        // A line break after a backslash continues the line.
+                        b'\r' => {
+                            if b.get(self.at) == Some(&b'\n') {
+                                self.at += 1;
+                            }
+                        }
+                        b'\n' => {}
+                        other => out.push(other),
+                    }
+                }
+                b'(' => {
+                    depth += 1;
+                    out.push(c);
+                }
+                b')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                    out.push(c);
+                }
+                _ => out.push(c),
+            }
+        }
+        out
+    }
+
+    /// A hex string's bytes, after its `<`.
+    fn hex(&mut self) -> Vec<u8> {
+        let b = self.b;
+        let mut nibbles = Vec::new();
+        while let Some(&c) = b.get(self.at) {
+            self.at += 1;
+            if c == b'>' {
+                break;
+            }
+            if let Some(d) = (c as char).to_digit(16) {
+                nibbles.push(d as u8);
+            }
+        }
+        // An odd count ends in a nibble that stands for its high half.
+        nibbles
+            .chunks(2)
+            .map(|p| p[0] << 4 | p.get(1).copied().unwrap_or(0))
+            .collect()
+    }
+}
+
+/// A name's bytes with its `#xx` escapes decoded.
+fn decode_name(raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        let hex = |j: usize| raw.get(j).and_then(|&c| (c as char).to_digit(16));
+        match (raw[i], hex(i + 1), hex(i + 2)) {
+            (b'#', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (c, ..) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// The string value at the start of `b` (after white space), decoded.
+pub fn string_at(b: &[u8]) -> Option<Vec<u8>> {
+    match Lexer::new(b).token()? {
+        Token::String(s) => Some(s),
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------- values
+
+/// A PDF value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Obj {
+    Null,
+    Number(f64),
+    String(Vec<u8>),
+    Name(Vec<u8>),
+    Array(Vec<Obj>),
+    Dict(Dict),
+    /// A reference to an indirect object, by number.
+    Ref(u32),
+    /// `true`, `false`, or a word out of place.
+    Other,
+}
+
+/// A dictionary's entries, in the file's order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Dict(Vec<(Vec<u8>, Obj)>);
+
+impl Dict {
+    /// The value of the key `key` (without its slash).
+    pub fn get(&self, key: &[u8]) -> Option<&Obj> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+}
+
+impl Obj {
+    pub fn name(&self) -> Option<&[u8]> {
+        match self {
+            Obj::Name(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    pub fn number(&self) -> Option<f64> {
+        match self {
+            Obj::Number(n) => Some(*n),
+            _ => None,
+        }
+    }
+}
+
+/// Parses one value from the lexer, `depth` levels down.
+fn value(lx: &mut Lexer<'_>, depth: usize) -> Option<Obj> {
+    let token = lx.token()?;
+    value_from(lx, token, depth)
+}
+
+/// The value that starts with `token`.
+fn value_from(lx: &mut Lexer<'_>, token: Token<'_>, depth: usize) -> Option<Obj> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    Some(match token {
+        Token::Number(n) => {
+            // `12 0 R` is a reference.
+            let save = lx.at;
+            if n >= 0.0
+                && n.fract() == 0.0
+                && let Some(Token::Number(_)) = lx.token()
+                && let Some(Token::Word(b"R")) = lx.token()
+            {
+                return Some(Obj::Ref(n as u32));
+            }
+            lx.at = save;
+            Obj::Number(n)
+        }
+        Token::String(s) => Obj::String(s),
+        Token::Name(n) => Obj::Name(n),
+        Token::ArrayOpen => {
+            let mut items = Vec::new();
+            loop {
+                match lx.token()? {
+                    Token::ArrayClose => break,
+                    t => items.push(value_from(lx, t, depth + 1)?),
+                }
+            }
+            Obj::Array(items)
+        }
+        Token::DictOpen => {
+            let mut entries = Vec::new();
+            loop {
+                match lx.token()? {
+                    Token::DictClose => break,
+                    Token::Name(key) => {
+                        let v = value(lx, depth + 1)?;
+                        entries.push((key, v));
+                    }
+                    // A key that is not a name: skip it.
+                    _ => {}
+                }
+            }
+            Obj::Dict(Dict(entries))
+        }
+        Token::Word(b"null") => Obj::Null,
+        Token::ArrayClose | Token::DictClose | Token::Word(_) => Obj::Other,
+    })
+}
+
+/// Parses the value at the start of `b`.
+pub fn parse_value(b: &[u8]) -> Option<Obj> {
+    value(&mut Lexer::new(b), 0)
+}
+
+// ---------------------------------------------------------------- objects
+
+/// An indirect object: its value and, for a stream, where its data is.
+struct Entry {
+    value: Obj,
+    stream: Option<std::ops::Range<usize>>,
+}
+
+/// The objects of a PDF by number.
+pub struct Doc<'a> {
+    b: &'a [u8],
+    objects: HashMap<u32, Entry>,
+}
+
+/// A page: its dictionary, and its resources (its own or inherited).
+struct Page {
+    dict: Dict,
+    resources: Option<Obj>,
+}
+
+impl<'a> Doc<'a> {
+    /// Finds every `N G obj` in the file, in order, so a later definition
+    /// (an incremental update's) replaces an earlier one; an object stream's
+    /// objects are taken where the stream is.
+    pub fn parse(b: &'a [u8]) -> Doc<'a> {
+        let mut doc = Doc {
+            b,
+            objects: HashMap::new(),
+        };
+        let mut from = 0;
+        while let Some(at) = find(&b[from..], b"obj") {
+            let keyword = from + at;
+            from = keyword + 3;
+            if b.get(from)
+                .is_some_and(|&c| !is_space(c) && !is_delimiter(c))
+            {
+                continue;
+            }
+            let Some(number) = object_number(&b[..keyword]) else {
+                continue;
+            };
+            let mut lx = Lexer::new(b);
+            lx.at = from;
+            let Some(value) = value(&mut lx, 0) else {
+                continue;
+            };
+            let mut stream = None;
+            let save = lx.at;
+            if let Some(Token::Word(b"stream")) = lx.token() {
+                let data = match &b[lx.at..] {
+                    [b'\r', b'\n', ..] => lx.at + 2,
+                    [b'\n', ..] | [b'\r', ..] => lx.at + 1,
+                    _ => lx.at,
+                };
+                let length = match &value {
+                    Obj::Dict(d) => d.get(b"Length").and_then(Obj::number),
+                    _ => None,
+                };
+                let end = length
+                    .map(|l| data.saturating_add(l as usize))
+                    .filter(|&end| {
+                        end <= b.len()
+                            && find(&b[end..b.len().min(end + 32)], b"endstream").is_some()
+                    })
+                    .or_else(|| find(&b[data..], b"endstream").map(|e| data + e))
+                    .unwrap_or(b.len());
+                stream = Some(data..end);
+                from = end;
+            } else {
+                lx.at = save;
+                from = from.max(lx.at);
+            }
+            let is_object_stream = matches!(&value, Obj::Dict(d)
+                if d.get(b"Type").and_then(Obj::name) == Some(b"ObjStm"));
+            doc.objects.insert(number, Entry { value, stream });
+            if is_object_stream {
+                doc.unpack(number);
+            }
+        }
+        doc
+    }
+
+    /// Takes the objects packed in the object stream `number`.
+    fn unpack(&mut self, number: u32) {
+        let entry = &self.objects[&number];
+        let Obj::Dict(dict) = &entry.value else {
+            return;
+        };
+        let count = dict.get(b"N").and_then(Obj::number).unwrap_or(0.0) as usize;
+        let first = dict.get(b"First").and_then(Obj::number).unwrap_or(0.0) as usize;
+        let Some(data) = self.stream_data(&entry.value, entry.stream.clone()) else {
+            return;
+        };
+        let mut header = Lexer::new(&data[..first.min(data.len())]);
+        let mut pairs = Vec::new();
+        for _ in 0..count.min(100_000) {
+            match (header.token(), header.token()) {
+                (Some(Token::Number(n)), Some(Token::Number(offset))) => {
+                    pairs.push((n as u32, first.saturating_add(offset as usize)))
+                }
+                _ => break,
+            }
+        }
+        for (n, offset) in pairs {
+            if let Some(value) = data.get(offset..).and_then(parse_value) {
+                self.objects.insert(
+                    n,
+                    Entry {
+                        value,
+                        stream: None,
+                    },
+                );
+            }
+        }
+    }
+
+    /// The decoded data of a stream whose dictionary is `value` and whose
+    /// bytes are at `range`: none if a filter is one vinn does not decode.
+    fn stream_data(&self, value: &Obj, range: Option<std::ops::Range<usize>>) -> Option<Vec<u8>> {
+        let raw = self.b.get(range?)?;
+        let Obj::Dict(dict) = value else {
+            return None;
+        };
+        let filters = match dict.get(b"Filter").map(|f| self.resolve(f)) {
+            None | Some(Obj::Null) => Vec::new(),
+            Some(Obj::Name(n)) => vec![n.clone()],
+            Some(Obj::Array(list)) => list
+                .iter()
+                .filter_map(|f| self.resolve(f).name().map(<[u8]>::to_vec))
+                .collect(),
+            Some(_) => return None,
+        };
+        let mut data = raw.to_vec();
+        for filter in filters {
+            data = match filter.as_slice() {
+                b"FlateDecode" | b"Fl" => {
+                    miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&data, INFLATE_LIMIT)
+                        .ok()?
+                }
+                _ => return None,
+            };
+        }
+        Some(data)
+    }
+
+    /// `obj`, with a reference followed to its object (a chain of them up
+    /// to [`MAX_DEPTH`]); a missing object is null.
+    pub fn resolve<'o>(&'o self, mut obj: &'o Obj) -> &'o Obj {
+        for _ in 0..MAX_DEPTH {
+            match obj {
+                Obj::Ref(n) => match self.objects.get(n) {
+                    Some(entry) => obj = &entry.value,
+                    None => return &Obj::Null,
+                },
+                _ => return obj,
+            }
+        }
+        &Obj::Null
+    }
+
+    pub fn dict<'o>(&'o self, obj: &'o Obj) -> Option<&'o Dict> {
+        match self.resolve(obj) {
+            Obj::Dict(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    pub fn array<'o>(&'o self, obj: &'o Obj) -> &'o [Obj] {
+        match self.resolve(obj) {
+            Obj::Array(a) => a,
+            _ => &[],
+        }
+    }
+
+    pub fn number(&self, obj: &Obj) -> Option<f64> {
+        self.resolve(obj).number()
+    }
+
+    pub fn string(&self, obj: &Obj) -> Option<Vec<u8>> {
+        match self.resolve(obj) {
+            Obj::String(s) => Some(s.clone()),
+            _ => None,
+        }
+    }
+
+    /// The decoded data of the stream `obj` refers to.
+    pub fn stream(&self, obj: &Obj) -> Option<Vec<u8>> {
+        let Obj::Ref(n) = obj else {
+            return None;
+        };
+        let entry = self.objects.get(n)?;
+        self.stream_data(&entry.value, entry.stream.clone())
+    }
+
+    /// The pages in the order of the page tree from the catalog (each with
+    /// the resources it inherits); without a tree, every page object by
+    /// number.
+    fn pages(&self) -> Vec<Page> {
+        let mut pages = Vec::new();
+        let catalog = self
+            .objects
+            .iter()
+            .filter(|(_, e)| self.is_type(&e.value, b"Catalog"))
+            .max_by_key(|(n, _)| **n)
+            .map(|(_, e)| &e.value);
+        if let Some(root) = catalog
+            .and_then(|c| self.dict(c))
+            .and_then(|c| c.get(b"Pages"))
+        {
+            let mut seen = HashSet::new();
+            self.walk(root, None, 0, &mut seen, &mut pages);
+        }
+        if pages.is_empty() {
+            let mut numbers: Vec<u32> = self
+                .objects
+                .iter()
+                .filter(|(_, e)| self.is_type(&e.value, b"Page"))
+                .map(|(n, _)| *n)
+                .collect();
+            numbers.sort_unstable();
+            for n in numbers {
+                if let Some(dict) = self.dict(&self.objects[&n].value) {
+                    pages.push(Page {
+                        dict: dict.clone(),
+                        resources: dict.get(b"Resources").cloned(),
+                    });
+                }
+            }
+        }
+        pages
+    }
+
+    fn is_type(&self, value: &Obj, kind: &[u8]) -> bool {
+        matches!(value, Obj::Dict(d) if d.get(b"Type").map(|t| self.resolve(t)).and_then(Obj::name) == Some(kind))
+    }
+
+    /// Collects the pages under the page tree node `node`.
+    fn walk(
+        &self,
+        node: &Obj,
+        inherited: Option<&Obj>,
+        depth: usize,
+        seen: &mut HashSet<u32>,
+        pages: &mut Vec<Page>,
+    ) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        if let Obj::Ref(n) = node
+            && !seen.insert(*n)
+        {
+            return;
+        }
+        let Some(dict) = self.dict(node) else {
+            return;
+        };
+        let resources = dict.get(b"Resources").or(inherited);
+        match dict.get(b"Kids") {
+            Some(kids) => {
+                for kid in self.array(kids) {
+                    self.walk(kid, resources, depth + 1, seen, pages);
+                }
+            }
+            None => pages.push(Page {
+                dict: dict.clone(),
+                resources: resources.cloned(),
+            }),
+        }
+    }
+
+    /// The decoded content streams of a page, in order: None for one vinn
+    /// cannot decode.
+    fn contents(&self, page: &Dict) -> Vec<Option<Vec<u8>>> {
+        match page.get(b"Contents") {
+            None => Vec::new(),
+            Some(c @ Obj::Ref(_)) if matches!(self.resolve(c), Obj::Array(_)) => {
+                self.array(c).iter().map(|s| self.stream(s)).collect()
+            }
+            Some(Obj::Array(list)) => list.iter().map(|s| self.stream(s)).collect(),
+            Some(one) => vec![self.stream(one)],
+        }
+    }
+}
+
+/// The object number before ` G obj` at the end of `before`, if that is
+/// what ends it.
+fn object_number(before: &[u8]) -> Option<u32> {
+    let mut i = before.len();
+    let digits = |i: &mut usize| {
+        let end = *i;
+        while *i > 0 && is_space(before[*i - 1]) {
+            *i -= 1;
+        }
+        let spaced = *i < end;
+        let last = *i;
+        while *i > 0 && before[*i - 1].is_ascii_digit() {
+            *i -= 1;
+        }
+        (spaced && *i < last).then_some(*i..last)
+    };
+    digits(&mut i)?;
+    let number = digits(&mut i)?;
+    std::str::from_utf8(&before[number]).ok()?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests;
