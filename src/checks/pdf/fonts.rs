@@ -45,6 +45,8 @@ pub struct Font {
     unicode: HashMap<u32, String>,
     /// For a simple font, the letter of each code by its encoding.
     encoding: Option<Box<[char; 256]>>,
+    /// Codes `/Differences` gave a ligature's glyph (`/fi`).
+    ligatures: HashMap<u32, &'static str>,
     /// Widths by code, in thousandths of the font size.
     widths: HashMap<u32, f64>,
     default_width: f64,
@@ -69,6 +71,7 @@ impl Font {
             two_byte: false,
             unicode: HashMap::new(),
             encoding: Some(Box::new(encoding_table(Base::Standard))),
+            ligatures: HashMap::new(),
             widths: HashMap::new(),
             default_width: 500.0,
             scale: 1.0,
@@ -110,7 +113,7 @@ impl Font {
                         table = encoding_table(Base::named(name));
                     }
                     if let Some(diffs) = enc.get(b"Differences") {
-                        differences(&mut table, doc.array(diffs));
+                        font.ligatures = differences(&mut table, doc.array(diffs));
                     }
                 }
                 _ => {}
@@ -143,6 +146,7 @@ impl Font {
             let code = code.iter().fold(0u32, |c, &b| c << 8 | u32::from(b));
             let text: &str = match (self.unicode.get(&code), &self.encoding) {
                 (Some(t), _) => t,
+                (None, _) if self.ligatures.contains_key(&code) => self.ligatures[&code],
                 (None, Some(table)) if table[code as usize & 0xff] != '\0' => {
                     table[code as usize & 0xff].encode_utf8(&mut buf)
                 }
@@ -297,8 +301,17 @@ fn encoding_table(base: Base) -> [char; 256] {
     t
 }
 
-/// Applies a `/Differences` array (`[code /name /name code /name …]`).
-fn differences(table: &mut [char; 256], diffs: &[Obj]) {
+/// Applies a `/Differences` array (`[code /name /name code /name …]`);
+/// gives the codes it named a ligature (`/fi`, `/ffl`) and its letters.
+fn differences(table: &mut [char; 256], diffs: &[Obj]) -> HashMap<u32, &'static str> {
+    const LIGATURES: [(&[u8], &str); 5] = [
+        (b"fi", "fi"),
+        (b"fl", "fl"),
+        (b"ff", "ff"),
+        (b"ffi", "ffi"),
+        (b"ffl", "ffl"),
+    ];
+    let mut ligatures = HashMap::new();
     let mut code = 0usize;
     for d in diffs {
         match d {
@@ -306,12 +319,16 @@ fn differences(table: &mut [char; 256], diffs: &[Obj]) {
             Obj::Name(name) => {
                 if let Some(slot) = table.get_mut(code) {
                     *slot = glyph_char(name).unwrap_or('\0');
+                    if let Some((_, letters)) = LIGATURES.iter().find(|(n, _)| n == name) {
+                        ligatures.insert(code as u32, *letters);
+                    }
                 }
                 code += 1;
             }
             _ => {}
         }
     }
+    ligatures
 }
 
 /// The letter a glyph name stands for: one letter or digit (`a`, `K`),
@@ -477,7 +494,7 @@ mod tests {
         assert_eq!(mac[0x8c], 'å');
         let mut t = encoding_table(Base::Standard);
         assert_eq!(t[0xf9], 'ø');
-        differences(
+        let ligatures = differences(
             &mut t,
             &[
                 Obj::Number(1.0),
@@ -485,8 +502,11 @@ mod tests {
                 Obj::Name(b"K".to_vec()),
                 Obj::Name(b"uni00D8".to_vec()),
                 Obj::Name(b"g123".to_vec()),
+                Obj::Number(12.0),
+                Obj::Name(b"fi".to_vec()),
             ],
         );
         assert_eq!(&t[1..5], &['å', 'K', 'Ø', '\0']);
+        assert_eq!(ligatures, HashMap::from([(12, "fi")]));
     }
 }

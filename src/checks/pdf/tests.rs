@@ -199,6 +199,14 @@ fn words_and_lines_as_a_reader_sees_them() {
         drawn("BT /F1 10 Tf (\\330stvik\\240p\\345 m\\370te) Tj ET"),
         "Østvik på møte"
     );
+    // A ligature's glyph named in `/Differences` is its letters.
+    let ligature = one_page(
+        b"BT /F1 10 Tf (Kvit\\014nn AS) Tj ET",
+        simple_font("/Encoding << /BaseEncoding /WinAnsiEncoding /Differences [12 /fi] >>"),
+        "",
+        &[],
+    );
+    assert_eq!(read(&ligature).pages, ["Kvitfinn AS"]);
     // A form drawn with `Do` draws its text; an inline image's data is
     // not read, whatever its bytes say.
     let form = stream(
