@@ -10,8 +10,10 @@
 //! incremental update left behind), the parts of an Office Open XML file
 //! (`.docx`, `.xlsx`, `.pptx`) or an OpenDocument file (`.odt`, `.ods`,
 //! `.odp`) that hold names, the zip container both office formats use, and
-//! the text a reader meets in a document ([`text`]), which the guard scans
-//! as it scans a page.
+//! the text a reader meets in a document (a [`Passage`] each: an office
+//! file's paragraphs; a PDF's properties, and its pages with the comments
+//! on them, which the `pdf` module reads), which the guard scans as it
+//! scans a page. [`read`] does all of it in one pass over a file.
 //!
 //! Like [`super::metadata`] it is pure (bytes in, findings out) and never
 //! trusts the bytes: every offset is checked, inflating is capped, and a
@@ -62,7 +64,7 @@ pub enum DocFinding {
     TrackedChanges,
 }
 
-/// What `found` (from [`scan`]) means for `file` of `kind`, and how to
+/// What `found` (from [`read`]) means for `file` of `kind`, and how to
 /// remove it: one message for every property that names someone, one for
 /// comments, one for tracked changes.
 pub fn messages(kind: DocKind, file: &str, found: &[DocFinding]) -> Vec<String> {
@@ -140,7 +142,8 @@ pub struct Reading {
     pub found: Vec<DocFinding>,
     /// Its text, as a reader meets it.
     pub passages: Vec<Passage>,
-    /// Why it cannot be read at all, if it cannot ([`unreadable`]).
+    /// Why it cannot be read at all, if it cannot: encrypted, protected
+    /// by a password, or not what its name says.
     pub unreadable: Option<&'static str>,
     /// A PDF's pages (from 1) whose text could not be read back as
     /// letters.
