@@ -595,6 +595,13 @@ fn the_text_on_a_case_pdfs_pages_is_read() {
             line.contains(&format!("in a case study (page {page}): ")),
             "{line}"
         );
+        // No inline marker can go into a PDF: only an allow entry can.
+        assert!(
+            line.ends_with(
+                "(if it is not personal or customer data, add an allow entry in site.toml)"
+            ),
+            "{line}"
+        );
     }
     // The comment's author: an error with qpdf's line that removes it.
     let comments = err

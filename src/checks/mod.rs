@@ -5,7 +5,8 @@
 //! guard also reads the page files that failed to load (`Site::rejected`),
 //! and the files of case studies: their text files as it reads a page,
 //! their images' metadata (`metadata`), and their PDF and office files'
-//! properties and text (`documents`).
+//! properties and text (`documents`; the text on a PDF's pages and its
+//! comments, `pdf`).
 
 pub mod anonymize;
 pub mod documents;
@@ -90,18 +91,27 @@ pub fn scan_page(guard: &Guard, page: &Page) -> Vec<Diagnostic> {
         &page.source,
         page.meta.kind,
         &[(&page.front, page.front_line), (&page.body, page.body_line)],
-        None,
+        Source::Text,
     )
 }
 
-/// Scans texts of the file `source` (each with its first line); `place`
-/// says where in the file they are when a line cannot ("on page 2").
+/// What a scanned text is: a page or a text file, where an inline marker
+/// can allow a finding, or a document's text (a PDF's, an office file's),
+/// where only an allow entry in `site.toml` can; a document's text may say
+/// where in the file it is ("page 2"), standing for its line and column.
+#[derive(Clone, Copy)]
+enum Source<'a> {
+    Text,
+    Document { place: Option<&'a str> },
+}
+
+/// Scans texts of the file `source` (each with its first line).
 fn scan_texts(
     guard: &Guard,
     source: &std::path::Path,
     kind: Kind,
     texts: &[(&str, usize)],
-    place: Option<&str>,
+    what_source: Source<'_>,
 ) -> Vec<Diagnostic> {
     let path = display_path(source);
     let mut found = Vec::new();
@@ -109,6 +119,13 @@ fn scan_texts(
         "in a case study"
     } else {
         "in published content"
+    };
+    let (place, how) = match what_source {
+        Source::Text => (
+            None,
+            "add <!-- vinn:allow \"…\" --> or an allow entry in site.toml",
+        ),
+        Source::Document { place } => (place, "add an allow entry in site.toml"),
     };
     let at = place.map(|p| format!(" ({p})")).unwrap_or_default();
     for &(text, first_line) in texts {
@@ -123,7 +140,7 @@ fn scan_texts(
                     line,
                     col,
                     format!(
-                        "{} `{}` {what}{at}: {} (if it is not personal or customer data, add <!-- vinn:allow \"…\" --> or an allow entry in site.toml)",
+                        "{} `{}` {what}{at}: {} (if it is not personal or customer data, {how})",
                         f.kind.describe(false),
                         f.masked,
                         f.kind.advice(false)
@@ -131,8 +148,12 @@ fn scan_texts(
                 )),
                 Some(reason) => {
                     let why = match reason {
-                        AllowReason::Config { entry } => format!("allow entry \"{entry}\" in site.toml"),
-                        AllowReason::Inline { entry } => format!("inline marker vinn:allow \"{entry}\""),
+                        AllowReason::Config { entry } => {
+                            format!("allow entry \"{entry}\" in site.toml")
+                        }
+                        AllowReason::Inline { entry } => {
+                            format!("inline marker vinn:allow \"{entry}\"")
+                        }
                     };
                     found.push(Diagnostic::note(
                         &path,
@@ -172,7 +193,7 @@ fn anonymization(site: &Site, guard: &Guard, out: &mut Checked) {
                 &r.source,
                 r.kind,
                 &[(&r.front, r.front_line), (&r.body, r.body_line)],
-                None,
+                Source::Text,
             ));
         }
     }
@@ -219,7 +240,7 @@ fn case_file(guard: &Guard, path: &Path, rel: &Path, kind: Kind) -> Vec<Diagnost
     let read = || std::fs::read(path).unwrap_or_default();
     if is(&TEXTS) {
         let text = String::from_utf8_lossy(&read()).into_owned();
-        scan_texts(guard, rel, kind, &[(&text, 1)], None)
+        scan_texts(guard, rel, kind, &[(&text, 1)], Source::Text)
     } else if is(&IMAGES) {
         metadata::scan(&read())
             .into_iter()
@@ -238,7 +259,9 @@ fn case_file(guard: &Guard, path: &Path, rel: &Path, kind: Kind) -> Vec<Diagnost
                 rel,
                 kind,
                 &[(&p.text, p.line)],
-                p.place.as_deref(),
+                Source::Document {
+                    place: p.place.as_deref(),
+                },
             ));
         }
         if let Some(why) = reading.unreadable {
