@@ -27,7 +27,7 @@ pub const MANIFEST: &str = ".vinn-manifest";
 const MANIFEST_HEADER: &str = "vinn output manifest: xxh3 size path\n";
 const MANIFEST_MOVING: &str = "vinn output manifest: moving files in, trust no hash\n";
 
-/// 64-bit FNV-1a: fast, stable, good enough to tell changed files apart
+/// 64-bit xxh3: fast, stable, good enough to tell changed files apart
 /// (sizes are compared too).
 pub fn hash(bytes: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64(bytes)

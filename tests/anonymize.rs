@@ -644,3 +644,39 @@ fn the_text_on_a_case_pdfs_pages_is_read() {
         );
     }
 }
+
+#[test]
+fn photos_inside_a_case_document_are_read_for_gps_and_names() {
+    let site = site_from("clean");
+    let root = site.path();
+    let docs = fixture("anon").join("documents");
+    // A photo with its position and photographer, in a report printed
+    // from Chromium (which embeds the JPEG file as it is) and in a Word
+    // file.
+    for name in ["befaring.pdf", "befaring.docx"] {
+        std::fs::copy(docs.join(name), root.join("content/case").join(name)).unwrap();
+    }
+    let o = run(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    let photos: BTreeSet<(String, String)> = err
+        .lines()
+        .filter_map(|l| l.split_once(": error: a photo in the document "))
+        .map(|(at, what)| (at.to_string(), what.split_once(':').unwrap().0.to_string()))
+        .collect();
+    let mut expect = BTreeSet::new();
+    for file in ["befaring.pdf", "befaring.docx"] {
+        for what in [
+            "carries the GPS position where it was taken (EXIF)",
+            "names a person in its metadata field `Artist`",
+        ] {
+            expect.insert((format!("content/case/{file}:1:1"), what.to_string()));
+        }
+    }
+    assert_eq!(photos, expect, "{err}");
+    assert_eq!(err.matches(": error: ").count(), 4, "{err}");
+    assert!(
+        err.contains("`exiftool -overwrite_original -gps:all= foto.jpg`"),
+        "{err}"
+    );
+}

@@ -19,7 +19,7 @@
 //! trusts the bytes: every offset is checked, inflating is capped, and a
 //! damaged file finds nothing.
 
-use super::metadata::{self, find};
+use super::metadata::{self, MetaFinding, find};
 
 /// The kinds of document this module reads, by file name ending.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,11 +62,14 @@ pub enum DocFinding {
     /// Tracked changes, each carrying its author's name and the text as it
     /// was before.
     TrackedChanges,
+    /// A photo in the document whose metadata gives where it was taken or
+    /// names a person.
+    Picture(MetaFinding),
 }
 
 /// What `found` (from [`read`]) means for `file` of `kind`, and how to
 /// remove it: one message for every property that names someone, one for
-/// comments, one for tracked changes.
+/// comments, one for each kind of photo metadata, one for tracked changes.
 pub fn messages(kind: DocKind, file: &str, found: &[DocFinding]) -> Vec<String> {
     let why = "a case study must not lead back to a person or a customer";
     let fields: Vec<String> = found
@@ -104,6 +107,22 @@ pub fn messages(kind: DocKind, file: &str, found: &[DocFinding]) -> Vec<String> 
                 "the document holds comments, which carry their authors' names: {why}; delete them (Review → Delete → Delete All Comments in Document) and save again"
             ),
         });
+    }
+    for &f in found {
+        let (what, meta) = match f {
+            DocFinding::Picture(m @ MetaFinding::Gps) => (
+                "carries the GPS position where it was taken (EXIF)".to_string(),
+                m,
+            ),
+            DocFinding::Picture(m @ MetaFinding::Person(field)) => {
+                (format!("names a person in its metadata field `{field}`"), m)
+            }
+            _ => continue,
+        };
+        out.push(format!(
+            "a photo in the document {what}: {why}; remove it from the photo, e.g. `exiftool -overwrite_original {} foto.jpg`, put the photo in again and save or export the document anew (the document keeps the photo's file as it was put in)",
+            meta.exiftool_removal()
+        ));
     }
     if found.contains(&DocFinding::TrackedChanges) {
         let how = if odf {
@@ -158,8 +177,11 @@ pub fn read(kind: DocKind, bytes: &[u8]) -> Reading {
         DocKind::Ooxml => ooxml(bytes),
         DocKind::OpenDocument => open_document(bytes),
     };
-    if pages.as_ref().is_some_and(|p| p.commented) {
-        found.push(DocFinding::Comments);
+    if let Some(pages) = &pages {
+        if pages.commented {
+            found.push(DocFinding::Comments);
+        }
+        found.extend(pages.pictures.iter().map(|&m| DocFinding::Picture(m)));
     }
     found.sort();
     found.dedup();
@@ -650,10 +672,14 @@ fn ooxml(b: &[u8]) -> Vec<DocFinding> {
             || name == "word/document.xml"
             || ooxml_comments(name)
             || name.starts_with("xl/revisions/")
+            || is_picture(name)
     };
     let mut found = Vec::new();
     for (name, xml) in zip_entries(b, wanted).unwrap_or_default() {
         match name.as_str() {
+            _ if is_picture(&name) => {
+                found.extend(metadata::scan(&xml).into_iter().map(DocFinding::Picture));
+            }
             "docProps/core.xml" => {
                 for field in ["dc:creator", "cp:lastModifiedBy"] {
                     if element_with_text(&xml, field) {
@@ -712,10 +738,12 @@ fn ooxml_comments(name: &str) -> bool {
 // ---------------------------------------------------------------- OpenDocument
 
 fn open_document(b: &[u8]) -> Vec<DocFinding> {
-    let wanted = |name: &str| name == "meta.xml" || name == "content.xml";
+    let wanted = |name: &str| name == "meta.xml" || name == "content.xml" || is_picture(name);
     let mut found = Vec::new();
     for (name, xml) in zip_entries(b, wanted).unwrap_or_default() {
-        if name == "meta.xml" {
+        if is_picture(&name) {
+            found.extend(metadata::scan(&xml).into_iter().map(DocFinding::Picture));
+        } else if name == "meta.xml" {
             for field in ["meta:initial-creator", "dc:creator"] {
                 if element_with_text(&xml, field) {
                     found.push(DocFinding::Named(field));
@@ -731,6 +759,23 @@ fn open_document(b: &[u8]) -> Vec<DocFinding> {
         }
     }
     found
+}
+
+/// Whether a part of an office file is a photo an author put in: Word's,
+/// Excel's and PowerPoint's `…/media/`, OpenDocument's `Pictures/`, as
+/// JPEG, PNG, TIFF or WebP.
+fn is_picture(name: &str) -> bool {
+    let photo = name.rsplit_once('.').is_some_and(|(_, ext)| {
+        ["jpg", "jpeg", "png", "tif", "tiff", "webp"]
+            .iter()
+            .any(|e| ext.eq_ignore_ascii_case(e))
+    });
+    photo
+        && (name.starts_with("Pictures/")
+            || ["word/", "xl/", "ppt/"].iter().any(|dir| {
+                name.strip_prefix(dir)
+                    .is_some_and(|rest| rest.starts_with("media/"))
+            }))
 }
 
 #[cfg(test)]
@@ -751,13 +796,22 @@ mod tests {
 
     /// A zip file of `parts`, each stored or deflated as asked.
     fn zip(parts: &[(&str, &str, bool)]) -> Vec<u8> {
+        let parts: Vec<(&str, &[u8], bool)> = parts
+            .iter()
+            .map(|&(n, t, d)| (n, t.as_bytes(), d))
+            .collect();
+        zip_bytes(&parts)
+    }
+
+    /// [`zip`] of parts given as bytes.
+    fn zip_bytes(parts: &[(&str, &[u8], bool)]) -> Vec<u8> {
         let mut out = Vec::new();
         let mut dir = Vec::new();
         for &(name, text, deflate) in parts {
             let data = if deflate {
-                miniz_oxide::deflate::compress_to_vec(text.as_bytes(), 6)
+                miniz_oxide::deflate::compress_to_vec(text, 6)
             } else {
-                text.as_bytes().to_vec()
+                text.to_vec()
             };
             let local = out.len() as u32;
             let method: u16 = if deflate { 8 } else { 0 };
@@ -1129,6 +1183,33 @@ mod tests {
         // A header after a few bytes (some writers put a line first).
         let late = [&b"\r\n"[..], &pdf("/Title (x)")].concat();
         assert_eq!(unreadable(DocKind::Pdf, &late), None);
+    }
+
+    #[test]
+    fn photos_put_into_office_files_are_read_for_their_metadata() {
+        use crate::checks::metadata::tests::{jpeg, tiff};
+        let photo = jpeg(&tiff(true, true, None, Some("Ola Nordmann")));
+        let expect = [
+            DocFinding::Picture(MetaFinding::Gps),
+            DocFinding::Picture(MetaFinding::Person("CameraOwnerName")),
+        ];
+        for (kind, part) in [
+            (DocKind::Ooxml, "word/media/image1.jpeg"),
+            (DocKind::Ooxml, "ppt/media/image3.JPG"),
+            (DocKind::OpenDocument, "Pictures/10000000.jpg"),
+        ] {
+            let file = zip_bytes(&[(part, &photo, true)]);
+            assert_eq!(scan(kind, &file), expect, "{part}");
+        }
+        // Not a photo's part, or not where a document keeps its photos.
+        for part in ["word/media/image1.emf", "customXml/foto.jpg"] {
+            let file = zip_bytes(&[(part, &photo, false)]);
+            assert_eq!(scan(DocKind::Ooxml, &file), [], "{part}");
+        }
+        let message = messages(DocKind::Ooxml, "x.docx", &expect);
+        assert_eq!(message.len(), 2);
+        assert!(message[0].contains("`exiftool -overwrite_original -gps:all= foto.jpg`"));
+        assert!(message[1].contains("-cameraownername="));
     }
 
     #[test]

@@ -23,12 +23,24 @@ impl MetaFinding {
     pub fn message(self, file: &str) -> String {
         match self {
             MetaFinding::Gps => format!(
-                "the image carries the GPS position where it was taken (EXIF): a case study must not lead back to a customer; remove it, e.g. `exiftool -overwrite_original -gps:all= {file}`"
+                "the image carries the GPS position where it was taken (EXIF): a case study must not lead back to a customer; remove it, e.g. `exiftool -overwrite_original {} {file}`",
+                self.exiftool_removal()
             ),
             MetaFinding::Person(field) => format!(
-                "the image names a person in its metadata field `{field}`: a case study must not lead back to a person; remove it, e.g. `exiftool -overwrite_original -{}= {file}`",
-                field.trim_start_matches("dc:").to_ascii_lowercase()
+                "the image names a person in its metadata field `{field}`: a case study must not lead back to a person; remove it, e.g. `exiftool -overwrite_original {} {file}`",
+                self.exiftool_removal()
             ),
+        }
+    }
+
+    /// The exiftool argument that removes what was found (`-gps:all=`,
+    /// `-artist=`).
+    pub fn exiftool_removal(self) -> String {
+        match self {
+            MetaFinding::Gps => "-gps:all=".to_string(),
+            MetaFinding::Person(field) => {
+                format!("-{}=", field.trim_start_matches("dc:").to_ascii_lowercase())
+            }
         }
     }
 }

@@ -20,7 +20,7 @@ mod fonts;
 
 use std::collections::{HashMap, HashSet};
 
-use super::metadata::find;
+use super::metadata::{self, MetaFinding, find};
 
 /// The most a single stream may inflate to.
 const INFLATE_LIMIT: usize = 16 << 20;
@@ -36,6 +36,9 @@ pub struct Reading {
     /// Whether a comment (a markup annotation: a note, a highlight, …)
     /// carries its author's name.
     pub commented: bool,
+    /// What photos embedded in it say about where they were taken or who
+    /// took them.
+    pub pictures: Vec<MetaFinding>,
     /// The pages (from 1) with text that could not be read back as
     /// letters: drawn in a font without a map to Unicode, or in a content
     /// stream compressed in a way vinn does not decode.
@@ -45,7 +48,10 @@ pub struct Reading {
 /// Reads the pages of the PDF `b`.
 pub fn read(b: &[u8]) -> Reading {
     let doc = Doc::parse(b);
-    let mut reading = Reading::default();
+    let mut reading = Reading {
+        pictures: doc.pictures(),
+        ..Reading::default()
+    };
     let mut fonts = fonts::Fonts::default();
     for (i, page) in doc.pages().into_iter().enumerate() {
         let mut text = content::Text::default();
@@ -555,6 +561,20 @@ impl<'a> Doc<'a> {
     /// The decoded data of a stream whose dictionary is `value` and whose
     /// bytes are at `range`: none if a filter is one vinn does not decode.
     fn stream_data(&self, value: &Obj, range: Option<std::ops::Range<usize>>) -> Option<Vec<u8>> {
+        match self.decode(value, range)? {
+            (data, None) => Some(data),
+            (_, Some(_)) => None,
+        }
+    }
+
+    /// A stream's data with the filters vinn decodes undone, up to the
+    /// first it does not, which is named beside it (`DCTDecode`: a JPEG
+    /// file's bytes).
+    fn decode(
+        &self,
+        value: &Obj,
+        range: Option<std::ops::Range<usize>>,
+    ) -> Option<(Vec<u8>, Option<Vec<u8>>)> {
         let raw = self.b.get(range?)?;
         let Obj::Dict(dict) = value else {
             return None;
@@ -575,10 +595,34 @@ impl<'a> Doc<'a> {
                     miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&data, INFLATE_LIMIT)
                         .ok()?
                 }
-                _ => return None,
+                _ => return Some((data, Some(filter))),
             };
         }
-        Some(data)
+        Some((data, None))
+    }
+
+    /// What the photos embedded as JPEG or JPEG 2000 files say about where
+    /// they were taken and who took them (browsers, Word and Ghostscript
+    /// embed a JPEG as it is, its EXIF block and all).
+    fn pictures(&self) -> Vec<MetaFinding> {
+        let mut found = Vec::new();
+        for entry in self.objects.values() {
+            let Obj::Dict(dict) = &entry.value else {
+                continue;
+            };
+            if entry.stream.is_none() || dict.get(b"Subtype").and_then(Obj::name) != Some(b"Image")
+            {
+                continue;
+            }
+            if let Some((bytes, Some(filter))) = self.decode(&entry.value, entry.stream.clone())
+                && matches!(filter.as_slice(), b"DCTDecode" | b"DCT" | b"JPXDecode")
+            {
+                found.extend(metadata::scan(&bytes));
+            }
+        }
+        found.sort();
+        found.dedup();
+        found
     }
 
     /// `obj`, with a reference followed to its object (a chain of them up

@@ -319,3 +319,43 @@ fn damaged_files_give_what_can_be_read_and_do_not_panic() {
     ));
     assert_eq!(r.pages.len(), 1);
 }
+
+#[test]
+fn photos_embedded_as_jpeg_files_are_read_for_their_metadata() {
+    use crate::checks::metadata::tests::{jpeg, tiff};
+    let photo = jpeg(&tiff(false, true, Some("Kari Nordmann"), None));
+    let image = |filter: &str, data: &[u8]| {
+        let mut out = format!(
+            "<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /Filter {filter} /Length {} >>\nstream\n",
+            data.len()
+        )
+        .into_bytes();
+        out.extend(data);
+        out.extend(b"\nendstream");
+        out
+    };
+    let deflated = miniz_oxide::deflate::compress_to_vec_zlib(&photo, 6);
+    for (filter, data) in [
+        ("/DCTDecode", photo.clone()),
+        ("[/FlateDecode /DCTDecode]", deflated.clone()),
+    ] {
+        let b = one_page(b"", simple_font(""), "", &[image(filter, &data)]);
+        assert_eq!(
+            read(&b).pictures,
+            [MetaFinding::Gps, MetaFinding::Person("Artist")],
+            "{filter}"
+        );
+    }
+    // A photo without them, and an image's pixels (no file of its own).
+    let clean = jpeg(&tiff(false, false, None, None));
+    let b = one_page(
+        b"",
+        simple_font(""),
+        "",
+        &[
+            image("/DCTDecode", &clean),
+            image("/FlateDecode", &deflated),
+        ],
+    );
+    assert_eq!(read(&b).pictures, []);
+}
