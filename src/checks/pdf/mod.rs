@@ -56,12 +56,19 @@ pub fn read(b: &[u8]) -> Reading {
     for (i, page) in doc.pages().into_iter().enumerate() {
         let mut text = content::Text::default();
         let resources = page.resources.as_ref().and_then(|r| doc.dict(r));
+        // A page's streams are one program: a string may be drawn in one
+        // with the font chosen in the one before.
+        let mut program = Vec::new();
         for data in doc.contents(&page.dict) {
             match data {
-                Some(data) => content::run(&doc, &mut fonts, resources, &data, &mut text),
+                Some(data) => {
+                    program.extend(data);
+                    program.push(b'\n');
+                }
                 None => text.unreadable = true,
             }
         }
+        content::run(&doc, &mut fonts, resources, &program, &mut text);
         let mut line = text.out;
         for annot in page.dict.get(b"Annots").map_or(&[][..], |a| doc.array(a)) {
             let Some(annot) = doc.dict(annot) else {

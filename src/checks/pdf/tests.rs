@@ -146,7 +146,7 @@ fn objects_the_newest_winning_and_packed_in_streams() {
 #[test]
 fn pages_in_the_tree_order_with_inherited_resources() {
     let font = simple_font("");
-    let content = |s: &str| stream("", format!("BT /F1 10 Tf ({s}) Tj ET").as_bytes(), false);
+    let content = |s: &str| stream("", format!("BT /F1 10 Tf ({s}) Tj").as_bytes(), false);
     let b = pdf(&[
         b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
         b"<< /Type /Pages /Kids [4 0 R 3 0 R] /Resources << /Font << /F1 7 0 R >> >> >>".to_vec(),
@@ -157,7 +157,8 @@ fn pages_in_the_tree_order_with_inherited_resources() {
         b"<< /Type /Page /Contents [8 0 R 9 0 R] >>".to_vec(),
         font,
         content("forste"),
-        content("del"),
+        // The next stream draws in the font the one before chose.
+        stream("", b"0 -12 Td (del) Tj ET", false),
     ]);
     assert_eq!(read(&b).pages, ["forste del", "andre"]);
     // Without a catalog, the page objects by number.
