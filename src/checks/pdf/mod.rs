@@ -31,7 +31,8 @@ const MAX_DEPTH: usize = 32;
 #[derive(Debug, Default, PartialEq)]
 pub struct Reading {
     /// The text of each page, in page order, on one line: its drawn text
-    /// (lines joined by a space), then the text of its comments.
+    /// (lines joined by a space), then the text of its comments and the
+    /// addresses its links go to.
     pub pages: Vec<String>,
     /// Whether a comment (a markup annotation: a note, a highlight, …)
     /// carries its author's name.
@@ -75,7 +76,20 @@ pub fn read(b: &[u8]) -> Reading {
                 continue;
             };
             let subtype = annot.get(b"Subtype").and_then(Obj::name).unwrap_or(b"");
-            if matches!(subtype, b"Link" | b"Widget" | b"Popup") {
+            // A link's address is published with the page (a customer's
+            // web site, a `mailto:`), though it is not drawn.
+            if subtype == b"Link" {
+                let action = annot.get(b"A").and_then(|a| doc.dict(a));
+                if let Some(uri) = action
+                    .and_then(|a| a.get(b"URI"))
+                    .and_then(|u| doc.string(u))
+                {
+                    line.push(' ');
+                    line.push_str(&text_string(&uri));
+                }
+                continue;
+            }
+            if matches!(subtype, b"Widget" | b"Popup") {
                 continue;
             }
             if let Some(author) = annot.get(b"T").and_then(|t| doc.string(t))

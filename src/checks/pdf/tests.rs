@@ -272,19 +272,21 @@ fn comments_carry_their_authors() {
             &[
                 b"null".to_vec(),
                 note.as_bytes().to_vec(),
-                // A form field's `/T` is its name, a link has none.
+                // A form field's `/T` is its name; a link's address is
+                // read, as its page publishes it.
                 b"<< /Type /Annot /Subtype /Widget /T (kundenavn) >>".to_vec(),
-                b"<< /Type /Annot /Subtype /Link /Contents (lenke) >>".to_vec(),
+                b"<< /Type /Annot /Subtype /Link /T (x) /A << /S /URI /URI (mailto:kari@kunde.no) >> >>"
+                    .to_vec(),
             ],
         ))
     };
     let noted =
         page("<< /Type /Annot /Subtype /Text /T <FEFF004F006C0061> /Contents (Ring Brattli) >>");
     assert!(noted.commented);
-    assert_eq!(noted.pages, ["Referat Ring Brattli"]);
+    assert_eq!(noted.pages, ["Referat Ring Brattli mailto:kari@kunde.no"]);
     let anonymous = page("<< /Type /Annot /Subtype /Highlight /T () /Contents (Viktig) >>");
     assert!(!anonymous.commented);
-    assert_eq!(anonymous.pages, ["Referat Viktig"]);
+    assert_eq!(anonymous.pages, ["Referat Viktig mailto:kari@kunde.no"]);
 }
 
 #[test]
