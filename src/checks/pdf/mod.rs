@@ -31,8 +31,8 @@ const MAX_DEPTH: usize = 32;
 #[derive(Debug, Default, PartialEq)]
 pub struct Reading {
     /// The text of each page, in page order, on one line: its drawn text
-    /// (lines joined by a space), then the text of its comments and the
-    /// addresses its links go to.
+    /// (lines joined by a space), then the text of its comments, the
+    /// addresses its links go to and the values of its form fields.
     pub pages: Vec<String>,
     /// Whether a comment (a markup annotation: a note, a highlight, …)
     /// carries its author's name.
@@ -89,7 +89,18 @@ pub fn read(b: &[u8]) -> Reading {
                 }
                 continue;
             }
-            if matches!(subtype, b"Widget" | b"Popup") {
+            // A form field's value (its `/T` is the field's name): on the
+            // widget, or on the field it belongs to.
+            if subtype == b"Widget" {
+                let parent = annot.get(b"Parent").and_then(|p| doc.dict(p));
+                let value = annot.get(b"V").or_else(|| parent.and_then(|p| p.get(b"V")));
+                if let Some(value) = value.and_then(|v| doc.string(v)) {
+                    line.push(' ');
+                    line.push_str(&text_string(&value));
+                }
+                continue;
+            }
+            if subtype == b"Popup" {
                 continue;
             }
             if let Some(author) = annot.get(b"T").and_then(|t| doc.string(t))

@@ -272,9 +272,10 @@ fn comments_carry_their_authors() {
             &[
                 b"null".to_vec(),
                 note.as_bytes().to_vec(),
-                // A form field's `/T` is its name; a link's address is
-                // read, as its page publishes it.
-                b"<< /Type /Annot /Subtype /Widget /T (kundenavn) >>".to_vec(),
+                // A form field's `/T` is its name, its value is read; so
+                // is a link's address, which its page publishes.
+                b"<< /Type /Annot /Subtype /Widget /T (kundenavn) /Parent << /V (Brattli Maskin AS) >> >>"
+                    .to_vec(),
                 b"<< /Type /Annot /Subtype /Link /T (x) /A << /S /URI /URI (mailto:kari@kunde.no) >> >>"
                     .to_vec(),
             ],
@@ -283,10 +284,16 @@ fn comments_carry_their_authors() {
     let noted =
         page("<< /Type /Annot /Subtype /Text /T <FEFF004F006C0061> /Contents (Ring Brattli) >>");
     assert!(noted.commented);
-    assert_eq!(noted.pages, ["Referat Ring Brattli mailto:kari@kunde.no"]);
+    assert_eq!(
+        noted.pages,
+        ["Referat Ring Brattli Brattli Maskin AS mailto:kari@kunde.no"]
+    );
     let anonymous = page("<< /Type /Annot /Subtype /Highlight /T () /Contents (Viktig) >>");
     assert!(!anonymous.commented);
-    assert_eq!(anonymous.pages, ["Referat Viktig mailto:kari@kunde.no"]);
+    assert_eq!(
+        anonymous.pages,
+        ["Referat Viktig Brattli Maskin AS mailto:kari@kunde.no"]
+    );
 }
 
 #[test]
