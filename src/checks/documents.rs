@@ -171,7 +171,10 @@ pub struct Reading {
 
 /// Reads a document of kind `kind` from its bytes.
 pub fn read(kind: DocKind, bytes: &[u8]) -> Reading {
-    let pages = (kind == DocKind::Pdf).then(|| super::pdf::read(bytes));
+    // An encrypted PDF's strings and streams are ciphered: its text would
+    // be noise (and the noise findings).
+    let cannot = unreadable(kind, bytes);
+    let pages = (kind == DocKind::Pdf && cannot.is_none()).then(|| super::pdf::read(bytes));
     let mut found = match kind {
         DocKind::Pdf => pdf(bytes),
         DocKind::Ooxml => ooxml(bytes),
@@ -185,7 +188,10 @@ pub fn read(kind: DocKind, bytes: &[u8]) -> Reading {
     }
     found.sort();
     found.dedup();
-    let mut passages = text(kind, bytes);
+    let mut passages = match cannot {
+        None => text(kind, bytes),
+        Some(_) => Vec::new(),
+    };
     let mut unreadable_pages = Vec::new();
     if let Some(pages) = pages {
         let on_pages = pages
@@ -203,7 +209,7 @@ pub fn read(kind: DocKind, bytes: &[u8]) -> Reading {
     Reading {
         found,
         passages,
-        unreadable: unreadable(kind, bytes),
+        unreadable: cannot,
         unreadable_pages,
     }
 }
@@ -1179,6 +1185,17 @@ mod tests {
             unreadable(DocKind::Pdf, &encrypted),
             Some("it is encrypted")
         );
+        // Its strings are ciphered: none is read as text.
+        assert_eq!(
+            all_text(DocKind::Pdf, &pdf("/Title (Kvitfjell)")),
+            "Kvitfjell"
+        );
+        let ciphered = [
+            &pdf("/Title (Kvitfjell)")[..],
+            b"trailer\n<< /Encrypt 9 0 R >>\n",
+        ]
+        .concat();
+        assert_eq!(read(DocKind::Pdf, &ciphered).passages, []);
         assert_eq!(unreadable(DocKind::Pdf, b"<html>"), Some("it is not a PDF"));
         // A header after a few bytes (some writers put a line first).
         let late = [&b"\r\n"[..], &pdf("/Title (x)")].concat();
