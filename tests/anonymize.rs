@@ -38,6 +38,27 @@ fn site_from(corpus: &str) -> tempfile::TempDir {
     dir
 }
 
+/// Removes the case files `removed` from the site at `root`, builds it,
+/// and checks that the files `published` went out with it.
+fn publishes_without(root: &std::path::Path, removed: &[&str], published: &[&str]) {
+    for name in removed {
+        std::fs::remove_file(root.join("content/case").join(name)).unwrap();
+    }
+    let out = root.join("public");
+    let o = run(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let files = file_names_under(&out);
+    for name in published {
+        assert!(files.iter().any(|p| p == name), "{name} not in {files:?}");
+    }
+}
+
 /// Puts the guard on every page (`scope = "all"`) and checks that the
 /// site then fails, its first error on `file`.
 fn fails_first_on_with_scope_all(root: &std::path::Path, file: &str) {
@@ -442,30 +463,16 @@ fn a_case_document_that_names_its_author_fails_the_build() {
     );
     // Without the files that name someone, the case builds and publishes
     // the cleaned ones.
-    for name in [
-        "tilbud.pdf",
-        "tilbud-exiftool.pdf",
-        "evaluering.docx",
-        "referat.odt",
-    ] {
-        std::fs::remove_file(root.join("content/case").join(name)).unwrap();
-    }
-    let out = root.join("public");
-    let o = run(&[
-        "build",
-        "--root",
-        root.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let published = file_names_under(&out);
-    for name in ["tilbud-renset.pdf", "evaluering-renset.docx"] {
-        assert!(
-            published.iter().any(|p| p == name),
-            "{name} not in {published:?}"
-        );
-    }
+    publishes_without(
+        root,
+        &[
+            "tilbud.pdf",
+            "tilbud-exiftool.pdf",
+            "evaluering.docx",
+            "referat.odt",
+        ],
+        &["tilbud-renset.pdf", "evaluering-renset.docx"],
+    );
     // With the guard on everything, the article's document is checked too.
     fails_first_on_with_scope_all(root, "content/artikler/evaluering.docx");
 }
@@ -624,25 +631,11 @@ fn the_text_on_a_case_pdfs_pages_is_read() {
         "{warning}"
     );
     // What the tools left after the advice is clean, and published.
-    for name in ["sluttrapport.pdf", "notat.pdf", "kommentert.pdf"] {
-        std::fs::remove_file(root.join("content/case").join(name)).unwrap();
-    }
-    let out = root.join("public");
-    let o = run(&[
-        "build",
-        "--root",
-        root.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let published = file_names_under(&out);
-    for name in ["sluttrapport-renset.pdf", "kommentert-renset.pdf"] {
-        assert!(
-            published.iter().any(|p| p == name),
-            "{name} not in {published:?}"
-        );
-    }
+    publishes_without(
+        root,
+        &["sluttrapport.pdf", "notat.pdf", "kommentert.pdf"],
+        &["sluttrapport-renset.pdf", "kommentert-renset.pdf"],
+    );
 }
 
 #[test]

@@ -100,12 +100,16 @@ pub fn messages(kind: DocKind, file: &str, found: &[DocFinding]) -> Vec<String> 
             DocKind::Pdf => format!(
                 "the PDF holds comments (notes, highlights, …), which carry their authors' names: {why}; delete them in the PDF reader and save again, or draw them into the pages without their authors, e.g. `qpdf --flatten-annotations=all {file} renset.pdf`, and put that in its place"
             ),
-            DocKind::OpenDocument => format!(
-                "the document holds comments, which carry their authors' names: {why}; delete them (right-click a comment → Delete All Comments) and save again"
-            ),
-            DocKind::Ooxml => format!(
-                "the document holds comments, which carry their authors' names: {why}; delete them (Review → Delete → Delete All Comments in Document) and save again"
-            ),
+            _ => {
+                let how = if odf {
+                    "right-click a comment → Delete All Comments"
+                } else {
+                    "Review → Delete → Delete All Comments in Document"
+                };
+                format!(
+                    "the document holds comments, which carry their authors' names: {why}; delete them ({how}) and save again"
+                )
+            }
         });
     }
     for &f in found {
