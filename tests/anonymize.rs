@@ -552,6 +552,10 @@ fn a_case_document_that_names_the_customer_in_its_text_fails_the_build() {
         ("content/case/brev.pdf:1:1", "DeniedName"),
     ]);
     assert_eq!(at, expect, "{err}");
+    // A document's text takes no inline marker: only an allow entry.
+    for line in err.lines().filter(|l| l.contains(": error: ")) {
+        assert!(line.ends_with("add an allow entry in site.toml)"), "{line}");
+    }
     assert!(
         err.lines()
             .any(|l| l.starts_with("content/case/brev.pdf:1:1: error: ")
@@ -670,6 +674,48 @@ fn photos_inside_a_case_document_are_read_for_gps_and_names() {
     assert_eq!(err.matches(": error: ").count(), 4, "{err}");
     assert!(
         err.contains("`exiftool -overwrite_original -gps:all= foto.jpg`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn files_attached_to_a_case_document_are_read_too() {
+    let site = site_from("clean");
+    let root = site.path();
+    let docs = fixture("anon").join("documents");
+    // A contact list attached to a PDF by qpdf, and a spreadsheet embedded
+    // in a Word file naming its author and the customer.
+    for name in ["vedlegg.pdf", "med-regneark.docx"] {
+        std::fs::copy(docs.join(name), root.join("content/case").join(name)).unwrap();
+    }
+    let o = run(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    let sheet = "its attachment `Microsoft_Excel_Worksheet.xlsx`";
+    let mut expect = found(&[
+        ("content/case/med-regneark.docx:1:1", "DeniedName"),
+        ("content/case/vedlegg.pdf:1:1", "DeniedName"),
+        ("content/case/vedlegg.pdf:1:1", "Email"),
+    ]);
+    // (The spreadsheet's properties: a message that starts by naming it.)
+    expect.insert((
+        "content/case/med-regneark.docx:1:1".to_string(),
+        "its attachment".to_string(),
+    ));
+    assert_eq!(errors_at(&err), expect, "{err}");
+    // Each names the file inside, and what it found there.
+    assert!(
+        err.contains(&format!(
+            "{sheet}: the document names its author or company in its properties (`dc:creator`)"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("in a case study ({sheet}): ")),
+        "{err}"
+    );
+    assert!(
+        err.contains("in a case study (its attachment `kontakter.csv`): "),
         "{err}"
     );
 }

@@ -171,6 +171,9 @@ pub struct Reading {
     /// A PDF's pages (from 1) whose text could not be read back as
     /// letters.
     pub unreadable_pages: Vec<usize>,
+    /// The files put into it, with their names: a PDF's attachments, an
+    /// office file's embedded documents (a spreadsheet in a Word file).
+    pub attachments: Vec<(String, Vec<u8>)>,
 }
 
 /// Reads a document of kind `kind` from its bytes.
@@ -192,6 +195,19 @@ pub fn read(kind: DocKind, bytes: &[u8]) -> Reading {
     }
     found.sort();
     found.dedup();
+    let mut attachments = match kind {
+        DocKind::Ooxml => zip_entries(bytes, |name| {
+            ["word/", "xl/", "ppt/"].iter().any(|dir| {
+                name.strip_prefix(dir)
+                    .is_some_and(|rest| rest.starts_with("embeddings/"))
+            })
+        })
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(name, data)| (name.rsplit('/').next().unwrap_or(&name).to_string(), data))
+        .collect(),
+        _ => Vec::new(),
+    };
     let mut passages = match cannot {
         None => text(kind, bytes),
         Some(_) => Vec::new(),
@@ -209,12 +225,14 @@ pub fn read(kind: DocKind, bytes: &[u8]) -> Reading {
             });
         passages.splice(0..0, on_pages);
         unreadable_pages = pages.unreadable_pages;
+        attachments = pages.attachments;
     }
     Reading {
         found,
         passages,
         unreadable: cannot,
         unreadable_pages,
+        attachments,
     }
 }
 
@@ -450,7 +468,11 @@ fn text(kind: DocKind, bytes: &[u8]) -> Vec<Passage> {
             whole(office_text(zip_entries(bytes, parts).unwrap_or_default()))
         }
         DocKind::OpenDocument => {
-            let parts = |name: &str| matches!(name, "content.xml" | "styles.xml" | "meta.xml");
+            // (`Object 1/content.xml`: a chart's or a formula's text.)
+            let parts = |name: &str| {
+                matches!(name, "content.xml" | "styles.xml" | "meta.xml")
+                    || name.starts_with("Object ") && name.ends_with("/content.xml")
+            };
             whole(office_text(zip_entries(bytes, parts).unwrap_or_default()))
         }
     }
@@ -1231,6 +1253,42 @@ mod tests {
         assert_eq!(message.len(), 2);
         assert!(message[0].contains("`exiftool -overwrite_original -gps:all= foto.jpg`"));
         assert!(message[1].contains("-cameraownername="));
+    }
+
+    #[test]
+    fn files_embedded_in_office_files_are_handed_on() {
+        let sheet = zip(&[(
+            "xl/sharedStrings.xml",
+            "<sst><si><t>Brattli</t></si></sst>",
+            true,
+        )]);
+        let docx = zip_bytes(&[
+            (
+                "word/embeddings/Microsoft_Excel_Worksheet.xlsx",
+                &sheet,
+                true,
+            ),
+            ("word/embeddings/oleObject1.bin", b"\xd0\xcf\x11\xe0", false),
+            ("word/document.xml", b"<w:document/>", true),
+        ]);
+        let names: Vec<String> = read(DocKind::Ooxml, &docx)
+            .attachments
+            .into_iter()
+            .map(|(name, data)| {
+                if name.ends_with(".xlsx") {
+                    assert_eq!(data, sheet);
+                }
+                name
+            })
+            .collect();
+        assert_eq!(names, ["Microsoft_Excel_Worksheet.xlsx", "oleObject1.bin"]);
+        // An OpenDocument chart's or formula's text is the file's own.
+        let odt = zip(&[(
+            "Object 1/content.xml",
+            "<text:p>Salg hos Trollnes</text:p>",
+            true,
+        )]);
+        assert!(all_text(DocKind::OpenDocument, &odt).contains("Salg hos Trollnes"));
     }
 
     #[test]

@@ -222,94 +222,189 @@ fn case_files(site: &Site, guard: &Guard, all: bool) -> Vec<Diagnostic> {
 }
 
 /// What the guard finds in the file at `path` (`rel` from the site root),
-/// a file of a page of `kind`, by its ending: a text file's text read as a
-/// page's is; an image's EXIF or XMP giving a GPS position or a person's
-/// name; a PDF's or office file's properties naming its author or company,
-/// its comments and tracked changes, and its text read as a page's (a
-/// document it cannot open is a warning); an office file in a format the
-/// guard cannot read (`.doc`, `.xls`, `.ppt`) is a warning.
+/// a file of a page of `kind`: see [`file_findings`].
 fn case_file(guard: &Guard, path: &Path, rel: &Path, kind: Kind) -> Vec<Diagnostic> {
-    const TEXTS: [&str; 12] = [
-        "txt", "csv", "tsv", "json", "xml", "svg", "html", "htm", "vcf", "ics", "yaml", "yml",
-    ];
-    const IMAGES: [&str; 6] = ["jpg", "jpeg", "png", "webp", "tif", "tiff"];
-    const UNREAD: [&str; 3] = ["doc", "xls", "ppt"];
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-    let is = |list: &[&str]| list.iter().any(|i| ext.eq_ignore_ascii_case(i));
-    let file = display_path(rel);
-    let read = || std::fs::read(path).unwrap_or_default();
-    if is(&TEXTS) {
-        let text = String::from_utf8_lossy(&read()).into_owned();
-        scan_texts(guard, rel, kind, &[(&text, 1)], Source::Text)
-    } else if is(&IMAGES) {
-        metadata::scan(&read())
-            .into_iter()
-            .map(|f| Diagnostic::error(&file, 0, 0, f.message(&file)))
-            .collect()
-    } else if let Some(doc) = documents::DocKind::of(ext) {
-        let reading = documents::read(doc, &read());
-        let mut out: Vec<Diagnostic> = documents::messages(doc, &file, &reading.found)
-            .into_iter()
-            .map(|m| Diagnostic::error(&file, 0, 0, m))
-            .collect();
-        // Its text, as a page's: a line is a paragraph, or a PDF's page.
-        for p in &reading.passages {
-            out.extend(scan_texts(
-                guard,
-                rel,
-                kind,
-                &[(&p.text, p.line)],
-                Source::Document {
-                    place: p.place.as_deref(),
-                },
-            ));
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if FileKind::of(name).is_none() {
+        return Vec::new();
+    }
+    let bytes = std::fs::read(path).unwrap_or_default();
+    let at = Found {
+        guard,
+        rel,
+        kind,
+        attached: None,
+    };
+    at.file_findings(name, &bytes)
+}
+
+/// What a case file is to the guard, by its ending.
+#[derive(Clone, Copy, PartialEq)]
+enum FileKind {
+    Text,
+    Image,
+    Document(documents::DocKind),
+    /// An older office format (`.doc`, `.xls`, `.ppt`) it cannot read.
+    Unread,
+}
+
+impl FileKind {
+    fn of(name: &str) -> Option<FileKind> {
+        const TEXTS: [&str; 12] = [
+            "txt", "csv", "tsv", "json", "xml", "svg", "html", "htm", "vcf", "ics", "yaml", "yml",
+        ];
+        const IMAGES: [&str; 6] = ["jpg", "jpeg", "png", "webp", "tif", "tiff"];
+        const UNREAD: [&str; 3] = ["doc", "xls", "ppt"];
+        let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+        let is = |list: &[&str]| list.iter().any(|i| ext.eq_ignore_ascii_case(i));
+        if is(&TEXTS) {
+            Some(FileKind::Text)
+        } else if is(&IMAGES) {
+            Some(FileKind::Image)
+        } else if let Some(doc) = documents::DocKind::of(ext) {
+            Some(FileKind::Document(doc))
+        } else if is(&UNREAD) {
+            Some(FileKind::Unread)
+        } else {
+            None
         }
-        if let Some(why) = reading.unreadable {
-            out.push(Diagnostic::warning(
-                &file,
-                0,
-                0,
-                format!(
-                    "vinn cannot read this document's properties and text ({why}): check by hand that it names no person or customer, or save it without a password so the guard can"
-                ),
-            ));
-        } else if let Some(&first) = reading.unreadable_pages.first() {
-            let pages = reading
-                .unreadable_pages
-                .iter()
-                .map(|p| p.to_string())
-                .collect::<Vec<_>>();
-            let pages = if pages.len() == 1 {
-                format!("page {first}")
-            } else {
-                format!("pages {}", pages.join(", "))
-            };
-            out.push(Diagnostic::warning(
-                &file,
-                first,
-                0,
-                format!(
-                    "vinn cannot read the text on {pages} of this PDF (drawn in a font without a map to letters, or compressed in a way vinn does not decode): check by hand that it names no person or customer, or export the PDF again from its source"
-                ),
-            ));
-        }
-        out
-    } else if is(&UNREAD) {
-        let newer = match ext.to_ascii_lowercase().as_str() {
-            "xls" => "`.xlsx`",
-            "ppt" => "`.pptx`",
-            _ => "`.docx`",
+    }
+}
+
+/// How deep files attached to files are read.
+const MAX_ATTACHED: usize = 3;
+
+/// Where findings in a case file go: the file (`rel`, of a page of
+/// `kind`) and, when the bytes read are a file attached to it, that file's
+/// name (`rapport.docx → kontakter.xlsx` for one in one).
+struct Found<'a> {
+    guard: &'a Guard,
+    rel: &'a Path,
+    kind: Kind,
+    attached: Option<String>,
+}
+
+impl Found<'_> {
+    /// The findings in a case file's bytes, by its name's ending: a text
+    /// file's text read as a page's is; an image's EXIF or XMP giving a
+    /// GPS position or a person's name; a PDF's or office file's
+    /// properties naming its author or company, its comments, tracked
+    /// changes and photos, its text read as a page's, and the files
+    /// attached to it read the same way (a document it cannot open is a
+    /// warning); an office file in a format the guard cannot read (`.doc`,
+    /// `.xls`, `.ppt`) is a warning. In an attached file, each message
+    /// names it, and stands at the line of the file it is attached to.
+    fn file_findings(&self, name: &str, bytes: &[u8]) -> Vec<Diagnostic> {
+        let file = display_path(self.rel);
+        // The name a message gives the file, and what it says of it.
+        let label = self.attached.clone().unwrap_or_else(|| file.clone());
+        let said = |m: String| match &self.attached {
+            None => m,
+            Some(a) => format!("its attachment `{a}`: {m}"),
         };
-        vec![Diagnostic::warning(
-            &file,
-            0,
-            0,
-            format!(
-                "vinn cannot read the properties of a `.{ext}` file, which often name its author and company: save it as {newer} or PDF so the anonymization guard can check it"
-            ),
-        )]
-    } else {
-        Vec::new()
+        let place = |p: Option<&str>| match (&self.attached, p) {
+            (None, p) => p.map(str::to_string),
+            (Some(a), None) => Some(format!("its attachment `{a}`")),
+            (Some(a), Some(p)) => Some(format!("{p} of its attachment `{a}`")),
+        };
+        // A text file's text takes an inline marker; a document's, or an
+        // attached file's, does not.
+        let scan = |text: &str, line: usize, at: Option<&str>, document: bool| {
+            let placed = place(at);
+            let source = if document || self.attached.is_some() {
+                Source::Document {
+                    place: placed.as_deref(),
+                }
+            } else {
+                Source::Text
+            };
+            // (An attached file's lines are not the file's: its place
+            // stands for them.)
+            let line = if self.attached.is_some() { 0 } else { line };
+            scan_texts(self.guard, self.rel, self.kind, &[(text, line)], source)
+        };
+        match FileKind::of(name) {
+            None => Vec::new(),
+            Some(FileKind::Text) => scan(&String::from_utf8_lossy(bytes), 1, None, false),
+            Some(FileKind::Image) => metadata::scan(bytes)
+                .into_iter()
+                .map(|f| Diagnostic::error(&file, 0, 0, said(f.message(&label))))
+                .collect(),
+            Some(FileKind::Document(doc)) => {
+                let reading = documents::read(doc, bytes);
+                let mut out: Vec<Diagnostic> = documents::messages(doc, &label, &reading.found)
+                    .into_iter()
+                    .map(|m| Diagnostic::error(&file, 0, 0, said(m)))
+                    .collect();
+                // Its text, as a page's: a line is a paragraph, or a PDF's page.
+                for p in &reading.passages {
+                    out.extend(scan(&p.text, p.line, p.place.as_deref(), true));
+                }
+                if let Some(why) = reading.unreadable {
+                    out.push(Diagnostic::warning(
+                        &file,
+                        0,
+                        0,
+                        said(format!(
+                            "vinn cannot read this document's properties and text ({why}): check by hand that it names no person or customer, or save it without a password so the guard can"
+                        )),
+                    ));
+                } else if let Some(&first) = reading.unreadable_pages.first() {
+                    let pages: Vec<String> = reading
+                        .unreadable_pages
+                        .iter()
+                        .map(|p| p.to_string())
+                        .collect();
+                    let pages = if pages.len() == 1 {
+                        format!("page {first}")
+                    } else {
+                        format!("pages {}", pages.join(", "))
+                    };
+                    let line = if self.attached.is_some() { 0 } else { first };
+                    out.push(Diagnostic::warning(
+                        &file,
+                        line,
+                        0,
+                        said(format!(
+                            "vinn cannot read the text on {pages} of this PDF (drawn in a font without a map to letters, or compressed in a way vinn does not decode): check by hand that it names no person or customer, or export the PDF again from its source"
+                        )),
+                    ));
+                }
+                let depth = self
+                    .attached
+                    .as_ref()
+                    .map_or(0, |a| a.matches(" → ").count() + 1);
+                if depth < MAX_ATTACHED {
+                    for (inner, data) in &reading.attachments {
+                        let within = Found {
+                            attached: Some(match &self.attached {
+                                None => inner.clone(),
+                                Some(a) => format!("{a} → {inner}"),
+                            }),
+                            ..*self
+                        };
+                        out.extend(within.file_findings(inner, data));
+                    }
+                }
+                out
+            }
+            Some(FileKind::Unread) => {
+                let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+                let newer = match ext.to_ascii_lowercase().as_str() {
+                    "xls" => "`.xlsx`",
+                    "ppt" => "`.pptx`",
+                    _ => "`.docx`",
+                };
+                vec![Diagnostic::warning(
+                    &file,
+                    0,
+                    0,
+                    said(format!(
+                        "vinn cannot read the properties of a `.{ext}` file, which often name its author and company: save it as {newer} or PDF so the anonymization guard can check it"
+                    )),
+                )]
+            }
+        }
     }
 }
 

@@ -40,6 +40,8 @@ pub struct Reading {
     /// What photos embedded in it say about where they were taken or who
     /// took them.
     pub pictures: Vec<MetaFinding>,
+    /// The files attached to it, with their names.
+    pub attachments: Vec<(String, Vec<u8>)>,
     /// The pages (from 1) with text that could not be read back as
     /// letters: drawn in a font without a map to Unicode, or in a content
     /// stream compressed in a way vinn does not decode.
@@ -51,6 +53,7 @@ pub fn read(b: &[u8]) -> Reading {
     let doc = Doc::parse(b);
     let mut reading = Reading {
         pictures: doc.pictures(),
+        attachments: doc.attachments(),
         ..Reading::default()
     };
     let mut fonts = fonts::Fonts::default();
@@ -631,6 +634,55 @@ impl<'a> Doc<'a> {
             };
         }
         Some((data, None))
+    }
+
+    /// The files attached to the document (embedded file streams, from
+    /// the file specifications that name them), decoded, with their names.
+    fn attachments(&self) -> Vec<(String, Vec<u8>)> {
+        fn specs<'o>(obj: &'o Obj, depth: usize, out: &mut Vec<&'o Dict>) {
+            if depth > MAX_DEPTH {
+                return;
+            }
+            match obj {
+                Obj::Dict(d) => {
+                    if d.get(b"EF").is_some() {
+                        out.push(d);
+                    }
+                    for (_, v) in &d.0 {
+                        specs(v, depth + 1, out);
+                    }
+                }
+                Obj::Array(items) => items.iter().for_each(|v| specs(v, depth + 1, out)),
+                _ => {}
+            }
+        }
+        let mut found = Vec::new();
+        for entry in self.objects.values() {
+            specs(&entry.value, 0, &mut found);
+        }
+        let mut out = Vec::new();
+        let mut seen = HashSet::new();
+        for spec in found {
+            let name = [&b"UF"[..], b"F"]
+                .iter()
+                .find_map(|k| spec.get(k).and_then(|n| self.string(n)))
+                .map(|n| text_string(&n))
+                .unwrap_or_default();
+            let Some(files) = spec.get(b"EF").and_then(|ef| self.dict(ef)) else {
+                continue;
+            };
+            let Some(file @ Obj::Ref(n)) = files.get(b"UF").or_else(|| files.get(b"F")) else {
+                continue;
+            };
+            // One file, however many specifications name it.
+            if seen.insert(*n)
+                && let Some(data) = self.stream(file)
+            {
+                out.push((name, data));
+            }
+        }
+        out.sort();
+        out
     }
 
     /// What the photos embedded as JPEG or JPEG 2000 files say about where

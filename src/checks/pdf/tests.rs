@@ -369,3 +369,32 @@ fn photos_embedded_as_jpeg_files_are_read_for_their_metadata() {
     );
     assert_eq!(read(&b).pictures, []);
 }
+
+#[test]
+fn attached_files_with_their_names() {
+    let file = |text: &str| stream("/Type /EmbeddedFile", text.as_bytes(), true);
+    // One named in the document's list (object 6 the specification, 7
+    // its file), one inside a file-attachment comment, and the first
+    // named a second time.
+    let b = one_page(
+        b"",
+        simple_font(""),
+        "/Annots [<< /Subtype /FileAttachment /FS << /Type /Filespec /F (notat.txt) /EF << /F 8 0 R >> >> >>]",
+        &[
+            b"<< /Type /Filespec /F (kontakter.csv) /UF <FEFF006B006F006E00740061006B007400650072002E006300730076> /EF << /F 7 0 R >> >>".to_vec(),
+            file("Kari Nordmann;kari@kunde.no"),
+            file("Ring Brattli"),
+            b"<< /Type /Filespec /F (kopi.csv) /EF << /F 7 0 R >> >>".to_vec(),
+        ],
+    );
+    assert_eq!(
+        read(&b).attachments,
+        [
+            (
+                "kontakter.csv".to_string(),
+                b"Kari Nordmann;kari@kunde.no".to_vec()
+            ),
+            ("notat.txt".to_string(), b"Ring Brattli".to_vec()),
+        ]
+    );
+}
