@@ -144,7 +144,9 @@ pub fn messages(kind: DocKind, file: &str, found: &[DocFinding]) -> Vec<String> 
 /// The most a single compressed part may inflate to; a part that would
 /// grow past it (a zip bomb, or a part far larger than any properties) is
 /// not read.
-const INFLATE_LIMIT: usize = 16 << 20;
+pub(super) const INFLATE_LIMIT: usize = 16 << 20;
+/// The most the parts read from one zip file may inflate to together.
+pub(super) const TOTAL_LIMIT: usize = 64 << 20;
 
 /// Text of a document and where it is in it.
 #[derive(Debug, Clone, PartialEq)]
@@ -618,6 +620,7 @@ fn zip_entries(b: &[u8], wanted: impl Fn(&str) -> bool) -> Option<Vec<(String, V
         return None;
     }
     let mut entries = Vec::new();
+    let mut total = 0;
     for _ in 0..count {
         if u32_at(at) != Some(0x0201_4b50) {
             break;
@@ -659,6 +662,11 @@ fn zip_entries(b: &[u8], wanted: impl Fn(&str) -> bool) -> Option<Vec<(String, V
             _ => None,
         };
         if let Some(data) = data {
+            // Many large parts together are not a document's: stop.
+            total += data.len();
+            if total > TOTAL_LIMIT {
+                break;
+            }
             entries.push((name, data));
         }
     }
@@ -1282,6 +1290,17 @@ mod tests {
             })
             .collect();
         assert_eq!(names, ["Microsoft_Excel_Worksheet.xlsx", "oleObject1.bin"]);
+        // Parts past 64 MiB together are not read.
+        let big = vec![b'x'; 17 << 20];
+        let parts: Vec<(String, &[u8], bool)> = (0..5)
+            .map(|i| (format!("word/embeddings/{i}.bin"), &big[..], false))
+            .collect();
+        let parts: Vec<(&str, &[u8], bool)> =
+            parts.iter().map(|(n, d, z)| (n.as_str(), *d, *z)).collect();
+        assert_eq!(
+            read(DocKind::Ooxml, &zip_bytes(&parts)).attachments.len(),
+            3
+        );
         // An OpenDocument chart's or formula's text is the file's own.
         let odt = zip(&[(
             "Object 1/content.xml",

@@ -20,10 +20,9 @@ mod fonts;
 
 use std::collections::{HashMap, HashSet};
 
+use super::documents::{INFLATE_LIMIT, TOTAL_LIMIT};
 use super::metadata::{self, MetaFinding, find};
 
-/// The most a single stream may inflate to.
-const INFLATE_LIMIT: usize = 16 << 20;
 /// The deepest a value, a page tree or a chain of references may nest.
 const MAX_DEPTH: usize = 32;
 
@@ -662,6 +661,7 @@ impl<'a> Doc<'a> {
         }
         let mut out = Vec::new();
         let mut seen = HashSet::new();
+        let mut total = 0;
         for spec in found {
             let name = [&b"UF"[..], b"F"]
                 .iter()
@@ -678,6 +678,10 @@ impl<'a> Doc<'a> {
             if seen.insert(*n)
                 && let Some(data) = self.stream(file)
             {
+                total += data.len();
+                if total > TOTAL_LIMIT {
+                    break;
+                }
                 out.push((name, data));
             }
         }
