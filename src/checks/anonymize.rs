@@ -697,7 +697,7 @@ fn mask(s: &str) -> String {
     out
 }
 
-/// One run of digit groups as written, e.g. `912 34 567` → lens [3,2,3].
+/// One run of digit groups as written, e.g. `912 34 567` → lens `[3, 2, 3]`.
 struct Run {
     lens: [u8; Run::MAX_GROUPS],
     seps: [char; Run::MAX_GROUPS],

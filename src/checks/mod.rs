@@ -222,7 +222,7 @@ fn case_files(site: &Site, guard: &Guard, all: bool) -> Vec<Diagnostic> {
 }
 
 /// What the guard finds in the file at `path` (`rel` from the site root),
-/// a file of a page of `kind`: see [`file_findings`].
+/// a file of a page of `kind`: see [`Found::file_findings`].
 fn case_file(guard: &Guard, path: &Path, rel: &Path, kind: Kind) -> Vec<Diagnostic> {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     if FileKind::of(name).is_none() {
