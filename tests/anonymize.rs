@@ -719,3 +719,73 @@ fn files_attached_to_a_case_document_are_read_too() {
         "{err}"
     );
 }
+
+#[test]
+fn a_customer_named_in_an_address_fails_the_build() {
+    let site = site_from("clean");
+    let root = site.path();
+    let case = root.join("content/case");
+    let page = std::fs::read_to_string(case.join("tapt-pris-industri.md")).unwrap();
+    // The file's name gives the address.
+    std::fs::write(case.join("kvitfjell-byggevarer-tapt.md"), &page).unwrap();
+    // A folder named without Norwegian letters; an alias naming a
+    // customer.
+    std::fs::create_dir_all(case.join("ostvik-logistikk")).unwrap();
+    std::fs::write(
+        case.join("ostvik-logistikk/notat.md"),
+        page.replacen("---\n", "---\naliases: [/kunder/brattli-maskin/]\n", 1),
+    )
+    .unwrap();
+    // A file of a case, named after the customer.
+    std::fs::copy(
+        fixture("anon/documents/tilbud-renset.pdf"),
+        case.join("Fjellheim_tilbud.pdf"),
+    )
+    .unwrap();
+    // An article's address is out of the guard's default scope.
+    std::fs::create_dir_all(root.join("content/artikler")).unwrap();
+    std::fs::write(
+        root.join("content/artikler/fjellheim.md"),
+        "---\ntitle: Om fjellet\n---\nTekst.\n",
+    )
+    .unwrap();
+    let o = run(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    let errors: BTreeSet<(String, String)> = err
+        .lines()
+        .filter_map(|l| l.split_once(": error: "))
+        .map(|(at, m)| {
+            (
+                at.to_string(),
+                m.split_once(": ")
+                    .unwrap_or_else(|| panic!("{m}"))
+                    .0
+                    .to_string(),
+            )
+        })
+        .collect();
+    let denied = kind_text("DeniedName");
+    let expect: BTreeSet<(String, String)> = [
+        (
+            "content/case/kvitfjell-byggevarer-tapt.md:1:1",
+            format!("{denied} `k•••••••• ••••••••••` in the address of a case study (its file or folder name)"),
+        ),
+        (
+            "content/case/ostvik-logistikk/notat.md:1:1",
+            format!("{denied} `o••••• •••••••••` in the address of a case study (its file or folder name)"),
+        ),
+        (
+            "content/case/ostvik-logistikk/notat.md:2:1",
+            format!("{denied} `b•••••• ••••••` in an alias of a case study"),
+        ),
+        (
+            "content/case/Fjellheim_tilbud.pdf:1:1",
+            format!("{denied} `F••••••••` in the name of a file of a case study"),
+        ),
+    ]
+    .into_iter()
+    .map(|(a, b)| (a.to_string(), b))
+    .collect();
+    assert_eq!(errors, expect, "{err}");
+}

@@ -645,15 +645,33 @@ fn name_variants(name: &str) -> Vec<Vec<&str>> {
     out
 }
 
-fn transliterate(s: &str, oe: &str, aa: &str) -> String {
+/// `s` with æ, ø and å (either case) written `ae`, `oe`/`o`, `aa`/`a` as
+/// `oe` and `aa` say, and é and è as `e`; `("ø", "å")` leaves it as it is.
+fn transliterate_as(s: &str, oe: &str, aa: &str) -> String {
+    if oe == "ø" {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        match c {
-            'æ' => out.push_str("ae"),
-            'ø' => out.push_str(oe),
-            'å' => out.push_str(aa),
-            'é' | 'è' => out.push('e'),
-            _ => out.push(c),
+        let upper = c.is_uppercase();
+        let spelled = match c.to_lowercase().next().unwrap_or(c) {
+            'æ' => "ae",
+            'ø' => oe,
+            'å' => aa,
+            'é' | 'è' => "e",
+            _ => {
+                out.push(c);
+                continue;
+            }
+        };
+        let mut letters = spelled.chars();
+        if let Some(first) = letters.next() {
+            if upper {
+                out.extend(first.to_uppercase());
+            } else {
+                out.push(first);
+            }
+            out.extend(letters);
         }
     }
     out
@@ -978,21 +996,25 @@ impl Guard {
         let mut host_keys: Vec<String> = Vec::new();
         for name in &cfg.deny_names {
             for words in name_variants(name) {
-                let re = words
-                    .iter()
-                    .map(|w| regex::escape(w))
-                    .collect::<Vec<_>>()
-                    .join(r"\s+");
-                let len = words.iter().map(|w| w.chars().count() + 1).sum::<usize>();
-                if !spellings.iter().any(|(_, s)| s == &re) {
-                    spellings.push((len, re));
+                // As written, and without Norwegian letters, as a keyboard
+                // without them or a file name (`ostvik-logistikk`) has it.
+                for (oe, aa) in [("ø", "å"), ("o", "a"), ("oe", "aa")] {
+                    let re = words
+                        .iter()
+                        .map(|w| regex::escape(&transliterate_as(w, oe, aa)))
+                        .collect::<Vec<_>>()
+                        .join(r"\s+");
+                    let len = re.chars().count();
+                    if !spellings.iter().any(|(_, s)| s == &re) {
+                        spellings.push((len, re));
+                    }
                 }
                 let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
                 for glue in ["", "-"] {
                     let key = lower.join(glue);
                     for k in [
-                        transliterate(&key, "o", "a"),
-                        transliterate(&key, "oe", "aa"),
+                        transliterate_as(&key, "o", "a"),
+                        transliterate_as(&key, "oe", "aa"),
                         key,
                     ] {
                         if k.chars().count() >= 3 && !host_keys.contains(&k) {
@@ -1079,10 +1101,36 @@ impl Guard {
         self.scan_numbers(text, &mut cands, &url_spans);
         self.scan_names(text, &mut cands);
         self.scan_people(text, &mut cands);
+        self.scan_patterns(text, &mut cands);
+        self.settle(text, cands)
+    }
+
+    /// The deny list's names and the site's patterns in a published
+    /// address (`case/kvitfjell-byggevarer/`, `case/notat_ostvik.pdf`):
+    /// its separators (`-`, `_`, `.`, `/`) are read as spaces, and a name
+    /// may be written without Norwegian letters, as file names are.
+    pub fn scan_address(&self, address: &str) -> Vec<Finding> {
+        let spelled: String = address
+            .chars()
+            .map(|c| {
+                if matches!(c, '-' | '_' | '.' | '/' | '+') {
+                    ' '
+                } else {
+                    c
+                }
+            })
+            .collect();
+        let mut cands = Vec::new();
+        self.scan_names(&spelled, &mut cands);
+        self.scan_patterns(address, &mut cands);
+        self.settle(&spelled, cands)
+    }
+
+    fn scan_patterns(&self, text: &str, out: &mut Vec<Cand>) {
         if let Some(re) = &self.patterns {
             for m in re.find_iter(text) {
                 if !m.is_empty() {
-                    cands.push(Cand {
+                    out.push(Cand {
                         start: m.start(),
                         end: m.end(),
                         kind: FindingKind::Pattern,
@@ -1090,6 +1138,11 @@ impl Guard {
                 }
             }
         }
+    }
+
+    /// Findings from candidates: where two overlap the longer wins, and
+    /// each is checked against the inline markers and allow entries.
+    fn settle(&self, text: &str, mut cands: Vec<Cand>) -> Vec<Finding> {
         if cands.is_empty() {
             return Vec::new();
         }
@@ -1783,6 +1836,53 @@ mod tests {
             none(&g, text);
         }
         assert_eq!(found(&g, "Fjellheim og fjellheim").len(), 2);
+        // Written without Norwegian letters.
+        for text in [
+            "Ostvik Logistikk",
+            "Oestvik logistikk AS",
+            "OSTVIK LOGISTIKK",
+        ] {
+            one(&g, text, text, FindingKind::DeniedName);
+        }
+    }
+
+    #[test]
+    fn names_in_published_addresses() {
+        let g = Guard::new(&GuardConfig {
+            deny_names: vec!["Østvik Logistikk AS".into(), "Fjellheim".into()],
+            patterns: vec![r"KUNDE-\d{4}".into()],
+            allow: vec!["Fjellheim Skisenter".into()],
+        })
+        .unwrap();
+        let at = |address: &str| -> Vec<(String, FindingKind, bool)> {
+            g.scan_address(address)
+                .into_iter()
+                .map(|f| (address[f.start..f.end].to_string(), f.kind, f.is_allowed()))
+                .collect()
+        };
+        let denied = FindingKind::DeniedName;
+        assert_eq!(
+            at("case/ostvik-logistikk-tapt/"),
+            [("ostvik-logistikk".into(), denied, false)]
+        );
+        assert_eq!(
+            at("case/tapt/notat_Fjellheim.pdf"),
+            [("Fjellheim".into(), denied, false)]
+        );
+        assert_eq!(
+            at("case/fjellheim/tilbud-KUNDE-2024.pdf"),
+            [
+                ("fjellheim".into(), denied, false),
+                ("KUNDE-2024".into(), FindingKind::Pattern, false)
+            ]
+        );
+        // An allow entry, and words that only hold the name.
+        assert_eq!(
+            at("case/fjellheim-skisenter/"),
+            [("fjellheim".into(), denied, true)]
+        );
+        assert_eq!(at("case/nyfjellheimen-2/"), []);
+        assert_eq!(at("artikler/ostvik/"), []);
     }
 
     #[test]

@@ -84,15 +84,92 @@ pub fn guard_for(root: &Path, a: &AnonymizationConfig) -> Result<Guard, Diagnost
     .map_err(|e| Diagnostic::error(CONFIG_FILE, 1, 1, format!("anonymization pattern: {e}")))
 }
 
-/// Scans a page's front matter and body; returns errors and allowed notes.
+/// Scans a page's front matter and body, and the addresses it is
+/// published at; returns errors and allowed notes.
 pub fn scan_page(guard: &Guard, page: &Page) -> Vec<Diagnostic> {
-    scan_texts(
+    let mut out = scan_texts(
         guard,
         &page.source,
         page.meta.kind,
         &[(&page.front, page.front_line), (&page.body, page.body_line)],
         Source::Text,
-    )
+    );
+    out.extend(scan_address(
+        guard,
+        &page.source,
+        page.meta.kind,
+        (&page.url, 0),
+        "the address of {} (its file or folder name)",
+        "rename the file or folder",
+    ));
+    let aliases = page.key_line("aliases").unwrap_or(0);
+    for alias in &page.meta.aliases {
+        out.extend(scan_address(
+            guard,
+            &page.source,
+            page.meta.kind,
+            (alias, aliases),
+            "an alias of {}",
+            "remove the alias",
+        ));
+    }
+    out
+}
+
+/// The deny list's names and the site's patterns in an address the file
+/// `source` is published at (`address`, reported at `line`): `what` says
+/// which address (`{}` standing for "a case study"), `fix` how to change
+/// it.
+fn scan_address(
+    guard: &Guard,
+    source: &Path,
+    kind: Kind,
+    (address, line): (&str, usize),
+    what: &str,
+    fix: &str,
+) -> Vec<Diagnostic> {
+    let path = display_path(source);
+    let of = if kind == Kind::Case {
+        "a case study"
+    } else {
+        "published content"
+    };
+    let what = what.replace("{}", of);
+    guard
+        .scan_address(address)
+        .into_iter()
+        .map(|f| match &f.allowed {
+            None => Diagnostic::error(
+                &path,
+                line,
+                0,
+                format!(
+                    "{} `{}` in {what}: addresses are published with the site; {fix} (if it is not personal or customer data, add an allow entry in site.toml)",
+                    f.kind.describe(false),
+                    f.masked
+                ),
+            ),
+            Some(reason) => Diagnostic::note(
+                &path,
+                line,
+                0,
+                format!(
+                    "allowed: {} `{}` in {what} ({})",
+                    f.kind.describe(false),
+                    f.masked,
+                    allow_reason(reason)
+                ),
+            ),
+        })
+        .collect()
+}
+
+/// How a note names what allowed a finding.
+fn allow_reason(reason: &AllowReason) -> String {
+    match reason {
+        AllowReason::Config { entry } => format!("allow entry \"{entry}\" in site.toml"),
+        AllowReason::Inline { entry } => format!("inline marker vinn:allow \"{entry}\""),
+    }
 }
 
 /// What a scanned text is: a page or a text file, where an inline marker
@@ -147,14 +224,7 @@ fn scan_texts(
                     ),
                 )),
                 Some(reason) => {
-                    let why = match reason {
-                        AllowReason::Config { entry } => {
-                            format!("allow entry \"{entry}\" in site.toml")
-                        }
-                        AllowReason::Inline { entry } => {
-                            format!("inline marker vinn:allow \"{entry}\"")
-                        }
-                    };
+                    let why = allow_reason(reason);
                     found.push(Diagnostic::note(
                         &path,
                         line,
@@ -216,7 +286,16 @@ fn case_files(site: &Site, guard: &Guard, all: bool) -> Vec<Diagnostic> {
         .flat_map_iter(|(a, of_a_case)| {
             let rel = a.from.strip_prefix(&site.root).unwrap_or(&a.from);
             let kind = if of_a_case { Kind::Case } else { Kind::Article };
-            case_file(guard, &a.from, rel, kind)
+            let mut out = scan_address(
+                guard,
+                rel,
+                kind,
+                (&a.to, 0),
+                "the name of a file of {}",
+                "rename the file",
+            );
+            out.extend(case_file(guard, &a.from, rel, kind));
+            out
         })
         .collect()
 }

@@ -655,9 +655,13 @@ impl<'a> Doc<'a> {
                 _ => {}
             }
         }
+        // By object number: of two specifications naming one file, the
+        // first names it, whatever the map's order.
+        let mut numbers: Vec<&u32> = self.objects.keys().collect();
+        numbers.sort_unstable();
         let mut found = Vec::new();
-        for entry in self.objects.values() {
-            specs(&entry.value, 0, &mut found);
+        for n in numbers {
+            specs(&self.objects[n].value, 0, &mut found);
         }
         let mut out = Vec::new();
         let mut seen = HashSet::new();
