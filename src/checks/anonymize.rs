@@ -4,9 +4,12 @@
 //! that identifies a real customer or person: e-mail addresses, URLs that
 //! point at a customer, Norwegian phone numbers, national identity numbers
 //! (fødselsnummer and D-nummer), organisation numbers, bank account numbers,
-//! Norwegian IBANs, names from the site's deny list, people's names it can
-//! tell without one (a common Norwegian first name and a surname,
-//! `FIRST_NAMES`) and the site's own extra regex patterns. It also owns the
+//! Norwegian IBANs, names from the site's deny list (also written without
+//! Norwegian letters), people's names it can tell without one (a common
+//! Norwegian first name and a surname, `FIRST_NAMES`) and the site's own
+//! extra regex patterns; and, in an address a page or file is published at
+//! ([`Guard::scan_address`]), the deny list's names and the patterns. It
+//! also owns the
 //! allow handling (the `allow` list from `site.toml` and inline
 //! `<!-- vinn:allow "text" -->` markers) and the
 //! checksums that tell real identifiers from ordinary numbers.
