@@ -610,18 +610,7 @@ impl<'a> Doc<'a> {
         range: Option<std::ops::Range<usize>>,
     ) -> Option<(Vec<u8>, Option<Vec<u8>>)> {
         let raw = self.b.get(range?)?;
-        let Obj::Dict(dict) = value else {
-            return None;
-        };
-        let filters = match dict.get(b"Filter").map(|f| self.resolve(f)) {
-            None | Some(Obj::Null) => Vec::new(),
-            Some(Obj::Name(n)) => vec![n.clone()],
-            Some(Obj::Array(list)) => list
-                .iter()
-                .filter_map(|f| self.resolve(f).name().map(<[u8]>::to_vec))
-                .collect(),
-            Some(_) => return None,
-        };
+        let filters = self.filters(value)?;
         let mut data = raw.to_vec();
         for filter in filters {
             data = match filter.as_slice() {
@@ -693,6 +682,22 @@ impl<'a> Doc<'a> {
         out
     }
 
+    /// The filters of the stream whose dictionary is `value`, in order.
+    fn filters(&self, value: &Obj) -> Option<Vec<Vec<u8>>> {
+        let Obj::Dict(dict) = value else {
+            return None;
+        };
+        Some(match dict.get(b"Filter").map(|f| self.resolve(f)) {
+            None | Some(Obj::Null) => Vec::new(),
+            Some(Obj::Name(n)) => vec![n.clone()],
+            Some(Obj::Array(list)) => list
+                .iter()
+                .filter_map(|f| self.resolve(f).name().map(<[u8]>::to_vec))
+                .collect(),
+            Some(_) => return None,
+        })
+    }
+
     /// What the photos embedded as JPEG or JPEG 2000 files say about where
     /// they were taken and who took them (browsers, Word and Ghostscript
     /// embed a JPEG as it is, its EXIF block and all).
@@ -706,8 +711,17 @@ impl<'a> Doc<'a> {
             {
                 continue;
             }
+            // (An image of pixels is not inflated to find that out.)
+            let is_file =
+                |f: &Vec<u8>| matches!(f.as_slice(), b"DCTDecode" | b"DCT" | b"JPXDecode");
+            if !self
+                .filters(&entry.value)
+                .is_some_and(|f| f.iter().any(is_file))
+            {
+                continue;
+            }
             if let Some((bytes, Some(filter))) = self.decode(&entry.value, entry.stream.clone())
-                && matches!(filter.as_slice(), b"DCTDecode" | b"DCT" | b"JPXDecode")
+                && is_file(&filter)
             {
                 found.extend(metadata::scan(&bytes));
             }
