@@ -383,24 +383,36 @@ fn xmp(b: &[u8]) -> Vec<DocFinding> {
 /// Whether an attribute `name="…"` (or `'…'`) with text in it is anywhere
 /// in `xml`.
 fn attribute_with_text(xml: &[u8], name: &str) -> bool {
+    attribute_values(xml, name).any(meaningful)
+}
+
+/// The values of every attribute `name="…"` (or `'…'`) in `xml`, as
+/// written (entities not decoded).
+fn attribute_values<'x>(xml: &'x [u8], name: &str) -> impl Iterator<Item = &'x [u8]> {
     let key = format!("{name}=");
     let mut from = 0;
-    while let Some(at) = find(&xml[from..], key.as_bytes()) {
-        let rest = &xml[from + at + key.len()..];
-        from += at + key.len();
-        let Some(&quote) = rest.first().filter(|&&q| q == b'"' || q == b'\'') else {
-            continue;
-        };
-        let value = &rest[1..];
-        let value = &value[..value
-            .iter()
-            .position(|&c| c == quote)
-            .unwrap_or(value.len())];
-        if meaningful(value) {
-            return true;
+    std::iter::from_fn(move || {
+        while let Some(at) = find(&xml[from..], key.as_bytes()) {
+            let start = from + at;
+            let rest = &xml[start + key.len()..];
+            from = start + key.len();
+            // `name` itself, not the end of a longer one.
+            if start > 0 && !xml[start - 1].is_ascii_whitespace() {
+                continue;
+            }
+            let Some(&quote) = rest.first().filter(|&&q| q == b'"' || q == b'\'') else {
+                continue;
+            };
+            let value = &rest[1..];
+            return Some(
+                &value[..value
+                    .iter()
+                    .position(|&c| c == quote)
+                    .unwrap_or(value.len())],
+            );
         }
-    }
-    false
+        None
+    })
 }
 
 // ---------------------------------------------------------------- text
@@ -466,6 +478,11 @@ fn text(kind: DocKind, bytes: &[u8]) -> Vec<Passage> {
                     || name.starts_with("ppt/slides/slide")
                     || name.starts_with("ppt/notesSlides/")
                     || name.starts_with("ppt/comments/")
+                    // Links' addresses, custom properties, and the folder
+                    // Excel saved the workbook in.
+                    || name.ends_with(".rels")
+                    || name == "docProps/custom.xml"
+                    || name == "xl/workbook.xml"
             };
             whole(office_text(zip_entries(bytes, parts).unwrap_or_default()))
         }
@@ -480,14 +497,38 @@ fn text(kind: DocKind, bytes: &[u8]) -> Vec<Passage> {
     }
 }
 
-/// The text of the XML parts `parts`, one after the other.
+/// The text of the XML parts `parts`, one after the other; of a
+/// relationships part, the addresses it links to outside the file (one a
+/// line), of Excel's workbook part, the folder it was saved in, and of an
+/// OpenDocument's content, its links' addresses after its text.
 fn office_text(parts: Vec<(String, Vec<u8>)>) -> String {
     let mut out = String::new();
-    for (name, xml) in parts {
-        // In the properties, every element is a value of its own.
-        let properties = name.starts_with("docProps/") || name == "meta.xml";
-        out.push_str(&xml_text(&xml, properties));
-        out.push('\n');
+    for (name, xml) in &parts {
+        let mut values: Vec<&[u8]> = Vec::new();
+        if name.ends_with(".rels") {
+            // A relationship to outside the file: a link, a linked file.
+            values.extend(xml.split(|&c| c == b'<').filter_map(|element| {
+                let external = attribute_values(element, "TargetMode").any(|m| m == b"External");
+                external
+                    .then(|| attribute_values(element, "Target").next())
+                    .flatten()
+            }));
+        } else if name == "xl/workbook.xml" {
+            values.extend(attribute_values(xml, "url"));
+        } else {
+            // In the properties, every element is a value of its own.
+            let properties = name.starts_with("docProps/") || name == "meta.xml";
+            out.push_str(&xml_text(xml, properties));
+            out.push('\n');
+            // OpenDocument's links keep their address in an attribute.
+            if name.ends_with("content.xml") {
+                values.extend(attribute_values(xml, "xlink:href"));
+            }
+        }
+        for v in values {
+            out.push_str(&String::from_utf8_lossy(v));
+            out.push('\n');
+        }
     }
     out
 }
@@ -1161,6 +1202,34 @@ mod tests {
         let text = all_text(DocKind::Ooxml, &xlsx);
         assert!(text.lines().any(|l| l == "kari@kunde.no"), "{text:?}");
         assert!(text.lines().any(|l| l == "91234567"), "{text:?}");
+        // Links' addresses (not a part of the file's own), custom
+        // properties, and the folder Excel saved a workbook in.
+        let linked = zip(&[
+            (
+                "word/_rels/document.xml.rels",
+                r#"<Relationships><Relationship Id="rId1" Target="media/image1.png"/><Relationship Id="rId2" Type="…/hyperlink" Target="https://kvitfjell-bygg.no/tilbud" TargetMode="External"/></Relationships>"#,
+                true,
+            ),
+            (
+                "docProps/custom.xml",
+                "<Properties><property name=\"Kunde\"><vt:lpwstr>Kvitfjell Byggevarer</vt:lpwstr></property></Properties>",
+                true,
+            ),
+            (
+                "xl/workbook.xml",
+                r#"<workbook><x15ac:absPath url="C:\Users\kari\Kunder\Brattli\"/><sheets/></workbook>"#,
+                true,
+            ),
+        ]);
+        let text = all_text(DocKind::Ooxml, &linked);
+        for line in [
+            "https://kvitfjell-bygg.no/tilbud",
+            "Kvitfjell Byggevarer",
+            r"C:\Users\kari\Kunder\Brattli\",
+        ] {
+            assert!(text.lines().any(|l| l == line), "{line} in {text:?}");
+        }
+        assert!(!text.contains("media/image1.png"), "{text:?}");
         // OpenDocument: spaces and line breaks are elements.
         let odt = zip(&[(
             "content.xml",
@@ -1170,6 +1239,15 @@ mod tests {
         assert_eq!(
             all_text(DocKind::OpenDocument, &odt),
             "Om Trollnes\nA B\nC\n\n"
+        );
+        let odt = zip(&[(
+            "content.xml",
+            r#"<text:p>Se <text:a xlink:type="simple" xlink:href="mailto:kari@trollnes.no">her</text:a></text:p>"#,
+            true,
+        )]);
+        assert_eq!(
+            all_text(DocKind::OpenDocument, &odt),
+            "Se her\n\nmailto:kari@trollnes.no\n"
         );
         // A PDF's title in UTF-16 and its subject in PDFDocEncoding.
         let pdf = pdf("/Title <FEFF00D80073007400760069006B> /Subject (Tilbud til \\330stvik)");
