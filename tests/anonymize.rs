@@ -789,3 +789,45 @@ fn a_customer_named_in_an_address_fails_the_build() {
     .collect();
     assert_eq!(errors, expect, "{err}");
 }
+
+#[test]
+fn a_restricted_case_pdf_is_opened_and_read() {
+    let site = site_from("clean");
+    let root = site.path();
+    let docs = fixture("anon").join("documents");
+    // Encrypted with an owner password alone (AES-256): the report naming
+    // the customer and a person, the offer naming its author. And one with
+    // a user password, which cannot be opened.
+    for name in ["begrenset.pdf", "tilbud-begrenset.pdf", "passord.pdf"] {
+        std::fs::copy(docs.join(name), root.join("content/case").join(name)).unwrap();
+    }
+    let o = run(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    let mut expect = found(&[
+        ("content/case/begrenset.pdf:2:1", "DeniedName"),
+        ("content/case/begrenset.pdf:2:1", "PersonName"),
+    ]);
+    // The offer's author, decrypted from its properties.
+    let author = err
+        .lines()
+        .find(|l| l.contains("(`/Author`)"))
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(
+        author
+            .starts_with("content/case/tilbud-begrenset.pdf:1:1: error: the PDF names its author"),
+        "{author}"
+    );
+    let (at, kind) = author.split_once(": error: ").unwrap();
+    expect.insert((at.to_string(), kind.split(" `").next().unwrap().to_string()));
+    assert_eq!(errors_at(&err), expect, "{err}");
+    let warning = err
+        .lines()
+        .find(|l| l.contains(": warning: "))
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(
+        warning.starts_with("content/case/passord.pdf:1:1: warning: ")
+            && warning.contains("(it is encrypted with a password)"),
+        "{warning}"
+    );
+}

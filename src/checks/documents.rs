@@ -180,14 +180,20 @@ pub struct Reading {
 
 /// Reads a document of kind `kind` from its bytes.
 pub fn read(kind: DocKind, bytes: &[u8]) -> Reading {
-    // An encrypted PDF's strings and streams are ciphered: its text would
-    // be noise (and the noise findings).
-    let cannot = unreadable(kind, bytes);
+    let mut cannot = unreadable(kind, bytes);
     let pages = (kind == DocKind::Pdf && cannot.is_none()).then(|| super::pdf::read(bytes));
-    let mut found = match kind {
-        DocKind::Pdf => pdf(bytes),
-        DocKind::Ooxml => ooxml(bytes),
-        DocKind::OpenDocument => open_document(bytes),
+    // An encrypted PDF that needs a password is noise to the guard (and
+    // the noise findings); one restricted by its owner alone opens, and
+    // its properties come decrypted from its objects, not its bytes.
+    if pages.as_ref().is_some_and(|p| p.locked) {
+        cannot = Some("it is encrypted with a password");
+    }
+    let decrypted = pages.as_ref().and_then(|p| p.decrypted.as_ref());
+    let mut found = match (kind, decrypted) {
+        (_, Some(properties)) => pdf_properties(properties),
+        (DocKind::Pdf, None) => pdf(bytes),
+        (DocKind::Ooxml, _) => ooxml(bytes),
+        (DocKind::OpenDocument, _) => open_document(bytes),
     };
     if let Some(pages) = &pages {
         if pages.commented {
@@ -210,9 +216,10 @@ pub fn read(kind: DocKind, bytes: &[u8]) -> Reading {
         .collect(),
         _ => Vec::new(),
     };
-    let mut passages = match cannot {
-        None => text(kind, bytes),
-        Some(_) => Vec::new(),
+    let mut passages = match (cannot, decrypted) {
+        (Some(_), _) => Vec::new(),
+        (None, Some(properties)) => pdf_property_text(&properties.info),
+        (None, None) => text(kind, bytes),
     };
     let mut unreadable_pages = Vec::new();
     if let Some(pages) = pages {
@@ -248,8 +255,8 @@ fn meaningful(value: &[u8]) -> bool {
     value.iter().any(|&c| c != 0 && !c.is_ascii_whitespace())
 }
 
-/// Why the guard cannot read a document, if it cannot: an encrypted PDF
-/// (its strings are ciphered), a password-protected office file (saved as
+/// Why the guard cannot read a document, if it cannot, before reading
+/// it: a password-protected office file (saved as
 /// an encrypted container, not a zip, or with its parts ciphered), or a
 /// file that is not what its name says.
 fn unreadable(kind: DocKind, bytes: &[u8]) -> Option<&'static str> {
@@ -258,9 +265,7 @@ fn unreadable(kind: DocKind, bytes: &[u8]) -> Option<&'static str> {
         DocKind::Pdf if find(&bytes[..bytes.len().min(1024)], b"%PDF-").is_none() => {
             Some("it is not a PDF")
         }
-        DocKind::Pdf => find(bytes, b"/Encrypt")
-            .is_some()
-            .then_some("it is encrypted"),
+        DocKind::Pdf => None,
         _ if bytes.starts_with(&[0xd0, 0xcf, 0x11, 0xe0]) => {
             Some("it is password-protected (or saved in the older binary format)")
         }
@@ -304,6 +309,40 @@ fn pdf_values(b: &[u8]) -> Vec<DocFinding> {
         .iter()
         .filter(|(key, _)| pdf_strings(b, key).any(|v| meaningful(&v)))
         .map(|&(_, field)| DocFinding::Named(field))
+        .collect()
+}
+
+/// The findings in a PDF's properties read from its objects (an
+/// encrypted file's, decrypted).
+fn pdf_properties(p: &super::pdf::Properties) -> Vec<DocFinding> {
+    let mut found: Vec<DocFinding> = PDF_KEYS
+        .iter()
+        .filter(|(key, _)| p.info.iter().any(|(k, v)| k == &key[1..] && meaningful(v)))
+        .map(|&(_, field)| DocFinding::Named(field))
+        .collect();
+    for packet in &p.xmp {
+        found.extend(xmp(packet));
+    }
+    found
+}
+
+/// The title, subject and keywords among a PDF's properties read from its
+/// objects, a passage each.
+fn pdf_property_text(info: &[(Vec<u8>, Vec<u8>)]) -> Vec<Passage> {
+    info.iter()
+        .filter_map(|(key, value)| {
+            let place = match key.as_slice() {
+                b"Title" => "its title",
+                b"Subject" => "its subject",
+                b"Keywords" => "its keywords",
+                _ => return None,
+            };
+            Some(Passage {
+                text: super::pdf::text_string(value),
+                line: 0,
+                place: Some(place.to_string()),
+            })
+        })
         .collect()
 }
 
@@ -1294,8 +1333,8 @@ mod tests {
         let mut encrypted = pdf("/Title (x)");
         encrypted.extend(b"trailer\n<< /Encrypt 9 0 R >>\n");
         assert_eq!(
-            unreadable(DocKind::Pdf, &encrypted),
-            Some("it is encrypted")
+            read(DocKind::Pdf, &encrypted).unreadable,
+            Some("it is encrypted with a password")
         );
         // Its strings are ciphered: none is read as text.
         assert_eq!(

@@ -8,14 +8,16 @@
 //! (also those packed into compressed object streams, the newest
 //! definition winning as in an incremental update), decoding streams,
 //! and walking the page tree with its inherited resources. What a page's
-//! content stream draws is [`content`]'s business, and what a font's codes
-//! mean is [`fonts`]'.
+//! content stream draws is [`content`]'s business, what a font's codes
+//! mean is [`fonts`]', and opening a file its owner restricted is
+//! [`crypt`]'s.
 //!
 //! Like the rest of the checks it never trusts the bytes: every offset is
 //! checked, inflating is capped, loops and nesting are bounded, and a
 //! damaged file gives what could be read.
 
 mod content;
+mod crypt;
 mod fonts;
 
 use std::collections::{HashMap, HashSet};
@@ -45,14 +47,37 @@ pub struct Reading {
     /// letters: drawn in a font without a map to Unicode, or in a content
     /// stream compressed in a way vinn does not decode.
     pub unreadable_pages: Vec<usize>,
+    /// Encrypted, and it does not open without a password (nothing else
+    /// is read).
+    pub locked: bool,
+    /// For an encrypted file that opened with the empty password, its
+    /// properties decrypted (the file's bytes hold them ciphered).
+    pub decrypted: Option<Properties>,
+}
+
+/// A PDF's document properties, read from its objects.
+#[derive(Debug, Default, PartialEq)]
+pub struct Properties {
+    /// The naming keys of its information dictionaries (`Author`,
+    /// `Company`, `Title`, `Subject`, `Keywords`) with their values.
+    pub info: Vec<(Vec<u8>, Vec<u8>)>,
+    /// Its XMP packets.
+    pub xmp: Vec<Vec<u8>>,
 }
 
 /// Reads the pages of the PDF `b`.
 pub fn read(b: &[u8]) -> Reading {
     let doc = Doc::parse(b);
+    if doc.locked {
+        return Reading {
+            locked: true,
+            ..Reading::default()
+        };
+    }
     let mut reading = Reading {
         pictures: doc.pictures(),
         attachments: doc.attachments(),
+        decrypted: doc.crypt.is_some().then(|| doc.properties()),
         ..Reading::default()
     };
     let mut fonts = fonts::Fonts::default();
@@ -376,6 +401,7 @@ pub fn string_at(b: &[u8]) -> Option<Vec<u8>> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Obj {
     Null,
+    Bool(bool),
     Number(f64),
     String(Vec<u8>),
     Name(Vec<u8>),
@@ -383,7 +409,7 @@ pub enum Obj {
     Dict(Dict),
     /// A reference to an indirect object, by number.
     Ref(u32),
-    /// `true`, `false`, or a word out of place.
+    /// A word out of place.
     Other,
 }
 
@@ -467,6 +493,8 @@ fn value_from(lx: &mut Lexer<'_>, token: Token<'_>, depth: usize) -> Option<Obj>
             Obj::Dict(Dict(entries))
         }
         Token::Word(b"null") => Obj::Null,
+        Token::Word(b"true") => Obj::Bool(true),
+        Token::Word(b"false") => Obj::Bool(false),
         Token::ArrayClose | Token::DictClose | Token::Word(_) => Obj::Other,
     })
 }
@@ -482,12 +510,20 @@ pub fn parse_value(b: &[u8]) -> Option<Obj> {
 struct Entry {
     value: Obj,
     stream: Option<std::ops::Range<usize>>,
+    generation: u16,
+    /// Packed in an object stream (whose decryption covered it).
+    packed: bool,
 }
 
 /// The objects of a PDF by number.
 pub struct Doc<'a> {
     b: &'a [u8],
     objects: HashMap<u32, Entry>,
+    /// How to decrypt its strings and streams, when it is encrypted and
+    /// opens with the empty user password.
+    crypt: Option<crypt::Crypt>,
+    /// Encrypted, and it does not open without a password vinn lacks.
+    pub locked: bool,
 }
 
 /// A page: its dictionary, and its resources (its own or inherited).
@@ -499,58 +535,66 @@ struct Page {
 impl<'a> Doc<'a> {
     /// Finds every `N G obj` in the file, in order, so a later definition
     /// (an incremental update's) replaces an earlier one; an object stream's
-    /// objects are taken where the stream is.
+    /// objects are taken where the stream is. An encrypted file is opened
+    /// with the empty user password if it can be, and its strings
+    /// decrypted.
     pub fn parse(b: &'a [u8]) -> Doc<'a> {
         let mut doc = Doc {
             b,
             objects: HashMap::new(),
+            crypt: None,
+            locked: false,
         };
+        let found = top_level_objects(b);
+        // The encryption dictionary and the file's identifier, from the
+        // last trailer (or cross-reference stream) that names them.
+        let mut trailers: Vec<Dict> = Vec::new();
         let mut from = 0;
-        while let Some(at) = find(&b[from..], b"obj") {
-            let keyword = from + at;
-            from = keyword + 3;
-            if b.get(from)
-                .is_some_and(|&c| !is_space(c) && !is_delimiter(c))
+        while let Some(at) = find(&b[from..], b"trailer") {
+            from += at + b"trailer".len();
+            if let Some(Obj::Dict(d)) = parse_value(&b[from..]) {
+                trailers.push(d);
+            }
+        }
+        trailers.extend(found.iter().filter_map(|(_, _, e)| match &e.value {
+            Obj::Dict(d) if d.get(b"Type").and_then(Obj::name) == Some(b"XRef") => Some(d.clone()),
+            _ => None,
+        }));
+        let mut encrypt_object = None;
+        if let Some(trailer) = trailers.iter().rev().find(|t| t.get(b"Encrypt").is_some()) {
+            let id = match trailer.get(b"ID") {
+                Some(Obj::Array(ids)) => match ids.first() {
+                    Some(Obj::String(s)) => s.clone(),
+                    _ => Vec::new(),
+                },
+                _ => Vec::new(),
+            };
+            let dict = match trailer.get(b"Encrypt") {
+                Some(Obj::Ref(n)) => {
+                    encrypt_object = Some(*n);
+                    found
+                        .iter()
+                        .rev()
+                        .find(|(m, _, _)| m == n)
+                        .map(|(_, _, e)| &e.value)
+                }
+                other => other,
+            };
+            doc.crypt = match dict {
+                Some(Obj::Dict(d)) => crypt::Crypt::open(d, &id),
+                _ => None,
+            };
+            doc.locked = doc.crypt.is_none();
+        }
+        for (number, _, mut entry) in found {
+            if let Some(c) = &doc.crypt
+                && Some(number) != encrypt_object
+                && !is_type(&entry.value, b"XRef")
             {
-                continue;
+                decrypt_strings(&mut entry.value, c, number, entry.generation, 0);
             }
-            let Some(number) = object_number(&b[..keyword]) else {
-                continue;
-            };
-            let mut lx = Lexer::new(b);
-            lx.at = from;
-            let Some(value) = value(&mut lx, 0) else {
-                continue;
-            };
-            let mut stream = None;
-            let save = lx.at;
-            if let Some(Token::Word(b"stream")) = lx.token() {
-                let data = match &b[lx.at..] {
-                    [b'\r', b'\n', ..] => lx.at + 2,
-                    [b'\n', ..] | [b'\r', ..] => lx.at + 1,
-                    _ => lx.at,
-                };
-                let length = match &value {
-                    Obj::Dict(d) => d.get(b"Length").and_then(Obj::number),
-                    _ => None,
-                };
-                let end = length
-                    .map(|l| data.saturating_add(l as usize))
-                    .filter(|&end| {
-                        end <= b.len()
-                            && find(&b[end..b.len().min(end + 32)], b"endstream").is_some()
-                    })
-                    .or_else(|| find(&b[data..], b"endstream").map(|e| data + e))
-                    .unwrap_or(b.len());
-                stream = Some(data..end);
-                from = end;
-            } else {
-                lx.at = save;
-                from = from.max(lx.at);
-            }
-            let is_object_stream = matches!(&value, Obj::Dict(d)
-                if d.get(b"Type").and_then(Obj::name) == Some(b"ObjStm"));
-            doc.objects.insert(number, Entry { value, stream });
+            let is_object_stream = is_type(&entry.value, b"ObjStm");
+            doc.objects.insert(number, entry);
             if is_object_stream {
                 doc.unpack(number);
             }
@@ -566,7 +610,7 @@ impl<'a> Doc<'a> {
         };
         let count = dict.get(b"N").and_then(Obj::number).unwrap_or(0.0) as usize;
         let first = dict.get(b"First").and_then(Obj::number).unwrap_or(0.0) as usize;
-        let Some(data) = self.stream_data(&entry.value, entry.stream.clone()) else {
+        let Some(data) = self.stream_data(number, entry) else {
             return;
         };
         let mut header = Lexer::new(&data[..first.min(data.len())]);
@@ -586,16 +630,18 @@ impl<'a> Doc<'a> {
                     Entry {
                         value,
                         stream: None,
+                        generation: 0,
+                        packed: true,
                     },
                 );
             }
         }
     }
 
-    /// The decoded data of a stream whose dictionary is `value` and whose
-    /// bytes are at `range`: none if a filter is one vinn does not decode.
-    fn stream_data(&self, value: &Obj, range: Option<std::ops::Range<usize>>) -> Option<Vec<u8>> {
-        match self.decode(value, range)? {
+    /// The decoded data of the stream object `number` (`entry`): none if
+    /// a filter is one vinn does not decode.
+    fn stream_data(&self, number: u32, entry: &Entry) -> Option<Vec<u8>> {
+        match self.decode(number, entry)? {
             (data, None) => Some(data),
             (_, Some(_)) => None,
         }
@@ -604,14 +650,22 @@ impl<'a> Doc<'a> {
     /// A stream's data with the filters vinn decodes undone, up to the
     /// first it does not, which is named beside it (`DCTDecode`: a JPEG
     /// file's bytes).
-    fn decode(
-        &self,
-        value: &Obj,
-        range: Option<std::ops::Range<usize>>,
-    ) -> Option<(Vec<u8>, Option<Vec<u8>>)> {
-        let raw = self.b.get(range?)?;
+    fn decode(&self, number: u32, entry: &Entry) -> Option<(Vec<u8>, Option<Vec<u8>>)> {
+        let raw = self.b.get(entry.stream.clone()?)?;
+        let value = &entry.value;
         let filters = self.filters(value)?;
-        let mut data = raw.to_vec();
+        // Cross-reference streams are never encrypted; the XMP packet only
+        // when the file says so.
+        let mut data = match &self.crypt {
+            Some(c)
+                if !entry.packed
+                    && !is_type(value, b"XRef")
+                    && (c.metadata || !is_type(value, b"Metadata")) =>
+            {
+                c.stream(number, entry.generation, raw)?
+            }
+            _ => raw.to_vec(),
+        };
         for filter in filters {
             data = match filter.as_slice() {
                 b"FlateDecode" | b"Fl" => {
@@ -622,6 +676,34 @@ impl<'a> Doc<'a> {
             };
         }
         Some((data, None))
+    }
+
+    /// The document properties its objects hold: every dictionary's
+    /// naming keys (an information dictionary is one without a `/Type`),
+    /// and the metadata streams.
+    fn properties(&self) -> Properties {
+        let mut numbers: Vec<&u32> = self.objects.keys().collect();
+        numbers.sort_unstable();
+        let mut out = Properties::default();
+        for n in numbers {
+            let entry = &self.objects[n];
+            if is_type(&entry.value, b"Metadata") {
+                out.xmp.extend(self.stream_data(*n, entry));
+            } else if let Obj::Dict(d) = &entry.value {
+                for key in [
+                    &b"Author"[..],
+                    b"Company",
+                    b"Title",
+                    b"Subject",
+                    b"Keywords",
+                ] {
+                    if let Some(Obj::String(v)) = d.get(key) {
+                        out.info.push((key.to_vec(), v.clone()));
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// The files attached to the document (embedded file streams, from
@@ -703,7 +785,7 @@ impl<'a> Doc<'a> {
     /// embed a JPEG as it is, its EXIF block and all).
     fn pictures(&self) -> Vec<MetaFinding> {
         let mut found = Vec::new();
-        for entry in self.objects.values() {
+        for (number, entry) in &self.objects {
             let Obj::Dict(dict) = &entry.value else {
                 continue;
             };
@@ -720,7 +802,7 @@ impl<'a> Doc<'a> {
             {
                 continue;
             }
-            if let Some((bytes, Some(filter))) = self.decode(&entry.value, entry.stream.clone())
+            if let Some((bytes, Some(filter))) = self.decode(*number, entry)
                 && is_file(&filter)
             {
                 found.extend(metadata::scan(&bytes));
@@ -777,7 +859,7 @@ impl<'a> Doc<'a> {
             return None;
         };
         let entry = self.objects.get(n)?;
-        self.stream_data(&entry.value, entry.stream.clone())
+        self.stream_data(*n, entry)
     }
 
     /// The pages in the order of the page tree from the catalog (each with
@@ -788,7 +870,7 @@ impl<'a> Doc<'a> {
         let catalog = self
             .objects
             .iter()
-            .filter(|(_, e)| self.is_type(&e.value, b"Catalog"))
+            .filter(|(_, e)| is_type(&e.value, b"Catalog"))
             .max_by_key(|(n, _)| **n)
             .map(|(_, e)| &e.value);
         if let Some(root) = catalog
@@ -802,7 +884,7 @@ impl<'a> Doc<'a> {
             let mut numbers: Vec<u32> = self
                 .objects
                 .iter()
-                .filter(|(_, e)| self.is_type(&e.value, b"Page"))
+                .filter(|(_, e)| is_type(&e.value, b"Page"))
                 .map(|(n, _)| *n)
                 .collect();
             numbers.sort_unstable();
@@ -816,10 +898,6 @@ impl<'a> Doc<'a> {
             }
         }
         pages
-    }
-
-    fn is_type(&self, value: &Obj, kind: &[u8]) -> bool {
-        matches!(value, Obj::Dict(d) if d.get(b"Type").map(|t| self.resolve(t)).and_then(Obj::name) == Some(kind))
     }
 
     /// Collects the pages under the page tree node `node`.
@@ -870,9 +948,100 @@ impl<'a> Doc<'a> {
     }
 }
 
-/// The object number before ` G obj` at the end of `before`, if that is
-/// what ends it.
-fn object_number(before: &[u8]) -> Option<u32> {
+/// Every `N G obj` in the file in order, with the number, where it
+/// starts, and its value and stream (streams' data is skipped, not read
+/// for objects).
+fn top_level_objects(b: &[u8]) -> Vec<(u32, usize, Entry)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(at) = find(&b[from..], b"obj") {
+        let keyword = from + at;
+        from = keyword + 3;
+        if b.get(from)
+            .is_some_and(|&c| !is_space(c) && !is_delimiter(c))
+        {
+            continue;
+        }
+        let Some((number, generation)) = object_number(&b[..keyword]) else {
+            continue;
+        };
+        let mut lx = Lexer::new(b);
+        lx.at = from;
+        let Some(value) = value(&mut lx, 0) else {
+            continue;
+        };
+        let mut stream = None;
+        let save = lx.at;
+        if let Some(Token::Word(b"stream")) = lx.token() {
+            let data = match &b[lx.at..] {
+                [b'\r', b'\n', ..] => lx.at + 2,
+                [b'\n', ..] | [b'\r', ..] => lx.at + 1,
+                _ => lx.at,
+            };
+            let length = match &value {
+                Obj::Dict(d) => d.get(b"Length").and_then(Obj::number),
+                _ => None,
+            };
+            let end = length
+                .map(|l| data.saturating_add(l as usize))
+                .filter(|&end| {
+                    end <= b.len() && find(&b[end..b.len().min(end + 32)], b"endstream").is_some()
+                })
+                .or_else(|| find(&b[data..], b"endstream").map(|e| data + e))
+                .unwrap_or(b.len());
+            stream = Some(data..end);
+            from = end;
+        } else {
+            lx.at = save;
+            from = from.max(lx.at);
+        }
+        out.push((
+            number,
+            keyword,
+            Entry {
+                value,
+                stream,
+                generation,
+                packed: false,
+            },
+        ));
+    }
+    out
+}
+
+/// Whether `value` is a dictionary of `/Type` `kind`.
+fn is_type(value: &Obj, kind: &[u8]) -> bool {
+    matches!(value, Obj::Dict(d) if d.get(b"Type").and_then(Obj::name) == Some(kind))
+}
+
+/// Decrypts every string in `value`, of object `number`.
+fn decrypt_strings(value: &mut Obj, c: &crypt::Crypt, number: u32, generation: u16, depth: usize) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    match value {
+        Obj::String(s) => {
+            if let Some(plain) = c.string(number, generation, s) {
+                *s = plain;
+            }
+        }
+        Obj::Array(items) => {
+            for item in items {
+                decrypt_strings(item, c, number, generation, depth + 1);
+            }
+        }
+        Obj::Dict(d) => {
+            for (_, item) in &mut d.0 {
+                decrypt_strings(item, c, number, generation, depth + 1);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The object number and generation before ` obj` at the end of
+/// `before`, if that is what ends it.
+fn object_number(before: &[u8]) -> Option<(u32, u16)> {
     let mut i = before.len();
     let digits = |i: &mut usize| {
         let end = *i;
@@ -886,9 +1055,13 @@ fn object_number(before: &[u8]) -> Option<u32> {
         }
         (spaced && *i < last).then_some(*i..last)
     };
-    digits(&mut i)?;
+    let generation = digits(&mut i)?;
     let number = digits(&mut i)?;
-    std::str::from_utf8(&before[number]).ok()?.parse().ok()
+    let read = |r: std::ops::Range<usize>| std::str::from_utf8(&before[r]).ok();
+    Some((
+        read(number)?.parse().ok()?,
+        read(generation)?.parse().unwrap_or(0),
+    ))
 }
 
 #[cfg(test)]

@@ -136,10 +136,10 @@ fn objects_the_newest_winning_and_packed_in_streams() {
         doc.string(&Obj::Ref(8)),
         Some("i en strøm".as_bytes().to_vec())
     );
-    assert!(doc.is_type(doc.resolve(&Obj::Ref(9)), b"Page"));
+    assert!(is_type(doc.resolve(&Obj::Ref(9)), b"Page"));
     assert_eq!(doc.resolve(&Obj::Ref(77)), &Obj::Null);
     // `objects` and `endobj` are not objects' starts.
-    assert_eq!(object_number(b"12 0 "), Some(12));
+    assert_eq!(object_number(b"12 0 "), Some((12, 0)));
     assert_eq!(object_number(b"x 0 "), None);
 }
 
@@ -397,4 +397,41 @@ fn attached_files_with_their_names() {
             ("notat.txt".to_string(), b"Ring Brattli".to_vec()),
         ]
     );
+}
+
+#[test]
+fn restricted_files_open_with_the_empty_password() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/anon/documents");
+    // qpdf's encryption with an owner password alone: RC4 40 and 128 bits
+    // (revisions 2 and 3), AES-128 (4) and AES-256 (6).
+    for revision in [2, 3, 4, 6] {
+        let b = std::fs::read(format!("{dir}/brev-r{revision}.pdf")).unwrap();
+        let r = read(&b);
+        assert!(!r.locked, "revision {revision}");
+        assert_eq!(
+            r.pages,
+            ["Tilbud: ny lagerstyring for en grossist"],
+            "revision {revision}"
+        );
+        let info = r.decrypted.expect("decrypted properties").info;
+        assert!(
+            info.contains(&(
+                b"Subject".to_vec(),
+                b"Tilbud til Kvitfjell Byggevarer".to_vec()
+            )),
+            "revision {revision}: {info:?}"
+        );
+    }
+    // A user password: closed, nothing read.
+    let b = std::fs::read(format!("{dir}/passord.pdf")).unwrap();
+    assert_eq!(
+        read(&b),
+        Reading {
+            locked: true,
+            ..Reading::default()
+        }
+    );
+    // Not encrypted: nothing to decrypt.
+    let b = std::fs::read(format!("{dir}/brev.pdf")).unwrap();
+    assert_eq!(read(&b).decrypted, None);
 }
