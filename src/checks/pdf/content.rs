@@ -11,8 +11,9 @@
 
 use std::rc::Rc;
 
+use super::Doc;
 use super::fonts::{Font, Fonts};
-use super::{Dict, Doc, Lexer, Obj, Token, value_from};
+use super::syntax::{Dict, Lexer, Obj, Token, is_space, value_from};
 
 /// The most tokens read from one document's pages, against damage.
 const TOKEN_BUDGET: usize = 20_000_000;
@@ -304,8 +305,8 @@ fn skip_inline_image(lx: &mut Lexer<'_>) {
     let mut at = lx.at + 1;
     while at + 2 <= b.len() {
         if &b[at..at + 2] == b"EI"
-            && super::is_space(b[at - 1])
-            && b.get(at + 2).is_none_or(|&c| super::is_space(c))
+            && is_space(b[at - 1])
+            && b.get(at + 2).is_none_or(|&c| is_space(c))
         {
             lx.at = at + 2;
             return;
