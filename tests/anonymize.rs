@@ -38,6 +38,22 @@ fn site_from(corpus: &str) -> tempfile::TempDir {
     dir
 }
 
+/// A clean case site with the documents `names` (from the document
+/// fixtures) in `content/case/`, and the stderr of a `check` that must
+/// fail.
+fn check_with_documents(names: &[&str]) -> (tempfile::TempDir, String) {
+    let site = site_from("clean");
+    let docs = fixture("anon").join("documents");
+    for name in names {
+        let to = site.path().join("content/case").join(name);
+        std::fs::copy(docs.join(name), to).unwrap();
+    }
+    let o = run(&["check", "--root", site.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    (site, err)
+}
+
 /// Removes the case files `removed` from the site at `root`, builds it,
 /// and checks that the files `published` went out with it.
 fn publishes_without(root: &std::path::Path, removed: &[&str], published: &[&str]) {
@@ -533,15 +549,8 @@ fn a_case_text_file_is_read_as_its_pages_are() {
 
 #[test]
 fn a_case_document_that_names_the_customer_in_its_text_fails_the_build() {
-    let site = site_from("clean");
-    let root = site.path();
-    let docs = fixture("anon").join("documents");
-    for name in ["tilbudsbrev.docx", "brev.pdf", "evaluering-renset.docx"] {
-        std::fs::copy(docs.join(name), root.join("content/case").join(name)).unwrap();
-    }
-    let o = run(&["check", "--root", root.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let err = stderr(&o);
+    let (_site, err) =
+        check_with_documents(&["tilbudsbrev.docx", "brev.pdf", "evaluering-renset.docx"]);
     let at = errors_at(&err);
     // Lines are paragraphs: the letter's second, split over three runs;
     // its header's address (after the body). The PDF's subject is named
@@ -644,18 +653,10 @@ fn the_text_on_a_case_pdfs_pages_is_read() {
 
 #[test]
 fn photos_inside_a_case_document_are_read_for_gps_and_names() {
-    let site = site_from("clean");
-    let root = site.path();
-    let docs = fixture("anon").join("documents");
     // A photo with its position and photographer, in a report printed
     // from Chromium (which embeds the JPEG file as it is) and in a Word
     // file.
-    for name in ["befaring.pdf", "befaring.docx"] {
-        std::fs::copy(docs.join(name), root.join("content/case").join(name)).unwrap();
-    }
-    let o = run(&["check", "--root", root.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let err = stderr(&o);
+    let (_site, err) = check_with_documents(&["befaring.pdf", "befaring.docx"]);
     let photos: BTreeSet<(String, String)> = err
         .lines()
         .filter_map(|l| l.split_once(": error: a photo in the document "))
@@ -680,17 +681,9 @@ fn photos_inside_a_case_document_are_read_for_gps_and_names() {
 
 #[test]
 fn files_attached_to_a_case_document_are_read_too() {
-    let site = site_from("clean");
-    let root = site.path();
-    let docs = fixture("anon").join("documents");
     // A contact list attached to a PDF by qpdf, and a spreadsheet embedded
     // in a Word file naming its author and the customer.
-    for name in ["vedlegg.pdf", "med-regneark.docx"] {
-        std::fs::copy(docs.join(name), root.join("content/case").join(name)).unwrap();
-    }
-    let o = run(&["check", "--root", root.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let err = stderr(&o);
+    let (_site, err) = check_with_documents(&["vedlegg.pdf", "med-regneark.docx"]);
     let sheet = "its attachment `Microsoft_Excel_Worksheet.xlsx`";
     let mut expect = found(&[
         ("content/case/med-regneark.docx:1:1", "DeniedName"),
@@ -792,18 +785,11 @@ fn a_customer_named_in_an_address_fails_the_build() {
 
 #[test]
 fn a_restricted_case_pdf_is_opened_and_read() {
-    let site = site_from("clean");
-    let root = site.path();
-    let docs = fixture("anon").join("documents");
     // Encrypted with an owner password alone (AES-256): the report naming
     // the customer and a person, the offer naming its author. And one with
     // a user password, which cannot be opened.
-    for name in ["begrenset.pdf", "tilbud-begrenset.pdf", "passord.pdf"] {
-        std::fs::copy(docs.join(name), root.join("content/case").join(name)).unwrap();
-    }
-    let o = run(&["check", "--root", root.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let err = stderr(&o);
+    let (_site, err) =
+        check_with_documents(&["begrenset.pdf", "tilbud-begrenset.pdf", "passord.pdf"]);
     let mut expect = found(&[
         ("content/case/begrenset.pdf:2:1", "DeniedName"),
         ("content/case/begrenset.pdf:2:1", "PersonName"),
