@@ -48,10 +48,15 @@ fn check_with_documents(names: &[&str]) -> (tempfile::TempDir, String) {
         let to = site.path().join("content/case").join(name);
         std::fs::copy(docs.join(name), to).unwrap();
     }
-    let o = run(&["check", "--root", site.path().to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let err = stderr(&o);
+    let err = failing_check(site.path());
     (site, err)
+}
+
+/// The stderr of `vinn check` on the site at `root`, which must fail.
+fn failing_check(root: &std::path::Path) -> String {
+    let o = run(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    stderr(&o)
 }
 
 /// Removes the case files `removed` from the site at `root`, builds it,
@@ -84,9 +89,7 @@ fn fails_first_on_with_scope_all(root: &std::path::Path, file: &str) {
         config.replace("[anonymization]\n", "[anonymization]\nscope = \"all\"\n"),
     )
     .unwrap();
-    let o = run(&["check", "--root", root.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let err = stderr(&o);
+    let err = failing_check(root);
     assert!(err.starts_with(&format!("{file}:")), "{err}");
 }
 
@@ -363,9 +366,7 @@ fn a_case_photo_that_tells_where_it_was_taken_fails_the_build() {
     // Beside an article, out of the guard's scope (cases), it is published.
     std::fs::create_dir_all(root.join("content/artikler")).unwrap();
     std::fs::write(root.join("content/artikler/befaring.jpg"), jpeg_with_gps()).unwrap();
-    let o = run(&["check", "--root", root.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let err = stderr(&o);
+    let err = failing_check(root);
     let lines: Vec<&str> = err.lines().filter(|l| l.contains(": error: ")).collect();
     assert_eq!(lines.len(), 1, "{err}");
     assert!(lines[0].starts_with("content/case/befaring.jpg:"), "{err}");
@@ -420,9 +421,7 @@ fn a_case_document_that_names_its_author_fails_the_build() {
     .unwrap();
     // Beside an article, out of the guard's scope (cases), it is published.
     attach("evaluering.docx", "content/artikler");
-    let o = run(&["check", "--root", root.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let err = stderr(&o);
+    let err = failing_check(root);
     // Each file's error names what it found: the properties naming
     // someone in one message, comments in another.
     let errors: BTreeSet<(String, String)> = err
@@ -523,9 +522,7 @@ fn a_case_text_file_is_read_as_its_pages_are() {
         "rolle;e-post\nInnkjøpssjef;kari.nordmann@kunde.no\n",
     )
     .unwrap();
-    let o = run(&["check", "--root", root.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let err = stderr(&o);
+    let err = failing_check(root);
     let at = errors_at(&err);
     let expect = found(&[
         ("content/case/kontakter.csv:2:14", "Email"),
@@ -593,9 +590,7 @@ fn the_text_on_a_case_pdfs_pages_is_read() {
     for name in names {
         std::fs::copy(docs.join(name), root.join("content/case").join(name)).unwrap();
     }
-    let o = run(&["check", "--root", root.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let err = stderr(&o);
+    let err = failing_check(root);
     // A page's findings carry its number as the line, and say so.
     let expect = found(&[
         ("content/case/sluttrapport.pdf:2:1", "DeniedName"),
@@ -742,9 +737,7 @@ fn a_customer_named_in_an_address_fails_the_build() {
         "---\ntitle: Om fjellet\n---\nTekst.\n",
     )
     .unwrap();
-    let o = run(&["check", "--root", root.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let err = stderr(&o);
+    let err = failing_check(root);
     let errors: BTreeSet<(String, String)> = err
         .lines()
         .filter_map(|l| l.split_once(": error: "))
