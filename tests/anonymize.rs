@@ -810,3 +810,54 @@ fn a_restricted_case_pdf_is_opened_and_read() {
         "{warning}"
     );
 }
+
+#[test]
+fn zip_files_and_e_mails_of_a_case_are_read() {
+    let (site, err) = check_with_documents(&["vedlegg.zip", "laast.zip"]);
+    // The zip file's files are read as the files they are.
+    let mut expect = found(&[
+        ("content/case/vedlegg.zip:1:1", "Email"),
+        ("content/case/vedlegg.zip:1:1", "DeniedName"),
+    ]);
+    assert_eq!(errors_at(&err), expect, "{err}");
+    assert!(
+        err.contains("in a case study (its attachment `vedlegg/kontakter.csv`)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("in a case study (page 1 of its attachment `vedlegg/notat.pdf`)"),
+        "{err}"
+    );
+    let warning = err
+        .lines()
+        .find(|l| l.contains(": warning: "))
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(
+        warning.starts_with("content/case/laast.zip:1:1: warning: ")
+            && warning.contains("(it has a password)"),
+        "{warning}"
+    );
+    // An e-mail saved as text is read as text; Outlook's own format is a
+    // warning asking for one vinn reads.
+    let case = site.path().join("content/case");
+    std::fs::remove_file(case.join("vedlegg.zip")).unwrap();
+    std::fs::remove_file(case.join("laast.zip")).unwrap();
+    std::fs::write(
+        case.join("avslag.eml"),
+        "From: Innkjøp <innkjop@kvitfjell-bygg.no>\nSubject: Avslag\n\nVi har valgt en annen leverandør.\n",
+    )
+    .unwrap();
+    std::fs::write(case.join("avslag.msg"), b"\xd0\xcf\x11\xe0").unwrap();
+    let err = failing_check(site.path());
+    expect = found(&[("content/case/avslag.eml:1:16", "Email")]);
+    assert_eq!(errors_at(&err), expect, "{err}");
+    let warning = err
+        .lines()
+        .find(|l| l.contains(": warning: "))
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(
+        warning.starts_with("content/case/avslag.msg:1:1: warning: ")
+            && warning.contains("Outlook message"),
+        "{warning}"
+    );
+}

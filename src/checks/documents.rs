@@ -175,7 +175,7 @@ pub struct Reading {
     pub unreadable_pages: Vec<usize>,
     /// The files put into it, with their names: a PDF's attachments, an
     /// office file's embedded documents (a spreadsheet in a Word file).
-    pub attachments: Vec<(String, Vec<u8>)>,
+    pub attachments: Files,
 }
 
 /// Reads a document of kind `kind` from its bytes.
@@ -682,7 +682,17 @@ fn entity(name: &[u8]) -> Option<char> {
 /// entries that cannot be read (encrypted, Zip64, another method, damaged,
 /// or past the inflate limit) are left out. Only the entries `wanted`
 /// names are inflated. None if `b` has no central directory (not a zip).
-fn zip_entries(b: &[u8], wanted: impl Fn(&str) -> bool) -> Option<Vec<(String, Vec<u8>)>> {
+pub(super) fn zip_entries(b: &[u8], wanted: impl Fn(&str) -> bool) -> Option<Files> {
+    zip_read(b, wanted).map(|(entries, _)| entries)
+}
+
+/// Files by name with their bytes: a zip file's entries, a document's
+/// attachments.
+pub type Files = Vec<(String, Vec<u8>)>;
+
+/// [`zip_entries`], and whether an entry was left out for being encrypted
+/// (a zip file with a password).
+pub(super) fn zip_read(b: &[u8], wanted: impl Fn(&str) -> bool) -> Option<(Files, bool)> {
     let u16_at = |i: usize| b.get(i..i + 2).map(|s| u16::from_le_bytes([s[0], s[1]]));
     let u32_at = |i: usize| {
         b.get(i..i + 4)
@@ -701,6 +711,7 @@ fn zip_entries(b: &[u8], wanted: impl Fn(&str) -> bool) -> Option<Vec<(String, V
     }
     let mut entries = Vec::new();
     let mut total = 0;
+    let mut locked = false;
     for _ in 0..count {
         if u32_at(at) != Some(0x0201_4b50) {
             break;
@@ -722,7 +733,11 @@ fn zip_entries(b: &[u8], wanted: impl Fn(&str) -> bool) -> Option<Vec<(String, V
         };
         at = name_at + usize::from(name_len) + usize::from(extra) + usize::from(note);
         let name = String::from_utf8_lossy(name).into_owned();
-        if flags & 1 != 0 || size == u32::MAX || !wanted(&name) {
+        if flags & 1 != 0 {
+            locked = true;
+            continue;
+        }
+        if size == u32::MAX || !wanted(&name) {
             continue;
         }
         let local = local as usize;
@@ -750,7 +765,7 @@ fn zip_entries(b: &[u8], wanted: impl Fn(&str) -> bool) -> Option<Vec<(String, V
             entries.push((name, data));
         }
     }
-    Some(entries)
+    Some((entries, locked))
 }
 
 /// Whether an element `<tag …>text</tag>` with text in it is anywhere in

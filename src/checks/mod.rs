@@ -323,17 +323,23 @@ enum FileKind {
     Text,
     Image,
     Document(documents::DocKind),
-    /// An older office format (`.doc`, `.xls`, `.ppt`) it cannot read.
+    /// A zip file: its files are read, each by its own ending.
+    Zip,
+    /// An older office format (`.doc`, `.xls`, `.ppt`) or an Outlook
+    /// message (`.msg`), which it cannot read.
     Unread,
 }
 
 impl FileKind {
     fn of(name: &str) -> Option<FileKind> {
-        const TEXTS: [&str; 12] = [
+        // (`.eml`: an e-mail as text, headers and all; `.rtf`: text with
+        // control words, which the guard reads past.)
+        const TEXTS: [&str; 14] = [
             "txt", "csv", "tsv", "json", "xml", "svg", "html", "htm", "vcf", "ics", "yaml", "yml",
+            "eml", "rtf",
         ];
         const IMAGES: [&str; 6] = ["jpg", "jpeg", "png", "webp", "tif", "tiff"];
-        const UNREAD: [&str; 3] = ["doc", "xls", "ppt"];
+        const UNREAD: [&str; 4] = ["doc", "xls", "ppt", "msg"];
         let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
         let is = |list: &[&str]| list.iter().any(|i| ext.eq_ignore_ascii_case(i));
         if is(&TEXTS) {
@@ -342,6 +348,8 @@ impl FileKind {
             Some(FileKind::Image)
         } else if let Some(doc) = documents::DocKind::of(ext) {
             Some(FileKind::Document(doc))
+        } else if ext.eq_ignore_ascii_case("zip") {
+            Some(FileKind::Zip)
         } else if is(&UNREAD) {
             Some(FileKind::Unread)
         } else {
@@ -403,7 +411,40 @@ impl Found<'_> {
             scan_texts(self.guard, self.rel, self.kind, &[(text, line)], source)
         };
         match FileKind::of(name) {
+            // A file inside another that vinn cannot read is hidden from a
+            // reader's eye as well.
+            None if self.attached.is_some() && !name.ends_with('/') => {
+                vec![Diagnostic::warning(
+                    &file,
+                    0,
+                    0,
+                    said(
+                        "vinn cannot read a file of this kind: check by hand that it names no person or customer"
+                            .to_string(),
+                    ),
+                )]
+            }
             None => Vec::new(),
+            Some(FileKind::Zip) => {
+                let (files, locked) = documents::zip_read(bytes, |_| true).unwrap_or_default();
+                let mut out = self.inner_files(&files);
+                if locked || files.is_empty() {
+                    let why = if locked {
+                        "it has a password"
+                    } else {
+                        "it is damaged, empty or not a zip file"
+                    };
+                    out.push(Diagnostic::warning(
+                        &file,
+                        0,
+                        0,
+                        said(format!(
+                            "vinn cannot read the files in this zip file ({why}): check by hand that they name no person or customer"
+                        )),
+                    ));
+                }
+                out
+            }
             Some(FileKind::Text) => scan(&String::from_utf8_lossy(bytes), 1, None, false),
             Some(FileKind::Image) => metadata::scan(bytes)
                 .into_iter()
@@ -449,41 +490,53 @@ impl Found<'_> {
                         )),
                     ));
                 }
-                let depth = self
-                    .attached
-                    .as_ref()
-                    .map_or(0, |a| a.matches(" → ").count() + 1);
-                if depth < MAX_ATTACHED {
-                    for (inner, data) in &reading.attachments {
-                        let within = Found {
-                            attached: Some(match &self.attached {
-                                None => inner.clone(),
-                                Some(a) => format!("{a} → {inner}"),
-                            }),
-                            ..*self
-                        };
-                        out.extend(within.file_findings(inner, data));
-                    }
-                }
+                out.extend(self.inner_files(&reading.attachments));
                 out
             }
             Some(FileKind::Unread) => {
                 let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
-                let newer = match ext.to_ascii_lowercase().as_str() {
-                    "xls" => "`.xlsx`",
-                    "ppt" => "`.pptx`",
-                    _ => "`.docx`",
+                let message = match ext.to_ascii_lowercase().as_str() {
+                    "msg" => "vinn cannot read an Outlook message (`.msg`), whose sender, recipients and text name people: save it from Outlook as text or HTML, or as PDF, so the anonymization guard can check it".to_string(),
+                    lower => {
+                        let newer = match lower {
+                            "xls" => "`.xlsx`",
+                            "ppt" => "`.pptx`",
+                            _ => "`.docx`",
+                        };
+                        format!(
+                            "vinn cannot read the properties of a `.{ext}` file, which often name its author and company: save it as {newer} or PDF so the anonymization guard can check it"
+                        )
+                    }
                 };
-                vec![Diagnostic::warning(
-                    &file,
-                    0,
-                    0,
-                    said(format!(
-                        "vinn cannot read the properties of a `.{ext}` file, which often name its author and company: save it as {newer} or PDF so the anonymization guard can check it"
-                    )),
-                )]
+                vec![Diagnostic::warning(&file, 0, 0, said(message))]
             }
         }
+    }
+
+    /// The findings in the files inside this one (a document's
+    /// attachments, a zip file's files), each read by its own ending, as
+    /// deep as [`MAX_ATTACHED`].
+    fn inner_files(&self, files: &[(String, Vec<u8>)]) -> Vec<Diagnostic> {
+        let depth = self
+            .attached
+            .as_ref()
+            .map_or(0, |a| a.matches(" → ").count() + 1);
+        if depth >= MAX_ATTACHED {
+            return Vec::new();
+        }
+        files
+            .iter()
+            .flat_map(|(inner, data)| {
+                let within = Found {
+                    attached: Some(match &self.attached {
+                        None => inner.clone(),
+                        Some(a) => format!("{a} → {inner}"),
+                    }),
+                    ..*self
+                };
+                within.file_findings(inner, data)
+            })
+            .collect()
     }
 }
 
