@@ -104,8 +104,8 @@ pub(crate) fn xmp_creator(b: &[u8]) -> bool {
     })
 }
 
-/// The EXIF block (a TIFF structure) of a JPEG, PNG or WebP file, or a
-/// TIFF file itself.
+/// The EXIF block (a TIFF structure) of a JPEG, PNG, WebP or HEIC/AVIF
+/// file, or a TIFF file itself.
 fn exif_block(b: &[u8]) -> Option<&[u8]> {
     if b.starts_with(b"II*\0") || b.starts_with(b"MM\0*") {
         return Some(b);
@@ -155,6 +155,19 @@ fn exif_block(b: &[u8]) -> Option<&[u8]> {
                 return Some(data.strip_prefix(b"Exif\0\0").unwrap_or(data));
             }
             rest = rest.get(8 + len + (len & 1)..).unwrap_or(&[]);
+        }
+    }
+    if b.get(4..8) == Some(b"ftyp") {
+        // HEIC, HEIF, AVIF (an ISO media file, as a phone saves a photo):
+        // the EXIF item is "Exif\0\0" and a TIFF structure, wherever the
+        // file puts it.
+        let mut from = 0;
+        while let Some(at) = find(&b[from..], b"Exif\0\0") {
+            let tiff = &b[from + at + 6..];
+            if tiff.starts_with(b"II*\0") || tiff.starts_with(b"MM\0*") {
+                return Some(tiff);
+            }
+            from += at + 6;
         }
     }
     None
@@ -407,6 +420,23 @@ pub(crate) mod tests {
             let blank = jpeg(&tiff(little, false, Some("    "), Some("")));
             assert_eq!(scan(&blank), []);
         }
+    }
+
+    #[test]
+    fn heic_carries_exif_as_an_item() {
+        // An ISO media file: `ftyp`, then boxes; the EXIF item's data (a
+        // 4-byte offset, "Exif\0\0", the TIFF structure) in `mdat`.
+        let tiff = tiff(false, true, Some("Kari Nordmann"), None);
+        let mut heic = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic".to_vec();
+        heic.extend(b"\0\0\0\x10meta\0\0\0\0Exif\0\0xx");
+        heic.extend(b"\0\0\0\0mdat\0\0\0\x06Exif\0\0");
+        heic.extend(&tiff);
+        assert_eq!(
+            scan(&heic),
+            [MetaFinding::Gps, MetaFinding::Person("Artist")]
+        );
+        // Not an ISO media file: the search is not made.
+        assert_eq!(scan(&heic[8..]), []);
     }
 
     #[test]

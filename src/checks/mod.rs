@@ -338,7 +338,9 @@ impl FileKind {
             "txt", "csv", "tsv", "json", "xml", "svg", "html", "htm", "vcf", "ics", "yaml", "yml",
             "eml", "rtf",
         ];
-        const IMAGES: [&str; 6] = ["jpg", "jpeg", "png", "webp", "tif", "tiff"];
+        const IMAGES: [&str; 9] = [
+            "jpg", "jpeg", "png", "webp", "tif", "tiff", "heic", "heif", "avif",
+        ];
         const UNREAD: [&str; 4] = ["doc", "xls", "ppt", "msg"];
         let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
         let is = |list: &[&str]| list.iter().any(|i| ext.eq_ignore_ascii_case(i));
@@ -356,6 +358,17 @@ impl FileKind {
             None
         }
     }
+}
+
+/// Whether a file inside another is a folder or what a system leaves
+/// beside files (macOS's `__MACOSX/` and `.DS_Store`, `Thumbs.db`).
+fn is_leftover(name: &str) -> bool {
+    let file = name.rsplit('/').next().unwrap_or(name);
+    name.ends_with('/')
+        || name.starts_with("__MACOSX/")
+        || file.starts_with("._")
+        || file == ".DS_Store"
+        || file.eq_ignore_ascii_case("Thumbs.db")
 }
 
 /// How deep files attached to files are read.
@@ -413,7 +426,7 @@ impl Found<'_> {
         match FileKind::of(name) {
             // A file inside another that vinn cannot read is hidden from a
             // reader's eye as well.
-            None if self.attached.is_some() && !name.ends_with('/') => {
+            None if self.attached.is_some() && !is_leftover(name) => {
                 vec![Diagnostic::warning(
                     &file,
                     0,
