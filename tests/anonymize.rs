@@ -839,7 +839,7 @@ fn zip_files_and_e_mails_of_a_case_are_read() {
     );
     assert!(
         warnings[1].starts_with(
-            "content/case/vedlegg.zip:1:1: warning: its attachment `vedlegg/opptak.m4a`: vinn cannot read a file of this kind"
+            "content/case/vedlegg.zip:1:1: warning: its attachment `vedlegg/opptak.ogg`: vinn cannot read a file of this kind"
         ),
         "{err}"
     );
@@ -865,5 +865,43 @@ fn zip_files_and_e_mails_of_a_case_are_read() {
         warning.starts_with("content/case/avslag.msg:1:1: warning: ")
             && warning.contains("Outlook message"),
         "{warning}"
+    );
+}
+
+#[test]
+fn a_recording_of_a_case_is_read_for_the_place_and_the_artist() {
+    // A phone's video, with exiftool's place and artist in QuickTime's
+    // item list and in its user data, and one with both removed as the
+    // advice says.
+    let (site, err) = check_with_documents(&[
+        "befaring.mp4",
+        "befaring-userdata.mp4",
+        "befaring-renset.mp4",
+    ]);
+    let errors: BTreeSet<(&str, &str)> = err
+        .lines()
+        .filter_map(|l| l.split_once(": error: "))
+        .map(|(at, m)| (at, m.split_once(':').unwrap().0))
+        .collect();
+    let mut expect = BTreeSet::new();
+    for file in [
+        "content/case/befaring.mp4:1:1",
+        "content/case/befaring-userdata.mp4:1:1",
+    ] {
+        expect.insert((
+            file,
+            "the recording carries the place where it was made (its GPS position)",
+        ));
+        expect.insert((file, "the recording names a person as its artist or author"));
+    }
+    assert_eq!(errors, expect, "{err}");
+    assert!(
+        err.contains("`exiftool -overwrite_original -location:all= content/case/befaring.mp4`"),
+        "{err}"
+    );
+    publishes_without(
+        site.path(),
+        &["befaring.mp4", "befaring-userdata.mp4"],
+        &["befaring-renset.mp4"],
     );
 }

@@ -33,6 +33,19 @@ impl MetaFinding {
         }
     }
 
+    /// What a finding of [`scan_video`] is, and how to remove it, for
+    /// `file`.
+    pub fn video_message(self, file: &str) -> String {
+        match self {
+            MetaFinding::Gps => format!(
+                "the recording carries the place where it was made (its GPS position): a case study must not lead back to a customer; remove it, e.g. `exiftool -overwrite_original -location:all= {file}`"
+            ),
+            MetaFinding::Person(_) => format!(
+                "the recording names a person as its artist or author: a case study must not lead back to a person; remove it, e.g. `exiftool -overwrite_original -artist= -author= {file}`"
+            ),
+        }
+    }
+
     /// The exiftool argument that removes what was found (`-gps:all=`,
     /// `-artist=`).
     pub fn exiftool_removal(self) -> String {
@@ -49,6 +62,61 @@ impl MetaFinding {
 /// JPEG, PNG, WebP or TIFF and holds no XMP packet).
 pub fn scan(bytes: &[u8]) -> Vec<MetaFinding> {
     let mut found = exif_block(bytes).map(findings).unwrap_or_default();
+    found.extend(xmp_findings(bytes));
+    found.sort();
+    found.dedup();
+    found
+}
+
+/// The findings in a video's or a recording's metadata (MP4, MOV, M4A, as
+/// a phone saves them): the place it was recorded (`©xyz`, or Apple's
+/// `com.apple.quicktime.location.ISO6709`) and its artist or author
+/// (`©ART`, `©aut`), in either of QuickTime's forms (user data, or an
+/// item list's `data` atom). `bytes` may be the file's first and last
+/// megabytes only: the movie box sits at one end.
+pub fn scan_video(bytes: &[u8]) -> Vec<MetaFinding> {
+    let mut found = Vec::new();
+    // The value after the four-byte tag at `at`.
+    let value = |at: usize| -> &[u8] {
+        let after = &bytes[(at + 4).min(bytes.len())..];
+        let (start, len) = if after.get(4..8) == Some(b"data") {
+            let size = after
+                .get(..4)
+                .map_or(0, |s| u32::from_be_bytes([s[0], s[1], s[2], s[3]]));
+            (16, (size as usize).saturating_sub(16))
+        } else {
+            let len = after
+                .get(..2)
+                .map_or(0, |s| u16::from_be_bytes([s[0], s[1]]));
+            (4, usize::from(len))
+        };
+        after
+            .get(start..)
+            .map_or(&[][..], |v| &v[..len.min(v.len()).min(256)])
+    };
+    let any = |tag: &[u8], test: &dyn Fn(&[u8]) -> bool| {
+        let mut from = 0;
+        while let Some(at) = find(&bytes[from..], tag) {
+            if test(value(from + at)) {
+                return true;
+            }
+            from += at + tag.len();
+        }
+        false
+    };
+    let coordinates = |v: &[u8]| {
+        v.windows(2)
+            .any(|w| (w[0] == b'+' || w[0] == b'-') && w[1].is_ascii_digit())
+    };
+    if any(b"\xa9xyz", &coordinates)
+        || find(bytes, b"com.apple.quicktime.location.ISO6709").is_some()
+    {
+        found.push(MetaFinding::Gps);
+    }
+    let named = |v: &[u8]| v.iter().any(|c| c.is_ascii_alphabetic() || *c >= 0x80);
+    if any(b"\xa9ART", &named) || any(b"\xa9aut", &named) {
+        found.push(MetaFinding::Person("Artist"));
+    }
     found.extend(xmp_findings(bytes));
     found.sort();
     found.dedup();
@@ -419,6 +487,57 @@ pub(crate) mod tests {
             assert_eq!(scan(&none), []);
             let blank = jpeg(&tiff(little, false, Some("    "), Some("")));
             assert_eq!(scan(&blank), []);
+        }
+    }
+
+    #[test]
+    fn videos_carry_a_place_and_an_artist() {
+        // QuickTime's user data: tag, a 16-bit length and language, the value.
+        let udta = |tag: &[u8], v: &str| {
+            let mut b = (12 + v.len() as u32).to_be_bytes().to_vec();
+            b.extend(tag);
+            b.extend((v.len() as u16).to_be_bytes());
+            b.extend([0x15, 0xc7]);
+            b.extend(v.as_bytes());
+            b
+        };
+        // An item list's atom: tag, then a `data` atom (type, locale, value).
+        let ilst = |tag: &[u8], v: &str| {
+            let mut b = (24 + v.len() as u32).to_be_bytes().to_vec();
+            b.extend(tag);
+            b.extend((16 + v.len() as u32).to_be_bytes());
+            b.extend(b"data\0\0\0\x01\0\0\0\0");
+            b.extend(v.as_bytes());
+            b
+        };
+        let both = [MetaFinding::Gps, MetaFinding::Person("Artist")];
+        let file = [
+            udta(b"\xa9xyz", "+63.4300+010.3900/"),
+            udta(b"\xa9ART", "Kari"),
+        ]
+        .concat();
+        assert_eq!(scan_video(&file), both);
+        let file = [
+            ilst(b"\xa9xyz", "+63.4300+010.3900/"),
+            ilst(b"\xa9aut", "Ola"),
+        ]
+        .concat();
+        assert_eq!(scan_video(&file), both);
+        // Apple's key names the place; empty values name nothing.
+        assert_eq!(
+            scan_video(b"keys....mdtacom.apple.quicktime.location.ISO6709"),
+            [MetaFinding::Gps]
+        );
+        let empty = [
+            ilst(b"\xa9xyz", ""),
+            udta(b"\xa9ART", ""),
+            ilst(b"\xa9ART", ""),
+        ]
+        .concat();
+        assert_eq!(scan_video(&empty), []);
+        // Cut anywhere, it does not panic.
+        for cut in 0..file.len() {
+            let _ = scan_video(&file[..cut]);
         }
     }
 

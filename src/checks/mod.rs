@@ -307,7 +307,11 @@ fn case_file(guard: &Guard, path: &Path, rel: &Path, kind: Kind) -> Vec<Diagnost
     if FileKind::of(name).is_none() {
         return Vec::new();
     }
-    let bytes = std::fs::read(path).unwrap_or_default();
+    let bytes = match FileKind::of(name) {
+        // A video's metadata sits at one end; it may be large.
+        Some(FileKind::Video) => read_ends(path, 4 << 20),
+        _ => std::fs::read(path).unwrap_or_default(),
+    };
     let at = Found {
         guard,
         rel,
@@ -317,11 +321,34 @@ fn case_file(guard: &Guard, path: &Path, rel: &Path, kind: Kind) -> Vec<Diagnost
     at.file_findings(name, &bytes)
 }
 
+/// The first and last `each` bytes of the file at `path` (all of it when
+/// it is smaller).
+fn read_ends(path: &Path, each: u64) -> Vec<u8> {
+    use std::io::{Read, Seek, SeekFrom};
+    let Ok(mut f) = std::fs::File::open(path) else {
+        return Vec::new();
+    };
+    let len = f.metadata().map_or(0, |m| m.len());
+    if len <= 2 * each {
+        let mut all = Vec::new();
+        let _ = f.read_to_end(&mut all);
+        return all;
+    }
+    let mut out = vec![0; 2 * each as usize];
+    let (head, tail) = out.split_at_mut(each as usize);
+    let ok = f.read_exact(head).is_ok()
+        && f.seek(SeekFrom::Start(len - each)).is_ok()
+        && f.read_exact(tail).is_ok();
+    if ok { out } else { Vec::new() }
+}
+
 /// What a case file is to the guard, by its ending.
 #[derive(Clone, Copy, PartialEq)]
 enum FileKind {
     Text,
     Image,
+    /// A video or a recording (MP4, MOV, M4A): its metadata only.
+    Video,
     Document(documents::DocKind),
     /// A zip file: its files are read, each by its own ending.
     Zip,
@@ -348,6 +375,8 @@ impl FileKind {
             Some(FileKind::Text)
         } else if is(&IMAGES) {
             Some(FileKind::Image)
+        } else if is(&["mp4", "m4v", "mov", "m4a", "3gp"]) {
+            Some(FileKind::Video)
         } else if let Some(doc) = documents::DocKind::of(ext) {
             Some(FileKind::Document(doc))
         } else if ext.eq_ignore_ascii_case("zip") {
@@ -462,6 +491,10 @@ impl Found<'_> {
             Some(FileKind::Image) => metadata::scan(bytes)
                 .into_iter()
                 .map(|f| Diagnostic::error(&file, 0, 0, said(f.message(&label))))
+                .collect(),
+            Some(FileKind::Video) => metadata::scan_video(bytes)
+                .into_iter()
+                .map(|f| Diagnostic::error(&file, 0, 0, said(f.video_message(&label))))
                 .collect(),
             Some(FileKind::Document(doc)) => {
                 let reading = documents::read(doc, bytes);
