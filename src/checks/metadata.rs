@@ -1,13 +1,15 @@
-//! What an image file says about where it was taken and by whom.
+//! What an image or a recording says about where it was made and by whom.
 //!
 //! A photo in a case study can lead back to the customer as surely as a
 //! name in its text: cameras and phones write the GPS position into the
 //! file's EXIF block, and often the photographer's or the owner's name;
 //! editors copy both into an XMP packet. This module owns reading the EXIF
 //! block — from a JPEG's APP1 segment, a PNG's `eXIf` chunk, a WebP's
-//! `EXIF` chunk or a TIFF file — and the XMP packet, and finding those
-//! fields in them. It is pure (bytes in, findings out) and never trusts the bytes:
-//! every offset is checked, and a malformed block finds nothing.
+//! `EXIF` chunk, a HEIC's or AVIF's EXIF item, or a TIFF file — and the
+//! XMP packet, and finding those fields in them; and, for a video or a
+//! recording, QuickTime's place and artist ([`scan_video`]). It is pure
+//! (bytes in, findings out) and never trusts the bytes: every offset is
+//! checked, and a malformed block finds nothing.
 
 /// Identifying metadata found in an image.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
