@@ -517,6 +517,22 @@ fn text(kind: DocKind, bytes: &[u8]) -> Vec<Passage> {
                     || name.starts_with("ppt/slides/slide")
                     || name.starts_with("ppt/notesSlides/")
                     || name.starts_with("ppt/comments/")
+                    // A slide master's footer shows on every slide.
+                    || name.starts_with("ppt/slideMasters/slideMaster")
+                    || name.starts_with("ppt/slideLayouts/slideLayout")
+                    || name.starts_with("ppt/notesMasters/notesMaster")
+                    || name.starts_with("ppt/handoutMasters/handoutMaster")
+                    // Charts' titles and cached values, drawings' text
+                    // boxes, a Word file's building blocks.
+                    || (name.contains("/charts/chart") && name.ends_with(".xml"))
+                    || name.starts_with("xl/drawings/drawing")
+                    || name.starts_with("word/glossary/document")
+                    // Values a workbook keeps copies of: a linked
+                    // workbook's cells, a pivot table's source data (also
+                    // after its sheet is deleted), tables' column names.
+                    || name.starts_with("xl/externalLinks/externalLink")
+                    || name.starts_with("xl/pivotCache/")
+                    || name.starts_with("xl/tables/table")
                     // Links' addresses, custom properties, and the folder
                     // Excel saved the workbook in.
                     || name.ends_with(".rels")
@@ -538,8 +554,9 @@ fn text(kind: DocKind, bytes: &[u8]) -> Vec<Passage> {
 
 /// The text of the XML parts `parts`, one after the other; of a
 /// relationships part, the addresses it links to outside the file (one a
-/// line), of Excel's workbook part, the folder it was saved in, and of an
-/// OpenDocument's content, its links' addresses after its text.
+/// line), of Excel's workbook part, the folder it was saved in, of its
+/// pivot caches and tables, the values and names they keep in attributes,
+/// and of an OpenDocument's content, its links' addresses after its text.
 fn office_text(parts: Vec<(String, Vec<u8>)>) -> String {
     let mut out = String::new();
     for (name, xml) in &parts {
@@ -554,6 +571,11 @@ fn office_text(parts: Vec<(String, Vec<u8>)>) -> String {
             }));
         } else if name == "xl/workbook.xml" {
             values.extend(attribute_values(xml, "url"));
+        } else if name.starts_with("xl/pivotCache/") {
+            // Shared items and records: `<s v="…"/>`.
+            values.extend(attribute_values(xml, "v"));
+        } else if name.starts_with("xl/tables/") {
+            values.extend(attribute_values(xml, "name"));
         } else {
             // In the properties, every element is a value of its own.
             let properties = name.starts_with("docProps/") || name == "meta.xml";
@@ -1275,6 +1297,33 @@ mod tests {
                 true,
             ),
         ]);
+        // What shows on every slide, a chart's title, a pivot table's copy
+        // of its source data.
+        let more = zip(&[
+            (
+                "ppt/slideMasters/slideMaster1.xml",
+                "<p:sldMaster><a:p><a:r><a:t>Konfidensielt: Trollnes</a:t></a:r></a:p></p:sldMaster>",
+                true,
+            ),
+            (
+                "xl/charts/chart1.xml",
+                "<c:chartSpace><c:title><a:p><a:r><a:t>Salg til Fjellheim</a:t></a:r></a:p></c:title></c:chartSpace>",
+                true,
+            ),
+            (
+                "xl/pivotCache/pivotCacheDefinition1.xml",
+                r#"<pivotCacheDefinition><cacheField name="Kunde"><sharedItems><s v="Brattli Maskin"/></sharedItems></cacheField></pivotCacheDefinition>"#,
+                true,
+            ),
+        ]);
+        let text = all_text(DocKind::Ooxml, &more);
+        for line in [
+            "Konfidensielt: Trollnes",
+            "Salg til Fjellheim",
+            "Brattli Maskin",
+        ] {
+            assert!(text.lines().any(|l| l == line), "{line} in {text:?}");
+        }
         let text = all_text(DocKind::Ooxml, &linked);
         for line in [
             "https://kvitfjell-bygg.no/tilbud",
