@@ -233,6 +233,13 @@ pub fn read(kind: DocKind, bytes: &[u8]) -> Reading {
                 place: Some(format!("page {}", i + 1)),
             });
         passages.splice(0..0, on_pages);
+        if !pages.bookmarks.is_empty() {
+            passages.push(Passage {
+                text: pages.bookmarks.join("\n"),
+                line: 0,
+                place: Some("its bookmarks".to_string()),
+            });
+        }
         unreadable_pages = pages.unreadable_pages;
         attachments = pages.attachments;
     }

@@ -48,6 +48,8 @@ pub struct Reading {
     pub pictures: Vec<MetaFinding>,
     /// The files attached to it, with their names.
     pub attachments: Vec<(String, Vec<u8>)>,
+    /// The titles of its bookmarks, in order.
+    pub bookmarks: Vec<String>,
     /// The pages (from 1) with text that could not be read back as
     /// letters: drawn in a font without a map to Unicode, or in a content
     /// stream compressed in a way vinn does not decode.
@@ -82,6 +84,7 @@ pub fn read(b: &[u8]) -> Reading {
     let mut reading = Reading {
         pictures: doc.pictures(),
         attachments: doc.attachments(),
+        bookmarks: doc.bookmarks(),
         decrypted: doc.crypt.is_some().then(|| doc.properties()),
         ..Reading::default()
     };
@@ -523,16 +526,7 @@ impl<'a> Doc<'a> {
     /// number.
     fn pages(&self) -> Vec<Page> {
         let mut pages = Vec::new();
-        let catalog = self
-            .objects
-            .iter()
-            .filter(|(_, e)| is_type(&e.value, b"Catalog"))
-            .max_by_key(|(n, _)| **n)
-            .map(|(_, e)| &e.value);
-        if let Some(root) = catalog
-            .and_then(|c| self.dict(c))
-            .and_then(|c| c.get(b"Pages"))
-        {
+        if let Some(root) = self.catalog().and_then(|c| c.get(b"Pages")) {
             let mut seen = HashSet::new();
             self.walk(root, None, 0, &mut seen, &mut pages);
         }
@@ -554,6 +548,52 @@ impl<'a> Doc<'a> {
             }
         }
         pages
+    }
+
+    /// The document catalog (the newest, by number).
+    fn catalog(&self) -> Option<&Dict> {
+        let catalog = self
+            .objects
+            .iter()
+            .filter(|(_, e)| is_type(&e.value, b"Catalog"))
+            .max_by_key(|(n, _)| **n)?;
+        self.dict(&catalog.1.value)
+    }
+
+    /// The titles of the document's bookmarks (its outline), in order.
+    fn bookmarks(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut seen = HashSet::new();
+        let mut next = self
+            .catalog()
+            .and_then(|c| c.get(b"Outlines"))
+            .and_then(|o| self.dict(o))
+            .and_then(|o| o.get(b"First"))
+            .cloned();
+        // Depth first: an item, its children, then its next sibling
+        // (a stack of the siblings still to come).
+        let mut stack: Vec<Obj> = Vec::new();
+        while let Some(item) = next.take().or_else(|| stack.pop()) {
+            if let Obj::Ref(n) = item
+                && !seen.insert(n)
+            {
+                continue;
+            }
+            if out.len() >= 100_000 {
+                break;
+            }
+            let Some(d) = self.dict(&item) else {
+                continue;
+            };
+            if let Some(title) = d.get(b"Title").and_then(|t| self.string(t)) {
+                out.push(text_string(&title));
+            }
+            if let Some(sibling) = d.get(b"Next") {
+                stack.push(sibling.clone());
+            }
+            next = d.get(b"First").cloned();
+        }
+        out
     }
 
     /// Collects the pages under the page tree node `node`.

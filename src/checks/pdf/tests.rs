@@ -446,3 +446,21 @@ fn restricted_files_open_with_the_empty_password() {
     let b = std::fs::read(format!("{dir}/brev.pdf")).unwrap();
     assert_eq!(read(&b).decrypted, None);
 }
+
+#[test]
+fn bookmarks_in_order_children_first() {
+    let item = |title: &str, more: &str| format!("<< /Title ({title}) {more} >>").into_bytes();
+    let b = numbered(&[
+        (
+            1,
+            b"<< /Type /Catalog /Pages 2 0 R /Outlines 5 0 R >>".to_vec(),
+        ),
+        (2, b"<< /Type /Pages /Kids [] /Count 0 >>".to_vec()),
+        (5, b"<< /Type /Outlines /First 6 0 R >>".to_vec()),
+        (6, item("Innledning", "/First 8 0 R /Next 7 0 R")),
+        // The last item points back to the first: a cycle ends the walk.
+        (7, item("Funn", "/Next 6 0 R")),
+        (8, item("Om Kvitfjell", "")),
+    ]);
+    assert_eq!(read(&b).bookmarks, ["Innledning", "Om Kvitfjell", "Funn"]);
+}
