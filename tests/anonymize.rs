@@ -905,3 +905,21 @@ fn a_recording_of_a_case_is_read_for_the_place_and_the_artist() {
         &["befaring-renset.mp4"],
     );
 }
+
+#[test]
+fn a_photo_inside_a_drawing_is_read_for_gps_and_names() {
+    // Inkscape embeds a photo in an SVG as base64: its EXIF goes along.
+    let (_site, err) = check_with_documents(&["tegning.svg"]);
+    let photo: Vec<&str> = err.lines().filter(|l| l.contains(": error: ")).collect();
+    assert_eq!(photo.len(), 2, "{err}");
+    for line in &photo {
+        assert!(
+            line.starts_with(
+                "content/case/tegning.svg:1:1: error: its attachment `embedded-1.jpg`: the image "
+            ),
+            "{line}"
+        );
+    }
+    assert!(err.contains("carries the GPS position"), "{err}");
+    assert!(err.contains("metadata field `Artist`"), "{err}");
+}

@@ -9,6 +9,7 @@
 //! comments, `pdf`).
 
 pub mod anonymize;
+mod datauri;
 pub mod documents;
 pub mod metadata;
 mod pdf;
@@ -487,7 +488,14 @@ impl Found<'_> {
                 }
                 out
             }
-            Some(FileKind::Text) => scan(&String::from_utf8_lossy(bytes), 1, None, false),
+            Some(FileKind::Text) => {
+                let text = String::from_utf8_lossy(bytes);
+                let mut out = scan(&datauri::blank_payloads(&text), 1, None, false);
+                // Photos inside it as `data:` URIs (an SVG from Inkscape).
+                let images = datauri::images(&text, documents::TOTAL_LIMIT);
+                out.extend(self.inner_files(&images));
+                out
+            }
             Some(FileKind::Image) => metadata::scan(bytes)
                 .into_iter()
                 .map(|f| Diagnostic::error(&file, 0, 0, said(f.message(&label))))
