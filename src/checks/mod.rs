@@ -3,10 +3,12 @@
 //! `placeholders`: text `vinn new` wrote that is still there); this one
 //! runs them and turns their findings into diagnostics. The anonymization
 //! guard also reads the page files that failed to load (`Site::rejected`),
-//! and the files of case studies: their text files as it reads a page,
-//! their images' metadata (`metadata`), and their PDF and office files'
-//! properties and text (`documents`; the text on a PDF's pages and its
-//! comments, `pdf`).
+//! the addresses case studies are published at, and their files, each by
+//! its kind (`FileKind`): text files as it reads a page (and the photos
+//! inside them as `data:` URIs, `datauri`), images' and recordings'
+//! metadata (`metadata`), PDF and office files' properties and text
+//! (`documents`; a PDF's pages, comments and the rest, `pdf`), zip files'
+//! files, and the files inside a document, as deep as three.
 
 pub mod anonymize;
 mod datauri;
