@@ -1,0 +1,312 @@
+//! A case study's files, read by their kind.
+//!
+//! Besides its pages, a case study publishes the files beside them: a
+//! contact list, a photo from the site visit, the offer as a PDF, a zip
+//! of all of it. This module owns telling what a file is by its name's
+//! ending ([`FileKind`]) and reading each kind with the module that knows
+//! it — text as a page is read, images' and recordings' metadata
+//! (`metadata`), documents (`documents`, `pdf`), photos inside text as
+//! `data:` URIs (`datauri`) — and the files inside a file (a document's
+//! attachments, a zip file's files) the same way, as deep as
+//! [`MAX_ATTACHED`], each message naming the file inside.
+
+use std::path::Path;
+
+use super::anonymize::Guard;
+use super::{Source, datauri, documents, metadata, scan_texts};
+use crate::content::Kind;
+use crate::diagnostics::{Diagnostic, display_path};
+
+/// What the guard finds in the file at `path` (`rel` from the site root),
+/// a file of a page of `kind`: see [`Found::file_findings`].
+pub(super) fn case_file(guard: &Guard, path: &Path, rel: &Path, kind: Kind) -> Vec<Diagnostic> {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if FileKind::of(name).is_none() {
+        return Vec::new();
+    }
+    let bytes = match FileKind::of(name) {
+        // A video's metadata sits at one end; it may be large.
+        Some(FileKind::Video) => read_ends(path, 4 << 20),
+        _ => std::fs::read(path).unwrap_or_default(),
+    };
+    let at = Found {
+        guard,
+        rel,
+        kind,
+        attached: None,
+    };
+    at.file_findings(name, &bytes)
+}
+
+/// The first and last `each` bytes of the file at `path` (all of it when
+/// it is smaller).
+fn read_ends(path: &Path, each: u64) -> Vec<u8> {
+    use std::io::{Read, Seek, SeekFrom};
+    let Ok(mut f) = std::fs::File::open(path) else {
+        return Vec::new();
+    };
+    let len = f.metadata().map_or(0, |m| m.len());
+    if len <= 2 * each {
+        let mut all = Vec::new();
+        let _ = f.read_to_end(&mut all);
+        return all;
+    }
+    let mut out = vec![0; 2 * each as usize];
+    let (head, tail) = out.split_at_mut(each as usize);
+    let ok = f.read_exact(head).is_ok()
+        && f.seek(SeekFrom::Start(len - each)).is_ok()
+        && f.read_exact(tail).is_ok();
+    if ok { out } else { Vec::new() }
+}
+
+/// What a case file is to the guard, by its ending.
+#[derive(Clone, Copy, PartialEq)]
+enum FileKind {
+    Text,
+    Image,
+    /// A video or a recording (MP4, MOV, M4A): its metadata only.
+    Video,
+    Document(documents::DocKind),
+    /// A zip file: its files are read, each by its own ending.
+    Zip,
+    /// An older office format (`.doc`, `.xls`, `.ppt`) or an Outlook
+    /// message (`.msg`), which it cannot read.
+    Unread,
+}
+
+impl FileKind {
+    fn of(name: &str) -> Option<FileKind> {
+        // (`.eml`: an e-mail as text, headers and all; `.rtf`: text with
+        // control words, which the guard reads past.)
+        const TEXTS: [&str; 14] = [
+            "txt", "csv", "tsv", "json", "xml", "svg", "html", "htm", "vcf", "ics", "yaml", "yml",
+            "eml", "rtf",
+        ];
+        const IMAGES: [&str; 9] = [
+            "jpg", "jpeg", "png", "webp", "tif", "tiff", "heic", "heif", "avif",
+        ];
+        const UNREAD: [&str; 4] = ["doc", "xls", "ppt", "msg"];
+        let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+        let is = |list: &[&str]| list.iter().any(|i| ext.eq_ignore_ascii_case(i));
+        if is(&TEXTS) {
+            Some(FileKind::Text)
+        } else if is(&IMAGES) {
+            Some(FileKind::Image)
+        } else if is(&["mp4", "m4v", "mov", "m4a", "3gp"]) {
+            Some(FileKind::Video)
+        } else if let Some(doc) = documents::DocKind::of(ext) {
+            Some(FileKind::Document(doc))
+        } else if ext.eq_ignore_ascii_case("zip") {
+            Some(FileKind::Zip)
+        } else if is(&UNREAD) {
+            Some(FileKind::Unread)
+        } else {
+            None
+        }
+    }
+}
+
+/// Whether a file inside another is a folder or what a system leaves
+/// beside files (macOS's `__MACOSX/` and `.DS_Store`, `Thumbs.db`).
+fn is_leftover(name: &str) -> bool {
+    let file = name.rsplit('/').next().unwrap_or(name);
+    name.ends_with('/')
+        || name.starts_with("__MACOSX/")
+        || file.starts_with("._")
+        || file == ".DS_Store"
+        || file.eq_ignore_ascii_case("Thumbs.db")
+}
+
+/// How deep files attached to files are read.
+const MAX_ATTACHED: usize = 3;
+
+/// Where findings in a case file go: the file (`rel`, of a page of
+/// `kind`) and, when the bytes read are a file attached to it, that file's
+/// name (`rapport.docx → kontakter.xlsx` for one in one).
+struct Found<'a> {
+    guard: &'a Guard,
+    rel: &'a Path,
+    kind: Kind,
+    attached: Option<String>,
+}
+
+impl Found<'_> {
+    /// The findings in a case file's bytes, by its name's ending (see
+    /// [`FileKind`]). In a file inside another, each message names it, and
+    /// stands at the line of the file it is in.
+    fn file_findings(&self, name: &str, bytes: &[u8]) -> Vec<Diagnostic> {
+        match FileKind::of(name) {
+            // A file inside another that vinn cannot read is hidden from a
+            // reader's eye as well.
+            None if self.attached.is_some() && !is_leftover(name) => vec![self.warning(
+                "vinn cannot read a file of this kind: check by hand that it names no person or customer"
+                    .to_string(),
+            )],
+            None => Vec::new(),
+            Some(FileKind::Text) => {
+                let text = String::from_utf8_lossy(bytes);
+                let mut out = self.scan(&datauri::blank_payloads(&text), 1, None, false);
+                // Photos inside it as `data:` URIs (an SVG from Inkscape).
+                out.extend(self.inner_files(&datauri::images(&text, documents::TOTAL_LIMIT)));
+                out
+            }
+            Some(FileKind::Image) => metadata::scan(bytes)
+                .into_iter()
+                .map(|f| self.error(f.message(&self.label())))
+                .collect(),
+            Some(FileKind::Video) => metadata::scan_video(bytes)
+                .into_iter()
+                .map(|f| self.error(f.video_message(&self.label())))
+                .collect(),
+            Some(FileKind::Document(doc)) => self.document(doc, bytes),
+            Some(FileKind::Zip) => self.zip(bytes),
+            Some(FileKind::Unread) => vec![self.warning(unread(name))],
+        }
+    }
+
+    /// A document's findings: its hidden parts, its text as a page's (a
+    /// line is a paragraph, or a PDF's page), what cannot be read of it,
+    /// and the files inside it.
+    fn document(&self, doc: documents::DocKind, bytes: &[u8]) -> Vec<Diagnostic> {
+        let reading = documents::read(doc, bytes);
+        let mut out: Vec<Diagnostic> = documents::messages(doc, &self.label(), &reading.found)
+            .into_iter()
+            .map(|m| self.error(m))
+            .collect();
+        for p in &reading.passages {
+            out.extend(self.scan(&p.text, p.line, p.place.as_deref(), true));
+        }
+        if let Some(why) = reading.unreadable {
+            out.push(self.warning(format!(
+                "vinn cannot read this document's properties and text ({why}): check by hand that it names no person or customer, or save it without a password so the guard can"
+            )));
+        } else if let Some(&first) = reading.unreadable_pages.first() {
+            let pages: Vec<String> = reading
+                .unreadable_pages
+                .iter()
+                .map(|p| p.to_string())
+                .collect();
+            let pages = if pages.len() == 1 {
+                format!("page {first}")
+            } else {
+                format!("pages {}", pages.join(", "))
+            };
+            let mut warning = self.warning(format!(
+                "vinn cannot read the text on {pages} of this PDF (drawn in a font without a map to letters, or compressed in a way vinn does not decode): check by hand that it names no person or customer, or export the PDF again from its source"
+            ));
+            if self.attached.is_none() {
+                warning.line = first;
+            }
+            out.push(warning);
+        }
+        out.extend(self.inner_files(&reading.attachments));
+        out
+    }
+
+    /// A zip file's findings: its files', and a warning when they cannot
+    /// be read.
+    fn zip(&self, bytes: &[u8]) -> Vec<Diagnostic> {
+        let (files, locked) = documents::zip_read(bytes, |_| true).unwrap_or_default();
+        let mut out = self.inner_files(&files);
+        if locked || files.is_empty() {
+            let why = if locked {
+                "it has a password"
+            } else {
+                "it is damaged, empty or not a zip file"
+            };
+            out.push(self.warning(format!(
+                "vinn cannot read the files in this zip file ({why}): check by hand that they name no person or customer"
+            )));
+        }
+        out
+    }
+
+    /// The findings in the files inside this one (a document's
+    /// attachments, a zip file's files), each read by its own ending, as
+    /// deep as [`MAX_ATTACHED`].
+    fn inner_files(&self, files: &[(String, Vec<u8>)]) -> Vec<Diagnostic> {
+        let depth = self
+            .attached
+            .as_ref()
+            .map_or(0, |a| a.matches(" → ").count() + 1);
+        if depth >= MAX_ATTACHED {
+            return Vec::new();
+        }
+        files
+            .iter()
+            .flat_map(|(inner, data)| {
+                let within = Found {
+                    attached: Some(match &self.attached {
+                        None => inner.clone(),
+                        Some(a) => format!("{a} → {inner}"),
+                    }),
+                    ..*self
+                };
+                within.file_findings(inner, data)
+            })
+            .collect()
+    }
+
+    /// Scans `text` of the file (from `line`; at `at` in it, "page 2"): a
+    /// text file's text takes an inline marker, a document's or a file's
+    /// inside another does not; an attached file's lines are not the
+    /// file's, so its place stands for them.
+    fn scan(&self, text: &str, line: usize, at: Option<&str>, document: bool) -> Vec<Diagnostic> {
+        let place = match (&self.attached, at) {
+            (None, p) => p.map(str::to_string),
+            (Some(a), None) => Some(format!("its attachment `{a}`")),
+            (Some(a), Some(p)) => Some(format!("{p} of its attachment `{a}`")),
+        };
+        let source = if document || self.attached.is_some() {
+            Source::Document {
+                place: place.as_deref(),
+            }
+        } else {
+            Source::Text
+        };
+        let line = if self.attached.is_some() { 0 } else { line };
+        scan_texts(self.guard, self.rel, self.kind, &[(text, line)], source)
+    }
+
+    /// The name a message gives the file: its path, or the name of the file
+    /// inside.
+    fn label(&self) -> String {
+        self.attached
+            .clone()
+            .unwrap_or_else(|| display_path(self.rel))
+    }
+
+    /// `message` about the file, naming the file inside it is about.
+    fn said(&self, message: String) -> String {
+        match &self.attached {
+            None => message,
+            Some(a) => format!("its attachment `{a}`: {message}"),
+        }
+    }
+
+    fn error(&self, message: String) -> Diagnostic {
+        Diagnostic::error(display_path(self.rel), 0, 0, self.said(message))
+    }
+
+    fn warning(&self, message: String) -> Diagnostic {
+        Diagnostic::warning(display_path(self.rel), 0, 0, self.said(message))
+    }
+}
+
+/// What a file of a kind vinn does not read asks for (`name` by its
+/// ending): an older office file the newer format or a PDF, an Outlook
+/// message text, HTML or PDF.
+fn unread(name: &str) -> String {
+    let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+    let newer = match ext.to_ascii_lowercase().as_str() {
+        "msg" => {
+            return "vinn cannot read an Outlook message (`.msg`), whose sender, recipients and text name people: save it from Outlook as text or HTML, or as PDF, so the anonymization guard can check it".to_string();
+        }
+        "xls" => "`.xlsx`",
+        "ppt" => "`.pptx`",
+        _ => "`.docx`",
+    };
+    format!(
+        "vinn cannot read the properties of a `.{ext}` file, which often name its author and company: save it as {newer} or PDF so the anonymization guard can check it"
+    )
+}
