@@ -463,6 +463,36 @@ fn attribute_values<'x>(xml: &'x [u8], name: &str) -> impl Iterator<Item = &'x [
 
 // ---------------------------------------------------------------- text
 
+/// The parts of an Office Open XML file whose text a reader meets or the
+/// file keeps, by the start of their names (besides Word's body, notes,
+/// headers, footers and comments, charts, and relationships).
+const OOXML_TEXT: [&str; 19] = [
+    "docProps/core.xml",
+    "docProps/app.xml",
+    "docProps/custom.xml",
+    "xl/sharedStrings.xml",
+    "xl/worksheets/sheet",
+    "xl/comments",
+    "ppt/slides/slide",
+    "ppt/notesSlides/",
+    "ppt/comments/",
+    // A slide master's footer shows on every slide.
+    "ppt/slideMasters/slideMaster",
+    "ppt/slideLayouts/slideLayout",
+    "ppt/notesMasters/notesMaster",
+    "ppt/handoutMasters/handoutMaster",
+    // Drawings' text boxes, a Word file's building blocks.
+    "xl/drawings/drawing",
+    "word/glossary/document",
+    // Values a workbook keeps copies of: a linked workbook's cells, a pivot
+    // table's source data (also after its sheet is deleted), tables'
+    // column names; and the folder Excel saved the workbook in.
+    "xl/externalLinks/externalLink",
+    "xl/pivotCache/",
+    "xl/tables/table",
+    "xl/workbook.xml",
+];
+
 /// The text a reader meets in a document besides a PDF's pages, for the
 /// guard to scan as it scans a page. For an office file, one passage: the
 /// text of its body, notes, headers, footers, comments and slides or
@@ -505,46 +535,19 @@ fn text(kind: DocKind, bytes: &[u8]) -> Vec<Passage> {
         DocKind::Ooxml => {
             let parts = |name: &str| {
                 let file = name.rsplit('/').next().unwrap_or(name);
-                name == "docProps/core.xml"
-                    || name == "docProps/app.xml"
-                    || (name.starts_with("word/")
-                        && [
-                            "document",
-                            "footnotes",
-                            "endnotes",
-                            "header",
-                            "footer",
-                            "comments",
-                        ]
-                        .iter()
-                        .any(|p| file.starts_with(p)))
-                    || name == "xl/sharedStrings.xml"
-                    || name.starts_with("xl/worksheets/sheet")
-                    || name.starts_with("xl/comments")
-                    || name.starts_with("ppt/slides/slide")
-                    || name.starts_with("ppt/notesSlides/")
-                    || name.starts_with("ppt/comments/")
-                    // A slide master's footer shows on every slide.
-                    || name.starts_with("ppt/slideMasters/slideMaster")
-                    || name.starts_with("ppt/slideLayouts/slideLayout")
-                    || name.starts_with("ppt/notesMasters/notesMaster")
-                    || name.starts_with("ppt/handoutMasters/handoutMaster")
-                    // Charts' titles and cached values, drawings' text
-                    // boxes, a Word file's building blocks.
+                let word = [
+                    "document",
+                    "footnotes",
+                    "endnotes",
+                    "header",
+                    "footer",
+                    "comments",
+                ];
+                (name.starts_with("word/") && word.iter().any(|p| file.starts_with(p)))
+                    || OOXML_TEXT.iter().any(|p| name.starts_with(p))
                     || (name.contains("/charts/chart") && name.ends_with(".xml"))
-                    || name.starts_with("xl/drawings/drawing")
-                    || name.starts_with("word/glossary/document")
-                    // Values a workbook keeps copies of: a linked
-                    // workbook's cells, a pivot table's source data (also
-                    // after its sheet is deleted), tables' column names.
-                    || name.starts_with("xl/externalLinks/externalLink")
-                    || name.starts_with("xl/pivotCache/")
-                    || name.starts_with("xl/tables/table")
-                    // Links' addresses, custom properties, and the folder
-                    // Excel saved the workbook in.
+                    // Links' addresses.
                     || name.ends_with(".rels")
-                    || name == "docProps/custom.xml"
-                    || name == "xl/workbook.xml"
             };
             whole(office_text(zip_entries(bytes, parts).unwrap_or_default()))
         }
