@@ -52,6 +52,13 @@ fn check_with_documents(names: &[&str]) -> (tempfile::TempDir, String) {
     (site, err)
 }
 
+/// The first warning line of `err`, which must have one.
+fn first_warning(err: &str) -> &str {
+    err.lines()
+        .find(|l| l.contains(": warning: "))
+        .unwrap_or_else(|| panic!("no warning in {err}"))
+}
+
 /// The stderr of `vinn check` on the site at `root`, which must fail.
 fn failing_check(root: &std::path::Path) -> String {
     let o = run(&["check", "--root", root.to_str().unwrap()]);
@@ -460,10 +467,7 @@ fn a_case_document_that_names_its_author_fails_the_build() {
     );
     assert!(err.contains("Inspect Document"), "{err}");
     // The format the guard cannot read is named, as a warning.
-    let warning = err
-        .lines()
-        .find(|l| l.contains(": warning: "))
-        .unwrap_or_else(|| panic!("{err}"));
+    let warning = first_warning(&err);
     assert!(
         warning.starts_with("content/case/gammel.doc:") && warning.contains("`.docx`"),
         "{warning}"
@@ -629,10 +633,7 @@ fn the_text_on_a_case_pdfs_pages_is_read() {
                 .contains("qpdf --flatten-annotations=all content/case/kommentert.pdf renset.pdf"),
         "{comments}"
     );
-    let warning = err
-        .lines()
-        .find(|l| l.contains(": warning: "))
-        .unwrap_or_else(|| panic!("{err}"));
+    let warning = first_warning(&err);
     assert!(
         warning.starts_with("content/case/uten-tegnkart.pdf:1:1: warning: ")
             && warning.contains("the text on page 1 of this PDF"),
@@ -800,10 +801,7 @@ fn a_restricted_case_pdf_is_opened_and_read() {
     let (at, kind) = author.split_once(": error: ").unwrap();
     expect.insert((at.to_string(), kind.split(" `").next().unwrap().to_string()));
     assert_eq!(errors_at(&err), expect, "{err}");
-    let warning = err
-        .lines()
-        .find(|l| l.contains(": warning: "))
-        .unwrap_or_else(|| panic!("{err}"));
+    let warning = first_warning(&err);
     assert!(
         warning.starts_with("content/case/passord.pdf:1:1: warning: ")
             && warning.contains("(it is encrypted with a password)"),
@@ -857,10 +855,7 @@ fn zip_files_and_e_mails_of_a_case_are_read() {
     let err = failing_check(site.path());
     expect = found(&[("content/case/avslag.eml:1:16", "Email")]);
     assert_eq!(errors_at(&err), expect, "{err}");
-    let warning = err
-        .lines()
-        .find(|l| l.contains(": warning: "))
-        .unwrap_or_else(|| panic!("{err}"));
+    let warning = first_warning(&err);
     assert!(
         warning.starts_with("content/case/avslag.msg:1:1: warning: ")
             && warning.contains("Outlook message"),
