@@ -918,3 +918,52 @@ fn a_photo_inside_a_drawing_is_read_for_gps_and_names() {
     assert!(err.contains("carries the GPS position"), "{err}");
     assert!(err.contains("metadata field `Artist`"), "{err}");
 }
+
+#[test]
+fn a_property_naming_the_publisher_can_be_allowed() {
+    // The evaluation names its company (Grossisten AS), author and last
+    // editor in its properties, and holds a comment.
+    let (site, _) = check_with_documents(&["evaluering.docx"]);
+    let root = site.path();
+    let config = std::fs::read_to_string(root.join("site.toml")).unwrap();
+    let allow = |entries: &str| {
+        std::fs::write(
+            root.join("site.toml"),
+            config.replace(
+                "allow = [\"Fjellheim Skisenter\"]",
+                &format!("allow = [\"Fjellheim Skisenter\", {entries}]"),
+            ),
+        )
+        .unwrap();
+        let o = run(&["check", "--verbose", "--root", root.to_str().unwrap()]);
+        stderr(&o)
+    };
+    // The company's whole value allowed: the other fields still fail.
+    let err = allow("\"Grossisten\"");
+    let named = err
+        .lines()
+        .find(|l| l.contains("names its author or company"))
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(
+        named.contains("(`cp:lastModifiedBy`, `dc:creator`)"),
+        "{named}"
+    );
+    assert!(
+        err.lines().any(|l| l.starts_with(
+            "content/case/evaluering.docx:1:1: note: allowed: `Company` `G••••••••• ••`"
+        )),
+        "{err}"
+    );
+    // Every naming value allowed: only the comments are left.
+    let err = allow("\"Grossisten AS\", \"Kari Nordmann\", \"Ola Nordmann\"");
+    let errors: Vec<&str> = err.lines().filter(|l| l.contains(": error: ")).collect();
+    assert_eq!(errors.len(), 1, "{err}");
+    assert!(errors[0].contains("holds comments"), "{err}");
+    // A part of a value is not the value.
+    let err = allow("\"Kari\"");
+    assert!(
+        err.lines()
+            .any(|l| l.contains("(`Company`, `cp:lastModifiedBy`, `dc:creator`)")),
+        "{err}"
+    );
+}

@@ -1108,6 +1108,28 @@ impl Guard {
         self.settle(text, cands)
     }
 
+    /// The allow entry that names `value` — a property's whole value, such
+    /// as a document's `Company` — and the value masked: the entry must be
+    /// the value (case and spacing aside, a legal form such as "AS" on
+    /// either side left out), not a part of it.
+    pub fn allowed_value(&self, value: &str) -> Option<(&str, String)> {
+        let bare = |s: &str| {
+            let mut words: Vec<&str> = s.split(' ').collect();
+            if words.len() > 1 && words.last().is_some_and(|w| LEGAL_FORMS.contains(w)) {
+                words.pop();
+            }
+            words.join(" ")
+        };
+        let value_norm = bare(&normalize(value));
+        if value_norm.is_empty() {
+            return None;
+        }
+        self.allow
+            .iter()
+            .find(|a| bare(&a.norm) == value_norm)
+            .map(|a| (a.original.as_str(), mask(value.trim())))
+    }
+
     /// The deny list's names and the site's patterns in a published
     /// address (`case/kvitfjell-byggevarer/`, `case/notat_ostvik.pdf`):
     /// its separators (`-`, `_`, `.`, `/`) are read as spaces, and a name
@@ -1846,6 +1868,31 @@ mod tests {
             "OSTVIK LOGISTIKK",
         ] {
             one(&g, text, text, FindingKind::DeniedName);
+        }
+    }
+
+    #[test]
+    fn allowed_property_values() {
+        let g = Guard::new(&GuardConfig {
+            allow: vec!["Salgsskolen AS".into(), "Kari Nordmann".into()],
+            ..GuardConfig::default()
+        })
+        .unwrap();
+        // The whole value, case, spacing and a legal form aside.
+        for value in ["Salgsskolen AS", "salgsskolen", " SALGSSKOLEN  as "] {
+            assert_eq!(
+                g.allowed_value(value).map(|(entry, _)| entry),
+                Some("Salgsskolen AS"),
+                "{value}"
+            );
+        }
+        assert_eq!(
+            g.allowed_value("Kari Nordmann"),
+            Some(("Kari Nordmann", "K••• ••••••••".to_string()))
+        );
+        // Not a value that holds an entry among other words, nor a part.
+        for value in ["Kari Nordmann, Kvitfjell", "Kari", "", "AS"] {
+            assert_eq!(g.allowed_value(value), None, "{value}");
         }
     }
 

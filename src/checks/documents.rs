@@ -165,6 +165,8 @@ pub struct Passage {
 pub struct Reading {
     /// Its hidden parts that identify someone, sorted.
     pub found: Vec<DocFinding>,
+    /// The values of the fields in `found` that name someone.
+    pub names: Names,
     /// Its text, as a reader meets it.
     pub passages: Vec<Passage>,
     /// Why it cannot be read at all, if it cannot: encrypted, protected
@@ -189,11 +191,12 @@ pub fn read(kind: DocKind, bytes: &[u8]) -> Reading {
         cannot = Some("it is encrypted with a password");
     }
     let decrypted = pages.as_ref().and_then(|p| p.decrypted.as_ref());
+    let mut names = Names::new();
     let mut found = match (kind, decrypted) {
-        (_, Some(properties)) => pdf_properties(properties),
-        (DocKind::Pdf, None) => pdf(bytes),
-        (DocKind::Ooxml, _) => ooxml(bytes),
-        (DocKind::OpenDocument, _) => open_document(bytes),
+        (_, Some(properties)) => pdf_properties(properties, &mut names),
+        (DocKind::Pdf, None) => pdf(bytes, &mut names),
+        (DocKind::Ooxml, _) => ooxml(bytes, &mut names),
+        (DocKind::OpenDocument, _) => open_document(bytes, &mut names),
     };
     if let Some(pages) = &pages {
         if pages.commented {
@@ -245,6 +248,7 @@ pub fn read(kind: DocKind, bytes: &[u8]) -> Reading {
     }
     Reading {
         found,
+        names,
         passages,
         unreadable: cannot,
         unreadable_pages,
@@ -291,19 +295,31 @@ fn unreadable(kind: DocKind, bytes: &[u8]) -> Option<&'static str> {
 
 // ---------------------------------------------------------------- PDF
 
+/// The fields of a document that name someone, each with a value found
+/// in it (a field found twice, in an old and a new version, twice).
+pub type Names = Vec<(&'static str, String)>;
+
+/// Records that `field` names someone with `values`, if it has any.
+fn named(found: &mut Vec<DocFinding>, names: &mut Names, field: &'static str, values: Vec<String>) {
+    if !values.is_empty() {
+        found.push(DocFinding::Named(field));
+        names.extend(values.into_iter().map(|v| (field, v)));
+    }
+}
+
 /// The keys of a PDF's document information dictionary that name a
 /// person or a company (`/Company` is Office's and Acrobat's own).
 const PDF_KEYS: [(&[u8], &str); 2] = [(b"/Author", "/Author"), (b"/Company", "/Company")];
 
-fn pdf(b: &[u8]) -> Vec<DocFinding> {
-    let mut found = pdf_values(b);
-    found.extend(xmp(b));
+fn pdf(b: &[u8], names: &mut Names) -> Vec<DocFinding> {
+    let mut found = pdf_values(b, names);
+    found.extend(xmp(b, names));
     // Object streams (PDF 1.5 on) and metadata streams are mostly
     // compressed: the information dictionary and the XMP packet can sit
     // in one.
     for data in pdf_streams(b) {
-        found.extend(pdf_values(&data));
-        found.extend(xmp(&data));
+        found.extend(pdf_values(&data, names));
+        found.extend(xmp(&data, names));
     }
     found
 }
@@ -311,24 +327,33 @@ fn pdf(b: &[u8]) -> Vec<DocFinding> {
 /// `/Author (…)` or `/Author <…>` with a value, anywhere in `b`: an old
 /// information dictionary that an incremental update replaced is still in
 /// the file, and is found too.
-fn pdf_values(b: &[u8]) -> Vec<DocFinding> {
-    PDF_KEYS
-        .iter()
-        .filter(|(key, _)| pdf_strings(b, key).any(|v| meaningful(&v)))
-        .map(|&(_, field)| DocFinding::Named(field))
-        .collect()
+fn pdf_values(b: &[u8], names: &mut Names) -> Vec<DocFinding> {
+    let mut found = Vec::new();
+    for &(key, field) in &PDF_KEYS {
+        let values = pdf_strings(b, key)
+            .filter(|v| meaningful(v))
+            .map(|v| super::pdf::text_string(&v))
+            .collect();
+        named(&mut found, names, field, values);
+    }
+    found
 }
 
 /// The findings in a PDF's properties read from its objects (an
 /// encrypted file's, decrypted).
-fn pdf_properties(p: &super::pdf::Properties) -> Vec<DocFinding> {
-    let mut found: Vec<DocFinding> = PDF_KEYS
-        .iter()
-        .filter(|(key, _)| p.info.iter().any(|(k, v)| k == &key[1..] && meaningful(v)))
-        .map(|&(_, field)| DocFinding::Named(field))
-        .collect();
+fn pdf_properties(p: &super::pdf::Properties, names: &mut Names) -> Vec<DocFinding> {
+    let mut found = Vec::new();
+    for &(key, field) in &PDF_KEYS {
+        let values = p
+            .info
+            .iter()
+            .filter(|(k, v)| k == &key[1..] && meaningful(v))
+            .map(|(_, v)| super::pdf::text_string(v))
+            .collect();
+        named(&mut found, names, field, values);
+    }
     for packet in &p.xmp {
-        found.extend(xmp(packet));
+        found.extend(xmp(packet, names));
     }
     found
 }
@@ -413,23 +438,19 @@ fn pdf_streams(b: &[u8]) -> Vec<Vec<u8>> {
 
 /// A name in an XMP packet: `dc:creator`, or `pdf:Author` (as an element
 /// or an attribute), which exiftool and Acrobat write.
-fn xmp(b: &[u8]) -> Vec<DocFinding> {
+fn xmp(b: &[u8], names: &mut Names) -> Vec<DocFinding> {
     let mut found = Vec::new();
-    if metadata::xmp_creator(b) {
-        found.push(DocFinding::Named("dc:creator"));
-    }
-    if let Some(packet) = metadata::xmp_packet(b)
-        && (element_with_text(packet, "pdf:Author") || attribute_with_text(packet, "pdf:Author"))
-    {
-        found.push(DocFinding::Named("pdf:Author"));
+    named(&mut found, names, "dc:creator", metadata::xmp_creators(b));
+    if let Some(packet) = metadata::xmp_packet(b) {
+        let mut authors = element_texts(packet, "pdf:Author");
+        authors.extend(
+            attribute_values(packet, "pdf:Author")
+                .filter(|v| meaningful(v))
+                .map(|v| String::from_utf8_lossy(v).trim().to_string()),
+        );
+        named(&mut found, names, "pdf:Author", authors);
     }
     found
-}
-
-/// Whether an attribute `name="…"` (or `'…'`) with text in it is anywhere
-/// in `xml`.
-fn attribute_with_text(xml: &[u8], name: &str) -> bool {
-    attribute_values(xml, name).any(meaningful)
 }
 
 /// The values of every attribute `name="…"` (or `'…'`) in `xml`, as
@@ -800,10 +821,12 @@ pub(super) fn zip_read(b: &[u8], wanted: impl Fn(&str) -> bool) -> Option<(Files
     Some((entries, locked))
 }
 
-/// Whether an element `<tag …>text</tag>` with text in it is anywhere in
-/// `xml` (a self-closed or empty one says nothing).
-fn element_with_text(xml: &[u8], tag: &str) -> bool {
+/// The texts of every element `<tag …>text</tag>` in `xml` with text in
+/// it, as written (entities not decoded; a self-closed or empty one says
+/// nothing).
+fn element_texts(xml: &[u8], tag: &str) -> Vec<String> {
     let open = format!("<{tag}");
+    let mut out = Vec::new();
     let mut from = 0;
     while let Some(at) = find(&xml[from..], open.as_bytes()) {
         let rest = &xml[from + at + open.len()..];
@@ -816,7 +839,7 @@ fn element_with_text(xml: &[u8], tag: &str) -> bool {
             continue;
         }
         let Some(gt) = rest.iter().position(|&c| c == b'>') else {
-            return false;
+            break;
         };
         if rest[..gt].ends_with(b"/") {
             continue;
@@ -824,15 +847,15 @@ fn element_with_text(xml: &[u8], tag: &str) -> bool {
         let text = &rest[gt + 1..];
         let text = &text[..text.iter().position(|&c| c == b'<').unwrap_or(text.len())];
         if meaningful(text) {
-            return true;
+            out.push(String::from_utf8_lossy(text).trim().to_string());
         }
     }
-    false
+    out
 }
 
 // ---------------------------------------------------------------- OOXML
 
-fn ooxml(b: &[u8]) -> Vec<DocFinding> {
+fn ooxml(b: &[u8], names: &mut Names) -> Vec<DocFinding> {
     let wanted = |name: &str| {
         name == "docProps/core.xml"
             || name == "docProps/app.xml"
@@ -849,16 +872,12 @@ fn ooxml(b: &[u8]) -> Vec<DocFinding> {
             }
             "docProps/core.xml" => {
                 for field in ["dc:creator", "cp:lastModifiedBy"] {
-                    if element_with_text(&xml, field) {
-                        found.push(DocFinding::Named(field));
-                    }
+                    named(&mut found, names, field, element_texts(&xml, field));
                 }
             }
             "docProps/app.xml" => {
                 for field in ["Company", "Manager"] {
-                    if element_with_text(&xml, field) {
-                        found.push(DocFinding::Named(field));
-                    }
+                    named(&mut found, names, field, element_texts(&xml, field));
                 }
             }
             // Word's insertions, deletions and moves carry `w:author`.
@@ -904,7 +923,7 @@ fn ooxml_comments(name: &str) -> bool {
 
 // ---------------------------------------------------------------- OpenDocument
 
-fn open_document(b: &[u8]) -> Vec<DocFinding> {
+fn open_document(b: &[u8], names: &mut Names) -> Vec<DocFinding> {
     let wanted = |name: &str| name == "meta.xml" || name == "content.xml" || is_picture(name);
     let mut found = Vec::new();
     for (name, xml) in zip_entries(b, wanted).unwrap_or_default() {
@@ -912,9 +931,7 @@ fn open_document(b: &[u8]) -> Vec<DocFinding> {
             found.extend(metadata::scan(&xml).into_iter().map(DocFinding::Picture));
         } else if name == "meta.xml" {
             for field in ["meta:initial-creator", "dc:creator"] {
-                if element_with_text(&xml, field) {
-                    found.push(DocFinding::Named(field));
-                }
+                named(&mut found, names, field, element_texts(&xml, field));
             }
         } else {
             if find(&xml, b"<office:annotation").is_some() {

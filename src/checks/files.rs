@@ -169,10 +169,34 @@ impl Found<'_> {
     /// and the files inside it.
     fn document(&self, doc: documents::DocKind, bytes: &[u8]) -> Vec<Diagnostic> {
         let reading = documents::read(doc, bytes);
-        let mut out: Vec<Diagnostic> = documents::messages(doc, &self.label(), &reading.found)
-            .into_iter()
-            .map(|m| self.error(m))
-            .collect();
+        // A field whose every value an allow entry names (the publisher's
+        // own name as `Company`) is a note, not an error.
+        let mut found = reading.found.clone();
+        let mut out = Vec::new();
+        found.retain(|f| {
+            let documents::DocFinding::Named(field) = f else {
+                return true;
+            };
+            let values = reading.names.iter().filter(|(n, _)| n == field);
+            let allowed: Option<Vec<(&str, String)>> =
+                values.map(|(_, v)| self.guard.allowed_value(v)).collect();
+            match allowed {
+                Some(all) if !all.is_empty() => {
+                    for (entry, masked) in all {
+                        out.push(self.note(format!(
+                            "allowed: `{field}` `{masked}` in the document's properties (allow entry \"{entry}\" in site.toml)"
+                        )));
+                    }
+                    false
+                }
+                _ => true,
+            }
+        });
+        out.extend(
+            documents::messages(doc, &self.label(), &found)
+                .into_iter()
+                .map(|m| self.error(m)),
+        );
         for p in &reading.passages {
             out.extend(self.scan(&p.text, p.line, p.place.as_deref(), true));
         }
@@ -286,6 +310,10 @@ impl Found<'_> {
 
     fn error(&self, message: String) -> Diagnostic {
         Diagnostic::error(display_path(self.rel), 0, 0, self.said(message))
+    }
+
+    fn note(&self, message: String) -> Diagnostic {
+        Diagnostic::note(display_path(self.rel), 0, 0, self.said(message))
     }
 
     fn warning(&self, message: String) -> Diagnostic {

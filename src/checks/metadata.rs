@@ -157,21 +157,29 @@ pub(super) fn xmp_packet(b: &[u8]) -> Option<&[u8]> {
 /// <rdf:Seq><rdf:li>Name</rdf:li>…` with a name in an item. Documents
 /// (PDF) keep their author there too.
 pub(crate) fn xmp_creator(b: &[u8]) -> bool {
+    !xmp_creators(b).is_empty()
+}
+
+/// The creators the first XMP packet in `b` names (each `rdf:li` of its
+/// `dc:creator` with text in it).
+pub(crate) fn xmp_creators(b: &[u8]) -> Vec<String> {
     let Some(packet) = xmp_packet(b) else {
-        return false;
+        return Vec::new();
     };
     let Some(at) = find(packet, b"<dc:creator") else {
-        return false;
+        return Vec::new();
     };
     let creator = &packet[at..];
     let creator = &creator[..find(creator, b"</dc:creator>").unwrap_or(creator.len())];
-    creator.split(|&c| c == b'<').any(|part| {
-        part.starts_with(b"rdf:li")
-            && part
-                .iter()
-                .position(|&c| c == b'>')
-                .is_some_and(|gt| part[gt + 1..].iter().any(|c| !c.is_ascii_whitespace()))
-    })
+    creator
+        .split(|&c| c == b'<')
+        .filter(|part| part.starts_with(b"rdf:li"))
+        .filter_map(|part| {
+            let gt = part.iter().position(|&c| c == b'>')?;
+            let text = String::from_utf8_lossy(&part[gt + 1..]).trim().to_string();
+            (!text.is_empty()).then_some(text)
+        })
+        .collect()
 }
 
 /// The EXIF block (a TIFF structure) of a JPEG, PNG, WebP or HEIC/AVIF
