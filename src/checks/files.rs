@@ -106,15 +106,16 @@ impl FileKind {
     }
 }
 
-/// Whether a file inside another is a folder or what a system leaves
-/// beside files (macOS's `__MACOSX/` and `.DS_Store`, `Thumbs.db`).
+/// Whether a file inside another is a folder, what macOS leaves in a zip
+/// (`__MACOSX/`, `._` files, `.DS_Store`), or what `content/` leaves out
+/// as an editor's or a system's leftover (`Thumbs.db`, `x.docx~`, …).
 fn is_leftover(name: &str) -> bool {
     let file = name.rsplit('/').next().unwrap_or(name);
     name.ends_with('/')
         || name.starts_with("__MACOSX/")
         || file.starts_with("._")
         || file == ".DS_Store"
-        || file.eq_ignore_ascii_case("Thumbs.db")
+        || crate::content::is_left_out(file)
 }
 
 /// How deep files attached to files are read.
