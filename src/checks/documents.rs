@@ -963,7 +963,7 @@ fn is_picture(name: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     /// The findings of [`read`].
@@ -988,7 +988,7 @@ mod tests {
     }
 
     /// [`zip`] of parts given as bytes.
-    fn zip_bytes(parts: &[(&str, &[u8], bool)]) -> Vec<u8> {
+    pub(in crate::checks) fn zip_bytes(parts: &[(&str, &[u8], bool)]) -> Vec<u8> {
         let mut out = Vec::new();
         let mut dir = Vec::new();
         for &(name, text, deflate) in parts {

@@ -34,6 +34,7 @@ pub(super) fn case_file(guard: &Guard, path: &Path, rel: &Path, kind: Kind) -> V
         rel,
         kind,
         attached: None,
+        depth: 0,
     };
     at.file_findings(name, &bytes)
 }
@@ -123,12 +124,14 @@ const MAX_ATTACHED: usize = 3;
 
 /// Where findings in a case file go: the file (`rel`, of a page of
 /// `kind`) and, when the bytes read are a file attached to it, that file's
-/// name (`rapport.docx → kontakter.xlsx` for one in one).
+/// name (`rapport.docx → kontakter.xlsx` for one in one) and how deep it
+/// is (0 for the file itself).
 struct Found<'a> {
     guard: &'a Guard,
     rel: &'a Path,
     kind: Kind,
     attached: Option<String>,
+    depth: usize,
 }
 
 impl Found<'_> {
@@ -250,11 +253,7 @@ impl Found<'_> {
     /// attachments, a zip file's files), each read by its own ending, as
     /// deep as [`MAX_ATTACHED`].
     fn inner_files(&self, files: &[(String, Vec<u8>)]) -> Vec<Diagnostic> {
-        let depth = self
-            .attached
-            .as_ref()
-            .map_or(0, |a| a.matches(" → ").count() + 1);
-        if depth >= MAX_ATTACHED {
+        if self.depth >= MAX_ATTACHED {
             return Vec::new();
         }
         files
@@ -265,6 +264,7 @@ impl Found<'_> {
                         None => inner.clone(),
                         Some(a) => format!("{a} → {inner}"),
                     }),
+                    depth: self.depth + 1,
                     ..*self
                 };
                 within.file_findings(inner, data)
@@ -338,4 +338,50 @@ fn unread(name: &str) -> String {
     format!(
         "vinn cannot read the properties of a `.{ext}` file, which often name its author and company: save it as {newer} or PDF so the anonymization guard can check it"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::anonymize::GuardConfig;
+    use crate::checks::documents::tests::zip_bytes;
+
+    /// The errors found in `bytes` as the case file `name`.
+    fn errors(name: &str, bytes: &[u8]) -> Vec<String> {
+        let guard = Guard::new(&GuardConfig::default()).unwrap();
+        let at = Found {
+            guard: &guard,
+            rel: Path::new("content/case/x"),
+            kind: Kind::Case,
+            attached: None,
+            depth: 0,
+        };
+        at.file_findings(name, bytes)
+            .into_iter()
+            .filter(|d| d.to_string().contains(": error: "))
+            .map(|d| d.message)
+            .collect()
+    }
+
+    #[test]
+    fn files_inside_files_are_read_three_deep() {
+        let mut inner = zip_bytes(&[("kontakt.csv", b"kari@kunde.no", false)]);
+        let mut names = vec!["kontakt.csv".to_string()];
+        for depth in 1..=4 {
+            let found = errors("vedlegg.zip", &inner);
+            if depth <= MAX_ATTACHED {
+                let path = names.join(" → ");
+                assert_eq!(found.len(), 1, "depth {depth}: {found:?}");
+                assert!(
+                    found[0].contains(&format!("(its attachment `{path}`)")),
+                    "{found:?}"
+                );
+            } else {
+                assert_eq!(found, Vec::<String>::new(), "depth {depth}");
+            }
+            let name = format!("lag{depth}.zip");
+            inner = zip_bytes(&[(&name, &inner, false)]);
+            names.insert(0, name);
+        }
+    }
 }
