@@ -191,10 +191,19 @@ pub fn read(kind: DocKind, bytes: &[u8]) -> Reading {
         cannot = Some("it is encrypted with a password");
     }
     let decrypted = pages.as_ref().and_then(|p| p.decrypted.as_ref());
+    // A PDF's bytes and its inflated object and metadata streams, read
+    // for properties and for text alike.
+    let streams = match (kind, decrypted) {
+        (DocKind::Pdf, None) => pdf_streams(bytes),
+        _ => Vec::new(),
+    };
+    let pdf_sources: Vec<&[u8]> = std::iter::once(bytes)
+        .chain(streams.iter().map(Vec::as_slice))
+        .collect();
     let mut names = Names::new();
     let mut found = match (kind, decrypted) {
         (_, Some(properties)) => pdf_properties(properties, &mut names),
-        (DocKind::Pdf, None) => pdf(bytes, &mut names),
+        (DocKind::Pdf, None) => pdf(&pdf_sources, &mut names),
         (DocKind::Ooxml, _) => ooxml(bytes, &mut names),
         (DocKind::OpenDocument, _) => open_document(bytes, &mut names),
     };
@@ -222,7 +231,7 @@ pub fn read(kind: DocKind, bytes: &[u8]) -> Reading {
     let mut passages = match (cannot, decrypted) {
         (Some(_), _) => Vec::new(),
         (None, Some(properties)) => pdf_property_text(&properties.info),
-        (None, None) => text(kind, bytes),
+        (None, None) => text(kind, bytes, &pdf_sources),
     };
     let mut unreadable_pages = Vec::new();
     if let Some(pages) = pages {
@@ -311,15 +320,14 @@ fn named(found: &mut Vec<DocFinding>, names: &mut Names, field: &'static str, va
 /// person or a company (`/Company` is Office's and Acrobat's own).
 const PDF_KEYS: [(&[u8], &str); 2] = [(b"/Author", "/Author"), (b"/Company", "/Company")];
 
-fn pdf(b: &[u8], names: &mut Names) -> Vec<DocFinding> {
-    let mut found = pdf_values(b, names);
-    found.extend(xmp(b, names));
-    // Object streams (PDF 1.5 on) and metadata streams are mostly
-    // compressed: the information dictionary and the XMP packet can sit
-    // in one.
-    for data in pdf_streams(b) {
-        found.extend(pdf_values(&data, names));
-        found.extend(xmp(&data, names));
+/// The findings in a PDF's `sources`: its bytes, then its inflated object
+/// and metadata streams ([`pdf_streams`]), where the information
+/// dictionary and the XMP packet mostly sit since PDF 1.5.
+fn pdf(sources: &[&[u8]], names: &mut Names) -> Vec<DocFinding> {
+    let mut found = Vec::new();
+    for data in sources {
+        found.extend(pdf_values(data, names));
+        found.extend(xmp(data, names));
     }
     found
 }
@@ -519,9 +527,9 @@ const OOXML_TEXT: [&str; 19] = [
 /// text of its body, notes, headers, footers, comments and slides or
 /// cells, and of its properties, one line per paragraph (a line number in
 /// a finding is the paragraph's, counted through the document). For a
-/// PDF, the title, subject and keywords of its document properties, a
-/// passage each.
-fn text(kind: DocKind, bytes: &[u8]) -> Vec<Passage> {
+/// PDF, the title, subject and keywords of its document properties in
+/// `pdf_sources` (its bytes and inflated streams), a passage each.
+fn text(kind: DocKind, bytes: &[u8], pdf_sources: &[&[u8]]) -> Vec<Passage> {
     let whole = |text| {
         vec![Passage {
             text,
@@ -532,9 +540,7 @@ fn text(kind: DocKind, bytes: &[u8]) -> Vec<Passage> {
     match kind {
         DocKind::Pdf => {
             let mut out = Vec::new();
-            let mut streams = vec![bytes.to_vec()];
-            streams.extend(pdf_streams(bytes));
-            for data in &streams {
+            for data in pdf_sources {
                 // (`/Author` and `/Company` are reported by `read`'s
                 // findings.)
                 for (key, place) in [
