@@ -32,9 +32,7 @@ pub fn images(text: &str, limit: usize) -> Vec<(String, Vec<u8>)> {
             _ => continue,
         };
         let body = &rest[comma + 1..];
-        let end = body
-            .find(|c: char| !(c.is_ascii_alphanumeric() || "+/=\r\n\t ".contains(c)))
-            .unwrap_or(body.len());
+        let end = payload_end(body);
         from = start + comma + 1 + end;
         if let Some(bytes) = base64(&body[..end]) {
             total += bytes.len();
@@ -60,9 +58,7 @@ pub fn blank_payloads(text: &str) -> std::borrow::Cow<'_, str> {
         let start = at + ";base64,".len();
         out.push_str(&rest[..start]);
         let body = &rest[start..];
-        let end = body
-            .find(|c: char| !(c.is_ascii_alphanumeric() || "+/=\r\n\t ".contains(c)))
-            .unwrap_or(body.len());
+        let end = payload_end(body);
         out.extend(
             body[..end]
                 .chars()
@@ -72,6 +68,13 @@ pub fn blank_payloads(text: &str) -> std::borrow::Cow<'_, str> {
     }
     out.push_str(rest);
     out.into()
+}
+
+/// Where a base64 payload at the start of `body` ends: at the first
+/// character base64 (with white space between) does not use.
+fn payload_end(body: &str) -> usize {
+    body.find(|c: char| !(c.is_ascii_alphanumeric() || "+/=\r\n\t ".contains(c)))
+        .unwrap_or(body.len())
 }
 
 /// Decodes standard base64 (white space skipped, padding optional).

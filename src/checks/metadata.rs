@@ -156,7 +156,7 @@ pub(super) fn xmp_packet(b: &[u8]) -> Option<&[u8]> {
 /// Whether the first XMP packet in `b` names a creator: `<dc:creator>
 /// <rdf:Seq><rdf:li>Name</rdf:li>…` with a name in an item. Documents
 /// (PDF) keep their author there too.
-pub(crate) fn xmp_creator(b: &[u8]) -> bool {
+fn xmp_creator(b: &[u8]) -> bool {
     !xmp_creators(b).is_empty()
 }
 
