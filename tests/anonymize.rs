@@ -731,6 +731,12 @@ fn a_customer_named_in_an_address_fails_the_build() {
         case.join("Fjellheim_tilbud.pdf"),
     )
     .unwrap();
+    // A file named after the person interviewed.
+    std::fs::write(
+        case.join("tapsintervju-kari-hansen.txt"),
+        "Notater fra intervjuet.\n",
+    )
+    .unwrap();
     // An article's address is out of the guard's default scope.
     std::fs::create_dir_all(root.join("content/artikler")).unwrap();
     std::fs::write(
@@ -769,6 +775,13 @@ fn a_customer_named_in_an_address_fails_the_build() {
         (
             "content/case/Fjellheim_tilbud.pdf:1:1",
             format!("{denied} `F••••••••` in the name of a file of a case study"),
+        ),
+        (
+            "content/case/tapsintervju-kari-hansen.txt:1:1",
+            format!(
+                "{} `k••• ••••••` in the name of a file of a case study",
+                kind_text("PersonName")
+            ),
         ),
     ]
     .into_iter()

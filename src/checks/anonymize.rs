@@ -8,7 +8,8 @@
 //! Norwegian letters), people's names it can tell without one (a common
 //! Norwegian first name and a surname, `FIRST_NAMES`) and the site's own
 //! extra regex patterns; and, in an address a page or file is published at
-//! ([`Guard::scan_address`]), the deny list's names and the patterns. It
+//! ([`Guard::scan_address`]), the deny list's names, people's names (a
+//! first name and one of the common `SURNAMES`) and the patterns. It
 //! also owns the
 //! allow handling (the `allow` list from `site.toml` and inline
 //! `<!-- vinn:allow "text" -->` markers) and the
@@ -421,6 +422,10 @@ pub struct Guard {
     /// By a name's first byte, a bit for each length (in bytes) of the
     /// names starting with it.
     people_shapes: [u16; 256],
+    /// [`FIRST_NAMES`] and [`SURNAMES`] in lower case, each also written
+    /// without Norwegian letters as file names are, sorted: for addresses.
+    address_first: Vec<String>,
+    address_surnames: Vec<String>,
     host_keys: Vec<String>,
     patterns: Option<Regex>,
     allow: Vec<AllowEntry>,
@@ -586,6 +591,114 @@ const FIRST_NAMES: &[&str] = &[
     "Marte",
     "Vilde",
 ];
+
+/// Norway's most common surnames (Statistics Norway's list, the first
+/// eighty or so). An address has no capital letters to tell a name by
+/// (`intervju-kari-hansen.pdf`), so there a first name counts as a
+/// person's only when one of these follows it.
+const SURNAMES: &[&str] = &[
+    "Hansen",
+    "Johansen",
+    "Olsen",
+    "Larsen",
+    "Andersen",
+    "Pedersen",
+    "Nilsen",
+    "Kristiansen",
+    "Jensen",
+    "Karlsen",
+    "Johnsen",
+    "Pettersen",
+    "Eriksen",
+    "Berg",
+    "Haugen",
+    "Hagen",
+    "Johannessen",
+    "Andreassen",
+    "Jacobsen",
+    "Dahl",
+    "Jørgensen",
+    "Halvorsen",
+    "Henriksen",
+    "Lund",
+    "Sørensen",
+    "Jakobsen",
+    "Moen",
+    "Gundersen",
+    "Iversen",
+    "Strand",
+    "Solberg",
+    "Svendsen",
+    "Eide",
+    "Knutsen",
+    "Martinsen",
+    "Paulsen",
+    "Bakken",
+    "Kristoffersen",
+    "Mathisen",
+    "Lie",
+    "Amundsen",
+    "Nguyen",
+    "Rasmussen",
+    "Lunde",
+    "Solheim",
+    "Berntsen",
+    "Nygård",
+    "Bakke",
+    "Kristensen",
+    "Fredriksen",
+    "Moe",
+    "Holm",
+    "Lien",
+    "Hauge",
+    "Christensen",
+    "Andresen",
+    "Nielsen",
+    "Knudsen",
+    "Evensen",
+    "Sæther",
+    "Aas",
+    "Myhre",
+    "Hanssen",
+    "Haugland",
+    "Thomassen",
+    "Sivertsen",
+    "Simonsen",
+    "Danielsen",
+    "Berge",
+    "Sandvik",
+    "Rønning",
+    "Arnesen",
+    "Antonsen",
+    "Næss",
+    "Vik",
+    "Haug",
+    "Ellingsen",
+    "Thorsen",
+    "Edvardsen",
+    "Birkeland",
+    "Isaksen",
+    "Nordmann",
+];
+
+/// `names` in lower case and also without Norwegian letters (`bjorn`,
+/// `bjoern`), sorted, for looking words of an address up.
+fn address_spellings(names: &[&str]) -> Vec<String> {
+    let mut out: Vec<String> = names
+        .iter()
+        .flat_map(|n| {
+            let n = n.to_lowercase();
+            [
+                transliterate_as(&n, "o", "a"),
+                transliterate_as(&n, "oe", "aa"),
+                n,
+            ]
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
 
 /// Whether a word may start after `before`: at the start, or after white
 /// space and any opening marks (`(`, quotes, `**`, `[`), or after a tag's
@@ -1086,6 +1199,8 @@ impl Guard {
                 shapes[usize::from(n.as_bytes()[0])] |= 1 << n.len();
                 shapes
             }),
+            address_first: address_spellings(FIRST_NAMES),
+            address_surnames: address_spellings(SURNAMES),
             host_keys,
             patterns,
             allow,
@@ -1130,10 +1245,11 @@ impl Guard {
             .map(|a| (a.original.as_str(), mask(value.trim())))
     }
 
-    /// The deny list's names and the site's patterns in a published
-    /// address (`case/kvitfjell-byggevarer/`, `case/notat_ostvik.pdf`):
-    /// its separators (`-`, `_`, `.`, `/`) are read as spaces, and a name
-    /// may be written without Norwegian letters, as file names are.
+    /// The deny list's names, people's names and the site's patterns in a
+    /// published address (`case/kvitfjell-byggevarer/`,
+    /// `case/notat_ostvik.pdf`, `case/intervju-kari-hansen.pdf`): its
+    /// separators (`-`, `_`, `.`, `/`) are read as spaces, and a name may
+    /// be written without Norwegian letters, as file names are.
     pub fn scan_address(&self, address: &str) -> Vec<Finding> {
         let spelled: String = address
             .chars()
@@ -1147,8 +1263,46 @@ impl Guard {
             .collect();
         let mut cands = Vec::new();
         self.scan_names(&spelled, &mut cands);
+        self.scan_address_people(&spelled, &mut cands);
         self.scan_patterns(address, &mut cands);
         self.settle(&spelled, cands)
+    }
+
+    /// People's names in an address whose separators are spaces: a first
+    /// name followed by a capitalised word, as in text (`Kari Nordmann`
+    /// from `Referat_Kari_Nordmann.docx`), or in any case by one of
+    /// [`SURNAMES`] (`kari-hansen`); either written without Norwegian
+    /// letters too (`bjorn-sorensen`).
+    fn scan_address_people(&self, spelled: &str, out: &mut Vec<Cand>) {
+        let mut words = spelled
+            .split(' ')
+            .scan(0, |at, w| {
+                let start = *at;
+                *at += w.len() + 1;
+                Some((start, w))
+            })
+            .filter(|(_, w)| !w.is_empty())
+            .peekable();
+        let known = |list: &[String], w: &str| list.binary_search(&w.to_lowercase()).is_ok();
+        while let Some((start, first)) = words.next() {
+            let Some(&(next, last)) = words.peek() else {
+                break;
+            };
+            let mut letters = last.chars();
+            let capitalised = first.starts_with(char::is_uppercase)
+                && letters.next().is_some_and(char::is_uppercase)
+                && letters.next().is_some_and(char::is_lowercase);
+            if known(&self.address_first, first)
+                && (capitalised || known(&self.address_surnames, last))
+            {
+                out.push(Cand {
+                    start,
+                    end: next + last.len(),
+                    kind: FindingKind::PersonName,
+                });
+                words.next();
+            }
+        }
     }
 
     fn scan_patterns(&self, text: &str, out: &mut Vec<Cand>) {
@@ -1933,6 +2087,31 @@ mod tests {
         );
         assert_eq!(at("case/nyfjellheimen-2/"), []);
         assert_eq!(at("artikler/ostvik/"), []);
+
+        // People: a first name and a common surname in any case, or a
+        // capitalised word after a capitalised first name, as in text.
+        let person = FindingKind::PersonName;
+        assert_eq!(
+            at("case/tapt/intervju-kari-hansen.pdf"),
+            [("kari-hansen".into(), person, false)]
+        );
+        assert_eq!(
+            at("case/tapt/Referat_Kari_Nordvik.docx"),
+            [("Kari_Nordvik".into(), person, false)]
+        );
+        assert_eq!(
+            at("case/bjorn-sorensen/"),
+            [("bjorn-sorensen".into(), person, false)]
+        );
+        assert_eq!(
+            at("case/tapt/aase-naess.jpg"),
+            [("aase-naess".into(), person, false)]
+        );
+        // A first name that is also a word, followed by a word; a surname
+        // alone; a first name last.
+        assert_eq!(at("case/pris-per-bruker/"), []);
+        assert_eq!(at("case/hansen-tapt/tilbud-til-kari/"), []);
+        assert_eq!(at("case/Tilbud_Kari.pdf"), []);
     }
 
     #[test]
