@@ -933,6 +933,37 @@ fn a_photo_inside_a_drawing_is_read_for_gps_and_names() {
 }
 
 #[test]
+fn a_photo_inside_a_case_page_is_read_for_gps_and_names() {
+    // The drawing's photo (GPS position and `Artist`) put into a case's
+    // Markdown as a `data:` URI, as a converter writes it: published as it
+    // is, EXIF and all.
+    let site = site_from("clean");
+    let root = site.path();
+    let svg = std::fs::read_to_string(fixture("anon/documents/tegning.svg")).unwrap();
+    let start = svg.find("data:image/jpeg").unwrap();
+    let uri = &svg[start..start + svg[start..].find('"').unwrap()];
+    let page = root.join("content/case/tapt-pris-industri.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    let line = text.lines().count() + 2;
+    std::fs::write(
+        &page,
+        format!("{text}\nBilde fra befaringen: ![Lageret]({uri})\n"),
+    )
+    .unwrap();
+    let err = failing_check(root);
+    let errors: Vec<&str> = err.lines().filter(|l| l.contains(": error: ")).collect();
+    assert_eq!(errors.len(), 2, "{err}");
+    let at = format!(
+        "content/case/tapt-pris-industri.md:{line}:34: error: its attachment `embedded-1.jpg`: the image "
+    );
+    for e in &errors {
+        assert!(e.starts_with(&at), "{e}");
+    }
+    assert!(err.contains("carries the GPS position"), "{err}");
+    assert!(err.contains("metadata field `Artist`"), "{err}");
+}
+
+#[test]
 fn a_property_naming_the_publisher_can_be_allowed() {
     // The evaluation names its company (Grossisten AS), author and last
     // editor in its properties, and holds a comment.

@@ -2,19 +2,33 @@
 //!
 //! Inkscape embeds a photo put into a drawing as base64 in the SVG, and a
 //! page saved from a browser or an e-mail program can do the same in
-//! HTML: the photo's EXIF block, GPS position and all, goes along. This
+//! HTML, as a converter can in Markdown (`![](data:image/jpeg;base64,…)`,
+//! published as it is): the photo's EXIF block, GPS position and all,
+//! goes along. This
 //! module owns finding those URIs (`data:image/jpeg;base64,…`) and
 //! decoding them, so the guard reads each image as it reads an image
 //! file. Pure; a malformed URI gives nothing.
 
-/// The images of the `data:` URIs in `text`, each named `embedded-N.ext`
-/// (its kind's usual ending), at most `limit` bytes of them together.
-pub fn images(text: &str, limit: usize) -> Vec<(String, Vec<u8>)> {
+/// An image a text carries as a `data:` URI.
+#[derive(Debug, PartialEq)]
+pub struct Image {
+    /// Where its URI starts in the text, in bytes.
+    pub at: usize,
+    /// `embedded-N.ext`: its place among the text's images and its kind's
+    /// usual ending.
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The images of the `data:` URIs in `text`, at most `limit` bytes of
+/// them together.
+pub fn images(text: &str, limit: usize) -> Vec<Image> {
     let mut out = Vec::new();
     let mut total = 0;
     let mut from = 0;
     while let Some(at) = text[from..].find("data:image/") {
-        let start = from + at + "data:image/".len();
+        let uri = from + at;
+        let start = uri + "data:image/".len();
         from = start;
         let rest = &text[start..];
         let Some(comma) = rest.find(',') else { break };
@@ -39,7 +53,11 @@ pub fn images(text: &str, limit: usize) -> Vec<(String, Vec<u8>)> {
             if total > limit {
                 break;
             }
-            out.push((format!("embedded-{}.{ext}", out.len() + 1), bytes));
+            out.push(Image {
+                at: uri,
+                name: format!("embedded-{}.{ext}", out.len() + 1),
+                bytes,
+            });
         }
     }
     out
@@ -127,11 +145,20 @@ mod tests {
         let svg = r#"<svg><image href="data:image/jpeg;base64,/9j/AA==" /><image xlink:href='data:image/PNG;base64,iVBO
 Rw=='/><image href="data:image/svg+xml;base64,PHN2Zz4="/><a href="data:text/plain,hei">x</a></svg>"#;
         let found = images(svg, 1 << 20);
+        let image = |uri: &str, name: &str, bytes: &[u8]| Image {
+            at: svg.find(uri).unwrap(),
+            name: name.to_string(),
+            bytes: bytes.to_vec(),
+        };
         assert_eq!(
             found,
             [
-                ("embedded-1.jpg".to_string(), vec![0xff, 0xd8, 0xff, 0]),
-                ("embedded-2.png".to_string(), vec![0x89, 0x50, 0x4e, 0x47]),
+                image("data:image/jpeg", "embedded-1.jpg", &[0xff, 0xd8, 0xff, 0]),
+                image(
+                    "data:image/PNG",
+                    "embedded-2.png",
+                    &[0x89, 0x50, 0x4e, 0x47]
+                ),
             ]
         );
         assert_eq!(images(svg, 5).len(), 1);

@@ -15,7 +15,7 @@ use std::path::Path;
 use super::anonymize::Guard;
 use super::{Source, datauri, documents, metadata, scan_texts};
 use crate::content::Kind;
-use crate::diagnostics::{Diagnostic, display_path};
+use crate::diagnostics::{Diagnostic, display_path, line_col};
 
 /// What the guard finds in the file at `path` (`rel` from the site root),
 /// a file of a page of `kind`: see [`Found::file_findings`].
@@ -37,6 +37,35 @@ pub(super) fn case_file(guard: &Guard, path: &Path, rel: &Path, kind: Kind) -> V
         depth: 0,
     };
     at.file_findings(name, &bytes)
+}
+
+/// What the guard finds in the photos a page's Markdown (`body` of the
+/// file `source`, from `first_line`) carries as `data:` URIs: each read
+/// as a photo inside the file, at the line and column its URI starts.
+pub(super) fn page_photos(
+    guard: &Guard,
+    source: &Path,
+    kind: Kind,
+    (body, first_line): (&str, usize),
+) -> Vec<Diagnostic> {
+    let page = Found {
+        guard,
+        rel: source,
+        kind,
+        attached: None,
+        depth: 0,
+    };
+    datauri::images(body, documents::TOTAL_LIMIT)
+        .into_iter()
+        .flat_map(|photo| {
+            let (line, col) = line_col(body, photo.at);
+            let mut found = page.inner_files(&[(photo.name, photo.bytes)]);
+            for d in &mut found {
+                (d.line, d.col) = (line + first_line - 1, col);
+            }
+            found
+        })
+        .collect()
 }
 
 /// The first and last `each` bytes of the file at `path` (all of it when
@@ -151,7 +180,12 @@ impl Found<'_> {
                 let text = String::from_utf8_lossy(bytes);
                 let mut out = self.scan(&datauri::blank_payloads(&text), 1, None, false);
                 // Photos inside it as `data:` URIs (an SVG from Inkscape).
-                out.extend(self.inner_files(&datauri::images(&text, documents::TOTAL_LIMIT)));
+                let photos: Vec<(String, Vec<u8>)> =
+                    datauri::images(&text, documents::TOTAL_LIMIT)
+                        .into_iter()
+                        .map(|i| (i.name, i.bytes))
+                        .collect();
+                out.extend(self.inner_files(&photos));
                 out
             }
             Some(FileKind::Image) => metadata::scan(bytes)

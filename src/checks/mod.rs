@@ -91,12 +91,12 @@ pub fn guard_for(root: &Path, a: &AnonymizationConfig) -> Result<Guard, Diagnost
 /// Scans a page's front matter and body, and the addresses it is
 /// published at; returns errors and allowed notes.
 pub fn scan_page(guard: &Guard, page: &Page) -> Vec<Diagnostic> {
-    let mut out = scan_texts(
+    let mut out = scan_source(
         guard,
         &page.source,
         page.meta.kind,
-        &[(&page.front, page.front_line), (&page.body, page.body_line)],
-        Source::Text,
+        (&page.front, page.front_line),
+        (&page.body, page.body_line),
     );
     out.extend(scan_address(
         guard,
@@ -116,6 +116,31 @@ pub fn scan_page(guard: &Guard, page: &Page) -> Vec<Diagnostic> {
             "an alias of {}",
             "remove the alias",
         ));
+    }
+    out
+}
+
+/// What the guard finds in a page's source (`source`, of a page of
+/// `kind`): its front matter's and its Markdown's text, each with its
+/// first line, and the photos the Markdown carries as `data:` URIs (their
+/// base64 no source of words).
+fn scan_source(
+    guard: &Guard,
+    source: &Path,
+    kind: Kind,
+    front: (&str, usize),
+    (body, body_line): (&str, usize),
+) -> Vec<Diagnostic> {
+    let text = datauri::blank_payloads(body);
+    let mut out = scan_texts(
+        guard,
+        source,
+        kind,
+        &[front, (&text, body_line)],
+        Source::Text,
+    );
+    if body.contains("data:image/") {
+        out.extend(files::page_photos(guard, source, kind, (body, body_line)));
     }
     out
 }
@@ -262,12 +287,12 @@ fn anonymization(site: &Site, guard: &Guard, out: &mut Checked) {
     // its problems in one run, not its identifiers only once it loads.
     for r in &site.rejected {
         if all || r.kind == Kind::Case {
-            out.diagnostics.extend(scan_texts(
+            out.diagnostics.extend(scan_source(
                 guard,
                 &r.source,
                 r.kind,
-                &[(&r.front, r.front_line), (&r.body, r.body_line)],
-                Source::Text,
+                (&r.front, r.front_line),
+                (&r.body, r.body_line),
             ));
         }
     }
