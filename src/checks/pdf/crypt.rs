@@ -185,8 +185,10 @@ fn crypt_filter(dict: &Dict, key: &[u8]) -> Option<Method> {
 }
 
 /// The file key of revisions 2–4 for the empty user password (7.6.3.3,
-/// algorithm 2).
+/// algorithm 2): `len` bytes, sixteen at most (an MD5 hash's; a damaged
+/// file can pair revision 4 with version 5's 32).
 fn key_r4(o: &[u8], p: u32, id: &[u8], r: u32, len: usize, metadata: bool) -> Vec<u8> {
+    let len = len.min(16);
     let mut h = Md5::new();
     h.update(PAD);
     h.update(&o[..o.len().min(32)]);
