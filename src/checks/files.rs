@@ -36,7 +36,29 @@ pub(super) fn case_file(guard: &Guard, path: &Path, rel: &Path, kind: Kind) -> V
         attached: None,
         depth: 0,
     };
-    at.file_findings(name, &bytes)
+    unless_it_fails(rel, || at.file_findings(name, &bytes))
+}
+
+/// The findings `read` gives of the file `rel`; if reading it fails (a
+/// damaged file vinn's readers do not expect: a bug), a warning that says
+/// so instead of a build that stops: the other files' findings still
+/// count, and this one is to be checked by hand.
+fn unless_it_fails(rel: &Path, read: impl FnOnce() -> Vec<Diagnostic>) -> Vec<Diagnostic> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|panic| {
+        let why = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        vec![Diagnostic::warning(
+            display_path(rel),
+            0,
+            0,
+            format!(
+                "vinn failed while reading this file ({why}), a bug in vinn to report: check by hand that it names no person or customer"
+            ),
+        )]
+    })
 }
 
 /// What the guard finds in the photos a page's Markdown (`body` of the
@@ -59,7 +81,8 @@ pub(super) fn page_photos(
         .into_iter()
         .flat_map(|photo| {
             let (line, col) = line_col(body, photo.at);
-            let mut found = page.inner_files(&[(photo.name, photo.bytes)]);
+            let mut found =
+                unless_it_fails(source, || page.inner_files(&[(photo.name, photo.bytes)]));
             for d in &mut found {
                 (d.line, d.col) = (line + first_line - 1, col);
             }
@@ -379,6 +402,7 @@ mod tests {
     use super::*;
     use crate::checks::anonymize::GuardConfig;
     use crate::checks::documents::tests::zip_bytes;
+    use crate::diagnostics::Severity;
 
     /// The errors found in `bytes` as the case file `name`.
     fn errors(name: &str, bytes: &[u8]) -> Vec<String> {
@@ -417,5 +441,29 @@ mod tests {
             inner = zip_bytes(&[(&name, &inner, false)]);
             names.insert(0, name);
         }
+    }
+
+    #[test]
+    fn a_reader_that_fails_gives_a_warning_not_a_stop() {
+        let rel = Path::new("content/case/tilbud.pdf");
+        let found = unless_it_fails(rel, || {
+            let key = [0u8; 16];
+            let len = key.len() * 2;
+            vec![Diagnostic::note("x", 0, 0, format!("{:?}", &key[..len]))]
+        });
+        assert_eq!(found.len(), 1);
+        let d = &found[0];
+        assert_eq!(
+            (d.path.as_str(), d.severity),
+            ("content/case/tilbud.pdf", Severity::Warning)
+        );
+        assert!(
+            d.message.starts_with("vinn failed while reading this file (range end index 32 out of range for slice of length 16), a bug"),
+            "{}",
+            d.message
+        );
+        // What reads gives, when it does.
+        let read = unless_it_fails(rel, || vec![Diagnostic::note("x", 1, 0, "y".to_string())]);
+        assert_eq!(read[0].message, "y");
     }
 }
