@@ -364,6 +364,62 @@ fn jpeg_with_gps() -> Vec<u8> {
     jpeg
 }
 
+/// A JPEG of no pixels whose EXIF block names `artist` (little-endian,
+/// IFD0's one entry pointing at the text after it).
+fn jpeg_by(artist: &str) -> Vec<u8> {
+    let mut text = artist.as_bytes().to_vec();
+    text.push(0);
+    let mut tiff = b"II*\0".to_vec();
+    tiff.extend(8u32.to_le_bytes()); // IFD0 at 8
+    tiff.extend(1u16.to_le_bytes()); // one entry: Artist → 26
+    tiff.extend([0x3b, 0x01, 2, 0]);
+    tiff.extend((text.len() as u32).to_le_bytes());
+    tiff.extend(26u32.to_le_bytes());
+    tiff.extend(0u32.to_le_bytes());
+    tiff.extend(text);
+    let mut jpeg = vec![0xff, 0xd8, 0xff, 0xe1];
+    jpeg.extend(((2 + 6 + tiff.len()) as u16).to_be_bytes());
+    jpeg.extend(b"Exif\0\0");
+    jpeg.extend(tiff);
+    jpeg.extend([0xff, 0xda, 0, 2, 0xff, 0xd9]);
+    jpeg
+}
+
+#[test]
+fn a_photo_credited_to_the_publisher_can_be_allowed() {
+    // The company's own photo, its `Artist` the publisher; a site visit's,
+    // the photographer's name.
+    let site = site_from("clean");
+    let root = site.path();
+    std::fs::write(root.join("content/case/lager.jpg"), jpeg_by("Grossisten AS")).unwrap();
+    std::fs::write(root.join("content/case/befaring.jpg"), jpeg_by("Kari Nordmann")).unwrap();
+    let config = std::fs::read_to_string(root.join("site.toml")).unwrap();
+    std::fs::write(
+        root.join("site.toml"),
+        config.replace(
+            "allow = [\"Fjellheim Skisenter\"]",
+            "allow = [\"Fjellheim Skisenter\", \"Grossisten\"]",
+        ),
+    )
+    .unwrap();
+    let o = run(&["check", "--verbose", "--root", root.to_str().unwrap()]);
+    let err = stderr(&o);
+    let errors: Vec<&str> = err.lines().filter(|l| l.contains(": error: ")).collect();
+    assert_eq!(errors.len(), 1, "{err}");
+    assert!(
+        errors[0].starts_with(
+            "content/case/befaring.jpg:1:1: error: the image names a person in its metadata field `Artist`"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.lines().any(|l| l.starts_with(
+            "content/case/lager.jpg:1:1: note: allowed: `Artist` `G••••••••• ••` in the image's metadata (allow entry \"Grossisten\" in site.toml)"
+        )),
+        "{err}"
+    );
+}
+
 #[test]
 fn a_case_photo_that_tells_where_it_was_taken_fails_the_build() {
     let site = site_from("clean");

@@ -211,10 +211,22 @@ impl Found<'_> {
                 out.extend(self.inner_files(&photos));
                 out
             }
-            Some(FileKind::Image) => metadata::scan(bytes)
-                .into_iter()
-                .map(|f| self.error(f.message(&self.label())))
-                .collect(),
+            Some(FileKind::Image) => {
+                let names = metadata::names(bytes);
+                metadata::scan(bytes)
+                    .into_iter()
+                    .flat_map(|f| {
+                        // A field naming the publisher only is a note.
+                        let allowed = match f {
+                            metadata::MetaFinding::Person(field) => {
+                                self.allowed(field, &names, "the image's metadata")
+                            }
+                            metadata::MetaFinding::Gps => None,
+                        };
+                        allowed.unwrap_or_else(|| vec![self.error(f.message(&self.label()))])
+                    })
+                    .collect()
+            }
             Some(FileKind::Video) => metadata::scan_video(bytes)
                 .into_iter()
                 .map(|f| self.error(f.video_message(&self.label())))
@@ -238,20 +250,10 @@ impl Found<'_> {
             let documents::DocFinding::Named(field) = f else {
                 return true;
             };
-            let values = reading.names.iter().filter(|(n, _)| n == field);
-            let allowed: Option<Vec<(&str, String)>> =
-                values.map(|(_, v)| self.guard.allowed_value(v)).collect();
-            match allowed {
-                Some(all) if !all.is_empty() => {
-                    for (entry, masked) in all {
-                        out.push(self.note(format!(
-                            "allowed: `{field}` `{masked}` in the document's properties (allow entry \"{entry}\" in site.toml)"
-                        )));
-                    }
-                    false
-                }
-                _ => true,
-            }
+            let allowed = self.allowed(field, &reading.names, "the document's properties");
+            let kept = allowed.is_none();
+            out.extend(allowed.into_iter().flatten());
+            kept
         });
         out.extend(
             documents::messages(doc, &self.label(), &found)
@@ -304,6 +306,33 @@ impl Found<'_> {
             )));
         }
         out
+    }
+
+    /// Notes for the values of `field` among `names` (fields and their
+    /// values, in `place`: "the image's metadata"), if an allow entry names
+    /// every one of them whole; `None` if one is not allowed, or there are
+    /// none.
+    fn allowed<F: AsRef<str>>(
+        &self,
+        field: &str,
+        names: &[(F, String)],
+        place: &str,
+    ) -> Option<Vec<Diagnostic>> {
+        let allowed: Vec<(&str, String)> = names
+            .iter()
+            .filter(|(n, _)| n.as_ref() == field)
+            .map(|(_, v)| self.guard.allowed_value(v))
+            .collect::<Option<_>>()?;
+        (!allowed.is_empty()).then(|| {
+            allowed
+                .into_iter()
+                .map(|(entry, masked)| {
+                    self.note(format!(
+                        "allowed: `{field}` `{masked}` in {place} (allow entry \"{entry}\" in site.toml)"
+                    ))
+                })
+                .collect()
+        })
     }
 
     /// The findings in the files inside this one (a document's

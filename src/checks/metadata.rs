@@ -265,7 +265,17 @@ struct Entry {
     value: u32,
 }
 
-impl Tiff<'_> {
+impl<'a> Tiff<'a> {
+    /// The TIFF structure `b`, when its header says which byte order.
+    fn of(b: &'a [u8]) -> Option<Tiff<'a>> {
+        let little = match b.get(..4)? {
+            b"II*\0" => true,
+            b"MM\0*" => false,
+            _ => return None,
+        };
+        Some(Tiff { b, little })
+    }
+
     fn u16(&self, at: usize) -> Option<u16> {
         let s: [u8; 2] = self.b.get(at..at + 2)?.try_into().ok()?;
         Some(if self.little {
@@ -302,9 +312,9 @@ impl Tiff<'_> {
             .collect()
     }
 
-    /// Whether a text entry (ASCII, or UCS-2 bytes for Windows's `XP`
-    /// fields) holds anything but blanks and NULs.
-    fn has_text(&self, e: &Entry) -> bool {
+    /// A text entry's text (ASCII, or with `ucs2` the UCS-2 bytes of
+    /// Windows's `XP` fields), when it holds anything but blanks and NULs.
+    fn text(&self, e: &Entry, ucs2: bool) -> Option<String> {
         let len = e.count as usize;
         let bytes = if len <= 4 {
             // The value sits in the entry itself: its 4 bytes as stored.
@@ -315,53 +325,92 @@ impl Tiff<'_> {
             };
             v[..len].to_vec()
         } else {
-            match self.b.get(e.value as usize..e.value as usize + len) {
-                Some(s) => s.to_vec(),
-                None => return false,
-            }
+            self.b
+                .get(e.value as usize..(e.value as usize).checked_add(len)?)?
+                .to_vec()
         };
         // ASCII, BYTE or UNDEFINED (Windows's `XP` fields are UCS-2 bytes):
         // numbers are not names.
-        matches!(e.kind, 1 | 2 | 7) && bytes.iter().any(|&c| c != 0 && !c.is_ascii_whitespace())
+        if !matches!(e.kind, 1 | 2 | 7) || bytes.iter().all(|&c| c == 0 || c.is_ascii_whitespace())
+        {
+            return None;
+        }
+        let text = if ucs2 {
+            let units: Vec<u16> = bytes
+                .chunks_exact(2)
+                .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                .collect();
+            String::from_utf16_lossy(&units)
+        } else {
+            String::from_utf8_lossy(&bytes).into_owned()
+        };
+        Some(
+            text.trim_matches(|c: char| c == '\0' || c.is_whitespace())
+                .to_string(),
+        )
     }
+}
+
+/// The names an image's metadata gives, each with its field (`Artist`,
+/// `XPAuthor`, `CameraOwnerName`, `dc:creator`): the values behind its
+/// [`MetaFinding::Person`] findings, so that an allow entry naming the
+/// publisher (`Salgsskolen AS` as a photo's `Artist`) can be told from a
+/// person.
+pub fn names(bytes: &[u8]) -> Vec<(&'static str, String)> {
+    let mut out = exif_block(bytes).map(exif_names).unwrap_or_default();
+    out.extend(xmp_creators(bytes).into_iter().map(|c| ("dc:creator", c)));
+    out
+}
+
+/// The names in an EXIF block's fields (see [`names`]).
+fn exif_names(b: &[u8]) -> Vec<(&'static str, String)> {
+    let Some(t) = Tiff::of(b) else {
+        return Vec::new();
+    };
+    let Some(ifd0) = t.u32(4) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for e in t.entries(ifd0 as usize) {
+        match e.tag {
+            0x013b => out.extend(t.text(&e, false).map(|v| ("Artist", v))),
+            0x9c9d => out.extend(t.text(&e, true).map(|v| ("XPAuthor", v))),
+            // The Exif directory: the camera owner's name.
+            0x8769 => out.extend(
+                t.entries(e.value as usize)
+                    .iter()
+                    .filter(|x| x.tag == 0xa430)
+                    .filter_map(|x| t.text(x, false))
+                    .map(|v| ("CameraOwnerName", v)),
+            ),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// GPS and personal names in an EXIF block.
 fn findings(b: &[u8]) -> Vec<MetaFinding> {
-    let little = match b.get(..4) {
-        Some(b"II*\0") => true,
-        Some(b"MM\0*") => false,
-        _ => return Vec::new(),
+    let Some(t) = Tiff::of(b) else {
+        return Vec::new();
     };
-    let t = Tiff { b, little };
     let Some(ifd0) = t.u32(4) else {
         return Vec::new();
     };
-    let mut found = Vec::new();
-    for e in t.entries(ifd0 as usize) {
-        let inner = |at: u32| t.entries(at as usize);
-        match e.tag {
-            // GPSInfo: a position only where latitude or longitude is set
-            // (some phones write an empty directory).
-            0x8825
-                if inner(e.value)
-                    .iter()
-                    .any(|g| matches!(g.tag, 0x0002 | 0x0004) && g.count > 0) =>
-            {
-                found.push(MetaFinding::Gps)
-            }
-            0x013b if t.has_text(&e) => found.push(MetaFinding::Person("Artist")),
-            0x9c9d if t.has_text(&e) => found.push(MetaFinding::Person("XPAuthor")),
-            // The Exif directory: the camera owner's name.
-            0x8769
-                if inner(e.value)
-                    .iter()
-                    .any(|x| x.tag == 0xa430 && t.has_text(x)) =>
-            {
-                found.push(MetaFinding::Person("CameraOwnerName"))
-            }
-            _ => {}
-        }
+    // GPSInfo: a position only where latitude or longitude is set (some
+    // phones write an empty directory).
+    let gps = t.entries(ifd0 as usize).iter().any(|e| {
+        e.tag == 0x8825
+            && t.entries(e.value as usize)
+                .iter()
+                .any(|g| matches!(g.tag, 0x0002 | 0x0004) && g.count > 0)
+    });
+    let mut found: Vec<MetaFinding> = exif_names(b)
+        .into_iter()
+        .map(|(field, _)| MetaFinding::Person(field))
+        .collect();
+    if gps {
+        found.push(MetaFinding::Gps);
     }
     found.sort();
     found.dedup();
@@ -490,9 +539,18 @@ pub(crate) mod tests {
                 ],
                 "little-endian: {little}"
             );
+            // The names behind them, for allow entries.
+            assert_eq!(
+                names(&all),
+                [
+                    ("Artist", "Kari Nordmann".to_string()),
+                    ("CameraOwnerName", "Ola".to_string())
+                ]
+            );
             // Short names sit in the entry itself.
             let short = jpeg(&tiff(little, false, Some("Ola"), None));
             assert_eq!(scan(&short), [MetaFinding::Person("Artist")]);
+            assert_eq!(names(&short), [("Artist", "Ola".to_string())]);
             let none = jpeg(&tiff(little, false, None, None));
             assert_eq!(scan(&none), []);
             let blank = jpeg(&tiff(little, false, Some("    "), Some("")));
