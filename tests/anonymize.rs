@@ -391,8 +391,16 @@ fn a_photo_credited_to_the_publisher_can_be_allowed() {
     // the photographer's name.
     let site = site_from("clean");
     let root = site.path();
-    std::fs::write(root.join("content/case/lager.jpg"), jpeg_by("Grossisten AS")).unwrap();
-    std::fs::write(root.join("content/case/befaring.jpg"), jpeg_by("Kari Nordmann")).unwrap();
+    std::fs::write(
+        root.join("content/case/lager.jpg"),
+        jpeg_by("Grossisten AS"),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("content/case/befaring.jpg"),
+        jpeg_by("Kari Nordmann"),
+    )
+    .unwrap();
     let config = std::fs::read_to_string(root.join("site.toml")).unwrap();
     std::fs::write(
         root.join("site.toml"),

@@ -13,7 +13,7 @@
 use std::path::Path;
 
 use super::anonymize::Guard;
-use super::{Source, datauri, documents, metadata, scan_texts};
+use super::{Source, datauri, documents, metadata, scan_address, scan_texts};
 use crate::content::Kind;
 use crate::diagnostics::{Diagnostic, display_path, line_col};
 
@@ -345,15 +345,34 @@ impl Found<'_> {
         files
             .iter()
             .flat_map(|(inner, data)| {
+                // Its name, which whoever opens the file reads: a finding
+                // in it is masked wherever the file is named.
+                let found = self.guard.scan_address(inner);
+                let mut shown = inner.clone();
+                for f in found.iter().rev().filter(|f| !f.is_allowed()) {
+                    shown.replace_range(f.start..f.end, &f.masked);
+                }
                 let within = Found {
                     attached: Some(match &self.attached {
-                        None => inner.clone(),
-                        Some(a) => format!("{a} → {inner}"),
+                        None => shown,
+                        Some(a) => format!("{a} → {shown}"),
                     }),
                     depth: self.depth + 1,
                     ..*self
                 };
-                within.file_findings(inner, data)
+                let mut out = scan_address(
+                    self.guard,
+                    self.rel,
+                    self.kind,
+                    (inner, 0),
+                    &format!(
+                        "the name of a file in a file of {{}} (its attachment `{}`)",
+                        within.label()
+                    ),
+                    "whoever opens the file reads it; rename the file inside",
+                );
+                out.extend(within.file_findings(inner, data));
+                out
             })
             .collect()
     }
@@ -470,6 +489,28 @@ mod tests {
             inner = zip_bytes(&[(&name, &inner, false)]);
             names.insert(0, name);
         }
+    }
+
+    #[test]
+    fn names_of_files_inside_files_are_read_and_masked() {
+        let zip = zip_bytes(&[
+            ("Referat Kari Hansen.txt", b"kari@kunde.no", false),
+            ("notat.txt", b"Ingen navn her.", false),
+        ]);
+        let found = errors("vedlegg.zip", &zip);
+        assert_eq!(found.len(), 2, "{found:?}");
+        // The name, masked wherever the file is named.
+        assert!(
+            found[0].starts_with(
+                "person's name `K••• ••••••` in the name of a file in a file of a case study (its attachment `Referat K••• ••••••.txt`): whoever opens the file reads it;"
+            ),
+            "{found:?}"
+        );
+        assert!(
+            found[1].contains("in a case study (its attachment `Referat K••• ••••••.txt`)"),
+            "{found:?}"
+        );
+        assert!(found.iter().all(|f| !f.contains("Kari")), "{found:?}");
     }
 
     #[test]

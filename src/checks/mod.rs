@@ -104,7 +104,7 @@ pub fn scan_page(guard: &Guard, page: &Page) -> Vec<Diagnostic> {
         page.meta.kind,
         (&page.url, 0),
         "the address of {} (its file or folder name)",
-        "rename the file or folder",
+        "addresses are published with the site; rename the file or folder",
     ));
     let aliases = page.key_line("aliases").unwrap_or(0);
     for alias in &page.meta.aliases {
@@ -114,7 +114,7 @@ pub fn scan_page(guard: &Guard, page: &Page) -> Vec<Diagnostic> {
             page.meta.kind,
             (alias, aliases),
             "an alias of {}",
-            "remove the alias",
+            "addresses are published with the site; remove the alias",
         ));
     }
     out
@@ -145,10 +145,10 @@ fn scan_source(
     out
 }
 
-/// The deny list's names and the site's patterns in an address the file
-/// `source` is published at (`address`, reported at `line`): `what` says
-/// which address (`{}` standing for "a case study"), `fix` how to change
-/// it.
+/// The deny list's names, people's names and the site's patterns in an
+/// address the file `source` is published at (`address`, reported at `line`): `what` says
+/// which address (`{}` standing for "a case study"), `fix` why and how
+/// to change it.
 fn scan_address(
     guard: &Guard,
     source: &Path,
@@ -173,7 +173,7 @@ fn scan_address(
                 line,
                 0,
                 format!(
-                    "{} `{}` in {what}: addresses are published with the site; {fix} (if it is not personal or customer data, add an allow entry in site.toml)",
+                    "{} `{}` in {what}: {fix} (if it is not personal or customer data, add an allow entry in site.toml)",
                     f.kind.describe(false),
                     f.masked
                 ),
@@ -321,7 +321,7 @@ fn case_files(site: &Site, guard: &Guard, all: bool) -> Vec<Diagnostic> {
                 kind,
                 (&a.to, 0),
                 "the name of a file of {}",
-                "rename the file",
+                "addresses are published with the site; rename the file",
             );
             out.extend(files::case_file(guard, &a.from, rel, kind));
             out
