@@ -13,7 +13,8 @@
 use std::path::Path;
 
 use super::anonymize::Guard;
-use super::{Source, datauri, documents, metadata, scan_address, scan_texts};
+use super::metadata::{self, MetaFinding};
+use super::{Source, datauri, documents, scan_address, scan_texts};
 use crate::content::Kind;
 use crate::diagnostics::{Diagnostic, display_path, line_col};
 
@@ -211,26 +212,16 @@ impl Found<'_> {
                 out.extend(self.inner_files(&photos));
                 out
             }
-            Some(FileKind::Image) => {
-                let names = metadata::names(bytes);
-                metadata::scan(bytes)
-                    .into_iter()
-                    .flat_map(|f| {
-                        // A field naming the publisher only is a note.
-                        let allowed = match f {
-                            metadata::MetaFinding::Person(field) => {
-                                self.allowed(field, &names, "the image's metadata")
-                            }
-                            metadata::MetaFinding::Gps => None,
-                        };
-                        allowed.unwrap_or_else(|| vec![self.error(f.message(&self.label()))])
-                    })
-                    .collect()
-            }
-            Some(FileKind::Video) => metadata::scan_video(bytes)
-                .into_iter()
-                .map(|f| self.error(f.video_message(&self.label())))
-                .collect(),
+            Some(FileKind::Image) => self.metadata(
+                metadata::scan(bytes),
+                &metadata::names(bytes),
+                ("the image's metadata", MetaFinding::message),
+            ),
+            Some(FileKind::Video) => self.metadata(
+                metadata::scan_video(bytes),
+                &metadata::video_names(bytes),
+                ("the recording's metadata", MetaFinding::video_message),
+            ),
             Some(FileKind::Document(doc)) => self.document(doc, bytes),
             Some(FileKind::Zip) => self.zip(bytes),
             Some(FileKind::Unread) => vec![self.warning(unread(name))],
@@ -306,6 +297,27 @@ impl Found<'_> {
             )));
         }
         out
+    }
+
+    /// An image's or a recording's findings (`names` the values of its
+    /// name fields), each an error as `message` words it, in `place`; a
+    /// name field whose values only name the publisher, a note.
+    fn metadata(
+        &self,
+        found: Vec<MetaFinding>,
+        names: &[(&str, String)],
+        (place, message): (&str, fn(MetaFinding, &str) -> String),
+    ) -> Vec<Diagnostic> {
+        found
+            .into_iter()
+            .flat_map(|f| {
+                let allowed = match f {
+                    MetaFinding::Person(field) => self.allowed(field, names, place),
+                    MetaFinding::Gps => None,
+                };
+                allowed.unwrap_or_else(|| vec![self.error(message(f, &self.label()))])
+            })
+            .collect()
     }
 
     /// Notes for the values of `field` among `names` (fields and their
@@ -511,6 +523,37 @@ mod tests {
             "{found:?}"
         );
         assert!(found.iter().all(|f| !f.contains("Kari")), "{found:?}");
+    }
+
+    #[test]
+    fn a_recording_credited_to_the_publisher_can_be_allowed() {
+        // QuickTime's user data: `©ART`, a length and a language, the value.
+        let by = |artist: &str| {
+            let mut b = (12 + artist.len() as u32).to_be_bytes().to_vec();
+            b.extend(b"\xa9ART");
+            b.extend((artist.len() as u16).to_be_bytes());
+            b.extend([0x15, 0xc7]);
+            b.extend(artist.as_bytes());
+            b
+        };
+        let guard = Guard::new(&GuardConfig {
+            allow: vec!["Grossisten".into()],
+            ..GuardConfig::default()
+        })
+        .unwrap();
+        let at = Found {
+            guard: &guard,
+            rel: Path::new("content/case/x"),
+            kind: Kind::Case,
+            attached: None,
+            depth: 0,
+        };
+        let found = at.file_findings("film.mp4", &by("Grossisten AS"));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].severity, Severity::Note, "{}", found[0]);
+        assert!(found[0].message.contains("in the recording's metadata"));
+        let found = at.file_findings("film.mp4", &by("Kari Nordmann"));
+        assert_eq!(found[0].severity, Severity::Error, "{}", found[0]);
     }
 
     #[test]

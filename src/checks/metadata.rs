@@ -78,8 +78,51 @@ pub fn scan(bytes: &[u8]) -> Vec<MetaFinding> {
 /// megabytes only: the movie box sits at one end.
 pub fn scan_video(bytes: &[u8]) -> Vec<MetaFinding> {
     let mut found = Vec::new();
-    // The value after the four-byte tag at `at`.
-    let value = |at: usize| -> &[u8] {
+    let coordinates = |v: &&[u8]| {
+        v.windows(2)
+            .any(|w| (w[0] == b'+' || w[0] == b'-') && w[1].is_ascii_digit())
+    };
+    if video_values(bytes, b"\xa9xyz").iter().any(coordinates)
+        || find(bytes, b"com.apple.quicktime.location.ISO6709").is_some()
+    {
+        found.push(MetaFinding::Gps);
+    }
+    if !video_artists(bytes).is_empty() {
+        found.push(MetaFinding::Person("Artist"));
+    }
+    found.extend(xmp_findings(bytes));
+    found.sort();
+    found.dedup();
+    found
+}
+
+/// The names a video's or a recording's metadata gives (see
+/// [`scan_video`]), each with its field as [`names`] gives an image's.
+pub fn video_names(bytes: &[u8]) -> Vec<(&'static str, String)> {
+    let mut out: Vec<(&'static str, String)> = video_artists(bytes)
+        .into_iter()
+        .map(|v| ("Artist", String::from_utf8_lossy(v).trim().to_string()))
+        .collect();
+    out.extend(xmp_creators(bytes).into_iter().map(|c| ("dc:creator", c)));
+    out
+}
+
+/// The values of QuickTime's artist and author (`©ART`, `©aut`) that hold
+/// letters.
+fn video_artists(bytes: &[u8]) -> Vec<&[u8]> {
+    let named = |v: &&[u8]| v.iter().any(|c| c.is_ascii_alphabetic() || *c >= 0x80);
+    let mut out = video_values(bytes, b"\xa9ART");
+    out.extend(video_values(bytes, b"\xa9aut"));
+    out.retain(named);
+    out
+}
+
+/// The values after each QuickTime `tag` in `bytes`: in user data (a
+/// 16-bit length and a language, then the value) or in an item list's
+/// `data` atom (its size, type and locale, then the value); 256 bytes at
+/// most each.
+fn video_values<'a>(bytes: &'a [u8], tag: &[u8]) -> Vec<&'a [u8]> {
+    let value = |at: usize| -> &'a [u8] {
         let after = &bytes[(at + 4).min(bytes.len())..];
         let (start, len) = if after.get(4..8) == Some(b"data") {
             let size = after
@@ -96,33 +139,13 @@ pub fn scan_video(bytes: &[u8]) -> Vec<MetaFinding> {
             .get(start..)
             .map_or(&[][..], |v| &v[..len.min(v.len()).min(256)])
     };
-    let any = |tag: &[u8], test: &dyn Fn(&[u8]) -> bool| {
-        let mut from = 0;
-        while let Some(at) = find(&bytes[from..], tag) {
-            if test(value(from + at)) {
-                return true;
-            }
-            from += at + tag.len();
-        }
-        false
-    };
-    let coordinates = |v: &[u8]| {
-        v.windows(2)
-            .any(|w| (w[0] == b'+' || w[0] == b'-') && w[1].is_ascii_digit())
-    };
-    if any(b"\xa9xyz", &coordinates)
-        || find(bytes, b"com.apple.quicktime.location.ISO6709").is_some()
-    {
-        found.push(MetaFinding::Gps);
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(at) = find(&bytes[from..], tag) {
+        out.push(value(from + at));
+        from += at + tag.len();
     }
-    let named = |v: &[u8]| v.iter().any(|c| c.is_ascii_alphabetic() || *c >= 0x80);
-    if any(b"\xa9ART", &named) || any(b"\xa9aut", &named) {
-        found.push(MetaFinding::Person("Artist"));
-    }
-    found.extend(xmp_findings(bytes));
-    found.sort();
-    found.dedup();
-    found
+    out
 }
 
 /// GPS and the creator's name in an XMP packet (the XML that editors such
@@ -591,6 +614,7 @@ pub(crate) mod tests {
         ]
         .concat();
         assert_eq!(scan_video(&file), both);
+        assert_eq!(video_names(&file), [("Artist", "Ola".to_string())]);
         // Apple's key names the place; empty values name nothing.
         assert_eq!(
             scan_video(b"keys....mdtacom.apple.quicktime.location.ISO6709"),
@@ -603,6 +627,7 @@ pub(crate) mod tests {
         ]
         .concat();
         assert_eq!(scan_video(&empty), []);
+        assert_eq!(video_names(&empty), []);
         // Cut anywhere, it does not panic.
         for cut in 0..file.len() {
             let _ = scan_video(&file[..cut]);
