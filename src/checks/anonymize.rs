@@ -2,7 +2,8 @@
 //!
 //! This module owns the decision whether a piece of text still carries data
 //! that identifies a real customer or person: e-mail addresses, URLs that
-//! point at a customer, Norwegian phone numbers, national identity numbers
+//! point at a customer or name a person, links to a person's profile on a
+//! social network (`is_profile`), Norwegian phone numbers, national identity numbers
 //! (fødselsnummer and D-nummer), organisation numbers, bank account numbers,
 //! Norwegian IBANs, names from the site's deny list (also written without
 //! Norwegian letters), people's names it can tell without one (a common
@@ -71,6 +72,9 @@ pub enum FindingKind {
     Email,
     /// A URL whose host names a customer (deny-listed name or domain).
     Url,
+    /// A link to a person's profile on a social network (`linkedin.com/in/…`,
+    /// `facebook.com/…`): it leads to the person whatever it is named.
+    ProfileUrl,
     /// A Norwegian phone number.
     Phone,
     /// A fødselsnummer or D-nummer with valid date and control digits.
@@ -92,9 +96,10 @@ pub enum FindingKind {
 
 impl FindingKind {
     /// Every kind, in declaration order.
-    pub const ALL: [FindingKind; 10] = [
+    pub const ALL: [FindingKind; 11] = [
         FindingKind::Email,
         FindingKind::Url,
+        FindingKind::ProfileUrl,
         FindingKind::Phone,
         FindingKind::NationalId,
         FindingKind::OrgNumber,
@@ -110,6 +115,7 @@ impl FindingKind {
         match self {
             FindingKind::Email => "email",
             FindingKind::Url => "url",
+            FindingKind::ProfileUrl => "profile-url",
             FindingKind::Phone => "phone",
             FindingKind::NationalId => "national-id",
             FindingKind::OrgNumber => "org-number",
@@ -128,6 +134,8 @@ impl FindingKind {
             (FindingKind::Email, false) => "e-mail address",
             (FindingKind::Url, true) => "nettadresse som peker på en kunde",
             (FindingKind::Url, false) => "URL pointing at a customer",
+            (FindingKind::ProfileUrl, true) => "lenke til en persons profil",
+            (FindingKind::ProfileUrl, false) => "link to a person's profile",
             (FindingKind::Phone, true) => "telefonnummer",
             (FindingKind::Phone, false) => "phone number",
             (FindingKind::NationalId, true) => "fødselsnummer eller D-nummer",
@@ -150,10 +158,10 @@ impl FindingKind {
     /// A short hint on what the author should do about it.
     pub fn advice(&self, lang_nb: bool) -> &'static str {
         match (self, lang_nb) {
-            (FindingKind::Email | FindingKind::Phone, true) => {
+            (FindingKind::Email | FindingKind::Phone | FindingKind::ProfileUrl, true) => {
                 "fjern kontaktopplysningen; en case skal ikke kunne spores til en person"
             }
-            (FindingKind::Email | FindingKind::Phone, false) => {
+            (FindingKind::Email | FindingKind::Phone | FindingKind::ProfileUrl, false) => {
                 "remove the contact detail; a case study must not lead back to a person"
             }
             (FindingKind::Url, true) => "fjern lenken eller erstatt den med en generell kilde",
@@ -198,14 +206,15 @@ impl FindingKind {
         match self {
             FindingKind::Email => 0,
             FindingKind::Url => 1,
-            FindingKind::Iban => 2,
-            FindingKind::NationalId => 3,
-            FindingKind::BankAccount => 4,
-            FindingKind::OrgNumber => 5,
-            FindingKind::Phone => 6,
-            FindingKind::DeniedName => 7,
-            FindingKind::PersonName => 8,
-            FindingKind::Pattern => 9,
+            FindingKind::ProfileUrl => 2,
+            FindingKind::Iban => 3,
+            FindingKind::NationalId => 4,
+            FindingKind::BankAccount => 5,
+            FindingKind::OrgNumber => 6,
+            FindingKind::Phone => 7,
+            FindingKind::DeniedName => 8,
+            FindingKind::PersonName => 9,
+            FindingKind::Pattern => 10,
         }
     }
 }
@@ -698,6 +707,51 @@ fn address_spellings(names: &[&str]) -> Vec<String> {
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// Whether `url` is a person's profile on a social network: LinkedIn's
+/// `/in/…` (or its older `/pub/…`), or an account on Facebook, Instagram,
+/// X (Twitter) or TikTok, the site's own pages (sharing, help, search)
+/// aside.
+fn is_profile(url: &str) -> bool {
+    let rest = url.find("://").map_or(url, |i| &url[i + 3..]);
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let host = host.to_ascii_lowercase();
+    let host = ["www.", "m.", "no.", "nb-no.", "mobile."]
+        .iter()
+        .fold(host.as_str(), |h, p| h.strip_prefix(p).unwrap_or(h));
+    let mut segments = path.split(['/', '?', '#']).filter(|s| !s.is_empty());
+    let first = segments.next().unwrap_or("").to_ascii_lowercase();
+    let named = |s: Option<&str>| s.is_some_and(|s| s.chars().any(char::is_alphanumeric));
+    match host {
+        "linkedin.com" => matches!(first.as_str(), "in" | "pub") && named(segments.next()),
+        "facebook.com" | "fb.com" | "instagram.com" | "x.com" | "twitter.com" | "tiktok.com" => {
+            const SITE: [&str; 20] = [
+                "share",
+                "sharer",
+                "sharer.php",
+                "intent",
+                "hashtag",
+                "explore",
+                "search",
+                "help",
+                "policies",
+                "privacy",
+                "legal",
+                "about",
+                "home",
+                "login",
+                "groups",
+                "events",
+                "watch",
+                "p",
+                "reel",
+                "i",
+            ];
+            named(Some(&first)) && !SITE.contains(&first.as_str())
+        }
+        _ => false,
+    }
 }
 
 /// Whether a word may start after `before`: at the start, or after white
@@ -1409,6 +1463,34 @@ impl Guard {
             let url = raw.trim_end_matches(['.', ',', ';', ':', '!', '?', '*', '_', '~']);
             let end = m.start() + url.len();
             spans.push((m.start(), end));
+            if is_profile(url) {
+                out.push(Cand {
+                    start: m.start(),
+                    end,
+                    kind: FindingKind::ProfileUrl,
+                });
+                continue;
+            }
+            // A person named in the address (`…/ansatte/kari-hansen`), read
+            // as a published address is.
+            let spelled: String = url
+                .chars()
+                .flat_map(|c| {
+                    let (kept, blanks) = if c.is_alphanumeric() {
+                        (Some(c), 0)
+                    } else {
+                        (None, c.len_utf8())
+                    };
+                    kept.into_iter().chain(std::iter::repeat_n(' ', blanks))
+                })
+                .collect();
+            let mut people = Vec::new();
+            self.scan_address_people(&spelled, &mut people);
+            out.extend(people.into_iter().map(|c| Cand {
+                start: m.start() + c.start,
+                end: m.start() + c.end,
+                ..c
+            }));
             if self.host_keys.is_empty() {
                 continue;
             }
@@ -1809,6 +1891,36 @@ mod tests {
             "https://example.com/kunder/brattli-maskin",
             FindingKind::Url,
         );
+        // A person's profile, whatever it is named; a person in an address.
+        let profile = FindingKind::ProfileUrl;
+        for url in [
+            "https://www.linkedin.com/in/kn-4b1a2c/",
+            "https://no.linkedin.com/pub/ola-n/1/2/3",
+            "https://www.facebook.com/ola.hansen.77",
+            "https://instagram.com/kari_fotograf",
+            "https://x.com/kari",
+            "https://www.tiktok.com/@kari",
+        ] {
+            one(&g, &format!("Se {url}."), url, profile);
+        }
+        for site in [
+            "https://www.linkedin.com/company/kvitfjell/",
+            "https://www.linkedin.com/in/",
+            "https://www.facebook.com/sharer/sharer.php?u=x",
+            "https://x.com/intent/tweet?text=x",
+            "https://www.ssb.no/in/kari",
+        ] {
+            none(&g, site);
+        }
+        one(
+            &g,
+            "Se https://www.kunde.no/om-oss/ansatte/kari-hansen/.",
+            "kari-hansen",
+            FindingKind::PersonName,
+        );
+        let f = g.scan("«https://example.com/Bjørn–Sørensen»");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].kind, FindingKind::PersonName);
     }
 
     #[test]
