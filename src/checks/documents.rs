@@ -167,6 +167,9 @@ pub struct Reading {
     pub found: Vec<DocFinding>,
     /// The values of the fields in `found` that name someone.
     pub names: Names,
+    /// The values of the name fields of the photos in it (its
+    /// [`DocFinding::Picture`]s), with their fields.
+    pub picture_names: Names,
     /// Its text, as a reader meets it.
     pub passages: Vec<Passage>,
     /// Why it cannot be read at all, if it cannot: encrypted, protected
@@ -201,17 +204,19 @@ pub fn read(kind: DocKind, bytes: &[u8]) -> Reading {
         .chain(streams.iter().map(Vec::as_slice))
         .collect();
     let mut names = Names::new();
+    let mut picture_names = Names::new();
     let mut found = match (kind, decrypted) {
         (_, Some(properties)) => pdf_properties(properties, &mut names),
         (DocKind::Pdf, None) => pdf(&pdf_sources, &mut names),
-        (DocKind::Ooxml, _) => ooxml(bytes, &mut names),
-        (DocKind::OpenDocument, _) => open_document(bytes, &mut names),
+        (DocKind::Ooxml, _) => ooxml(bytes, &mut names, &mut picture_names),
+        (DocKind::OpenDocument, _) => open_document(bytes, &mut names, &mut picture_names),
     };
     if let Some(pages) = &pages {
         if pages.commented {
             found.push(DocFinding::Comments);
         }
         found.extend(pages.pictures.iter().map(|&m| DocFinding::Picture(m)));
+        picture_names.extend(pages.picture_names.iter().cloned());
     }
     found.sort();
     found.dedup();
@@ -258,6 +263,7 @@ pub fn read(kind: DocKind, bytes: &[u8]) -> Reading {
     Reading {
         found,
         names,
+        picture_names,
         passages,
         unreadable: cannot,
         unreadable_pages,
@@ -861,7 +867,14 @@ fn element_texts(xml: &[u8], tag: &str) -> Vec<String> {
 
 // ---------------------------------------------------------------- OOXML
 
-fn ooxml(b: &[u8], names: &mut Names) -> Vec<DocFinding> {
+/// Reads a photo put into a document (`bytes`): its findings into `found`,
+/// the names behind them into `names`.
+fn picture(found: &mut Vec<DocFinding>, names: &mut Names, bytes: &[u8]) {
+    found.extend(metadata::scan(bytes).into_iter().map(DocFinding::Picture));
+    names.extend(metadata::names(bytes));
+}
+
+fn ooxml(b: &[u8], names: &mut Names, picture_names: &mut Names) -> Vec<DocFinding> {
     let wanted = |name: &str| {
         name == "docProps/core.xml"
             || name == "docProps/app.xml"
@@ -873,9 +886,7 @@ fn ooxml(b: &[u8], names: &mut Names) -> Vec<DocFinding> {
     let mut found = Vec::new();
     for (name, xml) in zip_entries(b, wanted).unwrap_or_default() {
         match name.as_str() {
-            _ if is_picture(&name) => {
-                found.extend(metadata::scan(&xml).into_iter().map(DocFinding::Picture));
-            }
+            _ if is_picture(&name) => picture(&mut found, picture_names, &xml),
             "docProps/core.xml" => {
                 for field in ["dc:creator", "cp:lastModifiedBy"] {
                     named(&mut found, names, field, element_texts(&xml, field));
@@ -929,12 +940,12 @@ fn ooxml_comments(name: &str) -> bool {
 
 // ---------------------------------------------------------------- OpenDocument
 
-fn open_document(b: &[u8], names: &mut Names) -> Vec<DocFinding> {
+fn open_document(b: &[u8], names: &mut Names, picture_names: &mut Names) -> Vec<DocFinding> {
     let wanted = |name: &str| name == "meta.xml" || name == "content.xml" || is_picture(name);
     let mut found = Vec::new();
     for (name, xml) in zip_entries(b, wanted).unwrap_or_default() {
         if is_picture(&name) {
-            found.extend(metadata::scan(&xml).into_iter().map(DocFinding::Picture));
+            picture(&mut found, picture_names, &xml);
         } else if name == "meta.xml" {
             for field in ["meta:initial-creator", "dc:creator"] {
                 named(&mut found, names, field, element_texts(&xml, field));

@@ -238,10 +238,17 @@ impl Found<'_> {
         let mut found = reading.found.clone();
         let mut out = Vec::new();
         found.retain(|f| {
-            let documents::DocFinding::Named(field) = f else {
-                return true;
+            let allowed = match f {
+                documents::DocFinding::Named(field) => {
+                    self.allowed(field, &reading.names, "the document's properties")
+                }
+                documents::DocFinding::Picture(MetaFinding::Person(field)) => self.allowed(
+                    field,
+                    &reading.picture_names,
+                    "the metadata of a photo in the document",
+                ),
+                _ => return true,
             };
-            let allowed = self.allowed(field, &reading.names, "the document's properties");
             let kept = allowed.is_none();
             out.extend(allowed.into_iter().flatten());
             kept
@@ -554,6 +561,54 @@ mod tests {
         assert!(found[0].message.contains("in the recording's metadata"));
         let found = at.file_findings("film.mp4", &by("Kari Nordmann"));
         assert_eq!(found[0].severity, Severity::Error, "{}", found[0]);
+    }
+
+    #[test]
+    fn a_photo_in_a_document_credited_to_the_publisher_can_be_allowed() {
+        use crate::checks::metadata::tests::{jpeg, tiff};
+        let guard = Guard::new(&GuardConfig {
+            allow: vec!["Grossisten".into()],
+            ..GuardConfig::default()
+        })
+        .unwrap();
+        let at = Found {
+            guard: &guard,
+            rel: Path::new("content/case/rapport.docx"),
+            kind: Kind::Case,
+            attached: None,
+            depth: 0,
+        };
+        let docx = |artists: &[&str]| {
+            let photos: Vec<(String, Vec<u8>)> = artists
+                .iter()
+                .enumerate()
+                .map(|(i, a)| {
+                    let photo = jpeg(&tiff(true, false, Some(a), None));
+                    (format!("word/media/image{i}.jpeg"), photo)
+                })
+                .collect();
+            let parts: Vec<(&str, &[u8], bool)> = photos
+                .iter()
+                .map(|(n, b)| (n.as_str(), b.as_slice(), false))
+                .collect();
+            zip_bytes(&parts)
+        };
+        let found = at.file_findings("rapport.docx", &docx(&["Grossisten AS"]));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].severity, Severity::Note, "{}", found[0]);
+        assert!(
+            found[0]
+                .message
+                .contains("`Artist` `G••••••••• ••` in the metadata of a photo in the document"),
+            "{}",
+            found[0]
+        );
+        // Every photo's name must be allowed.
+        let found = at.file_findings("rapport.docx", &docx(&["Grossisten AS", "Kari Nordmann"]));
+        assert!(
+            found.iter().any(|d| d.severity == Severity::Error),
+            "{found:?}"
+        );
     }
 
     #[test]

@@ -46,6 +46,9 @@ pub struct Reading {
     /// What photos embedded in it say about where they were taken or who
     /// took them.
     pub pictures: Vec<MetaFinding>,
+    /// The names behind `pictures`' findings, with their fields (see
+    /// [`metadata::names`]).
+    pub picture_names: Vec<(&'static str, String)>,
     /// The files attached to it, with their names.
     pub attachments: Vec<(String, Vec<u8>)>,
     /// The titles of its bookmarks, in order.
@@ -81,8 +84,10 @@ pub fn read(b: &[u8]) -> Reading {
             ..Reading::default()
         };
     }
+    let (pictures, picture_names) = doc.pictures();
     let mut reading = Reading {
-        pictures: doc.pictures(),
+        pictures,
+        picture_names,
         attachments: doc.attachments(),
         bookmarks: doc.bookmarks(),
         decrypted: doc.crypt.is_some().then(|| doc.properties()),
@@ -441,9 +446,11 @@ impl<'a> Doc<'a> {
 
     /// What the photos embedded as JPEG or JPEG 2000 files say about where
     /// they were taken and who took them (browsers, Word and Ghostscript
-    /// embed a JPEG as it is, its EXIF block and all).
-    fn pictures(&self) -> Vec<MetaFinding> {
+    /// embed a JPEG as it is, its EXIF block and all), and the names
+    /// behind them.
+    fn pictures(&self) -> (Vec<MetaFinding>, Vec<(&'static str, String)>) {
         let mut found = Vec::new();
+        let mut names = Vec::new();
         for (number, entry) in &self.objects {
             let Obj::Dict(dict) = &entry.value else {
                 continue;
@@ -465,11 +472,12 @@ impl<'a> Doc<'a> {
                 && is_file(&filter)
             {
                 found.extend(metadata::scan(&bytes));
+                names.extend(metadata::names(&bytes));
             }
         }
         found.sort();
         found.dedup();
-        found
+        (found, names)
     }
 
     /// `obj`, with a reference followed to its object (a chain of them up

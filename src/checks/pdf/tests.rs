@@ -350,11 +350,14 @@ fn photos_embedded_as_jpeg_files_are_read_for_their_metadata() {
         ("[/FlateDecode /DCTDecode]", deflated.clone()),
     ] {
         let b = one_page(b"", simple_font(""), "", &[image(filter, &data)]);
+        let r = read(&b);
         assert_eq!(
-            read(&b).pictures,
+            r.pictures,
             [MetaFinding::Gps, MetaFinding::Person("Artist")],
             "{filter}"
         );
+        // The name behind it, for allow entries.
+        assert_eq!(r.picture_names, [("Artist", "Kari Nordmann".to_string())]);
     }
     // A photo without them, and an image's pixels (no file of its own).
     let clean = jpeg(&tiff(false, false, None, None));
