@@ -356,6 +356,11 @@ fn jpeg_with_gps() -> Vec<u8> {
     tiff.extend(1u16.to_le_bytes()); // GPS directory: GPSLatitude
     tiff.extend([0x02, 0x00, 5, 0, 3, 0, 0, 0, 0, 0, 0, 0]);
     tiff.extend(0u32.to_le_bytes());
+    jpeg_around(&tiff)
+}
+
+/// A JPEG of no pixels with `tiff` as its EXIF block.
+fn jpeg_around(tiff: &[u8]) -> Vec<u8> {
     let mut jpeg = vec![0xff, 0xd8, 0xff, 0xe1];
     jpeg.extend(((2 + 6 + tiff.len()) as u16).to_be_bytes());
     jpeg.extend(b"Exif\0\0");
@@ -377,12 +382,7 @@ fn jpeg_by(artist: &str) -> Vec<u8> {
     tiff.extend(26u32.to_le_bytes());
     tiff.extend(0u32.to_le_bytes());
     tiff.extend(text);
-    let mut jpeg = vec![0xff, 0xd8, 0xff, 0xe1];
-    jpeg.extend(((2 + 6 + tiff.len()) as u16).to_be_bytes());
-    jpeg.extend(b"Exif\0\0");
-    jpeg.extend(tiff);
-    jpeg.extend([0xff, 0xda, 0, 2, 0xff, 0xd9]);
-    jpeg
+    jpeg_around(&tiff)
 }
 
 #[test]

@@ -471,17 +471,31 @@ mod tests {
     use crate::checks::documents::tests::zip_bytes;
     use crate::diagnostics::Severity;
 
-    /// The errors found in `bytes` as the case file `name`.
-    fn errors(name: &str, bytes: &[u8]) -> Vec<String> {
-        let guard = Guard::new(&GuardConfig::default()).unwrap();
-        let at = Found {
-            guard: &guard,
-            rel: Path::new("content/case/x"),
+    /// A guard allowing `allow`.
+    fn guard(allow: &[&str]) -> Guard {
+        Guard::new(&GuardConfig {
+            allow: allow.iter().map(|a| a.to_string()).collect(),
+            ..GuardConfig::default()
+        })
+        .unwrap()
+    }
+
+    /// A case file at `rel`, read with `guard`.
+    fn case_file_at<'a>(guard: &'a Guard, rel: &'a str) -> Found<'a> {
+        Found {
+            guard,
+            rel: Path::new(rel),
             kind: Kind::Case,
             attached: None,
             depth: 0,
-        };
-        at.file_findings(name, bytes)
+        }
+    }
+
+    /// The errors found in `bytes` as the case file `name`.
+    fn errors(name: &str, bytes: &[u8]) -> Vec<String> {
+        let guard = guard(&[]);
+        case_file_at(&guard, "content/case/x")
+            .file_findings(name, bytes)
             .into_iter()
             .filter(|d| d.to_string().contains(": error: "))
             .map(|d| d.message)
@@ -543,18 +557,8 @@ mod tests {
             b.extend(artist.as_bytes());
             b
         };
-        let guard = Guard::new(&GuardConfig {
-            allow: vec!["Grossisten".into()],
-            ..GuardConfig::default()
-        })
-        .unwrap();
-        let at = Found {
-            guard: &guard,
-            rel: Path::new("content/case/x"),
-            kind: Kind::Case,
-            attached: None,
-            depth: 0,
-        };
+        let guard = guard(&["Grossisten"]);
+        let at = case_file_at(&guard, "content/case/x");
         let found = at.file_findings("film.mp4", &by("Grossisten AS"));
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].severity, Severity::Note, "{}", found[0]);
@@ -566,18 +570,8 @@ mod tests {
     #[test]
     fn a_photo_in_a_document_credited_to_the_publisher_can_be_allowed() {
         use crate::checks::metadata::tests::{jpeg, tiff};
-        let guard = Guard::new(&GuardConfig {
-            allow: vec!["Grossisten".into()],
-            ..GuardConfig::default()
-        })
-        .unwrap();
-        let at = Found {
-            guard: &guard,
-            rel: Path::new("content/case/rapport.docx"),
-            kind: Kind::Case,
-            attached: None,
-            depth: 0,
-        };
+        let guard = guard(&["Grossisten"]);
+        let at = case_file_at(&guard, "content/case/rapport.docx");
         let docx = |artists: &[&str]| {
             let photos: Vec<(String, Vec<u8>)> = artists
                 .iter()
