@@ -941,6 +941,49 @@ fn zip_files_and_e_mails_of_a_case_are_read() {
 }
 
 #[test]
+fn every_file_of_a_case_is_read_or_named_as_unread() {
+    // A transcript and a route are text; a Pages file and an interview as
+    // MP3 are of kinds vinn does not read; a font says nothing.
+    let site = site_from("clean");
+    let case = site.path().join("content/case");
+    std::fs::write(
+        case.join("intervju.vtt"),
+        "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Intervjuer>Takk for at du stiller, Kari Nordmann.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        case.join("befaring.gpx"),
+        "<gpx><trk><name>Befaring hos Brattli Maskin</name></trk></gpx>\n",
+    )
+    .unwrap();
+    std::fs::write(case.join("tilbud.pages"), b"PK\x03\x04").unwrap();
+    std::fs::write(case.join("intervju.mp3"), b"ID3\x04\0\0\0\0\0\0").unwrap();
+    std::fs::write(case.join("skrift.woff2"), b"wOF2").unwrap();
+    let err = failing_check(site.path());
+    let expect = found(&[
+        ("content/case/intervju.vtt:4:39", "PersonName"),
+        ("content/case/befaring.gpx:1:30", "DeniedName"),
+    ]);
+    assert_eq!(errors_at(&err), expect, "{err}");
+    let warnings: BTreeSet<&str> = err
+        .lines()
+        .filter_map(|l| l.split_once(": warning: "))
+        .map(|(at, m)| {
+            assert!(m.starts_with("vinn cannot read a file of this kind"), "{m}");
+            at
+        })
+        .collect();
+    assert_eq!(
+        warnings,
+        BTreeSet::from([
+            "content/case/intervju.mp3:1:1",
+            "content/case/tilbud.pages:1:1"
+        ]),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_recording_of_a_case_is_read_for_the_place_and_the_artist() {
     // A phone's video, with exiftool's place and artist in QuickTime's
     // item list and in its user data, and one with both removed as the

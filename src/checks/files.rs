@@ -22,13 +22,14 @@ use crate::diagnostics::{Diagnostic, display_path, line_col};
 /// a file of a page of `kind`: see [`Found::file_findings`].
 pub(super) fn case_file(guard: &Guard, path: &Path, rel: &Path, kind: Kind) -> Vec<Diagnostic> {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    if FileKind::of(name).is_none() {
-        return Vec::new();
-    }
     let bytes = match FileKind::of(name) {
         // A video's metadata sits at one end; it may be large.
         Some(FileKind::Video) => read_ends(path, 4 << 20),
-        _ => std::fs::read(path).unwrap_or_default(),
+        Some(FileKind::Text | FileKind::Image | FileKind::Document(_) | FileKind::Zip) => {
+            std::fs::read(path).unwrap_or_default()
+        }
+        // Nothing to read, or nothing vinn reads: not a byte of it.
+        None | Some(FileKind::Plain | FileKind::Unread) => Vec::new(),
     };
     let at = Found {
         guard,
@@ -123,6 +124,8 @@ enum FileKind {
     Document(documents::DocKind),
     /// A zip file: its files are read, each by its own ending.
     Zip,
+    /// Styles, scripts and fonts: a page's workings, not what it says.
+    Plain,
     /// An older office format (`.doc`, `.xls`, `.ppt`) or an Outlook
     /// message (`.msg`), which it cannot read.
     Unread,
@@ -131,13 +134,21 @@ enum FileKind {
 impl FileKind {
     fn of(name: &str) -> Option<FileKind> {
         // (`.eml`: an e-mail as text, headers and all; `.rtf`: text with
-        // control words, which the guard reads past.)
-        const TEXTS: [&str; 14] = [
+        // control words, which the guard reads past; `.mht`: a web page
+        // saved whole; `.vtt`, `.srt`: a recorded interview's transcript;
+        // `.kml`, `.gpx`: places and routes.)
+        const TEXTS: [&str; 26] = [
             "txt", "csv", "tsv", "json", "xml", "svg", "html", "htm", "vcf", "ics", "yaml", "yml",
-            "eml", "rtf",
+            "eml", "rtf", "md", "markdown", "log", "tex", "mht", "mhtml", "vtt", "srt", "kml",
+            "gpx", "geojson", "ini",
         ];
-        const IMAGES: [&str; 9] = [
-            "jpg", "jpeg", "png", "webp", "tif", "tiff", "heic", "heif", "avif",
+        // (A GIF or a BMP has no EXIF block, but may carry XMP.)
+        const IMAGES: [&str; 11] = [
+            "jpg", "jpeg", "png", "webp", "tif", "tiff", "heic", "heif", "avif", "gif", "bmp",
+        ];
+        // (A page's own styles and scripts, and fonts.)
+        const PLAIN: [&str; 9] = [
+            "css", "js", "mjs", "map", "woff", "woff2", "ttf", "otf", "eot",
         ];
         const UNREAD: [&str; 4] = ["doc", "xls", "ppt", "msg"];
         let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
@@ -154,6 +165,8 @@ impl FileKind {
             Some(FileKind::Zip)
         } else if is(&UNREAD) {
             Some(FileKind::Unread)
+        } else if is(&PLAIN) {
+            Some(FileKind::Plain)
         } else {
             None
         }
@@ -193,13 +206,13 @@ impl Found<'_> {
     /// stands at the line of the file it is in.
     fn file_findings(&self, name: &str, bytes: &[u8]) -> Vec<Diagnostic> {
         match FileKind::of(name) {
-            // A file inside another that vinn cannot read is hidden from a
-            // reader's eye as well.
-            None if self.attached.is_some() && !is_leftover(name) => vec![self.warning(
+            // A file of a kind vinn does not read (an Apple Pages file, an
+            // MP3 of an interview), inside another or not.
+            None if !is_leftover(name) => vec![self.warning(
                 "vinn cannot read a file of this kind: check by hand that it names no person or customer"
                     .to_string(),
             )],
-            None => Vec::new(),
+            None | Some(FileKind::Plain) => Vec::new(),
             Some(FileKind::Text) => {
                 let text = String::from_utf8_lossy(bytes);
                 let mut out = self.scan(&datauri::blank_payloads(&text), 1, None, false);
