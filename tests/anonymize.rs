@@ -943,7 +943,7 @@ fn zip_files_and_e_mails_of_a_case_are_read() {
 #[test]
 fn every_file_of_a_case_is_read_or_named_as_unread() {
     // A transcript and a route are text; a Pages file and an interview as
-    // MP3 are of kinds vinn does not read; a font says nothing.
+    // WAV are of kinds vinn does not read; a font says nothing.
     let site = site_from("clean");
     let case = site.path().join("content/case");
     std::fs::write(
@@ -957,7 +957,7 @@ fn every_file_of_a_case_is_read_or_named_as_unread() {
     )
     .unwrap();
     std::fs::write(case.join("tilbud.pages"), b"PK\x03\x04").unwrap();
-    std::fs::write(case.join("intervju.mp3"), b"ID3\x04\0\0\0\0\0\0").unwrap();
+    std::fs::write(case.join("intervju.wav"), b"RIFF\0\0\0\0WAVE").unwrap();
     std::fs::write(case.join("skrift.woff2"), b"wOF2").unwrap();
     let err = failing_check(site.path());
     let expect = found(&[
@@ -976,10 +976,52 @@ fn every_file_of_a_case_is_read_or_named_as_unread() {
     assert_eq!(
         warnings,
         BTreeSet::from([
-            "content/case/intervju.mp3:1:1",
+            "content/case/intervju.wav:1:1",
             "content/case/tilbud.pages:1:1"
         ]),
         "{err}"
+    );
+}
+
+#[test]
+fn an_interview_recorded_as_mp3_is_read_for_its_tags() {
+    // id3v2's tags (artist, title, a comment naming the customer), eyeD3's
+    // in UTF-16 (artist, a title naming a person), and the first with its
+    // tags removed as the advice says.
+    let (site, err) = check_with_documents(&[
+        "tapsintervju.mp3",
+        "tapsintervju-v24.mp3",
+        "tapsintervju-renset.mp3",
+    ]);
+    let errors: Vec<&str> = err.lines().filter(|l| l.contains(": error: ")).collect();
+    assert_eq!(errors.len(), 4, "{err}");
+    for file in ["tapsintervju.mp3", "tapsintervju-v24.mp3"] {
+        assert!(
+            errors.contains(&format!(
+                "content/case/{file}:1:1: error: the recording names a person as its artist, composer or author in its ID3 tags: a case study must not lead back to a person; remove them, e.g. `id3v2 --delete-all content/case/{file}`"
+            ).as_str()),
+            "{err}"
+        );
+    }
+    assert!(
+        errors.iter().any(|e| e.starts_with(&format!(
+            "content/case/tapsintervju.mp3:1:1: error: {} `B•••••• ••••••` in a case study (its tags): ",
+            kind_text("DeniedName")
+        ))),
+        "{err}"
+    );
+    assert!(
+        errors.iter().any(|e| e.starts_with(&format!(
+            "content/case/tapsintervju-v24.mp3:1:1: error: {} `O•• ••••••••` in a case study (its tags): ",
+            kind_text("PersonName")
+        ))),
+        "{err}"
+    );
+    assert!(!err.contains("renset"), "{err}");
+    publishes_without(
+        site.path(),
+        &["tapsintervju.mp3", "tapsintervju-v24.mp3"],
+        &["tapsintervju-renset.mp3"],
     );
 }
 

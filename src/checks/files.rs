@@ -23,8 +23,8 @@ use crate::diagnostics::{Diagnostic, display_path, line_col};
 pub(super) fn case_file(guard: &Guard, path: &Path, rel: &Path, kind: Kind) -> Vec<Diagnostic> {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     let bytes = match FileKind::of(name) {
-        // A video's metadata sits at one end; it may be large.
-        Some(FileKind::Video) => read_ends(path, 4 << 20),
+        // A recording's metadata sits at one end or both; it may be large.
+        Some(FileKind::Video | FileKind::Audio) => read_ends(path, 4 << 20),
         Some(FileKind::Text | FileKind::Image | FileKind::Document(_) | FileKind::Zip) => {
             std::fs::read(path).unwrap_or_default()
         }
@@ -121,6 +121,8 @@ enum FileKind {
     Image,
     /// A video or a recording (MP4, MOV, M4A): its metadata only.
     Video,
+    /// An MP3 recording: its ID3 tags.
+    Audio,
     Document(documents::DocKind),
     /// A zip file: its files are read, each by its own ending.
     Zip,
@@ -159,6 +161,8 @@ impl FileKind {
             Some(FileKind::Image)
         } else if is(&["mp4", "m4v", "mov", "m4a", "3gp"]) {
             Some(FileKind::Video)
+        } else if ext.eq_ignore_ascii_case("mp3") {
+            Some(FileKind::Audio)
         } else if let Some(doc) = documents::DocKind::of(ext) {
             Some(FileKind::Document(doc))
         } else if ext.eq_ignore_ascii_case("zip") {
@@ -206,8 +210,8 @@ impl Found<'_> {
     /// stands at the line of the file it is in.
     fn file_findings(&self, name: &str, bytes: &[u8]) -> Vec<Diagnostic> {
         match FileKind::of(name) {
-            // A file of a kind vinn does not read (an Apple Pages file, an
-            // MP3 of an interview), inside another or not.
+            // A file of a kind vinn does not read (an Apple Pages file, a
+            // WAV recording), inside another or not.
             None if !is_leftover(name) => vec![self.warning(
                 "vinn cannot read a file of this kind: check by hand that it names no person or customer"
                     .to_string(),
@@ -235,6 +239,32 @@ impl Found<'_> {
                 &metadata::video_names(bytes),
                 ("the recording's metadata", MetaFinding::video_message),
             ),
+            Some(FileKind::Audio) => {
+                // Its artists are people; its title and comments are read
+                // as text.
+                let (artists, texts): (Vec<_>, Vec<_>) = metadata::id3(bytes)
+                    .into_iter()
+                    .partition(|(id, _)| metadata::is_id3_artist(id));
+                let names: Vec<(&str, String)> =
+                    artists.into_iter().map(|(_, v)| ("Artist", v)).collect();
+                let found = if names.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![MetaFinding::Person("Artist")]
+                };
+                let mut out = self.metadata(
+                    found,
+                    &names,
+                    ("the recording's tags", MetaFinding::tags_message),
+                );
+                for (_, text) in texts {
+                    // (A tag is no line of the file: each stands at its
+                    // start, its line breaks read as spaces.)
+                    let text = text.replace(['\r', '\n'], " ");
+                    out.extend(self.scan(&text, 0, Some("its tags"), true));
+                }
+                out
+            }
             Some(FileKind::Document(doc)) => self.document(doc, bytes),
             Some(FileKind::Zip) => self.zip(bytes),
             Some(FileKind::Unread) => vec![self.warning(unread(name))],

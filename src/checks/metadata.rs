@@ -48,6 +48,14 @@ impl MetaFinding {
         }
     }
 
+    /// What a finding in an MP3's tags (see [`id3`]) is, and how to remove
+    /// them, for `file` (exiftool reads ID3 tags, but does not write them).
+    pub fn tags_message(self, file: &str) -> String {
+        format!(
+            "the recording names a person as its artist, composer or author in its ID3 tags: a case study must not lead back to a person; remove them, e.g. `id3v2 --delete-all {file}`"
+        )
+    }
+
     /// The exiftool argument that removes what was found (`-gps:all=`,
     /// `-artist=`).
     pub fn exiftool_removal(self) -> String {
@@ -94,6 +102,146 @@ pub fn scan_video(bytes: &[u8]) -> Vec<MetaFinding> {
     found.sort();
     found.dedup();
     found
+}
+
+/// The text an MP3's ID3 tags hold, each value with its frame's id
+/// (`TPE1`, `TIT2`, `COMM`; ID3v1's fields as the same ids), each value
+/// once: a recorded interview's title, artist and comments are where a
+/// name goes. Both versions of ID3v2's frames (2.2's three-letter ids,
+/// 2.3's and 2.4's four) and ID3v1's block at the end are read; text is
+/// decoded from Latin-1, UTF-16 or UTF-8 as each frame says. `bytes` may
+/// be the file's first and last megabytes only.
+pub fn id3(bytes: &[u8]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut add = |id: &str, text: String| {
+        for value in text.split('\0') {
+            let value = value.trim();
+            if !value.is_empty() && !out.iter().any(|(_, v)| v == value) {
+                out.push((id.to_string(), value.to_string()));
+            }
+        }
+    };
+    if let Some(head) = bytes.get(..10).filter(|h| h.starts_with(b"ID3")) {
+        let major = head[3];
+        let syncsafe = |b: &[u8]| {
+            b.iter()
+                .fold(0usize, |n, &c| n << 7 | usize::from(c & 0x7f))
+        };
+        let plain = |b: &[u8]| b.iter().fold(0usize, |n, &c| n << 8 | usize::from(c));
+        let end = (10 + syncsafe(&head[6..10])).min(bytes.len());
+        let mut at = 10;
+        if head[5] & 0x40 != 0 {
+            // An extended header: its size, counting itself in 2.4 only.
+            let size = bytes.get(10..14).map_or(0, |b| match major {
+                4 => syncsafe(b),
+                _ => plain(b) + 4,
+            });
+            at += size;
+        }
+        let (id_len, header) = if major == 2 { (3, 6) } else { (4, 10) };
+        while at + header <= end {
+            let id = &bytes[at..at + id_len];
+            if !id
+                .iter()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+            {
+                break;
+            }
+            let size_bytes = &bytes[at + id_len..at + id_len + id_len];
+            let size = if major == 4 {
+                syncsafe(size_bytes)
+            } else {
+                plain(size_bytes)
+            };
+            let Some(data) = bytes.get(at + header..(at + header).saturating_add(size).min(end))
+            else {
+                break;
+            };
+            let id = String::from_utf8_lossy(id);
+            if let Some(text) = id3_text(&id, data) {
+                add(&id, text);
+            }
+            at += header + size;
+        }
+    }
+    // ID3v1: 128 bytes at the end, fields of Latin-1 padded with NULs.
+    if let Some(v1) = bytes
+        .len()
+        .checked_sub(128)
+        .map(|at| &bytes[at..])
+        .filter(|b| b.starts_with(b"TAG"))
+    {
+        for (id, range) in [
+            ("TIT2", 3..33),
+            ("TPE1", 33..63),
+            ("TALB", 63..93),
+            ("COMM", 97..127),
+        ] {
+            add(id, latin1(&v1[range]));
+        }
+    }
+    out
+}
+
+/// Whether an ID3 frame (by its id, either version's) names a person as
+/// the recording's maker: its artists, composer, lyricist or author.
+pub fn is_id3_artist(id: &str) -> bool {
+    matches!(
+        id,
+        "TPE1"
+            | "TPE2"
+            | "TPE3"
+            | "TPE4"
+            | "TCOM"
+            | "TEXT"
+            | "TOLY"
+            | "TOPE"
+            | "TP1"
+            | "TP2"
+            | "TP3"
+            | "TP4"
+            | "TCM"
+            | "TXT"
+            | "TOL"
+            | "TOA"
+    )
+}
+
+/// The text of an ID3 frame `id` (`data` after its header), if it holds
+/// text: a text frame's values, a user-defined one's description and
+/// value, a comment's or a transcript's (`USLT`) description and text.
+fn id3_text(id: &str, data: &[u8]) -> Option<String> {
+    let (&encoding, rest) = data.split_first()?;
+    let rest = match id {
+        // A language, then a description and the text.
+        "COMM" | "USLT" | "COM" | "ULT" => rest.get(3..)?,
+        _ if id.starts_with('T') => rest,
+        _ => return None,
+    };
+    Some(match encoding {
+        0 => latin1(rest),
+        1 | 2 => {
+            let big = encoding == 2 || rest.starts_with(&[0xfe, 0xff]);
+            let units: Vec<u16> = rest
+                .chunks_exact(2)
+                .map(|c| {
+                    if big {
+                        u16::from_be_bytes([c[0], c[1]])
+                    } else {
+                        u16::from_le_bytes([c[0], c[1]])
+                    }
+                })
+                .filter(|&u| u != 0xfeff)
+                .collect();
+            String::from_utf16_lossy(&units)
+        }
+        _ => String::from_utf8_lossy(rest).into_owned(),
+    })
+}
+
+/// Latin-1 bytes as text.
+fn latin1(b: &[u8]) -> String {
+    b.iter().map(|&c| char::from(c)).collect()
 }
 
 /// The names a video's or a recording's metadata gives (see
@@ -578,6 +726,51 @@ pub(crate) mod tests {
             assert_eq!(scan(&none), []);
             let blank = jpeg(&tiff(little, false, Some("    "), Some("")));
             assert_eq!(scan(&blank), []);
+        }
+    }
+
+    #[test]
+    fn mp3_tags_are_read_in_each_version() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/anon/documents");
+        let read = |name: &str| id3(&std::fs::read(format!("{dir}/{name}")).unwrap());
+        let pairs = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+            list.iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect()
+        };
+        // id3v2's ID3v2.3 (Latin-1) and ID3v1: each value once.
+        assert_eq!(
+            read("tapsintervju.mp3"),
+            pairs(&[
+                ("TPE1", "Kari Nordmann"),
+                ("TIT2", "Tapsintervju"),
+                ("COMM", "Ring Brattli Maskin"),
+            ])
+        );
+        // eyeD3's ID3v2.4 in UTF-16.
+        assert_eq!(
+            read("tapsintervju-v24.mp3"),
+            pairs(&[
+                ("TIT2", "Samtale med Ola Nordmann"),
+                ("TPE1", "Kåre Østvik"),
+            ])
+        );
+        assert_eq!(read("tapsintervju-renset.mp3"), []);
+        assert!(is_id3_artist("TPE1") && is_id3_artist("TP1") && !is_id3_artist("TIT2"));
+        // ID3v2.2's three-letter frames, a UTF-8 comment with its language
+        // and description.
+        let mut v22 = b"ID3\x02\0\0\0\0\0\x1a".to_vec();
+        v22.extend(b"TP1\0\0\x05\0Kari");
+        v22.extend(b"COM\0\0\x09\x03nor\0Hei");
+        v22.extend([0; 4]);
+        assert_eq!(id3(&v22), pairs(&[("TP1", "Kari"), ("COM", "Hei")]));
+        // Cut or damaged anywhere, it does not panic.
+        let b = std::fs::read(format!("{dir}/tapsintervju-v24.mp3")).unwrap();
+        for i in 0..700 {
+            let _ = id3(&b[..i]);
+            let mut bad = b.clone();
+            bad[i] ^= 0xff;
+            let _ = id3(&bad);
         }
     }
 
