@@ -4,11 +4,13 @@
 //! contact list, a photo from the site visit, the offer as a PDF, a zip
 //! of all of it. This module owns telling what a file is by its name's
 //! ending ([`FileKind`]) and reading each kind with the module that knows
-//! it — text as a page is read, images' and recordings' metadata
-//! (`metadata`), documents (`documents`, `pdf`), photos inside text as
-//! `data:` URIs (`datauri`) — and the files inside a file (a document's
-//! attachments, a zip file's files) the same way, as deep as
-//! [`MAX_ATTACHED`], each message naming the file inside.
+//! it — text as a page is read, images' and recordings' metadata and an
+//! MP3's tags (`metadata`), documents (`documents`, `pdf`), photos inside
+//! text as `data:` URIs (`datauri`, also for a page's Markdown) — and the
+//! files inside a file (a document's attachments, a zip file's files) the
+//! same way, their names as addresses, as deep as [`MAX_ATTACHED`], each
+//! message naming the file inside. A file of a kind it does not read is a
+//! warning, as is one whose reading fails.
 
 use std::path::Path;
 
@@ -239,32 +241,7 @@ impl Found<'_> {
                 &metadata::video_names(bytes),
                 ("the recording's metadata", MetaFinding::video_message),
             ),
-            Some(FileKind::Audio) => {
-                // Its artists are people; its title and comments are read
-                // as text.
-                let (artists, texts): (Vec<_>, Vec<_>) = metadata::id3(bytes)
-                    .into_iter()
-                    .partition(|(id, _)| metadata::is_id3_artist(id));
-                let names: Vec<(&str, String)> =
-                    artists.into_iter().map(|(_, v)| ("Artist", v)).collect();
-                let found = if names.is_empty() {
-                    Vec::new()
-                } else {
-                    vec![MetaFinding::Person("Artist")]
-                };
-                let mut out = self.metadata(
-                    found,
-                    &names,
-                    ("the recording's tags", MetaFinding::tags_message),
-                );
-                for (_, text) in texts {
-                    // (A tag is no line of the file: each stands at its
-                    // start, its line breaks read as spaces.)
-                    let text = text.replace(['\r', '\n'], " ");
-                    out.extend(self.scan(&text, 0, Some("its tags"), true));
-                }
-                out
-            }
+            Some(FileKind::Audio) => self.tags(bytes),
             Some(FileKind::Document(doc)) => self.document(doc, bytes),
             Some(FileKind::Zip) => self.zip(bytes),
             Some(FileKind::Unread) => vec![self.warning(unread(name))],
@@ -328,6 +305,32 @@ impl Found<'_> {
             out.push(warning);
         }
         out.extend(self.inner_files(&reading.attachments));
+        out
+    }
+
+    /// An MP3's findings: its ID3 tags' artists are people, its title,
+    /// album and comments are read as text.
+    fn tags(&self, bytes: &[u8]) -> Vec<Diagnostic> {
+        let (artists, texts): (Vec<_>, Vec<_>) = metadata::id3(bytes)
+            .into_iter()
+            .partition(|(id, _)| metadata::is_id3_artist(id));
+        let names: Vec<(&str, String)> = artists.into_iter().map(|(_, v)| ("Artist", v)).collect();
+        let found = if names.is_empty() {
+            Vec::new()
+        } else {
+            vec![MetaFinding::Person("Artist")]
+        };
+        let mut out = self.metadata(
+            found,
+            &names,
+            ("the recording's tags", MetaFinding::tags_message),
+        );
+        for (_, text) in texts {
+            // (A tag is no line of the file: each stands at its start, its
+            // line breaks read as spaces.)
+            let text = text.replace(['\r', '\n'], " ");
+            out.extend(self.scan(&text, 0, Some("its tags"), true));
+        }
         out
     }
 

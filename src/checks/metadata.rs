@@ -6,8 +6,10 @@
 //! editors copy both into an XMP packet. This module owns reading the EXIF
 //! block — from a JPEG's APP1 segment, a PNG's `eXIf` chunk, a WebP's
 //! `EXIF` chunk, a HEIC's or AVIF's EXIF item, or a TIFF file — and the
-//! XMP packet, and finding those fields in them; and, for a video or a
-//! recording, QuickTime's place and artist ([`scan_video`]). It is pure
+//! XMP packet, and finding those fields in them; for a video or a
+//! recording, QuickTime's place and artist ([`scan_video`]); for an MP3,
+//! its ID3 tags ([`id3`]). It gives the values behind the names it finds
+//! ([`names`], [`video_names`]), for allow entries. It is pure
 //! (bytes in, findings out) and never trusts the bytes: every offset is
 //! checked, and a malformed block finds nothing.
 

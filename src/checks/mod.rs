@@ -5,10 +5,11 @@
 //! guard also reads the page files that failed to load (`Site::rejected`),
 //! the addresses case studies are published at, and their files, each by
 //! its kind (`FileKind`): text files as it reads a page (and the photos
-//! inside them as `data:` URIs, `datauri`), images' and recordings'
-//! metadata (`metadata`), PDF and office files' properties and text
-//! (`documents`; a PDF's pages, comments and the rest, `pdf`), zip files'
-//! files, and the files inside a document, as deep as three.
+//! inside them as `data:` URIs, `datauri`; a page's Markdown's too),
+//! images' and recordings' metadata and MP3s' tags (`metadata`), PDF and
+//! office files' properties and text (`documents`; a PDF's pages, comments
+//! and the rest, `pdf`), zip files' files, and the files inside a
+//! document, as deep as three, their names too (`files`).
 
 pub mod anonymize;
 mod datauri;
