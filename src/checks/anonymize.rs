@@ -422,6 +422,9 @@ struct AllowEntry {
 pub struct Guard {
     numbers: Regex,
     email: Regex,
+    /// An e-mail address written so that robots miss it, as web pages
+    /// write them: `kari (at) kunde.no`, `kari[at]kunde[dot]no`.
+    email_spelled: Regex,
     url: Regex,
     marker: Regex,
     quoted: Regex,
@@ -1367,6 +1370,9 @@ impl Guard {
         Ok(Guard {
             numbers: builtin(r"[0-9]+(?:[ \x{a0}\x{2009}\x{202f}.,\-][0-9]+)*"),
             email: builtin(r"[\w.%+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[A-Za-z]{2,}"),
+            email_spelled: builtin(
+                r"(?i)[\w.%+\-]+ ?[\[({](?:at|alfakrøll|krøllalfa)[\])}] ?[\w\-]+(?: ?(?:\.|[\[({](?:dot|punktum|prikk)[\])}]) ?[\w\-]+)*? ?(?:\.|[\[({](?:dot|punktum|prikk)[\])}]) ?[a-z]{2,}\b",
+            ),
             url: builtin(r#"(?i)(?:https?://|www\.)[^\s<>"'`()\[\]{}|\\^]+"#),
             marker: builtin(r"(?s)<!--\s*vinn:allow(.*?)-->"),
             quoted: builtin(r#"["“]([^"“”\n]*)["”]"#),
@@ -1566,6 +1572,37 @@ impl Guard {
     }
 
     fn scan_emails(&self, text: &str, out: &mut Vec<Cand>) {
+        // Spelled out: looked for only around an opening bracket with `at`
+        // or `alfakrøll`/`krøllalfa` in it (the regex over a whole text
+        // has no literal to skip ahead by, and costs five times the
+        // guard's other scans).
+        let b = text.as_bytes();
+        let mut done = 0;
+        for at in memchr::memchr3_iter(b'(', b'[', b'{', b) {
+            let inner = &b[at + 1..];
+            let word = |w: &str| {
+                inner.len() >= w.len() && inner[..w.len()].eq_ignore_ascii_case(w.as_bytes())
+            };
+            if at < done || !(word("at") || word("alfakrøll") || word("krøllalfa")) {
+                continue;
+            }
+            let mut from = at.saturating_sub(128);
+            while !text.is_char_boundary(from) {
+                from += 1;
+            }
+            let mut to = (at + 256).min(b.len());
+            while !text.is_char_boundary(to) {
+                to -= 1;
+            }
+            for m in self.email_spelled.find_iter(&text[from..to]) {
+                out.push(Cand {
+                    start: from + m.start(),
+                    end: from + m.end(),
+                    kind: FindingKind::Email,
+                });
+                done = from + m.end();
+            }
+        }
         if !text.contains('@') {
             return;
         }
@@ -1979,6 +2016,21 @@ mod tests {
         );
         one(&g, "øyvind@fjord.no", "øyvind@fjord.no", FindingKind::Email);
         none(&g, "Møtet @ kl. 10, pris 5 @ 100 kr");
+        // Spelled so that robots miss it, as web pages write it.
+        for spelled in [
+            "kari (at) kunde.no",
+            "kari[at]kunde[dot]no",
+            "Ola.Nordmann (AT) brattli-maskin (punktum) no",
+            "post{alfakrøll}kunde.com",
+        ] {
+            one(
+                &g,
+                &format!("Kontakt: {spelled}."),
+                spelled,
+                FindingKind::Email,
+            );
+        }
+        none(&g, "Se (at) least, vedlegg (a) og punkt [at] 3. (dot) com");
     }
 
     #[test]
