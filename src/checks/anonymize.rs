@@ -2031,6 +2031,16 @@ mod tests {
             );
         }
         none(&g, "Se (at) least, vedlegg (a) og punkt [at] 3. (dot) com");
+        // The window around a bracket ends between letters of any width.
+        for pad in 0..4 {
+            let text = format!(
+                "{}{}kari (at) kunde.no {}",
+                "x".repeat(pad),
+                "ø€".repeat(60),
+                "å€".repeat(90)
+            );
+            assert_eq!(g.scan(&text).len(), 1, "{pad}");
+        }
     }
 
     #[test]
