@@ -90,13 +90,16 @@ pub enum FindingKind {
     /// A common Norwegian first name followed by a surname (`Kari
     /// Nordmann`): a person, whether the deny list knows them or not.
     PersonName,
+    /// A street address (`Industriveien 14`, `Kongens gate 5, 0153
+    /// Oslo`): it leads to the customer's door.
+    StreetAddress,
     /// A match of one of the configured extra patterns.
     Pattern,
 }
 
 impl FindingKind {
     /// Every kind, in declaration order.
-    pub const ALL: [FindingKind; 11] = [
+    pub const ALL: [FindingKind; 12] = [
         FindingKind::Email,
         FindingKind::Url,
         FindingKind::ProfileUrl,
@@ -107,6 +110,7 @@ impl FindingKind {
         FindingKind::Iban,
         FindingKind::DeniedName,
         FindingKind::PersonName,
+        FindingKind::StreetAddress,
         FindingKind::Pattern,
     ];
 
@@ -123,6 +127,7 @@ impl FindingKind {
             FindingKind::Iban => "iban",
             FindingKind::DeniedName => "denied-name",
             FindingKind::PersonName => "person-name",
+            FindingKind::StreetAddress => "street-address",
             FindingKind::Pattern => "pattern",
         }
     }
@@ -150,6 +155,8 @@ impl FindingKind {
             (FindingKind::DeniedName, false) => "name from the deny list",
             (FindingKind::PersonName, true) => "personnavn",
             (FindingKind::PersonName, false) => "person's name",
+            (FindingKind::StreetAddress, true) => "gateadresse",
+            (FindingKind::StreetAddress, false) => "street address",
             (FindingKind::Pattern, true) => "treff på eget anonymiseringsmønster",
             (FindingKind::Pattern, false) => "match of a configured anonymization pattern",
         }
@@ -192,6 +199,12 @@ impl FindingKind {
             (FindingKind::PersonName, false) => {
                 "name the person by their role, e.g. \"the head of procurement\""
             }
+            (FindingKind::StreetAddress, true) => {
+                "skriv stedet som en region, f.eks. «et industriområde i Trøndelag»"
+            }
+            (FindingKind::StreetAddress, false) => {
+                "name the place by its region, e.g. \"an industrial estate in Trøndelag\""
+            }
             (FindingKind::Pattern, true) => {
                 "skriv om teksten, eller legg den i `allow` hvis den er vurdert og ufarlig"
             }
@@ -214,7 +227,8 @@ impl FindingKind {
             FindingKind::Phone => 7,
             FindingKind::DeniedName => 8,
             FindingKind::PersonName => 9,
-            FindingKind::Pattern => 10,
+            FindingKind::StreetAddress => 10,
+            FindingKind::Pattern => 11,
         }
     }
 }
@@ -1142,6 +1156,99 @@ fn looks_like_compact_date(d: &[u8]) -> bool {
     (1900..=2099).contains(&year) && (1..=12).contains(&month) && (1..=31).contains(&day)
 }
 
+/// How Norwegian street names end (`Industriveien`, `Storgata`,
+/// `Solbakken`), written as one word with what comes before.
+const STREET_ENDINGS: [&str; 16] = [
+    "veien", "vegen", "vei", "veg", "gata", "gaten", "gate", "plassen", "plass", "torget", "allé",
+    "alle", "bakken", "brygga", "bryggen", "kaia",
+];
+
+/// The street words written apart from a name before them (`Kongens
+/// gate`, `Olav Kyrres plass`).
+const STREET_WORDS: [&str; 8] = [
+    "gate", "gata", "vei", "veg", "plass", "allé", "alle", "torg",
+];
+
+/// A street address ending in the house number at `start..end` (a digit
+/// run the number scan found), if the words before it name a street:
+/// one capitalised word ending as streets do (`Industriveien 14`), or a
+/// capitalised word and a street word (`Kongens gate 5`); a letter after
+/// the number (`14 B`, `14B`) and a postcode and place after a comma
+/// (`, 7080 Heimdal`) go with it.
+fn street_address(text: &str, start: usize, end: usize) -> Option<Cand> {
+    let number = &text[start..end];
+    if number.len() > 4 || !number.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let before = text[..start].strip_suffix(' ')?;
+    let (at, word) = last_word(before);
+    let capitalised = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
+    // Most numbers follow no capitalised word and no street word.
+    if word.len() < 3 || (!capitalised(word) && word.len() > "plass".len()) {
+        return None;
+    }
+    let lower = word.to_lowercase();
+    let one_word = capitalised(word)
+        && STREET_ENDINGS.iter().any(|e| {
+            lower
+                .strip_suffix(e)
+                .is_some_and(|name| name.chars().count() >= 2)
+        });
+    let street_start = if one_word {
+        at
+    } else if STREET_WORDS.contains(&lower.as_str()) {
+        let (name_at, name) = last_word(before[..at].strip_suffix(' ')?);
+        if !capitalised(name) || name.chars().count() < 2 {
+            return None;
+        }
+        name_at
+    } else {
+        return None;
+    };
+    // A letter after the number, and a postcode and place after a comma.
+    // (`14B`, `14b`, `14 B`; not `14 i Oslo`.)
+    let mut stop = end;
+    let rest = &text[end..];
+    let (letter, apart) = match rest.strip_prefix(' ') {
+        Some(r) => (r, true),
+        None => (rest, false),
+    };
+    let mut chars = letter.chars();
+    if chars
+        .next()
+        .is_some_and(|c| c.is_ascii_uppercase() || (!apart && c.is_ascii_lowercase()))
+        && !chars.next().is_some_and(char::is_alphanumeric)
+    {
+        stop = text.len() - letter.len() + 1;
+    }
+    if let Some(post) = text[stop..].strip_prefix(", ") {
+        let code = post.bytes().take_while(u8::is_ascii_digit).count();
+        if code == 4 && post[4..].starts_with(' ') && capitalised(&post[5..]) {
+            let place = post[5..]
+                .char_indices()
+                .find(|&(_, c)| !c.is_alphabetic())
+                .map_or(post.len() - 5, |(i, _)| i);
+            stop = text.len() - post.len() + 5 + place;
+        }
+    }
+    Some(Cand {
+        start: street_start,
+        end: stop,
+        kind: FindingKind::StreetAddress,
+    })
+}
+
+/// The word `s` ends with (letters and hyphens), and where it starts.
+fn last_word(s: &str) -> (usize, &str) {
+    let from = s
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphabetic() || *c == '-')
+        .last()
+        .map_or(s.len(), |(i, _)| i);
+    (from, &s[from..])
+}
+
 /// Decides what a maximal run of digit groups at `start..end` is, if anything.
 fn classify_number(text: &str, start: usize, end: usize) -> Option<Cand> {
     let run = Run::parse(&text[start..end])?;
@@ -1678,6 +1785,10 @@ impl Guard {
 
     fn scan_numbers(&self, text: &str, out: &mut Vec<Cand>, url_spans: &[(usize, usize)]) {
         for m in self.numbers.find_iter(text) {
+            if let Some(c) = street_address(text, m.start(), m.end()) {
+                out.push(c);
+                continue;
+            }
             if let Some(c) = classify_number(text, m.start(), m.end()) {
                 // Eight-digit ids in links are not phone numbers; numbers with
                 // a valid checksum are reported even there.
@@ -2040,6 +2151,36 @@ mod tests {
                 "å€".repeat(90)
             );
             assert_eq!(g.scan(&text).len(), 1, "{pad}");
+        }
+    }
+
+    #[test]
+    fn street_addresses() {
+        let g = guard(&[]);
+        let street = FindingKind::StreetAddress;
+        for (text, address) in [
+            (
+                "Vi møtte dem i Industriveien 14 på Heimdal.",
+                "Industriveien 14",
+            ),
+            ("Kontoret ligger i Storgata 7B.", "Storgata 7B"),
+            (
+                "Adresse: Kongens gate 5, 0153 Oslo.",
+                "Kongens gate 5, 0153 Oslo",
+            ),
+            ("Lageret på Solbakken 3 A ble vist fram.", "Solbakken 3 A"),
+            ("(Olav Kyrres plass 2)", "Kyrres plass 2"),
+            ("Storgata 12 i Oslo", "Storgata 12"),
+        ] {
+            one(&g, text, address, street);
+        }
+        for clean in [
+            "Veien 3 ganger raskere",
+            "vi tok en omvei 2 ganger",
+            "Gate 5 på flyplassen",
+            "Storgata 12345",
+        ] {
+            none(&g, clean);
         }
     }
 
