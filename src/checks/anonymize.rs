@@ -1,11 +1,13 @@
 //! The anonymization guard.
 //!
 //! This module owns the decision whether a piece of text still carries data
-//! that identifies a real customer or person: e-mail addresses, URLs that
-//! point at a customer or name a person, links to a person's profile on a
-//! social network (`is_profile`), Norwegian phone numbers, national identity numbers
-//! (fødselsnummer and D-nummer), organisation numbers, bank account numbers,
-//! Norwegian IBANs, names from the site's deny list (also written without
+//! that identifies a real customer or person: e-mail addresses (also
+//! spelled out, `kari (at) kunde.no`), URLs that point at a customer or
+//! name a person, links to a person's profile on a social network
+//! (`is_profile`), Norwegian phone numbers, national identity numbers
+//! (fødselsnummer and D-nummer), organisation numbers, bank account
+//! numbers, Norwegian IBANs, street addresses (`street_address`), names
+//! from the site's deny list (also written without
 //! Norwegian letters), people's names it can tell without one (a common
 //! Norwegian first name and a surname, `FIRST_NAMES`) and the site's own
 //! extra regex patterns; and, in an address a page or file is published at
