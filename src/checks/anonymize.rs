@@ -1190,15 +1190,17 @@ fn street_address(text: &str, start: usize, end: usize) -> Option<Cand> {
         return None;
     }
     let lower = word.to_lowercase();
+    // (The name before the ending is letters: `Stage-Gate 3` is a
+    // project's milestone; a street word apart is written in lower case.)
     let one_word = capitalised(word)
         && STREET_ENDINGS.iter().any(|e| {
-            lower
-                .strip_suffix(e)
-                .is_some_and(|name| name.chars().count() >= 2)
+            lower.strip_suffix(e).is_some_and(|name| {
+                name.chars().count() >= 2 && name.chars().all(char::is_alphabetic)
+            })
         });
     let street_start = if one_word {
         at
-    } else if STREET_WORDS.contains(&lower.as_str()) {
+    } else if word == lower && STREET_WORDS.contains(&lower.as_str()) {
         let (name_at, name) = last_word(before[..at].strip_suffix(' ')?);
         if !capitalised(name) || name.chars().count() < 2 {
             return None;
@@ -2181,6 +2183,7 @@ mod tests {
             "vi tok en omvei 2 ganger",
             "Gate 5 på flyplassen",
             "Storgata 12345",
+            "Prosjektet passerte Stage-Gate 3 og Stage Gate 4.",
         ] {
             none(&g, clean);
         }
