@@ -870,8 +870,9 @@ fn element_texts(xml: &[u8], tag: &str) -> Vec<String> {
 /// Reads a photo put into a document (`bytes`): its findings into `found`,
 /// the names behind them into `names`.
 fn picture(found: &mut Vec<DocFinding>, names: &mut Names, bytes: &[u8]) {
-    found.extend(metadata::scan(bytes).into_iter().map(DocFinding::Picture));
-    names.extend(metadata::names(bytes));
+    let meta = metadata::scan(bytes);
+    found.extend(meta.found.into_iter().map(DocFinding::Picture));
+    names.extend(meta.names);
 }
 
 fn ooxml(b: &[u8], names: &mut Names, picture_names: &mut Names) -> Vec<DocFinding> {

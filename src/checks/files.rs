@@ -15,7 +15,7 @@
 use std::path::Path;
 
 use super::anonymize::Guard;
-use super::metadata::{self, MetaFinding};
+use super::metadata::{self, Meta, MetaFinding};
 use super::{Source, datauri, documents, scan_address, scan_texts};
 use crate::content::Kind;
 use crate::diagnostics::{Diagnostic, display_path, line_col};
@@ -233,12 +233,10 @@ impl Found<'_> {
             }
             Some(FileKind::Image) => self.metadata(
                 metadata::scan(bytes),
-                &metadata::names(bytes),
                 ("the image's metadata", MetaFinding::message),
             ),
             Some(FileKind::Video) => self.metadata(
                 metadata::scan_video(bytes),
-                &metadata::video_names(bytes),
                 ("the recording's metadata", MetaFinding::video_message),
             ),
             Some(FileKind::Audio) => self.tags(bytes),
@@ -314,15 +312,9 @@ impl Found<'_> {
         let (artists, texts): (Vec<_>, Vec<_>) = metadata::id3(bytes)
             .into_iter()
             .partition(|(id, _)| metadata::is_id3_artist(id));
-        let names: Vec<(&str, String)> = artists.into_iter().map(|(_, v)| ("Artist", v)).collect();
-        let found = if names.is_empty() {
-            Vec::new()
-        } else {
-            vec![MetaFinding::Person("Artist")]
-        };
+        let names = artists.into_iter().map(|(_, v)| ("Artist", v)).collect();
         let mut out = self.metadata(
-            found,
-            &names,
+            Meta::of(names, false),
             ("the recording's tags", MetaFinding::tags_message),
         );
         for (_, text) in texts {
@@ -352,20 +344,19 @@ impl Found<'_> {
         out
     }
 
-    /// An image's or a recording's findings (`names` the values of its
-    /// name fields), each an error as `message` words it, in `place`; a
-    /// name field whose values only name the publisher, a note.
+    /// An image's or a recording's findings, each an error as `message`
+    /// words it, in `place`; a name field whose values only name the
+    /// publisher, a note.
     fn metadata(
         &self,
-        found: Vec<MetaFinding>,
-        names: &[(&str, String)],
+        meta: Meta,
         (place, message): (&str, fn(MetaFinding, &str) -> String),
     ) -> Vec<Diagnostic> {
-        found
+        meta.found
             .into_iter()
             .flat_map(|f| {
                 let allowed = match f {
-                    MetaFinding::Person(field) => self.allowed(field, names, place),
+                    MetaFinding::Person(field) => self.allowed(field, &meta.names, place),
                     MetaFinding::Gps => None,
                 };
                 allowed.unwrap_or_else(|| vec![self.error(message(f, &self.label()))])

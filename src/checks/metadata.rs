@@ -9,7 +9,7 @@
 //! XMP packet, and finding those fields in them; for a video or a
 //! recording, QuickTime's place and artist ([`scan_video`]); for an MP3,
 //! its ID3 tags ([`id3`]). It gives the values behind the names it finds
-//! ([`names`], [`video_names`]), for allow entries. It is pure
+//! ([`Meta`]), for allow entries. It is pure
 //! (bytes in, findings out) and never trusts the bytes: every offset is
 //! checked, and a malformed block finds nothing.
 
@@ -70,14 +70,48 @@ impl MetaFinding {
     }
 }
 
-/// The findings in an image file's bytes (none for a file that is not a
-/// JPEG, PNG, WebP or TIFF and holds no XMP packet).
-pub fn scan(bytes: &[u8]) -> Vec<MetaFinding> {
-    let mut found = exif_block(bytes).map(findings).unwrap_or_default();
-    found.extend(xmp_findings(bytes));
-    found.sort();
-    found.dedup();
-    found
+/// What a file's metadata says: what in it leads back to someone, and
+/// the names behind its [`MetaFinding::Person`] findings, each with its
+/// field (`Artist`, `dc:creator`), so that an allow entry naming the
+/// publisher (`Salgsskolen AS` as a photo's `Artist`) can be told from a
+/// person.
+#[derive(Debug, Default, PartialEq)]
+pub struct Meta {
+    /// Sorted, each once.
+    pub found: Vec<MetaFinding>,
+    pub names: Vec<(&'static str, String)>,
+}
+
+impl Meta {
+    /// The metadata that gives `names` (a finding for each field) and,
+    /// with `gps`, a position.
+    pub fn of(names: Vec<(&'static str, String)>, gps: bool) -> Meta {
+        let mut found: Vec<MetaFinding> = names
+            .iter()
+            .map(|&(field, _)| MetaFinding::Person(field))
+            .collect();
+        if gps {
+            found.push(MetaFinding::Gps);
+        }
+        found.sort();
+        found.dedup();
+        Meta { found, names }
+    }
+}
+
+/// An image file's metadata (nothing for a file that is not a JPEG, PNG,
+/// WebP, TIFF or HEIC and holds no XMP packet): its EXIF block's and its
+/// XMP packet's position and names (EXIF `Artist`, `XPAuthor` decoded
+/// from UCS-2, `CameraOwnerName`, XMP `dc:creator`).
+pub fn scan(bytes: &[u8]) -> Meta {
+    let exif = exif_block(bytes);
+    let packet = xmp_packet(bytes);
+    let mut names = exif.map(exif_names).unwrap_or_default();
+    names.extend(xmp_names(packet));
+    Meta::of(
+        names,
+        exif.is_some_and(exif_gps) || packet.is_some_and(xmp_gps),
+    )
 }
 
 /// The findings in a video's or a recording's metadata (MP4, MOV, M4A, as
@@ -86,24 +120,21 @@ pub fn scan(bytes: &[u8]) -> Vec<MetaFinding> {
 /// (`©ART`, `©aut`), in either of QuickTime's forms (user data, or an
 /// item list's `data` atom). `bytes` may be the file's first and last
 /// megabytes only: the movie box sits at one end.
-pub fn scan_video(bytes: &[u8]) -> Vec<MetaFinding> {
-    let mut found = Vec::new();
+pub fn scan_video(bytes: &[u8]) -> Meta {
     let coordinates = |v: &&[u8]| {
         v.windows(2)
             .any(|w| (w[0] == b'+' || w[0] == b'-') && w[1].is_ascii_digit())
     };
-    if video_values(bytes, b"\xa9xyz").iter().any(coordinates)
+    let packet = xmp_packet(bytes);
+    let mut names: Vec<(&'static str, String)> = video_artists(bytes)
+        .into_iter()
+        .map(|v| ("Artist", String::from_utf8_lossy(v).trim().to_string()))
+        .collect();
+    names.extend(xmp_names(packet));
+    let gps = video_values(bytes, b"\xa9xyz").iter().any(coordinates)
         || find(bytes, b"com.apple.quicktime.location.ISO6709").is_some()
-    {
-        found.push(MetaFinding::Gps);
-    }
-    if !video_artists(bytes).is_empty() {
-        found.push(MetaFinding::Person("Artist"));
-    }
-    found.extend(xmp_findings(bytes));
-    found.sort();
-    found.dedup();
-    found
+        || packet.is_some_and(xmp_gps);
+    Meta::of(names, gps)
 }
 
 /// The text an MP3's ID3 tags hold, each value with its frame's id
@@ -246,17 +277,6 @@ fn latin1(b: &[u8]) -> String {
     b.iter().map(|&c| char::from(c)).collect()
 }
 
-/// The names a video's or a recording's metadata gives (see
-/// [`scan_video`]), each with its field as [`names`] gives an image's.
-pub fn video_names(bytes: &[u8]) -> Vec<(&'static str, String)> {
-    let mut out: Vec<(&'static str, String)> = video_artists(bytes)
-        .into_iter()
-        .map(|v| ("Artist", String::from_utf8_lossy(v).trim().to_string()))
-        .collect();
-    out.extend(xmp_creators(bytes).into_iter().map(|c| ("dc:creator", c)));
-    out
-}
-
 /// The values of QuickTime's artist and author (`©ART`, `©aut`) that hold
 /// letters.
 fn video_artists(bytes: &[u8]) -> Vec<&[u8]> {
@@ -298,21 +318,21 @@ fn video_values<'a>(bytes: &'a [u8], tag: &[u8]) -> Vec<&'a [u8]> {
     out
 }
 
-/// GPS and the creator's name in an XMP packet (the XML that editors such
-/// as Lightroom write beside EXIF, or instead of it), wherever it sits in
-/// the file.
-fn xmp_findings(b: &[u8]) -> Vec<MetaFinding> {
-    let Some(packet) = xmp_packet(b) else {
-        return Vec::new();
-    };
-    let mut found = Vec::new();
-    if find(packet, b"GPSLatitude").is_some() || find(packet, b"GPSLongitude").is_some() {
-        found.push(MetaFinding::Gps);
-    }
-    if xmp_creator(packet) {
-        found.push(MetaFinding::Person("dc:creator"));
-    }
-    found
+/// Whether an XMP packet (the XML that editors such as Lightroom write
+/// beside EXIF, or instead of it, wherever it sits in the file) gives a
+/// position.
+fn xmp_gps(packet: &[u8]) -> bool {
+    find(packet, b"GPSLatitude").is_some() || find(packet, b"GPSLongitude").is_some()
+}
+
+/// The creators an XMP packet names, as names with their field.
+fn xmp_names(packet: Option<&[u8]>) -> Vec<(&'static str, String)> {
+    packet
+        .map(creators_in)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|c| ("dc:creator", c))
+        .collect()
 }
 
 /// Where `needle` first occurs in `hay`.
@@ -326,19 +346,15 @@ pub(super) fn xmp_packet(b: &[u8]) -> Option<&[u8]> {
     Some(&rest[..find(rest, b"</x:xmpmeta>").unwrap_or(rest.len())])
 }
 
-/// Whether the first XMP packet in `b` names a creator: `<dc:creator>
-/// <rdf:Seq><rdf:li>Name</rdf:li>…` with a name in an item. Documents
-/// (PDF) keep their author there too.
-fn xmp_creator(b: &[u8]) -> bool {
-    !xmp_creators(b).is_empty()
+/// The creators the first XMP packet in `b` names. Documents (PDF) keep
+/// their author there too.
+pub(crate) fn xmp_creators(b: &[u8]) -> Vec<String> {
+    xmp_packet(b).map(creators_in).unwrap_or_default()
 }
 
-/// The creators the first XMP packet in `b` names (each `rdf:li` of its
-/// `dc:creator` with text in it).
-pub(crate) fn xmp_creators(b: &[u8]) -> Vec<String> {
-    let Some(packet) = xmp_packet(b) else {
-        return Vec::new();
-    };
+/// The creators an XMP packet names: `<dc:creator><rdf:Seq><rdf:li>Name
+/// </rdf:li>…`, each item with text in it.
+fn creators_in(packet: &[u8]) -> Vec<String> {
     let Some(at) = find(packet, b"<dc:creator") else {
         return Vec::new();
     };
@@ -524,18 +540,7 @@ impl<'a> Tiff<'a> {
     }
 }
 
-/// The names an image's metadata gives, each with its field (`Artist`,
-/// `XPAuthor`, `CameraOwnerName`, `dc:creator`): the values behind its
-/// [`MetaFinding::Person`] findings, so that an allow entry naming the
-/// publisher (`Salgsskolen AS` as a photo's `Artist`) can be told from a
-/// person.
-pub fn names(bytes: &[u8]) -> Vec<(&'static str, String)> {
-    let mut out = exif_block(bytes).map(exif_names).unwrap_or_default();
-    out.extend(xmp_creators(bytes).into_iter().map(|c| ("dc:creator", c)));
-    out
-}
-
-/// The names in an EXIF block's fields (see [`names`]).
+/// The names in an EXIF block's fields (see [`scan`]).
 fn exif_names(b: &[u8]) -> Vec<(&'static str, String)> {
     let Some(t) = Tiff::of(b) else {
         return Vec::new();
@@ -562,32 +567,21 @@ fn exif_names(b: &[u8]) -> Vec<(&'static str, String)> {
     out
 }
 
-/// GPS and personal names in an EXIF block.
-fn findings(b: &[u8]) -> Vec<MetaFinding> {
+/// Whether an EXIF block gives a position: a GPS directory with a
+/// latitude or a longitude set (some phones write an empty one).
+fn exif_gps(b: &[u8]) -> bool {
     let Some(t) = Tiff::of(b) else {
-        return Vec::new();
+        return false;
     };
     let Some(ifd0) = t.u32(4) else {
-        return Vec::new();
+        return false;
     };
-    // GPSInfo: a position only where latitude or longitude is set (some
-    // phones write an empty directory).
-    let gps = t.entries(ifd0 as usize).iter().any(|e| {
+    t.entries(ifd0 as usize).iter().any(|e| {
         e.tag == 0x8825
             && t.entries(e.value as usize)
                 .iter()
                 .any(|g| matches!(g.tag, 0x0002 | 0x0004) && g.count > 0)
-    });
-    let mut found: Vec<MetaFinding> = exif_names(b)
-        .into_iter()
-        .map(|(field, _)| MetaFinding::Person(field))
-        .collect();
-    if gps {
-        found.push(MetaFinding::Gps);
-    }
-    found.sort();
-    found.dedup();
-    found
+    })
 }
 
 #[cfg(test)]
@@ -704,7 +698,7 @@ pub(crate) mod tests {
         for little in [true, false] {
             let all = jpeg(&tiff(little, true, Some("Kari Nordmann"), Some("Ola")));
             assert_eq!(
-                scan(&all),
+                scan(&all).found,
                 [
                     MetaFinding::Gps,
                     MetaFinding::Person("Artist"),
@@ -714,7 +708,7 @@ pub(crate) mod tests {
             );
             // The names behind them, for allow entries.
             assert_eq!(
-                names(&all),
+                scan(&all).names,
                 [
                     ("Artist", "Kari Nordmann".to_string()),
                     ("CameraOwnerName", "Ola".to_string())
@@ -722,12 +716,12 @@ pub(crate) mod tests {
             );
             // Short names sit in the entry itself.
             let short = jpeg(&tiff(little, false, Some("Ola"), None));
-            assert_eq!(scan(&short), [MetaFinding::Person("Artist")]);
-            assert_eq!(names(&short), [("Artist", "Ola".to_string())]);
+            assert_eq!(scan(&short).found, [MetaFinding::Person("Artist")]);
+            assert_eq!(scan(&short).names, [("Artist", "Ola".to_string())]);
             let none = jpeg(&tiff(little, false, None, None));
-            assert_eq!(scan(&none), []);
+            assert_eq!(scan(&none).found, []);
             let blank = jpeg(&tiff(little, false, Some("    "), Some("")));
-            assert_eq!(scan(&blank), []);
+            assert_eq!(scan(&blank).found, []);
         }
     }
 
@@ -802,17 +796,17 @@ pub(crate) mod tests {
             udta(b"\xa9ART", "Kari"),
         ]
         .concat();
-        assert_eq!(scan_video(&file), both);
+        assert_eq!(scan_video(&file).found, both);
         let file = [
             ilst(b"\xa9xyz", "+63.4300+010.3900/"),
             ilst(b"\xa9aut", "Ola"),
         ]
         .concat();
-        assert_eq!(scan_video(&file), both);
-        assert_eq!(video_names(&file), [("Artist", "Ola".to_string())]);
+        assert_eq!(scan_video(&file).found, both);
+        assert_eq!(scan_video(&file).names, [("Artist", "Ola".to_string())]);
         // Apple's key names the place; empty values name nothing.
         assert_eq!(
-            scan_video(b"keys....mdtacom.apple.quicktime.location.ISO6709"),
+            scan_video(b"keys....mdtacom.apple.quicktime.location.ISO6709").found,
             [MetaFinding::Gps]
         );
         let empty = [
@@ -821,8 +815,7 @@ pub(crate) mod tests {
             ilst(b"\xa9ART", ""),
         ]
         .concat();
-        assert_eq!(scan_video(&empty), []);
-        assert_eq!(video_names(&empty), []);
+        assert_eq!(scan_video(&empty), Meta::default());
         // Cut anywhere, it does not panic.
         for cut in 0..file.len() {
             let _ = scan_video(&file[..cut]);
@@ -839,11 +832,11 @@ pub(crate) mod tests {
         heic.extend(b"\0\0\0\0mdat\0\0\0\x06Exif\0\0");
         heic.extend(&tiff);
         assert_eq!(
-            scan(&heic),
+            scan(&heic).found,
             [MetaFinding::Gps, MetaFinding::Person("Artist")]
         );
         // Not an ISO media file: the search is not made.
-        assert_eq!(scan(&heic[8..]), []);
+        assert_eq!(scan(&heic[8..]).found, []);
     }
 
     #[test]
@@ -860,7 +853,7 @@ pub(crate) mod tests {
             png.extend(data);
             png.extend([0; 4]);
         }
-        assert_eq!(scan(&png), [MetaFinding::Gps]);
+        assert_eq!(scan(&png).found, [MetaFinding::Gps]);
         let mut webp = b"RIFF\0\0\0\0WEBP".to_vec();
         for (kind, data) in [(&b"VP8X"[..], &[0u8; 10][..]), (b"EXIF", &block)] {
             webp.extend(kind);
@@ -870,9 +863,9 @@ pub(crate) mod tests {
                 webp.push(0);
             }
         }
-        assert_eq!(scan(&webp), [MetaFinding::Gps]);
+        assert_eq!(scan(&webp).found, [MetaFinding::Gps]);
         // A TIFF file is its own block.
-        assert_eq!(scan(&block), [MetaFinding::Gps]);
+        assert_eq!(scan(&block).found, [MetaFinding::Gps]);
     }
 
     #[test]
@@ -884,25 +877,28 @@ pub(crate) mod tests {
             f
         };
         assert_eq!(
-            scan(&xmp("<exif:GPSLatitude>59,55.2N</exif:GPSLatitude>")),
+            scan(&xmp("<exif:GPSLatitude>59,55.2N</exif:GPSLatitude>")).found,
             [MetaFinding::Gps]
         );
         assert_eq!(
             scan(&xmp(
                 "<dc:creator><rdf:Seq><rdf:li>Kari Nordmann</rdf:li></rdf:Seq></dc:creator>"
             )),
-            [MetaFinding::Person("dc:creator")]
+            Meta {
+                found: vec![MetaFinding::Person("dc:creator")],
+                names: vec![("dc:creator", "Kari Nordmann".to_string())],
+            }
         );
         assert_eq!(
             scan(&xmp(
                 "<dc:creator><rdf:Seq><rdf:li> </rdf:li></rdf:Seq></dc:creator><xmp:CreatorTool>Kamera</xmp:CreatorTool>"
             )),
-            []
+            Meta::default()
         );
         // GPS outside the packet is not the packet's.
         let mut outside = xmp("");
         outside.extend(b"GPSLatitude");
-        assert_eq!(scan(&outside), []);
+        assert_eq!(scan(&outside).found, []);
     }
 
     #[test]
@@ -918,7 +914,7 @@ pub(crate) mod tests {
             let _ = scan(&bad);
             bad[at] = keep;
         }
-        assert_eq!(scan(b"not an image"), []);
-        assert_eq!(scan(&[0xff, 0xd8, 0xff]), []);
+        assert_eq!(scan(b"not an image"), Meta::default());
+        assert_eq!(scan(&[0xff, 0xd8, 0xff]), Meta::default());
     }
 }

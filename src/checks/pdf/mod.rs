@@ -47,7 +47,7 @@ pub struct Reading {
     /// took them.
     pub pictures: Vec<MetaFinding>,
     /// The names behind `pictures`' findings, with their fields (see
-    /// [`metadata::names`]).
+    /// [`metadata::Meta`]).
     pub picture_names: Vec<(&'static str, String)>,
     /// The files attached to it, with their names.
     pub attachments: Vec<(String, Vec<u8>)>,
@@ -471,8 +471,9 @@ impl<'a> Doc<'a> {
             if let Some((bytes, Some(filter))) = self.decode(*number, entry)
                 && is_file(&filter)
             {
-                found.extend(metadata::scan(&bytes));
-                names.extend(metadata::names(&bytes));
+                let meta = metadata::scan(&bytes);
+                found.extend(meta.found);
+                names.extend(meta.names);
             }
         }
         found.sort();
