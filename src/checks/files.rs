@@ -16,7 +16,7 @@ use std::path::Path;
 
 use super::anonymize::Guard;
 use super::metadata::{self, Meta, MetaFinding};
-use super::{Source, datauri, documents, scan_address, scan_texts};
+use super::{Source, address_findings, datauri, documents, scan_texts};
 use crate::content::Kind;
 use crate::diagnostics::{Diagnostic, display_path, line_col};
 
@@ -416,11 +416,11 @@ impl Found<'_> {
                     depth: self.depth + 1,
                     ..*self
                 };
-                let mut out = scan_address(
-                    self.guard,
+                let mut out = address_findings(
+                    found,
                     self.rel,
                     self.kind,
-                    (inner, 0),
+                    0,
                     &format!(
                         "the name of a file in a file of {{}} (its attachment `{}`)",
                         within.label()

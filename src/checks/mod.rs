@@ -27,7 +27,7 @@ use crate::config::{AnonScope, AnonymizationConfig, CONFIG_FILE};
 use crate::content::{Kind, Page};
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path, line_col};
 use crate::site::Site;
-use anonymize::{AllowReason, Guard, GuardConfig};
+use anonymize::{AllowReason, Finding, Guard, GuardConfig};
 
 /// What the checks found: errors, and notes on reviewed (allowed)
 /// findings that `--verbose` shows.
@@ -99,21 +99,21 @@ pub fn scan_page(guard: &Guard, page: &Page) -> Vec<Diagnostic> {
         (&page.front, page.front_line),
         (&page.body, page.body_line),
     );
-    out.extend(scan_address(
-        guard,
+    out.extend(address_findings(
+        guard.scan_address(&page.url),
         &page.source,
         page.meta.kind,
-        (&page.url, 0),
+        0,
         "the address of {} (its file or folder name)",
         "addresses are published with the site; rename the file or folder",
     ));
     let aliases = page.key_line("aliases").unwrap_or(0);
     for alias in &page.meta.aliases {
-        out.extend(scan_address(
-            guard,
+        out.extend(address_findings(
+            guard.scan_address(alias),
             &page.source,
             page.meta.kind,
-            (alias, aliases),
+            aliases,
             "an alias of {}",
             "addresses are published with the site; remove the alias",
         ));
@@ -146,15 +146,14 @@ fn scan_source(
     out
 }
 
-/// The deny list's names, people's names and the site's patterns in an
-/// address the file `source` is published at (`address`, reported at `line`): `what` says
-/// which address (`{}` standing for "a case study"), `fix` why and how
-/// to change it.
-fn scan_address(
-    guard: &Guard,
+/// Diagnostics for what [`Guard::scan_address`] `found` in an address of
+/// the file `source` (reported at `line`): `what` says which address
+/// (`{}` standing for "a case study"), `fix` why and how to change it.
+fn address_findings(
+    found: Vec<Finding>,
     source: &Path,
     kind: Kind,
-    (address, line): (&str, usize),
+    line: usize,
     what: &str,
     fix: &str,
 ) -> Vec<Diagnostic> {
@@ -165,8 +164,7 @@ fn scan_address(
         "published content"
     };
     let what = what.replace("{}", of);
-    guard
-        .scan_address(address)
+    found
         .into_iter()
         .map(|f| match &f.allowed {
             None => Diagnostic::error(
@@ -316,11 +314,11 @@ fn case_files(site: &Site, guard: &Guard, all: bool) -> Vec<Diagnostic> {
         .flat_map_iter(|(a, of_a_case)| {
             let rel = a.from.strip_prefix(&site.root).unwrap_or(&a.from);
             let kind = if of_a_case { Kind::Case } else { Kind::Article };
-            let mut out = scan_address(
-                guard,
+            let mut out = address_findings(
+                guard.scan_address(&a.to),
                 rel,
                 kind,
-                (&a.to, 0),
+                0,
                 "the name of a file of {}",
                 "addresses are published with the site; rename the file",
             );
