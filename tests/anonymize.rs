@@ -59,6 +59,12 @@ fn first_warning(err: &str) -> &str {
         .unwrap_or_else(|| panic!("no warning in {err}"))
 }
 
+/// The lines of `err` of the severity `kind` (`"error"`, `"warning"`).
+fn lines_of<'a>(err: &'a str, kind: &str) -> Vec<&'a str> {
+    let marker = format!(": {kind}: ");
+    err.lines().filter(|l| l.contains(&marker)).collect()
+}
+
 /// The stderr of `vinn check` on the site at `root`, which must fail.
 fn failing_check(root: &std::path::Path) -> String {
     let o = run(&["check", "--root", root.to_str().unwrap()]);
@@ -412,7 +418,7 @@ fn a_photo_credited_to_the_publisher_can_be_allowed() {
     .unwrap();
     let o = run(&["check", "--verbose", "--root", root.to_str().unwrap()]);
     let err = stderr(&o);
-    let errors: Vec<&str> = err.lines().filter(|l| l.contains(": error: ")).collect();
+    let errors: Vec<&str> = lines_of(&err, "error");
     assert_eq!(errors.len(), 1, "{err}");
     assert!(
         errors[0].starts_with(
@@ -438,7 +444,7 @@ fn a_case_photo_that_tells_where_it_was_taken_fails_the_build() {
     std::fs::create_dir_all(root.join("content/artikler")).unwrap();
     std::fs::write(root.join("content/artikler/befaring.jpg"), jpeg_with_gps()).unwrap();
     let err = failing_check(root);
-    let lines: Vec<&str> = err.lines().filter(|l| l.contains(": error: ")).collect();
+    let lines: Vec<&str> = lines_of(&err, "error");
     assert_eq!(lines.len(), 1, "{err}");
     assert!(lines[0].starts_with("content/case/befaring.jpg:"), "{err}");
     assert!(lines[0].contains("GPS position"), "{err}");
@@ -905,7 +911,7 @@ fn zip_files_and_e_mails_of_a_case_are_read() {
     );
     // A file inside of a kind vinn does not read is a warning; what
     // macOS leaves in a zip is not.
-    let warnings: Vec<&str> = err.lines().filter(|l| l.contains(": warning: ")).collect();
+    let warnings: Vec<&str> = lines_of(&err, "warning");
     assert_eq!(warnings.len(), 2, "{err}");
     assert!(
         warnings[0].starts_with("content/case/laast.zip:1:1: warning: ")
@@ -993,7 +999,7 @@ fn an_interview_recorded_as_mp3_is_read_for_its_tags() {
         "tapsintervju-v24.mp3",
         "tapsintervju-renset.mp3",
     ]);
-    let errors: Vec<&str> = err.lines().filter(|l| l.contains(": error: ")).collect();
+    let errors: Vec<&str> = lines_of(&err, "error");
     assert_eq!(errors.len(), 4, "{err}");
     for file in ["tapsintervju.mp3", "tapsintervju-v24.mp3"] {
         assert!(
@@ -1067,7 +1073,7 @@ fn a_recording_of_a_case_is_read_for_the_place_and_the_artist() {
 fn a_photo_inside_a_drawing_is_read_for_gps_and_names() {
     // Inkscape embeds a photo in an SVG as base64: its EXIF goes along.
     let (_site, err) = check_with_documents(&["tegning.svg"]);
-    let photo: Vec<&str> = err.lines().filter(|l| l.contains(": error: ")).collect();
+    let photo: Vec<&str> = lines_of(&err, "error");
     assert_eq!(photo.len(), 2, "{err}");
     for line in &photo {
         assert!(
@@ -1100,7 +1106,7 @@ fn a_photo_inside_a_case_page_is_read_for_gps_and_names() {
     )
     .unwrap();
     let err = failing_check(root);
-    let errors: Vec<&str> = err.lines().filter(|l| l.contains(": error: ")).collect();
+    let errors: Vec<&str> = lines_of(&err, "error");
     assert_eq!(errors.len(), 2, "{err}");
     let at = format!(
         "content/case/tapt-pris-industri.md:{line}:34: error: its attachment `embedded-1.jpg`: the image "
@@ -1149,7 +1155,7 @@ fn a_property_naming_the_publisher_can_be_allowed() {
     );
     // Every naming value allowed: only the comments are left.
     let err = allow("\"Grossisten AS\", \"Kari Nordmann\", \"Ola Nordmann\"");
-    let errors: Vec<&str> = err.lines().filter(|l| l.contains(": error: ")).collect();
+    let errors: Vec<&str> = lines_of(&err, "error");
     assert_eq!(errors.len(), 1, "{err}");
     assert!(errors[0].contains("holds comments"), "{err}");
     // A part of a value is not the value.
