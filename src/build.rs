@@ -90,10 +90,22 @@ pub fn load_cached(
         };
     }
     let mut diagnostics = Diagnostics::new();
+    if config.robots.allow_indexing && !config.base_url.contains("://") {
+        let (line, col) = config.place(&["robots", "allow_indexing"]);
+        diagnostics.push(Diagnostic::warning(
+            crate::config::CONFIG_FILE,
+            line,
+            col,
+            format!(
+                "`[robots] allow_indexing` invites crawlers, but base_url `{}` has no host: robots.txt's Sitemap line and the sitemap's URLs are paths, which crawlers reject; set base_url to the site's full address (https://…)",
+                config.base_url
+            ),
+        ));
+    }
     let strings = match crate::i18n::strings(&config) {
         Ok(s) => s,
-        Err(m) => {
-            diagnostics.push(Diagnostic::error(crate::config::CONFIG_FILE, 1, 1, m));
+        Err(d) => {
+            diagnostics.push(d);
             crate::i18n::strings(&Config {
                 translations: Default::default(),
                 ..config.clone()
@@ -107,10 +119,10 @@ pub fn load_cached(
     // The anonymization guard (its patterns compiled) needs only the
     // configuration: it is made beside the Markdown, not after it on one
     // core.
-    let anonymization = config.anonymization.clone();
+    let settings = config.clone();
     let ((site, diags), guard) = rayon::join(
         || Site::assemble_with(&opts.root, config, strings, loaded, opts.drafts, md),
-        || crate::checks::guard_for(&opts.root, &anonymization),
+        || crate::checks::guard_for(&opts.root, &settings),
     );
     diagnostics.extend(diags.into_vec());
     timings.markdown = ms(t);

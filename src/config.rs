@@ -3,8 +3,9 @@
 //! Unknown keys are errors that name the key and the nearest valid one; a
 //! missing `site.toml` is an environment error; the brand's accents must be
 //! colours with text contrast. Everything else in the build reads settings
-//! from [`Config`], never from the file (which keeps the line of a setting
-//! checked later, as `BrandConfig::logo_line`).
+//! from [`Config`], never from the file; [`Config::place`] finds the line
+//! of a setting checked later (a deny list that cannot be read, a logo no
+//! file of the site has).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -81,6 +82,10 @@ pub struct Config {
     pub listing: ListingConfig,
     #[serde(default)]
     pub robots: RobotsConfig,
+    /// The text of `site.toml` these settings were read from, so that a
+    /// setting checked later is reported at its own line ([`Config::place`]).
+    #[serde(skip)]
+    pub source: std::sync::Arc<str>,
 }
 
 fn default_base_url() -> String {
@@ -206,10 +211,6 @@ pub struct BrandConfig {
     pub accent_dark: Option<String>,
     pub font: Option<String>,
     pub logo: Option<String>,
-    /// The line of `logo` in `site.toml`, for a problem found once the
-    /// site's files are known.
-    #[serde(skip)]
-    pub logo_line: usize,
 }
 
 /// The light scheme's background, white: the header's text and the links
@@ -224,7 +225,9 @@ const MIN_CONTRAST: f64 = 4.5;
 impl BrandConfig {
     /// The accents are colours vinn can read, with text contrast against
     /// what they meet: `accent` against white (the header's text, the
-    /// links), `accent_dark` against the dark scheme's surfaces.
+    /// links), `accent_dark` against the dark scheme's surfaces; the font
+    /// is a list of font names and nothing else (it goes into the theme's
+    /// stylesheet as it is written).
     fn check(&self, text: &str) -> std::result::Result<(), Diagnostic> {
         for (key, value, against, what, fix) in [
             (
@@ -243,12 +246,12 @@ impl BrandConfig {
             ),
         ] {
             let Some(value) = value else { continue };
-            let line = table_key_line(text, "brand", key);
+            let (line, col) = place_in(text, &["brand", key]);
             let Some(colour) = parse_colour(value) else {
                 return Err(Diagnostic::error(
                     CONFIG_FILE,
                     line,
-                    1,
+                    col,
                     format!(
                         "`[brand] {key}` = `{value}` is not a colour vinn can read: write it as \"#rrggbb\" (e.g. \"#0b6e4f\") or \"rgb(11, 110, 79)\""
                     ),
@@ -259,32 +262,62 @@ impl BrandConfig {
                 return Err(Diagnostic::error(
                     CONFIG_FILE,
                     line,
-                    1,
+                    col,
                     format!(
                         "`[brand] {key}` = `{value}` has a contrast of {ratio:.1}:1 against {what}, and text needs {MIN_CONTRAST}:1: choose a {fix} colour"
                     ),
                 ));
             }
         }
+        if let Some(font) = &self.font
+            && let Some(bad) = font.chars().find(|&c| !is_font_char(c))
+        {
+            let (line, col) = place_in(text, &["brand", "font"]);
+            return Err(Diagnostic::error(
+                CONFIG_FILE,
+                line,
+                col,
+                format!(
+                    "`[brand] font` = `{font}` holds `{bad}`, which a font list has no use for: write font names separated by commas (e.g. \"Georgia, 'Times New Roman', serif\")"
+                ),
+            ));
+        }
         Ok(())
     }
 }
 
-/// The line of `key = …` in the `[table]` of a TOML text (1 when not found).
-fn table_key_line(text: &str, table: &str, key: &str) -> usize {
-    let mut inside = false;
-    for (i, l) in text.lines().enumerate() {
-        let t = l.trim();
-        if t.starts_with('[') {
-            inside = t.trim_start_matches('[').trim_end_matches(']').trim() == table;
-        } else if inside
-            && t.split_once('=')
-                .is_some_and(|(k, _)| k.trim().trim_matches('"') == key)
-        {
-            return i + 1;
-        }
+/// [`Config::place`] in a TOML text.
+fn place_in(text: &str, path: &[&str]) -> (usize, usize) {
+    use toml::de::{DeTable, DeValue};
+    let Ok(doc) = DeTable::parse(text) else {
+        return (1, 1);
+    };
+    let mut found = None;
+    let mut here: &DeValue<'_> = &DeValue::Boolean(false);
+    let mut table = Some(doc.get_ref());
+    for step in path {
+        let next = match (table, here) {
+            (Some(t), _) => t
+                .iter()
+                .find(|(k, _)| k.get_ref().as_ref() == *step)
+                .map(|(_, v)| v),
+            (None, DeValue::Array(items)) => step.parse::<usize>().ok().and_then(|i| items.get(i)),
+            (None, _) => None,
+        };
+        let Some(value) = next else { break };
+        found = Some(value.span());
+        here = value.get_ref();
+        table = match here {
+            DeValue::Table(t) => Some(t),
+            _ => None,
+        };
     }
-    1
+    found.map_or((1, 1), |span| line_col(text, span.start))
+}
+
+/// What a CSS font list may hold: names, quotes, commas, spaces, hyphens.
+pub fn is_font_char(c: char) -> bool {
+    c.is_alphanumeric() || " ,-'\"_.".contains(c)
 }
 
 /// An sRGB colour written `#rgb`, `#rrggbb` or `rgb(r, g, b)`.
@@ -393,14 +426,13 @@ impl Config {
             let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
             Diagnostic::error(CONFIG_FILE, line, col, explain_serde_message(e.message()))
         })?;
-        cfg.normalize()
-            .map_err(|m| Diagnostic::error(CONFIG_FILE, 1, 1, m))?;
+        cfg.source = text.into();
+        cfg.normalize()?;
         cfg.brand.check(text)?;
-        cfg.brand.logo_line = table_key_line(text, "brand", "logo");
         Ok(cfg)
     }
 
-    fn normalize(&mut self) -> std::result::Result<(), String> {
+    fn normalize(&mut self) -> std::result::Result<(), Diagnostic> {
         if !self.base_url.ends_with('/') {
             self.base_url.push('/');
         }
@@ -408,13 +440,32 @@ impl Config {
         if self.insight.min_group == 0 {
             self.insight.min_group = 1;
         }
-        let mut seen = std::collections::BTreeSet::new();
-        for t in &self.topics {
-            if !seen.insert(t.slug.as_str()) {
-                return Err(format!("topic `{}` is listed twice in [[topics]]", t.slug));
+        let mut seen = std::collections::BTreeMap::new();
+        for (i, t) in self.topics.iter().enumerate() {
+            if let Some(first) = seen.insert(t.slug.as_str(), i) {
+                let (line, col) = self.place(&["topics", &i.to_string(), "slug"]);
+                let (first_line, _) = self.place(&["topics", &first.to_string(), "slug"]);
+                return Err(Diagnostic::error(
+                    CONFIG_FILE,
+                    line,
+                    col,
+                    format!(
+                        "topic `{}` is listed twice in [[topics]] (first at line {first_line}): give each topic its own slug",
+                        t.slug
+                    ),
+                ));
             }
         }
         Ok(())
+    }
+
+    /// The line and column in `site.toml` of the setting at `path`: table
+    /// keys, and array indexes written as numbers (`["topics", "1",
+    /// "slug"]`, `["anonymization", "patterns", "0"]`). Where the path
+    /// goes further than the file, the place of the last step found;
+    /// `(1, 1)` when not even the first is there.
+    pub fn place(&self, path: &[&str]) -> (usize, usize) {
+        place_in(&self.source, path)
     }
 
     /// The path part of `base_url`, always starting and ending with `/`:
@@ -443,6 +494,26 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_setting_is_placed_at_its_value() {
+        let text = "title = \"x\"\n\n[[topics]]\nslug = \"a\"\n\n[[topics]]\n  slug = \"b\"\n\n[anonymization]\npatterns = [\n  \"ok\",\n  \"(x\",\n]\nscope = \"all\"\n[brand]\nlogo = \"l.svg\"\nsections.case = { kind = \"case\" }\n";
+        for (path, at) in [
+            (&["topics", "1", "slug"][..], (7, 10)),
+            (&["topics", "0"], (3, 1)),
+            (&["anonymization", "patterns", "1"], (12, 3)),
+            // As far as the file goes: the array, the table, nothing.
+            (&["anonymization", "patterns", "7"], (10, 12)),
+            (&["anonymization", "deny_list"], (9, 1)),
+            (&["anonymization", "scope", "x"], (14, 9)),
+            (&["insight", "path"], (1, 1)),
+            (&["brand", "logo"], (16, 8)),
+            (&["brand", "sections", "case", "kind"], (17, 26)),
+        ] {
+            assert_eq!(place_in(text, path), at, "{path:?}");
+        }
+        assert_eq!(place_in("not [toml", &["title"]), (1, 1));
+    }
 
     #[test]
     fn brand_accents_need_text_contrast() {

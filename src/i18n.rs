@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::config::{Config, Language};
+use crate::diagnostics::Diagnostic;
 
 /// (key, Bokmål, English). Every UI string of the default theme is here.
 const TABLE: &[(&str, &str, &str)] = &[
@@ -313,7 +314,7 @@ pub type Strings = BTreeMap<String, String>;
 
 /// The table for the site's language with its overrides applied; unknown
 /// override keys come back as errors naming the key (and a near key).
-pub fn strings(config: &Config) -> Result<Strings, String> {
+pub fn strings(config: &Config) -> Result<Strings, Diagnostic> {
     let mut map: Strings = TABLE
         .iter()
         .map(|(k, nb, en)| {
@@ -329,7 +330,13 @@ pub fn strings(config: &Config) -> Result<Strings, String> {
             let hint = crate::diagnostics::did_you_mean(k, TABLE.iter().map(|(k, _, _)| *k))
                 .map(|s| format!(": did you mean `{s}`?"))
                 .unwrap_or_default();
-            return Err(format!("unknown UI string `{k}` in [translations]{hint}"));
+            let (line, col) = config.place(&["translations", k]);
+            return Err(Diagnostic::error(
+                crate::config::CONFIG_FILE,
+                line,
+                col,
+                format!("unknown UI string `{k}` in [translations]{hint}"),
+            ));
         }
         map.insert(k.clone(), v.clone());
     }
@@ -368,9 +375,12 @@ mod tests {
 
     #[test]
     fn overrides_and_unknown_keys() {
-        let mut c = Config::parse("title='x'\n[translations]\nsearch = 'Finn'\n").unwrap();
+        let c = Config::parse("title='x'\n[translations]\nsearch = 'Finn'\n").unwrap();
         assert_eq!(strings(&c).unwrap()["search"], "Finn");
-        c.translations.insert("serch".into(), "y".into());
-        assert!(strings(&c).unwrap_err().contains("did you mean `search`"));
+        let c =
+            Config::parse("title='x'\n[translations]\nsearch = 'Finn'\n  serch = 'y'\n").unwrap();
+        let e = strings(&c).unwrap_err();
+        assert!(e.message.contains("did you mean `search`"), "{e}");
+        assert_eq!((e.path.as_str(), e.line, e.col), ("site.toml", 4, 11));
     }
 }

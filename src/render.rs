@@ -917,10 +917,11 @@ pub fn missing_logo(site: &Site, theme: &Theme) -> Option<Diagnostic> {
     let published = theme.statics.iter().any(|f| f.out_path() == path)
         || site.assets.iter().any(|a| a.to == path);
     (!published).then(|| {
+        let (line, col) = site.config.place(&["brand", "logo"]);
         Diagnostic::error(
             crate::config::CONFIG_FILE,
-            site.config.brand.logo_line,
-            1,
+            line,
+            col,
             format!(
                 "`[brand] logo` = `{logo}` is no file of the site: put it in static/{path} (or name a file there)"
             ),
@@ -2897,7 +2898,12 @@ fn brand_css(c: &crate::config::Config) -> String {
     if let Some(a) = c.brand.accent.as_deref().filter(|v| safe(v)) {
         css.push_str(&format!("--accent:{a};"));
     }
-    if let Some(f) = c.brand.font.as_deref().filter(|v| safe(v)) {
+    if let Some(f) = c
+        .brand
+        .font
+        .as_deref()
+        .filter(|v| v.chars().all(crate::config::is_font_char))
+    {
         css.push_str(&format!("--font:{f};"));
     }
     let mut out = String::new();

@@ -742,6 +742,43 @@ fn markdown_that_is_not_a_page_is_not_published() {
     );
 }
 
+/// Inviting crawlers needs the site's full address: robots.txt's
+/// `Sitemap:` line and the sitemap's `<loc>`s must be absolute URLs.
+#[test]
+fn allowing_crawlers_without_a_host_in_base_url_is_a_warning_at_its_line() {
+    let tmp = site_copy("basic");
+    let root = tmp.path();
+    let config = std::fs::read_to_string(root.join("site.toml")).unwrap();
+    let config = format!("{}\n[robots]\nallow_indexing = true\n", config.trim_end());
+    let line = config.lines().count();
+    let out = root.join("public");
+    let with_base = |base: &str| {
+        let text = config.replace("https://intra.example/opplaering/", base);
+        std::fs::write(root.join("site.toml"), text).unwrap();
+        let o = build_output(root, &out);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let robots = std::fs::read_to_string(out.join("robots.txt")).unwrap();
+        (stderr(&o), robots)
+    };
+    let (err, robots) = with_base("/opplaering/");
+    assert!(
+        err.starts_with(&format!(
+            "site.toml:{line}:18: warning: `[robots] allow_indexing` invites crawlers, but base_url `/opplaering/` has no host"
+        )),
+        "{err}"
+    );
+    assert!(
+        robots.contains("Sitemap: /opplaering/sitemap.xml"),
+        "{robots}"
+    );
+    let (err, robots) = with_base("https://intra.example/opplaering/");
+    assert!(!err.contains("warning"), "{err}");
+    assert!(
+        robots.contains("Sitemap: https://intra.example/opplaering/sitemap.xml"),
+        "{robots}"
+    );
+}
+
 #[test]
 fn a_logo_the_site_does_not_publish_is_an_error_at_its_line() {
     let tmp = site_copy("basic");
@@ -756,7 +793,7 @@ fn a_logo_the_site_does_not_publish_is_an_error_at_its_line() {
     let err = stderr(&o);
     assert!(
         err.starts_with(&format!(
-            "site.toml:{line}:1: error: `[brand] logo` = `logo.svg`"
+            "site.toml:{line}:8: error: `[brand] logo` = `logo.svg`"
         )),
         "{err}"
     );

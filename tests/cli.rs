@@ -221,6 +221,64 @@ fn exit_codes() {
     }
 }
 
+/// Settings that parse but are checked later (against the other topics,
+/// the UI strings, the files of the site, the regex engine) are errors at
+/// their own line and column of `site.toml`, not at its first line.
+#[test]
+fn a_setting_checked_after_parsing_is_an_error_at_its_line() {
+    let cases: [(&str, &str, &str); 6] = [
+        (
+            "[brand]\nfont = \"Georgia; color: red\"\n",
+            "2:8",
+            "`[brand] font` = `Georgia; color: red` holds `;`",
+        ),
+        (
+            "[[topics]]\nslug = \"verdi\"\ntitle = \"Verdi\"\n\n[[topics]]\ntitle = \"Verdi igjen\"\nslug = \"verdi\"\n",
+            "7:8",
+            "topic `verdi` is listed twice in [[topics]] (first at line 3)",
+        ),
+        (
+            "[anonymization]\nallow = [\"X\"]\ndeny_list = \"content/.mangler.txt\"\n",
+            "3:13",
+            "cannot read the anonymization deny list `content/.mangler.txt`",
+        ),
+        (
+            "[anonymization]\npatterns = [\n  \"ok\",\n  \"(uavsluttet\",\n]\n",
+            "4:3",
+            "invalid anonymization pattern `(uavsluttet`",
+        ),
+        (
+            "[translations]\nsearch = \"Finn\"\nserch = \"Let\"\n",
+            "3:9",
+            "unknown UI string `serch` in [translations]: did you mean `search`?",
+        ),
+        (
+            "[brand]\naccent = \"#ccc\"\n",
+            "2:10",
+            "`[brand] accent` = `#ccc` has a contrast of",
+        ),
+    ];
+    for (settings, at, says) in cases {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(tmp.path().join("content")).unwrap();
+        std::fs::write(
+            tmp.path().join("site.toml"),
+            format!("title = \"x\"\n{settings}"),
+        )
+        .unwrap();
+        let o = run(&["check", "--root", tmp.path().to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(1), "{settings}");
+        let err = stderr(&o);
+        // The line numbers above count the title's line too.
+        let (line, col) = at.split_once(':').unwrap();
+        let line = line.parse::<usize>().unwrap() + 1;
+        assert!(
+            err.starts_with(&format!("site.toml:{line}:{col}: error: {says}")),
+            "{settings}\n{err}"
+        );
+    }
+}
+
 #[test]
 fn broken_site_toml_names_the_key() {
     let tmp = tempfile::tempdir().unwrap();

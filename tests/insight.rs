@@ -484,8 +484,11 @@ fn an_insight_path_taken_by_a_page_is_an_error() {
     ]);
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
+    // At the `path` setting's own line and column.
+    let config = std::fs::read_to_string(site.path().join("site.toml")).unwrap();
+    let line = 1 + config.lines().position(|l| l == "path = \"case\"").unwrap();
     assert!(
-        err.contains("site.toml:") && err.contains("[insight]"),
+        err.starts_with(&format!("site.toml:{line}:8: error: ")) && err.contains("[insight]"),
         "{err}"
     );
 }

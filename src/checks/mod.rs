@@ -23,7 +23,7 @@ use rayon::prelude::*;
 
 use std::path::Path;
 
-use crate::config::{AnonScope, AnonymizationConfig, CONFIG_FILE};
+use crate::config::{AnonScope, CONFIG_FILE, Config};
 use crate::content::{Kind, Page};
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path, line_col};
 use crate::site::Site;
@@ -61,21 +61,26 @@ pub fn run_with(site: &Site, guard: Result<Guard, Diagnostic>) -> Checked {
 
 /// Builds the anonymization guard from `site.toml` and the deny-list file.
 pub fn guard(site: &Site) -> Result<Guard, Diagnostic> {
-    guard_for(&site.root, &site.config.anonymization)
+    guard_for(&site.root, &site.config)
 }
 
-/// [`guard`] of the site at `root` with the `[anonymization]` settings `a`.
-pub fn guard_for(root: &Path, a: &AnonymizationConfig) -> Result<Guard, Diagnostic> {
+/// [`guard`] of the site at `root` with the settings `config`; a deny
+/// list it cannot read or a pattern that does not compile is an error at
+/// its line of `site.toml`.
+pub fn guard_for(root: &Path, config: &Config) -> Result<Guard, Diagnostic> {
+    let a = &config.anonymization;
+    let at = |path: &[&str], message: String| {
+        let (line, col) = config.place(path);
+        Diagnostic::error(CONFIG_FILE, line, col, message)
+    };
     let mut deny_names = Vec::new();
     if let Some(file) = &a.deny_list {
         let path = root.join(file);
         match std::fs::read_to_string(&path) {
             Ok(text) => deny_names = anonymize::parse_deny_list(&text),
             Err(e) => {
-                return Err(Diagnostic::error(
-                    CONFIG_FILE,
-                    1,
-                    1,
+                return Err(at(
+                    &["anonymization", "deny_list"],
                     format!("cannot read the anonymization deny list `{file}`: {e}"),
                 ));
             }
@@ -86,7 +91,20 @@ pub fn guard_for(root: &Path, a: &AnonymizationConfig) -> Result<Guard, Diagnost
         allow: a.allow.clone(),
         patterns: a.patterns.clone(),
     })
-    .map_err(|e| Diagnostic::error(CONFIG_FILE, 1, 1, format!("anonymization pattern: {e}")))
+    .map_err(|e| {
+        let i = a.patterns.iter().position(|p| *p == e.pattern);
+        let key = match e.pattern.as_str() {
+            "<deny list>" => "deny_list",
+            "<allow list>" => "allow",
+            _ => "patterns",
+        };
+        let i = i.map(|i| i.to_string());
+        let path: Vec<&str> = ["anonymization", key]
+            .into_iter()
+            .chain(i.as_deref())
+            .collect();
+        at(&path, e.to_string())
+    })
 }
 
 /// Scans a page's front matter and body, and the addresses it is

@@ -878,10 +878,11 @@ fn collisions_with<'a>(
     let mut out = Vec::new();
     for url in own_urls(ins) {
         if let Some(who) = taken.get(url) {
+            let (line, col) = site.config.place(&["insight", "path"]);
             out.push(Diagnostic::error(
                 crate::config::CONFIG_FILE,
-                config_line(site, "[insight]"),
-                1,
+                line,
+                col,
                 format!(
                     "the insight pages need the URL /{url}, which {who} already has: set another `path` under [insight] in site.toml, or move the page"
                 ),
@@ -889,15 +890,6 @@ fn collisions_with<'a>(
         }
     }
     out
-}
-
-/// The line of `needle` in site.toml (1 when it is not there).
-fn config_line(site: &Site, needle: &str) -> usize {
-    std::fs::read_to_string(site.root.join(crate::config::CONFIG_FILE))
-        .ok()
-        .and_then(|t| t.lines().position(|l| l.trim_start().starts_with(needle)))
-        .map(|i| i + 1)
-        .unwrap_or(1)
 }
 
 /// Computes every aggregate of the site's published case studies.
@@ -913,12 +905,8 @@ fn aggregate_with(site: &Site) -> (Insight, Vec<usize>) {
     let url = match insight_url(&site.config.insight.path) {
         Ok(u) => u,
         Err(m) => {
-            problems.push(Diagnostic::error(
-                crate::config::CONFIG_FILE,
-                config_line(site, "[insight]"),
-                1,
-                m,
-            ));
+            let (line, col) = site.config.place(&["insight", "path"]);
+            problems.push(Diagnostic::error(crate::config::CONFIG_FILE, line, col, m));
             page_url("")
         }
     };
