@@ -264,6 +264,9 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 /// Serde's "unknown field `x`, expected one of `a`, `b`" message, rewritten
 /// as a hint with the nearest valid key. Other messages pass through.
 pub fn explain_serde_message(msg: &str) -> String {
+    if let Some(plain) = explain_invalid_type(msg) {
+        return plain;
+    }
     let Some(rest) = msg.strip_prefix("unknown field `") else {
         return msg.to_string();
     };
@@ -287,9 +290,83 @@ pub fn explain_serde_message(msg: &str) -> String {
     }
 }
 
+/// serde's "invalid type: string \"hundre\", expected i64" (after the
+/// key it concerns, where the YAML reader names it) in an author's words:
+/// "`weight` takes a whole number (e.g. 10), not the text `hundre`".
+fn explain_invalid_type(msg: &str) -> Option<String> {
+    let (key, rest) = match msg.split_once(": invalid type: ") {
+        Some((key, rest)) if !key.contains(' ') => (Some(key), rest),
+        _ => (None, msg.strip_prefix("invalid type: ")?),
+    };
+    let (found, expected) = rest.rsplit_once(", expected ")?;
+    let takes = match expected {
+        "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "usize" | "isize" => {
+            "a whole number (e.g. 10)"
+        }
+        "f32" | "f64" => "a number",
+        "a boolean" => "true or false",
+        "a string" => "text (in quotes when it could be read as something else)",
+        "a sequence" => "a list: `[a, b]`, or one `- item` per line below it",
+        e if e == "a map" || e.starts_with("struct ") => "keys, one per line, indented below it",
+        _ => return None,
+    };
+    let found = if let Some(text) = found.strip_prefix("string ") {
+        format!("the text `{}`", text.trim_matches('"'))
+    } else if let Some(n) = found
+        .strip_prefix("integer ")
+        .or_else(|| found.strip_prefix("floating point "))
+    {
+        format!("the number {}", n.trim_matches('`'))
+    } else if let Some(b) = found.strip_prefix("boolean ") {
+        b.to_string()
+    } else {
+        match found {
+            "sequence" => "a list".to_string(),
+            "map" => "keys below it".to_string(),
+            "unit value" => "an empty value".to_string(),
+            other => other.to_string(),
+        }
+    };
+    Some(match key {
+        Some(k) => format!("`{k}` takes {takes}, not {found}"),
+        None => format!("this setting takes {takes}, not {found}"),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_value_of_the_wrong_type_is_explained() {
+        for (serde, plain) in [
+            (
+                "weight: invalid type: string \"hundre\", expected i64",
+                "`weight` takes a whole number (e.g. 10), not the text `hundre`",
+            ),
+            (
+                "anonymized: invalid type: string \"ja\", expected a boolean",
+                "`anonymized` takes true or false, not the text `ja`",
+            ),
+            (
+                "tags: invalid type: string \"tapsanalyse\", expected a sequence",
+                "`tags` takes a list: `[a, b]`, or one `- item` per line below it, not the text `tapsanalyse`",
+            ),
+            (
+                "title: invalid type: sequence, expected a string",
+                "`title` takes text (in quotes when it could be read as something else), not a list",
+            ),
+            (
+                "invalid type: floating point `1.5`, expected usize",
+                "this setting takes a whole number (e.g. 10), not the number 1.5",
+            ),
+        ] {
+            assert_eq!(explain_serde_message(serde), plain);
+        }
+        // Anything else is left as it was.
+        let other = "invalid type: newtype struct, expected something odd";
+        assert_eq!(explain_serde_message(other), other);
+    }
 
     #[test]
     fn line_col_counts_chars_not_bytes() {

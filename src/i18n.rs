@@ -312,6 +312,40 @@ const TABLE: &[(&str, &str, &str)] = &[
 /// The resolved table for one site.
 pub type Strings = BTreeMap<String, String>;
 
+/// The labels, Norwegian and English, of a value front matter takes in
+/// English: an outcome (`won`) or one of the default reasons
+/// (`decision-maker`).
+pub fn value_labels(value: &str) -> Option<[&'static str; 2]> {
+    let reason = match value {
+        "decision-maker" => Some(["Beslutningstaker", "Decision-maker"]),
+        "value" => Some(["Verdi", "Value"]),
+        "price" => Some(["Pris", "Price"]),
+        "timing" => Some(["Tidspunkt", "Timing"]),
+        "competitor" => Some(["Konkurrent", "Competitor"]),
+        "relationship" => Some(["Relasjon", "Relationship"]),
+        "scope" => Some(["Omfang", "Scope"]),
+        _ => None,
+    };
+    let outcome = || {
+        ["won", "lost", "no-decision"]
+            .contains(&value)
+            .then(|| TABLE.iter().find(|(k, _, _)| *k == value))
+            .flatten()
+            .map(|(_, nb, en)| [*nb, *en])
+    };
+    reason.or_else(outcome)
+}
+
+/// A human label for a case reason (or outcome) in the site's language (a
+/// reason of the site's own, not among the defaults, as it is written).
+pub fn reason_label(reason: &str, lang: Language) -> String {
+    match (value_labels(reason), lang) {
+        (Some([nb, _]), Language::Nb) => nb.to_string(),
+        (Some([_, en]), Language::En) => en.to_string(),
+        (None, _) => reason.to_string(),
+    }
+}
+
 /// The table for the site's language with its overrides applied; unknown
 /// override keys come back as errors naming the key (and a near key).
 pub fn strings(config: &Config) -> Result<Strings, Diagnostic> {

@@ -1610,7 +1610,11 @@ impl<'s> Renderer<'s> {
             outcome: c.outcome.as_str(),
             outcome_label: site.strings.get(c.outcome.as_str()),
             reasons: &c.reasons,
-            reason_labels: c.reasons.iter().map(|r| reason_label(r, lang)).collect(),
+            reason_labels: c
+                .reasons
+                .iter()
+                .map(|r| crate::i18n::reason_label(r, lang))
+                .collect(),
             industry: c.industry.as_deref(),
             deal_size: &c.deal_size,
             decision_maker_role: &c.decision_maker_role,
@@ -2776,25 +2780,6 @@ fn breadcrumbs<'a>(site: &'a Site, section: &str) -> Vec<Crumb<'a>> {
     }
     crumbs.reverse();
     crumbs
-}
-
-/// A human label for a case reason in the site's language.
-pub fn reason_label(reason: &str, lang: Language) -> String {
-    let nb = match reason {
-        "decision-maker" => Some(("Beslutningstaker", "Decision-maker")),
-        "value" => Some(("Verdi", "Value")),
-        "price" => Some(("Pris", "Price")),
-        "timing" => Some(("Tidspunkt", "Timing")),
-        "competitor" => Some(("Konkurrent", "Competitor")),
-        "relationship" => Some(("Relasjon", "Relationship")),
-        "scope" => Some(("Omfang", "Scope")),
-        _ => None,
-    };
-    match (nb, lang) {
-        (Some((n, _)), Language::Nb) => n.to_string(),
-        (Some((_, e)), Language::En) => e.to_string(),
-        (None, _) => reason.to_string(),
-    }
 }
 
 fn summary<'a>(site: &Site, sp: &'a SitePage) -> Summary<'a> {

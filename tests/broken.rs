@@ -164,6 +164,18 @@ fn plant(root: &Path) -> Vec<(&'static str, usize, &'static str)> {
         &format!("{c}tomt-utfall.md"),
         "---\ntitle: Case\nkind: case\nanonymized: true\nreasons: [value]\noutcome: \"\"\n---\ntekst\n",
     );
+    // 26 an outcome written as the label the page shows, in Norwegian
+    write(
+        root,
+        &format!("{c}tapt.md"),
+        "---\ntitle: Case\nkind: case\nanonymized: true\nreasons: [value]\noutcome: Tapt\n---\ntekst\n",
+    );
+    // 27 a reason written as its Norwegian label
+    write(
+        root,
+        &format!("{c}pris.md"),
+        "---\ntitle: Case\nkind: case\nanonymized: true\noutcome: lost\nreasons:\n  - pris\n---\ntekst\n",
+    );
     vec![
         ("content/feil/yaml.md", 3, ""),
         ("content/feil/ukjent.md", 3, "did you mean `topics`"),
@@ -194,6 +206,16 @@ fn plant(root: &Path) -> Vec<(&'static str, usize, &'static str)> {
             "content/feil/tomt-utfall.md",
             6,
             "`outcome` is empty: use won, lost or no-decision",
+        ),
+        (
+            "content/feil/tapt.md",
+            6,
+            "`outcome` is `Tapt`: write `lost` (front matter takes the value, the page shows “Tapt”)",
+        ),
+        (
+            "content/feil/pris.md",
+            6,
+            "unknown reason `pris`: write `price` (front matter takes the value, the page shows “Pris”)",
         ),
     ]
 }

@@ -742,6 +742,40 @@ fn markdown_that_is_not_a_page_is_not_published() {
     );
 }
 
+/// The site's topics are the short list in site.toml; a page's topic not
+/// on it (most often a typo) is a warning at the `topics` line, with the
+/// listed topic it is nearest, and still gets its page.
+#[test]
+fn a_topic_not_among_the_sites_topics_is_a_warning_at_its_line() {
+    let tmp = site_copy("basic");
+    let root = tmp.path();
+    std::fs::write(
+        root.join("content/artikler/skrivefeil.md"),
+        "---\ntitle: Skrivefeil i tema\ndate: 2026-01-05\ntopics:\n  - Verdi\n  - beslutningstaker\n  - kundereisen\n---\nTekst.\n",
+    )
+    .unwrap();
+    let out = root.join("public");
+    let o = build_output(root, &out);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    let warnings: Vec<&str> = err.lines().filter(|l| l.contains(": warning: ")).collect();
+    assert_eq!(
+        warnings,
+        [
+            "content/artikler/skrivefeil.md:4:1: warning: topic `beslutningstaker` is not among the [[topics]] of site.toml (beslutningstakere, verdi, evaluering), so it gets a page of its own: did you mean `beslutningstakere`? Or list it there, or make it a tag",
+            "content/artikler/skrivefeil.md:4:1: warning: topic `kundereisen` is not among the [[topics]] of site.toml (beslutningstakere, verdi, evaluering), so it gets a page of its own: list it there, or make it a tag",
+        ],
+        "{err}"
+    );
+    for url in ["tema/beslutningstaker/", "tema/kundereisen/", "tema/verdi/"] {
+        let titles = texts(&page(&out, url), "main .card h2, main .card h3");
+        assert!(
+            titles.iter().any(|t| t.contains("Skrivefeil i tema")),
+            "{url}: {titles:?}"
+        );
+    }
+}
+
 /// Inviting crawlers needs the site's full address: robots.txt's
 /// `Sitemap:` line and the sitemap's `<loc>`s must be absolute URLs.
 #[test]

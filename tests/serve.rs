@@ -1790,6 +1790,7 @@ fn related_pages_follow_date_and_term_edits_in_long_lists() {
         assert_eq!(report.route, Route::Fronts, "{what}");
         let served = served_with_index(&mut inc, files, &mut tokens);
         assert_fresh(&served, &root, what);
+        report.warnings
     };
     let page = |n: &str| format!("content/artikler/{n}.md");
     // What each step does, and the files it writes: name, title, date,
@@ -1879,7 +1880,18 @@ fn related_pages_follow_date_and_term_edits_in_long_lists() {
         );
         paths.insert(tmp.path(rel));
     }
-    step("a configured topic loses its last pages", &paths);
+    // A topic not among the site's topics is a warning, on this path too.
+    let warnings: Vec<String> = step("a configured topic loses its last pages", &paths)
+        .iter()
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(warnings.len(), 2, "{warnings:#?}");
+    for w in &warnings {
+        assert!(
+            w.contains(": warning: topic `nytt-tema` is not among the [[topics]] of site.toml"),
+            "{w}"
+        );
+    }
 }
 
 /// A template that reads the whole context (`__tera_context`) gives the

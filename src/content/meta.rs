@@ -54,18 +54,66 @@ pub struct CaseMeta {
     pub interview_date: Option<Date>,
 }
 
-/// A problem in front matter: the key it concerns (for its line) and text.
+/// A problem in front matter: the key it concerns (for its line) and
+/// text; an error unless `warning` (the page is built all the same).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MetaProblem {
     pub key: Option<&'static str>,
     pub message: String,
+    pub warning: bool,
 }
 
 fn problem(key: &'static str, message: impl Into<String>) -> MetaProblem {
     MetaProblem {
         key: Some(key),
         message: message.into(),
+        warning: false,
     }
+}
+
+/// The value among `values` that `given` names in words: its label
+/// (Norwegian or English) or a Norwegian form of it, letter case aside and
+/// with one slip in a longer word; an author who writes `tapt`, `vant` or
+/// `Beslutningstaker` means `lost`, `won` or `decision-maker`.
+fn value_labelled<'a>(given: &str, values: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let given = given.trim().to_lowercase();
+    let slips = given.chars().count() / 5;
+    values.into_iter().find(|v| {
+        let forms: &[&str] = match *v {
+            "won" => &["vant", "vunne", "seier"],
+            "lost" => &["tap", "tapte"],
+            "no-decision" => &["ingen", "uavklart", "ingen avgjørelse"],
+            _ => &[],
+        };
+        crate::i18n::value_labels(v)
+            .into_iter()
+            .flatten()
+            .chain(forms.iter().copied())
+            .any(|w| crate::diagnostics::edit_distance(&given, &w.to_lowercase()) <= slips)
+    })
+}
+
+/// The hint after an unknown value: the value whose label it is, else the
+/// nearest value, else `otherwise`.
+fn value_hint<'a>(
+    given: &str,
+    values: impl IntoIterator<Item = &'a str> + Clone,
+    otherwise: String,
+    config: &Config,
+) -> String {
+    if let Some(v) = value_labelled(given, values.clone()) {
+        // As the page shows it: an outcome's label may be overridden.
+        let shown = config
+            .translations
+            .get(v)
+            .cloned()
+            .unwrap_or_else(|| crate::i18n::reason_label(v, config.language));
+        return format!(": write `{v}` (front matter takes the value, the page shows “{shown}”)");
+    }
+    did_you_mean(given, values)
+        .filter(|_| !given.is_empty())
+        .map(|s| format!(": did you mean `{s}`?"))
+        .unwrap_or(otherwise)
 }
 
 const CASE_FIELDS: &[&str] = &[
@@ -100,6 +148,7 @@ pub fn validate(
             _ => {
                 problems.push(MetaProblem {
                     key: None,
+                    warning: false,
                     message: if has_front_matter {
                         "missing `title` in front matter".into()
                     } else {
@@ -126,6 +175,34 @@ pub fn validate(
     for (key, list) in [("topics", &front.topics), ("tags", &front.tags)] {
         if list.iter().any(|t| t.trim().is_empty()) {
             problems.push(problem(key, format!("`{key}` has an empty entry")));
+        }
+    }
+    // The site's topics are a short fixed list; tags are free. A topic
+    // not on the list (often a typo) still gets its page, with a warning.
+    if !config.topics.is_empty() {
+        let slugs = || config.topics.iter().map(|t| t.slug.as_str());
+        for t in front
+            .topics
+            .iter()
+            .map(|t| t.trim())
+            .filter(|t| !t.is_empty())
+        {
+            let slug = super::slug::slugify(t);
+            if slugs().any(|s| s == slug) {
+                continue;
+            }
+            let fix = match did_you_mean(&slug, slugs()) {
+                Some(s) => format!("did you mean `{s}`? Or list it there, or make it a tag"),
+                None => "list it there, or make it a tag".into(),
+            };
+            problems.push(MetaProblem {
+                key: Some("topics"),
+                message: format!(
+                    "topic `{t}` is not among the [[topics]] of site.toml ({}), so it gets a page of its own: {fix}",
+                    slugs().collect::<Vec<_>>().join(", ")
+                ),
+                warning: true,
+            });
         }
     }
 
@@ -167,16 +244,19 @@ pub fn validate(
                 problems.push(MetaProblem {
                     key: None,
                     message: "a case study needs `outcome`: won, lost or no-decision".into(),
+                    warning: false,
                 });
                 None
             }
             Some(o) => match Outcome::parse(o) {
                 Some(x) => Some(x),
                 None => {
-                    let hint = did_you_mean(o, Outcome::ALL.iter().map(|x| x.as_str()))
-                        .filter(|_| !o.is_empty())
-                        .map(|s| format!(": did you mean `{s}`?"))
-                        .unwrap_or_else(|| ": use won, lost or no-decision".into());
+                    let hint = value_hint(
+                        o,
+                        Outcome::ALL.map(|x| x.as_str()),
+                        ": use won, lost or no-decision".into(),
+                        config,
+                    );
                     let is = if o.is_empty() {
                         "empty".to_string()
                     } else {
@@ -189,19 +269,22 @@ pub fn validate(
         };
         let reasons = front.reasons.unwrap_or_default();
         if reasons.is_empty() {
-            problems.push(MetaProblem {
-                key: Some("reasons"),
-                message: format!(
+            problems.push(problem(
+                "reasons",
+                format!(
                     "a case study needs `reasons`: one or more of {}",
                     config.case.reasons.join(", ")
                 ),
-            });
+            ));
         }
         for r in &reasons {
             if !config.case.reasons.iter().any(|v| v == r) {
-                let hint = did_you_mean(r, config.case.reasons.iter().map(String::as_str))
-                    .map(|s| format!(": did you mean `{s}`?"))
-                    .unwrap_or_else(|| format!(": use one of {}", config.case.reasons.join(", ")));
+                let hint = value_hint(
+                    r,
+                    config.case.reasons.iter().map(String::as_str),
+                    format!(": use one of {}", config.case.reasons.join(", ")),
+                    config,
+                );
                 problems.push(problem("reasons", format!("unknown reason `{r}`{hint}")));
             }
         }

@@ -874,10 +874,15 @@ fn read_page(
     } else {
         frontmatter::key_lines(split.yaml.unwrap_or(""), split.yaml_line)
     };
-    let mut errors: Vec<Diagnostic> = problems
-        .iter()
-        .map(|p| Diagnostic::error(&rel, meta::problem_line(p, &keys, 1), 1, p.message.clone()))
-        .collect();
+    let mut errors = Vec::new();
+    for p in &problems {
+        let line = meta::problem_line(p, &keys, 1);
+        if p.warning {
+            diags.push(Diagnostic::warning(&rel, line, 1, p.message.clone()));
+        } else {
+            errors.push(Diagnostic::error(&rel, line, 1, p.message.clone()));
+        }
+    }
     if !errors.is_empty() {
         errors.append(&mut diags);
         return Err(errors);

@@ -34,7 +34,8 @@ use crate::content::date::Date;
 use crate::content::slug::slugify;
 use crate::content::{Kind, Outcome, Page};
 use crate::diagnostics::{Diagnostic, Error, Result, display_path};
-use crate::render::{Renderer, Sink, reason_label};
+use crate::i18n::reason_label;
+use crate::render::{Renderer, Sink};
 use crate::site::Site;
 
 pub use export::{cases_csv, figures_csv, table, to_json};

@@ -8,7 +8,8 @@ use serde_json::{Value, json};
 use super::{Dimension, DimensionKey, Group, Insight, chart, fill, fill_n, percent, s};
 use crate::content::Outcome;
 use crate::diagnostics::Diagnostic;
-use crate::render::{Renderer, Sink, reason_label};
+use crate::i18n::reason_label;
+use crate::render::{Renderer, Sink};
 use crate::site::Site;
 
 /// "1 case" / "3 case" ("3 cases").

@@ -105,6 +105,10 @@ pub enum Outcome {
     Failed(Vec<Diagnostic>),
 }
 
+/// A page file read again: the model's index of the page, the page, and
+/// the warnings of reading it.
+type Reread = (usize, Page, Vec<Diagnostic>);
+
 /// What one rebuild did, for the terminal line.
 pub struct Report {
     pub outcome: Outcome,
@@ -301,10 +305,10 @@ impl Incremental {
     }
 
     /// Each of `paths` as a published page of the model (its index) read
-    /// again; `None` when one is anything else, or when the model is not
-    /// the served site, or when a file has problems (the full rebuild
-    /// reports them all).
-    fn reread(&self, paths: &BTreeSet<PathBuf>) -> Option<Vec<(usize, Page)>> {
+    /// again, with the warnings of reading it; `None` when one is anything
+    /// else, or when the model is not the served site, or when a file has
+    /// errors (the full rebuild reports them all).
+    fn reread(&self, paths: &BTreeSet<PathBuf>) -> Option<Vec<Reread>> {
         self.prepared.as_ref()?;
         self.served.as_ref()?;
         let site = self.site.as_ref()?;
@@ -312,18 +316,20 @@ impl Incremental {
             return None;
         }
         let content = self.opts.root.join("content");
-        let mut edits: Vec<(usize, Page)> = Vec::new();
+        let mut edits: Vec<Reread> = Vec::new();
         for path in paths {
             let rel = path.strip_prefix(&content).ok()?;
             if outside_model(site, &self.opts.root, path) {
                 continue;
             }
             let &i = site.by_key.get(&crate::diagnostics::display_path(rel))?;
-            if edits.iter().any(|(j, _)| *j == i) {
+            if edits.iter().any(|(j, _, _)| *j == i) {
                 continue;
             }
             match content::reread_page(&self.opts.root, &site.pages[i].page, &site.config) {
-                Ok((page, problems)) if problems.is_empty() => edits.push((i, page)),
+                Ok((page, problems)) if !problems.iter().any(Diagnostic::is_error) => {
+                    edits.push((i, page, problems))
+                }
                 _ => return None,
             }
         }
@@ -332,12 +338,12 @@ impl Incremental {
 
     /// The fast path of [`Incremental::rebuild_paths`] for the pages read
     /// again in `edits`, or `None` when the change needs more.
-    fn body_edits(&mut self, edits: &[(usize, Page)]) -> Option<Report> {
+    fn body_edits(&mut self, edits: &[Reread]) -> Option<Report> {
         let start = Instant::now();
         let prepared = self.prepared.clone()?;
         let served = self.served.clone()?;
         let site = self.site.as_ref()?;
-        for (i, page) in edits {
+        for (i, page, _) in edits {
             let old = &site.pages[*i].page;
             if page.front != old.front || page.meta.title != old.meta.title {
                 return None;
@@ -346,7 +352,7 @@ impl Incremental {
         let mut errors = Vec::new();
         let mut warnings = Vec::new();
         let mut fresh = Vec::new();
-        for (i, page) in edits {
+        for (i, page, read) in edits {
             let i = *i;
             let old = &site.pages[i];
             let (content, problems) = site.rerender_page(page, &crate::site::PlainMarkdown);
@@ -358,6 +364,7 @@ impl Incremental {
                 return None;
             }
             let mut found = problems;
+            found.extend(read.iter().cloned());
             found.extend(page_checks(&mut self.guard, site, page)?);
             let (e, w): (Vec<Diagnostic>, Vec<Diagnostic>) =
                 found.into_iter().partition(Diagnostic::is_error);
@@ -431,13 +438,13 @@ impl Incremental {
     /// checks are skipped for every other page.
     /// `None` when the change needs the whole pipeline, or when it has
     /// problems (the whole pipeline then reports them all).
-    fn front_edits(&mut self, read: Vec<(usize, Page)>) -> Option<Report> {
+    fn front_edits(&mut self, read: Vec<Reread>) -> Option<Report> {
         let start = Instant::now();
         let site = self.site.as_ref()?;
         let mut edits = Vec::new();
         let mut warnings = Vec::new();
         let mut checks = 0.0;
-        for (i, page) in read {
+        for (i, page, read_warnings) in read {
             let old = &site.pages[i].page;
             if page.url != old.url
                 || page.section != old.section
@@ -464,6 +471,7 @@ impl Incremental {
             if problems.iter().any(Diagnostic::is_error) {
                 return None;
             }
+            warnings.extend(read_warnings);
             warnings.extend(problems);
             edits.push((i, page, rendered));
         }
