@@ -27,7 +27,7 @@ const CHECKLIST: &str = r#"---
 title: "{{title}}"
 description: ""
 date: {{date}}
-phase: for-mote
+phase: "Før møtet"     # salgsfasen listen hører til, vises på siden og kortet
 topics: []
 tags: []
 ---
@@ -191,7 +191,7 @@ description = "Tapsintervjuer og læring etter hver avtale"
     ),
     (
         "content/sjekklister/for-forste-mote.md",
-        "---\ntitle: \"Før første møte\"\ndate: 2026-01-20\nphase: for-mote\ntopics: [beslutningstakere, verdi]\n---\n\n- [ ] Hvem tar beslutningen?\n- [ ] Hva begrenser kunden i dag?\n- [ ] Hvilken gevinst kan vi tallfeste?\n",
+        "---\ntitle: \"Før første møte\"\ndate: 2026-01-20\nphase: Før møtet\ntopics: [beslutningstakere, verdi]\n---\n\n- [ ] Hvem tar beslutningen?\n- [ ] Hva begrenser kunden i dag?\n- [ ] Hvilken gevinst kan vi tallfeste?\n",
     ),
     (
         "content/case/_index.md",
