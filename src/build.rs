@@ -23,6 +23,9 @@ pub struct Options {
     pub output: Option<PathBuf>,
     pub drafts: bool,
     pub base_url: Option<String>,
+    /// Warnings fail the build or check as errors do (`--strict`, for CI):
+    /// a placeholder left in, a topic not among the site's topics.
+    pub strict: bool,
 }
 
 /// Milliseconds spent per stage.
@@ -310,9 +313,12 @@ pub fn build(opts: &Options) -> Result<Report> {
     let start = Instant::now();
     let Loaded {
         mut site,
-        diagnostics,
+        mut diagnostics,
         mut timings,
     } = load(opts)?;
+    if opts.strict {
+        diagnostics.deny_warnings();
+    }
     // Markdown and checks are done: rendering never reads the sources again,
     // so a big site does not keep them in memory (about 30 MB at 10 000 pages),
     // and the plain text moves into the search index instead of being copied
@@ -357,6 +363,13 @@ pub fn build(opts: &Options) -> Result<Report> {
         bodies,
     )
     .problems;
+    let problems = if opts.strict {
+        Diagnostics::from_iter(problems)
+            .denied_warnings()
+            .into_vec()
+    } else {
+        problems
+    };
     let staging = match staging {
         Some(s) if !problems.iter().any(Diagnostic::is_error) => s,
         other => {
@@ -397,6 +410,9 @@ pub fn check(opts: &Options) -> Result<Report> {
         mut timings,
     } = load(opts)?;
     diagnostics.extend(render(&site, &Discard, None, &mut timings)?);
+    if opts.strict {
+        diagnostics.deny_warnings();
+    }
     if diagnostics.has_errors() {
         return Err(Error::Site(diagnostics.sorted()));
     }

@@ -119,6 +119,20 @@ impl Diagnostics {
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(Diagnostic::is_error)
     }
+    /// Every warning made an error, saying so (`--strict`); notes stay.
+    pub fn deny_warnings(&mut self) {
+        for d in &mut self.items {
+            if d.severity == Severity::Warning {
+                d.severity = Severity::Error;
+                d.message.push_str(" (a warning, an error with --strict)");
+            }
+        }
+    }
+    /// [`Diagnostics::deny_warnings`], by value.
+    pub fn denied_warnings(mut self) -> Self {
+        self.deny_warnings();
+        self
+    }
     pub fn error_count(&self) -> usize {
         self.items.iter().filter(|d| d.is_error()).count()
     }

@@ -106,6 +106,9 @@ enum Command {
         /// Override base_url, e.g. https://intra.example/opplaering/
         #[arg(long)]
         base_url: Option<String>,
+        /// Fail on warnings too, as on errors (for CI); the output stays as it was
+        #[arg(long)]
+        strict: bool,
     },
     /// Run every check of build (templates included) and write nothing
     Check {
@@ -115,7 +118,10 @@ enum Command {
         /// Include pages marked `draft: true`
         #[arg(long)]
         drafts: bool,
-        /// Also list findings that were allowed (reviewed) and warnings
+        /// Fail on warnings too, as on errors (for CI)
+        #[arg(long)]
+        strict: bool,
+        /// Also list the findings that were allowed (reviewed in site.toml)
         #[arg(long, short)]
         verbose: bool,
     },
@@ -289,12 +295,14 @@ fn main() -> ExitCode {
             output,
             drafts,
             base_url,
+            strict,
         } => {
             let opts = Options {
                 root: build::root_or_cwd(root.as_deref()),
                 output,
                 drafts,
                 base_url,
+                strict,
             };
             match build::build(&opts) {
                 Ok(r) => {
@@ -329,11 +337,13 @@ fn main() -> ExitCode {
         Command::Check {
             root,
             drafts,
+            strict,
             verbose,
         } => {
             let opts = Options {
                 root: build::root_or_cwd(root.as_deref()),
                 drafts,
+                strict,
                 ..Default::default()
             };
             match build::check(&opts) {

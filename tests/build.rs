@@ -776,6 +776,53 @@ fn a_topic_not_among_the_sites_topics_is_a_warning_at_its_line() {
     }
 }
 
+/// `--strict` (for CI) fails on warnings as on errors: the warning is
+/// printed as an error saying why, `check` and `build` exit 1, and the
+/// output stays exactly as the last build left it.
+#[test]
+fn strict_fails_on_warnings_and_leaves_the_output_as_it_was() {
+    let tmp = site_copy("basic");
+    let root = tmp.path();
+    let out = root.join("public");
+    build(root, &out, &[]);
+    let before = snapshot(&out);
+    std::fs::write(
+        root.join("content/artikler/tema-feil.md"),
+        "---\ntitle: Tema med skrivefeil\ntopics: [verdii]\n---\nTekst.\n",
+    )
+    .unwrap();
+    let r = root.to_str().unwrap();
+    let o = run(&["check", "--root", r]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("tema-feil.md:3:1: warning: topic `verdii`"));
+    for args in [
+        vec!["check", "--strict", "--root", r],
+        vec![
+            "build",
+            "--strict",
+            "--root",
+            r,
+            "--output",
+            out.to_str().unwrap(),
+        ],
+    ] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
+        let err = stderr(&o);
+        let lines: Vec<&str> = err.lines().collect();
+        assert!(
+            lines[0].starts_with("content/artikler/tema-feil.md:3:1: error: topic `verdii`")
+                && lines[0].ends_with(" (a warning, an error with --strict)"),
+            "{args:?}: {err}"
+        );
+        assert_eq!(lines[1..], ["1 error in 1 file"], "{args:?}: {err}");
+    }
+    assert!(snapshot(&out) == before, "the output changed");
+    // Without it, the page is built and the warning stays a warning.
+    build(root, &out, &[]);
+    assert!(out.join("artikler/tema-feil/index.html").is_file());
+}
+
 /// Inviting crawlers needs the site's full address: robots.txt's
 /// `Sitemap:` line and the sitemap's `<loc>`s must be absolute URLs.
 #[test]
