@@ -58,6 +58,10 @@ pub struct Config {
     pub output_dir: String,
     #[serde(default)]
     pub author: String,
+    /// Where a page's source is edited, with `{path}` for its path from
+    /// the site root (`content/artikler/x.md`): each page links to it.
+    #[serde(default)]
+    pub edit_url: Option<String>,
     #[serde(default)]
     pub sections: BTreeMap<String, SectionDefaults>,
     #[serde(default)]
@@ -440,6 +444,19 @@ impl Config {
         if self.insight.min_group == 0 {
             self.insight.min_group = 1;
         }
+        if let Some(e) = &self.edit_url
+            && !(e.contains("{path}") && (e.starts_with("https://") || e.starts_with("http://")))
+        {
+            let (line, col) = self.place(&["edit_url"]);
+            return Err(Diagnostic::error(
+                CONFIG_FILE,
+                line,
+                col,
+                format!(
+                    "`edit_url` = `{e}` needs to be a web address with `{{path}}` where the page's file goes, e.g. \"https://github.com/firma/salgsskolen/edit/main/{{path}}\""
+                ),
+            ));
+        }
         let mut seen = std::collections::BTreeMap::new();
         for (i, t) in self.topics.iter().enumerate() {
             if let Some(first) = seen.insert(t.slug.as_str(), i) {
@@ -466,6 +483,26 @@ impl Config {
     /// `(1, 1)` when not even the first is there.
     pub fn place(&self, path: &[&str]) -> (usize, usize) {
         place_in(&self.source, path)
+    }
+
+    /// The address where the file at `source` (from the site root) is
+    /// edited, from `edit_url`.
+    pub fn edit_url_of(&self, source: &str) -> Option<String> {
+        let path: String = source
+            .split('/')
+            .map(|part| {
+                part.bytes()
+                    .map(|b| match b {
+                        b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                            (b as char).to_string()
+                        }
+                        _ => format!("%{b:02X}"),
+                    })
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("/");
+        Some(self.edit_url.as_ref()?.replace("{path}", &path))
     }
 
     /// The path part of `base_url`, always starting and ending with `/`:

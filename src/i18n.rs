@@ -34,6 +34,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ),
     ("search_hint", "Trykk / for å søke", "Press / to search"),
     ("read_also", "Les også", "Read also"),
+    ("edit_page", "Foreslå en endring", "Suggest an edit"),
     ("article", "Artikkel", "Article"),
     ("articles", "Artikler", "Articles"),
     ("checklist", "Sjekkliste", "Checklist"),

@@ -215,6 +215,8 @@ struct PageCtx<'a> {
     source: String,
     section: &'a str,
     breadcrumbs: Vec<Crumb<'a>>,
+    /// Where the page's file is edited (`edit_url` in site.toml), if set.
+    edit_url: Option<String>,
 }
 
 /// `section` on section pages.
@@ -1661,6 +1663,7 @@ impl<'s> Renderer<'s> {
             next: sp.next.map(link),
             lesson,
             extra: &p.meta.extra,
+            edit_url: site.config.edit_url_of(&display_path(&p.source)),
             source: display_path(&p.source),
             section: &p.section,
             breadcrumbs: breadcrumbs(site, &p.section),

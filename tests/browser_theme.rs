@@ -491,6 +491,39 @@ fn english_ui_strings_and_dates() {
     assert!(checklist.contains("Reset checklist") && checklist.contains(" of "));
 }
 
+/// With `edit_url`, a page on a phone shows its edit link under the
+/// text, big enough to tap, and the page stays accessible in both schemes.
+#[test]
+fn the_edit_link_is_tappable_and_accessible_on_a_phone() {
+    let src = copy_sample_site();
+    let toml = src.path().join("site.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(
+        &toml,
+        format!("edit_url = \"https://git.example/salg/edit/main/{{path}}\"\n{text}"),
+    )
+    .unwrap();
+    let site = build_site(src.path(), &[]);
+    let server = StaticServer::start(site.path());
+    let b = Browser::start(Viewport::Phone);
+    load(&b, &server.url("case/energi-styrevedtak/"));
+    assert_eq!(
+        b.eval("document.querySelector('.edit-page a').href"),
+        json!("https://git.example/salg/edit/main/content/case/energi-styrevedtak.md")
+    );
+    let size = b.eval(
+        "(() => { const r = document.querySelector('.edit-page a').getBoundingClientRect(); return [r.width, r.height]; })()",
+    );
+    assert!(
+        size[0].as_f64().unwrap() >= 24.0 && size[1].as_f64().unwrap() >= 24.0,
+        "{size}"
+    );
+    for theme in ["light", "dark"] {
+        set_theme(&b, theme);
+        b.assert_accessible(&format!("a case with its edit link ({theme})"));
+    }
+}
+
 #[test]
 fn brand_settings_restyle_the_theme() {
     let src = copy_sample_site();

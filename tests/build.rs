@@ -823,6 +823,49 @@ fn strict_fails_on_warnings_and_leaves_the_output_as_it_was() {
     assert!(out.join("artikler/tema-feil/index.html").is_file());
 }
 
+/// `edit_url` links every page to where its file is edited, the file's
+/// path from the site root put in for `{path}` (its letters encoded).
+#[test]
+fn edit_url_links_each_page_to_its_file() {
+    let tmp = site_copy("basic");
+    let root = tmp.path();
+    let out = root.join("public");
+    build(root, &out, &[]);
+    // Without it, no link.
+    assert!(texts(&page(&out, "artikler/alfa/"), ".edit-page a").is_empty());
+    let config = std::fs::read_to_string(root.join("site.toml")).unwrap();
+    std::fs::write(
+        root.join("site.toml"),
+        config.replacen(
+            "language = \"nb\"",
+            "language = \"nb\"\nedit_url = \"https://git.example/salg/edit/main/nettsted/{path}\"",
+            1,
+        ),
+    )
+    .unwrap();
+    build(root, &out, &[]);
+    for (url, file) in [
+        ("artikler/alfa/", "content/artikler/alfa.md"),
+        (
+            "artikler/forste-mote/",
+            "content/artikler/f%C3%B8rste-m%C3%B8te.md",
+        ),
+        ("sjekklister/for-mote/", "content/sjekklister/for-mote.md"),
+        ("case/tapt-avtale/", "content/case/tapt-avtale.md"),
+        ("kurs/leksjon-1/", "content/kurs/leksjon-1.md"),
+    ] {
+        let doc = page(&out, url);
+        assert_eq!(
+            attrs(&doc, ".edit-page a", "href"),
+            [format!(
+                "https://git.example/salg/edit/main/nettsted/{file}"
+            )],
+            "{url}"
+        );
+        assert_eq!(texts(&doc, ".edit-page a"), ["Foreslå en endring"], "{url}");
+    }
+}
+
 /// Inviting crawlers needs the site's full address: robots.txt's
 /// `Sitemap:` line and the sitemap's `<loc>`s must be absolute URLs.
 #[test]

@@ -226,7 +226,12 @@ fn exit_codes() {
 /// their own line and column of `site.toml`, not at its first line.
 #[test]
 fn a_setting_checked_after_parsing_is_an_error_at_its_line() {
-    let cases: [(&str, &str, &str); 6] = [
+    let cases: [(&str, &str, &str); 7] = [
+        (
+            "description = \"x\"\nedit_url = \"https://github.com/firma/salg/edit/main/\"\n",
+            "2:12",
+            "`edit_url` = `https://github.com/firma/salg/edit/main/` needs to be a web address with `{path}`",
+        ),
         (
             "[brand]\nfont = \"Georgia; color: red\"\n",
             "2:8",
