@@ -1031,6 +1031,95 @@ fn an_interview_recorded_as_mp3_is_read_for_its_tags() {
     );
 }
 
+/// An MP3 whose ID3v2 tag holds one picture frame: version 3's `APIC`
+/// (Latin-1 description) or version 2's `PIC` (UTF-16 description with a
+/// byte order mark), then a few bytes standing for the audio.
+fn mp3_with_picture(major: u8, description: &str, picture: &[u8]) -> Vec<u8> {
+    let mut frame = Vec::new();
+    if major == 2 {
+        frame.push(1);
+        frame.extend(b"JPG");
+        frame.push(3); // front cover
+        frame.extend([0xff, 0xfe]);
+        frame.extend(description.encode_utf16().flat_map(u16::to_le_bytes));
+        frame.extend([0, 0]);
+    } else {
+        frame.push(0);
+        frame.extend(b"image/jpeg\0");
+        frame.push(3);
+        frame.extend(description.bytes());
+        frame.push(0);
+    }
+    frame.extend(picture);
+    let mut tag = Vec::new();
+    if major == 2 {
+        tag.extend(b"PIC");
+        tag.extend(&(frame.len() as u32).to_be_bytes()[1..]);
+    } else {
+        tag.extend(b"APIC");
+        tag.extend((frame.len() as u32).to_be_bytes());
+        tag.extend([0, 0]);
+    }
+    tag.extend(frame);
+    let size = tag.len() as u32;
+    let mut mp3 = b"ID3".to_vec();
+    mp3.extend([major, 0, 0]);
+    mp3.extend((0..4).rev().map(|i| ((size >> (7 * i)) & 0x7f) as u8));
+    mp3.extend(tag);
+    mp3.extend([0xff, 0xfb, 0x90, 0x00]);
+    mp3
+}
+
+#[test]
+fn a_picture_in_an_mp3s_tags_is_read_as_a_photo() {
+    // A cover photo carrying where it was taken, a photo of who speaks
+    // naming its photographer (in ID3v2.2's frame), and the publisher's
+    // own picture, allowed.
+    let site = site_from("clean");
+    let root = site.path();
+    let case = root.join("content/case");
+    std::fs::write(
+        case.join("intervju.mp3"),
+        mp3_with_picture(3, "Omslag", &jpeg_with_gps()),
+    )
+    .unwrap();
+    std::fs::write(
+        case.join("intervju-v22.mp3"),
+        mp3_with_picture(2, "Intervjuet med Ola Hansen", &jpeg_by("Kari Nordmann")),
+    )
+    .unwrap();
+    std::fs::write(
+        case.join("intervju-eget.mp3"),
+        mp3_with_picture(3, "Omslag", &jpeg_by("Fjellheim Skisenter")),
+    )
+    .unwrap();
+    let err = failing_check(root);
+    let errors = lines_of(&err, "error");
+    assert_eq!(
+        errors,
+        [
+            "content/case/intervju-v22.mp3:1:1: error: a picture in the recording's ID3 tags (its cover, or a photo) names a person in its metadata field `Artist`: a case study must not lead back to a person; remove the pictures, e.g. `eyeD3 --remove-all-images content/case/intervju-v22.mp3`".to_string(),
+            format!(
+                "content/case/intervju-v22.mp3:1:1: error: {} `O•• ••••••` in a case study (its tags): name the person by their role, e.g. \"the head of procurement\" (if it is not personal or customer data, add an allow entry in site.toml)",
+                kind_text("PersonName")
+            ),
+            "content/case/intervju.mp3:1:1: error: a picture in the recording's ID3 tags (its cover, or a photo) carries the GPS position where it was taken (EXIF): a case study must not lead back to a customer; remove the pictures, e.g. `eyeD3 --remove-all-images content/case/intervju.mp3`".to_string(),
+        ],
+        "{err}"
+    );
+    let o = run(&["check", "--verbose", "--root", root.to_str().unwrap()]);
+    assert!(
+        lines_of(&stderr(&o), "note").contains(&"content/case/intervju-eget.mp3:1:1: note: allowed: `Artist` `F•••••••• •••••••••` in the metadata of a picture in the recording's tags (allow entry \"Fjellheim Skisenter\" in site.toml)"),
+        "{}",
+        stderr(&o)
+    );
+    publishes_without(
+        root,
+        &["intervju.mp3", "intervju-v22.mp3"],
+        &["intervju-eget.mp3"],
+    );
+}
+
 #[test]
 fn a_recording_of_a_case_is_read_for_the_place_and_the_artist() {
     // A phone's video, with exiftool's place and artist in QuickTime's

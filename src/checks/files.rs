@@ -323,6 +323,23 @@ impl Found<'_> {
             let text = text.replace(['\r', '\n'], " ");
             out.extend(self.scan(&text, 0, Some("its tags"), true));
         }
+        // Its pictures (a cover, a photo of who speaks), read as photos:
+        // each finding once, however many pictures carry it.
+        let mut pictures = Meta::default();
+        for (_, data) in metadata::id3_pictures(bytes) {
+            let meta = metadata::scan(data);
+            pictures.found.extend(meta.found);
+            pictures.names.extend(meta.names);
+        }
+        pictures.found.sort();
+        pictures.found.dedup();
+        out.extend(self.metadata(
+            pictures,
+            (
+                "the metadata of a picture in the recording's tags",
+                MetaFinding::tag_picture_message,
+            ),
+        ));
         out
     }
 

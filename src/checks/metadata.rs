@@ -58,6 +58,22 @@ impl MetaFinding {
         )
     }
 
+    /// What a finding in a picture among an MP3's tags (see
+    /// [`id3_pictures`]) is, and how to remove the pictures, for `file`.
+    pub fn tag_picture_message(self, file: &str) -> String {
+        let what = match self {
+            MetaFinding::Gps => {
+                "carries the GPS position where it was taken (EXIF): a case study must not lead back to a customer".to_string()
+            }
+            MetaFinding::Person(field) => format!(
+                "names a person in its metadata field `{field}`: a case study must not lead back to a person"
+            ),
+        };
+        format!(
+            "a picture in the recording's ID3 tags (its cover, or a photo) {what}; remove the pictures, e.g. `eyeD3 --remove-all-images {file}`"
+        )
+    }
+
     /// The exiftool argument that removes what was found (`-gps:all=`,
     /// `-artist=`).
     pub fn exiftool_removal(self) -> String {
@@ -138,12 +154,13 @@ pub fn scan_video(bytes: &[u8]) -> Meta {
 }
 
 /// The text an MP3's ID3 tags hold, each value with its frame's id
-/// (`TPE1`, `TIT2`, `COMM`; ID3v1's fields as the same ids), each value
-/// once: a recorded interview's title, artist and comments are where a
-/// name goes. Both versions of ID3v2's frames (2.2's three-letter ids,
-/// 2.3's and 2.4's four) and ID3v1's block at the end are read; text is
-/// decoded from Latin-1, UTF-16 or UTF-8 as each frame says. `bytes` may
-/// be the file's first and last megabytes only.
+/// (`TPE1`, `TIT2`, `COMM`; ID3v1's fields as the same ids; a picture's
+/// description as `APIC`), each value once: a recorded interview's title,
+/// artist and comments are where a name goes. Both versions of ID3v2's
+/// frames (2.2's three-letter ids, 2.3's and 2.4's four) and ID3v1's block
+/// at the end are read; text is decoded from Latin-1, UTF-16 or UTF-8 as
+/// each frame says. `bytes` may be the file's first and last megabytes
+/// only.
 pub fn id3(bytes: &[u8]) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     let mut add = |id: &str, text: String| {
@@ -154,47 +171,11 @@ pub fn id3(bytes: &[u8]) -> Vec<(String, String)> {
             }
         }
     };
-    if let Some(head) = bytes.get(..10).filter(|h| h.starts_with(b"ID3")) {
-        let major = head[3];
-        let syncsafe = |b: &[u8]| {
-            b.iter()
-                .fold(0usize, |n, &c| n << 7 | usize::from(c & 0x7f))
-        };
-        let plain = |b: &[u8]| b.iter().fold(0usize, |n, &c| n << 8 | usize::from(c));
-        let end = (10 + syncsafe(&head[6..10])).min(bytes.len());
-        let mut at = 10;
-        if head[5] & 0x40 != 0 {
-            // An extended header: its size, counting itself in 2.4 only.
-            let size = bytes.get(10..14).map_or(0, |b| match major {
-                4 => syncsafe(b),
-                _ => plain(b) + 4,
-            });
-            at += size;
-        }
-        let (id_len, header) = if major == 2 { (3, 6) } else { (4, 10) };
-        while at + header <= end {
-            let id = &bytes[at..at + id_len];
-            if !id
-                .iter()
-                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-            {
-                break;
-            }
-            let size_bytes = &bytes[at + id_len..at + id_len + id_len];
-            let size = if major == 4 {
-                syncsafe(size_bytes)
-            } else {
-                plain(size_bytes)
-            };
-            let Some(data) = bytes.get(at + header..(at + header).saturating_add(size).min(end))
-            else {
-                break;
-            };
-            let id = String::from_utf8_lossy(id);
-            if let Some(text) = id3_text(&id, data) {
-                add(&id, text);
-            }
-            at += header + size;
+    for (id, data) in id3_frames(bytes) {
+        if let Some(text) = id3_text(&id, data) {
+            add(&id, text);
+        } else if let Some(picture) = id3_picture(&id, data) {
+            add("APIC", picture.description);
         }
     }
     // ID3v1: 128 bytes at the end, fields of Latin-1 padded with NULs.
@@ -214,6 +195,111 @@ pub fn id3(bytes: &[u8]) -> Vec<(String, String)> {
         }
     }
     out
+}
+
+/// The pictures in an MP3's ID3v2 tag (`APIC`, 2.2's `PIC`: a cover, a
+/// photo of the speaker), each with the ending its format has (`jpg`,
+/// `png`, …), to be read as image files are.
+pub fn id3_pictures(bytes: &[u8]) -> Vec<(&'static str, &[u8])> {
+    id3_frames(bytes)
+        .into_iter()
+        .filter_map(|(id, data)| id3_picture(&id, data))
+        .map(|p| (p.ending, p.data))
+        .collect()
+}
+
+/// The frames of an ID3v2 tag at the start of `bytes`: each frame's id
+/// and its data (after its header), in order.
+fn id3_frames(bytes: &[u8]) -> Vec<(String, &[u8])> {
+    let mut out = Vec::new();
+    let Some(head) = bytes.get(..10).filter(|h| h.starts_with(b"ID3")) else {
+        return out;
+    };
+    let major = head[3];
+    let syncsafe = |b: &[u8]| {
+        b.iter()
+            .fold(0usize, |n, &c| n << 7 | usize::from(c & 0x7f))
+    };
+    let plain = |b: &[u8]| b.iter().fold(0usize, |n, &c| n << 8 | usize::from(c));
+    let end = (10 + syncsafe(&head[6..10])).min(bytes.len());
+    let mut at = 10;
+    if head[5] & 0x40 != 0 {
+        // An extended header: its size, counting itself in 2.4 only.
+        let size = bytes.get(10..14).map_or(0, |b| match major {
+            4 => syncsafe(b),
+            _ => plain(b) + 4,
+        });
+        at += size;
+    }
+    let (id_len, header) = if major == 2 { (3, 6) } else { (4, 10) };
+    while at + header <= end {
+        let id = &bytes[at..at + id_len];
+        if !id
+            .iter()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        {
+            break;
+        }
+        let size_bytes = &bytes[at + id_len..at + id_len + id_len];
+        let size = if major == 4 {
+            syncsafe(size_bytes)
+        } else {
+            plain(size_bytes)
+        };
+        let Some(data) = bytes.get(at + header..(at + header).saturating_add(size).min(end)) else {
+            break;
+        };
+        out.push((String::from_utf8_lossy(id).into_owned(), data));
+        at += header + size;
+    }
+    out
+}
+
+/// A picture frame's parts.
+struct Id3Picture<'a> {
+    ending: &'static str,
+    description: String,
+    data: &'a [u8],
+}
+
+/// An `APIC` frame's (or 2.2's `PIC`) picture: text encoding, the
+/// format (a MIME type, or 2.2's three letters), the picture's type, a
+/// description ended as its encoding ends text, then the image.
+fn id3_picture<'a>(id: &str, data: &'a [u8]) -> Option<Id3Picture<'a>> {
+    let (&encoding, rest) = data.split_first()?;
+    let (format, rest) = match id {
+        "APIC" => {
+            let nul = rest.iter().position(|&b| b == 0)?;
+            (latin1(&rest[..nul]).to_ascii_lowercase(), &rest[nul + 1..])
+        }
+        "PIC" => (latin1(rest.get(..3)?).to_ascii_lowercase(), rest.get(3..)?),
+        _ => return None,
+    };
+    let rest = rest.get(1..)?; // the picture's type
+    let wide = matches!(encoding, 1 | 2);
+    let end = if wide {
+        rest.chunks_exact(2).position(|c| c == [0, 0])? * 2
+    } else {
+        rest.iter().position(|&b| b == 0)?
+    };
+    let description = id3_decode(encoding, &rest[..end]);
+    let picture = rest.get(end + if wide { 2 } else { 1 }..)?;
+    // By its own first bytes where the frame's format is unclear.
+    let ending = match format.trim_start_matches("image/") {
+        "jpeg" | "jpg" => "jpg",
+        "png" => "png",
+        "gif" => "gif",
+        "webp" => "webp",
+        "tiff" | "tif" => "tiff",
+        _ if picture.starts_with(&[0xff, 0xd8]) => "jpg",
+        _ if picture.starts_with(b"\x89PNG") => "png",
+        _ => return None,
+    };
+    Some(Id3Picture {
+        ending,
+        description,
+        data: picture,
+    })
 }
 
 /// Whether an ID3 frame (by its id, either version's) names a person as
@@ -251,7 +337,13 @@ fn id3_text(id: &str, data: &[u8]) -> Option<String> {
         _ if id.starts_with('T') => rest,
         _ => return None,
     };
-    Some(match encoding {
+    Some(id3_decode(encoding, rest))
+}
+
+/// Text of an ID3 frame in its `encoding`: Latin-1, UTF-16 (with a byte
+/// order mark, or big-endian without), UTF-8.
+fn id3_decode(encoding: u8, rest: &[u8]) -> String {
+    match encoding {
         0 => latin1(rest),
         1 | 2 => {
             let big = encoding == 2 || rest.starts_with(&[0xfe, 0xff]);
@@ -269,7 +361,7 @@ fn id3_text(id: &str, data: &[u8]) -> Option<String> {
             String::from_utf16_lossy(&units)
         }
         _ => String::from_utf8_lossy(rest).into_owned(),
-    })
+    }
 }
 
 /// Latin-1 bytes as text.
