@@ -441,6 +441,10 @@ pub struct Guard {
     /// An e-mail address written so that robots miss it, as web pages
     /// write them: `kari (at) kunde.no`, `kari[at]kunde[dot]no`.
     email_spelled: Regex,
+    /// The same in words alone: `kari at kunde dot no`, `kari dot
+    /// nordmann alfakrøll kunde punktum no`; its last word one of the
+    /// common top-level domains, as "at" is also a Norwegian word.
+    email_words: Regex,
     url: Regex,
     marker: Regex,
     quoted: Regex,
@@ -1484,6 +1488,9 @@ impl Guard {
             email_spelled: builtin(
                 r"(?i)[\w.%+\-]+ ?[\[({](?:at|alfakrøll|krøllalfa)[\])}] ?[\w\-]+(?: ?(?:\.|[\[({](?:dot|punktum|prikk)[\])}]) ?[\w\-]+)*? ?(?:\.|[\[({](?:dot|punktum|prikk)[\])}]) ?[a-z]{2,}\b",
             ),
+            email_words: builtin(
+                r"(?i)\b[\w%+\-]+(?: (?:dot|punktum|prikk) [\w%+\-]+)* (?:at|alfakrøll|krøllalfa) [\w\-]+(?: (?:dot|punktum|prikk) [\w\-]+)*? (?:dot|punktum|prikk) (?:no|com|net|org|se|dk|fi|is|eu|de|uk|io|info|biz)\b",
+            ),
             url: builtin(r#"(?i)(?:https?://|www\.)[^\s<>"'`()\[\]{}|\\^]+"#),
             marker: builtin(r"(?s)<!--\s*vinn:allow(.*?)-->"),
             quoted: builtin(r#"["“]([^"“”\n]*)["”]"#),
@@ -1712,6 +1719,32 @@ impl Guard {
                     kind: FindingKind::Email,
                 });
                 done = from + m.end();
+            }
+        }
+        // In words alone: looked for only around a spelled dot, which
+        // Norwegian text seldom has.
+        for needle in [&b" dot "[..], b" punktum ", b" prikk "] {
+            let mut done = 0;
+            for at in memchr::memmem::find_iter(b, needle) {
+                if at < done {
+                    continue;
+                }
+                let mut from = at.saturating_sub(160);
+                while !text.is_char_boundary(from) {
+                    from += 1;
+                }
+                let mut to = (at + 96).min(b.len());
+                while !text.is_char_boundary(to) {
+                    to -= 1;
+                }
+                for m in self.email_words.find_iter(&text[from..to]) {
+                    out.push(Cand {
+                        start: from + m.start(),
+                        end: from + m.end(),
+                        kind: FindingKind::Email,
+                    });
+                    done = done.max(from + m.end());
+                }
             }
         }
         if !text.contains('@') {
@@ -2146,6 +2179,36 @@ mod tests {
             );
         }
         none(&g, "Se (at) least, vedlegg (a) og punkt [at] 3. (dot) com");
+        // In words alone, ending in a top-level domain.
+        for spelled in [
+            "kari at kunde dot no",
+            "kari dot nordmann at brattli-maskin dot com",
+            "Post alfakrøll kunde punktum no",
+            "ola at kunde prikk no",
+        ] {
+            one(
+                &g,
+                &format!("Skriv til {spelled} for referatet."),
+                spelled,
+                FindingKind::Email,
+            );
+        }
+        // Two, spelled with different words, the later found first; and
+        // one with two of the words, found once.
+        let text = "Skriv til ola at kunde punktum no eller kari at kunde dot no.";
+        let found: Vec<&str> = g.scan(text).iter().map(|f| &text[f.start..f.end]).collect();
+        assert_eq!(found, ["ola at kunde punktum no", "kari at kunde dot no"]);
+        let text = "Skriv til kari dot nordmann at kunde punktum no.";
+        assert_eq!(g.scan(text).len(), 1);
+        for plain in [
+            "Jeg mener at det punktum er satt for saken.",
+            "Vi vet at kunden dot er viktig.",
+            "Han sa at prisen punktum var for høy.",
+            "Det er et punktum i setningen at no",
+            "see the dot com era at length",
+        ] {
+            none(&g, plain);
+        }
         // The window around a bracket ends between letters of any width.
         for pad in 0..4 {
             let text = format!(
