@@ -285,6 +285,12 @@ fn main() -> ExitCode {
                         None => p.strip_prefix(&root).unwrap_or(&p).to_path_buf(),
                     };
                     println!("{}", shown.display());
+                    if kind == Kind::Case {
+                        // On stderr: stdout is the path alone.
+                        eprintln!(
+                            "A draft until you take out `draft: true`: `vinn serve --drafts` shows it, and says what is left to fill in."
+                        );
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(e) => fail(e),

@@ -42,6 +42,9 @@ const CASE: &str = r#"---
 title: "{{title}}"
 description: ""
 date: {{date}}
+# Et utkast: vises med `vinn serve --drafts` og publiseres ikke. Fjern linjen
+# når casen er fylt ut og anonymisert.
+draft: true
 # ANONYMISERING: Ingen navn på personer eller kunder, ingen e-postadresser,
 # telefonnumre, fødselsnumre, organisasjonsnumre eller kontonumre.
 # Beskriv folk med rolle ("innkjøpssjefen") og kunden med bransje og størrelse.

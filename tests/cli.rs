@@ -46,7 +46,11 @@ fn init_makes_a_site_that_builds_at_once() {
 }
 
 #[test]
-fn new_case_fails_the_build_until_filled_in_and_anonymized() {
+/// A new case is a draft: half written, it keeps out of the site (and
+/// out of the way of every other edit); with `--drafts` the build says
+/// what is left to fill in; filled in, anonymized and no longer a draft,
+/// it is published.
+fn new_case_is_a_draft_until_filled_in_and_anonymized() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
     assert!(run(&["init", root.to_str().unwrap()]).status.success());
@@ -58,6 +62,7 @@ fn new_case_fails_the_build_until_filled_in_and_anonymized() {
         root.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("vinn serve --drafts"), "{}", stderr(&o));
     let printed = String::from_utf8_lossy(&o.stdout).trim().to_string();
     assert_eq!(printed, "content/case/tapt-rammeavtale.md");
     let file = root.join(&printed);
@@ -79,11 +84,31 @@ fn new_case_fails_the_build_until_filled_in_and_anonymized() {
         "the reminder is in the archetype"
     );
 
+    let out = root.join("public");
     let o = run(&["build", "--root", root.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("tapt-rammeavtale"), "{}", stderr(&o));
+    assert!(!out.join("case/tapt-rammeavtale").exists());
+    // Built with --drafts: not marked anonymized is an error, what is left
+    // to fill in a warning each.
+    let o = run(&["build", "--drafts", "--root", root.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
-    assert!(err.contains("content/case/tapt-rammeavtale.md:"), "{err}");
-    assert!(err.contains("anonymized: true"), "{err}");
+    let errors: Vec<&str> = err.lines().filter(|l| l.contains(": error: ")).collect();
+    assert_eq!(errors.len(), 1, "{err}");
+    assert!(
+        errors[0].starts_with("content/case/tapt-rammeavtale.md:")
+            && errors[0].contains("anonymized: true"),
+        "{err}"
+    );
+    let left: Vec<&str> = err.lines().filter(|l| l.contains(": warning: ")).collect();
+    assert_eq!(left.len(), 5, "{err}");
+    // Reviewed and marked, the draft is built, still saying what is left.
+    std::fs::write(&file, text.replace("anonymized: false", "anonymized: true")).unwrap();
+    let o = run(&["build", "--drafts", "--root", root.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("`outcome` is empty"), "{}", stderr(&o));
+    assert!(out.join("case/tapt-rammeavtale/index.html").is_file());
 
     // Fill it in: the build passes.
     let filled = text
@@ -96,10 +121,12 @@ fn new_case_fails_the_build_until_filled_in_and_anonymized() {
             "decision_maker_role: \"\"",
             "decision_maker_role: \"Innkjøpssjef\"",
         )
-        .replace("lessons: []", "lessons: [\"Finn den som signerer.\"]");
+        .replace("lessons: []", "lessons: [\"Finn den som signerer.\"]")
+        .replace("draft: true\n", "");
     std::fs::write(&file, filled).unwrap();
     let o = run(&["build", "--root", root.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
+    assert!(out.join("case/tapt-rammeavtale/index.html").is_file());
 
     // `new` refuses to overwrite.
     let o = run(&[
