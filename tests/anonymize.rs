@@ -920,7 +920,7 @@ fn zip_files_and_e_mails_of_a_case_are_read() {
     );
     assert!(
         warnings[1].starts_with(
-            "content/case/vedlegg.zip:1:1: warning: its attachment `vedlegg/opptak.ogg`: vinn cannot read a file of this kind"
+            "content/case/vedlegg.zip:1:1: warning: its attachment `vedlegg/opptak.wma`: vinn cannot read a file of this kind"
         ),
         "{err}"
     );
@@ -963,7 +963,7 @@ fn every_file_of_a_case_is_read_or_named_as_unread() {
     )
     .unwrap();
     std::fs::write(case.join("tilbud.pages"), b"PK\x03\x04").unwrap();
-    std::fs::write(case.join("intervju.wav"), b"RIFF\0\0\0\0WAVE").unwrap();
+    std::fs::write(case.join("intervju.wma"), b"\x30\x26\xb2\x75").unwrap();
     std::fs::write(case.join("skrift.woff2"), b"wOF2").unwrap();
     let err = failing_check(site.path());
     let expect = found(&[
@@ -982,7 +982,7 @@ fn every_file_of_a_case_is_read_or_named_as_unread() {
     assert_eq!(
         warnings,
         BTreeSet::from([
-            "content/case/intervju.wav:1:1",
+            "content/case/intervju.wma:1:1",
             "content/case/tilbud.pages:1:1"
         ]),
         "{err}"
@@ -1117,6 +1117,97 @@ fn a_picture_in_an_mp3s_tags_is_read_as_a_photo() {
         root,
         &["intervju.mp3", "intervju-v22.mp3"],
         &["intervju-eget.mp3"],
+    );
+}
+
+#[test]
+fn interviews_recorded_as_wav_ogg_opus_and_flac_are_read_for_their_tags() {
+    // Each from the tool that writes its format (lag_lyd.sh): a
+    // dictaphone's WAV (INFO and bext), oggenc's Vorbis, opusenc's Opus
+    // with a photo, flac's FLAC with a comment and a picture block; and
+    // each as its message advises, which passes.
+    let (site, err) = check_with_documents(&[
+        "opptak.wav",
+        "opptak.ogg",
+        "opptak.opus",
+        "opptak.flac",
+        "opptak-renset.wav",
+        "opptak-renset.opus",
+        "opptak-renset.flac",
+    ]);
+    let errors: BTreeSet<&str> = lines_of(&err, "error").into_iter().collect();
+    let artist = |file: &str, tags: &str, removal: &str| {
+        format!(
+            "content/case/{file}:1:1: error: the recording names a person as its artist, composer or author in its {tags}: a case study must not lead back to a person; remove them, e.g. {removal}"
+        )
+    };
+    let picture = |file: &str, removal: &str| {
+        format!(
+            "content/case/{file}:1:1: error: a picture in the recording's Vorbis comments (its cover, or a photo) carries the GPS position where it was taken (EXIF): a case study must not lead back to a customer; remove the pictures, e.g. {removal}"
+        )
+    };
+    let person = |file: &str| {
+        format!(
+            "content/case/{file}:1:1: error: {} `O•• ••••••` in a case study (its tags): name the person by their role, e.g. \"the head of procurement\" (if it is not personal or customer data, add an allow entry in site.toml)",
+            kind_text("PersonName")
+        )
+    };
+    let denied = |file: &str| {
+        format!(
+            "content/case/{file}:1:1: error: {} `B•••••• ••••••` in a case study (its tags): ",
+            kind_text("DeniedName")
+        )
+    };
+    let ffmpeg = |file: &str| {
+        let ending = file.rsplit_once('.').unwrap().1;
+        format!(
+            "`ffmpeg -i content/case/{file} -map_metadata -1 -c copy renset.{ending}`, and that file in its place"
+        )
+    };
+    let expect = [
+        artist(
+            "opptak.wav",
+            "INFO, bext or iXML chunks",
+            &ffmpeg("opptak.wav"),
+        ),
+        person("opptak.wav"),
+        artist("opptak.ogg", "Vorbis comments", &ffmpeg("opptak.ogg")),
+        picture("opptak.opus", &ffmpeg("opptak.opus")),
+        artist(
+            "opptak.flac",
+            "Vorbis comments",
+            "`metaflac --remove --block-type=VORBIS_COMMENT,PICTURE content/case/opptak.flac`",
+        ),
+        picture(
+            "opptak.flac",
+            "`metaflac --remove --block-type=PICTURE content/case/opptak.flac`",
+        ),
+        person("opptak.flac"),
+    ];
+    for e in &expect {
+        assert!(errors.contains(e.as_str()), "{e}\n{err}");
+    }
+    // The customer in the comments of the WAV and the Ogg file.
+    for file in ["opptak.wav", "opptak.ogg"] {
+        assert!(
+            errors.iter().any(|e| e.starts_with(&denied(file))),
+            "{file}: {err}"
+        );
+    }
+    assert_eq!(errors.len(), expect.len() + 2, "{err}");
+    assert!(
+        !err.lines()
+            .any(|l| l.starts_with("content/case/opptak-renset")),
+        "{err}"
+    );
+    publishes_without(
+        site.path(),
+        &["opptak.wav", "opptak.ogg", "opptak.opus", "opptak.flac"],
+        &[
+            "opptak-renset.wav",
+            "opptak-renset.opus",
+            "opptak-renset.flac",
+        ],
     );
 }
 

@@ -96,7 +96,7 @@ fn payload_end(body: &str) -> usize {
 }
 
 /// Decodes standard base64 (white space skipped, padding optional).
-fn base64(s: &str) -> Option<Vec<u8>> {
+pub(super) fn base64(s: &str) -> Option<Vec<u8>> {
     let value = |c: u8| -> Option<u32> {
         Some(match c {
             b'A'..=b'Z' => c - b'A',

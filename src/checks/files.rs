@@ -16,6 +16,7 @@ use std::path::Path;
 
 use super::anonymize::Guard;
 use super::metadata::{self, Meta, MetaFinding};
+use super::tags;
 use super::{Source, address_findings, datauri, documents, scan_texts};
 use crate::content::Kind;
 use crate::diagnostics::{Diagnostic, display_path, line_col};
@@ -123,7 +124,7 @@ enum FileKind {
     Image,
     /// A video or a recording (MP4, MOV, M4A): its metadata only.
     Video,
-    /// An MP3 recording: its ID3 tags.
+    /// A sound recording (MP3, WAV, Ogg Vorbis, Opus, FLAC): its tags.
     Audio,
     Document(documents::DocKind),
     /// A zip file: its files are read, each by its own ending.
@@ -163,7 +164,7 @@ impl FileKind {
             Some(FileKind::Image)
         } else if is(&["mp4", "m4v", "mov", "m4a", "3gp"]) {
             Some(FileKind::Video)
-        } else if ext.eq_ignore_ascii_case("mp3") {
+        } else if is(&["mp3", "wav", "ogg", "oga", "opus", "flac"]) {
             Some(FileKind::Audio)
         } else if let Some(doc) = documents::DocKind::of(ext) {
             Some(FileKind::Document(doc))
@@ -191,6 +192,9 @@ fn is_leftover(name: &str) -> bool {
         || crate::content::is_left_out(file)
 }
 
+/// How a metadata finding is put into words, for a file.
+type Wording<'a> = dyn Fn(MetaFinding, &str) -> String + 'a;
+
 /// How deep files attached to files are read.
 const MAX_ATTACHED: usize = 3;
 
@@ -213,7 +217,7 @@ impl Found<'_> {
     fn file_findings(&self, name: &str, bytes: &[u8]) -> Vec<Diagnostic> {
         match FileKind::of(name) {
             // A file of a kind vinn does not read (an Apple Pages file, a
-            // WAV recording), inside another or not.
+            // WMA recording), inside another or not.
             None if !is_leftover(name) => vec![self.warning(
                 "vinn cannot read a file of this kind: check by hand that it names no person or customer"
                     .to_string(),
@@ -233,11 +237,11 @@ impl Found<'_> {
             }
             Some(FileKind::Image) => self.metadata(
                 metadata::scan(bytes),
-                ("the image's metadata", MetaFinding::message),
+                ("the image's metadata", &MetaFinding::message),
             ),
             Some(FileKind::Video) => self.metadata(
                 metadata::scan_video(bytes),
-                ("the recording's metadata", MetaFinding::video_message),
+                ("the recording's metadata", &MetaFinding::video_message),
             ),
             Some(FileKind::Audio) => self.tags(bytes),
             Some(FileKind::Document(doc)) => self.document(doc, bytes),
@@ -306,16 +310,19 @@ impl Found<'_> {
         out
     }
 
-    /// An MP3's findings: its ID3 tags' artists are people, its title,
-    /// album and comments are read as text.
+    /// A sound recording's findings: a person named as its maker, names
+    /// in its other tags' text, and what its pictures' metadata says.
     fn tags(&self, bytes: &[u8]) -> Vec<Diagnostic> {
-        let (artists, texts): (Vec<_>, Vec<_>) = metadata::id3(bytes)
+        let format = tags::Format::of(bytes);
+        let read = tags::read(bytes);
+        let (artists, texts): (Vec<_>, Vec<_>) = read
+            .values
             .into_iter()
-            .partition(|(id, _)| metadata::is_id3_artist(id));
+            .partition(|(id, _)| tags::is_artist(id));
         let names = artists.into_iter().map(|(_, v)| ("Artist", v)).collect();
         let mut out = self.metadata(
             Meta::of(names, false),
-            ("the recording's tags", MetaFinding::tags_message),
+            ("the recording's tags", &|f, file| format.message(f, file)),
         );
         for (_, text) in texts {
             // (A tag is no line of the file: each stands at its start, its
@@ -326,7 +333,7 @@ impl Found<'_> {
         // Its pictures (a cover, a photo of who speaks), read as photos:
         // each finding once, however many pictures carry it.
         let mut pictures = Meta::default();
-        for (_, data) in metadata::id3_pictures(bytes) {
+        for (_, data) in &read.pictures {
             let meta = metadata::scan(data);
             pictures.found.extend(meta.found);
             pictures.names.extend(meta.names);
@@ -337,7 +344,7 @@ impl Found<'_> {
             pictures,
             (
                 "the metadata of a picture in the recording's tags",
-                MetaFinding::tag_picture_message,
+                &|f, file| format.picture_message(f, file),
             ),
         ));
         out
@@ -364,11 +371,7 @@ impl Found<'_> {
     /// An image's or a recording's findings, each an error as `message`
     /// words it, in `place`; a name field whose values only name the
     /// publisher, a note.
-    fn metadata(
-        &self,
-        meta: Meta,
-        (place, message): (&str, fn(MetaFinding, &str) -> String),
-    ) -> Vec<Diagnostic> {
+    fn metadata(&self, meta: Meta, (place, message): (&str, &Wording)) -> Vec<Diagnostic> {
         meta.found
             .into_iter()
             .flat_map(|f| {

@@ -6,7 +6,8 @@
 //! the addresses case studies are published at, and their files, each by
 //! its kind (`FileKind`): text files as it reads a page (and the photos
 //! inside them as `data:` URIs, `datauri`; a page's Markdown's too),
-//! images' and recordings' metadata and MP3s' tags (`metadata`), PDF and
+//! images' and videos' metadata (`metadata`), sound recordings' tags
+//! (`tags`: MP3, WAV, Ogg, Opus, FLAC), PDF and
 //! office files' properties and text (`documents`; a PDF's pages, comments
 //! and the rest, `pdf`), zip files' files, and the files inside a
 //! document, as deep as three, their names too (`files`).
@@ -18,6 +19,7 @@ mod files;
 pub mod metadata;
 mod pdf;
 pub mod placeholders;
+pub mod tags;
 
 use rayon::prelude::*;
 
