@@ -823,6 +823,46 @@ fn strict_fails_on_warnings_and_leaves_the_output_as_it_was() {
     assert!(out.join("artikler/tema-feil/index.html").is_file());
 }
 
+/// A link shared in a chat shows a card: Open Graph's title, description
+/// and type on every page, the page's own on content and section pages,
+/// its address where `base_url` has a host.
+#[test]
+fn pages_carry_open_graph_for_link_previews() {
+    let (_tmp, out) = built();
+    let og = |url: &str, property: &str| {
+        attrs(
+            &page(&out, url),
+            &format!("meta[property=\"{property}\"]"),
+            "content",
+        )
+    };
+    assert_eq!(og("artikler/alfa/", "og:type"), ["article"]);
+    let title = texts(&page(&out, "artikler/alfa/"), "h1");
+    assert_eq!(og("artikler/alfa/", "og:title"), title);
+    assert_eq!(
+        og("artikler/alfa/", "og:url"),
+        ["https://intra.example/opplaering/artikler/alfa/"]
+    );
+    assert_eq!(
+        og("artikler/alfa/", "og:description"),
+        attrs(
+            &page(&out, "artikler/alfa/"),
+            "meta[name=description]",
+            "content"
+        )
+    );
+    assert_eq!(og("artikler/", "og:type"), ["website"]);
+    assert_eq!(
+        og("artikler/", "og:title"),
+        texts(&page(&out, "artikler/"), "h1")
+    );
+    for url in ["", "artikler/", "case/tapt-avtale/", "tema/"] {
+        assert_eq!(og(url, "og:site_name"), ["Testskolen"], "{url}");
+        assert_eq!(og(url, "og:locale"), ["nb_NO"], "{url}");
+        assert_eq!(og(url, "og:title").len(), 1, "{url}");
+    }
+}
+
 /// `edit_url` links every page to where its file is edited, the file's
 /// path from the site root put in for `{path}` (its letters encoded).
 #[test]
