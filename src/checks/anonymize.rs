@@ -1378,6 +1378,36 @@ fn classify_phone(run: &Run, plus: bool, units: bool) -> Option<bool> {
     Some(skip == 2)
 }
 
+/// The matches of `re` in the window of `text` from `before` bytes
+/// before `at` to `after` bytes after it (each end moved to a character
+/// boundary inward), as e-mail candidates; where the last one ends.
+fn emails_around(
+    re: &Regex,
+    text: &str,
+    at: usize,
+    (before, after): (usize, usize),
+    out: &mut Vec<Cand>,
+) -> Option<usize> {
+    let mut from = at.saturating_sub(before);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let mut to = (at + after).min(text.len());
+    while !text.is_char_boundary(to) {
+        to -= 1;
+    }
+    let mut end = None;
+    for m in re.find_iter(&text[from..to]) {
+        out.push(Cand {
+            start: from + m.start(),
+            end: from + m.end(),
+            kind: FindingKind::Email,
+        });
+        end = Some(from + m.end());
+    }
+    end
+}
+
 impl Guard {
     /// Compiles every regex the guard needs. Fails on the first extra pattern
     /// (or list) that does not compile.
@@ -1704,21 +1734,8 @@ impl Guard {
             if at < done || !(word("at") || word("alfakrøll") || word("krøllalfa")) {
                 continue;
             }
-            let mut from = at.saturating_sub(128);
-            while !text.is_char_boundary(from) {
-                from += 1;
-            }
-            let mut to = (at + 256).min(b.len());
-            while !text.is_char_boundary(to) {
-                to -= 1;
-            }
-            for m in self.email_spelled.find_iter(&text[from..to]) {
-                out.push(Cand {
-                    start: from + m.start(),
-                    end: from + m.end(),
-                    kind: FindingKind::Email,
-                });
-                done = from + m.end();
+            if let Some(end) = emails_around(&self.email_spelled, text, at, (128, 256), out) {
+                done = end;
             }
         }
         // In words alone: looked for only around a spelled dot, which
@@ -1729,21 +1746,8 @@ impl Guard {
                 if at < done {
                     continue;
                 }
-                let mut from = at.saturating_sub(160);
-                while !text.is_char_boundary(from) {
-                    from += 1;
-                }
-                let mut to = (at + 96).min(b.len());
-                while !text.is_char_boundary(to) {
-                    to -= 1;
-                }
-                for m in self.email_words.find_iter(&text[from..to]) {
-                    out.push(Cand {
-                        start: from + m.start(),
-                        end: from + m.end(),
-                        kind: FindingKind::Email,
-                    });
-                    done = done.max(from + m.end());
+                if let Some(end) = emails_around(&self.email_words, text, at, (160, 96), out) {
+                    done = done.max(end);
                 }
             }
         }
