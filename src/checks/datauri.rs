@@ -14,9 +14,6 @@
 pub struct Image {
     /// Where its URI starts in the text, in bytes.
     pub at: usize,
-    /// `embedded-N.ext`: its place among the text's images and its kind's
-    /// usual ending.
-    pub name: String,
     pub bytes: Vec<u8>,
 }
 
@@ -36,15 +33,13 @@ pub fn images(text: &str, limit: usize) -> Vec<Image> {
         let Some(kind) = head.strip_suffix(";base64") else {
             continue;
         };
-        let ext = match kind.to_ascii_lowercase().as_str() {
-            "jpeg" | "jpg" | "pjpeg" => "jpg",
-            "png" => "png",
-            "webp" => "webp",
-            "tiff" => "tiff",
-            "heic" | "heif" => "heic",
-            "avif" => "avif",
-            _ => continue,
-        };
+        // The kinds whose metadata vinn reads.
+        if !matches!(
+            kind.to_ascii_lowercase().as_str(),
+            "jpeg" | "jpg" | "pjpeg" | "png" | "webp" | "tiff" | "heic" | "heif" | "avif"
+        ) {
+            continue;
+        }
         let body = &rest[comma + 1..];
         let end = payload_end(body);
         from = start + comma + 1 + end;
@@ -53,11 +48,7 @@ pub fn images(text: &str, limit: usize) -> Vec<Image> {
             if total > limit {
                 break;
             }
-            out.push(Image {
-                at: uri,
-                name: format!("embedded-{}.{ext}", out.len() + 1),
-                bytes,
-            });
+            out.push(Image { at: uri, bytes });
         }
     }
     out
@@ -145,20 +136,15 @@ mod tests {
         let svg = r#"<svg><image href="data:image/jpeg;base64,/9j/AA==" /><image xlink:href='data:image/PNG;base64,iVBO
 Rw=='/><image href="data:image/svg+xml;base64,PHN2Zz4="/><a href="data:text/plain,hei">x</a></svg>"#;
         let found = images(svg, 1 << 20);
-        let image = |uri: &str, name: &str, bytes: &[u8]| Image {
+        let image = |uri: &str, bytes: &[u8]| Image {
             at: svg.find(uri).unwrap(),
-            name: name.to_string(),
             bytes: bytes.to_vec(),
         };
         assert_eq!(
             found,
             [
-                image("data:image/jpeg", "embedded-1.jpg", &[0xff, 0xd8, 0xff, 0]),
-                image(
-                    "data:image/PNG",
-                    "embedded-2.png",
-                    &[0x89, 0x50, 0x4e, 0x47]
-                ),
+                image("data:image/jpeg", &[0xff, 0xd8, 0xff, 0]),
+                image("data:image/PNG", &[0x89, 0x50, 0x4e, 0x47]),
             ]
         );
         assert_eq!(images(svg, 5).len(), 1);

@@ -86,8 +86,7 @@ pub(super) fn page_photos(
         .into_iter()
         .flat_map(|photo| {
             let (line, col) = line_col(body, photo.at);
-            let mut found =
-                unless_it_fails(source, || page.inner_files(&[(photo.name, photo.bytes)]));
+            let mut found = unless_it_fails(source, || page.inline_photo(&photo.bytes));
             for d in &mut found {
                 (d.line, d.col) = (line + first_line - 1, col);
             }
@@ -227,12 +226,9 @@ impl Found<'_> {
                 let text = String::from_utf8_lossy(bytes);
                 let mut out = self.scan(&datauri::blank_payloads(&text), 1, None, false);
                 // Photos inside it as `data:` URIs (an SVG from Inkscape).
-                let photos: Vec<(String, Vec<u8>)> =
-                    datauri::images(&text, documents::TOTAL_LIMIT)
-                        .into_iter()
-                        .map(|i| (i.name, i.bytes))
-                        .collect();
-                out.extend(self.inner_files(&photos));
+                for photo in datauri::images(&text, documents::TOTAL_LIMIT) {
+                    out.extend(self.inline_photo(&photo.bytes));
+                }
                 out
             }
             Some(FileKind::Image) => self.metadata(
@@ -348,6 +344,18 @@ impl Found<'_> {
             ),
         ));
         out
+    }
+
+    /// What the metadata of a photo put into a text as a `data:` URI says
+    /// (its messages name it so, not as a file of its own).
+    fn inline_photo(&self, bytes: &[u8]) -> Vec<Diagnostic> {
+        self.metadata(
+            metadata::scan(bytes),
+            (
+                "the metadata of a photo put in as a `data:` URI",
+                &|f, _| f.inline_message(),
+            ),
+        )
     }
 
     /// A zip file's findings: its files', and a warning when they cannot

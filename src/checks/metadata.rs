@@ -50,6 +50,23 @@ impl MetaFinding {
         }
     }
 
+    /// What a finding in a photo put into a text as a `data:` URI is, and
+    /// how to remove it.
+    pub fn inline_message(self) -> String {
+        let what = match self {
+            MetaFinding::Gps => {
+                "carries the GPS position where it was taken (EXIF): a case study must not lead back to a customer".to_string()
+            }
+            MetaFinding::Person(field) => format!(
+                "names a person in its metadata field `{field}`: a case study must not lead back to a person"
+            ),
+        };
+        format!(
+            "a photo put in as a `data:` URI {what}; remove it from the photo, e.g. `exiftool -overwrite_original {} foto.jpg` on the photo saved as a file, and link that file instead of putting the photo in",
+            self.exiftool_removal()
+        )
+    }
+
     /// The exiftool argument that removes what was found (`-gps:all=`,
     /// `-artist=`).
     pub fn exiftool_removal(self) -> String {
