@@ -394,6 +394,9 @@ fn main() -> ExitCode {
                 use std::io::Write;
                 let mut out = std::io::stdout().lock();
                 let _ = writeln!(out, "Serving at {}", server.url());
+                if let Some(url) = server.network_url() {
+                    let _ = writeln!(out, "On the network at {url}");
+                }
                 let _ = out.flush();
             }
             match server.run() {

@@ -458,11 +458,27 @@ fn missing_site_is_an_environment_error() {
 fn other_addresses_come_with_a_warning() {
     let tmp = Tmp::new();
     let s = Serve::start(&tmp.site(), &["--bind", "0.0.0.0"]);
+    // The address to open on this machine is loopback (a browser may
+    // refuse 0.0.0.0), and the site answers there.
     assert!(
-        s.first_line.starts_with("Serving at http://0.0.0.0:"),
+        s.first_line.starts_with("Serving at http://127.0.0.1:"),
         "{}",
         s.first_line
     );
+    assert_eq!(s.get("/").status, 200);
+    // Where the machine has a route out, the address others open comes
+    // next: on the same port, neither loopback nor 0.0.0.0.
+    let port = s.addr.port();
+    if let Ok(next) = s.lines.recv_timeout(DEADLINE)
+        && let Some(url) = next.strip_prefix("On the network at http://")
+    {
+        let addr: SocketAddr = url.trim_end_matches('/').parse().unwrap();
+        assert_eq!(addr.port(), port, "{next}");
+        assert!(
+            !addr.ip().is_loopback() && !addr.ip().is_unspecified(),
+            "{next}"
+        );
+    }
     let deadline = Instant::now() + DEADLINE;
     while !s.stderr.lock().unwrap().contains("network") {
         assert!(Instant::now() < deadline, "no warning");

@@ -333,9 +333,38 @@ impl Server {
         })
     }
 
-    /// `http://HOST:PORT/`.
+    /// `http://HOST:PORT/`: on this machine, loopback where it listens on
+    /// every address (a browser may refuse `0.0.0.0`).
     pub fn url(&self) -> String {
-        format!("http://{}/", self.addr)
+        let mut addr = self.addr;
+        if addr.ip().is_unspecified() {
+            addr.set_ip(match addr {
+                SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+                SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+            });
+        }
+        format!("http://{addr}/")
+    }
+
+    /// Where others on the network open the site, when it listens on every
+    /// address (`--bind 0.0.0.0`, as in a workshop): this machine's address
+    /// towards the network, the one its route out leaves from (asked of
+    /// the system by aiming a UDP socket at a documentation address; no
+    /// packet is sent). `None` when it listens on one address, or the
+    /// machine has no route out.
+    pub fn network_url(&self) -> Option<String> {
+        if !self.addr.ip().is_unspecified() {
+            return None;
+        }
+        let (local, out) = match self.addr {
+            SocketAddr::V4(_) => ("0.0.0.0:0", "192.0.2.1:9"),
+            SocketAddr::V6(_) => ("[::]:0", "[2001:db8::1]:9"),
+        };
+        let probe = std::net::UdpSocket::bind(local).ok()?;
+        probe.connect(out).ok()?;
+        let ip = probe.local_addr().ok()?.ip();
+        (!ip.is_loopback() && !ip.is_unspecified())
+            .then(|| format!("http://{}/", SocketAddr::new(ip, self.addr.port())))
     }
 
     /// Serves until the process is stopped.
