@@ -488,21 +488,21 @@ impl Config {
     /// The address where the file at `source` (from the site root) is
     /// edited, from `edit_url`.
     pub fn edit_url_of(&self, source: &str) -> Option<String> {
-        let path: String = source
-            .split('/')
-            .map(|part| {
-                part.bytes()
-                    .map(|b| match b {
-                        b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                            (b as char).to_string()
-                        }
-                        _ => format!("%{b:02X}"),
-                    })
-                    .collect::<String>()
-            })
-            .collect::<Vec<_>>()
-            .join("/");
-        Some(self.edit_url.as_ref()?.replace("{path}", &path))
+        use std::fmt::Write;
+        let template = self.edit_url.as_ref()?;
+        // Each byte but the unreserved ones and the slashes percent-encoded.
+        let mut path = String::with_capacity(source.len() * 2);
+        for b in source.bytes() {
+            match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                    path.push(char::from(b))
+                }
+                _ => {
+                    let _ = write!(path, "%{b:02X}");
+                }
+            }
+        }
+        Some(template.replace("{path}", &path))
     }
 
     /// The path part of `base_url`, always starting and ending with `/`:
