@@ -309,8 +309,8 @@ impl Found<'_> {
     /// A sound recording's findings: a person named as its maker, names
     /// in its other tags' text, and what its pictures' metadata says.
     fn tags(&self, bytes: &[u8]) -> Vec<Diagnostic> {
-        let format = tags::Format::of(bytes);
         let read = tags::read(bytes);
+        let format = read.format;
         let (artists, texts): (Vec<_>, Vec<_>) = read
             .values
             .into_iter()

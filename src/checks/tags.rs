@@ -98,8 +98,10 @@ impl Format {
 }
 
 /// A recording's tags.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Tags<'a> {
+    /// The recording's format, as its first bytes say.
+    pub format: Format,
     /// Each value with its field's id (`TPE1`, `IART`, `ARTIST`; a
     /// picture's description as `APIC`), each value once, in order.
     pub values: Vec<(String, String)>,
@@ -130,8 +132,12 @@ impl<'a> Tags<'a> {
 /// The tags of the recording in `bytes`, as its format keeps them. `bytes`
 /// may be the file's first and last megabytes only.
 pub fn read(bytes: &[u8]) -> Tags<'_> {
-    let mut tags = Tags::default();
-    match Format::of(bytes) {
+    let mut tags = Tags {
+        format: Format::of(bytes),
+        values: Vec::new(),
+        pictures: Vec::new(),
+    };
+    match tags.format {
         Format::Mp3 => id3(bytes, &mut tags),
         Format::Wav => riff(bytes, &mut tags),
         Format::Ogg => ogg(bytes, &mut tags),
