@@ -234,6 +234,9 @@ struct SectionCtx<'a> {
     subsections: Vec<SubsectionCtx<'a>>,
     breadcrumbs: Vec<Crumb<'a>>,
     is_root: bool,
+    /// Where the section's `_index.md` is edited (`edit_url`), if it has
+    /// one and the setting is there.
+    edit_url: Option<String>,
 }
 
 /// A subsection as its parent's page lists it.
@@ -1724,6 +1727,11 @@ impl<'s> Renderer<'s> {
             subsections,
             breadcrumbs: breadcrumbs(site, s.section.parent.as_deref().unwrap_or("")),
             is_root: key.is_empty(),
+            edit_url: s
+                .section
+                .source
+                .as_ref()
+                .and_then(|p| site.config.edit_url_of(&display_path(p))),
         };
         ctx.insert_value("section", Value::from_serializable(&section));
         ctx

@@ -36,6 +36,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed_templates![
     "checklist.html",
     "case.html",
     "page-footer.html",
+    "edit-link.html",
     "section.html",
     "taxonomy.html",
     "term.html",

@@ -919,6 +919,11 @@ fn edit_url_links_each_page_to_its_file() {
         );
         assert_eq!(texts(&doc, ".edit-page a"), ["Foreslå en endring"], "{url}");
     }
+    // A section's page links to its `_index.md`.
+    assert_eq!(
+        attrs(&page(&out, "artikler/"), ".edit-page a", "href"),
+        ["https://git.example/salg/edit/main/nettsted/content/artikler/_index.md"]
+    );
 }
 
 /// Inviting crawlers needs the site's full address: robots.txt's
