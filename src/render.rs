@@ -1637,6 +1637,7 @@ impl<'s> Renderer<'s> {
                 url: &sec.section.url,
             }
         });
+        let source = display_path(&p.source);
         let page = PageCtx {
             title: &p.meta.title,
             description: &p.meta.description,
@@ -1666,8 +1667,8 @@ impl<'s> Renderer<'s> {
             next: sp.next.map(link),
             lesson,
             extra: &p.meta.extra,
-            edit_url: site.config.edit_url_of(&display_path(&p.source)),
-            source: display_path(&p.source),
+            edit_url: site.config.edit_url_of(&source),
+            source,
             section: &p.section,
             breadcrumbs: breadcrumbs(site, &p.section),
         };
