@@ -142,6 +142,9 @@ enum Command {
         /// Poll for changes instead of file-system events
         #[arg(long)]
         poll: bool,
+        /// The address participants open, e.g. http://10.0.0.5:1111/ (default: this machine's address on the network, with --bind 0.0.0.0); its pages offer QR codes of it
+        #[arg(long, value_name = "URL")]
+        network_url: Option<String>,
     },
     /// Print win/loss figures over the case studies
     Insight {
@@ -377,6 +380,7 @@ fn main() -> ExitCode {
             port,
             drafts,
             poll,
+            network_url,
         } => {
             let opts = vinn::serve::Options {
                 root: build::root_or_cwd(root.as_deref()),
@@ -384,6 +388,7 @@ fn main() -> ExitCode {
                 port,
                 drafts,
                 poll,
+                network_url,
             };
             keep_freed_memory();
             let server = match vinn::serve::Server::bind(opts) {
@@ -391,11 +396,23 @@ fn main() -> ExitCode {
                 Err(e) => return fail(e),
             };
             {
-                use std::io::Write;
+                use std::io::{IsTerminal, Write};
                 let mut out = std::io::stdout().lock();
                 let _ = writeln!(out, "Serving at {}", server.url());
                 if let Some(url) = server.network_url() {
-                    let _ = writeln!(out, "On the network at {url}");
+                    if url != server.url() {
+                        let _ = writeln!(out, "On the network at {url}");
+                    }
+                    // For a workshop's phones; not into a log.
+                    if std::io::stdout().is_terminal()
+                        && let Some(code) = vinn::serve::share::terminal(&url)
+                    {
+                        let _ = write!(out, "{code}");
+                        let _ = writeln!(
+                            out,
+                            "Scan to open the site; each page opened here has a QR button for its own address."
+                        );
+                    }
                 }
                 let _ = out.flush();
             }

@@ -2,7 +2,8 @@
 //! WebDriver harness): an open page reloads by itself after a content edit
 //! and keeps its scroll position; a stylesheet edit swaps the CSS without a
 //! reload; a broken file puts an overlay with its diagnostics over every
-//! open page, and fixing the file takes it away.
+//! open page, and fixing the file takes it away; served for a workshop, a
+//! page offers a QR code of its address on the network.
 
 #[path = "common/browser.rs"]
 #[allow(dead_code)]
@@ -13,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use browser::{Browser, Viewport, timeout};
+use browser::{Browser, Viewport, keys, timeout};
 use serde_json::Value;
 
 fn fixture() -> PathBuf {
@@ -41,11 +42,16 @@ struct Served {
 
 impl Served {
     fn start() -> Served {
+        Served::start_with(&[])
+    }
+
+    fn start_with(extra: &[&str]) -> Served {
         let dir = tempfile::tempdir().unwrap();
         copy_tree(&fixture(), dir.path());
         let mut child = Command::new(env!("CARGO_BIN_EXE_vinn"))
             .args(["serve", "--port", "0", "--root"])
             .arg(dir.path())
+            .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -210,4 +216,73 @@ fn a_broken_file_shows_an_overlay_until_it_is_fixed() {
     b.wait_until("the overlay to go", long_wait(), |b| {
         b.try_find("#vinn-overlay").is_none().then_some(())
     });
+}
+
+#[test]
+fn a_page_offers_participants_a_qr_code_of_its_address() {
+    // Participants open the site at `localhost:8080` (as the network
+    // reaches this machine); the trainer's browser opens it at 127.0.0.1.
+    let s = Served::start_with(&["--network-url", "http://localhost:8080/"]);
+    let b = Browser::start(Viewport::Desktop);
+    let page = format!("{}artikler/verdi/", s.url);
+    open(&b, &page);
+    let button = b.find("#vinn-share-open");
+    assert!(b.is_displayed(&button));
+    assert_eq!(
+        b.attr(&button, "aria-label").as_deref(),
+        Some("Vis QR-kode til denne siden for deltakerne")
+    );
+    // Nothing is fetched before it is asked for.
+    assert_eq!(b.eval("document.getElementById('vinn-share').open"), false);
+    assert!(
+        !b.resource_urls().iter().any(|u| u.contains("qr.svg")),
+        "{:?}",
+        b.resource_urls()
+    );
+
+    b.click(&button);
+    b.wait_for_js(
+        "(function(d){var i=d.querySelector('img');return d.open&&i.complete&&i.naturalWidth>0;})(document.getElementById('vinn-share'))",
+    );
+    let dialog = b.find("#vinn-share");
+    let text = b.text(&dialog);
+    assert!(text.contains("Åpne denne siden på mobilen"), "{text}");
+    assert_eq!(
+        b.text(&b.find("#vinn-share .vinn-share-url")),
+        "http://localhost:8080/artikler/verdi/"
+    );
+    // The code asked for is this page's; what it holds is read back in
+    // tests/serve.rs.
+    assert!(
+        b.resource_urls()
+            .iter()
+            .any(|u| u.ends_with("/__vinn/qr.svg?path=%2Fartikler%2Fverdi%2F")),
+        "{:?}",
+        b.resource_urls()
+    );
+    // Large enough to scan across a room: most of the window's height.
+    let side = b
+        .eval("document.querySelector('#vinn-share img').getBoundingClientRect().width")
+        .as_f64()
+        .unwrap();
+    let height = b.eval("window.innerHeight").as_f64().unwrap();
+    assert!(side >= height * 0.5, "{side} of {height}");
+    // A modal dialog: focus is inside it, and the page behind is dimmed.
+    assert_eq!(b.focused(), "button");
+    assert_eq!(
+        b.eval(
+            "getComputedStyle(document.getElementById('vinn-share'), '::backdrop').backgroundColor"
+        ),
+        "rgba(0, 0, 0, 0.8)"
+    );
+    b.assert_accessible("the QR code dialog");
+    b.screenshot("serve-share-dialog");
+    b.press(&[keys::ESCAPE]);
+    b.wait_for_js("!document.getElementById('vinn-share').open");
+    assert_eq!(b.focused(), "button#vinn-share-open");
+
+    // Opened where the participants open it, the page is as published.
+    let there = page.replace("127.0.0.1", "localhost");
+    open(&b, &there);
+    assert!(b.try_find("#vinn-share-open").is_none());
 }

@@ -442,6 +442,125 @@ fn busy_port_is_an_environment_error() {
     assert!(out.stdout.is_empty());
 }
 
+/// Reads the QR code in an SVG as `serve` draws it (`M x y h run …`, one
+/// unit a module), four pixels a module, as a phone's camera would.
+fn read_qr(svg: &str) -> String {
+    const PX: usize = 4;
+    let side: usize = svg
+        .split("viewBox=\"0 0 ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|s| s.parse().ok())
+        .expect("a viewBox");
+    let mut dark = vec![vec![false; side]; side];
+    let d = svg
+        .split(" d=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    for seg in d.split('M').filter(|s| !s.is_empty()) {
+        let (xy, rest) = seg.split_once('h').unwrap();
+        let (x, y) = xy.split_once(' ').unwrap();
+        let (x, y): (usize, usize) = (x.parse().unwrap(), y.parse().unwrap());
+        let run: usize = rest.split('v').next().unwrap().parse().unwrap();
+        for cell in &mut dark[y][x..x + run] {
+            *cell = true;
+        }
+    }
+    // The quiet zone: four white modules all round.
+    assert!(
+        dark[..4]
+            .iter()
+            .chain(&dark[side - 4..])
+            .flatten()
+            .all(|d| !d)
+    );
+    assert!(
+        dark.iter()
+            .all(|row| !row[..4].contains(&true) && !row[side - 4..].contains(&true))
+    );
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(side * PX, side * PX, |x, y| {
+        if dark[y / PX][x / PX] { 0 } else { 255 }
+    });
+    let grids = img.detect_grids();
+    assert_eq!(grids.len(), 1, "one code in the picture");
+    grids[0].decode().expect("a readable code").1
+}
+
+#[test]
+fn qr_codes_name_pages_where_participants_open_them() {
+    let tmp = Tmp::new();
+    let s = Serve::start(
+        &tmp.site(),
+        &[
+            "--bind",
+            "0.0.0.0",
+            "--network-url",
+            "http://10.1.2.3:1111/",
+        ],
+    );
+    let next = s.lines.recv_timeout(DEADLINE).unwrap();
+    assert_eq!(next, "On the network at http://10.1.2.3:1111/");
+    // Every page tells its script where participants open the site.
+    let page = s.get("/artikler/verdi/").text();
+    assert!(
+        page.contains("data-vinn-share=\"http://10.1.2.3:1111\"></script>"),
+        "{page}"
+    );
+    let qr = s.get("/__vinn/qr.svg?path=%2Fartikler%2Fverdi%2F");
+    assert_eq!(qr.status, 200);
+    assert_eq!(qr.header("Content-Type"), Some("image/svg+xml"));
+    assert_eq!(read_qr(&qr.text()), "http://10.1.2.3:1111/artikler/verdi/");
+    // A path with æ, ø or å as the browser sends it stays encoded: a
+    // phone's camera opens what it reads.
+    let qr = s.get("/__vinn/qr.svg?path=%2Fsjekklister%2Ff%25C3%25B8r%2F");
+    assert_eq!(
+        read_qr(&qr.text()),
+        "http://10.1.2.3:1111/sjekklister/f%C3%B8r/"
+    );
+    // Only a page's path: not another host, not markup, not nothing.
+    for bad in [
+        "/__vinn/qr.svg",
+        "/__vinn/qr.svg?path=",
+        "/__vinn/qr.svg?path=%2F%2Fevil.example%2F",
+        "/__vinn/qr.svg?path=artikler",
+        "/__vinn/qr.svg?path=%2F%22%3E%3Cscript%3E",
+    ] {
+        assert_eq!(s.get(bad).status, 400, "{bad}");
+    }
+}
+
+#[test]
+fn on_loopback_nothing_is_shared() {
+    let tmp = Tmp::new();
+    let s = Serve::start(&tmp.site(), &[]);
+    assert!(!s.get("/artikler/verdi/").text().contains("data-vinn-share"));
+    let qr = s.get("/__vinn/qr.svg?path=%2F");
+    assert_eq!(qr.status, 404);
+    assert!(qr.text().contains("--bind 0.0.0.0"), "{}", qr.text());
+}
+
+#[test]
+fn a_network_url_that_is_not_an_address_is_an_environment_error() {
+    let tmp = Tmp::new();
+    for (bad, says) in [
+        ("10.0.0.5:1111", "http://"),
+        ("http://10.0.0.5:1111/kurs/", "a path"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_vinn"))
+            .args(["serve", "--port", "0", "--network-url", bad, "--root"])
+            .arg(tmp.site())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("--network-url") && err.contains(says), "{err}");
+        assert!(out.stdout.is_empty());
+    }
+}
+
 #[test]
 fn missing_site_is_an_environment_error() {
     let dir = tempfile::tempdir().unwrap();

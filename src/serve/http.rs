@@ -28,6 +28,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::Shared;
 use super::reload::{self, CLIENT_JS, EVENTS, SCRIPT};
+use super::share;
 use crate::diagnostics::Diagnostic;
 use crate::output;
 
@@ -341,6 +342,10 @@ pub fn handle(req: Request, shared: &Arc<Shared>) {
         );
         return;
     }
+    if path == share::QR {
+        qr_code(req, shared.share.as_deref(), &url);
+        return;
+    }
     if path == super::STATUS {
         send(
             req,
@@ -392,6 +397,33 @@ pub fn handle(req: Request, shared: &Arc<Shared>) {
             Some(page) => serve_file(req, 404, "404.html", page.clone(), snapshot.generation),
             None => text(req, 404, "not found\n"),
         },
+    }
+}
+
+/// Answers [`share::QR`]: the QR code of a page's address where
+/// participants open the site; 404 where there is none (on loopback),
+/// 400 for a `path` that is not a served path.
+fn qr_code(req: Request, origin: Option<&str>, url: &str) {
+    let Some(origin) = origin else {
+        text(
+            req,
+            404,
+            "no network address: serve with --bind 0.0.0.0 (or --network-url URL) to share pages\n",
+        );
+        return;
+    };
+    let svg = query_text(url, "path")
+        .and_then(|p| share::page_url(origin, &p))
+        .and_then(|u| share::svg(&u));
+    match svg {
+        Some(svg) => send(
+            req,
+            200,
+            "image/svg+xml",
+            Arc::from(svg.into_bytes()),
+            Vec::new(),
+        ),
+        None => text(req, 400, "bad request: ?path= takes a page's path\n"),
     }
 }
 
@@ -500,6 +532,15 @@ pub fn nudge_while_busy(addr: std::net::SocketAddr, activity: Arc<Activity>) {
             drop(s);
         }
     }
+}
+
+/// A query parameter, percent-decoded.
+fn query_text(url: &str, name: &str) -> Option<String> {
+    let q = url.split_once('?')?.1;
+    q.split('&').find_map(|kv| {
+        let (k, v) = kv.split_once('=')?;
+        (k == name).then(|| percent_decode(v)).flatten()
+    })
 }
 
 fn query_param(url: &str, name: &str) -> Option<u64> {

@@ -25,6 +25,7 @@ pub mod mdcache;
 pub mod memo;
 pub mod pagecache;
 pub mod reload;
+pub mod share;
 pub mod watch;
 
 use std::collections::{BTreeSet, HashSet};
@@ -56,6 +57,9 @@ pub struct Options {
     pub port: u16,
     pub drafts: bool,
     pub poll: bool,
+    /// The address participants open (`--network-url`), when this
+    /// machine's own address on the network is not the one they reach.
+    pub network_url: Option<String>,
 }
 
 /// How far the search index is: `generation G`, `search-submitted N`,
@@ -108,14 +112,17 @@ pub struct Shared {
     site: Mutex<SiteState>,
     ready: Condvar,
     pub hub: Hub,
+    /// Where participants open the site (an origin, [`share::origin`]).
+    pub share: Option<String>,
 }
 
 impl Shared {
-    fn new(hub: Hub) -> Self {
+    fn new(hub: Hub, share: Option<String>) -> Self {
         Shared {
             site: Mutex::new(SiteState::default()),
             ready: Condvar::new(),
             hub,
+            share,
         }
     }
 
@@ -304,6 +311,9 @@ impl Server {
             Ok(_) | Err(Error::Site(_)) => {}
             Err(e) => return Err(e),
         }
+        if let Some(url) = &opts.network_url {
+            share::origin(url).map_err(|e| Error::env(format!("--network-url: {e}")))?;
+        }
         let addr = resolve_bind(&opts.bind, opts.port)?;
         let listener = TcpListener::bind(addr).map_err(|e| {
             if e.kind() == std::io::ErrorKind::AddrInUse {
@@ -346,15 +356,28 @@ impl Server {
         format!("http://{addr}/")
     }
 
-    /// Where others on the network open the site, when it listens on every
-    /// address (`--bind 0.0.0.0`, as in a workshop): this machine's address
-    /// towards the network, the one its route out leaves from (asked of
-    /// the system by aiming a UDP socket at a documentation address; no
-    /// packet is sent). `None` when it listens on one address, or the
-    /// machine has no route out.
+    /// Where others on the network open the site: the address
+    /// `--network-url` names; the one it listens on, when that is a
+    /// network address; and when it listens on every address (`--bind
+    /// 0.0.0.0`, as in a workshop), this machine's address towards the
+    /// network, the one its route out leaves from (asked of the system by
+    /// aiming a UDP socket at a documentation address; no packet is sent).
+    /// `None` on loopback, or with no route out.
     pub fn network_url(&self) -> Option<String> {
-        if !self.addr.ip().is_unspecified() {
+        if let Some(origin) = self
+            .opts
+            .network_url
+            .as_deref()
+            .and_then(|u| share::origin(u).ok())
+        {
+            return Some(format!("{origin}/"));
+        }
+        let ip = self.addr.ip();
+        if ip.is_loopback() {
             return None;
+        }
+        if !ip.is_unspecified() {
+            return Some(self.url());
         }
         let (local, out) = match self.addr {
             SocketAddr::V4(_) => ("0.0.0.0:0", "192.0.2.1:9"),
@@ -373,7 +396,12 @@ impl Server {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_millis() as u64)
             .unwrap_or(0);
-        let shared = Arc::new(Shared::new(Hub::starting_at(start.saturating_mul(1000))));
+        let share = self.network_url().and_then(|u| share::origin(&u).ok());
+        let tag = reload::script_tag_sharing(share.as_deref());
+        let shared = Arc::new(Shared::new(
+            Hub::starting_at(start.saturating_mul(1000)),
+            share,
+        ));
         let activity = Arc::new(http::Activity::default());
         for i in 0..WORKERS {
             let http = self.http.clone();
@@ -405,7 +433,7 @@ impl Server {
             drafts: self.opts.drafts,
             ..Default::default()
         };
-        let mut inc = Incremental::new(build_opts, reload::script_tag());
+        let mut inc = Incremental::new(build_opts, tag);
         let mut term = Terminal::default();
         let mut report = inc.rebuild();
         // The first index is built before anything is served.

@@ -40,6 +40,21 @@ pub fn script_tag() -> String {
     )
 }
 
+/// [`script_tag`] telling the client where participants open the site
+/// (an origin, [`super::share::origin`]): pages opened elsewhere offer a
+/// QR code of their address there.
+pub fn script_tag_sharing(origin: Option<&str>) -> String {
+    let mut tag = script_tag();
+    if let Some(origin) = origin {
+        let at = tag.len() - "></script>".len();
+        tag.insert_str(
+            at,
+            &format!(" data-vinn-share=\"{}\"", crate::markdown::escape(origin)),
+        );
+    }
+    tag
+}
+
 /// Writes `generation` into the placeholder of a page, if it has one.
 pub fn stamp(html: &[u8], generation: u64) -> Option<Vec<u8>> {
     let mark = GENERATION_MARK.as_bytes();
@@ -247,7 +262,7 @@ impl Hub {
 
 /// The client: listens to [`EVENTS`]; reloads the page (keeping the scroll
 /// position) or swaps stylesheets; shows and clears the error overlay.
-pub const CLIENT_JS: &str = r#"(function () {
+pub const CLIENT_JS: &str = r##"(function () {
   "use strict";
   var me = document.getElementById("vinn-reload") || document.currentScript;
   var generation = me ? parseInt(me.getAttribute("data-vinn-generation") || "0", 10) || 0 : 0;
@@ -262,6 +277,92 @@ pub const CLIENT_JS: &str = r#"(function () {
       restore();
     }
   } catch (e) {}
+
+  // A workshop: where participants open the site. A page opened at another
+  // address (the trainer's own browser) offers a QR code of its address there.
+  var shareOrigin = me ? me.getAttribute("data-vinn-share") : null;
+  function offerShare() {
+    var there;
+    try { there = new URL(shareOrigin); } catch (e) { return; }
+    if (there.hostname === location.hostname) return;
+    var nb = /^(nb|nn|no)\b/i.test(document.documentElement.lang || "");
+    var words = nb ? {
+      button: "Vis QR-kode til denne siden for deltakerne",
+      title: "Åpne denne siden på mobilen",
+      qr: "QR-kode til adressen under",
+      hint: "Skann koden med kameraet, eller skriv inn adressen:",
+      close: "Lukk"
+    } : {
+      button: "Show a QR code of this page for participants",
+      title: "Open this page on your phone",
+      qr: "QR code of the address below",
+      hint: "Scan the code with the camera, or type the address:",
+      close: "Close"
+    };
+    var shown;
+    try { shown = shareOrigin + decodeURI(location.pathname); } catch (e) { shown = shareOrigin + location.pathname; }
+    var style = document.createElement("style");
+    style.textContent =
+      "#vinn-share-open{position:fixed;z-index:2147483646;right:1rem;bottom:1rem;box-sizing:border-box;width:48px;height:48px;" +
+      "margin:0;padding:11px;border:2px solid #fff;border-radius:50%;background:#1d2a3a;color:#fff;cursor:pointer;" +
+      "box-shadow:0 2px 10px rgba(0,0,0,.35)}" +
+      "#vinn-share-open:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}" +
+      "#vinn-share-open svg{display:block;width:100%;height:100%}" +
+      "#vinn-share{box-sizing:border-box;border:0;border-radius:12px;padding:1.5rem;max-width:calc(100vw - 2rem);" +
+      "max-height:calc(100vh - 2rem);background:#fff;color:#111;text-align:center;font:1rem/1.4 system-ui,sans-serif}" +
+      "#vinn-share::backdrop{background:rgba(0,0,0,.8)}" +
+      "#vinn-share h2{margin:0 0 .75rem;font:bold 1.5rem/1.2 system-ui,sans-serif;color:#111}" +
+      "#vinn-share img{display:block;margin:0 auto;width:min(62vh,80vw);height:auto;image-rendering:pixelated}" +
+      "#vinn-share p{margin:.75rem 0 0;color:#333}" +
+      "#vinn-share .vinn-share-url{color:#111;font:bold 1.25rem/1.3 ui-monospace,Menlo,Consolas,monospace;overflow-wrap:anywhere}" +
+      "#vinn-share button{margin-top:1rem;min-width:44px;min-height:44px;padding:.5rem 1.25rem;font:inherit;" +
+      "border:2px solid #1d2a3a;border-radius:6px;background:#fff;color:#1d2a3a;cursor:pointer}" +
+      "#vinn-share button:focus-visible{outline:3px solid #1d2a3a;outline-offset:2px}" +
+      "@media print{#vinn-share-open{display:none}}";
+    document.head.appendChild(style);
+    var open = document.createElement("button");
+    open.type = "button";
+    open.id = "vinn-share-open";
+    open.title = words.button;
+    open.setAttribute("aria-label", words.button);
+    open.setAttribute("aria-haspopup", "dialog");
+    open.innerHTML = '<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false" fill="currentColor">' +
+      '<path d="M3 3h8v8H3zm2 2v4h4V5zm8-2h8v8h-8zm2 2v4h4V5zM3 13h8v8H3zm2 2v4h4v-4zm8-2h2v2h-2zm2 2h2v2h-2z' +
+      'm2-2h2v2h-2zm2 2h2v2h-2zm-4 2h2v2h-2zm4 0h2v2h-2zm-6 2h2v2h-2zm4 0h2v2h-2z"/></svg>';
+    var dialog = document.createElement("dialog");
+    dialog.id = "vinn-share";
+    dialog.setAttribute("aria-labelledby", "vinn-share-title");
+    var title = document.createElement("h2");
+    title.id = "vinn-share-title";
+    title.textContent = words.title;
+    var img = document.createElement("img");
+    img.alt = words.qr;
+    img.width = 320;
+    img.height = 320;
+    var hint = document.createElement("p");
+    hint.textContent = words.hint;
+    var url = document.createElement("p");
+    url.className = "vinn-share-url";
+    url.textContent = shown;
+    var close = document.createElement("button");
+    close.type = "button";
+    close.textContent = words.close;
+    close.onclick = function () { dialog.close(); };
+    [title, img, hint, url, close].forEach(function (el) { dialog.appendChild(el); });
+    // A click on the backdrop closes it (the backdrop's clicks land on the dialog).
+    dialog.addEventListener("click", function (e) {
+      var r = dialog.getBoundingClientRect();
+      var outside = e.clientX < r.left || e.clientX > r.right || e.clientY < r.top || e.clientY > r.bottom;
+      if (e.target === dialog && outside) dialog.close();
+    });
+    open.onclick = function () {
+      if (!img.getAttribute("src")) img.src = "/__vinn/qr.svg?path=" + encodeURIComponent(location.pathname);
+      if (!dialog.open) dialog.showModal();
+    };
+    document.body.appendChild(open);
+    document.body.appendChild(dialog);
+  }
+  if (shareOrigin && document.body && window.HTMLDialogElement) offerShare();
 
   function overlay(diagnostics) {
     var box = document.getElementById("vinn-overlay");
@@ -341,7 +442,7 @@ pub const CLIENT_JS: &str = r#"(function () {
   source.addEventListener("fixed", clearOverlay);
   window.addEventListener("pagehide", function () { source.close(); });
 })();
-"#;
+"##;
 
 #[cfg(test)]
 mod tests {
