@@ -86,6 +86,8 @@ pub struct Config {
     pub listing: ListingConfig,
     #[serde(default)]
     pub robots: RobotsConfig,
+    #[serde(default)]
+    pub offline: OfflineConfig,
     /// The text of `site.toml` these settings were read from, so that a
     /// setting checked later is reported at its own line ([`Config::place`]).
     #[serde(skip)]
@@ -162,6 +164,20 @@ impl Default for SearchConfig {
 }
 fn yes() -> bool {
     true
+}
+
+/// `[offline]`: readers keep what they read, for reading without a network
+/// (the theme's `sw.js`, and `offline.html` for a page not kept).
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OfflineConfig {
+    #[serde(default = "yes")]
+    pub enabled: bool,
+}
+impl Default for OfflineConfig {
+    fn default() -> Self {
+        OfflineConfig { enabled: true }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, Default)]

@@ -93,6 +93,17 @@ const TABLE: &[(&str, &str, &str)] = &[
         "The page you were looking for does not exist, or it has moved.",
     ),
     ("back_home", "Til forsiden", "Back to the front page"),
+    ("offline_title", "Du er uten nett", "You are offline"),
+    (
+        "offline_text",
+        "Denne siden er ikke lagret på enheten. Sidene under har du lest før, og de kan leses uten nett:",
+        "This page is not kept on this device. You have read the pages below before, and they can be read offline:",
+    ),
+    (
+        "offline_none",
+        "Ingen sider er lagret ennå: det du leser med nett, lagres til neste gang.",
+        "No pages are kept yet: what you read online is kept for next time.",
+    ),
     (
         "theme_toggle",
         "Bytt mellom lyst og mørkt",

@@ -2190,6 +2190,18 @@ impl<'s> Renderer<'s> {
                 Err(d) => problems.push(d),
             }
         }
+        // What a reader without a network sees for a page not kept: served
+        // in place of any page, so its links are absolute too.
+        if site.config.offline.enabled
+            && !self.keeps("offline.html", "offline.html", |f| f.with_env(0))
+        {
+            let mut ctx = self.base.clone();
+            self.place(&mut ctx, &site.config.base_path(), "offline.html");
+            match self.render("offline.html", &ctx, "the offline page") {
+                Ok(html) => problems.extend(put_file(sink, "offline.html".into(), html)),
+                Err(d) => problems.push(d),
+            }
+        }
         let mut aliases: Vec<(String, String, String)> = Vec::new();
         for sp in &site.pages {
             for a in &sp.page.meta.aliases {
@@ -2230,8 +2242,12 @@ impl<'s> Renderer<'s> {
             }
         }
 
-        // Static files of the theme and the site.
+        // Static files of the theme and the site (the offline worker only
+        // where the site reads offline).
         for s in &self.theme.statics {
+            if s.out_path() == "sw.js" && !site.config.offline.enabled {
+                continue;
+            }
             let bytes = match s {
                 crate::theme::StaticFile::Embedded { bytes, .. } => Ok(bytes.to_vec()),
                 crate::theme::StaticFile::Disk { from, .. } => std::fs::read(from),
@@ -2873,6 +2889,7 @@ fn site_context(site: &Site) -> Value {
         "kinds": kinds,
         "counts": counts,
         "search": c.search.enabled,
+        "offline": c.offline.enabled,
         "search_url": Urls::search(lang),
         "new_url": Urls::new_list(lang),
         "topics_url": format!("{}/", Taxonomy::Topics.folder(lang)),

@@ -44,6 +44,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed_templates![
     "search.html",
     "insight.html",
     "404.html",
+    "offline.html",
     "alias.html",
     "search-box.html",
     "search-page.html",
@@ -53,7 +54,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed_templates![
 
 /// The default theme's static files, by path below `static/`.
 pub const DEFAULT_STATIC: &[(&str, &[u8])] =
-    embed_static!["vinn.css", "vinn.js", "search.js", "favicon.svg"];
+    embed_static!["vinn.css", "vinn.js", "search.js", "sw.js", "favicon.svg"];
 
 /// One template: its name, text, and the file it came from (for errors).
 #[derive(Debug, Clone, PartialEq)]

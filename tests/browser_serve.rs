@@ -286,3 +286,28 @@ fn a_page_offers_participants_a_qr_code_of_its_address() {
     open(&b, &there);
     assert!(b.try_find("#vinn-share-open").is_none());
 }
+
+#[test]
+fn no_offline_worker_stands_between_serve_and_the_page() {
+    // A worker an earlier visit to a built site on this address left
+    // would answer the page from the device; under serve it is taken away.
+    let s = Served::start();
+    let b = Browser::start(Viewport::Desktop);
+    let page = format!("{}artikler/verdi/", s.url);
+    open(&b, &page);
+    b.execute(
+        "return navigator.serviceWorker.register('/sw.js').then(function () { return navigator.serviceWorker.ready; }).then(function () { return true; });",
+        &[],
+    );
+    let count = |b: &Browser| {
+        b.execute(
+            "return navigator.serviceWorker.getRegistrations().then(function (r) { return r.length; });",
+            &[],
+        )
+    };
+    assert_eq!(count(&b), 1);
+    open(&b, &page);
+    b.wait_until("the worker to be gone", long_wait(), |b| {
+        (count(b) == 0).then_some(())
+    });
+}

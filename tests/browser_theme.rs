@@ -14,6 +14,7 @@ use browser::{
     html_files, keys, timeout,
 };
 use serde_json::{Value, json};
+use std::process::Command;
 
 /// One page of each template, found in the built site by its markup so the
 /// test follows the sample content as it changes.
@@ -80,6 +81,7 @@ impl Templates {
             }),
             pick("search", &|_, t| body(t).contains("search-page")),
             ("404", "finnes/ikke/".to_string()),
+            ("offline", "offline.html".to_string()),
         ];
         Templates { pages }
     }
@@ -599,4 +601,160 @@ fn long_norwegian_words_break_instead_of_running_off_a_phone() {
     );
     assert_eq!(cell, json!(true), "the table's words stay whole");
     b.screenshot("long-words-phone");
+}
+
+/// A port that takes connections and never answers, as a network that
+/// hangs; stops when dropped.
+struct Hang {
+    port: u16,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Hang {
+    fn on(port: u16) -> Hang {
+        let listener = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = stop.clone();
+        let thread = std::thread::spawn(move || {
+            let mut held = Vec::new();
+            for conn in listener.incoming() {
+                if flag.load(std::sync::atomic::Ordering::SeqCst) {
+                    break;
+                }
+                held.extend(conn.ok());
+            }
+        });
+        Hang {
+            port,
+            stop,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for Hang {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        let _ = std::net::TcpStream::connect(("127.0.0.1", self.port));
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Whether the page's origin keeps `url` in any of its caches.
+fn kept(b: &Browser, url: &str) -> bool {
+    b.execute(
+        "return caches.match(arguments[0]).then(function (r) { return !!r; });",
+        &[json!(url)],
+    ) == Value::Bool(true)
+}
+
+#[test]
+fn pages_read_before_can_be_read_without_a_network() {
+    let src = copy_sample_site();
+    let site = build_site(src.path(), &[]);
+    let server = StaticServer::start(site.path());
+    let templates = Templates::find(&site);
+    let article = templates.url("article").to_string();
+    let checklist = templates.url("checklist").to_string();
+    let port = server.port;
+    let b = Browser::start(Viewport::Phone);
+    load(&b, &server.url(""));
+    b.wait_until("the offline worker to take the page", timeout(), |b| {
+        (b.eval("!!navigator.serviceWorker.controller") == Value::Bool(true)).then_some(())
+    });
+    load(&b, &server.url(&article));
+    let title = b.text(&b.find("main h1"));
+    b.wait_until("the article to be kept", timeout(), |b| {
+        kept(b, &server.url(&article)).then_some(())
+    });
+
+    let url = |rel: &str| format!("http://127.0.0.1:{port}/{rel}");
+    // A network that hangs (connections taken, never answered): a page
+    // read before is shown from the device after a few seconds.
+    drop(server);
+    {
+        let _hang = Hang::on(port);
+        load(&b, &url(&article));
+        assert_eq!(b.text(&b.find("main h1")), title);
+    }
+
+    // The network goes (nothing answers on the port).
+    // A page read before comes from the device, styled and whole.
+    load(&b, &url(&article));
+    assert_eq!(b.text(&b.find("main h1")), title);
+    assert_eq!(
+        b.eval("getComputedStyle(document.querySelector('.site-header')).position"),
+        "sticky",
+        "the stylesheet comes from the device too"
+    );
+    // A page never read gives the offline page, which lists what is kept.
+    load(&b, &url(&checklist));
+    assert_eq!(b.text(&b.find("main h1")), "Du er uten nett");
+    let listed = b.wait_until("the kept pages to be listed", timeout(), |b| {
+        let links = b.find_all("[data-offline-list] a");
+        (links.len() >= 2).then(|| {
+            links
+                .iter()
+                .map(|a| (b.text(a), b.attr(a, "href").unwrap_or_default()))
+                .collect::<Vec<_>>()
+        })
+    });
+    assert_eq!(
+        listed[0],
+        (title.clone(), url(&article)),
+        "newest first: {listed:?}"
+    );
+    assert!(
+        listed.iter().any(|(_, href)| *href == url("")),
+        "{listed:?}"
+    );
+    assert!(
+        !listed
+            .iter()
+            .any(|(_, href)| href.ends_with("offline.html")),
+        "{listed:?}"
+    );
+    assert!(!b.is_displayed(&b.find("[data-offline-none]")));
+    b.assert_accessible("the offline page with pages listed");
+    b.screenshot("offline-page-phone");
+    // Its links work without a network.
+    let first = b.find("[data-offline-list] a");
+    b.click(&first);
+    b.wait_until("the kept article", timeout(), |b| {
+        (b.try_find("main h1").map(|h| b.text(&h)) == Some(title.clone())).then_some(())
+    });
+
+    // Back online, with offline reading switched off in site.toml: the
+    // worker and what it kept are taken away on the next visit.
+    let toml = src.path().join("site.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(&toml, format!("{text}\n[offline]\nenabled = false\n")).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_vinn"))
+        .args(["build", "--root"])
+        .arg(src.path())
+        .arg("--output")
+        .arg(site.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!site.path().join("sw.js").exists());
+    let server = StaticServer::start_on(site.path(), port);
+    load(&b, &server.url(&article));
+    b.wait_until("the worker to be gone", timeout(), |b| {
+        (b.execute(
+            "return navigator.serviceWorker.getRegistrations().then(function (r) { return r.length; });",
+            &[],
+        ) == json!(0))
+        .then_some(())
+    });
+    b.wait_until("the kept pages to be gone", timeout(), |b| {
+        (!kept(b, &server.url(&article))).then_some(())
+    });
 }

@@ -1057,3 +1057,47 @@ fn anchors_written_as_github_writes_them_reach_the_heading() {
         "{err}"
     );
 }
+
+#[test]
+fn offline_reading_is_on_unless_switched_off() {
+    let (_t, out) = built();
+    // Every page's script asks for the offline worker, which sits at the
+    // site's root (its scope is the whole site).
+    let doc = page(&out, "artikler/forste-mote/");
+    let script = doc.select(&sel("script[src$='vinn.js']")).next().unwrap();
+    assert!(script.value().attr("data-offline").is_some());
+    assert!(out.join("sw.js").is_file());
+    // The page shown for a page not kept is served in place of any page:
+    // its links are absolute, under the site's sub-path.
+    let off =
+        scraper::Html::parse_document(&std::fs::read_to_string(out.join("offline.html")).unwrap());
+    assert_eq!(texts(&off, "main h1"), ["Du er uten nett"]);
+    assert_eq!(off.select(&sel("ul[data-offline-list]")).count(), 1);
+    let links: Vec<String> = [
+        attrs(&off, "link[rel=stylesheet]", "href"),
+        attrs(&off, "script[src]", "src"),
+        attrs(&off, "main a", "href"),
+    ]
+    .concat();
+    assert!(links.len() >= 3, "{links:?}");
+    assert!(
+        links.iter().all(|h| h.starts_with("/opplaering/")),
+        "{links:?}"
+    );
+    // It is no page of the site's: not in the sitemap.
+    let sitemap = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    assert!(!sitemap.contains("offline"));
+
+    let src = site_copy("basic");
+    let toml = src.path().join("site.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(&toml, format!("{text}\n[offline]\nenabled = false\n")).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build(src.path(), &out, &[]);
+    assert!(!out.join("sw.js").exists());
+    assert!(!out.join("offline.html").exists());
+    let doc = page(&out, "artikler/forste-mote/");
+    let script = doc.select(&sel("script[src$='vinn.js']")).next().unwrap();
+    assert!(script.value().attr("data-offline").is_none());
+}

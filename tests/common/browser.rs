@@ -944,7 +944,14 @@ fn serve_one(root: &Path, mut stream: TcpStream, log: &std::sync::Mutex<Vec<Stri
 
 impl StaticServer {
     pub fn start(root: &Path) -> StaticServer {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("cannot bind the static server");
+        StaticServer::start_on(root, 0)
+    }
+
+    /// On a given port (0 picks a free one): a site served again where a
+    /// browser met it before, as the same origin.
+    pub fn start_on(root: &Path, port: u16) -> StaticServer {
+        let listener =
+            TcpListener::bind(("127.0.0.1", port)).expect("cannot bind the static server");
         let port = listener.local_addr().expect("addr").port();
         let stop = Arc::new(AtomicBool::new(false));
         let log = Arc::new(std::sync::Mutex::new(Vec::new()));

@@ -6,6 +6,7 @@
   "use strict";
   var doc = document;
   var html = doc.documentElement;
+  var me = doc.currentScript;
 
   function $(sel, root) { return (root || doc).querySelector(sel); }
   function $all(sel, root) { return Array.prototype.slice.call((root || doc).querySelectorAll(sel)); }
@@ -185,7 +186,71 @@
     });
   }
 
+  /* Reading without a network (sw.js): registered where the site asks for
+     it (data-offline on this script) and the browser allows it (https, or
+     this machine). Where the site no longer asks for it, and under `vinn
+     serve` (whose pages change with every save), what an earlier visit
+     left is taken away. */
+  function setupOffline() {
+    if (!me || !me.src || !("serviceWorker" in navigator) || !window.isSecureContext) return;
+    if (!/^https?:$/.test(location.protocol)) return;
+    var scope = new URL("./", me.src).href;
+    var cache = "vinn-offline:" + scope;
+    if (me.hasAttribute("data-offline") && !$("#vinn-reload")) {
+      navigator.serviceWorker.register(new URL("sw.js", me.src).href, { scope: scope })
+        .then(function () {
+          // The first page read came before the worker: keep it too.
+          if (navigator.serviceWorker.controller) return;
+          return navigator.serviceWorker.ready.then(function (r) {
+            if (r.active) r.active.postMessage({ keep: location.href.split("#")[0] });
+          });
+        })
+        .catch(function () { /* refused (private mode): pages work as before */ });
+      listKept(cache);
+      return;
+    }
+    navigator.serviceWorker.getRegistrations().then(function (all) {
+      all.forEach(function (r) { if (r.scope === scope) r.unregister(); });
+    }).catch(function () {});
+    if (window.caches) window.caches.delete(cache).catch(function () {});
+  }
+
+  /* offline.html: the pages kept on this device, newest first, by their
+     headings. */
+  function listKept(cache) {
+    var list = $("[data-offline-list]");
+    if (!list || !window.caches) return;
+    window.caches.open(cache).then(function (c) {
+      return c.keys().then(function (keys) {
+        return Promise.all(keys.map(function (k) {
+          return c.match(k).then(function (r) {
+            if (!r || (r.headers.get("Content-Type") || "").indexOf("text/html") < 0) return null;
+            return r.text().then(function (text) {
+              var page = new DOMParser().parseFromString(text, "text/html");
+              if (page.querySelector("[data-offline-list]") || page.body.classList.contains("not-found")) return null;
+              var h1 = page.querySelector("main h1") || page.querySelector("title");
+              return h1 ? { url: k.url, title: h1.textContent.trim() } : null;
+            });
+          });
+        }));
+      });
+    }).then(function (pages) {
+      pages = pages.filter(Boolean).reverse();
+      pages.forEach(function (p) {
+        var li = doc.createElement("li");
+        var a = doc.createElement("a");
+        a.href = p.url;
+        a.textContent = p.title;
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+      var none = $("[data-offline-none]");
+      if (none) none.hidden = pages.length > 0;
+    }).catch(function () {});
+  }
+
   function init() {
+    setupOffline();
     fixFileLinks();
     setupTheme();
     setupNav();
