@@ -14,10 +14,11 @@ var CACHE = "vinn-offline:" + SCOPE;
    oldest go first. */
 var LIMIT = 400;
 /* How long a slow network is waited for before a kept copy is shown; once
-   it has failed or hung, for the next QUIET ms kept copies are shown at
-   once (a page's stylesheet and scripts do not wait in turn), while the
-   network is still asked, to keep what it sends. */
+   it has failed or hung, for the next QUIET ms (or until it answers) only
+   SHORT, so a page's stylesheet and scripts do not each wait as long;
+   the network's answer, when it comes, is kept either way. */
 var PATIENCE = 4000;
+var SHORT = 800;
 var QUIET = 30000;
 var downUntil = 0;
 var OFFLINE = new URL("offline.html", SCOPE).href;
@@ -96,7 +97,7 @@ self.addEventListener("fetch", function (event) {
   if ((request.headers.get("Accept") || "").indexOf("text/event-stream") >= 0) return;
   var network = fromNetwork(request);
   network.then(function () { downUntil = 0; }, function () { downUntil = Date.now() + QUIET; });
-  var patience = Date.now() < downUntil ? 0 : PATIENCE;
+  var patience = Date.now() < downUntil ? SHORT : PATIENCE;
   var fallback = function () {
     return kept(request).then(function (hit) {
       if (hit) return hit;
