@@ -330,6 +330,10 @@ pub fn build(opts: &Options) -> Result<Report> {
         .par_iter_mut()
         .map(|p| {
             p.page.body = Arc::from("");
+            // A course's page shows its lessons' bodies too.
+            if p.lesson.is_some() {
+                return p.content.html.clone();
+            }
             std::mem::take(&mut p.content.edit().html)
         })
         .collect();

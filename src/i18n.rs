@@ -317,6 +317,12 @@ const TABLE: &[(&str, &str, &str)] = &[
     // Default theme (layout, theme switch, checklists).
     ("dark_mode", "Mørk modus", "Dark mode"),
     ("lessons_count", "leksjoner", "lessons"),
+    (
+        "whole_course",
+        "Hele kurset på én side",
+        "The whole course on one page",
+    ),
+    ("lesson_alone", "Leksjonen for seg", "The lesson on its own"),
     ("see_all", "Se alle", "See all"),
     ("checklist_progress", "Fremdrift", "Progress"),
 ];

@@ -227,6 +227,7 @@ pub fn render(
             in_first_para: true,
             close_label_at: Vec::new(),
             in_comment: false,
+            tables: 0,
         };
         pulldown_cmark::html::push_html(&mut html, transform);
     }
@@ -269,6 +270,8 @@ struct Transform<'a, 'r> {
     close_label_at: Vec<usize>,
     /// Inside an HTML comment that began in an earlier event.
     in_comment: bool,
+    /// Tables so far: each one's region is named apart ("Tabell 2").
+    tables: usize,
 }
 
 impl<'a> Transform<'a, '_> {
@@ -434,8 +437,14 @@ impl<'a> Transform<'a, '_> {
                 self.pending.push_back(Event::Html("</div>\n".into()));
             }
             Event::Start(Tag::Table(_)) => {
+                // Landmarks of one page need names of their own.
+                self.tables += 1;
+                let label = match self.tables {
+                    1 => escape(&self.labels.table),
+                    n => format!("{} {n}", escape(&self.labels.table)),
+                };
                 self.pending.push_back(Event::Html(
-                    format!("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{}\">", escape(&self.labels.table)).into(),
+                    format!("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{label}\">").into(),
                 ));
                 self.pending.push_back(ev);
             }
@@ -1152,6 +1161,18 @@ mod tests {
         assert!(r.html.contains("Tips"));
         assert!(r.html.contains("table-wrap"));
         assert!(r.words >= 5);
+    }
+
+    #[test]
+    fn each_tables_region_has_a_name_of_its_own() {
+        let r = md("| a |\n|---|\n| 1 |\n\nTekst.\n\n| b |\n|---|\n| 2 |\n", 1);
+        let named: Vec<&str> = r
+            .html
+            .split("aria-label=\"")
+            .skip(1)
+            .map(|s| s.split('"').next().unwrap())
+            .collect();
+        assert_eq!(named, ["Tabell", "Tabell 2"]);
     }
 
     #[test]

@@ -2162,6 +2162,94 @@ impl<'s> Renderer<'s> {
             .collect()
     }
 
+    /// Each course whole on one page (`kurs/hele-kurset/`): its lessons'
+    /// bodies one after the other, made to fit one page ([`crate::print`]).
+    fn render_courses(&self, sink: &dyn Sink) -> Vec<Diagnostic> {
+        let site = self.site;
+        let lang = site.config.language;
+        let mut problems = Vec::new();
+        for s in site.sections.values() {
+            if !s.section.course || s.pages.is_empty() {
+                continue;
+            }
+            let url = format!("{}{}", s.section.url, Urls::course_page(lang));
+            // `leksjon-2`: no lesson's slug can meet an id of the theme's.
+            let word = match lang {
+                Language::Nb => "leksjon",
+                Language::En => "lesson",
+            };
+            let anchors: Vec<String> = (1..=s.pages.len()).map(|n| format!("{word}-{n}")).collect();
+            let inputs = || {
+                use std::hash::{Hash, Hasher};
+                let mut h = crate::serve::memo::Fingerprint::default();
+                (&s.section.title, &s.section.description).hash(&mut h);
+                for &i in &s.pages {
+                    let p = &site.pages[i];
+                    (&p.page.url, &p.page.meta.title, &p.page.meta.description).hash(&mut h);
+                    (p.page.meta.kind.as_str(), p.reading_time, &p.content.html).hash(&mut h);
+                }
+                h.finish()
+            };
+            if self.keeps_extra("course-page.html", &url, inputs) {
+                continue;
+            }
+            let lessons = crate::print::Lessons {
+                anchors: s
+                    .pages
+                    .iter()
+                    .zip(&anchors)
+                    .map(|(&i, a)| (site.pages[i].page.url.as_str(), a.as_str()))
+                    .collect(),
+                page: &url,
+            };
+            let list: Vec<serde_json::Value> = s
+                .pages
+                .iter()
+                .enumerate()
+                .map(|(n, &i)| {
+                    let p = &site.pages[i];
+                    serde_json::json!({
+                        "n": n + 1,
+                        "title": p.page.meta.title,
+                        "description": p.page.meta.description,
+                        "url": p.page.url,
+                        "kind": p.page.meta.kind.as_str(),
+                        "reading_time": p.reading_time,
+                        "anchor": anchors[n],
+                        "content": crate::print::lesson_body(
+                            &p.content.html,
+                            &p.page.url,
+                            &anchors[n],
+                            &p.page.meta.title,
+                            &lessons,
+                        ),
+                    })
+                })
+                .collect();
+            let mut ctx = self.base.clone();
+            self.place(&mut ctx, &relative_url(&url, ""), &url);
+            ctx.insert(
+                "course",
+                &serde_json::json!({
+                    "title": s.section.title,
+                    "description": s.section.description,
+                    "url": s.section.url,
+                    "reading_time": s.pages.iter().map(|&i| site.pages[i].reading_time).sum::<usize>(),
+                    "lessons": list,
+                }),
+            );
+            match self.render(
+                "course-page.html",
+                &ctx,
+                &format!("the whole course /{}", s.section.url),
+            ) {
+                Ok(html) => problems.extend(put_file(sink, index_html(&url), html)),
+                Err(d) => problems.push(d),
+            }
+        }
+        problems
+    }
+
     /// Search page, 404, aliases, static files, assets and machine files.
     fn render_rest(&self, sink: &dyn Sink) -> Vec<Diagnostic> {
         let site = self.site;
@@ -2241,6 +2329,8 @@ impl<'s> Renderer<'s> {
                 Err(d) => problems.push(d),
             }
         }
+
+        problems.extend(self.render_courses(sink));
 
         // Static files of the theme and the site (the offline worker only
         // where the site reads offline).
@@ -2891,6 +2981,7 @@ fn site_context(site: &Site) -> Value {
         "search": c.search.enabled,
         "offline": c.offline.enabled,
         "search_url": Urls::search(lang),
+        "course_page": Urls::course_page(lang),
         "new_url": Urls::new_list(lang),
         "topics_url": format!("{}/", Taxonomy::Topics.folder(lang)),
         "tags_url": format!("{}/", Taxonomy::Tags.folder(lang)),

@@ -216,6 +216,13 @@ impl Urls {
             (_, Language::En) => format!("{url}page/{n}/"),
         }
     }
+    /// A course's lessons on one page, below the course's URL.
+    pub fn course_page(lang: Language) -> &'static str {
+        match lang {
+            Language::Nb => "hele-kurset/",
+            Language::En => "whole-course/",
+        }
+    }
     pub fn search(lang: Language) -> &'static str {
         match lang {
             Language::Nb => "sok/",
@@ -1815,6 +1822,14 @@ fn check_duplicate_urls<'a>(
         claim(
             Cow::Owned(format!("{}/", tax.folder(lang))),
             Who::Builtin("the index of topics or tags"),
+            1,
+            diags,
+        );
+    }
+    for (_, s) in sections.clone().filter(|(_, s)| s.course) {
+        claim(
+            Cow::Owned(format!("{}{}", s.url, Urls::course_page(lang))),
+            Who::Builtin("the whole course on one page"),
             1,
             diags,
         );

@@ -38,6 +38,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed_templates![
     "page-footer.html",
     "edit-link.html",
     "section.html",
+    "course-page.html",
     "taxonomy.html",
     "term.html",
     "list.html",

@@ -58,6 +58,7 @@ impl Templates {
             pick("section", &|_, t| body(t) == "section-page"),
             pick("course", &|_, t| body(t) == "section-page course"),
             pick("lesson", &|_, t| t.contains("class=\"lesson-pos\"")),
+            pick("whole-course", &|_, t| body(t) == "course-page"),
             pick("topics", &|_, t| {
                 body(t) == "listing taxonomy" && t.contains("topic-grid")
             }),
@@ -760,4 +761,46 @@ fn pages_read_before_can_be_read_without_a_network() {
     b.wait_until("the kept pages to be gone", timeout(), |b| {
         (!kept(b, &server.url(&article))).then_some(())
     });
+}
+
+#[test]
+fn a_whole_course_prints_from_its_button_and_its_contents_reach_each_lesson() {
+    let site = build_sample_site(&[]);
+    let server = StaticServer::start(site.path());
+    let b = Browser::start(Viewport::Phone);
+    load(&b, &server.url("kurs/hele-kurset/"));
+    let button = b.find(".print-page");
+    assert!(
+        b.is_displayed(&button),
+        "the print button shows where scripts run"
+    );
+    b.execute(
+        "window.__printed = 0; window.print = function () { window.__printed++; };",
+        &[],
+    );
+    b.click(&button);
+    assert_eq!(b.eval("window.__printed"), 1);
+    // Each entry of the contents leads to its lesson on the page.
+    let links = b.find_all(".course-contents a");
+    assert_eq!(links.len(), 5);
+    b.click(&links[2]);
+    b.wait_for_js("location.hash === '#leksjon-3'");
+    b.wait_for_js(
+        "Math.abs(document.getElementById('leksjon-3').getBoundingClientRect().top) < 120",
+    );
+    // On paper: each lesson after the first starts a sheet; the button,
+    // the links to lessons alone and the site's chrome are left out.
+    b.cdp("Emulation.setEmulatedMedia", json!({ "media": "print" }));
+    let style = |css: &str, prop: &str| {
+        b.execute(
+            "return getComputedStyle(document.querySelector(arguments[0]))[arguments[1]];",
+            &[json!(css), json!(prop)],
+        )
+    };
+    assert_eq!(style("#leksjon-2", "breakBefore"), "page");
+    assert_ne!(style("#leksjon-1", "breakBefore"), "page");
+    for hidden in [".course-actions", ".course-lesson-link", ".site-header"] {
+        assert_eq!(style(hidden, "display"), "none", "{hidden}");
+    }
+    assert_ne!(style(".course-contents", "display"), "none");
 }

@@ -1101,3 +1101,104 @@ fn offline_reading_is_on_unless_switched_off() {
     let script = doc.select(&sel("script[src$='vinn.js']")).next().unwrap();
     assert!(script.value().attr("data-offline").is_none());
 }
+
+#[test]
+fn a_course_is_whole_on_one_page() {
+    // The sample site's course: five lessons with headings, tables, links
+    // between lessons and to other pages.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build(&manifest_dir(), &out, &[]);
+    let course = page(&out, "kurs/");
+    let lessons: Vec<String> = attrs(&course, ".lessons-list .lesson-title a", "href");
+    assert_eq!(lessons.len(), 5);
+    // The course's page links to it.
+    assert!(
+        attrs(&course, "a.button", "href")
+            .iter()
+            .any(|h| resolve("kurs/", h) == "kurs/hele-kurset/"),
+        "{:?}",
+        attrs(&course, "a.button", "href")
+    );
+    let whole = page(&out, "kurs/hele-kurset/");
+    let url = "kurs/hele-kurset/";
+    // Every lesson in the course's order, each under its own h2, with its
+    // body's headings one level down.
+    let sections = attrs(&whole, "section.course-lesson", "id");
+    assert_eq!(
+        sections,
+        [
+            "leksjon-1",
+            "leksjon-2",
+            "leksjon-3",
+            "leksjon-4",
+            "leksjon-5"
+        ]
+    );
+    let titles = texts(&whole, "section.course-lesson > h2");
+    for (lesson, title) in lessons.iter().zip(&titles) {
+        let alone = page(&out, &resolve("kurs/", lesson));
+        let h1 = texts(&alone, "main h1");
+        assert!(title.ends_with(&h1[0]), "{title} / {h1:?}");
+        assert_eq!(
+            texts(&alone, ".content h2").len(),
+            whole
+                .select(&sel(&format!(
+                    "section#{} .content h3",
+                    sections[titles.iter().position(|t| t == title).unwrap()]
+                )))
+                .count(),
+            "{title}"
+        );
+    }
+    assert!(texts(&whole, ".content h2").is_empty());
+    // No id twice on the page, and every link within it lands.
+    let ids: Vec<String> = attrs(&whole, "[id]", "id");
+    let unique: std::collections::BTreeSet<&String> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "{ids:?}");
+    let hrefs = attrs(&whole, "main a[href]", "href");
+    let inner: Vec<&String> = hrefs.iter().filter(|h| h.starts_with('#')).collect();
+    assert!(inner.len() > 10, "{inner:?}");
+    for h in &inner {
+        assert!(unique.contains(&h[1..].to_string()), "{h} lands nowhere");
+    }
+    // A link from one lesson to another stays on the page.
+    assert!(
+        whole
+            .select(&sel("section .content a[href^='#leksjon-']"))
+            .next()
+            .is_some(),
+        "{hrefs:?}"
+    );
+    // Every other link and image of the page reaches a file of the site.
+    for h in hrefs.iter().chain(&attrs(&whole, "main img", "src")) {
+        if h.starts_with('#') || h.contains("://") || h.starts_with("mailto:") {
+            continue;
+        }
+        let target = resolve(url, h);
+        let file = if target.is_empty() || target.ends_with('/') {
+            out.join(&target).join("index.html")
+        } else {
+            out.join(&target)
+        };
+        assert!(file.is_file(), "{h} → {}", file.display());
+    }
+}
+
+#[test]
+fn a_lesson_cannot_take_the_course_pages_url() {
+    let src = site_copy("basic");
+    std::fs::write(
+        src.path().join("content/kurs/hele-kurset.md"),
+        "---\ntitle: \"Hele kurset\"\nweight: 9\n---\n\nAlt.\n",
+    )
+    .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let o = build_output(src.path(), &tmp.path().join("public"));
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("content/kurs/hele-kurset.md:1:1: error: URL `/kurs/hele-kurset/` is where vinn writes the whole course on one page"),
+        "{err}"
+    );
+}

@@ -3937,3 +3937,87 @@ fn placeholder_text_left_by_vinn_new_is_named_while_serving() {
         std::thread::yield_now();
     }
 }
+
+#[test]
+fn a_course_page_follows_its_lessons_as_a_fresh_build_does() {
+    let tmp = Tmp::new();
+    tmp.write(
+        "content/kurs/_index.md",
+        "---\ntitle: \"Kurs i mandat\"\ncourse: true\n---\n",
+    );
+    tmp.write(
+        "content/kurs/forste.md",
+        "---\ntitle: \"Første leksjon\"\nweight: 1\n---\n\n## Mandat\n\nHvem signerer? Se [neste](andre.md#pris).\n",
+    );
+    tmp.write(
+        "content/kurs/andre.md",
+        "---\ntitle: \"Andre leksjon\"\nweight: 2\n---\n\n## Pris\n\nVerdi før pris.\n",
+    );
+    let root = tmp.site();
+    let mut inc = incremental(root.clone());
+    assert!(matches!(inc.rebuild().outcome, Outcome::Updated { .. }));
+    let page = "kurs/hele-kurset/index.html";
+    let same_as_fresh = |report: &vinn::serve::incremental::Report, what: &str| -> String {
+        let Outcome::Updated { files, changed, .. } = &report.outcome else {
+            panic!("{what}: the edit builds")
+        };
+        assert!(changed.iter().any(|c| c == page), "{what}: {changed:?}");
+        let expected = fresh_build(&root).expect("a fresh build");
+        let pages = |keys: Vec<&String>| -> BTreeSet<String> {
+            keys.into_iter()
+                .filter(|k| !k.starts_with("search/"))
+                .cloned()
+                .collect()
+        };
+        let served = pages(files.keys().collect());
+        assert_eq!(served, pages(expected.keys().collect()), "{what}");
+        for k in &served {
+            assert!(
+                strip_script(&files[k.as_str()]) == expected[k],
+                "{what}: {k} differs"
+            );
+        }
+        String::from_utf8_lossy(&files[page]).to_string()
+    };
+    // A sentence added to a lesson's body is on the course's page too.
+    std::fs::write(
+        tmp.path("content/kurs/andre.md"),
+        tmp.read("content/kurs/andre.md") + "\nRegn ut gevinsten sammen med kunden.\n",
+    )
+    .unwrap();
+    let r = inc.rebuild_paths(&BTreeSet::from([tmp.path("content/kurs/andre.md")]), false);
+    assert_ne!(r.route, Route::Bodies);
+    let html = same_as_fresh(&r, "a lesson's body");
+    assert!(html.contains("Regn ut gevinsten sammen med kunden."));
+    // A new title for a lesson.
+    std::fs::write(
+        tmp.path("content/kurs/forste.md"),
+        tmp.read("content/kurs/forste.md")
+            .replace("Første leksjon", "Hvem har mandatet"),
+    )
+    .unwrap();
+    let r = inc.rebuild_paths(&BTreeSet::from([tmp.path("content/kurs/forste.md")]), false);
+    assert!(same_as_fresh(&r, "a lesson's title").contains("Hvem har mandatet"));
+    // The course's own title.
+    std::fs::write(
+        tmp.path("content/kurs/_index.md"),
+        tmp.read("content/kurs/_index.md")
+            .replace("Kurs i mandat", "Mandat og verdi"),
+    )
+    .unwrap();
+    let r = inc.rebuild_paths(&BTreeSet::from([tmp.path("content/kurs/_index.md")]), false);
+    assert!(same_as_fresh(&r, "the course's title").contains("Mandat og verdi"));
+    // A lesson added at the end.
+    tmp.write(
+        "content/kurs/tredje.md",
+        "---\ntitle: \"Tredje leksjon\"\nweight: 3\n---\n\nEvaluer etterpå.\n",
+    );
+    let r = inc.rebuild_paths(&BTreeSet::from([tmp.path("content/kurs/tredje.md")]), false);
+    let html = same_as_fresh(&r, "a new lesson");
+    let doc = scraper::Html::parse_document(&html);
+    let ids: Vec<String> = doc
+        .select(&scraper::Selector::parse("section.course-lesson").unwrap())
+        .map(|s| s.value().attr("id").unwrap().to_string())
+        .collect();
+    assert_eq!(ids, ["leksjon-1", "leksjon-2", "leksjon-3"]);
+}

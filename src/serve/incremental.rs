@@ -344,8 +344,12 @@ impl Incremental {
         let served = self.served.clone()?;
         let site = self.site.as_ref()?;
         for (i, page, _) in edits {
-            let old = &site.pages[*i].page;
-            if page.front != old.front || page.meta.title != old.meta.title {
+            let old = &site.pages[*i];
+            // A lesson's body is on its course's page too.
+            if page.front != old.page.front
+                || page.meta.title != old.page.meta.title
+                || old.lesson.is_some()
+            {
                 return None;
             }
         }

@@ -249,8 +249,17 @@
     }).catch(function () {});
   }
 
+  /* A page made for printing (a whole course): its print button. */
+  function setupPrint() {
+    $all(".print-page").forEach(function (b) {
+      b.hidden = false;
+      b.addEventListener("click", function () { window.print(); });
+    });
+  }
+
   function init() {
     setupOffline();
+    setupPrint();
     fixFileLinks();
     setupTheme();
     setupNav();
