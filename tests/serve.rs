@@ -443,9 +443,8 @@ fn busy_port_is_an_environment_error() {
 }
 
 /// Reads the QR code in an SVG as `serve` draws it (`M x y h run …`, one
-/// unit a module), four pixels a module, as a phone's camera would.
+/// unit a module).
 fn read_qr(svg: &str) -> String {
-    const PX: usize = 4;
     let side: usize = svg
         .split("viewBox=\"0 0 ")
         .nth(1)
@@ -481,12 +480,48 @@ fn read_qr(svg: &str) -> String {
         dark.iter()
             .all(|row| !row[..4].contains(&true) && !row[side - 4..].contains(&true))
     );
+    decode_qr(&dark)
+}
+
+/// Reads a QR code from a grid of modules (`true` dark), drawn four
+/// pixels a module, as a phone's camera would see it.
+fn decode_qr(dark: &[Vec<bool>]) -> String {
+    const PX: usize = 4;
+    let side = dark.len();
     let mut img = rqrr::PreparedImage::prepare_from_greyscale(side * PX, side * PX, |x, y| {
         if dark[y / PX][x / PX] { 0 } else { 255 }
     });
     let grids = img.detect_grids();
     assert_eq!(grids.len(), 1, "one code in the picture");
     grids[0].decode().expect("a readable code").1
+}
+
+#[test]
+fn the_terminals_qr_code_reads_on_a_dark_background() {
+    let url = "http://10.0.0.5:1111/sjekklister/f%C3%B8r-m%C3%B8tet/";
+    let text = vinn::serve::share::terminal(url).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let side = lines[0].chars().count();
+    // What is drawn is light on a dark terminal: a module is dark where
+    // nothing is drawn.
+    let mut dark = vec![vec![false; side]; lines.len() * 2];
+    for (row, line) in lines.iter().enumerate() {
+        assert_eq!(line.chars().count(), side, "{line:?}");
+        for (x, c) in line.chars().enumerate() {
+            let (top, bottom) = match c {
+                '█' => (true, true),
+                '▀' => (true, false),
+                '▄' => (false, true),
+                ' ' => (false, false),
+                other => panic!("{other:?}"),
+            };
+            dark[2 * row][x] = !top;
+            dark[2 * row + 1][x] = !bottom;
+        }
+    }
+    // An odd side leaves a last half-row undrawn: it is below the code.
+    dark.truncate(side);
+    assert_eq!(decode_qr(&dark), url);
 }
 
 #[test]

@@ -131,19 +131,6 @@ pub fn terminal(text: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    /// Reads a QR code from a grid of modules (`true` dark), drawn four
-    /// pixels a module as a camera would see it.
-    fn decode(dark: &[Vec<bool>]) -> String {
-        const PX: usize = 4;
-        let side = dark.len();
-        let mut img = rqrr::PreparedImage::prepare_from_greyscale(side * PX, side * PX, |x, y| {
-            if dark[y / PX][x / PX] { 0 } else { 255 }
-        });
-        let grids = img.detect_grids();
-        assert_eq!(grids.len(), 1, "one code in the picture");
-        grids[0].decode().expect("a readable code").1
-    }
-
     #[test]
     fn the_svg_is_sized_by_its_view_box() {
         let svg = svg("http://10.0.0.5:1111/").unwrap();
@@ -157,31 +144,14 @@ mod tests {
     }
 
     #[test]
-    fn the_terminal_code_reads_back_on_a_dark_background() {
-        let url = "http://10.0.0.5:1111/sjekklister/f%C3%B8r-m%C3%B8tet/";
-        let text = terminal(url).unwrap();
+    fn the_terminal_code_is_two_rows_a_line_with_its_quiet_zone() {
+        let text = terminal("http://10.0.0.5:1111/").unwrap();
         let lines: Vec<&str> = text.lines().collect();
-        let side = lines[0].chars().count();
-        // Drawn characters are light on a dark terminal: a module is dark
-        // where nothing is drawn.
-        let mut grid = vec![vec![false; side]; lines.len() * 2];
-        for (row, line) in lines.iter().enumerate() {
-            assert_eq!(line.chars().count(), side, "{line:?}");
-            for (x, c) in line.chars().enumerate() {
-                let (top, bottom) = match c {
-                    '█' => (true, true),
-                    '▀' => (true, false),
-                    '▄' => (false, true),
-                    ' ' => (false, false),
-                    other => panic!("{other:?}"),
-                };
-                grid[2 * row][x] = !top;
-                grid[2 * row + 1][x] = !bottom;
-            }
-        }
-        // An odd side leaves a last half-row undrawn: it is below the code.
-        grid.truncate(side);
-        assert_eq!(decode(&grid), url);
+        // 25 modules and four of quiet zone each side: 33 wide, 17 lines
+        // (read back as a phone reads it in tests/serve.rs).
+        assert_eq!(lines.len(), 17);
+        assert!(lines.iter().all(|l| l.chars().count() == 33));
+        assert!(lines[..2].iter().all(|l| l.chars().all(|c| c == '█')));
     }
 
     #[test]
