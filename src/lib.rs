@@ -3,22 +3,22 @@
 //! The modules follow the pipeline: [`config`] → [`content`] (files, front
 //! matter, kinds) → [`markdown`] → [`site`] (the model, links, taxonomies,
 //! [`related`]) → [`checks`] → [`render`] (Tera, [`theme`], [`i18n`]; a
-//! course on one page with [`print`]) → [`output`]; [`search`] and [`insight`] add their files; [`build`] runs it
-//! all; [`serve`] keeps the model in memory, with the fingerprints of
-//! unchanged pages carried in [`fingerprinted`]; [`scaffold`] makes new
-//! sites and pages.
+//! course on one page with [`course`]) → [`output`]; [`search`] and
+//! [`insight`] add their files; [`build`] runs it all; [`serve`] keeps the
+//! model in memory, with the fingerprints of unchanged pages carried in
+//! [`fingerprinted`]; [`scaffold`] makes new sites and pages.
 
 pub mod build;
 pub mod checks;
 pub mod config;
 pub mod content;
+pub mod course;
 pub mod diagnostics;
 pub mod fingerprinted;
 pub mod i18n;
 pub mod insight;
 pub mod markdown;
 pub mod output;
-pub mod print;
 pub mod related;
 pub mod render;
 pub mod scaffold;

@@ -2163,7 +2163,7 @@ impl<'s> Renderer<'s> {
     }
 
     /// Each course whole on one page (`kurs/hele-kurset/`): its lessons'
-    /// bodies one after the other, made to fit one page ([`crate::print`]).
+    /// bodies one after the other, made to fit one page ([`crate::course`]).
     fn render_courses(&self, sink: &dyn Sink) -> Vec<Diagnostic> {
         let site = self.site;
         let lang = site.config.language;
@@ -2193,7 +2193,7 @@ impl<'s> Renderer<'s> {
             if self.keeps_extra("course-page.html", &url, inputs) {
                 continue;
             }
-            let lessons = crate::print::Lessons {
+            let lessons = crate::course::Lessons {
                 anchors: s
                     .pages
                     .iter()
@@ -2216,7 +2216,7 @@ impl<'s> Renderer<'s> {
                         "kind": p.page.meta.kind.as_str(),
                         "reading_time": p.reading_time,
                         "anchor": anchors[n],
-                        "content": crate::print::lesson_body(
+                        "content": crate::course::lesson_body(
                             &p.content.html,
                             &p.page.url,
                             &anchors[n],
