@@ -804,3 +804,66 @@ fn a_whole_course_prints_from_its_button_and_its_contents_reach_each_lesson() {
     }
     assert_ne!(style(".course-contents", "display"), "none");
 }
+
+#[test]
+fn arrow_keys_turn_a_courses_lessons_and_nothing_else() {
+    let site = build_sample_site(&[]);
+    let server = StaticServer::start(site.path());
+    let b = Browser::start(Viewport::Desktop);
+    // The course's lessons, in order, from the course's own page.
+    load(&b, &server.url("kurs/"));
+    let lessons: Vec<String> = b
+        .find_all(".lessons-list .lesson-title a")
+        .iter()
+        .map(|a| b.property(a, "href").as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(lessons.len(), 5);
+    let at = |b: &Browser| b.eval("location.href").as_str().unwrap().to_string();
+    // Whether the page took the last key press for itself (a listener on
+    // the window hears it after the page's own).
+    let watch = |b: &Browser| {
+        b.execute(
+            "window.__taken = null; window.addEventListener('keydown', function (e) { window.__taken = e.defaultPrevented; });",
+            &[],
+        );
+    };
+    let taken = |b: &Browser| b.eval("window.__taken");
+
+    load(&b, &lessons[1]);
+    b.press(&[keys::ARROW_RIGHT]);
+    b.wait_until("the next lesson", timeout(), |b| (at(b) == lessons[2]).then_some(()));
+    b.wait_loaded();
+    b.press(&[keys::ARROW_LEFT]);
+    b.wait_until("the lesson before", timeout(), |b| (at(b) == lessons[1]).then_some(()));
+    b.wait_loaded();
+    // Typing in the search box, the arrows move the caret.
+    watch(&b);
+    let search = b.find("#vinn-q");
+    b.click(&search);
+    b.send_keys(&search, "pris");
+    b.press(&[keys::ARROW_LEFT]);
+    assert_eq!(taken(&b), false);
+    assert_eq!(at(&b), lessons[1]);
+    // A wide table's region scrolls with them instead (the first lesson
+    // has a table).
+    load(&b, &lessons[0]);
+    watch(&b);
+    let table = b.find(".table-wrap");
+    b.click(&table);
+    b.press(&[keys::ARROW_RIGHT]);
+    assert_eq!(taken(&b), false);
+    // With a modifier held, the browser's own meaning stands.
+    let kept = b.execute(
+        "return document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowLeft', altKey: true, bubbles: true, cancelable: true }));",
+        &[],
+    );
+    assert_eq!(kept, true, "Alt+← is the browser's");
+    assert_eq!(at(&b), lessons[0]);
+    // An article outside a course keeps its arrow keys.
+    let article = b.eval("document.querySelector('.read-also a, a[href*=\"artikler/\"]').href");
+    load(&b, article.as_str().unwrap());
+    assert!(b.try_find(".prev-next[data-keys]").is_none());
+    watch(&b);
+    b.press(&[keys::ARROW_RIGHT]);
+    assert_eq!(taken(&b), false);
+}

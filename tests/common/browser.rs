@@ -53,6 +53,8 @@ pub mod keys {
     pub const SHIFT: &str = "\u{E008}";
     pub const ESCAPE: &str = "\u{E00C}";
     pub const SPACE: &str = " ";
+    pub const ARROW_LEFT: &str = "\u{E012}";
+    pub const ARROW_RIGHT: &str = "\u{E014}";
 }
 
 /// Window sizes the tests use.

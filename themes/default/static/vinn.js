@@ -249,6 +249,27 @@
     }).catch(function () {});
   }
 
+  /* ← and → turn a course's lessons (mdBook's habit), for a trainer at a
+     projector: never while typing, with a modifier held, or where the
+     arrow keys move something else (a wide table, a code block, a page
+     that scrolls sideways). */
+  function setupPaging() {
+    var nav = $(".prev-next[data-keys]");
+    if (!nav) return;
+    doc.addEventListener("keydown", function (e) {
+      if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+      var rel = e.key === "ArrowRight" ? "next" : e.key === "ArrowLeft" ? "prev" : null;
+      if (!rel) return;
+      var t = e.target;
+      if (t && t.closest && t.closest("input, textarea, select, [contenteditable], .table-wrap, pre, dialog, video, audio")) return;
+      if (html.scrollWidth > html.clientWidth + 1) return;
+      var a = $("a[rel=" + rel + "]", nav);
+      if (!a) return;
+      e.preventDefault();
+      location.href = a.href;
+    });
+  }
+
   /* A page made for printing (a whole course): its print button. */
   function setupPrint() {
     $all(".print-page").forEach(function (b) {
@@ -260,6 +281,7 @@
   function init() {
     setupOffline();
     setupPrint();
+    setupPaging();
     fixFileLinks();
     setupTheme();
     setupNav();
