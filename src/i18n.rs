@@ -77,6 +77,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("home", "Forside", "Home"),
     ("new", "Nytt", "What's new"),
     ("newest", "Nyeste innhold", "Newest content"),
+    ("new_since", "Ny", "New"),
     ("courses", "Kurs", "Courses"),
     ("course", "Kurs", "Course"),
     ("lesson", "Leksjon", "Lesson"),

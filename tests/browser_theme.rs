@@ -867,3 +867,56 @@ fn arrow_keys_turn_a_courses_lessons_and_nothing_else() {
     b.press(&[keys::ARROW_RIGHT]);
     assert_eq!(taken(&b), false);
 }
+
+#[test]
+fn cards_of_pages_newer_than_the_last_visit_are_marked_new() {
+    let site = build_sample_site(&[]);
+    let server = StaticServer::start(site.path());
+    let b = Browser::start(Viewport::Phone);
+    let cards = |b: &Browser| -> Vec<(String, bool)> {
+        b.execute(
+            "return Array.prototype.map.call(document.querySelectorAll('.card'), function (c) { var t = c.querySelector('time[datetime]'); return [t ? t.getAttribute('datetime') : '', !!c.querySelector('.badge-new')]; });",
+            &[],
+        )
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| (v[0].as_str().unwrap().to_string(), v[1].as_bool().unwrap()))
+        .collect()
+    };
+    load(&b, &server.url("nytt/"));
+    let first = cards(&b);
+    assert!(first.len() > 4);
+    // A first visit marks nothing.
+    assert!(first.iter().all(|(_, new)| !new), "{first:?}");
+    // The visit before this session's was on a day between the pages'.
+    let mut dates: Vec<&String> = first.iter().map(|(d, _)| d).filter(|d| !d.is_empty()).collect();
+    dates.sort();
+    let since = dates[dates.len() / 2].clone();
+    b.execute(
+        "localStorage.setItem('vinn-last-visit:/', arguments[0]); sessionStorage.clear();",
+        &[json!(since)],
+    );
+    load(&b, &server.url("nytt/"));
+    let marked = cards(&b);
+    for (date, new) in &marked {
+        assert_eq!(*new, !date.is_empty() && *date > since, "{date} after {since}");
+    }
+    assert!(marked.iter().any(|(_, n)| *n) && marked.iter().any(|(_, n)| !n));
+    assert_eq!(
+        b.text(&b.find(".badge-new")),
+        "Ny",
+        "in the site's language"
+    );
+    // The same visit goes on: the front page marks the same pages.
+    load(&b, &server.url(""));
+    let front = cards(&b);
+    assert!(front.iter().any(|(_, n)| *n), "{front:?}");
+    for (date, new) in &front {
+        assert_eq!(*new, !date.is_empty() && *date > since, "{date}");
+    }
+    // The next visit starts from today.
+    let today = b.eval("(function(d){function p(n){return (n<10?'0':'')+n}return d.getFullYear()+'-'+p(d.getMonth()+1)+'-'+p(d.getDate())})(new Date())");
+    assert_eq!(b.eval("localStorage.getItem('vinn-last-visit:/')"), today);
+    b.assert_accessible("a listing with new pages marked");
+}

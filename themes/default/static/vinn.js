@@ -270,6 +270,37 @@
     });
   }
 
+  /* "Ny" on the cards of pages dated after the reader's last visit: the
+     day of the visit before this one (one per browser session), kept on
+     the device for this site. A first visit marks nothing. */
+  function setupNew() {
+    if (!me || !me.src) return;
+    var key = "vinn-last-visit:" + new URL("./", me.src).pathname;
+    var since;
+    try {
+      since = window.sessionStorage.getItem("vinn-since:" + key);
+      if (since === null) {
+        since = storageGet(key) || "";
+        window.sessionStorage.setItem("vinn-since:" + key, since);
+        var d = new Date();
+        var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+        storageSet(key, d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()));
+      }
+    } catch (e) { return; }
+    if (!since) return;
+    var word = me.getAttribute("data-i18n-new") || "New";
+    $all(".card").forEach(function (card) {
+      var time = $("time[datetime]", card);
+      var kind = $(".card-kind", card);
+      if (!time || !kind || time.getAttribute("datetime").slice(0, 10) <= since) return;
+      var badge = doc.createElement("span");
+      badge.className = "badge badge-new";
+      badge.textContent = word;
+      kind.insertBefore(doc.createTextNode(" "), kind.firstChild);
+      kind.insertBefore(badge, kind.firstChild);
+    });
+  }
+
   /* A page made for printing (a whole course): its print button. */
   function setupPrint() {
     $all(".print-page").forEach(function (b) {
@@ -282,6 +313,7 @@
     setupOffline();
     setupPrint();
     setupPaging();
+    setupNew();
     fixFileLinks();
     setupTheme();
     setupNav();
