@@ -831,10 +831,14 @@ fn arrow_keys_turn_a_courses_lessons_and_nothing_else() {
 
     load(&b, &lessons[1]);
     b.press(&[keys::ARROW_RIGHT]);
-    b.wait_until("the next lesson", timeout(), |b| (at(b) == lessons[2]).then_some(()));
+    b.wait_until("the next lesson", timeout(), |b| {
+        (at(b) == lessons[2]).then_some(())
+    });
     b.wait_loaded();
     b.press(&[keys::ARROW_LEFT]);
-    b.wait_until("the lesson before", timeout(), |b| (at(b) == lessons[1]).then_some(()));
+    b.wait_until("the lesson before", timeout(), |b| {
+        (at(b) == lessons[1]).then_some(())
+    });
     b.wait_loaded();
     // Typing in the search box, the arrows move the caret.
     watch(&b);
@@ -890,7 +894,11 @@ fn cards_of_pages_newer_than_the_last_visit_are_marked_new() {
     // A first visit marks nothing.
     assert!(first.iter().all(|(_, new)| !new), "{first:?}");
     // The visit before this session's was on a day between the pages'.
-    let mut dates: Vec<&String> = first.iter().map(|(d, _)| d).filter(|d| !d.is_empty()).collect();
+    let mut dates: Vec<&String> = first
+        .iter()
+        .map(|(d, _)| d)
+        .filter(|d| !d.is_empty())
+        .collect();
     dates.sort();
     let since = dates[dates.len() / 2].clone();
     b.execute(
@@ -900,7 +908,11 @@ fn cards_of_pages_newer_than_the_last_visit_are_marked_new() {
     load(&b, &server.url("nytt/"));
     let marked = cards(&b);
     for (date, new) in &marked {
-        assert_eq!(*new, !date.is_empty() && *date > since, "{date} after {since}");
+        assert_eq!(
+            *new,
+            !date.is_empty() && *date > since,
+            "{date} after {since}"
+        );
     }
     assert!(marked.iter().any(|(_, n)| *n) && marked.iter().any(|(_, n)| !n));
     assert_eq!(
