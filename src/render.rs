@@ -3059,6 +3059,30 @@ fn sitemap(site: &Site) -> String {
     s
 }
 
+/// The Atom id of the page at `path` (`""` for the feed): its URL where
+/// `base_url` has a host. Else a `urn:uuid:` made from the site's title and
+/// the path, the same in every build: Atom asks for an absolute IRI, and a
+/// path is none (a reader takes relative links from the feed's address).
+fn atom_id(c: &crate::config::Config, path: &str) -> String {
+    if c.base_url.contains("://") {
+        return format!("{}{path}", c.base_url);
+    }
+    let mut b =
+        xxhash_rust::xxh3::xxh3_128(format!("vinn\0{}\0{path}", c.title).as_bytes()).to_be_bytes();
+    // Version 8 (made by its own rule), RFC 9562's variant.
+    b[6] = (b[6] & 0x0f) | 0x80;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "urn:uuid:{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
+
 fn atom(site: &Site) -> String {
     let c = &site.config;
     let pages = newest(site, dated(site), c.feed.limit);
@@ -3070,13 +3094,19 @@ fn atom(site: &Site) -> String {
         })
         .map(|d| format!("{d}T00:00:00Z"))
         .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+    let author = if c.author.is_empty() {
+        &c.title
+    } else {
+        &c.author
+    };
     let mut s = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n  <link href=\"{}\"/>\n  <link rel=\"self\" href=\"{}atom.xml\"/>\n  <id>{}</id>\n  <updated>{updated}</updated>\n",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n  <link href=\"{}\"/>\n  <link rel=\"self\" href=\"{}atom.xml\"/>\n  <id>{}</id>\n  <author><name>{}</name></author>\n  <updated>{updated}</updated>\n",
         c.language.code(),
         escape(&c.title),
         escape(&c.base_url),
         escape(&c.base_url),
-        escape(&c.base_url)
+        escape(&atom_id(c, "")),
+        escape(author)
     );
     for i in pages {
         let sp = &site.pages[i];
@@ -3091,7 +3121,7 @@ fn atom(site: &Site) -> String {
             "  <entry>\n    <title>{}</title>\n    <link href=\"{}\"/>\n    <id>{}</id>\n    <updated>{upd}</updated>\n    <summary>{}</summary>\n  </entry>\n",
             escape(&m.title),
             escape(&url),
-            escape(&url),
+            escape(&atom_id(c, &sp.page.url)),
             escape(if m.description.is_empty() { &sp.content.summary } else { &m.description })
         ));
     }

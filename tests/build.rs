@@ -1202,3 +1202,53 @@ fn a_lesson_cannot_take_the_course_pages_url() {
         "{err}"
     );
 }
+
+#[test]
+fn the_feed_has_absolute_ids_and_an_author_without_a_host_too() {
+    let ids_of = |out: &std::path::Path| -> (String, Vec<String>) {
+        let atom = std::fs::read_to_string(out.join("atom.xml")).unwrap();
+        let ids = atom
+            .split("<id>")
+            .skip(1)
+            .map(|s| s.split("</id>").next().unwrap().to_string())
+            .collect();
+        (atom, ids)
+    };
+    // With a host, the ids are the pages' addresses.
+    let (_t, out) = built();
+    let (atom, ids) = ids_of(&out);
+    assert!(ids.len() > 2);
+    assert!(
+        ids.iter()
+            .all(|i| i.starts_with("https://intra.example/opplaering/")),
+        "{ids:?}"
+    );
+    assert!(atom.contains("<author><name>"), "{atom}");
+    // Without one (`base_url = "/"`, as `vinn init` writes it), a path is
+    // no IRI: each id is a urn:uuid, its own, the same in every build.
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    build(&fixture("basic"), &a, &["--base-url", "/"]);
+    build(&fixture("basic"), &b, &["--base-url", "/"]);
+    let (_, first) = ids_of(&a);
+    let (_, again) = ids_of(&b);
+    assert_eq!(first, again);
+    let unique: std::collections::BTreeSet<&String> = first.iter().collect();
+    assert_eq!(unique.len(), first.len(), "{first:?}");
+    for id in &first {
+        let uuid = id
+            .strip_prefix("urn:uuid:")
+            .unwrap_or_else(|| panic!("{id}"));
+        let parts: Vec<&str> = uuid.split('-').collect();
+        assert_eq!(
+            parts.iter().map(|p| p.len()).collect::<Vec<_>>(),
+            [8, 4, 4, 4, 12],
+            "{id}"
+        );
+        assert!(
+            uuid.bytes().all(|c| c == b'-' || c.is_ascii_hexdigit()),
+            "{id}"
+        );
+        assert!(parts[2].starts_with('8'), "version 8: {id}");
+    }
+}
