@@ -145,6 +145,9 @@ enum Command {
         /// The address participants open, e.g. http://10.0.0.5:1111/ (default: this machine's address on the network, with --bind 0.0.0.0); its pages offer QR codes of it
         #[arg(long, value_name = "URL")]
         network_url: Option<String>,
+        /// Open the site in the default browser ($BROWSER, else the system's)
+        #[arg(long)]
+        open: bool,
     },
     /// Print win/loss figures over the case studies
     Insight {
@@ -155,6 +158,38 @@ enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
+}
+
+/// Opens `url` in the reader's browser: `$BROWSER` (its first command,
+/// as the convention lists several with `:`), else the system's opener.
+/// The browser is not waited for.
+fn open_in_browser(url: &str) -> std::io::Result<()> {
+    use std::process::{Command, Stdio};
+    let from_env = std::env::var("BROWSER").ok().and_then(|b| {
+        b.split(':')
+            .map(str::trim)
+            .find(|c| !c.is_empty())
+            .map(str::to_string)
+    });
+    let mut cmd = match from_env {
+        Some(browser) => Command::new(browser),
+        None if cfg!(target_os = "macos") => Command::new("open"),
+        None if cfg!(windows) => {
+            let mut c = Command::new("cmd");
+            c.args(["/C", "start", ""]);
+            c
+        }
+        None => Command::new("xdg-open"),
+    };
+    let mut child = cmd
+        .arg(url)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()?;
+    // Reaped when it ends, so it leaves no zombie behind.
+    std::thread::spawn(move || child.wait());
+    Ok(())
 }
 
 /// Prints diagnostics; notes (reviewed findings) only when `verbose`.
@@ -381,6 +416,7 @@ fn main() -> ExitCode {
             drafts,
             poll,
             network_url,
+            open,
         } => {
             let opts = vinn::serve::Options {
                 root: build::root_or_cwd(root.as_deref()),
@@ -415,6 +451,12 @@ fn main() -> ExitCode {
                     }
                 }
                 let _ = out.flush();
+            }
+            if open && let Err(e) = open_in_browser(&server.url()) {
+                eprintln!(
+                    "warning: cannot open a browser ({e}): open {} yourself",
+                    server.url()
+                );
             }
             match server.run() {
                 Ok(()) => ExitCode::SUCCESS,

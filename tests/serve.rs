@@ -424,6 +424,67 @@ fn first_line_names_the_loopback_url() {
 }
 
 #[test]
+fn open_hands_the_site_to_the_browser() {
+    let tmp = Tmp::new();
+    // A "browser" that writes down what it was asked to open, and that
+    // the page it got answers.
+    let seen = tmp.dir.path().join("opened.txt");
+    let browser = tmp.dir.path().join("browser.sh");
+    std::fs::write(
+        &browser,
+        format!(
+            "#!/bin/sh\nprintf '%s' \"$1\" > '{}.part'\nmv '{0}.part' '{0}'\n",
+            seen.display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let s = Serve::start_env(
+        &tmp.site(),
+        &["--open"],
+        &[("BROWSER", &format!("{}:firefox", browser.display()))],
+    );
+    let url = s
+        .first_line
+        .strip_prefix("Serving at ")
+        .unwrap()
+        .to_string();
+    let deadline = Instant::now() + DEADLINE;
+    let opened = loop {
+        if let Ok(text) = std::fs::read_to_string(&seen) {
+            break text;
+        }
+        assert!(Instant::now() < deadline, "the browser was not started");
+        std::thread::yield_now();
+    };
+    assert_eq!(opened, url);
+    assert_eq!(s.get("/").status, 200);
+}
+
+#[test]
+fn a_browser_that_cannot_start_is_a_warning() {
+    let tmp = Tmp::new();
+    let s = Serve::start_env(
+        &tmp.site(),
+        &["--open"],
+        &[("BROWSER", "/nonexistent/browser")],
+    );
+    let deadline = Instant::now() + DEADLINE;
+    while !s.stderr.lock().unwrap().contains("cannot open a browser") {
+        assert!(Instant::now() < deadline, "no warning");
+        std::thread::yield_now();
+    }
+    assert!(
+        s.stderr
+            .lock()
+            .unwrap()
+            .contains(&s.first_line["Serving at ".len()..])
+    );
+    assert_eq!(s.get("/").status, 200);
+}
+
+#[test]
 fn busy_port_is_an_environment_error() {
     let tmp = Tmp::new();
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
