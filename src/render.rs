@@ -2167,17 +2167,17 @@ impl<'s> Renderer<'s> {
     fn render_courses(&self, sink: &dyn Sink) -> Vec<Diagnostic> {
         let site = self.site;
         let lang = site.config.language;
+        // `leksjon-2`: no lesson's slug can meet an id of the theme's.
+        let word = match lang {
+            Language::Nb => "leksjon",
+            Language::En => "lesson",
+        };
         let mut problems = Vec::new();
         for s in site.sections.values() {
             if !s.section.course || s.pages.is_empty() {
                 continue;
             }
             let url = format!("{}{}", s.section.url, Urls::course_page(lang));
-            // `leksjon-2`: no lesson's slug can meet an id of the theme's.
-            let word = match lang {
-                Language::Nb => "leksjon",
-                Language::En => "lesson",
-            };
             let anchors: Vec<String> = (1..=s.pages.len()).map(|n| format!("{word}-{n}")).collect();
             let inputs = || {
                 use std::hash::{Hash, Hasher};
