@@ -324,6 +324,7 @@ const TABLE: &[(&str, &str, &str)] = &[
         "The whole course on one page",
     ),
     ("lesson_alone", "Leksjonen for seg", "The lesson on its own"),
+    ("course_online", "Kurset på nett", "The course online"),
     ("see_all", "Se alle", "See all"),
     ("checklist_progress", "Fremdrift", "Progress"),
 ];

@@ -6,7 +6,8 @@
 //! course on one page with [`course`]) → [`output`]; [`search`] and
 //! [`insight`] add their files; [`build`] runs it all; [`serve`] keeps the
 //! model in memory, with the fingerprints of unchanged pages carried in
-//! [`fingerprinted`]; [`scaffold`] makes new sites and pages.
+//! [`fingerprinted`]; [`scaffold`] makes new sites and pages; [`qr`] draws
+//! the QR codes of `serve`'s workshop and of a course's handout.
 
 pub mod build;
 pub mod checks;
@@ -19,6 +20,7 @@ pub mod i18n;
 pub mod insight;
 pub mod markdown;
 pub mod output;
+pub mod qr;
 pub mod related;
 pub mod render;
 pub mod scaffold;

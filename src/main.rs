@@ -441,7 +441,7 @@ fn main() -> ExitCode {
                     }
                     // For a workshop's phones; not into a log.
                     if std::io::stdout().is_terminal()
-                        && let Some(code) = vinn::serve::share::terminal(&url)
+                        && let Some(code) = vinn::qr::terminal(&url)
                     {
                         let _ = write!(out, "{code}");
                         let _ = writeln!(

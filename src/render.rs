@@ -2226,6 +2226,13 @@ impl<'s> Renderer<'s> {
                     })
                 })
                 .collect();
+            // On a printed handout, a QR code of the course online (where
+            // base_url has a host: an address a phone can open).
+            let permalink = format!("{}{}", site.config.base_url, s.section.url);
+            let qr = permalink
+                .contains("://")
+                .then(|| crate::qr::svg(&permalink))
+                .flatten();
             let mut ctx = self.base.clone();
             self.place(&mut ctx, &relative_url(&url, ""), &url);
             ctx.insert(
@@ -2234,6 +2241,8 @@ impl<'s> Renderer<'s> {
                     "title": s.section.title,
                     "description": s.section.description,
                     "url": s.section.url,
+                    "permalink": permalink,
+                    "qr": qr,
                     "reading_time": s.pages.iter().map(|&i| site.pages[i].reading_time).sum::<usize>(),
                     "lessons": list,
                 }),

@@ -765,7 +765,7 @@ fn pages_read_before_can_be_read_without_a_network() {
 
 #[test]
 fn a_whole_course_prints_from_its_button_and_its_contents_reach_each_lesson() {
-    let site = build_sample_site(&[]);
+    let site = build_sample_site(&["--base-url", "https://salg.example/"]);
     let server = StaticServer::start(site.path());
     let b = Browser::start(Viewport::Phone);
     load(&b, &server.url("kurs/hele-kurset/"));
@@ -788,15 +788,24 @@ fn a_whole_course_prints_from_its_button_and_its_contents_reach_each_lesson() {
     b.wait_for_js(
         "Math.abs(document.getElementById('leksjon-3').getBoundingClientRect().top) < 120",
     );
-    // On paper: each lesson after the first starts a sheet; the button,
-    // the links to lessons alone and the site's chrome are left out.
-    b.cdp("Emulation.setEmulatedMedia", json!({ "media": "print" }));
     let style = |css: &str, prop: &str| {
         b.execute(
             "return getComputedStyle(document.querySelector(arguments[0]))[arguments[1]];",
             &[json!(css), json!(prop)],
         )
     };
+    // The QR code of the course online is for paper only.
+    assert_eq!(style(".course-qr", "display"), "none");
+    // On paper: each lesson after the first starts a sheet; the button,
+    // the links to lessons alone and the site's chrome are left out, and
+    // the handout carries its way back to the course online.
+    b.cdp("Emulation.setEmulatedMedia", json!({ "media": "print" }));
+    assert_eq!(style(".course-qr", "display"), "flex");
+    let side = b
+        .eval("document.querySelector('.course-qr svg').getBoundingClientRect().width")
+        .as_f64()
+        .unwrap();
+    assert!(side > 80.0, "a code a phone can read from paper: {side}px");
     assert_eq!(style("#leksjon-2", "breakBefore"), "page");
     assert_ne!(style("#leksjon-1", "breakBefore"), "page");
     for hidden in [".course-actions", ".course-lesson-link", ".site-header"] {

@@ -1106,9 +1106,7 @@ fn offline_reading_is_on_unless_switched_off() {
 fn a_course_is_whole_on_one_page() {
     // The sample site's course: five lessons with headings, tables, links
     // between lessons and to other pages.
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("public");
-    build(&manifest_dir(), &out, &[]);
+    let (_tmp, out) = built_sample();
     let course = page(&out, "kurs/");
     let lessons: Vec<String> = attrs(&course, ".lessons-list .lesson-title a", "href");
     assert_eq!(lessons.len(), 5);
@@ -1183,6 +1181,56 @@ fn a_course_is_whole_on_one_page() {
         };
         assert!(file.is_file(), "{h} → {}", file.display());
     }
+}
+
+#[test]
+fn a_printed_course_carries_a_qr_code_of_the_course_online() {
+    // Where base_url has a host, the handout links back to the course.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build(
+        &manifest_dir(),
+        &out,
+        &["--base-url", "https://salg.example/opplaering/"],
+    );
+    let whole = page(&out, "kurs/hele-kurset/");
+    let figure = whole
+        .select(&sel("figure.course-qr.print-only"))
+        .next()
+        .unwrap();
+    // The very code `serve` draws for that address (read back as a
+    // phone reads it in tests/serve.rs).
+    let drawn = figure
+        .select(&sel("svg path"))
+        .next()
+        .and_then(|p| p.value().attr("d"))
+        .unwrap()
+        .to_string();
+    let expected = vinn::qr::svg("https://salg.example/opplaering/kurs/").unwrap();
+    let expected = expected
+        .split(" d=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    assert_eq!(drawn, expected);
+    assert_eq!(
+        texts(&whole, "figure.course-qr figcaption"),
+        ["Kurset på nett: https://salg.example/opplaering/kurs/"]
+    );
+    // Without a host there is no address a phone could open: no code.
+    let (_t, plain) = built_sample();
+    let whole = page(&plain, "kurs/hele-kurset/");
+    assert!(whole.select(&sel("figure.course-qr")).next().is_none());
+}
+
+/// The sample site built with its own `base_url` ("/").
+fn built_sample() -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build(&manifest_dir(), &out, &[]);
+    (tmp, out)
 }
 
 #[test]

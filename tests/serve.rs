@@ -560,7 +560,7 @@ fn decode_qr(dark: &[Vec<bool>]) -> String {
 #[test]
 fn the_terminals_qr_code_reads_on_a_dark_background() {
     let url = "http://10.0.0.5:1111/sjekklister/f%C3%B8r-m%C3%B8tet/";
-    let text = vinn::serve::share::terminal(url).unwrap();
+    let text = vinn::qr::terminal(url).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     let side = lines[0].chars().count();
     // What is drawn is light on a dark terminal: a module is dark where

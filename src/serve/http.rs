@@ -414,7 +414,7 @@ fn qr_code(req: Request, origin: Option<&str>, url: &str) {
     };
     let svg = query_text(url, "path")
         .and_then(|p| share::page_url(origin, &p))
-        .and_then(|u| share::svg(&u));
+        .and_then(|u| crate::qr::svg(&u));
     match svg {
         Some(svg) => send(
             req,
