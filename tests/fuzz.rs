@@ -157,7 +157,27 @@ fn check_text(text: &str) {
         for l in &r.links {
             assert!(l.line >= split.body_line);
         }
+        check_lesson(&r.html);
     }
+    // A course page takes a lesson's HTML as it comes, raw HTML and all.
+    check_lesson(&text);
+}
+
+/// A lesson's body fitted onto its course's page keeps every tag: it
+/// only rewrites attributes and heading levels.
+fn check_lesson(html: &str) {
+    let lessons = vinn::course::Lessons {
+        anchors: [("kurs/a/", "leksjon-1"), ("kurs/b/", "leksjon-2")]
+            .into_iter()
+            .collect(),
+        page: "kurs/hele-kurset/",
+    };
+    let out = vinn::course::lesson_body(html, "kurs/a/", "leksjon-1", "Leksjon <1>", &lessons);
+    assert_eq!(
+        out.matches('<').count(),
+        html.matches('<').count(),
+        "{html:?}"
+    );
 }
 
 /// 400 cases in the suite; `PROPTEST_CASES=N` runs more.
@@ -192,9 +212,12 @@ proptest! {
         let tmp = tempfile::tempdir().unwrap();
         let root = tmp.path();
         std::fs::create_dir_all(root.join("content/case")).unwrap();
+        std::fs::create_dir_all(root.join("content/kurs")).unwrap();
         std::fs::write(root.join("site.toml"), "title = \"Fuzz\"\n[sections]\ncase = { kind = \"case\" }\n").unwrap();
+        // A course, whose lessons also go onto its whole page.
+        std::fs::write(root.join("content/kurs/_index.md"), "---\ntitle: Kurs\ncourse: true\n---\n").unwrap();
         for (i, f) in files.iter().enumerate() {
-            let dir = if i % 2 == 0 { "content" } else { "content/case" };
+            let dir = ["content", "content/case", "content/kurs"][i % 3];
             std::fs::write(root.join(dir).join(format!("side-{i}.md")), f).unwrap();
         }
         let opts = vinn::build::Options { root: root.to_path_buf(), ..Default::default() };
