@@ -544,11 +544,7 @@ fn query_text(url: &str, name: &str) -> Option<String> {
 }
 
 fn query_param(url: &str, name: &str) -> Option<u64> {
-    let q = url.split_once('?')?.1;
-    q.split('&').find_map(|kv| {
-        let (k, v) = kv.split_once('=')?;
-        (k == name).then(|| v.parse().ok()).flatten()
-    })
+    query_text(url, name)?.parse().ok()
 }
 
 #[cfg(test)]

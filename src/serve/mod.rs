@@ -242,6 +242,33 @@ pub struct Server {
     http: Arc<tiny_http::Server>,
     addr: SocketAddr,
     opts: Options,
+    /// Where others on the network open the site, as an origin
+    /// ([`share::origin`]): found once, at bind ([`network_origin`]).
+    network: Option<String>,
+}
+
+/// This machine's origin as the network reaches it, listening on `addr`:
+/// `addr` itself when it is a network address; when it is every address
+/// (`--bind 0.0.0.0`, as in a workshop), the address its route out leaves
+/// from (asked of the system by aiming a UDP socket at a documentation
+/// address; no packet is sent). `None` on loopback, or with no route out.
+fn network_origin(addr: SocketAddr) -> Option<String> {
+    let ip = addr.ip();
+    if ip.is_loopback() {
+        return None;
+    }
+    if !ip.is_unspecified() {
+        return Some(format!("http://{addr}"));
+    }
+    let (local, out) = match addr {
+        SocketAddr::V4(_) => ("0.0.0.0:0", "192.0.2.1:9"),
+        SocketAddr::V6(_) => ("[::]:0", "[2001:db8::1]:9"),
+    };
+    let probe = std::net::UdpSocket::bind(local).ok()?;
+    probe.connect(out).ok()?;
+    let ip = probe.local_addr().ok()?.ip();
+    (!ip.is_loopback() && !ip.is_unspecified())
+        .then(|| format!("http://{}", SocketAddr::new(ip, addr.port())))
 }
 
 fn resolve_bind(bind: &str, port: u16) -> Result<SocketAddr> {
@@ -311,9 +338,12 @@ impl Server {
             Ok(_) | Err(Error::Site(_)) => {}
             Err(e) => return Err(e),
         }
-        if let Some(url) = &opts.network_url {
-            share::origin(url).map_err(|e| Error::env(format!("--network-url: {e}")))?;
-        }
+        let named = match &opts.network_url {
+            Some(url) => {
+                Some(share::origin(url).map_err(|e| Error::env(format!("--network-url: {e}")))?)
+            }
+            None => None,
+        };
         let addr = resolve_bind(&opts.bind, opts.port)?;
         let listener = TcpListener::bind(addr).map_err(|e| {
             if e.kind() == std::io::ErrorKind::AddrInUse {
@@ -340,6 +370,7 @@ impl Server {
             http: Arc::new(http),
             addr,
             opts,
+            network: named.or_else(|| network_origin(addr)),
         })
     }
 
@@ -356,38 +387,10 @@ impl Server {
         format!("http://{addr}/")
     }
 
-    /// Where others on the network open the site: the address
-    /// `--network-url` names; the one it listens on, when that is a
-    /// network address; and when it listens on every address (`--bind
-    /// 0.0.0.0`, as in a workshop), this machine's address towards the
-    /// network, the one its route out leaves from (asked of the system by
-    /// aiming a UDP socket at a documentation address; no packet is sent).
-    /// `None` on loopback, or with no route out.
+    /// Where others on the network open the site (`http://HOST:PORT/`):
+    /// the address `--network-url` names, else [`network_origin`]'s.
     pub fn network_url(&self) -> Option<String> {
-        if let Some(origin) = self
-            .opts
-            .network_url
-            .as_deref()
-            .and_then(|u| share::origin(u).ok())
-        {
-            return Some(format!("{origin}/"));
-        }
-        let ip = self.addr.ip();
-        if ip.is_loopback() {
-            return None;
-        }
-        if !ip.is_unspecified() {
-            return Some(self.url());
-        }
-        let (local, out) = match self.addr {
-            SocketAddr::V4(_) => ("0.0.0.0:0", "192.0.2.1:9"),
-            SocketAddr::V6(_) => ("[::]:0", "[2001:db8::1]:9"),
-        };
-        let probe = std::net::UdpSocket::bind(local).ok()?;
-        probe.connect(out).ok()?;
-        let ip = probe.local_addr().ok()?.ip();
-        (!ip.is_loopback() && !ip.is_unspecified())
-            .then(|| format!("http://{}/", SocketAddr::new(ip, self.addr.port())))
+        self.network.as_ref().map(|origin| format!("{origin}/"))
     }
 
     /// Serves until the process is stopped.
@@ -396,7 +399,7 @@ impl Server {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_millis() as u64)
             .unwrap_or(0);
-        let share = self.network_url().and_then(|u| share::origin(&u).ok());
+        let share = self.network.clone();
         let tag = reload::script_tag_sharing(share.as_deref());
         let shared = Arc::new(Shared::new(
             Hub::starting_at(start.saturating_mul(1000)),
