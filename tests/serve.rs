@@ -15,6 +15,8 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
+mod common;
+
 use vinn::build;
 use vinn::render::Memory;
 use vinn::serve::incremental::{Incremental, Outcome, Route};
@@ -513,13 +515,7 @@ fn read_qr(svg: &str) -> String {
         .and_then(|s| s.parse().ok())
         .expect("a viewBox");
     let mut dark = vec![vec![false; side]; side];
-    let d = svg
-        .split(" d=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap();
+    let d = common::svg_path_data(svg);
     for seg in d.split('M').filter(|s| !s.is_empty()) {
         let (xy, rest) = seg.split_once('h').unwrap();
         let (x, y) = xy.split_once(' ').unwrap();

@@ -152,3 +152,11 @@ pub fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
         })
         .collect()
 }
+
+/// The path data (`d`) of the QR code SVG vinn draws ([`vinn::qr::svg`]).
+pub fn svg_path_data(svg: &str) -> &str {
+    svg.split(" d=\"")
+        .nth(1)
+        .and_then(|d| d.split('"').next())
+        .expect("a path with data")
+}
