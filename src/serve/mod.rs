@@ -388,7 +388,9 @@ impl Server {
     }
 
     /// Where others on the network open the site (`http://HOST:PORT/`):
-    /// the address `--network-url` names, else [`network_origin`]'s.
+    /// the address `--network-url` names, else this machine's on the
+    /// network (the one it listens on, or with `--bind 0.0.0.0` the one
+    /// its route out leaves from); `None` on loopback or with no route out.
     pub fn network_url(&self) -> Option<String> {
         self.network.as_ref().map(|origin| format!("{origin}/"))
     }
