@@ -5,6 +5,8 @@
 //! go one level down, under the lesson's own `h2`; a link to a lesson of
 //! the course (or a heading in one) becomes a link within the page; any
 //! other relative link or image is written from the course page's folder.
+//! A quiz's answers are grouped by their `name`, the question's id: it
+//! gets the anchor too.
 
 use std::collections::HashMap;
 
@@ -58,9 +60,14 @@ fn rewrite_tag(tag: &str, url: &str, anchor: &str, name: &str, lessons: &Lessons
         let name = crate::markdown::escape(name);
         tag = rewrite_attr(&tag, "aria-label", |v| format!("{v} – {name}"));
     }
-    for attr in ["id", "for", "href", "src"] {
+    // A quiz's radio buttons are grouped by `name`, which is its id.
+    let input = tag.starts_with("<input");
+    for attr in ["id", "for", "href", "src", "name"] {
+        if attr == "name" && !input {
+            continue;
+        }
         tag = rewrite_attr(&tag, attr, |v| match attr {
-            "id" | "for" => format!("{anchor}--{v}"),
+            "id" | "for" | "name" => format!("{anchor}--{v}"),
             _ => rebase(v, url, anchor, lessons),
         });
     }
@@ -197,6 +204,17 @@ mod tests {
         assert!(out.contains("<a href=\"#forste--1\">1</a>"), "{out}");
         assert!(
             out.contains("class=\"footnote-definition\" id=\"forste--1\""),
+            "{out}"
+        );
+        let quiz = "<fieldset class=\"quiz-q\" id=\"quiz-1\"><a name=\"x\"></a>\
+                    <label><input type=\"radio\" name=\"quiz-1\" value=\"1\"> A</label></fieldset>";
+        let out = lesson_body(quiz, "kurs/forste/", "forste", "Leksjon 1", &lessons());
+        assert!(
+            out.contains("id=\"forste--quiz-1\"><a name=\"x\">"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<input type=\"radio\" name=\"forste--quiz-1\" value=\"1\">"),
             "{out}"
         );
     }

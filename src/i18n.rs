@@ -118,6 +118,38 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("phase", "Fase", "Phase"),
     ("anchor", "Lenke til avsnittet", "Link to this section"),
     ("table", "Tabell", "Table"),
+    // Quizzes (a `quiz` block); `{n}` and `{total}` are numbers.
+    (
+        "quiz_numbered",
+        "Spørsmål {n} av {total}",
+        "Question {n} of {total}",
+    ),
+    ("quiz_choose_one", "Velg ett svar.", "Choose one answer."),
+    (
+        "quiz_choose_all",
+        "Velg alle svarene som stemmer.",
+        "Choose every answer that is right.",
+    ),
+    ("quiz_show_answer", "Vis svaret", "Show the answer"),
+    ("quiz_right_answer", "Riktig svar:", "Right answer:"),
+    ("quiz_right_answers", "Riktige svar:", "Right answers:"),
+    ("quiz_check", "Sjekk svaret", "Check the answer"),
+    ("quiz_correct", "Riktig!", "Right!"),
+    (
+        "quiz_wrong",
+        "Ikke riktig. Prøv igjen, eller vis svaret.",
+        "Not right. Try again, or show the answer.",
+    ),
+    (
+        "quiz_partly",
+        "Nesten: noe stemmer, men ikke alt. Prøv igjen.",
+        "Almost: some of it is right, not all. Try again.",
+    ),
+    (
+        "quiz_none",
+        "Velg et svar først.",
+        "Choose an answer first.",
+    ),
     ("note", "Merk", "Note"),
     ("tip", "Tips", "Tip"),
     ("important", "Viktig", "Important"),
@@ -408,6 +440,19 @@ pub fn markdown_labels(s: &Strings) -> crate::markdown::Labels {
         caution: g("caution"),
         anchor: g("anchor"),
         table: g("table"),
+        quiz: crate::markdown::QuizLabels {
+            numbered: g("quiz_numbered"),
+            choose_one: g("quiz_choose_one"),
+            choose_all: g("quiz_choose_all"),
+            show_answer: g("quiz_show_answer"),
+            right_answer: g("quiz_right_answer"),
+            right_answers: g("quiz_right_answers"),
+            check: g("quiz_check"),
+            correct: g("quiz_correct"),
+            wrong: g("quiz_wrong"),
+            partly: g("quiz_partly"),
+            none: g("quiz_none"),
+        },
     }
 }
 

@@ -11,10 +11,15 @@ use std::collections::{HashMap, VecDeque};
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+};
 use serde::Serialize;
 
 use crate::content::slug::slugify;
+
+mod quiz;
+pub use quiz::QuizLabels;
 
 /// What the renderer needs to know about links; the site model implements it.
 pub trait LinkResolver: Sync {
@@ -56,6 +61,7 @@ pub struct Labels {
     pub caution: String,
     pub anchor: String,
     pub table: String,
+    pub quiz: QuizLabels,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, Hash)]
@@ -436,6 +442,11 @@ impl<'a> Transform<'a, '_> {
             Event::End(TagEnd::BlockQuote(Some(_))) => {
                 self.pending.push_back(Event::Html("</div>\n".into()));
             }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref info)))
+                if info.split_whitespace().next() == Some("quiz") =>
+            {
+                self.quiz(range.start);
+            }
             Event::Start(Tag::Table(_)) => {
                 // Landmarks of one page need names of their own.
                 self.tables += 1;
@@ -554,6 +565,128 @@ impl<'a> Transform<'a, '_> {
             }
             _ => self.pending.push_back(ev),
         }
+    }
+}
+
+impl<'a> Transform<'a, '_> {
+    /// A `quiz` block (the fence opened at body offset `fence`): its lines
+    /// read into questions (see [`quiz`]), each piece rendered as Markdown
+    /// with its links resolved at their places, its text added to the
+    /// page's, and the questions written as one HTML block.
+    fn quiz(&mut self, fence: usize) {
+        let mut lines: Vec<(CowStr<'a>, usize)> = Vec::new();
+        while let Some((e, range)) = self.take() {
+            match e {
+                Event::End(TagEnd::CodeBlock) => break,
+                Event::Text(t) => lines.push((t, range.start)),
+                _ => {}
+            }
+        }
+        let split = lines.iter().flat_map(|(t, at)| {
+            let mut from = 0;
+            t.split_inclusive('\n').map(move |l| {
+                let start = *at + from;
+                from += l.len();
+                (l.trim_end_matches(['\n', '\r']), start)
+            })
+        });
+        let (questions, problems) = quiz::parse(split);
+        for (at, msg) in problems {
+            let (line, col) = self.lines.at(if at == 0 { fence } else { at });
+            self.out.problems.push((line, col, msg));
+        }
+        let mut rendered = Vec::with_capacity(questions.len());
+        for q in &questions {
+            let mark = self.plain.len();
+            let text = self.quiz_piece(&q.text, false);
+            let id = unique_id(
+                &mut self.used_ids,
+                format!("quiz-{}", task_id(&self.plain[mark..])),
+            );
+            self.plain.push('\n');
+            let choices: Vec<(bool, String)> = q
+                .choices
+                .iter()
+                .map(|c| {
+                    let html = self.quiz_piece(&c.text, false);
+                    self.plain.push('\n');
+                    (c.right, html)
+                })
+                .collect();
+            let why = self.quiz_piece(&q.why, true);
+            rendered.push((id, text, choices, why));
+        }
+        let html: Vec<quiz::Html> = rendered
+            .iter()
+            .map(|(id, text, choices, why)| quiz::Html {
+                id,
+                text,
+                choices,
+                why,
+            })
+            .collect();
+        let mut out = String::new();
+        if !html.is_empty() {
+            quiz::write(&mut out, &html, &self.labels.quiz);
+        }
+        self.pending.push_back(Event::Html(out.into()));
+    }
+
+    /// One piece of a quiz as HTML: its own paragraphs (`block`) or the
+    /// inline content of its only one.
+    fn quiz_piece(&mut self, piece: &quiz::Piece, block: bool) -> String {
+        let mut events: Vec<Event> = Vec::new();
+        for (e, range) in Parser::new_ext(&piece.text, options()).into_offset_iter() {
+            let at = piece.body_offset(range.start);
+            match e {
+                Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) if !block => {}
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
+                    let href = resolve_href(&dest_url, at, &self.lines, self.resolver, self.out);
+                    events.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: href,
+                        title,
+                        id,
+                    }));
+                }
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
+                    let src = resolve_href(&dest_url, at, &self.lines, self.resolver, self.out);
+                    events.push(Event::Start(Tag::Image {
+                        link_type,
+                        dest_url: src,
+                        title,
+                        id,
+                    }));
+                }
+                Event::Html(ref t) | Event::InlineHtml(ref t) if t.contains("<!--") => {}
+                Event::Text(ref t) | Event::Code(ref t) => {
+                    push_plain(self.plain, t);
+                    events.push(e);
+                }
+                Event::SoftBreak | Event::HardBreak => {
+                    self.plain.push(' ');
+                    events.push(e);
+                }
+                Event::End(TagEnd::Paragraph) => {
+                    self.plain.push('\n');
+                    events.push(e);
+                }
+                _ => events.push(e),
+            }
+        }
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, events.into_iter());
+        html
     }
 }
 
@@ -918,6 +1051,19 @@ mod tests {
             caution: "Forsiktig".into(),
             anchor: "Lenke".into(),
             table: "Tabell".into(),
+            quiz: QuizLabels {
+                numbered: "Spørsmål {n} av {total}".into(),
+                choose_one: "Velg ett svar.".into(),
+                choose_all: "Velg alle som stemmer.".into(),
+                show_answer: "Vis svaret".into(),
+                right_answer: "Riktig svar:".into(),
+                right_answers: "Riktige svar:".into(),
+                check: "Sjekk svaret".into(),
+                correct: "Riktig!".into(),
+                wrong: "Ikke riktig.".into(),
+                partly: "Nesten.".into(),
+                none: "Velg et svar først.".into(),
+            },
         }
     }
 
@@ -1149,6 +1295,81 @@ mod tests {
         assert_eq!(r.problems[0].0, 12);
         assert_eq!(r.links.len(), 2);
         assert_eq!((r.links[0].line, r.links[0].col), (12, 1));
+    }
+
+    #[test]
+    fn quizzes_are_forms_with_their_links_checked_at_their_lines() {
+        let body = "Innledning.\n\n```quiz\nHvem *signerer*?\n- [ ] Kontakten\n- [x] Innkjøp, se [b](b.md)\n> Les [mer](missing.txt).\n\nHva teller?\n- [x] Gevinst\n- [x] Tid\n- [ ] Farge\n```\n";
+        let r = md(body, 3);
+        assert!(
+            r.problems.len() == 1 && r.problems[0].0 == 9,
+            "{:?}",
+            r.problems
+        );
+        assert_eq!(r.links.len(), 1);
+        assert_eq!((r.links[0].line, r.links[0].col), (8, 19));
+        let doc = scraper::Html::parse_fragment(&r.html);
+        let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+        let qs: Vec<_> = doc.select(&sel("fieldset.quiz-q")).collect();
+        assert_eq!(qs.len(), 2, "{}", r.html);
+        let legend = qs[0].select(&sel("legend")).next().unwrap().inner_html();
+        assert!(
+            legend.contains("Spørsmål 1 av 2") && legend.contains("<em>signerer</em>"),
+            "{legend}"
+        );
+        let id = qs[0].value().attr("id").unwrap();
+        assert!(id.starts_with("quiz-"), "{id}");
+        let radios: Vec<_> = qs[0].select(&sel("input[type=radio]")).collect();
+        assert_eq!(radios.len(), 2);
+        assert!(radios.iter().all(|i| i.value().attr("name") == Some(id)));
+        assert_eq!(
+            radios
+                .iter()
+                .map(|i| i.value().attr("data-right").is_some())
+                .collect::<Vec<_>>(),
+            [false, true]
+        );
+        assert_eq!(
+            qs[0].select(&sel("a[href=\"../x/\"]")).count(),
+            2,
+            "in the answer and in its details"
+        );
+        let answer = qs[0]
+            .select(&sel("details.quiz-answer"))
+            .next()
+            .unwrap()
+            .text()
+            .collect::<String>();
+        assert!(
+            answer.contains("Riktig svar:")
+                && answer.contains("Innkjøp")
+                && answer.contains("Les mer"),
+            "{answer}"
+        );
+        assert_eq!(qs[1].select(&sel("input[type=checkbox]")).count(), 3);
+        assert!(qs[1].value().attr("data-many").is_some());
+        assert!(
+            r.plain.contains("Hvem signerer?") && r.plain.contains("Farge"),
+            "{}",
+            r.plain
+        );
+        // A question's id comes from its words: the same after an edit elsewhere.
+        let again = md(&body.replace("Innledning", "Ny innledning"), 3);
+        assert!(again.html.contains(&format!("id=\"{id}\"")));
+
+        let bad = md(
+            "```quiz\nSpørsmål?\n- [ ] A\n- [ ] B\n```\n\n```quiz\n```\n",
+            1,
+        );
+        let at: Vec<(usize, usize)> = bad.problems.iter().map(|p| (p.0, p.1)).collect();
+        assert_eq!(at, [(2, 1), (7, 1)], "{:?}", bad.problems);
+        // Other fenced blocks stay code.
+        let code = md("```rust\nlet quiz = 1;\n```\n", 1);
+        assert!(
+            code.html.contains("<code class=\"language-rust\">"),
+            "{}",
+            code.html
+        );
     }
 
     #[test]

@@ -941,3 +941,102 @@ fn cards_of_pages_newer_than_the_last_visit_are_marked_new() {
     assert_eq!(b.eval("localStorage.getItem('vinn-last-visit:/')"), today);
     b.assert_accessible("a listing with new pages marked");
 }
+
+#[test]
+fn a_quiz_checks_answers_marks_them_and_prints_without_them() {
+    let site = build_sample_site(&[]);
+    let server = StaticServer::start(site.path());
+    let b = Browser::start(Viewport::Phone);
+    // The sample's first lesson ends with a quiz of two questions.
+    load(&b, &server.url("kurs/finn-beslutningstakeren/"));
+    let questions = b.find_all(".quiz-q");
+    assert_eq!(questions.len(), 2);
+    assert_no_sideways_scroll(&b, "a lesson with a quiz");
+    let pick = |question: usize, answer: usize| {
+        b.execute(
+            "var l = document.querySelectorAll('.quiz-q')[arguments[0]].querySelectorAll('.quiz-choices label')[arguments[1]]; l.scrollIntoView({block: 'center'}); l.click();",
+            &[json!(question), json!(answer)],
+        );
+    };
+    let check = |question: usize| {
+        b.execute(
+            "document.querySelectorAll('.quiz-q')[arguments[0]].querySelector('.quiz-check').click();",
+            &[json!(question)],
+        );
+    };
+    let state = |question: usize| {
+        b.execute(
+            "var q = document.querySelectorAll('.quiz-q')[arguments[0]]; return [q.querySelector('.quiz-feedback').textContent, Array.prototype.map.call(q.querySelectorAll('.quiz-choices li'), function (li) { return li.className; }).join(','), q.querySelector('.quiz-answer').open];",
+            &[json!(question)],
+        )
+    };
+    // Checking with nothing chosen asks for a choice.
+    check(0);
+    assert_eq!(state(0)[0], "Velg et svar først.");
+    // A wrong answer is marked, and the explanation stays closed.
+    pick(0, 0);
+    check(0);
+    assert_eq!(
+        state(0),
+        json!([
+            "Ikke riktig. Prøv igjen, eller vis svaret.",
+            "is-wrong,,",
+            false
+        ])
+    );
+    // Choosing again clears the marks; the right one opens the explanation.
+    pick(0, 1);
+    assert_eq!(state(0), json!(["", ",,", false]));
+    check(0);
+    assert_eq!(state(0), json!(["Riktig!", ",is-right,", true]));
+    b.screenshot("quiz-phone");
+    // Two right answers: choosing one of them is "almost"; both is right.
+    assert!(b.attr(&b.find_all(".quiz-q")[1], "data-many").is_some());
+    pick(1, 0);
+    check(1);
+    assert!(
+        state(1)[0].as_str().unwrap().starts_with("Nesten"),
+        "{}",
+        state(1)
+    );
+    pick(1, 1);
+    check(1);
+    assert_eq!(state(1), json!(["Riktig!", "is-right,is-right,", true]));
+    // The arrow keys move between a question's answers, not to the next lesson.
+    let here = b.eval("location.href");
+    pick(0, 0);
+    b.press(&[keys::ARROW_RIGHT]);
+    assert_eq!(b.eval("location.href"), here);
+    b.assert_accessible("a lesson with a quiz, answered");
+    // On paper: the questions with their boxes, no answers and no buttons.
+    b.cdp("Emulation.setEmulatedMedia", json!({ "media": "print" }));
+    let display = |css: &str| {
+        b.execute(
+            "return getComputedStyle(document.querySelector(arguments[0])).display;",
+            &[json!(css)],
+        )
+    };
+    for hidden in [".quiz-answer", ".quiz-check", ".quiz-feedback"] {
+        assert_eq!(display(hidden), "none", "{hidden}");
+    }
+    assert_ne!(display(".quiz-choices"), "none");
+    // On the whole course's page each lesson's questions answer apart.
+    b.cdp("Emulation.setEmulatedMedia", json!({ "media": "" }));
+    load(&b, &server.url("kurs/hele-kurset/"));
+    let names = b.execute(
+        "return Array.prototype.map.call(document.querySelectorAll('.quiz-q'), function (q) { var i = q.querySelector('input'); return [q.id, i.name]; });",
+        &[],
+    );
+    let names = names.as_array().unwrap();
+    assert_eq!(names.len(), 2);
+    for n in names {
+        assert!(
+            n[0].as_str().unwrap().starts_with("leksjon-1--quiz-"),
+            "{n}"
+        );
+        assert_eq!(n[0], n[1]);
+    }
+    pick(0, 1);
+    check(0);
+    assert_eq!(state(0)[0], "Riktig!");
+}

@@ -34,6 +34,19 @@ fn labels() -> markdown::Labels {
         caution: "c".into(),
         anchor: "a".into(),
         table: "tb".into(),
+        quiz: markdown::QuizLabels {
+            numbered: "q {n}/{total}".into(),
+            choose_one: "1".into(),
+            choose_all: "*".into(),
+            show_answer: "s".into(),
+            right_answer: "r".into(),
+            right_answers: "rr".into(),
+            check: "c".into(),
+            correct: "ok".into(),
+            wrong: "no".into(),
+            partly: "p".into(),
+            none: "0".into(),
+        },
     }
 }
 
@@ -69,6 +82,8 @@ const TOKENS: &[&str] = &[
     "| 1 | 2 |\n",
     "```\n",
     "~~~rust\n",
+    "```quiz\n",
+    "~~~ quiz x\n",
     "`kode`",
     "[lenke](a.md#b)",
     "[x](#)",
@@ -149,9 +164,9 @@ fn check_text(text: &str) {
             let _ = frontmatter::key_lines(y, split.yaml_line);
         }
         let r = markdown::render(split.body, split.body_line, &AnyLinks, &labels());
-        // Every task label opened is closed.
+        // Every label opened (a task's, a quiz answer's) is closed.
         assert_eq!(
-            r.html.matches("<label for=").count(),
+            r.html.matches("<label").count(),
             r.html.matches("</label>").count()
         );
         for l in &r.links {

@@ -186,6 +186,48 @@
     });
   }
 
+  /* Quizzes (```quiz blocks): each question gets a button that checks the
+     answers chosen against the right ones (data-right), marks them, and
+     says how it went; a right answer opens the explanation. Without this
+     script the reader opens "Show the answer" themselves. */
+  function setupQuiz() {
+    $all(".quiz").forEach(function (quiz) {
+      function say(key) { return quiz.getAttribute("data-i18n-" + key) || ""; }
+      $all(".quiz-q", quiz).forEach(function (q) {
+        var inputs = $all("input", q);
+        var feedback = $(".quiz-feedback", q);
+        var answer = $(".quiz-answer", q);
+        var button = doc.createElement("button");
+        button.type = "button";
+        button.className = "button button-quiet quiz-check";
+        button.textContent = say("check");
+        q.insertBefore(button, feedback);
+        function clear() {
+          inputs.forEach(function (i) { i.closest("li").classList.remove("is-right", "is-wrong"); });
+          feedback.textContent = "";
+          feedback.classList.remove("is-right", "is-wrong");
+        }
+        inputs.forEach(function (i) { i.addEventListener("change", clear); });
+        button.addEventListener("click", function () {
+          clear();
+          var chosen = inputs.filter(function (i) { return i.checked; });
+          if (!chosen.length) { feedback.textContent = say("none"); return; }
+          var hits = 0;
+          chosen.forEach(function (i) {
+            var right = i.hasAttribute("data-right");
+            if (right) hits++;
+            i.closest("li").classList.add(right ? "is-right" : "is-wrong");
+          });
+          var rights = inputs.filter(function (i) { return i.hasAttribute("data-right"); }).length;
+          var ok = hits === rights && hits === chosen.length;
+          feedback.classList.add(ok ? "is-right" : "is-wrong");
+          feedback.textContent = say(ok ? "correct" : hits > 0 ? "partly" : "wrong");
+          if (ok && answer) answer.open = true;
+        });
+      });
+    });
+  }
+
   /* Reading without a network (sw.js): registered where the site asks for
      it (data-offline on this script) and the browser allows it (https, or
      this machine). Where the site no longer asks for it, and under `vinn
@@ -261,7 +303,7 @@
       var rel = e.key === "ArrowRight" ? "next" : e.key === "ArrowLeft" ? "prev" : null;
       if (!rel) return;
       var t = e.target;
-      if (t && t.closest && t.closest("input, textarea, select, [contenteditable], .table-wrap, pre, dialog, video, audio")) return;
+      if (t && t.closest && t.closest("input, textarea, select, [contenteditable], .table-wrap, pre, dialog, video, audio, .quiz")) return;
       if (html.scrollWidth > html.clientWidth + 1) return;
       var a = $("a[rel=" + rel + "]", nav);
       if (!a) return;
@@ -319,6 +361,7 @@
     setupNav();
     setupToc();
     setupChecklist();
+    setupQuiz();
   }
   if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", init);
   else init();
