@@ -332,13 +332,51 @@ impl<'a> Transform<'a, '_> {
                 // Gather the heading's inline events and text.
                 let mut text = String::new();
                 let mut inner: Vec<Event> = Vec::new();
-                while let Some((e, _)) = self.take() {
-                    if let Event::End(TagEnd::Heading(_)) = e {
-                        break;
-                    }
-                    if let Event::Text(t) | Event::Code(t) = &e {
-                        text.push_str(t);
-                    }
+                while let Some((e, at)) = self.take() {
+                    let e = match e {
+                        Event::End(TagEnd::Heading(_)) => break,
+                        Event::Text(ref t) | Event::Code(ref t) => {
+                            text.push_str(t);
+                            e
+                        }
+                        // A link in a heading is resolved and checked as
+                        // any other.
+                        Event::Start(Tag::Link {
+                            link_type,
+                            dest_url,
+                            title,
+                            id,
+                        }) => Event::Start(Tag::Link {
+                            link_type,
+                            dest_url: resolve_href(
+                                &dest_url,
+                                at.start,
+                                &self.lines,
+                                self.resolver,
+                                self.out,
+                            ),
+                            title,
+                            id,
+                        }),
+                        Event::Start(Tag::Image {
+                            link_type,
+                            dest_url,
+                            title,
+                            id,
+                        }) => Event::Start(Tag::Image {
+                            link_type,
+                            dest_url: resolve_href(
+                                &dest_url,
+                                at.start,
+                                &self.lines,
+                                self.resolver,
+                                self.out,
+                            ),
+                            title,
+                            id,
+                        }),
+                        e => e,
+                    };
                     inner.push(e);
                 }
                 let out = &mut *self.out;
@@ -1370,6 +1408,16 @@ mod tests {
             "{}",
             code.html
         );
+    }
+
+    #[test]
+    fn links_in_headings_are_resolved_and_checked() {
+        let r = md("## Se [hvem](b.md) og [mer](missing.txt)\n", 4);
+        assert!(r.html.contains("<a href=\"../x/\">hvem</a>"), "{}", r.html);
+        assert_eq!(r.problems.len(), 1);
+        assert_eq!((r.problems[0].0, r.problems[0].1), (4, 23));
+        assert_eq!((r.links[0].line, r.links[0].col), (4, 7));
+        assert_eq!(r.headings[0].title, "Se hvem og mer");
     }
 
     #[test]
