@@ -694,6 +694,7 @@ fn markdown_that_is_not_a_page_is_not_published() {
     let text = "---\ntitle: Notat\n---\n\nUtkast med navn som ikke skal ut.\n";
     for rel in [
         "content/artikler/notat.markdown",
+        "content/artikler/TAPT.MD",
         "content/artikler/bundle-side/ekstra.md",
         "content/artikler/bundle-side/.utkast/skisse.svg",
     ] {
@@ -710,6 +711,7 @@ fn markdown_that_is_not_a_page_is_not_published() {
             "content/artikler/notat.markdown",
             "only `.md` files are pages",
         ),
+        ("content/artikler/TAPT.MD", "rename it to end in `.md`"),
         (
             "content/artikler/bundle-side/ekstra.md",
             "the bundle's page is its index.md",
@@ -722,7 +724,7 @@ fn markdown_that_is_not_a_page_is_not_published() {
         assert!(line.contains("warning: ") && line.contains(says), "{line}");
     }
     let published = file_names_under(&out);
-    for name in ["notat.markdown", "ekstra.md", "skisse.svg"] {
+    for name in ["notat.markdown", "TAPT.MD", "ekstra.md", "skisse.svg"] {
         assert!(!published.iter().any(|p| p == name), "{name} was published");
     }
     // The bundle's own files still are.

@@ -664,11 +664,15 @@ fn ends_with_ignoring_case(name: &str, ending: &str) -> bool {
 }
 
 /// The ending of a Markdown file named other than `.md` (`.markdown`,
-/// `.mdown`, `.mkd`, `.mkdn`, `.mdwn`), if `name` has one.
+/// `.mdown`, `.mkd`, `.mkdn`, `.mdwn`, and `.MD` in other letters), if
+/// `name` has one.
 fn markdown_by_another_name(name: &str) -> Option<&str> {
     let dot = name.rfind('.')?;
     let ending = &name[dot..];
-    [".markdown", ".mdown", ".mkd", ".mkdn", ".mdwn"]
+    if ending == ".md" {
+        return None;
+    }
+    [".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".mdwn"]
         .iter()
         .any(|e| ending.eq_ignore_ascii_case(e))
         .then_some(ending)
