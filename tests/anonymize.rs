@@ -795,6 +795,17 @@ fn a_customer_named_in_an_address_fails_the_build() {
         page.replacen("---\n", "---\naliases: [/kunder/brattli-maskin/]\n", 1),
     )
     .unwrap();
+    // Tags are addresses (`stikkord/…/`); a name written as a compound.
+    let tagged = page.replacen(
+        "tags: [tapsanalyse, pris]",
+        "tags: [tapsanalyse, ostvik_logistikk, kari-hansen]",
+        1,
+    ) + "\nVi tapte hos Østvik-Logistikk.\n";
+    // (The text finds `ostvik_logistikk` where it stands; `kari-hansen`
+    // reads as a person only as an address.)
+    let tagged_line = tagged.lines().position(|l| l.starts_with("tags:")).unwrap() + 1;
+    let body_line = tagged.lines().count();
+    std::fs::write(case.join("tagget.md"), &tagged).unwrap();
     // A file of a case, named after the customer.
     std::fs::copy(
         fixture("anon/documents/tilbud-renset.pdf"),
@@ -839,8 +850,23 @@ fn a_customer_named_in_an_address_fails_the_build() {
             format!("{denied} `o••••• •••••••••` in the address of a case study (its file or folder name)"),
         ),
         (
-            "content/case/ostvik-logistikk/notat.md:2:1",
-            format!("{denied} `b•••••• ••••••` in an alias of a case study"),
+            "content/case/ostvik-logistikk/notat.md:2:19",
+            format!("{denied} `b•••••••••••••` in a case study"),
+        ),
+        (
+            &format!("content/case/tagget.md:{tagged_line}:21"),
+            format!("{denied} `o•••••••••••••••` in a case study"),
+        ),
+        (
+            &format!("content/case/tagget.md:{tagged_line}:1"),
+            format!(
+                "{} `k••• ••••••` in the `tags` of a case study",
+                kind_text("PersonName")
+            ),
+        ),
+        (
+            &format!("content/case/tagget.md:{body_line}:14"),
+            format!("{denied} `Ø•••••••••••••••` in a case study"),
         ),
         (
             "content/case/Fjellheim_tilbud.pdf:1:1",

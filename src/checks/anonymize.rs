@@ -1449,7 +1449,9 @@ impl Guard {
                         .iter()
                         .map(|w| regex::escape(&transliterate_as(w, oe, aa)))
                         .collect::<Vec<_>>()
-                        .join(r"\s+");
+                        // Spaces, or a hyphen or underscore as a tag or
+                        // a compound (`Østvik-Logistikk`) joins them.
+                        .join(r"(?:\s+|[-_])");
                     let len = re.chars().count();
                     if !spellings.iter().any(|(_, s)| s == &re) {
                         spellings.push((len, re));

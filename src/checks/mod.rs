@@ -127,8 +127,28 @@ pub fn scan_page(guard: &Guard, page: &Page) -> Vec<Diagnostic> {
         "the address of {} (its file or folder name)",
         "addresses are published with the site; rename the file or folder",
     ));
+    // A tag or topic is published as an address too (`stikkord/…/`).
+    for (key, terms) in [("tags", &page.meta.tags), ("topics", &page.meta.topics)] {
+        let line = page.key_line(key).unwrap_or(0);
+        for term in terms {
+            if !guard.scan(term).is_empty() {
+                continue; // found in the front matter's text already
+            }
+            out.extend(address_findings(
+                guard.scan_address(&crate::content::slug::slugify(term)),
+                &page.source,
+                page.meta.kind,
+                line,
+                &format!("the `{key}` of {{}}"),
+                "each one is published as an address of its own; remove it or name it otherwise",
+            ));
+        }
+    }
     let aliases = page.key_line("aliases").unwrap_or(0);
     for alias in &page.meta.aliases {
+        if !guard.scan(alias).is_empty() {
+            continue; // found in the front matter's text already
+        }
         out.extend(address_findings(
             guard.scan_address(alias),
             &page.source,
