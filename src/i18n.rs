@@ -118,6 +118,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("phase", "Fase", "Phase"),
     ("anchor", "Lenke til avsnittet", "Link to this section"),
     ("table", "Tabell", "Table"),
+    ("footnote_back", "Tilbake til teksten", "Back to the text"),
     // Quizzes (a `quiz` block); `{n}` and `{total}` are numbers.
     (
         "quiz_numbered",
@@ -440,6 +441,7 @@ pub fn markdown_labels(s: &Strings) -> crate::markdown::Labels {
         caution: g("caution"),
         anchor: g("anchor"),
         table: g("table"),
+        footnote_back: g("footnote_back"),
         quiz: crate::markdown::QuizLabels {
             numbered: g("quiz_numbered"),
             choose_one: g("quiz_choose_one"),

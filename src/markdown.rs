@@ -61,6 +61,8 @@ pub struct Labels {
     pub caution: String,
     pub anchor: String,
     pub table: String,
+    /// A footnote's link back to where it was read.
+    pub footnote_back: String,
     pub quiz: QuizLabels,
 }
 
@@ -227,7 +229,9 @@ pub fn render(
             labels,
             out: &mut out,
             plain: &mut plain,
-            used_ids: HashMap::new(),
+            used_ids: THEME_IDS.iter().map(|id| (id.to_string(), 1)).collect(),
+            footnotes: HashMap::new(),
+            open_footnotes: Vec::new(),
             task_ids: HashMap::new(),
             list_depth: 0,
             in_first_para: true,
@@ -278,7 +282,52 @@ struct Transform<'a, 'r> {
     in_comment: bool,
     /// Tables so far: each one's region is named apart ("Tabell 2").
     tables: usize,
+    /// Each footnote's number, id and references so far, by its name.
+    footnotes: HashMap<String, Footnote>,
+    /// The footnote definitions open (one, unless nested).
+    open_footnotes: Vec<String>,
 }
+
+/// A footnote: its number (in order of first mention), its definition's
+/// id (`fn-NAME`), and how many references to it came so far.
+struct Footnote {
+    n: usize,
+    id: String,
+    refs: usize,
+}
+
+/// The id of a footnote's first reference, from its definition's id:
+/// `fn-kilde` → `fnref-kilde`.
+fn back_id(id: &str) -> String {
+    format!("fnref-{}", id.strip_prefix("fn-").unwrap_or(id))
+}
+
+/// The ids the default theme's templates give elements around a page's
+/// body: a heading or footnote never takes one (a heading "Main" gets
+/// `main-1`), so `#main`, the skip link's target, stays the theme's.
+pub const THEME_IDS: &[&str] = &[
+    "main",
+    "site-nav",
+    "vinn-q",
+    "vinn-results",
+    "vinn-page-q",
+    "vinn-page-results",
+    "vinn-page-kind",
+    "vinn-page-topic",
+    "vinn-share",
+    "read-also-title",
+    "case-facts-title",
+    "lessons-title",
+    "topics-title",
+    "newest-title",
+    "hero-title",
+    "courses-title",
+    "insight-summary-title",
+    "insight-download",
+    "insight-download-heading",
+    "insight-actions",
+    "insight-actions-heading",
+];
 
 impl<'a> Transform<'a, '_> {
     /// `html` without its comments, or the parts of them in it (a comment
@@ -485,6 +534,52 @@ impl<'a> Transform<'a, '_> {
             {
                 self.quiz(range.start);
             }
+            // Footnotes get ids of their own (`fn-NAME`, not `NAME`, which a
+            // heading may have) and a way back to where they were read.
+            Event::FootnoteReference(name) => {
+                let f = self.footnote(&name);
+                f.refs += 1;
+                let (n, id, k) = (f.n, f.id.clone(), f.refs);
+                let back = if k == 1 {
+                    back_id(&id)
+                } else {
+                    format!("{}-{k}", back_id(&id))
+                };
+                let mut tag = String::with_capacity(80 + 2 * id.len());
+                tag.push_str("<sup class=\"footnote-reference\"><a href=\"#");
+                escape_into(&mut tag, &id);
+                tag.push_str("\" id=\"");
+                escape_into(&mut tag, &back);
+                let _ = write!(tag, "\">{n}</a></sup>");
+                self.pending.push_back(Event::InlineHtml(tag.into()));
+            }
+            Event::Start(Tag::FootnoteDefinition(name)) => {
+                let f = self.footnote(&name);
+                let (n, id) = (f.n, f.id.clone());
+                let mut tag = String::with_capacity(80 + id.len());
+                tag.push_str("<div class=\"footnote-definition\" id=\"");
+                escape_into(&mut tag, &id);
+                let _ = write!(tag, "\"><sup class=\"footnote-definition-label\">{n}</sup>");
+                self.pending.push_back(Event::Html(tag.into()));
+                self.open_footnotes.push(name.to_string());
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                let mut tag = String::new();
+                if let Some(f) = self
+                    .open_footnotes
+                    .pop()
+                    .and_then(|n| self.footnotes.get(&n))
+                    && f.refs > 0
+                {
+                    tag.push_str("<a class=\"footnote-back\" href=\"#");
+                    escape_into(&mut tag, &back_id(&f.id));
+                    tag.push_str("\" aria-label=\"");
+                    escape_into(&mut tag, &self.labels.footnote_back);
+                    tag.push_str("\">↩</a>");
+                }
+                tag.push_str("</div>\n");
+                self.pending.push_back(Event::Html(tag.into()));
+            }
             Event::Start(Tag::Table(_)) => {
                 // Landmarks of one page need names of their own.
                 self.tables += 1;
@@ -607,6 +702,19 @@ impl<'a> Transform<'a, '_> {
 }
 
 impl<'a> Transform<'a, '_> {
+    /// The footnote called `name`, numbered at its first mention.
+    fn footnote(&mut self, name: &str) -> &mut Footnote {
+        let next = self.footnotes.len() + 1;
+        let used = &mut self.used_ids;
+        self.footnotes
+            .entry(name.to_string())
+            .or_insert_with(|| Footnote {
+                n: next,
+                id: unique_id(used, format!("fn-{name}")),
+                refs: 0,
+            })
+    }
+
     /// A `quiz` block (the fence opened at body offset `fence`): its lines
     /// read into questions (see [`quiz`]), each piece rendered as Markdown
     /// with its links resolved at their places, its text added to the
@@ -1089,6 +1197,7 @@ mod tests {
             caution: "Forsiktig".into(),
             anchor: "Lenke".into(),
             table: "Tabell".into(),
+            footnote_back: "Tilbake til teksten".into(),
             quiz: QuizLabels {
                 numbered: "Spørsmål {n} av {total}".into(),
                 choose_one: "Velg ett svar.".into(),
@@ -1418,6 +1527,80 @@ mod tests {
         assert_eq!((r.problems[0].0, r.problems[0].1), (4, 23));
         assert_eq!((r.links[0].line, r.links[0].col), (4, 7));
         assert_eq!(r.headings[0].title, "Se hvem og mer");
+    }
+
+    #[test]
+    fn headings_and_footnotes_never_take_an_id_twice() {
+        let r = md(
+            "## Main\n\n## Lang\n\nTekst[^lang] og[^1], igjen[^lang].\n\n## 1\n\n[^lang]: Kilde.\n[^1]: Annen.\n\n[^ubrukt]: Ingen leser meg.\n",
+            1,
+        );
+        let doc = scraper::Html::parse_fragment(&r.html);
+        let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+        let ids: Vec<&str> = doc
+            .select(&sel("[id]"))
+            .map(|e| e.value().attr("id").unwrap())
+            .collect();
+        let mut unique = ids.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), ids.len(), "{ids:?}");
+        assert!(
+            !ids.contains(&"main"),
+            "the theme's skip link target: {ids:?}"
+        );
+        assert_eq!(
+            r.headings.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(),
+            ["main-1", "lang", "1"]
+        );
+        // Each reference leads to its note, and the note back to the first.
+        let refs: Vec<(&str, &str, String)> = doc
+            .select(&sel("sup.footnote-reference a"))
+            .map(|a| {
+                (
+                    a.value().attr("href").unwrap(),
+                    a.value().attr("id").unwrap(),
+                    a.text().collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            refs,
+            [
+                ("#fn-lang", "fnref-lang", "1".to_string()),
+                ("#fn-1", "fnref-1", "2".to_string()),
+                ("#fn-lang", "fnref-lang-2", "1".to_string()),
+            ]
+        );
+        let backs: Vec<&str> = doc
+            .select(&sel(".footnote-definition a.footnote-back"))
+            .map(|a| a.value().attr("href").unwrap())
+            .collect();
+        assert_eq!(
+            backs,
+            ["#fnref-lang", "#fnref-1"],
+            "a note nobody refers to has no way back"
+        );
+        assert_eq!(doc.select(&sel(".footnote-definition")).count(), 3);
+    }
+
+    #[test]
+    fn theme_ids_name_every_id_the_default_templates_give() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates");
+        let mut missing = Vec::new();
+        for e in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(e.unwrap().path()).unwrap();
+            for part in text.split(" id=\"").skip(1) {
+                let id = part.split('"').next().unwrap();
+                if !id.contains("{{") && !id.contains("{%") && !THEME_IDS.contains(&id) {
+                    missing.push(id.to_string());
+                }
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "ids the templates use, missing from THEME_IDS: {missing:?}"
+        );
     }
 
     #[test]

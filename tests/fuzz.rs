@@ -34,6 +34,7 @@ fn labels() -> markdown::Labels {
         caution: "c".into(),
         anchor: "a".into(),
         table: "tb".into(),
+        footnote_back: "b".into(),
         quiz: markdown::QuizLabels {
             numbered: "q {n}/{total}".into(),
             choose_one: "1".into(),
