@@ -934,6 +934,25 @@ pub fn missing_logo(site: &Site, theme: &Theme) -> Option<Diagnostic> {
     })
 }
 
+/// Where a template fills a block its parent lacks (`case.html` fills
+/// `before_content`, which a site's own `article.html` left out): which
+/// file the parent is, and what to add to it.
+fn missing_block_hint(theme: &Theme, name: &str, text: &str) -> Option<String> {
+    let block = text.strip_prefix("Block `")?.split('`').next()?;
+    let child = theme.template_path(name)?;
+    let parent = child
+        .text
+        .split("{% extends \"")
+        .nth(1)?
+        .split('"')
+        .next()?;
+    let from = theme.template_path(parent)?;
+    Some(format!(
+        " (`{name}` extends `{parent}`, which is `{}` here: add `{{% block {block} %}}{{% endblock {block} %}}` to it)",
+        from.path
+    ))
+}
+
 /// How a template error's message starts: the output, then the cause.
 const RENDERING: &str = "template error while rendering ";
 
@@ -1108,11 +1127,12 @@ fn load_templates(theme: &Theme, base_url: &str) -> Result<Tera, Vec<Diagnostic>
                 .next()
                 .unwrap_or(report)
                 .trim_start_matches("error: ");
+            let hint = missing_block_hint(theme, name, text).unwrap_or_default();
             Some(Diagnostic::error(
                 template_file(theme, name),
                 line,
                 col,
-                format!("template error: {text}"),
+                format!("template error: {text}{hint}"),
             ))
         })
         .collect();

@@ -372,3 +372,30 @@ fn a_template_mistake_every_output_meets_is_reported_once() {
     );
     assert_eq!(snapshot(&out), before);
 }
+
+#[test]
+fn an_override_missing_a_block_its_children_fill_says_which_file_to_mend() {
+    let site = site_copy("basic");
+    let root = site.path();
+    // A site's own article.html without the blocks checklist.html and
+    // case.html (which extend it) fill.
+    write(
+        root,
+        "templates/article.html",
+        "{% extends \"base.html\" %}\n{% block main %}<article><h1>{{ page.title }}</h1>{{ page.content | safe }}</article>{% endblock main %}\n",
+    );
+    let o = run(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    let line = err
+        .lines()
+        .find(|l| {
+            l.starts_with("themes/default/templates/checklist.html:")
+                && l.contains("before_content")
+        })
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(
+        line.contains("(`checklist.html` extends `article.html`, which is `templates/article.html` here: add `{% block before_content %}{% endblock before_content %}` to it)"),
+        "{line}"
+    );
+}
