@@ -2084,9 +2084,21 @@ impl<'s> Renderer<'s> {
             if !self.keeps(&index_html(&folder), "taxonomy.html", index) {
                 let mut ctx = self.base.clone();
                 self.place(&mut ctx, &relative_url(&folder, ""), &folder);
+                // Topics in `site.toml`'s order (as `site.topics`, so a
+                // theme colours each alike on both pages), others after.
+                let mut list: Vec<&Term> = terms.values().collect();
+                if tax == Taxonomy::Topics {
+                    let config = &site.config.topics;
+                    list.sort_by_key(|t| {
+                        config
+                            .iter()
+                            .position(|c| crate::content::slug::slugify(&c.slug) == t.slug)
+                            .unwrap_or(usize::MAX)
+                    });
+                }
                 ctx.insert(
                     "taxonomy",
-                    &serde_json::json!({"title": title, "url": folder, "kind": tax, "terms": terms.values().map(term_ctx).collect::<Vec<_>>()}),
+                    &serde_json::json!({"title": title, "url": folder, "kind": tax, "terms": list.into_iter().map(term_ctx).collect::<Vec<_>>()}),
                 );
                 match self.render(
                     "taxonomy.html",

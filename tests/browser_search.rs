@@ -183,3 +183,43 @@ fn search_works_from_file_urls() {
     );
     b.screenshot("search-file-url-phone");
 }
+
+#[test]
+fn the_header_results_fit_a_phone_and_name_topics_as_the_site_does() {
+    let site = build_sample_site(&[]);
+    let server = StaticServer::start(site.path());
+    let b = Browser::start(Viewport::Phone);
+    b.goto(&server.url("artikler/"));
+    b.wait_loaded();
+    let input = b.find("#vinn-q");
+    b.click(&input);
+    b.send_keys(&input, "beslutningstakeren");
+    wait_results(&b, "vinn-results");
+    let rect = b.eval(
+        "(function () { var r = document.getElementById('vinn-results').getBoundingClientRect(); return [r.left, r.right, window.innerWidth]; })()",
+    );
+    let (left, right, width) = (
+        rect[0].as_f64().unwrap(),
+        rect[1].as_f64().unwrap(),
+        rect[2].as_f64().unwrap(),
+    );
+    assert!(
+        left >= 0.0 && right <= width,
+        "the list hangs off the screen: {rect}"
+    );
+    b.screenshot("search-dropdown-phone");
+    // Topics by their names, as the search page and the pages write them.
+    let metas: Vec<String> = b
+        .find_all("#vinn-results .vinn-result__meta")
+        .iter()
+        .map(|e| b.text(e))
+        .collect();
+    assert!(
+        metas.iter().any(|m| m.contains("Beslutningstakere")),
+        "{metas:?}"
+    );
+    assert!(
+        !metas.iter().any(|m| m.contains("beslutningstakere")),
+        "{metas:?}"
+    );
+}

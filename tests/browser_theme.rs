@@ -302,6 +302,11 @@ fn keyboard_phone_menu_toc_and_layout() {
         b.eval("!!document.activeElement.closest('#site-nav')") == json!(true),
         "opening the menu moves focus into it"
     );
+    assert_eq!(
+        b.eval("document.activeElement.getAttribute('aria-current')"),
+        "page",
+        "…at the page being read, not at the menu's top"
+    );
     b.screenshot("menu-open-phone");
     b.assert_accessible("the open phone menu");
     b.press(&[keys::ESCAPE]);
@@ -1039,4 +1044,42 @@ fn a_quiz_checks_answers_marks_them_and_prints_without_them() {
     pick(0, 1);
     check(0);
     assert_eq!(state(0)[0], "Riktig!");
+}
+
+#[test]
+fn a_short_table_fits_a_phone_and_a_wide_one_scrolls_with_whole_words() {
+    let site = build_sample_site(&[]);
+    let server = StaticServer::start(site.path());
+    let b = Browser::start(Viewport::Phone);
+    // Every table of the sample's pages, on a phone: two or three columns
+    // fit the screen; more scroll in their region, each column at least
+    // a word or two wide.
+    let mut checked = 0;
+    for url in ["", "evaluering/innsikt/", "kurs/finn-beslutningstakeren/"] {
+        load(&b, &server.url(url));
+        let tables = b.eval(
+            "Array.prototype.map.call(document.querySelectorAll('.table-wrap'), function (w) { var t = w.querySelector('table'); return [t.rows[0].cells.length, w.scrollWidth, w.clientWidth, Math.min.apply(null, Array.prototype.map.call(t.rows[0].cells, function (c) { return c.getBoundingClientRect().width; }))]; })",
+        );
+        for t in tables.as_array().unwrap() {
+            let (cols, scroll, client, narrowest) = (
+                t[0].as_u64().unwrap(),
+                t[1].as_f64().unwrap(),
+                t[2].as_f64().unwrap(),
+                t[3].as_f64().unwrap(),
+            );
+            if cols <= 2 {
+                assert!(
+                    scroll <= client + 1.0,
+                    "{url}: a {cols}-column table scrolls: {t}"
+                );
+            }
+            assert!(
+                narrowest >= 110.0,
+                "{url}: a column {narrowest}px wide: {t}"
+            );
+            checked += 1;
+        }
+        assert_no_sideways_scroll(&b, url);
+    }
+    assert!(checked >= 3, "{checked}");
 }

@@ -828,12 +828,17 @@
       return Object.prototype.hasOwnProperty.call(d, key) ? d[key] : fallback;
     }
 
-    function label(sel, value) {
-      if (!sel) return value;
-      for (var i = 0; i < sel.options.length; i++) {
-        if (sel.options[i].value === value) return sel.options[i].getAttribute('data-label') || sel.options[i].text;
+    // A topic's name: from the page's topic filter, the form's
+    // data-i18n-topic-SLUG, or the slug written as words.
+    function topicName(value) {
+      if (topicSel) {
+        for (var i = 0; i < topicSel.options.length; i++) {
+          var o = topicSel.options[i];
+          if (o.value === value && o.value) return o.getAttribute('data-label') || o.text;
+        }
       }
-      return value;
+      var words = value.replace(/-/g, ' ');
+      return i18n('topic-' + value, words.charAt(0).toUpperCase() + words.slice(1));
     }
 
     function fillFilters(meta) {
@@ -843,7 +848,7 @@
         f[1].forEach(function (v) {
           var o = document.createElement('option');
           o.value = v[0];
-          o.text = f[2] === 'kind' ? i18n('kind-' + v[0], v[0]) : v[0];
+          o.text = f[2] === 'kind' ? i18n('kind-' + v[0], v[0]) : topicName(v[0]);
           sel.appendChild(o);
         });
       });
@@ -885,7 +890,7 @@
       res.page.forEach(function (d, i) {
         var meta = [i18n('kind-' + d[2], d[2])];
         if (d[6]) meta.push(i18n('outcome-' + d[6], d[6]));
-        (d[3] || []).forEach(function (t) { meta.push(label(topicSel, t)); });
+        (d[3] || []).forEach(function (t) { meta.push(topicName(t)); });
         html += option(i,
           '<a class="vinn-result__link" data-href="' + escapeHtml(fileUrl(siteBase + d[0])) + '">' +
           '<span class="vinn-result__title">' + highlight(d[1], tokens, lang) + '</span> ' +

@@ -77,7 +77,7 @@
     toggle.addEventListener("click", function () {
       set(toggle.getAttribute("aria-expanded") !== "true");
       if (toggle.getAttribute("aria-expanded") === "true") {
-        var first = $("a[aria-current], a", nav);
+        var first = $("a[aria-current]", nav) || $("a", nav);
         if (first) first.focus();
       }
     });
