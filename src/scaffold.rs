@@ -137,6 +137,16 @@ pub fn new_page(root: &Path, kind: Kind, title: &str, section: Option<&str>) -> 
         .replace("{{date}}", &today())
         .replace("{{slug}}", &slug)
         .replace("{{kind}}", kind.as_str());
+    // Where the folder would give the page another kind, the page says its
+    // own (a site.toml that cannot be read gives no default to rely on).
+    let inherited = crate::config::Config::load(root)
+        .ok()
+        .map(|c| crate::content::inherited_kind(root, section, &c));
+    let text = if inherited == Some(kind) {
+        text
+    } else {
+        with_kind(&text, kind)
+    };
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     let mut f = std::fs::OpenOptions::new()
         .write(true)
@@ -145,6 +155,34 @@ pub fn new_page(root: &Path, kind: Kind, title: &str, section: Option<&str>) -> 
         .map_err(|e| Error::io(&path, e))?;
     std::io::Write::write_all(&mut f, text.as_bytes()).map_err(|e| Error::io(&path, e))?;
     Ok(path)
+}
+
+/// `text` (a page) with `kind: KIND` in its front matter, after the
+/// title, unless the front matter names a kind already; a page without
+/// front matter gets one holding only the kind.
+fn with_kind(text: &str, kind: Kind) -> String {
+    let line = format!("kind: {}\n", kind.as_str());
+    let Ok(split) = crate::content::frontmatter::split(text) else {
+        return text.to_string();
+    };
+    let Some(yaml) = split.yaml else {
+        return format!("---\n{line}---\n\n{text}");
+    };
+    let keys = crate::content::frontmatter::key_lines(yaml, split.yaml_line);
+    if keys.contains_key("kind") {
+        return text.to_string();
+    }
+    // After the title's line, else first; lines are counted from 1.
+    let after = keys.get("title").copied().unwrap_or(1);
+    let at: usize = text.split_inclusive('\n').take(after).map(str::len).sum();
+    let mut out = String::with_capacity(text.len() + line.len());
+    out.push_str(&text[..at]);
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out.push_str(&line);
+    out.push_str(&text[at..]);
+    out
 }
 
 const INIT_FILES: &[(&str, &str)] = &[
@@ -240,6 +278,28 @@ mod tests {
                 "{p} is in no archetype"
             );
         }
+    }
+
+    #[test]
+    fn a_kind_goes_after_the_title_unless_the_page_names_one() {
+        use super::{Kind, with_kind};
+        assert_eq!(
+            with_kind(
+                "---\ntitle: \"X\"\ndate: 2026-01-01\n---\n\nTekst\n",
+                Kind::Checklist
+            ),
+            "---\ntitle: \"X\"\nkind: checklist\ndate: 2026-01-01\n---\n\nTekst\n"
+        );
+        assert_eq!(
+            with_kind("---\ndate: 2026-01-01\n---\n", Kind::Case),
+            "---\nkind: case\ndate: 2026-01-01\n---\n"
+        );
+        let named = "---\ntitle: X\nkind: article\n---\n";
+        assert_eq!(with_kind(named, Kind::Case), named);
+        assert_eq!(
+            with_kind("# X\n", Kind::Article),
+            "---\nkind: article\n---\n\n# X\n"
+        );
     }
 
     #[test]

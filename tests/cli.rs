@@ -173,6 +173,91 @@ fn new_honours_section_and_site_archetypes() {
     );
 }
 
+/// A page written into a folder whose pages are of another kind says its
+/// own kind, so that it builds as the kind asked for; where the folder
+/// gives the same kind, the page leaves it to the folder.
+#[test]
+fn new_writes_the_kind_where_the_section_gives_another() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    assert!(run(&["init", root.to_str().unwrap()]).status.success());
+    let r = root.to_str().unwrap();
+    for (kind, title, section, file, written) in [
+        // A new folder: articles by default.
+        (
+            "checklist",
+            "Sjekk i ny",
+            "nyseksjon",
+            "nyseksjon/sjekk-i-ny.md",
+            true,
+        ),
+        // site.toml's [sections] makes `case` case studies.
+        (
+            "article",
+            "Artikkel i case",
+            "case",
+            "case/artikkel-i-case.md",
+            true,
+        ),
+        ("case", "X", "artikler", "artikler/x.md", true),
+        // The same kind as the folder's: nothing to say.
+        ("article", "Vanlig", "artikler", "artikler/vanlig.md", false),
+    ] {
+        let o = run(&["new", kind, title, "--section", section, "--root", r]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let text = std::fs::read_to_string(root.join("content").join(file)).unwrap();
+        let line = format!("kind: {kind}");
+        assert_eq!(
+            text.lines()
+                .filter(|l| l.starts_with("kind:"))
+                .collect::<Vec<_>>(),
+            if written { vec![line.as_str()] } else { vec![] },
+            "{file}:\n{text}"
+        );
+    }
+    // An `_index.md` naming its kind counts as site.toml does.
+    std::fs::create_dir_all(root.join("content/maler")).unwrap();
+    std::fs::write(
+        root.join("content/maler/_index.md"),
+        "---\ntitle: Maler\nkind: checklist\n---\n",
+    )
+    .unwrap();
+    let o = run(&[
+        "new",
+        "checklist",
+        "Mal",
+        "--section",
+        "maler/under",
+        "--root",
+        r,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(root.join("content/maler/under/mal.md")).unwrap();
+    assert!(!text.contains("kind:"), "{text}");
+
+    // Each builds as the kind asked for: only the placeholders are warned
+    // about, and the new case is a draft, left out.
+    let o = run(&["check", "--root", r]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    let problems: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains(": error: ") || l.contains(": warning: "))
+        .filter(|l| !l.contains(": warning: still the placeholder"))
+        .collect();
+    assert!(problems.is_empty(), "{err}");
+    assert!(err.contains("content/nyseksjon/sjekk-i-ny.md:"), "{err}");
+    // With --drafts the case is read as a case study: what it lacks is
+    // said, nothing about its kind.
+    let o = run(&["check", "--drafts", "--root", r]);
+    let err = stderr(&o);
+    assert!(
+        err.contains("content/artikler/x.md:") && err.contains("anonymized: true"),
+        "{err}"
+    );
+    assert!(!err.contains("but this page is"), "{err}");
+}
+
 #[test]
 fn commands_find_the_site_from_inside_it() {
     let tmp = tempfile::tempdir().unwrap();

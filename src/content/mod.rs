@@ -575,6 +575,25 @@ pub fn default_kind(
     config.section_kind(top).unwrap_or_default()
 }
 
+/// The kind a page in the folder `section` (`artikler/pris`; `""` for
+/// `content/` itself) gets when its front matter names none, as a build
+/// gives it: from the `_index.md` files of that folder and those above it,
+/// else `config`'s `[sections]`, else an article. An `_index.md` that
+/// cannot be read names no kind, as in a build.
+pub fn inherited_kind(root: &Path, section: &str, config: &Config) -> Kind {
+    let content = root.join("content");
+    let kind_of = |key: &str| {
+        let index = content.join(key).join("_index.md");
+        if !index.is_file() {
+            return None;
+        }
+        let mut sec = default_section(key);
+        read_section(root, &index, &mut sec).ok()?;
+        sec.kind
+    };
+    default_kind(&kind_of, section, config)
+}
+
 fn default_section(key: &str) -> Section {
     let name = key.rsplit('/').next().unwrap_or("");
     let mut title: String = name.replace(['-', '_'], " ");
