@@ -95,6 +95,29 @@ fn default_section(kind: Kind) -> &'static str {
     }
 }
 
+/// The longest slug `vinn new` names a file with, in bytes: a long title
+/// would otherwise make a file name longer than file systems take (255
+/// bytes) and an address no one reads.
+const MAX_FILE_SLUG: usize = 80;
+
+/// `slug` cut to at most [`MAX_FILE_SLUG`] bytes, after its last whole word
+/// that fits (within a word only when the first is longer than that).
+fn file_slug(slug: &str) -> &str {
+    if slug.len() <= MAX_FILE_SLUG {
+        return slug;
+    }
+    let mut end = MAX_FILE_SLUG;
+    while !slug.is_char_boundary(end) {
+        end -= 1;
+    }
+    if slug.as_bytes()[end] != b'-'
+        && let Some(dash) = slug[..end].rfind('-')
+    {
+        end = dash;
+    }
+    slug[..end].trim_end_matches('-')
+}
+
 /// `vinn new KIND "Title" [--section PATH]`: writes the file, returns its path.
 pub fn new_page(root: &Path, kind: Kind, title: &str, section: Option<&str>) -> Result<PathBuf> {
     if !root.join(crate::config::CONFIG_FILE).is_file() {
@@ -103,7 +126,8 @@ pub fn new_page(root: &Path, kind: Kind, title: &str, section: Option<&str>) -> 
             root.display()
         )));
     }
-    let slug = slugify(title);
+    let whole = slugify(title);
+    let slug = file_slug(&whole);
     if slug.is_empty() {
         return Err(Error::env("the title needs at least one letter or digit"));
     }
@@ -135,7 +159,7 @@ pub fn new_page(root: &Path, kind: Kind, title: &str, section: Option<&str>) -> 
     let text = template
         .replace("{{title}}", &escaped)
         .replace("{{date}}", &today())
-        .replace("{{slug}}", &slug)
+        .replace("{{slug}}", slug)
         .replace("{{kind}}", kind.as_str());
     // Where the folder would give the page another kind, the page says its
     // own (a site.toml that cannot be read gives no default to rely on).
@@ -300,6 +324,24 @@ mod tests {
             with_kind("# X\n", Kind::Article),
             "---\nkind: article\n---\n\n# X\n"
         );
+    }
+
+    #[test]
+    fn a_long_slug_is_cut_after_a_whole_word() {
+        use super::{MAX_FILE_SLUG, file_slug};
+        assert_eq!(file_slug("kort-tittel"), "kort-tittel");
+        let words = "hvem-signerer-".repeat(20);
+        let cut = file_slug(&words);
+        assert_eq!(cut.len(), 74, "{cut}");
+        assert!(words.starts_with(cut));
+        assert!(cut.ends_with("-hvem"), "{cut}");
+        // A dash right after the limit: the word before it fits whole.
+        let exact = format!("{}-neste", "a".repeat(MAX_FILE_SLUG));
+        assert_eq!(file_slug(&exact), "a".repeat(MAX_FILE_SLUG));
+        // One word longer than the limit is cut within it, on a char.
+        let long = "é".repeat(MAX_FILE_SLUG);
+        assert_eq!(file_slug(&long), "é".repeat(MAX_FILE_SLUG / 2));
+        assert_eq!(file_slug(&"x".repeat(300)).len(), MAX_FILE_SLUG);
     }
 
     #[test]

@@ -258,6 +258,41 @@ fn new_writes_the_kind_where_the_section_gives_another() {
     assert!(!err.contains("but this page is"), "{err}");
 }
 
+/// A title too long for a file name gives a file named after its first
+/// words; the page keeps the title whole.
+#[test]
+fn new_names_the_file_after_the_start_of_a_long_title() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    assert!(run(&["init", root.to_str().unwrap()]).status.success());
+    let r = root.to_str().unwrap();
+    let title = "Hvorfor taper vi tilbud som kunden selv ba om, når prisen var riktig, \
+                 verdien var dokumentert og beslutningstakeren hadde sagt ja i møtet? \
+                 En gjennomgang av tre anbud i byggebransjen der innkjøpsavdelingen \
+                 overtok forhandlingen etter at tilbudet var sendt, og hva vi gjør \
+                 annerledes neste gang vi møter en rammeavtale med flere ledd";
+    assert!(title.len() > 300, "{}", title.len());
+    let o = run(&["new", "article", title, "--root", r]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let printed = String::from_utf8_lossy(&o.stdout).trim().to_string();
+    let name = printed
+        .strip_prefix("content/artikler/")
+        .and_then(|n| n.strip_suffix(".md"))
+        .unwrap_or_else(|| panic!("{printed}"));
+    assert!(name.len() <= 80, "{name}");
+    // Cut after a whole word.
+    assert!(
+        vinn::content::slug::slugify(title).starts_with(&format!("{name}-")),
+        "{name}"
+    );
+    let text = std::fs::read_to_string(root.join(&printed)).unwrap();
+    assert!(text.contains(&format!("title: \"{title}\"")), "{text}");
+    let o = run(&["build", "--root", r]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let url = format!("public/artikler/{name}/index.html");
+    assert!(root.join(&url).is_file(), "{url}");
+}
+
 #[test]
 fn commands_find_the_site_from_inside_it() {
     let tmp = tempfile::tempdir().unwrap();
