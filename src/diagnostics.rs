@@ -200,6 +200,13 @@ pub enum Error {
     /// The environment is wrong (no site.toml, refusing an output dir, port busy): exit 2.
     #[error("{message}")]
     Environment { message: String },
+    /// The command line asks for something that cannot be (an argument
+    /// outside what it may be): exit 2.
+    #[error("{message}")]
+    Usage { message: String },
+    /// `vinn new` would write over a file (`path`): exit 2.
+    #[error("{} already exists: vinn new never overwrites; pick another title", .path.display())]
+    Exists { path: PathBuf },
     /// An I/O error outside the content (writing the output, for instance): exit 2.
     #[error("{}: {source}", .path.display())]
     Io {
@@ -212,6 +219,11 @@ pub enum Error {
 impl Error {
     pub fn env(message: impl Into<String>) -> Self {
         Error::Environment {
+            message: message.into(),
+        }
+    }
+    pub fn usage(message: impl Into<String>) -> Self {
+        Error::Usage {
             message: message.into(),
         }
     }

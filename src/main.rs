@@ -85,7 +85,7 @@ enum Command {
         kind: KindArg,
         /// The page title (also gives the file name)
         title: String,
-        /// Folder below content/ (default: artikler, sjekklister or case)
+        /// Folder below content/, from there; "" or . for content/ itself (default: artikler, sjekklister or case)
         #[arg(long)]
         section: Option<String>,
         /// The site folder holding site.toml (default: the nearest one from the current folder up)
@@ -312,17 +312,18 @@ fn main() -> ExitCode {
             };
             let given = root.is_some();
             let root = build::root_or_cwd(root.as_deref());
+            // Relative to the site root, or, when the root was found above
+            // the current folder, to where the author stands, so `$EDITOR
+            // "$(vinn new …)"` opens it from anywhere; a file in the way is
+            // named the same way.
+            let cwd = std::env::current_dir().ok().filter(|_| !given);
+            let shown = |p: &Path| match cwd.as_deref().and_then(|c| c.strip_prefix(&root).ok()) {
+                Some(here) => relative_to(p, &root, here),
+                None => p.strip_prefix(&root).unwrap_or(p).to_path_buf(),
+            };
             match vinn::scaffold::new_page(&root, kind, &title, section.as_deref()) {
                 Ok(p) => {
-                    // Relative to the site root, or, when the root was found
-                    // above the current folder, to where the author stands,
-                    // so `$EDITOR "$(vinn new …)"` opens it from anywhere.
-                    let cwd = std::env::current_dir().ok().filter(|_| !given);
-                    let shown = match cwd.as_deref().and_then(|c| c.strip_prefix(&root).ok()) {
-                        Some(here) => relative_to(&p, &root, here),
-                        None => p.strip_prefix(&root).unwrap_or(&p).to_path_buf(),
-                    };
-                    println!("{}", shown.display());
+                    println!("{}", shown(&p).display());
                     if kind == Kind::Case {
                         // On stderr: stdout is the path alone.
                         eprintln!(
@@ -331,6 +332,7 @@ fn main() -> ExitCode {
                     }
                     ExitCode::SUCCESS
                 }
+                Err(Error::Exists { path }) => fail(Error::Exists { path: shown(&path) }),
                 Err(e) => fail(e),
             }
         }

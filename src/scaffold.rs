@@ -118,6 +118,37 @@ fn file_slug(slug: &str) -> &str {
     slug[..end].trim_end_matches('-')
 }
 
+/// `--section PATH` as a section's key: a folder under `content/`, given
+/// from there (`artikler/pris`, slashes around it or `.` steps ignored);
+/// `""` and `.` are `content/` itself. An absolute path, one that goes up
+/// (`..`) and a hidden folder (never published) are usage errors.
+fn section_key(given: &str) -> Result<String> {
+    let inside = "give a folder inside content/, as seen from there (e.g. `artikler/pris`), or `.` for content/ itself";
+    if given.starts_with(['/', '\\']) || Path::new(given).is_absolute() {
+        return Err(Error::usage(format!(
+            "--section `{given}` is an absolute path: {inside}"
+        )));
+    }
+    let mut parts = Vec::new();
+    for part in given.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                return Err(Error::usage(format!(
+                    "--section `{given}` goes up with `..`, out of content/: {inside}"
+                )));
+            }
+            hidden if hidden.starts_with('.') => {
+                return Err(Error::usage(format!(
+                    "--section `{given}` names a hidden folder, `{hidden}`, which is never published: {inside}"
+                )));
+            }
+            part => parts.push(part),
+        }
+    }
+    Ok(parts.join("/"))
+}
+
 /// `vinn new KIND "Title" [--section PATH]`: writes the file, returns its path.
 pub fn new_page(root: &Path, kind: Kind, title: &str, section: Option<&str>) -> Result<PathBuf> {
     if !root.join(crate::config::CONFIG_FILE).is_file() {
@@ -131,17 +162,15 @@ pub fn new_page(root: &Path, kind: Kind, title: &str, section: Option<&str>) -> 
     if slug.is_empty() {
         return Err(Error::env("the title needs at least one letter or digit"));
     }
-    let section = section.unwrap_or(default_section(kind)).trim_matches('/');
-    if section.split('/').any(|s| s == ".." || s.starts_with('.')) {
-        return Err(Error::env("--section must be a folder inside content/"));
-    }
+    let section = match section {
+        Some(s) => section_key(s)?,
+        None => default_section(kind).to_string(),
+    };
+    let section = section.as_str();
     let dir = root.join("content").join(section);
     let path = dir.join(format!("{slug}.md"));
     if path.exists() {
-        return Err(Error::env(format!(
-            "{} already exists: vinn new never overwrites; pick another title",
-            path.display()
-        )));
+        return Err(Error::Exists { path });
     }
     let local = root
         .join("archetypes")
@@ -342,6 +371,32 @@ mod tests {
         let long = "é".repeat(MAX_FILE_SLUG);
         assert_eq!(file_slug(&long), "é".repeat(MAX_FILE_SLUG / 2));
         assert_eq!(file_slug(&"x".repeat(300)).len(), MAX_FILE_SLUG);
+    }
+
+    #[test]
+    fn a_section_is_a_folder_inside_content() {
+        use super::section_key;
+        for (given, key) in [
+            ("artikler", "artikler"),
+            ("artikler/pris/", "artikler/pris"),
+            ("./artikler//pris/", "artikler/pris"),
+            ("", ""),
+            (".", ""),
+            ("./", ""),
+        ] {
+            assert_eq!(section_key(given).unwrap(), key, "{given}");
+        }
+        for (given, says) in [
+            ("/etc", "absolute path"),
+            ("/artikler/", "absolute path"),
+            ("../ut", "goes up with `..`"),
+            ("artikler/../..", "goes up with `..`"),
+            (".skjult/x", "hidden folder, `.skjult`"),
+        ] {
+            let e = section_key(given).unwrap_err();
+            assert!(matches!(e, crate::diagnostics::Error::Usage { .. }), "{e}");
+            assert!(e.to_string().contains(says), "{given}: {e}");
+        }
     }
 
     #[test]

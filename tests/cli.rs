@@ -293,6 +293,56 @@ fn new_names_the_file_after_the_start_of_a_long_title() {
     assert!(root.join(&url).is_file(), "{url}");
 }
 
+/// `--section` is a folder inside content/: `""` and `.` are content/
+/// itself; an absolute path or one going up is a usage error. The file
+/// in the way of a new one is named as a new file's path is.
+#[test]
+fn new_takes_a_section_inside_content_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("side");
+    assert!(run(&["init", root.to_str().unwrap()]).status.success());
+    let here = root.join("content/artikler");
+    let in_here = |args: &[&str]| vinn().current_dir(&here).args(args).output().unwrap();
+    let o = in_here(&["new", "article", "Rot", "--section", "."]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "../rot.md");
+    assert!(root.join("content/rot.md").is_file());
+    // "" is the same folder: the file is there already, named from here.
+    let o = in_here(&["new", "article", "Rot", "--section", ""]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o).trim(),
+        "error: ../rot.md already exists: vinn new never overwrites; pick another title"
+    );
+    // With --root, from the site root, as a new file's path is printed.
+    let r = root.to_str().unwrap();
+    let o = run(&["new", "article", "Rot", "--section", "", "--root", r]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with("error: content/rot.md already exists"),
+        "{}",
+        stderr(&o)
+    );
+    for (section, says) in [
+        ("/etc", "is an absolute path"),
+        ("../ut", "goes up with `..`"),
+        ("artikler/../../ut", "goes up with `..`"),
+    ] {
+        let o = run(&["new", "article", "Ute", "--section", section, "--root", r]);
+        assert_eq!(o.status.code(), Some(2), "{section}: {}", stderr(&o));
+        assert!(
+            stderr(&o).starts_with(&format!("error: --section `{section}` {says}")),
+            "{section}: {}",
+            stderr(&o)
+        );
+    }
+    assert!(!root.join("content/etc").exists());
+    assert!(!tmp.path().join("ut").exists());
+    let o = run(&["build", "--root", r]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(root.join("public/rot/index.html").is_file());
+}
+
 #[test]
 fn commands_find_the_site_from_inside_it() {
     let tmp = tempfile::tempdir().unwrap();
