@@ -84,6 +84,11 @@ pub fn load_cached(
 ) -> Result<Loaded> {
     let mut timings = Timings::default();
     let t = Instant::now();
+    if let Some(b) = &opts.base_url
+        && let Err(needs) = crate::config::check_base_url(b)
+    {
+        return Err(Error::usage(format!("--base-url `{b}` {needs}")));
+    }
     let mut config = Config::load(&opts.root)?;
     if let Some(b) = &opts.base_url {
         config.base_url = if b.ends_with('/') {

@@ -422,6 +422,27 @@ pub struct RobotsConfig {
 
 pub const CONFIG_FILE: &str = "site.toml";
 
+/// Whether `url` can be a `base_url`: a path from the server's root
+/// (`/`, `/opplaering/`), or an `http://` or `https://` address with a
+/// host. Anything else would make broken addresses of the canonical
+/// links, the feed and the sitemap. `Err` says what it needs to be, to
+/// follow the setting's name.
+pub fn check_base_url(url: &str) -> std::result::Result<(), String> {
+    let lower = url.to_ascii_lowercase();
+    let host = ["https://", "http://"]
+        .iter()
+        .find_map(|scheme| lower.strip_prefix(scheme));
+    let ok = match host {
+        Some(rest) => !rest.is_empty() && !rest.starts_with('/'),
+        // `//host/` would be an address without its scheme.
+        None => url.starts_with('/') && !url.starts_with("//"),
+    };
+    if ok {
+        return Ok(());
+    }
+    Err("needs to be a path from the server's root, `/path/` (e.g. \"/opplaering/\"), or a web address, `http(s)://host/…` (e.g. \"https://intra.example/opplaering/\")".to_string())
+}
+
 impl Config {
     /// Reads `site.toml` in `root`. A missing file is an environment error;
     /// a broken one is a site error with the line of the problem.
@@ -453,6 +474,15 @@ impl Config {
     }
 
     fn normalize(&mut self) -> std::result::Result<(), Diagnostic> {
+        if let Err(needs) = check_base_url(&self.base_url) {
+            let (line, col) = self.place(&["base_url"]);
+            return Err(Diagnostic::error(
+                CONFIG_FILE,
+                line,
+                col,
+                format!("`base_url` = `{}` {needs}", self.base_url),
+            ));
+        }
         if !self.base_url.ends_with('/') {
             self.base_url.push('/');
         }
@@ -626,6 +656,41 @@ mod tests {
             "{}",
             d.message
         );
+    }
+
+    #[test]
+    fn base_url_is_a_path_or_a_web_address() {
+        for ok in [
+            "/",
+            "/opplaering",
+            "/opplaering/",
+            "https://intra.example/opplaering/",
+            "http://intra.example",
+            "HTTPS://intra.example/",
+        ] {
+            Config::parse(&format!("title = \"x\"\nbase_url = \"{ok}\"\n"))
+                .unwrap_or_else(|d| panic!("{ok}: {d}"));
+        }
+        for bad in [
+            "opplaering",
+            "intra.example/opplaering",
+            "ftp://x/",
+            "https://",
+            "https:///sti/",
+            "//intra.example/",
+            "",
+        ] {
+            let d = Config::parse(&format!("title = \"x\"\n\nbase_url = \"{bad}\"\n")).unwrap_err();
+            assert_eq!((d.line, d.col), (3, 12), "{bad}: {}", d.message);
+            assert!(
+                d.message
+                    .starts_with(&format!("`base_url` = `{bad}` needs to be a path"))
+                    && d.message.contains("`/path/`")
+                    && d.message.contains("`http(s)://host/…`"),
+                "{bad}: {}",
+                d.message
+            );
+        }
     }
 
     #[test]

@@ -481,6 +481,52 @@ fn a_setting_checked_after_parsing_is_an_error_at_its_line() {
     }
 }
 
+/// `base_url` is a path from the server's root or an http(s) address: in
+/// site.toml anything else is an error at its value, given as
+/// `--base-url` a usage error, and nothing is built either way.
+#[test]
+fn a_base_url_without_a_scheme_or_a_leading_slash_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    assert!(run(&["init", root.to_str().unwrap()]).status.success());
+    let r = root.to_str().unwrap();
+    for url in ["intra.example/opplaering", "ftp://x/"] {
+        let o = run(&["build", "--root", r, "--base-url", url]);
+        assert_eq!(o.status.code(), Some(2), "{url}: {}", stderr(&o));
+        assert!(
+            stderr(&o).starts_with(&format!(
+                "error: --base-url `{url}` needs to be a path from the server's root, `/path/`"
+            )) && stderr(&o).contains("`http(s)://host/…`"),
+            "{url}: {}",
+            stderr(&o)
+        );
+        assert!(!root.join("public").exists(), "{url}");
+    }
+    let toml = std::fs::read_to_string(root.join("site.toml")).unwrap();
+    assert!(toml.contains("base_url = \"/\"\n"), "{toml}");
+    std::fs::write(
+        root.join("site.toml"),
+        toml.replace("base_url = \"/\"", "base_url = \"opplaering\""),
+    )
+    .unwrap();
+    let line = 1 + toml
+        .lines()
+        .position(|l| l.starts_with("base_url"))
+        .unwrap();
+    for cmd in ["build", "check"] {
+        let o = run(&[cmd, "--root", r]);
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        assert!(
+            stderr(&o).starts_with(&format!(
+                "site.toml:{line}:12: error: `base_url` = `opplaering` needs to be a path"
+            )),
+            "{}",
+            stderr(&o)
+        );
+    }
+    assert!(!root.join("public").exists());
+}
+
 #[test]
 fn broken_site_toml_names_the_key() {
     let tmp = tempfile::tempdir().unwrap();
