@@ -12,7 +12,9 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Error, Result, explain_serde_message, line_col};
+use crate::diagnostics::{
+    Diagnostic, Diagnostics, Error, Result, explain_config_message, line_col,
+};
 
 /// The reasons a case study may give, unless `site.toml` says otherwise.
 pub const DEFAULT_REASONS: &[&str] = &[
@@ -465,7 +467,7 @@ impl Config {
     pub fn parse(text: &str) -> std::result::Result<Config, Diagnostic> {
         let mut cfg: Config = toml::from_str(text).map_err(|e| {
             let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
-            Diagnostic::error(CONFIG_FILE, line, col, explain_serde_message(e.message()))
+            Diagnostic::error(CONFIG_FILE, line, col, explain_config_message(e.message()))
         })?;
         cfg.source = text.into();
         cfg.normalize()?;
@@ -651,11 +653,14 @@ mod tests {
         let d = Config::parse("title = \"x\"\nlanguge = \"nb\"\n").unwrap_err();
         assert_eq!(d.line, 2);
         assert!(d.message.contains("`languge`"), "{}", d.message);
-        assert!(
-            d.message.contains("did you mean `language`"),
-            "{}",
-            d.message
+        assert_eq!(
+            d.message, "unknown key `languge`: did you mean `language`?",
+            "site.toml has no `extra:`"
         );
+        // Where no key is near, the keys of that table are listed.
+        let d = Config::parse("title = \"x\"\n[search]\nzzzzqqq = true\n").unwrap_err();
+        assert_eq!(d.line, 3);
+        assert_eq!(d.message, "unknown key `zzzzqqq`; valid keys are `enabled`");
     }
 
     #[test]

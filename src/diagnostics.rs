@@ -287,9 +287,21 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-/// Serde's "unknown field `x`, expected one of `a`, `b`" message, rewritten
-/// as a hint with the nearest valid key. Other messages pass through.
+/// Serde's "unknown field `x`, expected one of `a`, `b`" message from
+/// front matter, rewritten as a hint with the nearest valid key (and where
+/// free keys go: `extra:`). Other messages pass through.
 pub fn explain_serde_message(msg: &str) -> String {
+    explain(msg, " (free keys go under `extra:`)")
+}
+
+/// [`explain_serde_message`] for `site.toml`, which has no place for keys
+/// of one's own.
+pub fn explain_config_message(msg: &str) -> String {
+    explain(msg, "")
+}
+
+/// The messages above; `free_keys` ends an unknown key's.
+fn explain(msg: &str, free_keys: &str) -> String {
     if let Some(plain) = explain_invalid_type(msg) {
         return plain;
     }
@@ -302,11 +314,9 @@ pub fn explain_serde_message(msg: &str) -> String {
     let field = &rest[..end];
     let expected: Vec<&str> = rest[end + 1..].split('`').skip(1).step_by(2).collect();
     match did_you_mean(field, expected.iter().copied()) {
-        Some(s) => {
-            format!("unknown key `{field}`: did you mean `{s}`? (free keys go under `extra:`)")
-        }
+        Some(s) => format!("unknown key `{field}`: did you mean `{s}`?{free_keys}"),
         None => format!(
-            "unknown key `{field}`; valid keys are {} (free keys go under `extra:`)",
+            "unknown key `{field}`; valid keys are {}{free_keys}",
             expected
                 .iter()
                 .map(|e| format!("`{e}`"))

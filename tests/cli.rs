@@ -541,6 +541,8 @@ fn broken_site_toml_names_the_key() {
     let err = stderr(&o);
     assert!(err.starts_with("site.toml:3:"), "{err}");
     assert!(err.contains("did you mean `search`"), "{err}");
+    // Front matter's `extra:` is no place in site.toml.
+    assert!(!err.contains("extra"), "{err}");
 }
 
 #[test]
