@@ -136,6 +136,17 @@ impl Diagnostics {
     pub fn error_count(&self) -> usize {
         self.items.iter().filter(|d| d.is_error()).count()
     }
+    pub fn warning_count(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
+    }
+    /// `N warnings` (`1 warning`).
+    pub fn warnings_text(&self) -> String {
+        let n = self.warning_count();
+        format!("{n} warning{}", if n == 1 { "" } else { "s" })
+    }
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
@@ -160,11 +171,6 @@ impl Diagnostics {
             .filter(|d| d.is_error())
             .map(|d| d.path.as_str())
             .collect();
-        let warnings = self
-            .items
-            .iter()
-            .filter(|d| d.severity == Severity::Warning)
-            .count();
         let mut s = format!(
             "{} error{} in {} file{}",
             errors,
@@ -172,12 +178,9 @@ impl Diagnostics {
             files.len(),
             if files.len() == 1 { "" } else { "s" }
         );
-        if warnings > 0 {
-            s.push_str(&format!(
-                ", {} warning{}",
-                warnings,
-                if warnings == 1 { "" } else { "s" }
-            ));
+        if self.warning_count() > 0 {
+            s.push_str(", ");
+            s.push_str(&self.warnings_text());
         }
         s
     }
@@ -430,5 +433,10 @@ mod tests {
         .into_iter()
         .collect();
         assert_eq!(d.summary(), "3 errors in 2 files");
+        let mut d = d;
+        d.push(Diagnostic::warning("c.md", 1, 1, "w"));
+        d.push(Diagnostic::note("c.md", 2, 1, "n"));
+        assert_eq!(d.summary(), "3 errors in 2 files, 1 warning");
+        assert_eq!(d.warning_count(), 1);
     }
 }

@@ -360,8 +360,13 @@ fn main() -> ExitCode {
                         .as_ref()
                         .map(|o| o.display().to_string())
                         .unwrap_or_default();
+                    // Said when there are any: they scroll by above.
+                    let warnings = match r.warnings.warning_count() {
+                        0 => String::new(),
+                        _ => format!(" ({})", r.warnings.warnings_text()),
+                    };
                     println!(
-                        "Built {} pages in {} sections into {out}: {} files ({} changed, {} unchanged, {} removed) in {:.0} ms",
+                        "Built {} pages in {} sections into {out}: {} files ({} changed, {} unchanged, {} removed) in {:.0} ms{warnings}",
                         r.pages,
                         r.sections,
                         r.write.files,
@@ -397,8 +402,12 @@ fn main() -> ExitCode {
                     print_diagnostics(&r.warnings, verbose);
                     annotate(&r.warnings, &opts.root, verbose);
                     print_timings(&r);
+                    let warnings = match r.warnings.warning_count() {
+                        0 => String::new(),
+                        _ => format!(", {}", r.warnings.warnings_text()),
+                    };
                     println!(
-                        "No errors: {} pages in {} sections checked in {:.0} ms",
+                        "No errors{warnings}: {} pages in {} sections checked in {:.0} ms",
                         r.pages, r.sections, r.millis
                     );
                     ExitCode::SUCCESS

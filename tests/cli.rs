@@ -610,6 +610,23 @@ fn placeholder_text_from_vinn_new_is_a_warning_at_its_line() {
         ),
     ];
     assert_eq!(warned, expect, "{err}");
+    // The summary counts them.
+    let summary = |o: &std::process::Output| {
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .last()
+            .unwrap_or("")
+            .to_string()
+    };
+    let built = summary(&o);
+    assert!(
+        built.starts_with("Built ") && built.ends_with(" ms (4 warnings)"),
+        "{built}"
+    );
+    let o = run(&["check", "--root", r]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let checked = summary(&o);
+    assert!(checked.starts_with("No errors, 4 warnings: "), "{checked}");
     // Written over, the warnings are gone.
     std::fs::write(
         root.join("content/artikler/verdi-i-forste-mote.md"),
@@ -623,6 +640,9 @@ fn placeholder_text_from_vinn_new_is_a_warning_at_its_line() {
     let o = run(&["build", "--root", r]);
     assert!(o.status.success());
     assert!(!stderr(&o).contains("placeholder"), "{}", stderr(&o));
+    assert!(summary(&o).ends_with(" ms"), "{}", summary(&o));
+    let o = run(&["check", "--root", r]);
+    assert!(summary(&o).starts_with("No errors: "), "{}", summary(&o));
 }
 
 #[test]
