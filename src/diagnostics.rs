@@ -265,7 +265,7 @@ pub fn did_you_mean<'a>(
 ) -> Option<&'a str> {
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
-        let d = edit_distance(word, c);
+        let d = typo_distance(word, c);
         if best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, c));
         }
@@ -290,6 +290,32 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
+/// [`edit_distance`] where two neighbours swapped are one slip, not two
+/// (the optimal string alignment distance): `artikel` → `article` is a
+/// substitution and a swap, 2. What [`did_you_mean`] measures typos by.
+pub fn typo_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    // Three rows: the one before the last, the last, and this one.
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, &ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            let mut d = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+            if i > 0 && j > 0 && ca == b[j - 1] && a[i - 1] == cb {
+                d = d.min(before[j - 1] + 1);
+            }
+            cur[j + 1] = d;
+        }
+        std::mem::swap(&mut before, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
 /// Serde's "unknown field `x`, expected one of `a`, `b`" message from
 /// front matter, rewritten as a hint with the nearest valid key (and where
 /// free keys go: `extra:`). Other messages pass through.
@@ -306,6 +332,9 @@ pub fn explain_config_message(msg: &str) -> String {
 /// The messages above; `free_keys` ends an unknown key's.
 fn explain(msg: &str, free_keys: &str) -> String {
     if let Some(plain) = explain_invalid_type(msg) {
+        return plain;
+    }
+    if let Some(plain) = explain_unknown_variant(msg) {
         return plain;
     }
     let Some(rest) = msg.strip_prefix("unknown field `") else {
@@ -327,6 +356,36 @@ fn explain(msg: &str, free_keys: &str) -> String {
                 .join(", ")
         ),
     }
+}
+
+/// serde's "unknown variant `artikel`, expected one of `article`, …"
+/// (after the key, where the YAML reader names it) with the nearest value:
+/// "unknown value `artikel` for `kind`: did you mean `article`? (one of
+/// `article`, `checklist`, `case`)".
+fn explain_unknown_variant(msg: &str) -> Option<String> {
+    let (key, rest) = match msg.split_once(": unknown variant `") {
+        Some((key, rest)) if !key.contains(' ') => (Some(key), rest),
+        _ => (None, msg.strip_prefix("unknown variant `")?),
+    };
+    let (given, expected) = rest.split_once("`, expected ")?;
+    // serde lists them as "`a`", "`a` or `b`" or "one of `a`, `b`, `c`".
+    let values: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    if values.is_empty() {
+        return None;
+    }
+    let listed = values
+        .iter()
+        .map(|v| format!("`{v}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let what = match key {
+        Some(k) => format!("unknown value `{given}` for `{k}`"),
+        None => format!("unknown value `{given}`"),
+    };
+    Some(match did_you_mean(given, values.iter().copied()) {
+        Some(v) => format!("{what}: did you mean `{v}`? (one of {listed})"),
+        None => format!("{what}: write one of {listed}"),
+    })
 }
 
 /// serde's "invalid type: string \"hundre\", expected i64" (after the
@@ -405,6 +464,41 @@ mod tests {
         // Anything else is left as it was.
         let other = "invalid type: newtype struct, expected something odd";
         assert_eq!(explain_serde_message(other), other);
+    }
+
+    #[test]
+    fn an_unknown_value_gets_the_nearest() {
+        for (serde, plain) in [
+            (
+                "kind: unknown variant `artikel`, expected one of `article`, `checklist`, `case`",
+                "unknown value `artikel` for `kind`: did you mean `article`? (one of `article`, `checklist`, `case`)",
+            ),
+            (
+                "unknown variant `nn`, expected `nb` or `en`",
+                "unknown value `nn`: did you mean `nb`? (one of `nb`, `en`)",
+            ),
+            (
+                "kind: unknown variant `oppskrift`, expected one of `article`, `checklist`, `case`",
+                "unknown value `oppskrift` for `kind`: write one of `article`, `checklist`, `case`",
+            ),
+        ] {
+            assert_eq!(explain_serde_message(serde), plain);
+        }
+    }
+
+    #[test]
+    fn a_swap_of_neighbours_is_one_slip() {
+        assert_eq!(typo_distance("artikel", "article"), 2);
+        assert_eq!(edit_distance("artikel", "article"), 3);
+        assert_eq!(typo_distance("ab", "ba"), 1);
+        assert_eq!(typo_distance("titel", "title"), 1);
+        assert_eq!(typo_distance("", "abc"), 3);
+        assert_eq!(typo_distance("kitten", "sitting"), 3);
+        assert_eq!(typo_distance("møte", "mote"), 1);
+        assert_eq!(
+            did_you_mean("artikel", ["article", "checklist", "case"]),
+            Some("article")
+        );
     }
 
     #[test]

@@ -94,9 +94,13 @@ pub fn parse<T: DeserializeOwned + Default>(yaml: &str, first_line: usize) -> Re
             .last()
             .unwrap_or(first_line);
         let (mut line, mut col) = if line > last { (last, 1) } else { (line, col) };
-        let mut msg = e.to_string();
+        let full = e.to_string();
+        let mut msg = full.clone();
         if let Some(i) = msg.find(" at line ") {
             msg.truncate(i);
+        }
+        if let Some(plain) = explain_syntax(yaml, first_line, &full, &msg, (line, col)) {
+            return plain;
         }
         // serde_yaml places a key given twice at the start of the block:
         // the second one is where the mistake is.
@@ -115,6 +119,77 @@ pub fn parse<T: DeserializeOwned + Default>(yaml: &str, first_line: usize) -> Re
             message: msg,
         }
     })
+}
+
+/// libyaml's messages for the slips authors make most, in their words and
+/// at the place to fix: a quote never closed (at the quote, which libyaml
+/// names only in its context: "…, while scanning a quoted scalar at line
+/// 1 column 8"), a `: ` inside a value not in quotes, a tab that indents.
+/// `full` is serde_yaml's message, `msg` the same without its places,
+/// `at` the place in the file found for it.
+fn explain_syntax(
+    yaml: &str,
+    first_line: usize,
+    full: &str,
+    msg: &str,
+    at: (usize, usize),
+) -> Option<YamlError> {
+    let line_text = |file_line: usize| yaml.lines().nth(file_line.checked_sub(first_line)?);
+    if msg.starts_with("found unexpected end of stream")
+        && let Some(context) = full
+            .split_once(", while scanning a quoted scalar")
+            .map(|x| x.1)
+    {
+        // libyaml leaves out a place at the very start of the text.
+        let (l, c) = context
+            .strip_prefix(" at line ")
+            .and_then(|p| {
+                let (l, c) = p.split_once(" column ")?;
+                Some((l.parse::<usize>().ok()?, c.parse::<usize>().ok()?))
+            })
+            .unwrap_or((1, 1));
+        let line = l + first_line - 1;
+        let quote = line_text(line)
+            .and_then(|t| t.chars().nth(c - 1))
+            .filter(|q| matches!(q, '"' | '\''))
+            .unwrap_or('"');
+        return Some(YamlError {
+            line,
+            col: c,
+            message: format!(
+                "the quote `{quote}` that opens this value is not closed: end the value with `{quote}`"
+            ),
+        });
+    }
+    if msg == "mapping values are not allowed in this context" {
+        let example = line_text(at.0)
+            .and_then(|t| t.split_once(": "))
+            .filter(|(k, v)| !k.starts_with([' ', '\t', '-']) && !v.contains(['"', '\\']))
+            .map(|(k, v)| format!(": `{k}: \"{}\"`", v.trim()))
+            .unwrap_or_default();
+        return Some(YamlError {
+            line: at.0,
+            col: at.1,
+            message: format!(
+                "{msg}: a `: ` inside a value reads as the start of another key; put the value in quotes{example}"
+            ),
+        });
+    }
+    let tabbed = line_text(at.0).and_then(|t| {
+        let indent = &t[..t.len() - t.trim_start_matches([' ', '\t']).len()];
+        indent.find('\t').map(|i| indent[..i].chars().count() + 1)
+    });
+    if let Some(col) = tabbed
+        && (msg.contains("tab character") || msg == "found character that cannot start any token")
+    {
+        return Some(YamlError {
+            line: at.0,
+            col,
+            message: "a tab indents this line, and tabs cannot indent YAML: indent with spaces"
+                .into(),
+        });
+    }
+    None
 }
 
 /// The 1-based file line of each top-level key in the YAML block, for
@@ -522,6 +597,70 @@ mod tests {
         assert_eq!((e.line, e.col), (6, 1), "{}", e.message);
         assert!(e.message.contains("`tags`"), "{}", e.message);
         assert!(e.message.contains("first given on line 4"), "{}", e.message);
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_reported_where_it_opens() {
+        for (yaml, col, quote) in [
+            (
+                "title: \"Hvem signerer?\ndate: 2026-01-15\ntags: [a]\n",
+                8,
+                '"',
+            ),
+            ("date: 2026-01-15\ntitle:   'Hvem signerer?\n", 10, '\''),
+        ] {
+            let e = parse::<PageFront>(yaml, 2).unwrap_err();
+            let line = 2 + yaml.lines().position(|l| l.starts_with("title")).unwrap();
+            assert_eq!((e.line, e.col), (line, col), "{yaml}: {}", e.message);
+            assert_eq!(
+                e.message,
+                format!(
+                    "the quote `{quote}` that opens this value is not closed: end the value with `{quote}`"
+                )
+            );
+        }
+        // At the very start of the block too (libyaml gives no place then).
+        let e = parse::<PageFront>("\"title: x\n", 2).unwrap_err();
+        assert_eq!((e.line, e.col), (2, 1), "{}", e.message);
+        assert!(e.message.contains("not closed"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_colon_in_a_value_asks_for_quotes() {
+        let e =
+            parse::<PageFront>("title: Pris: hva koster det?\ndate: 2026-01-15\n", 2).unwrap_err();
+        assert_eq!((e.line, e.col), (2, 12), "{}", e.message);
+        assert_eq!(
+            e.message,
+            "mapping values are not allowed in this context: a `: ` inside a value reads as the start of another key; put the value in quotes: `title: \"Pris: hva koster det?\"`"
+        );
+    }
+
+    #[test]
+    fn a_tab_that_indents_is_named() {
+        for (yaml, line, col) in [
+            ("title: Tab\ntags:\n\t- a\n", 4, 1),
+            ("title: x\nextra:\n  a: 1\n\tb: 2\n", 5, 1),
+            ("title: x\nextra:\n  a: 1\n  \tb: 2\n", 5, 3),
+        ] {
+            let e = parse::<PageFront>(yaml, 2).unwrap_err();
+            assert_eq!((e.line, e.col), (line, col), "{yaml:?}: {}", e.message);
+            assert_eq!(
+                e.message,
+                "a tab indents this line, and tabs cannot indent YAML: indent with spaces",
+                "{yaml:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_unknown_kind_gets_a_did_you_mean() {
+        let e = parse::<PageFront>("title: K\nkind: artikel\n", 2).unwrap_err();
+        assert_eq!((e.line, e.col), (3, 7), "{}", e.message);
+        assert_eq!(
+            e.message,
+            "unknown value `artikel` for `kind`: did you mean `article`? (one of `article`, `checklist`, `case`)"
+        );
     }
 
     #[test]
