@@ -609,3 +609,38 @@ fn a_site_without_cases_says_so_and_has_no_summary() {
     assert!(o.status.success());
     assert!(String::from_utf8_lossy(&o.stdout).contains("Ingen kundecase er publisert ennå"));
 }
+
+#[test]
+fn a_reason_given_twice_is_a_warning_and_counts_and_shows_once() {
+    let dir = site_with(|t| t);
+    let root = dir.path();
+    let case = root.join("content/case/b-tapt-bygg-pris.md");
+    let text = std::fs::read_to_string(&case).unwrap();
+    std::fs::write(
+        &case,
+        text.replace("reasons: [price]", "reasons: [price, price]"),
+    )
+    .unwrap();
+    let out = dir.path().join("ut");
+    let o = vinn(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with("content/case/b-tapt-bygg-pris.md:6:")
+                && l.contains(
+                    ": warning: the reason `price` is given twice in `reasons`: once is enough"
+                )),
+        "{err}"
+    );
+    let doc = page(&out, "case/b-tapt-bygg-pris/");
+    assert_eq!(doc.select(&sel(".fact-reasons li")).count(), 1);
+    let (_clean_dir, clean) = built(&[]);
+    assert_eq!(json(&out)["dimensions"], json(&clean)["dimensions"]);
+}

@@ -267,7 +267,24 @@ pub fn validate(
                 }
             },
         };
-        let reasons = front.reasons.unwrap_or_default();
+        let mut reasons = front.reasons.unwrap_or_default();
+        // A reason given twice is counted once, and shown once.
+        let mut seen = Vec::with_capacity(reasons.len());
+        reasons.retain(|r| {
+            if seen.contains(r) {
+                problems.push(MetaProblem {
+                    warning: true,
+                    ..problem(
+                        "reasons",
+                        format!("the reason `{r}` is given twice in `reasons`: once is enough"),
+                    )
+                });
+                false
+            } else {
+                seen.push(r.clone());
+                true
+            }
+        });
         if reasons.is_empty() {
             problems.push(problem(
                 "reasons",

@@ -577,20 +577,42 @@ fn by_field(
     field: impl Fn(&CaseFacts) -> Option<&str>,
     bands: bool,
 ) -> Vec<Acc> {
+    // "Bygg og anlegg" and "bygg og  anlegg" are one group, named as
+    // most of its cases write it.
     let mut map: HashMap<String, Vec<usize>> = HashMap::new();
     let mut missing = Vec::new();
     for (i, c) in cases.iter().enumerate() {
         match field(c) {
-            Some(v) => map.entry(v.trim().to_string()).or_default().push(i),
+            Some(v) => {
+                let key = v
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .to_lowercase();
+                map.entry(key).or_default().push(i);
+            }
             None => missing.push(i),
         }
     }
     let mut accs: Vec<Acc> = map
-        .into_iter()
-        .map(|(k, members)| Acc {
-            label: k.clone(),
-            key: k,
-            members,
+        .into_values()
+        .map(|members| {
+            let mut spellings: Vec<(usize, String)> = Vec::new();
+            for &i in &members {
+                let v = field(&cases[i]).unwrap_or_default();
+                let v = v.split_whitespace().collect::<Vec<_>>().join(" ");
+                match spellings.iter_mut().find(|(_, s)| *s == v) {
+                    Some((n, _)) => *n += 1,
+                    None => spellings.push((1, v)),
+                }
+            }
+            spellings.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+            let name = spellings.swap_remove(0).1;
+            Acc {
+                label: name.clone(),
+                key: name,
+                members,
+            }
         })
         .collect();
     if bands {

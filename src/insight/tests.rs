@@ -476,3 +476,41 @@ fn figures_moved_as_pages_come_and_go_are_the_figures_made_afresh() {
             .is_none()
     );
 }
+
+#[test]
+fn one_group_however_its_cases_spell_it() {
+    // The fixture copied, one of the three published construction cases
+    // writing its industry in lower case with a double space.
+    let tmp = tempfile::tempdir().unwrap();
+    for e in walkdir::WalkDir::new(fixture()) {
+        let e = e.unwrap();
+        let to = tmp.path().join(e.path().strip_prefix(fixture()).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(e.path(), &to).unwrap();
+        }
+    }
+    let case = tmp.path().join("content/case/b-tapt-bygg-pris.md");
+    let text = std::fs::read_to_string(&case).unwrap();
+    std::fs::write(
+        &case,
+        text.replace("\"Bygg og anlegg\"", "\"bygg og  anlegg\""),
+    )
+    .unwrap();
+    let l = load(&Options {
+        root: tmp.path().to_path_buf(),
+        ..Default::default()
+    })
+    .unwrap();
+    let ins = aggregate(&l.site);
+    assert_eq!(
+        counts(&ins, DimensionKey::Industries),
+        counts(&aggregate(&site(false)), DimensionKey::Industries),
+        "named as most of its cases write it"
+    );
+    assert_eq!(
+        group(&ins, DimensionKey::Industries, "Bygg og anlegg").count,
+        3
+    );
+}
