@@ -229,7 +229,7 @@ pub fn render(
             labels,
             out: &mut out,
             plain: &mut plain,
-            used_ids: THEME_IDS.iter().map(|id| (id.to_string(), 1)).collect(),
+            used_ids: HashMap::new(),
             footnotes: HashMap::new(),
             open_footnotes: Vec::new(),
             task_ids: HashMap::new(),
@@ -930,8 +930,11 @@ fn heading_level(l: HeadingLevel) -> u8 {
     }
 }
 
+/// `base`, or `base-1`, `base-2` … where it is taken (by an id of this
+/// body, or of the theme: [`THEME_IDS`]).
 fn unique_id(used: &mut HashMap<String, usize>, base: String) -> String {
-    let n = used.entry(base.clone()).or_insert(0);
+    let theme = THEME_IDS.contains(&base.as_str());
+    let n = used.entry(base.clone()).or_insert(usize::from(theme));
     *n += 1;
     if *n == 1 {
         base
