@@ -49,6 +49,9 @@ pub enum Resolved {
     },
     /// The target does not exist; the message says what is wrong.
     Missing(String),
+    /// The target exists but is held back by errors of its own (reported
+    /// at it): a warning here, as the link works once they are fixed.
+    Held(String),
 }
 
 /// Labels the renderer writes into the HTML, from the UI translation table.
@@ -106,6 +109,8 @@ pub struct Rendered {
     pub links: Vec<PageLink>,
     /// Problems found while rendering: (line, col, message).
     pub problems: Vec<(usize, usize, String)>,
+    /// Warnings found while rendering: (line, col, message).
+    pub warnings: Vec<(usize, usize, String)>,
 }
 
 /// The pulldown-cmark extensions vinn's Markdown has (tables, footnotes,
@@ -904,6 +909,10 @@ fn resolve_href<'a>(
         }
         Resolved::Missing(msg) => {
             out.problems.push((line, col, msg));
+            dest.clone()
+        }
+        Resolved::Held(msg) => {
+            out.warnings.push((line, col, msg));
             dest.clone()
         }
     }

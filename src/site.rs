@@ -599,8 +599,8 @@ impl LinkResolver for PageLinks<'_> {
                 ));
             }
             if self.targets.files.contains(&key) {
-                return Resolved::Missing(format!(
-                    "link to `{path}`, which has errors of its own (above): it is published once they are fixed"
+                return Resolved::Held(format!(
+                    "link to `{path}`, which has errors of its own (at content/{key}): it is published once they are fixed"
                 ));
             }
             return Resolved::Missing(format!(
@@ -1223,11 +1223,19 @@ impl Site {
                     1,
                     "`related` lists the page itself",
                 )),
+                // A page with errors of its own is reported there: here it
+                // is a warning, as the entry works once they are fixed.
+                None if self.files.contains(&key) && !self.drafts.contains(&key) => {
+                    diagnostics.push(Diagnostic::warning(
+                        &page.source,
+                        page.key_line("related").unwrap_or(1),
+                        1,
+                        format!("`related` page `{rel}` has errors of its own (at content/{key}): it is listed once they are fixed"),
+                    ))
+                }
                 None => {
                     let why = if self.drafts.contains(&key) {
                         "is a draft"
-                    } else if self.files.contains(&key) {
-                        "has errors of its own (above)"
                     } else {
                         "does not exist"
                     };
@@ -1700,6 +1708,9 @@ fn check_links<'a>(
     let mut out = Vec::new();
     for (line, col, msg) in &r.problems {
         out.push(Diagnostic::error(&src, *line, *col, msg.clone()));
+    }
+    for (line, col, msg) in &r.warnings {
+        out.push(Diagnostic::warning(&src, *line, *col, msg.clone()));
     }
     for l in &r.links {
         let Some(anchor) = &l.anchor else { continue };

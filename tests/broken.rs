@@ -322,7 +322,15 @@ fn a_link_to_a_page_with_errors_is_not_called_a_draft() {
             })
             .count()
     };
+    // Reported at the page itself; the links to it are warnings.
     assert_eq!(about("odelagt.md", "has errors of its own"), 2, "{err}");
+    assert_eq!(about("odelagt.md", ": warning: "), 2, "{err}");
+    assert!(
+        err.lines()
+            .filter(|l| l.contains(": error: "))
+            .all(|l| !l.contains("errors of its own")),
+        "{err}"
+    );
     assert_eq!(about("odelagt.md", "draft"), 0, "{err}");
     assert_eq!(about("utkast.md", "draft"), 2, "{err}");
     assert!(
