@@ -2385,8 +2385,16 @@ impl<'s> Renderer<'s> {
             };
             match bytes {
                 Ok(b) => problems.extend(put_file(sink, s.out_path().to_string(), b)),
+                // Gone since the theme was read (a tool's short-lived
+                // file): it is not there to publish, and `serve` sees it go.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => problems.push(Diagnostic::error(
-                    s.out_path(),
+                    match s {
+                        crate::theme::StaticFile::Disk { from, .. } => {
+                            display_path(from.strip_prefix(&site.root).unwrap_or(from))
+                        }
+                        _ => s.out_path().to_string(),
+                    },
                     0,
                     0,
                     format!("cannot read static file: {e}"),
@@ -2399,8 +2407,10 @@ impl<'s> Renderer<'s> {
             .par_iter()
             .filter_map(|a| match std::fs::read(&a.from) {
                 Ok(b) => put_file(sink, a.to.clone(), b),
+                // Gone since `content/` was read: as above.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
                 Err(e) => Some(Diagnostic::error(
-                    display_path(&a.from),
+                    display_path(a.from.strip_prefix(&site.root).unwrap_or(&a.from)),
                     0,
                     0,
                     format!("cannot read asset: {e}"),

@@ -1295,3 +1295,35 @@ fn the_feed_has_absolute_ids_and_an_author_without_a_host_too() {
         assert!(parts[2].starts_with('8'), "version 8: {id}");
     }
 }
+
+#[test]
+fn a_file_gone_between_reading_the_site_and_publishing_it_is_no_error() {
+    // A tool's short-lived file (vim's `4913`) can be listed with the site
+    // and gone when it is copied: it is simply not published.
+    let tmp = site_copy("basic");
+    let root = tmp.path();
+    std::fs::write(root.join("content/artikler/4913"), "").unwrap();
+    std::fs::create_dir_all(root.join("static")).unwrap();
+    std::fs::write(root.join("static/kort.css"), "").unwrap();
+    let loaded = vinn::build::load(&vinn::build::Options {
+        root: root.to_path_buf(),
+        ..Default::default()
+    })
+    .unwrap();
+    let theme = vinn::theme::Theme::resolve(root, &loaded.site.config.theme).unwrap();
+    std::fs::remove_file(root.join("content/artikler/4913")).unwrap();
+    std::fs::remove_file(root.join("static/kort.css")).unwrap();
+    let sink = vinn::render::Memory::default();
+    let mut timings = vinn::build::Timings::default();
+    let rendered = vinn::build::render_pages_with(
+        &loaded.site,
+        theme,
+        &sink,
+        Default::default(),
+        &mut timings,
+    );
+    assert!(rendered.problems.is_empty(), "{:?}", rendered.problems);
+    let files = sink.0.lock().unwrap();
+    assert!(files.contains_key("artikler/alfa/index.html"));
+    assert!(!files.contains_key("artikler/4913") && !files.contains_key("kort.css"));
+}
