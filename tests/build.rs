@@ -1327,3 +1327,39 @@ fn a_file_gone_between_reading_the_site_and_publishing_it_is_no_error() {
     assert!(files.contains_key("artikler/alfa/index.html"));
     assert!(!files.contains_key("artikler/4913") && !files.contains_key("kort.css"));
 }
+
+#[test]
+fn links_in_a_page_bundle_are_taken_as_links_beside_it_are() {
+    let tmp = site_copy("basic");
+    let root = tmp.path();
+    let bundle = root.join("content/artikler/bundle-side");
+    // To a file of the bundle: published as that file is.
+    std::os::unix::fs::symlink(bundle.join("diagram.svg"), bundle.join("kopi.svg")).unwrap();
+    // Out of the site, and nowhere: errors at the link.
+    std::os::unix::fs::symlink("/etc/hostname", bundle.join("vert.txt")).unwrap();
+    std::os::unix::fs::symlink(bundle.join("borte.png"), bundle.join("brutt.png")).unwrap();
+    let o = run(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    for (file, says) in [
+        ("vert.txt", "points outside content/"),
+        ("brutt.png", "is broken"),
+    ] {
+        assert!(
+            err.lines().any(
+                |l| l.starts_with(&format!("content/artikler/bundle-side/{file}:"))
+                    && l.contains(": error: ")
+                    && l.contains(says)
+            ),
+            "{file}: {err}"
+        );
+    }
+    std::fs::remove_file(bundle.join("vert.txt")).unwrap();
+    std::fs::remove_file(bundle.join("brutt.png")).unwrap();
+    let out = root.join("public");
+    build(root, &out, &[]);
+    assert_eq!(
+        std::fs::read(out.join("artikler/bundle-side/kopi.svg")).unwrap(),
+        std::fs::read(bundle.join("diagram.svg")).unwrap()
+    );
+}

@@ -322,38 +322,16 @@ pub fn load_with(
         let rel = rel_key(&content, path);
         let mut is_dir = entry.file_type().is_dir();
         if entry.path_is_symlink() {
-            match path.canonicalize() {
-                Err(_) => {
-                    out.diagnostics.push(Diagnostic::error(
-                        rel_to(root, path),
-                        0,
-                        0,
-                        "symbolic link is broken or loops back on itself: fix or remove it",
-                    ));
-                    continue;
-                }
-                Ok(target) if !target.starts_with(&canonical_root) => {
-                    out.diagnostics.push(Diagnostic::error(
-                        rel_to(root, path),
-                        0,
-                        0,
-                        "symbolic link points outside content/: vinn does not follow it",
-                    ));
-                    continue;
-                }
-                Ok(target) => {
-                    if target.is_dir() {
-                        out.diagnostics.push(Diagnostic::warning(
-                            rel_to(root, path),
-                            0,
-                            0,
-                            "symbolic link to a folder inside content/ is not followed (its pages are already published)",
-                        ));
-                        continue;
-                    }
-                    is_dir = false;
-                }
+            if let Some((warning, message)) = symlink_problem(path, &canonical_root) {
+                let at = rel_to(root, path);
+                out.diagnostics.push(if warning {
+                    Diagnostic::warning(at, 0, 0, message)
+                } else {
+                    Diagnostic::error(at, 0, 0, message)
+                });
+                continue;
             }
+            is_dir = false;
         }
         if is_dir {
             // A folder with index.md (and no _index.md) is a page bundle.
@@ -377,10 +355,23 @@ pub fn load_with(
                 {
                     let Ok(a) = a else { continue };
                     let aname = a.file_name().to_string_lossy();
-                    if a.file_type().is_file()
-                        && a.path() != path.join("index.md")
-                        && !is_left_out(&aname)
-                    {
+                    // A link in a bundle is taken as one beside it is.
+                    let mut is_file = a.file_type().is_file();
+                    if a.path_is_symlink() && !is_left_out(&aname) {
+                        match symlink_problem(a.path(), &canonical_root) {
+                            Some((warning, message)) => {
+                                let at = rel_to(root, a.path());
+                                out.diagnostics.push(if warning {
+                                    Diagnostic::warning(at, 0, 0, message)
+                                } else {
+                                    Diagnostic::error(at, 0, 0, message)
+                                });
+                                continue;
+                            }
+                            None => is_file = true,
+                        }
+                    }
+                    if is_file && a.path() != path.join("index.md") && !is_left_out(&aname) {
                         let akey = rel_key(&content, a.path());
                         let markdown = ends_with_ignoring_case(&aname, ".md")
                             || markdown_by_another_name(&aname).is_some();
@@ -680,6 +671,27 @@ pub fn is_left_out(name: &str) -> bool {
 fn ends_with_ignoring_case(name: &str, ending: &str) -> bool {
     let (name, ending) = (name.as_bytes(), ending.as_bytes());
     name.len() >= ending.len() && name[name.len() - ending.len()..].eq_ignore_ascii_case(ending)
+}
+
+/// Why the symbolic link at `path` is not followed (and whether that is
+/// only a warning), or `None` for a link to a file inside `content/`
+/// (`canonical_root`), which is read as a file there would be.
+fn symlink_problem(path: &Path, canonical_root: &Path) -> Option<(bool, &'static str)> {
+    match path.canonicalize() {
+        Err(_) => Some((
+            false,
+            "symbolic link is broken or loops back on itself: fix or remove it",
+        )),
+        Ok(target) if !target.starts_with(canonical_root) => Some((
+            false,
+            "symbolic link points outside content/: vinn does not follow it",
+        )),
+        Ok(target) if target.is_dir() => Some((
+            true,
+            "symbolic link to a folder inside content/ is not followed (its pages are already published)",
+        )),
+        Ok(_) => None,
+    }
 }
 
 /// The ending of a Markdown file named other than `.md` (`.markdown`,
