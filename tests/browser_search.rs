@@ -7,6 +7,7 @@
 mod browser;
 
 use browser::{Browser, StaticServer, Viewport, build_sample_site, keys, timeout};
+use serde_json::json;
 
 const ARROW_DOWN: &str = "\u{E015}";
 
@@ -222,4 +223,17 @@ fn the_header_results_fit_a_phone_and_name_topics_as_the_site_does() {
         !metas.iter().any(|m| m.contains("beslutningstakere")),
         "{metas:?}"
     );
+    // A result opens beside the page with Ctrl+click or the middle button,
+    // as a link would.
+    let here = b.eval("location.href");
+    let opened = b.execute(
+        "window.__opened = []; window.open = function (u) { window.__opened.push(u); return null; };\
+         var a = document.querySelector('#vinn-results .vinn-result__link');\
+         a.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, ctrlKey: true }));\
+         a.dispatchEvent(new MouseEvent('auxclick', { bubbles: true, cancelable: true, button: 1 }));\
+         return [window.__opened, a.getAttribute('data-href')];",
+        &[],
+    );
+    assert_eq!(opened[0], json!([opened[1], opened[1]]), "{opened}");
+    assert_eq!(b.eval("location.href"), here);
 }

@@ -1023,7 +1023,16 @@
         return;
       }
       var a = ev.target.closest && ev.target.closest('[data-href]');
-      if (a) location.href = a.getAttribute('data-href');
+      if (!a) return;
+      // Ctrl/Cmd/Shift+click opens the result beside this page, as a
+      // link would.
+      if (ev.ctrlKey || ev.metaKey || ev.shiftKey) window.open(a.getAttribute('data-href'), '_blank', 'noopener');
+      else location.href = a.getAttribute('data-href');
+    });
+    // So does the middle button.
+    list.addEventListener('auxclick', function (ev) {
+      var a = ev.button === 1 && ev.target.closest && ev.target.closest('[data-href]');
+      if (a) { ev.preventDefault(); window.open(a.getAttribute('data-href'), '_blank', 'noopener'); }
     });
     if (status) {
       status.addEventListener('click', function (ev) {
