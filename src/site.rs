@@ -640,9 +640,10 @@ impl LinkResolver for PageLinks<'_> {
             } else {
                 out_path
             };
+            // A space is no URL character (`mitt diagram.png`).
             return Resolved::Rewrite(format!(
                 "{}{query}{frag}",
-                href_between(&self.url, &out_path)
+                href_between(&self.url, &out_path).replace(' ', "%20")
             ));
         }
         Resolved::Missing(format!(

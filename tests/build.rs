@@ -1363,3 +1363,30 @@ fn links_in_a_page_bundle_are_taken_as_links_beside_it_are() {
         std::fs::read(bundle.join("diagram.svg")).unwrap()
     );
 }
+
+#[test]
+fn a_file_named_with_a_space_is_linked_with_a_valid_url() {
+    let tmp = site_copy("basic");
+    let root = tmp.path();
+    std::fs::copy(
+        root.join("content/artikler/bundle-side/diagram.svg"),
+        root.join("content/artikler/mitt diagram.svg"),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("content/artikler/med-bilde.md"),
+        "---\ntitle: Med bilde\n---\n\n![Diagram](<mitt diagram.svg>) og [lenken](mitt%20diagram.svg).\n",
+    )
+    .unwrap();
+    let out = root.join("public");
+    build(root, &out, &[]);
+    let doc = page(&out, "artikler/med-bilde/");
+    let img = doc.select(&sel(".content img")).next().expect("the image");
+    assert_eq!(img.value().attr("src"), Some("../mitt%20diagram.svg"));
+    let a = doc
+        .select(&sel(".content a"))
+        .find(|a| a.text().collect::<String>() == "lenken")
+        .unwrap();
+    assert_eq!(a.value().attr("href"), Some("../mitt%20diagram.svg"));
+    assert!(out.join("artikler/mitt diagram.svg").is_file());
+}
