@@ -452,6 +452,12 @@ impl Config {
         let path = root.join(CONFIG_FILE);
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !root.is_dir() => {
+                return Err(Error::env(format!(
+                    "no folder {}: pass --root the folder holding {CONFIG_FILE}",
+                    root.display()
+                )));
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(Error::env(format!(
                     "no {CONFIG_FILE} in {}: run `vinn init` to create a site, or pass --root DIR",

@@ -388,6 +388,18 @@ fn commands_find_the_site_from_inside_it() {
         "{}",
         stderr(&o)
     );
+    // A --root that is no folder is named as such.
+    let gone = tmp.path().join("finnes-ikke");
+    let o = vinn()
+        .args(["build", "--root", gone.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains(&format!("no folder {}", gone.display())),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
