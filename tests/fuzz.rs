@@ -161,6 +161,9 @@ fn check_text(text: &str) {
     if let Ok(split) = frontmatter::split(&text) {
         if let Some(y) = split.yaml {
             let _ = frontmatter::parse::<PageFront>(y, split.yaml_line);
+            if let Err(errors) = frontmatter::parse_all::<PageFront>(y, split.yaml_line) {
+                assert!(!errors.is_empty() && errors.len() <= 20);
+            }
             let _ = frontmatter::parse::<SectionFront>(y, split.yaml_line);
             let _ = frontmatter::key_lines(y, split.yaml_line);
         }

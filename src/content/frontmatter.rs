@@ -70,6 +70,54 @@ pub struct YamlError {
     pub message: String,
 }
 
+/// [`parse`], with every key's mistake: after one, the top-level key it
+/// stands under is set aside (its lines made comments, so the others keep
+/// their lines) and the block read again, up to 20 mistakes. A mistake
+/// that no key holds (the YAML itself is broken) ends the search.
+pub fn parse_all<T: DeserializeOwned + Default>(
+    yaml: &str,
+    first_line: usize,
+) -> Result<T, Vec<YamlError>> {
+    let mut errors: Vec<YamlError> = Vec::new();
+    let mut text = yaml.to_string();
+    loop {
+        match parse::<T>(&text, first_line) {
+            Ok(t) if errors.is_empty() => return Ok(t),
+            Ok(_) => return Err(errors),
+            Err(e) => {
+                // Broken YAML says nothing more to trust after it.
+                let syntax = serde_yaml::from_str::<serde_yaml::Value>(&text).is_err();
+                let block = key_block(&text, e.line.saturating_sub(first_line));
+                errors.push(e);
+                let Some((from, to)) = block.filter(|_| errors.len() < 20 && !syntax) else {
+                    return Err(errors);
+                };
+                text = text
+                    .lines()
+                    .enumerate()
+                    .map(|(i, l)| if (from..to).contains(&i) { "#" } else { l })
+                    .collect::<Vec<_>>()
+                    .join("\n");
+            }
+        }
+    }
+}
+
+/// The lines (`from..to`, 0-based in the block) of the top-level key whose
+/// value holds the block's line `at`: its own line and the indented or
+/// listed lines after it.
+fn key_block(yaml: &str, at: usize) -> Option<(usize, usize)> {
+    let lines: Vec<&str> = yaml.lines().collect();
+    let top = |l: &str| !l.is_empty() && !l.starts_with([' ', '\t', '#', '-']) && l.contains(':');
+    let from = (0..=at.min(lines.len().checked_sub(1)?))
+        .rev()
+        .find(|&i| top(lines[i]))?;
+    let to = (from + 1..lines.len())
+        .find(|&i| top(lines[i]))
+        .unwrap_or(lines.len());
+    Some((from, to))
+}
+
 /// Parses the YAML block into `T`. `first_line` is the file line of the
 /// YAML's first line, so reported positions are file positions.
 pub fn parse<T: DeserializeOwned + Default>(yaml: &str, first_line: usize) -> Result<T, YamlError> {
@@ -477,6 +525,22 @@ mod tests {
         let s = split("# Tittel\ntekst").unwrap();
         assert!(s.yaml.is_none());
         assert_eq!(s.body_line, 1);
+    }
+
+    #[test]
+    fn every_keys_mistake_is_reported_each_at_its_line() {
+        let yaml = "title: Ok\nweight: tung\ntags:\n  - a\ndraft: kanskje\nauthour: Kari\n";
+        let errors = parse_all::<PageFront>(yaml, 2).unwrap_err();
+        let at: Vec<usize> = errors.iter().map(|e| e.line).collect();
+        assert_eq!(at, [3, 6, 7], "{errors:?}");
+        assert!(errors[0].message.contains("weight"), "{errors:?}");
+        assert!(errors[2].message.contains("authour"), "{errors:?}");
+        // Broken YAML stops at its first mistake.
+        let errors = parse_all::<PageFront>("title: \"Uavsluttet\nweight: tung\n", 2).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        // A block that reads well is read as before.
+        let ok = parse_all::<PageFront>("title: Ok\nweight: 3\n", 2).unwrap();
+        assert_eq!(ok.weight, Some(3));
     }
 
     #[test]

@@ -799,8 +799,11 @@ fn read_section(root: &Path, abs: &Path, sec: &mut Section) -> Result<(), Vec<Di
     let split =
         frontmatter::split(&text).map_err(|(l, m)| vec![Diagnostic::error(&rel, l, 1, m)])?;
     let front: frontmatter::SectionFront = match split.yaml {
-        Some(y) => frontmatter::parse(y, split.yaml_line)
-            .map_err(|e| vec![Diagnostic::error(&rel, e.line, e.col, e.message)])?,
+        Some(y) => frontmatter::parse_all(y, split.yaml_line).map_err(|es| {
+            es.into_iter()
+                .map(|e| Diagnostic::error(&rel, e.line, e.col, e.message))
+                .collect::<Vec<_>>()
+        })?,
         None => Default::default(),
     };
     if let Some(t) = front.title.filter(|t| !t.trim().is_empty()) {
@@ -892,8 +895,13 @@ fn read_page(
     let split =
         frontmatter::split(&text).map_err(|(l, m)| vec![Diagnostic::error(&rel, l, 1, m)])?;
     let front = match split.yaml {
-        Some(y) => frontmatter::parse::<frontmatter::PageFront>(y, split.yaml_line)
-            .map_err(|e| vec![Diagnostic::error(&rel, e.line, e.col, e.message)])?,
+        Some(y) => {
+            frontmatter::parse_all::<frontmatter::PageFront>(y, split.yaml_line).map_err(|es| {
+                es.into_iter()
+                    .map(|e| Diagnostic::error(&rel, e.line, e.col, e.message))
+                    .collect::<Vec<_>>()
+            })?
+        }
         None => Default::default(),
     };
     let kind = front.kind.unwrap_or(default_kind);
