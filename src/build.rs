@@ -232,6 +232,16 @@ fn render_parts(
     } = serving;
     let t = Instant::now();
     let logo = crate::render::missing_logo(site, &theme);
+    let named = |name: &str| {
+        site.pages
+            .iter()
+            .any(|p| p.page.meta.template.as_deref() == Some(name))
+            || site
+                .sections
+                .values()
+                .any(|s| s.section.template.as_deref() == Some(name))
+    };
+    let unused = theme.unused_overrides(&named);
     // Parsing templates, aggregating the cases and (in serve) the memo's
     // fingerprints do not depend on each other. The fingerprints, the
     // largest of the three after an edit in serve, go to the other core
@@ -292,6 +302,7 @@ fn render_parts(
     );
     problems.extend(search);
     problems.extend(logo);
+    problems.extend(unused);
     let problems = crate::render::group_template_errors(problems);
     timings.render = render_ms;
     timings.search = search_ms;

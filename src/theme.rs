@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diagnostics::{Error, Result, display_path};
+use crate::diagnostics::{Diagnostic, Error, Result, display_path};
 
 macro_rules! embed_templates {
     ($($name:literal),* $(,)?) => {
@@ -141,6 +141,40 @@ impl Theme {
 
     pub fn template_path(&self, name: &str) -> Option<&TemplateSource> {
         self.templates.iter().find(|t| t.name == name)
+    }
+
+    /// A warning for each of the site's own templates (`templates/…`)
+    /// that nothing would render: not a template of the theme (so it
+    /// overrides none), named by no other template (`include`, `extends`,
+    /// `import`) and by no page's or section's `template:` (`named`).
+    /// Most likely a misspelt override, `footr.html`.
+    pub fn unused_overrides(&self, named: &dyn Fn(&str) -> bool) -> Vec<Diagnostic> {
+        let theme_names: Vec<&str> = DEFAULT_TEMPLATES.iter().map(|(n, _)| *n).collect();
+        self.templates
+            .iter()
+            .filter(|t| t.path.starts_with("templates/") && !theme_names.contains(&t.name.as_str()))
+            .filter(|t| !named(&t.name))
+            .filter(|t| {
+                !self.templates.iter().any(|o| {
+                    o.name != t.name
+                        && (o.text.contains(&format!("\"{}\"", t.name))
+                            || o.text.contains(&format!("'{}'", t.name)))
+                })
+            })
+            .map(|t| {
+                let hint = crate::diagnostics::did_you_mean(&t.name, theme_names.iter().copied())
+                    .map(|n| format!(": did you mean `{n}`?"))
+                    .unwrap_or_default();
+                Diagnostic::warning(
+                    &t.path,
+                    0,
+                    0,
+                    format!(
+                        "this template overrides none of the theme's, and no template, page or section uses it{hint}"
+                    ),
+                )
+            })
+            .collect()
     }
 }
 

@@ -1390,3 +1390,41 @@ fn a_file_named_with_a_space_is_linked_with_a_valid_url() {
     assert_eq!(a.value().attr("href"), Some("../mitt%20diagram.svg"));
     assert!(out.join("artikler/mitt diagram.svg").is_file());
 }
+
+#[test]
+fn a_template_nothing_renders_is_a_warning() {
+    let tmp = site_copy("basic");
+    let root = tmp.path();
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    // A misspelt override; a template another includes; one a page names.
+    std::fs::write(root.join("templates/footr.html"), "<footer>x</footer>\n").unwrap();
+    std::fs::write(root.join("templates/egen-del.html"), "<p>del</p>\n").unwrap();
+    std::fs::write(
+        root.join("templates/footer.html"),
+        "<footer class=\"site-footer\">{% include \"egen-del.html\" %}</footer>\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("templates/smal.html"),
+        "{% extends \"article.html\" %}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("content/artikler/smal.md"),
+        "---\ntitle: Smal\ntemplate: smal.html\n---\n\nTekst.\n",
+    )
+    .unwrap();
+    let o = run(&["check", "--root", root.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    let warned: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains(": warning: this template overrides none"))
+        .collect();
+    assert_eq!(warned.len(), 1, "{err}");
+    assert!(
+        warned[0].starts_with("templates/footr.html")
+            && warned[0].ends_with("did you mean `footer.html`?"),
+        "{err}"
+    );
+}
