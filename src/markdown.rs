@@ -222,6 +222,7 @@ pub fn render(
     // The text without markup is shorter than the Markdown: room for it
     // all at once (it is copied into a block of its size below).
     let mut plain = String::with_capacity(body.len());
+    let quiz_spans;
     {
         let transform = Transform {
             parser: Parser::new_ext(body, options()).into_offset_iter(),
@@ -237,6 +238,7 @@ pub fn render(
             used_ids: HashMap::new(),
             footnotes: HashMap::new(),
             open_footnotes: Vec::new(),
+            quiz_spans: Vec::new(),
             task_ids: HashMap::new(),
             list_depth: 0,
             in_first_para: true,
@@ -244,11 +246,13 @@ pub fn render(
             in_comment: false,
             tables: 0,
         };
-        pulldown_cmark::html::push_html(&mut html, transform);
+        let mut transform = transform;
+        pulldown_cmark::html::push_html(&mut html, transform.by_ref());
+        quiz_spans = std::mem::take(&mut transform.quiz_spans);
     }
     out.words = count_words(&plain);
     if out.summary.is_empty() {
-        out.summary = summarize(&plain);
+        out.summary = summarize(&without(&plain, &quiz_spans));
     }
     // The model keeps every page's text for the whole build: copy it into
     // blocks of its size. (`shrink_to_fit` is not enough: an allocator may
@@ -291,6 +295,9 @@ struct Transform<'a, 'r> {
     footnotes: HashMap<String, Footnote>,
     /// The footnote definitions open (one, unless nested).
     open_footnotes: Vec<String>,
+    /// Where the quizzes' text lies in `plain` (kept out of the summary:
+    /// it would give the answers away in listings and link previews).
+    quiz_spans: Vec<std::ops::Range<usize>>,
 }
 
 /// A footnote: its number (in order of first mention), its definition's
@@ -299,6 +306,8 @@ struct Footnote {
     n: usize,
     id: String,
     refs: usize,
+    /// The id of its first reference, once there is one.
+    back: Option<String>,
 }
 
 /// The id of a footnote's first reference, from its definition's id:
@@ -515,17 +524,11 @@ impl<'a> Transform<'a, '_> {
                         _ => {}
                     }
                 }
-                let mut tag = format!("<img src=\"{}\" alt=\"{}\"", escape(&src), escape(&alt));
-                if !title.is_empty() {
-                    let _ = write!(tag, " title=\"{}\"", escape(&title));
-                }
-                if let Some((w, h)) = size {
-                    let _ = write!(tag, " width=\"{w}\" height=\"{h}\"");
-                }
-                tag.push_str(" loading=\"lazy\" decoding=\"async\">");
+                let tag = img_tag(&src, &alt, &title, size);
                 self.pending.push_back(Event::InlineHtml(tag.into()));
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
+                break_plain(self.plain);
                 let (class, label) = callout(kind, self.labels);
                 self.pending.push_back(Event::Html(
                     format!("<div class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-title\">{}</p>\n", escape(label)).into(),
@@ -544,12 +547,18 @@ impl<'a> Transform<'a, '_> {
             Event::FootnoteReference(name) => {
                 let f = self.footnote(&name);
                 f.refs += 1;
-                let (n, id, k) = (f.n, f.id.clone(), f.refs);
-                let back = if k == 1 {
-                    back_id(&id)
-                } else {
-                    format!("{}-{k}", back_id(&id))
-                };
+                let (n, id, k, first) = (f.n, f.id.clone(), f.refs, f.back.clone());
+                // Its id, as any other, is one no heading has.
+                let back = unique_id(
+                    &mut self.used_ids,
+                    match &first {
+                        None => back_id(&id),
+                        Some(first) => format!("{first}-{k}"),
+                    },
+                );
+                if first.is_none() {
+                    self.footnote(&name).back = Some(back.clone());
+                }
                 let mut tag = String::with_capacity(80 + 2 * id.len());
                 tag.push_str("<sup class=\"footnote-reference\"><a href=\"#");
                 escape_into(&mut tag, &id);
@@ -570,14 +579,14 @@ impl<'a> Transform<'a, '_> {
             }
             Event::End(TagEnd::FootnoteDefinition) => {
                 let mut tag = String::new();
-                if let Some(f) = self
+                if let Some(back) = self
                     .open_footnotes
                     .pop()
                     .and_then(|n| self.footnotes.get(&n))
-                    && f.refs > 0
+                    .and_then(|f| f.back.as_ref())
                 {
                     tag.push_str("<a class=\"footnote-back\" href=\"#");
-                    escape_into(&mut tag, &back_id(&f.id));
+                    escape_into(&mut tag, back);
                     tag.push_str("\" aria-label=\"");
                     escape_into(&mut tag, &self.labels.footnote_back);
                     tag.push_str("\">↩</a>");
@@ -586,15 +595,8 @@ impl<'a> Transform<'a, '_> {
                 self.pending.push_back(Event::Html(tag.into()));
             }
             Event::Start(Tag::Table(_)) => {
-                // Landmarks of one page need names of their own.
-                self.tables += 1;
-                let label = match self.tables {
-                    1 => escape(&self.labels.table),
-                    n => format!("{} {n}", escape(&self.labels.table)),
-                };
-                self.pending.push_back(Event::Html(
-                    format!("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{label}\">").into(),
-                ));
+                let open = self.table_open();
+                self.pending.push_back(Event::Html(open.into()));
                 self.pending.push_back(ev);
             }
             Event::End(TagEnd::Table) => {
@@ -602,7 +604,14 @@ impl<'a> Transform<'a, '_> {
                 self.pending.push_back(Event::Html("</div>\n".into()));
             }
             Event::Start(Tag::List(_)) => {
+                // A list in a tight item follows its text with no break:
+                // its words must not run into the item's.
+                break_plain(self.plain);
                 self.list_depth += 1;
+                self.pending.push_back(ev);
+            }
+            Event::Start(Tag::BlockQuote(None)) => {
+                break_plain(self.plain);
                 self.pending.push_back(ev);
             }
             Event::End(TagEnd::List(_)) => {
@@ -681,7 +690,7 @@ impl<'a> Transform<'a, '_> {
             Event::End(TagEnd::Paragraph) => {
                 self.in_comment = false;
                 if self.in_first_para && !self.plain.trim().is_empty() && out.summary.is_empty() {
-                    out.summary = summarize(self.plain);
+                    out.summary = summarize(&without(self.plain, &self.quiz_spans));
                     self.in_first_para = false;
                 }
                 self.plain.push('\n');
@@ -715,8 +724,16 @@ impl<'a> Transform<'a, '_> {
             .entry(name.to_string())
             .or_insert_with(|| Footnote {
                 n: next,
-                id: unique_id(used, format!("fn-{name}")),
+                // `[^første note]`: no space in an id.
+                id: unique_id(
+                    used,
+                    format!(
+                        "fn-{}",
+                        name.split_whitespace().collect::<Vec<_>>().join("-")
+                    ),
+                ),
                 refs: 0,
+                back: None,
             })
     }
 
@@ -746,6 +763,7 @@ impl<'a> Transform<'a, '_> {
             let (line, col) = self.lines.at(if at == 0 { fence } else { at });
             self.out.problems.push((line, col, msg));
         }
+        let span_start = self.plain.len();
         let mut rendered = Vec::with_capacity(questions.len());
         for q in &questions {
             let mark = self.plain.len();
@@ -755,24 +773,36 @@ impl<'a> Transform<'a, '_> {
                 format!("quiz-{}", task_id(&self.plain[mark..])),
             );
             self.plain.push('\n');
+            // The right answers are named again with the explanation, as
+            // text (their HTML twice would repeat its ids and scripts).
+            let mut right = String::new();
             let choices: Vec<(bool, String)> = q
                 .choices
                 .iter()
                 .map(|c| {
+                    let from = self.plain.len();
                     let html = self.quiz_piece(&c.text, false);
+                    if c.right {
+                        if !right.is_empty() {
+                            right.push_str(" · ");
+                        }
+                        escape_into(&mut right, self.plain[from..].trim());
+                    }
                     self.plain.push('\n');
                     (c.right, html)
                 })
                 .collect();
             let why = self.quiz_piece(&q.why, true);
-            rendered.push((id, text, choices, why));
+            rendered.push((id, text, choices, right, why));
         }
+        self.quiz_spans.push(span_start..self.plain.len());
         let html: Vec<quiz::Html> = rendered
             .iter()
-            .map(|(id, text, choices, why)| quiz::Html {
+            .map(|(id, text, choices, right, why)| quiz::Html {
                 id,
                 text,
                 choices,
+                right,
                 why,
             })
             .collect();
@@ -783,12 +813,36 @@ impl<'a> Transform<'a, '_> {
         self.pending.push_back(Event::Html(out.into()));
     }
 
+    /// The scrolling region a table sits in, named apart from the page's
+    /// other tables ("Tabell", "Tabell 2": landmarks need names of their own).
+    fn table_open(&mut self) -> String {
+        self.tables += 1;
+        let label = match self.tables {
+            1 => escape(&self.labels.table),
+            n => format!("{} {n}", escape(&self.labels.table)),
+        };
+        format!("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{label}\">")
+    }
+
     /// One piece of a quiz as HTML: its own paragraphs (`block`) or the
-    /// inline content of its only one.
+    /// inline content of its only one (a question or an answer: a start
+    /// that would open a block is read as text). Links, images and tables
+    /// come out as in the body.
     fn quiz_piece(&mut self, piece: &quiz::Piece, block: bool) -> String {
+        let (text, escaped) = if block {
+            (std::borrow::Cow::Borrowed(piece.text.as_str()), None)
+        } else {
+            quiz::inline_text(&piece.text)
+        };
+        // A place in `text` as a place in the body.
+        let place = |at: usize| match escaped {
+            Some(e) if at > e => piece.body_offset(at - 1),
+            _ => piece.body_offset(at),
+        };
         let mut events: Vec<Event> = Vec::new();
-        for (e, range) in Parser::new_ext(&piece.text, options()).into_offset_iter() {
-            let at = piece.body_offset(range.start);
+        let mut parser = Parser::new_ext(&text, options()).into_offset_iter();
+        while let Some((e, range)) = parser.next() {
+            let at = place(range.start);
             match e {
                 Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) if !block => {}
                 Event::Start(Tag::Link {
@@ -806,18 +860,30 @@ impl<'a> Transform<'a, '_> {
                     }));
                 }
                 Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
+                    dest_url, title, ..
                 }) => {
+                    let size = self.resolver.image_size(&dest_url);
                     let src = resolve_href(&dest_url, at, &self.lines, self.resolver, self.out);
-                    events.push(Event::Start(Tag::Image {
-                        link_type,
-                        dest_url: src,
-                        title,
-                        id,
-                    }));
+                    let mut alt = String::new();
+                    let mut nest = 0;
+                    for (e, _) in parser.by_ref() {
+                        match e {
+                            Event::Start(Tag::Image { .. }) => nest += 1,
+                            Event::End(TagEnd::Image) if nest == 0 => break,
+                            Event::End(TagEnd::Image) => nest -= 1,
+                            Event::Text(t) | Event::Code(t) => alt.push_str(&t),
+                            _ => {}
+                        }
+                    }
+                    events.push(Event::InlineHtml(img_tag(&src, &alt, &title, size).into()));
+                }
+                Event::Start(Tag::Table(_)) => {
+                    events.push(Event::Html(self.table_open().into()));
+                    events.push(e);
+                }
+                Event::End(TagEnd::Table) => {
+                    events.push(e);
+                    events.push(Event::Html("</div>\n".into()));
                 }
                 Event::Html(ref t) | Event::InlineHtml(ref t) if t.contains("<!--") => {}
                 Event::Text(ref t) | Event::Code(ref t) => {
@@ -828,7 +894,7 @@ impl<'a> Transform<'a, '_> {
                     self.plain.push(' ');
                     events.push(e);
                 }
-                Event::End(TagEnd::Paragraph) => {
+                Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
                     self.plain.push('\n');
                     events.push(e);
                 }
@@ -954,12 +1020,52 @@ fn unique_id(used: &mut HashMap<String, usize>, base: String) -> String {
     }
 }
 
+/// Ends the text so far with a line break, unless it ends with white space.
+fn break_plain(plain: &mut String) {
+    if plain
+        .chars()
+        .next_back()
+        .is_some_and(|c| !c.is_whitespace())
+    {
+        plain.push('\n');
+    }
+}
+
 fn push_plain(plain: &mut String, t: &str) {
     plain.push_str(t);
 }
 
 /// The text's words joined by single spaces; past 200 characters, the
 /// words that end before the 200th, then " …". Reads only as far as it needs.
+/// An image's tag: its size where it is known (no shift as it loads),
+/// loaded when it comes near.
+fn img_tag(src: &str, alt: &str, title: &str, size: Option<(u32, u32)>) -> String {
+    let mut tag = format!("<img src=\"{}\" alt=\"{}\"", escape(src), escape(alt));
+    if !title.is_empty() {
+        let _ = write!(tag, " title=\"{}\"", escape(title));
+    }
+    if let Some((w, h)) = size {
+        let _ = write!(tag, " width=\"{w}\" height=\"{h}\"");
+    }
+    tag.push_str(" loading=\"lazy\" decoding=\"async\">");
+    tag
+}
+
+/// `text` without the byte ranges `spans` (in order, apart).
+fn without<'t>(text: &'t str, spans: &[std::ops::Range<usize>]) -> std::borrow::Cow<'t, str> {
+    if spans.is_empty() {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for r in spans {
+        out.push_str(&text[at..r.start]);
+        at = r.end;
+    }
+    out.push_str(&text[at..]);
+    out.into()
+}
+
 fn summarize(plain: &str) -> String {
     const MAX: usize = 200;
     let mut text = String::with_capacity(MAX + 8);
@@ -1490,8 +1596,8 @@ mod tests {
         );
         assert_eq!(
             qs[0].select(&sel("a[href=\"../x/\"]")).count(),
-            2,
-            "in the answer and in its details"
+            1,
+            "in the answer; its details name it as text"
         );
         let answer = qs[0]
             .select(&sel("details.quiz-answer"))
@@ -1529,6 +1635,41 @@ mod tests {
             "{}",
             code.html
         );
+    }
+
+    #[test]
+    fn a_quiz_keeps_its_answers_out_of_the_summary_and_its_html_in_one_place() {
+        let body = "```quiz\n1. Hvem *signerer*?\n- [x] <span id=\"svar\">Innkjøp</span>\n- [ ] # Kontakten\n> | a | b |\n> |---|---|\n> | 1 | 2 |\n```\n\nSå teksten.\n";
+        let r = md(body, 1);
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        assert_eq!(r.summary, "Så teksten.");
+        let doc = scraper::Html::parse_fragment(&r.html);
+        let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+        // A numbered question stays a line of text; so does an answer
+        // starting with `#`.
+        let legend = doc.select(&sel("legend .quiz-text")).next().unwrap();
+        assert_eq!(legend.inner_html(), "1. Hvem <em>signerer</em>?");
+        assert_eq!(
+            doc.select(&sel("legend ol, legend h1, .quiz-choices h1"))
+                .count(),
+            0
+        );
+        // The right answer's HTML once; named again as text.
+        assert_eq!(doc.select(&sel("#svar")).count(), 1);
+        let answer = doc.select(&sel(".quiz-answer p")).next().unwrap();
+        assert_eq!(answer.text().collect::<String>(), "Riktig svar: Innkjøp");
+        // A table in an explanation scrolls in its region, as in the body.
+        assert_eq!(
+            doc.select(&sel(".quiz-answer .table-wrap[role=region] table"))
+                .count(),
+            1,
+            "{}",
+            r.html
+        );
+        // Only quiz text: the summary is empty rather than the answers.
+        let r = md("```quiz\nHva?\n- [x] Ja\n- [ ] Nei\n```\n", 1);
+        assert_eq!(r.summary, "");
+        assert!(r.plain.contains("Ja"), "searchable still");
     }
 
     #[test]
@@ -1594,6 +1735,38 @@ mod tests {
             "a note nobody refers to has no way back"
         );
         assert_eq!(doc.select(&sel(".footnote-definition")).count(), 3);
+    }
+
+    #[test]
+    fn a_footnotes_ids_are_its_own_and_hold_no_space() {
+        let r = md(
+            "Tekst[^a] og[^første note].\n\n## Fnref a\n\n[^a]: A.\n[^første note]: B.\n",
+            1,
+        );
+        let doc = scraper::Html::parse_fragment(&r.html);
+        let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+        let ids: Vec<&str> = doc
+            .select(&sel("[id]"))
+            .map(|e| e.value().attr("id").unwrap())
+            .collect();
+        let mut unique = ids.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), ids.len(), "{ids:?}");
+        assert!(ids.iter().all(|i| !i.contains(' ')), "{ids:?}");
+        assert_eq!(r.headings[0].id, "fnref-a-1", "the reference came first");
+        let backs: Vec<&str> = doc
+            .select(&sel("a.footnote-back"))
+            .map(|a| a.value().attr("href").unwrap())
+            .collect();
+        assert_eq!(backs, ["#fnref-a", "#fnref-første-note"]);
+    }
+
+    #[test]
+    fn a_lists_words_never_run_into_its_items() {
+        let r = md("- Punkt\n  > sitat\n- Annet\n  - under\n", 1);
+        let words: Vec<&str> = r.plain.split_whitespace().collect();
+        assert_eq!(words, ["Punkt", "sitat", "Annet", "under"]);
     }
 
     #[test]

@@ -1025,6 +1025,14 @@ fn a_quiz_checks_answers_marks_them_and_prints_without_them() {
         assert_eq!(display(hidden), "none", "{hidden}");
     }
     assert_ne!(display(".quiz-choices"), "none");
+    // …and the answers chosen on screen print as empty boxes.
+    assert_eq!(
+        b.execute(
+            "var i = document.querySelector('.quiz-choices input:checked'); return [!!i, i && getComputedStyle(i).appearance];",
+            &[],
+        ),
+        json!([true, "none"])
+    );
     // On the whole course's page each lesson's questions answer apart.
     b.cdp("Emulation.setEmulatedMedia", json!({ "media": "" }));
     load(&b, &server.url("kurs/hele-kurset/"));

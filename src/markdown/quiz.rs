@@ -36,9 +36,11 @@ pub struct Piece {
 }
 
 impl Piece {
-    fn push_line(&mut self, line: &str, body_offset: usize) {
+    /// Adds a line, after a space (a question or an answer: one line of
+    /// text, however it is wrapped) or a line break (an explanation).
+    fn push_line(&mut self, line: &str, body_offset: usize, sep: char) {
         if !self.text.is_empty() {
-            self.text.push('\n');
+            self.text.push(sep);
         }
         self.starts.push((self.text.len(), body_offset));
         self.text.push_str(line);
@@ -68,6 +70,10 @@ pub struct Question {
     pub choices: Vec<Choice>,
     /// Why the right answer is right (the `>` lines), Markdown blocks.
     pub why: Piece,
+    /// A line of it was reported: its answers are not counted again.
+    reported: bool,
+    /// An answer after its explanation was reported (once is enough).
+    late: bool,
 }
 
 impl Question {
@@ -77,73 +83,157 @@ impl Question {
     }
 }
 
+/// What one line of a quiz is.
+#[derive(Debug, PartialEq, Eq)]
+enum Line<'a> {
+    Blank,
+    /// `- [x] text`.
+    Choice(bool, &'a str),
+    /// A line meant as an answer that is not one: what is wrong.
+    BadChoice(&'static str),
+    /// `> text`.
+    Why(&'a str),
+    Text(&'a str),
+}
+
+fn classify(trimmed: &str) -> Line<'_> {
+    if trimmed.is_empty() {
+        return Line::Blank;
+    }
+    if let Some(why) = trimmed.strip_prefix('>') {
+        return Line::Why(why.strip_prefix([' ', '\t']).unwrap_or(why));
+    }
+    if let Some(rest) = trimmed.strip_prefix(['-', '*', '+']) {
+        let spaced = rest.starts_with([' ', '\t']);
+        let boxed = rest.trim_start();
+        let right = match boxed.get(..3) {
+            Some("[ ]") => Some(false),
+            Some("[x]" | "[X]") => Some(true),
+            _ => None,
+        };
+        return match right {
+            Some(_) if !spaced => Line::BadChoice(
+                "an answer needs a space after its `-`: write `- [ ] …` or `- [x] …`",
+            ),
+            Some(right) => {
+                let after = &boxed[3..];
+                if after.trim().is_empty() {
+                    Line::BadChoice(
+                        "an answer without text: write it after its box, `- [x] Svaret`",
+                    )
+                } else if !after.starts_with([' ', '\t']) {
+                    Line::BadChoice("an answer needs a space after its box: `- [x] Svaret`")
+                } else {
+                    Line::Choice(right, after.trim())
+                }
+            }
+            None if spaced => Line::BadChoice(
+                "an answer in a quiz starts with a box: `- [ ] …`, or `- [x] …` for a right one",
+            ),
+            None => Line::Text(trimmed),
+        };
+    }
+    // `1. [x] Ja`: a numbered answer.
+    let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
+    if digits > 0
+        && let Some(rest) = trimmed[digits..].strip_prefix(['.', ')'])
+        && rest.trim_start().starts_with('[')
+    {
+        return Line::BadChoice("quiz answers are `- [ ] …` lines, not numbered ones");
+    }
+    Line::Text(trimmed)
+}
+
 /// Reads a quiz block's lines, each with its offset in the body. Returns
-/// the questions and the problems found, each at a body offset.
+/// the questions and the problems found, each at a body offset, in order.
 pub fn parse<'a>(
     lines: impl IntoIterator<Item = (&'a str, usize)>,
 ) -> (Vec<Question>, Vec<(usize, String)>) {
     let mut questions: Vec<Question> = Vec::new();
-    let mut problems = Vec::new();
+    let mut problems: Vec<(usize, String)> = Vec::new();
     // After a blank line, text starts a new question.
     let mut open = false;
+    // An explanation before any answer is reported once per question.
+    let mut early_why = false;
     let mut first = None;
     for (line, offset) in lines {
         first.get_or_insert(offset);
         let indent = line.len() - line.trim_start().len();
         let trimmed = line.trim();
         let at = offset + indent;
-        if trimmed.is_empty() {
-            open = false;
-            continue;
-        }
-        if let Some((right, text)) = choice(trimmed) {
-            match questions.last_mut() {
-                Some(q) if q.why.text.is_empty() => {
+        let inner = |text: &str| at + (text.as_ptr() as usize - trimmed.as_ptr() as usize);
+        match classify(trimmed) {
+            Line::Blank => {
+                open = false;
+                continue;
+            }
+            Line::BadChoice(why) => {
+                problems.push((at, why.to_string()));
+                if let Some(q) = questions.last_mut() {
+                    q.reported = true;
+                }
+            }
+            Line::Choice(right, text) => match questions.last_mut() {
+                Some(q) => {
+                    if !q.why.text.is_empty() && !q.late {
+                        q.late = true;
+                        q.reported = true;
+                        problems.push((
+                            at,
+                            "an answer after the explanation: a question's `- [ ]` lines come before its `>` lines".to_string(),
+                        ));
+                    }
                     let mut piece = Piece::default();
-                    piece.push_line(text, at + (trimmed.len() - text.len()));
+                    piece.push_line(text, inner(text), ' ');
                     q.choices.push(Choice { right, text: piece });
                 }
-                Some(_) => problems.push((
-                    at,
-                    "an answer after the explanation: a question's `- [ ]` lines come before its `>` lines".to_string(),
-                )),
                 None => problems.push((
                     at,
-                    "an answer before any question: write the question on the line above".to_string(),
+                    "an answer before any question: write the question on the line above"
+                        .to_string(),
                 )),
-            }
-            open = true;
-            continue;
-        }
-        if let Some(why) = trimmed.strip_prefix('>') {
-            let text = why.strip_prefix(' ').unwrap_or(why);
-            match questions.last_mut() {
-                Some(q) if !q.choices.is_empty() => {
-                    q.why.push_line(text, at + (trimmed.len() - text.len()));
+            },
+            Line::Why(text) => match questions.last_mut() {
+                Some(q) if !q.choices.is_empty() => q.why.push_line(text, inner(text), '\n'),
+                last => {
+                    if !std::mem::replace(&mut early_why, true) {
+                        problems.push((
+                            at,
+                            "an explanation (`>`) before the question's answers: write the `- [ ]` lines first".to_string(),
+                        ));
+                    }
+                    if let Some(q) = last {
+                        q.reported = true;
+                    }
                 }
-                _ => problems.push((
-                    at,
-                    "an explanation (`>`) before the question's answers: write the `- [ ]` lines first".to_string(),
-                )),
-            }
-            open = true;
-            continue;
-        }
-        match questions.last_mut() {
-            Some(q) if open && q.choices.is_empty() => q.text.push_line(trimmed, at),
-            _ => {
-                let mut text = Piece::default();
-                text.push_line(trimmed, at);
-                questions.push(Question {
-                    text,
-                    choices: Vec::new(),
-                    why: Piece::default(),
-                });
-            }
+            },
+            Line::Text(text) => match questions.last_mut() {
+                Some(q) if open && q.choices.is_empty() => q.text.push_line(text, at, ' '),
+                // An indented line goes on with the answer (or the
+                // explanation) above it, as in Markdown.
+                Some(q) if open && indent > 0 && q.why.text.is_empty() => {
+                    if let Some(c) = q.choices.last_mut() {
+                        c.text.push_line(text, at, ' ');
+                    }
+                }
+                Some(q) if open && indent > 0 => q.why.push_line(text, at, '\n'),
+                _ => {
+                    let mut piece = Piece::default();
+                    piece.push_line(text, at, ' ');
+                    questions.push(Question {
+                        text: piece,
+                        choices: Vec::new(),
+                        why: Piece::default(),
+                        reported: false,
+                        late: false,
+                    });
+                    early_why = false;
+                }
+            },
         }
         open = true;
     }
-    for q in &questions {
+    for q in questions.iter().filter(|q| !q.reported) {
         if q.choices.len() < 2 {
             problems.push((
                 q.offset(),
@@ -163,22 +253,26 @@ pub fn parse<'a>(
                 .to_string(),
         ));
     }
+    problems.sort_by_key(|p| p.0);
     (questions, problems)
 }
 
-/// `- [x] text` → (true, "text"); `*` and `+` bullets too.
-fn choice(line: &str) -> Option<(bool, &str)> {
-    let rest = line
-        .strip_prefix(['-', '*', '+'])?
-        .strip_prefix(' ')?
-        .trim_start();
-    let right = match rest.get(..3)? {
-        "[ ]" => false,
-        "[x]" | "[X]" => true,
-        _ => return None,
+/// A question's or an answer's text made safe to read as inline Markdown:
+/// a start that would open a block (`1. `, `# `, `> `, `- `) is escaped,
+/// so it stays text (raw HTML is the author's, as in the body). Also gives where the escape went in, if it
+/// did (a place after it is one byte further on than in `text`).
+pub fn inline_text(text: &str) -> (std::borrow::Cow<'_, str>, Option<usize>) {
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    let marker = if digits > 0 {
+        text[digits..].starts_with(['.', ')']).then_some(digits)
+    } else {
+        text.starts_with(['#', '>', '-', '+', '*', '=', '|'])
+            .then_some(0)
     };
-    let text = rest[3..].trim();
-    (!text.is_empty()).then_some((right, text))
+    match marker {
+        Some(at) => (format!("{}\\{}", &text[..at], &text[at..]).into(), Some(at)),
+        None => (text.into(), None),
+    }
 }
 
 /// The words a quiz writes into the page, from the UI translation table.
@@ -204,6 +298,8 @@ pub struct Html<'a> {
     pub id: &'a str,
     pub text: &'a str,
     pub choices: &'a [(bool, String)],
+    /// The right answers as text, escaped.
+    pub right: &'a str,
     pub why: &'a str,
 }
 
@@ -268,13 +364,7 @@ pub fn write(out: &mut String, questions: &[Html], labels: &QuizLabels) {
             escape(&labels.show_answer),
             escape(label)
         );
-        let right: Vec<&str> = q
-            .choices
-            .iter()
-            .filter(|(r, _)| *r)
-            .map(|(_, t)| t.as_str())
-            .collect();
-        out.push_str(&right.join(" · "));
+        out.push_str(q.right);
         out.push_str("</p>\n");
         out.push_str(q.why);
         out.push_str("</details>\n</fieldset>\n");
@@ -313,7 +403,7 @@ mod tests {
             [(false, "Kontakten"), (true, "Innkjøp")]
         );
         assert_eq!(qs[0].why.text, "Fordi mandatet\nligger der.");
-        assert_eq!(qs[1].text.text, "Hva er verdi?\nFor kunden.");
+        assert_eq!(qs[1].text.text, "Hva er verdi? For kunden.");
         assert!(qs[1].choices.iter().all(|c| c.right));
         // Offsets point into the source, line by line.
         let why = &qs[0].why;
@@ -345,14 +435,12 @@ mod tests {
         let found: Vec<usize> = problems.iter().map(|(o, _)| *o).collect();
         assert_eq!(
             found,
-            [
-                at("- [x] Svar"),
-                at("> for tidlig"),
-                at("- [x] for sent"),
-                at("Spørsmål?"),
-            ]
+            [at("- [x] Svar"), at("> for tidlig"), at("- [x] for sent")]
         );
-        assert!(problems[3].1.contains("right answer"), "{}", problems[3].1);
+        // A question without a right answer says so.
+        let (_, problems) = parse(lines("Spørsmål?\n- [ ] A\n- [ ] B\n"));
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].1.contains("right answer"), "{}", problems[0].1);
         let (qs, problems) = parse(lines("\n  \n"));
         assert!(qs.is_empty());
         assert_eq!(problems.len(), 1);
@@ -360,12 +448,51 @@ mod tests {
     }
 
     #[test]
-    fn a_choice_needs_its_box_and_text() {
-        assert_eq!(choice("- [x] Ja"), Some((true, "Ja")));
-        assert_eq!(choice("-  [ ]  Nei "), Some((false, "Nei")));
-        assert_eq!(choice("- [x]"), None);
-        assert_eq!(choice("-[x] Ja"), None);
-        assert_eq!(choice("- [y] Ja"), None);
-        assert_eq!(choice("- æ"), None);
+    fn an_answer_needs_its_box_its_space_and_its_text() {
+        assert_eq!(classify("- [x] Ja"), Line::Choice(true, "Ja"));
+        assert_eq!(classify("-  [ ]  Nei "), Line::Choice(false, "Nei"));
+        assert_eq!(classify("-\t[ ]\tNei"), Line::Choice(false, "Nei"));
+        for bad in [
+            "- [x]",
+            "- [ ]   ",
+            "-[x] Ja",
+            "- [y] Ja",
+            "- Ja",
+            "- [x]Ja",
+            "1. [x] Ja",
+            "2) [ ] Nei",
+        ] {
+            assert!(matches!(classify(bad), Line::BadChoice(_)), "{bad}");
+        }
+        for text in ["-æ", "Hva er -[x]?", "1. Hva er pris?", "#1 spørsmål"] {
+            assert_eq!(classify(text), Line::Text(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_wrong_line_is_reported_once_and_the_count_not_again() {
+        // A box without text, an answer after the explanation, a wrapped
+        // answer and explanation lines before any answer.
+        let src = "Spørsmål?\n- [x]\n- [ ] Nei\n- [x] Ja\n\nTo?\n- [ ] Ja\n> fordi\n- [x] Nei\n\nTre?\n- [x] Et svar som\n  fortsetter\n- [ ] Nei\n";
+        let (qs, problems) = parse(lines(src));
+        let at = |s: &str| src.find(s).unwrap();
+        let found: Vec<usize> = problems.iter().map(|(o, _)| *o).collect();
+        assert_eq!(found, [at("- [x]\n"), at("- [x] Nei")], "{problems:?}");
+        assert_eq!(qs[2].choices[0].text.text, "Et svar som fortsetter");
+        assert_eq!(qs[1].choices.len(), 2, "the late answer still counts");
+        // Explanations with no answers above them: one problem.
+        let (_, problems) = parse(lines("> a\n> b\n"));
+        assert_eq!(problems.len(), 1, "{problems:?}");
+    }
+
+    #[test]
+    fn block_starts_stay_text() {
+        let text = |s| inline_text(s).0.into_owned();
+        assert_eq!(text("1. Hva er pris?"), "1\\. Hva er pris?");
+        assert_eq!(text("2) Neste?"), "2\\) Neste?");
+        assert_eq!(text("# Overskrift?"), "\\# Overskrift?");
+        assert_eq!(text("Vanlig *tekst*"), "Vanlig *tekst*");
+        assert_eq!(inline_text("12. x").1, Some(2));
+        assert_eq!(inline_text("x").1, None);
     }
 }
