@@ -299,6 +299,10 @@ fn small_site_queries_agree() {
         q("og"),
         q("beslutnig"),
         q("xyzzy"),
+        // Compounds the pages write apart.
+        q("tilbudsverdien"),
+        q("salgmandatet"),
+        q("rammeavtalemandat kunden"),
         Q {
             q: "mandat",
             kind: Some("checklist"),
@@ -322,6 +326,14 @@ fn small_site_queries_agree() {
     ];
     let hits = agree_queries(&small_site(), Lang::Nb, &queries, "small");
     assert!(hits >= 12, "only {hits} queries found something");
+    // A compound the pages write apart finds the page with both words.
+    let files = build_index(&small_site(), Lang::Nb);
+    let r = query_with(&files, "tilbudsverdien", Lang::Nb, &QueryOptions::default());
+    assert_eq!(
+        r.urls.first().map(String::as_str),
+        Some("artikler/tapte-salg/"),
+        "{r:?}"
+    );
 }
 
 #[test]
@@ -355,6 +367,8 @@ fn sharded_site_queries_agree() {
         q("tilbakemeldingen"),
         q("forventnin"),
         q("qqqq"),
+        q("tilbudprosess"),
+        q("salgsprosessen kunde"),
         Q {
             q: "pris",
             kind: Some("case"),

@@ -19,6 +19,14 @@
 //! 4. A document's score for `q` is the highest `weight × stored score` over
 //!    the matching words; compound-part postings use the lower part weights.
 //!
+//! 5. A query word of at least [`MIN_COMPOUND_CHARS`] letters that reads as
+//!    two words of the vocabulary file (`førstemøte` = `første` + `møte`, a
+//!    binding `s` or `e` allowed after the first: `salgsmøte`) is looked for
+//!    as those parts too: a document matching both (each as in steps 1–4,
+//!    their shards loaded after the query words') scores the lower of the
+//!    two, where that beats the word's own score. The vocabulary is loaded
+//!    right after `meta` when the query has such a long word.
+//!
 //! Documents are ordered by the number of query words they match, then by
 //! the summed score, then by id (URL order).
 
@@ -28,6 +36,7 @@ use serde_json::Value;
 
 use super::Lang;
 use super::codec::{decode_ids, decode_postings};
+use super::compound::MIN_COMPOUND_CHARS;
 use super::index::DOC_CHUNK;
 use super::normalize::{fold, is_stop_word, tokenize};
 use super::stem::stem;
@@ -137,17 +146,55 @@ pub fn query_tokens(q: &str, lang: Lang) -> Vec<Token> {
         if out.len() == MAX_TOKENS {
             break;
         }
-        let fq = fold(&w);
-        let fs = fold(&stem(&w, lang));
-        let r: String = fq
-            .chars()
-            .zip(fs.chars())
-            .take_while(|(a, b)| a == b)
-            .map(|(a, _)| a)
-            .collect();
-        out.push(Token { q: w, fq, fs, r });
+        out.push(token(w, lang));
     }
     out
+}
+
+/// A query word with its keys.
+fn token(w: String, lang: Lang) -> Token {
+    let fq = fold(&w);
+    let fs = fold(&stem(&w, lang));
+    let r: String = fq
+        .chars()
+        .zip(fs.chars())
+        .take_while(|(a, b)| a == b)
+        .map(|(a, _)| a)
+        .collect();
+    Token { q: w, fq, fs, r }
+}
+
+/// `w` as two words of `vocab` (step 5 of the module docs): the split
+/// whose shorter part is longest, then the earliest; each part at least
+/// four letters, a binding `s` or `e` between them allowed.
+pub fn split_compound(w: &str, vocab: &[&str]) -> Option<(String, String)> {
+    let chars: Vec<(usize, char)> = w.char_indices().collect();
+    if chars.len() < MIN_COMPOUND_CHARS {
+        return None;
+    }
+    let known = |p: &str| vocab.contains(&p);
+    let mut best: Option<(usize, String, String)> = None;
+    for i in 4..=chars.len().saturating_sub(4) {
+        let (head, tail) = w.split_at(chars[i].0);
+        let tail_len = chars.len() - i;
+        if !known(tail) {
+            continue;
+        }
+        let head = if known(head) {
+            Some((head, i))
+        } else {
+            head.strip_suffix(['s', 'e'])
+                .filter(|h| h.chars().count() >= 4 && known(h))
+                .map(|h| (h, i - 1))
+        };
+        if let Some((head, head_len)) = head {
+            let shorter = head_len.min(tail_len);
+            if best.as_ref().is_none_or(|b| shorter > b.0) {
+                best = Some((shorter, head.to_string(), tail.to_string()));
+            }
+        }
+    }
+    best.map(|(_, h, t)| (h, t))
 }
 
 /// Shards holding words that start with `r`: the last shard whose first key
@@ -220,85 +267,58 @@ pub fn run_on(store: &Store, q: &str, lang: Lang, opts: &QueryOptions) -> QueryR
         .as_array()
         .map(|a| a.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
+    // A long word may be a compound of two vocabulary words (step 5).
+    let vocab: Vec<&str> = if tokens
+        .iter()
+        .any(|t| t.q.chars().count() >= MIN_COMPOUND_CHARS)
+    {
+        load("vocab", &mut report);
+        vocab_words(store)
+    } else {
+        Vec::new()
+    };
+    let parts: Vec<Option<[Token; 2]>> = tokens
+        .iter()
+        .map(|t| split_compound(&t.q, &vocab).map(|(h, tail)| [token(h, lang), token(tail, lang)]))
+        .collect();
 
-    // Shards per token, within the per-query budget.
+    // Shards per token, within the per-query budget: the query words'
+    // first, then their parts'.
     let mut loaded: Vec<usize> = Vec::new();
-    let mut token_shards: Vec<Vec<usize>> = Vec::new();
-    for t in &tokens {
+    let mut shards_of = |t: &Token, report: &mut QueryReport| {
         let mut mine = Vec::new();
         for s in shards_for(&keys, &t.r) {
             if loaded.contains(&s) {
                 mine.push(s);
             } else if loaded.len() < MAX_SHARDS {
                 loaded.push(s);
-                load(&format!("s{s}"), &mut report);
+                load(&format!("s{s}"), report);
                 mine.push(s);
             }
         }
-        token_shards.push(mine);
-    }
+        mine
+    };
+    let token_shards: Vec<Vec<usize>> = tokens.iter().map(|t| shards_of(t, &mut report)).collect();
+    let part_shards: Vec<Option<[Vec<usize>; 2]>> = parts
+        .iter()
+        .map(|p| {
+            p.as_ref()
+                .map(|[h, t]| [shards_of(h, &mut report), shards_of(t, &mut report)])
+        })
+        .collect();
 
     // Score.
     let mut total: BTreeMap<u32, (u32, u64)> = BTreeMap::new();
-    for (t, shards) in tokens.iter().zip(&token_shards) {
-        let mut best: HashMap<u32, u32> = HashMap::new();
-        let mut matched: Vec<(usize, &Value)> = Vec::new(); // (kind, entry)
-        let mut prefix_only: Vec<(usize, &str, &Value)> = Vec::new();
-        for &s in shards {
-            let Some(entries) = store.get(&format!("s{s}")).and_then(Value::as_array) else {
-                continue;
-            };
-            for e in entries {
-                let Some(w) = e[0].as_str() else { continue };
-                let fw = fold(w);
-                if !fw.starts_with(&t.r) {
-                    continue;
-                }
-                let kind = if w == t.q {
-                    0
-                } else if fw == t.fq {
-                    1
-                } else if fw.starts_with(&t.fq) {
-                    2
-                } else if fold(&stem(w, lang)) == t.fs {
-                    3
-                } else {
-                    continue;
-                };
-                let is_stem = kind == 2 && fold(&stem(w, lang)) == t.fs;
-                if kind == 2 && !is_stem {
-                    let df = e
-                        .as_array()
-                        .map(|a| {
-                            a[1..]
-                                .iter()
-                                .filter_map(Value::as_str)
-                                .map(posting_count)
-                                .sum()
-                        })
-                        .unwrap_or(0);
-                    prefix_only.push((df, w, e));
-                } else {
-                    matched.push((kind, e));
-                }
-            }
-        }
-        prefix_only.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
-        matched.extend(
-            prefix_only
-                .into_iter()
-                .take(PREFIX_CAP)
-                .map(|(_, _, e)| (2, e)),
-        );
-        for (kind, e) in matched {
-            for (list, weights) in [(1, DIRECT_WEIGHTS), (2, PART_WEIGHTS)] {
-                let Some(enc) = e.get(list).and_then(Value::as_str) else {
-                    continue;
-                };
-                for (doc, score) in decode_postings(enc).unwrap_or_default() {
-                    let v = weights[kind] * score;
-                    let b = best.entry(doc).or_insert(0);
-                    *b = (*b).max(v);
+    for (i, t) in tokens.iter().enumerate() {
+        let mut best = score_token(store, t, &token_shards[i], lang);
+        if let (Some([h, tail]), Some([hs, ts])) = (&parts[i], &part_shards[i]) {
+            let head = score_token(store, h, hs, lang);
+            let tail = score_token(store, tail, ts, lang);
+            for (doc, a) in head {
+                if let Some(&b) = tail.get(&doc) {
+                    let v = a.min(b);
+                    let e = best.entry(doc).or_insert(0);
+                    *e = (*e).max(v);
                 }
             }
         }
@@ -345,11 +365,7 @@ pub fn run_on(store: &Store, q: &str, lang: Lang, opts: &QueryOptions) -> QueryR
     // Suggestion when nothing matched at all.
     if !any_match && !tokens.is_empty() {
         load("vocab", &mut report);
-        let vocab: Vec<&str> = store
-            .get("vocab")
-            .and_then(Value::as_str)
-            .map(|s| s.split(' ').filter(|w| !w.is_empty()).collect())
-            .unwrap_or_default();
+        let vocab = vocab_words(store);
         let mut changed = false;
         let words: Vec<String> = tokens
             .iter()
@@ -382,6 +398,82 @@ pub fn run_on(store: &Store, q: &str, lang: Lang, opts: &QueryOptions) -> QueryR
     report
 }
 
+/// The vocabulary file's words.
+fn vocab_words(store: &Store) -> Vec<&str> {
+    store
+        .get("vocab")
+        .and_then(Value::as_str)
+        .map(|s| s.split(' ').filter(|w| !w.is_empty()).collect())
+        .unwrap_or_default()
+}
+
+/// Each document's best score for the query word `t` over the words of
+/// `shards` (steps 3 and 4 of the module docs).
+fn score_token(store: &Store, t: &Token, shards: &[usize], lang: Lang) -> HashMap<u32, u32> {
+    let mut best: HashMap<u32, u32> = HashMap::new();
+    let mut matched: Vec<(usize, &Value)> = Vec::new(); // (kind, entry)
+    let mut prefix_only: Vec<(usize, &str, &Value)> = Vec::new();
+    for &s in shards {
+        let Some(entries) = store.get(&format!("s{s}")).and_then(Value::as_array) else {
+            continue;
+        };
+        for e in entries {
+            let Some(w) = e[0].as_str() else { continue };
+            let fw = fold(w);
+            if !fw.starts_with(&t.r) {
+                continue;
+            }
+            let kind = if w == t.q {
+                0
+            } else if fw == t.fq {
+                1
+            } else if fw.starts_with(&t.fq) {
+                2
+            } else if fold(&stem(w, lang)) == t.fs {
+                3
+            } else {
+                continue;
+            };
+            let is_stem = kind == 2 && fold(&stem(w, lang)) == t.fs;
+            if kind == 2 && !is_stem {
+                let df = e
+                    .as_array()
+                    .map(|a| {
+                        a[1..]
+                            .iter()
+                            .filter_map(Value::as_str)
+                            .map(posting_count)
+                            .sum()
+                    })
+                    .unwrap_or(0);
+                prefix_only.push((df, w, e));
+            } else {
+                matched.push((kind, e));
+            }
+        }
+    }
+    prefix_only.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+    matched.extend(
+        prefix_only
+            .into_iter()
+            .take(PREFIX_CAP)
+            .map(|(_, _, e)| (2, e)),
+    );
+    for (kind, e) in matched {
+        for (list, weights) in [(1, DIRECT_WEIGHTS), (2, PART_WEIGHTS)] {
+            let Some(enc) = e.get(list).and_then(Value::as_str) else {
+                continue;
+            };
+            for (doc, score) in decode_postings(enc).unwrap_or_default() {
+                let v = weights[kind] * score;
+                let b = best.entry(doc).or_insert(0);
+                *b = (*b).max(v);
+            }
+        }
+    }
+    best
+}
+
 fn posting_count(enc: &str) -> usize {
     // Every pair ends with two terminal characters.
     enc.bytes()
@@ -393,6 +485,24 @@ fn posting_count(enc: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_word_splits_into_two_vocabulary_words() {
+        let vocab = ["første", "møte", "salg", "salgs", "mandat", "rammeavtale"];
+        let split = |w: &str| split_compound(w, &vocab);
+        assert_eq!(split("førstemøte"), Some(("første".into(), "møte".into())));
+        // A binding s or e after the first part.
+        assert_eq!(
+            split("salgsmandat"),
+            Some(("salgs".into(), "mandat".into()))
+        );
+        assert_eq!(
+            split("rammeavtalemandat"),
+            Some(("rammeavtale".into(), "mandat".into()))
+        );
+        assert_eq!(split("møte"), None, "too short");
+        assert_eq!(split("førsteverdi"), None, "a part the vocabulary lacks");
+    }
 
     #[test]
     fn distances() {

@@ -433,6 +433,7 @@
   var MAX_SHARDS_PER_TOKEN = 2;
   var MAX_SHARDS = 7;
   var PREFIX_CAP = 20;
+  var MIN_COMPOUND_CHARS = 7;
   var PAGE = 10;
   var DIRECT_WEIGHTS = [10, 8, 7, 6];
   var PART_WEIGHTS = [5, 5, 4, 4];
@@ -460,15 +461,96 @@
       if (isStopWord(w, lang) || Object.prototype.hasOwnProperty.call(seen, w)) continue;
       if (out.length === MAX_TOKENS) break;
       seen[w] = true;
-      var fq = fold(w);
-      var fs = fold(stem(w, lang));
-      var a = Array.from(fq);
-      var b = Array.from(fs);
-      var r = '';
-      for (var k = 0; k < a.length && k < b.length && a[k] === b[k]; k++) r += a[k];
-      out.push({ q: w, fq: fq, fs: fs, r: r });
+      out.push(queryToken(w, lang));
     }
     return out;
+  }
+
+  function queryToken(w, lang) {
+    var fq = fold(w);
+    var fs = fold(stem(w, lang));
+    var a = Array.from(fq);
+    var b = Array.from(fs);
+    var r = '';
+    for (var k = 0; k < a.length && k < b.length && a[k] === b[k]; k++) r += a[k];
+    return { q: w, fq: fq, fs: fs, r: r };
+  }
+
+  // A long query word as two words of the vocabulary (the split whose
+  // shorter part is longest, then the earliest; parts of four letters or
+  // more, a binding s or e allowed after the first): førstemøte is
+  // første + møte. As split_compound in src/search/query.rs.
+  function splitCompound(w, vocab) {
+    var chars = Array.from(w);
+    if (chars.length < MIN_COMPOUND_CHARS) return null;
+    var known = function (p) { return vocab.indexOf(p) >= 0; };
+    var best = null;
+    for (var i = 4; i <= chars.length - 4; i++) {
+      var head = chars.slice(0, i).join('');
+      var tail = chars.slice(i).join('');
+      if (!known(tail)) continue;
+      var h = null;
+      var headLen = i;
+      if (known(head)) h = head;
+      else if ((head.charAt(head.length - 1) === 's' || head.charAt(head.length - 1) === 'e') && i - 1 >= 4 && known(head.slice(0, -1))) {
+        h = head.slice(0, -1);
+        headLen = i - 1;
+      }
+      if (h === null) continue;
+      var shorter = Math.min(headLen, chars.length - i);
+      if (best === null || shorter > best[0]) best = [shorter, h, tail];
+    }
+    return best && [best[1], best[2]];
+  }
+
+  function vocabWords(store) {
+    return String(store.parts.vocab || '').split(' ').filter(Boolean);
+  }
+
+  // Each document's best score for the query word t over the words of the
+  // given shards.
+  function scoreToken(store, t, shards, lang) {
+    var best = new Map();
+    var matched = [];
+    var prefixOnly = [];
+    shards.forEach(function (s) {
+      var entries = store.parts['s' + s] || [];
+      for (var i = 0; i < entries.length; i++) {
+        var e = entries[i];
+        var w = e[0];
+        var fw = fold(w);
+        if (fw.indexOf(t.r) !== 0) continue;
+        var kind;
+        if (w === t.q) kind = 0;
+        else if (fw === t.fq) kind = 1;
+        else if (fw.indexOf(t.fq) === 0) kind = 2;
+        else if (fold(stem(w, lang)) === t.fs) kind = 3;
+        else continue;
+        var isStem = kind === 2 && fold(stem(w, lang)) === t.fs;
+        if (kind === 2 && !isStem) {
+          var df = 0;
+          for (var l = 1; l < e.length; l++) if (typeof e[l] === 'string') df += postingCount(e[l]);
+          prefixOnly.push([df, w, e]);
+        } else {
+          matched.push([kind, e]);
+        }
+      }
+    });
+    prefixOnly.sort(function (a, b) { return b[0] - a[0] || cmpCP(a[1], b[1]); });
+    prefixOnly.slice(0, PREFIX_CAP).forEach(function (p) { matched.push([2, p[2]]); });
+    matched.forEach(function (m) {
+      [[1, DIRECT_WEIGHTS], [2, PART_WEIGHTS]].forEach(function (lw) {
+        var enc = m[1][lw[0]];
+        if (typeof enc !== 'string') return;
+        var list = decodePostings(enc);
+        for (var i = 0; i < list.length; i += 2) {
+          var v = lw[1][m[0]] * list[i + 1];
+          var b = best.get(list[i]);
+          if (b === undefined || v > b) best.set(list[i], v);
+        }
+      });
+    });
+    return best;
   }
 
   function shardsFor(keys, r) {
@@ -549,59 +631,44 @@
     lang = lang || meta.lang || 'nb';
     var tokens = queryTokens(q, lang);
     var keys = meta.shards || [];
+    // A long word may be a compound of two vocabulary words.
+    var vocab = [];
+    if (tokens.some(function (t) { return charCount(t.q) >= MIN_COMPOUND_CHARS; })) {
+      await store.ensure(['vocab']);
+      vocab = vocabWords(store);
+    }
+    var parts = tokens.map(function (t) {
+      var p = splitCompound(t.q, vocab);
+      return p && [queryToken(p[0], lang), queryToken(p[1], lang)];
+    });
+    // Shards per token within the budget: the words' first, then their parts'.
     var loaded = [];
-    var tokenShards = tokens.map(function (t) {
+    var shardsOf = function (t) {
       var mine = [];
       shardsFor(keys, t.r).forEach(function (s) {
         if (loaded.indexOf(s) >= 0) mine.push(s);
         else if (loaded.length < MAX_SHARDS) { loaded.push(s); mine.push(s); }
       });
       return mine;
-    });
+    };
+    var tokenShards = tokens.map(shardsOf);
+    var partShards = parts.map(function (p) { return p && [shardsOf(p[0]), shardsOf(p[1])]; });
     await store.ensure(loaded.map(function (s) { return 's' + s; }));
 
     var total = new Map();
     tokens.forEach(function (t, ti) {
-      var best = new Map();
-      var matched = [];
-      var prefixOnly = [];
-      tokenShards[ti].forEach(function (s) {
-        var entries = store.parts['s' + s] || [];
-        for (var i = 0; i < entries.length; i++) {
-          var e = entries[i];
-          var w = e[0];
-          var fw = fold(w);
-          if (fw.indexOf(t.r) !== 0) continue;
-          var kind;
-          if (w === t.q) kind = 0;
-          else if (fw === t.fq) kind = 1;
-          else if (fw.indexOf(t.fq) === 0) kind = 2;
-          else if (fold(stem(w, lang)) === t.fs) kind = 3;
-          else continue;
-          var isStem = kind === 2 && fold(stem(w, lang)) === t.fs;
-          if (kind === 2 && !isStem) {
-            var df = 0;
-            for (var l = 1; l < e.length; l++) if (typeof e[l] === 'string') df += postingCount(e[l]);
-            prefixOnly.push([df, w, e]);
-          } else {
-            matched.push([kind, e]);
-          }
-        }
-      });
-      prefixOnly.sort(function (a, b) { return b[0] - a[0] || cmpCP(a[1], b[1]); });
-      prefixOnly.slice(0, PREFIX_CAP).forEach(function (p) { matched.push([2, p[2]]); });
-      matched.forEach(function (m) {
-        [[1, DIRECT_WEIGHTS], [2, PART_WEIGHTS]].forEach(function (lw) {
-          var enc = m[1][lw[0]];
-          if (typeof enc !== 'string') return;
-          var list = decodePostings(enc);
-          for (var i = 0; i < list.length; i += 2) {
-            var v = lw[1][m[0]] * list[i + 1];
-            var b = best.get(list[i]);
-            if (b === undefined || v > b) best.set(list[i], v);
-          }
+      var best = scoreToken(store, t, tokenShards[ti], lang);
+      if (parts[ti]) {
+        var head = scoreToken(store, parts[ti][0], partShards[ti][0], lang);
+        var tail = scoreToken(store, parts[ti][1], partShards[ti][1], lang);
+        head.forEach(function (a, doc) {
+          var b = tail.get(doc);
+          if (b === undefined) return;
+          var v = Math.min(a, b);
+          var cur = best.get(doc);
+          if (cur === undefined || v > cur) best.set(doc, v);
         });
-      });
+      }
       best.forEach(function (v, doc) {
         var cur = total.get(doc);
         if (cur) { cur[0] += 1; cur[1] += v; } else total.set(doc, [1, v]);
@@ -636,7 +703,7 @@
     var suggestion = null;
     if (!anyMatch && tokens.length) {
       await store.ensure(['vocab']);
-      var vocab = String(store.parts.vocab || '').split(' ').filter(Boolean);
+      vocab = vocabWords(store);
       var changed = false;
       var words = tokens.map(function (t) {
         var c = closest(t.q, vocab);
@@ -645,7 +712,10 @@
       });
       if (changed) suggestion = words.join(' ');
     }
-    return { ranked: ranked, tokens: tokens, suggestion: suggestion, dc: meta.dc || 5, lang: lang };
+    // A compound's parts are marked in the results as its words are.
+    var marked = tokens.slice();
+    parts.forEach(function (p) { if (p) marked.push(p[0], p[1]); });
+    return { ranked: ranked, tokens: marked, suggestion: suggestion, dc: meta.dc || 5, lang: lang };
   }
 
   // Document records for doc ids: [url, title, kind, topics, description, excerpt, outcome].
