@@ -404,41 +404,7 @@ impl<'a> Transform<'a, '_> {
                         }
                         // A link in a heading is resolved and checked as
                         // any other.
-                        Event::Start(Tag::Link {
-                            link_type,
-                            dest_url,
-                            title,
-                            id,
-                        }) => Event::Start(Tag::Link {
-                            link_type,
-                            dest_url: resolve_href(
-                                &dest_url,
-                                at.start,
-                                &self.lines,
-                                self.resolver,
-                                self.out,
-                            ),
-                            title,
-                            id,
-                        }),
-                        Event::Start(Tag::Image {
-                            link_type,
-                            dest_url,
-                            title,
-                            id,
-                        }) => Event::Start(Tag::Image {
-                            link_type,
-                            dest_url: resolve_href(
-                                &dest_url,
-                                at.start,
-                                &self.lines,
-                                self.resolver,
-                                self.out,
-                            ),
-                            title,
-                            id,
-                        }),
-                        e => e,
+                        e => with_resolved(e, at.start, &self.lines, self.resolver, self.out),
                     };
                     inner.push(e);
                 }
@@ -494,36 +460,16 @@ impl<'a> Transform<'a, '_> {
                     title: text.trim().to_string(),
                 });
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let href = resolve_href(&dest_url, range.start, &self.lines, self.resolver, out);
-                self.pending.push_back(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: href,
-                    title,
-                    id,
-                }));
+            Event::Start(Tag::Link { .. }) => {
+                let e = with_resolved(ev, range.start, &self.lines, self.resolver, out);
+                self.pending.push_back(e);
             }
             Event::Start(Tag::Image {
                 dest_url, title, ..
             }) => {
                 let size = self.resolver.image_size(&dest_url);
                 let src = resolve_href(&dest_url, range.start, &self.lines, self.resolver, out);
-                let mut alt = String::new();
-                let mut nest = 0;
-                while let Some((e, _)) = self.take() {
-                    match e {
-                        Event::Start(Tag::Image { .. }) => nest += 1,
-                        Event::End(TagEnd::Image) if nest == 0 => break,
-                        Event::End(TagEnd::Image) => nest -= 1,
-                        Event::Text(t) | Event::Code(t) => alt.push_str(&t),
-                        _ => {}
-                    }
-                }
+                let alt = image_alt(std::iter::from_fn(|| self.take().map(|(e, _)| e)));
                 let tag = img_tag(&src, &alt, &title, size);
                 self.pending.push_back(Event::InlineHtml(tag.into()));
             }
@@ -845,36 +791,15 @@ impl<'a> Transform<'a, '_> {
             let at = place(range.start);
             match e {
                 Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) if !block => {}
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }) => {
-                    let href = resolve_href(&dest_url, at, &self.lines, self.resolver, self.out);
-                    events.push(Event::Start(Tag::Link {
-                        link_type,
-                        dest_url: href,
-                        title,
-                        id,
-                    }));
+                Event::Start(Tag::Link { .. }) => {
+                    events.push(with_resolved(e, at, &self.lines, self.resolver, self.out));
                 }
                 Event::Start(Tag::Image {
                     dest_url, title, ..
                 }) => {
                     let size = self.resolver.image_size(&dest_url);
                     let src = resolve_href(&dest_url, at, &self.lines, self.resolver, self.out);
-                    let mut alt = String::new();
-                    let mut nest = 0;
-                    for (e, _) in parser.by_ref() {
-                        match e {
-                            Event::Start(Tag::Image { .. }) => nest += 1,
-                            Event::End(TagEnd::Image) if nest == 0 => break,
-                            Event::End(TagEnd::Image) => nest -= 1,
-                            Event::Text(t) | Event::Code(t) => alt.push_str(&t),
-                            _ => {}
-                        }
-                    }
+                    let alt = image_alt(parser.by_ref().map(|(e, _)| e));
                     events.push(Event::InlineHtml(img_tag(&src, &alt, &title, size).into()));
                 }
                 Event::Start(Tag::Table(_)) => {
@@ -933,6 +858,42 @@ impl<'a> Iterator for Transform<'a, '_> {
                 }
             }
         }
+    }
+}
+
+/// `e` with the destination of the link or image it opens resolved (the
+/// link at body offset `at`); any other event as it is.
+fn with_resolved<'a>(
+    e: Event<'a>,
+    at: usize,
+    lines: &Lines,
+    resolver: &dyn LinkResolver,
+    out: &mut Rendered,
+) -> Event<'a> {
+    match e {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: resolve_href(&dest_url, at, lines, resolver, out),
+            title,
+            id,
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: resolve_href(&dest_url, at, lines, resolver, out),
+            title,
+            id,
+        }),
+        e => e,
     }
 }
 
@@ -1037,6 +998,23 @@ fn push_plain(plain: &mut String, t: &str) {
 
 /// The text's words joined by single spaces; past 200 characters, the
 /// words that end before the 200th, then " …". Reads only as far as it needs.
+/// An image's text (its `alt`): the text of the events up to the end of
+/// the image just opened, which are taken.
+fn image_alt<'e>(events: impl Iterator<Item = Event<'e>>) -> String {
+    let mut alt = String::new();
+    let mut nest = 0;
+    for e in events {
+        match e {
+            Event::Start(Tag::Image { .. }) => nest += 1,
+            Event::End(TagEnd::Image) if nest == 0 => break,
+            Event::End(TagEnd::Image) => nest -= 1,
+            Event::Text(t) | Event::Code(t) => alt.push_str(&t),
+            _ => {}
+        }
+    }
+    alt
+}
+
 /// An image's tag: its size where it is known (no shift as it loads),
 /// loaded when it comes near.
 fn img_tag(src: &str, alt: &str, title: &str, size: Option<(u32, u32)>) -> String {
@@ -1682,6 +1660,20 @@ mod tests {
         assert_eq!(r.headings[0].title, "Se hvem og mer");
     }
 
+    /// The ids in `doc`, asserted to be each given once.
+    fn unique_ids(doc: &scraper::Html) -> Vec<String> {
+        let sel = scraper::Selector::parse("[id]").unwrap();
+        let ids: Vec<String> = doc
+            .select(&sel)
+            .map(|e| e.value().attr("id").unwrap().to_string())
+            .collect();
+        let mut unique = ids.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), ids.len(), "{ids:?}");
+        ids
+    }
+
     #[test]
     fn headings_and_footnotes_never_take_an_id_twice() {
         let r = md(
@@ -1690,16 +1682,9 @@ mod tests {
         );
         let doc = scraper::Html::parse_fragment(&r.html);
         let sel = |s: &str| scraper::Selector::parse(s).unwrap();
-        let ids: Vec<&str> = doc
-            .select(&sel("[id]"))
-            .map(|e| e.value().attr("id").unwrap())
-            .collect();
-        let mut unique = ids.clone();
-        unique.sort_unstable();
-        unique.dedup();
-        assert_eq!(unique.len(), ids.len(), "{ids:?}");
+        let ids = unique_ids(&doc);
         assert!(
-            !ids.contains(&"main"),
+            !ids.iter().any(|i| i == "main"),
             "the theme's skip link target: {ids:?}"
         );
         assert_eq!(
@@ -1745,14 +1730,7 @@ mod tests {
         );
         let doc = scraper::Html::parse_fragment(&r.html);
         let sel = |s: &str| scraper::Selector::parse(s).unwrap();
-        let ids: Vec<&str> = doc
-            .select(&sel("[id]"))
-            .map(|e| e.value().attr("id").unwrap())
-            .collect();
-        let mut unique = ids.clone();
-        unique.sort_unstable();
-        unique.dedup();
-        assert_eq!(unique.len(), ids.len(), "{ids:?}");
+        let ids = unique_ids(&doc);
         assert!(ids.iter().all(|i| !i.contains(' ')), "{ids:?}");
         assert_eq!(r.headings[0].id, "fnref-a-1", "the reference came first");
         let backs: Vec<&str> = doc
