@@ -1212,6 +1212,8 @@ impl Site {
                 None => format!("{dir}/{rel}"),
             };
             let key = normalize_path(&joined).unwrap_or_default();
+            // A problem stands at the entry, as written.
+            let (line, col) = page.value_place("related", rel).unwrap_or((1, 1));
             match self.by_key.get(&key) {
                 Some(&j) if j != i => {
                     if !explicit.contains(&j) {
@@ -1220,8 +1222,8 @@ impl Site {
                 }
                 Some(_) => diagnostics.push(Diagnostic::error(
                     &page.source,
-                    page.key_line("related").unwrap_or(1),
-                    1,
+                    line,
+                    col,
                     "`related` lists the page itself",
                 )),
                 // A page with errors of its own is reported there: here it
@@ -1229,8 +1231,8 @@ impl Site {
                 None if self.files.contains(&key) && !self.drafts.contains(&key) => {
                     diagnostics.push(Diagnostic::warning(
                         &page.source,
-                        page.key_line("related").unwrap_or(1),
-                        1,
+                        line,
+                        col,
                         format!("`related` page `{rel}` has errors of its own (at content/{key}): it is listed once they are fixed"),
                     ))
                 }
@@ -1242,8 +1244,8 @@ impl Site {
                     };
                     diagnostics.push(Diagnostic::error(
                         &page.source,
-                        page.key_line("related").unwrap_or(1),
-                        1,
+                        line,
+                        col,
                         format!("`related` page `{rel}` {why} (looked for content/{key})"),
                     ))
                 }

@@ -140,7 +140,7 @@ fn plant(root: &Path) -> Vec<(&'static str, usize, &'static str)> {
     write(
         root,
         &format!("{c}relatert.md"),
-        "---\ntitle: Ok\nrelated: [borte.md]\n---\ntekst\n",
+        "---\ntitle: Ok\nrelated:\n  - borte.md\n---\ntekst\n",
     );
     // 21 symlink out of the tree
     std::os::unix::fs::symlink("/etc/hostname", root.join(format!("{c}utenfor.md"))).unwrap();
@@ -197,7 +197,7 @@ fn plant(root: &Path) -> Vec<(&'static str, usize, &'static str)> {
         ("content/feil/liste.md", 3, "at least one item"),
         ("content/feil/utfall.md", 6, "`maybe`"),
         ("content/feil/arsak.md", 6, "did you mean `value`"),
-        ("content/feil/relatert.md", 3, "borte.md"),
+        ("content/feil/relatert.md", 4, "borte.md"),
         ("content/feil/utenfor.md", 1, "outside content/"),
         ("content/feil/artikkel.md", 3, "case-study field"),
         ("content/feil/type.md", 3, "weight"),
@@ -332,6 +332,19 @@ fn a_link_to_a_page_with_errors_is_not_called_a_draft() {
         "{err}"
     );
     assert_eq!(about("odelagt.md", "draft"), 0, "{err}");
+    // A `related` entry's problem stands at the entry.
+    assert!(
+        err.lines()
+            .any(|l| l
+                .starts_with("content/feil/lenker.md:3:11: warning: `related` page `odelagt.md`")),
+        "{err}"
+    );
+    assert!(
+        err.lines().any(|l| l.starts_with(
+            "content/feil/lenker.md:3:23: error: `related` page `utkast.md` is a draft"
+        )),
+        "{err}"
+    );
     assert_eq!(about("utkast.md", "draft"), 2, "{err}");
     assert!(
         err.lines()

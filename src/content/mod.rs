@@ -130,6 +130,24 @@ impl Page {
             .get(key)
             .copied()
     }
+
+    /// The file line and column of `value` as written under the top-level
+    /// key `key` (an entry of a list: `related`, `aliases`), else the
+    /// key's line and column 1.
+    pub fn value_place(&self, key: &str, value: &str) -> Option<(usize, usize)> {
+        let line = self.key_line(key)?;
+        let lines: Vec<&str> = self.front.lines().collect();
+        let first = line.checked_sub(self.front_line)?;
+        for (i, l) in lines.iter().enumerate().skip(first) {
+            if i > first && !l.starts_with([' ', '\t', '-', '#']) && !l.trim().is_empty() {
+                break; // the next key
+            }
+            if let Some(at) = l.find(value).filter(|_| !value.is_empty()) {
+                return Some((self.front_line + i, l[..at].chars().count() + 1));
+            }
+        }
+        Some((line, 1))
+    }
 }
 
 /// A folder under `content/`.
