@@ -15,7 +15,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use browser::{Browser, Viewport, keys, timeout};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 fn fixture() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/serve-site")
@@ -212,6 +212,21 @@ fn a_broken_file_shows_an_overlay_until_it_is_fixed() {
             .unwrap_or("")
             .contains("Verdi for kunden")
     );
+    // First in the page (its × the first Tab away), a button big enough
+    // to tap, in English as vinn's words are; Escape closes it.
+    assert_eq!(
+        b.eval("[document.body.firstElementChild.id, document.getElementById('vinn-overlay').lang, document.querySelector('#vinn-overlay button').getBoundingClientRect().width >= 44]"),
+        json!(["vinn-overlay", "en", true])
+    );
+    b.press(&[keys::ESCAPE]);
+    assert!(b.try_find("#vinn-overlay").is_none());
+    // A second mistake brings it back.
+    s.edit("content/artikler/verdi.md", |t| {
+        t.replace("title: [", "title: [[")
+    });
+    b.wait_until("the overlay again", long_wait(), |b| {
+        b.try_find("#vinn-overlay").map(|_| ())
+    });
     std::fs::write(s.path("content/artikler/verdi.md"), good).unwrap();
     b.wait_until("the overlay to go", long_wait(), |b| {
         b.try_find("#vinn-overlay").is_none().then_some(())

@@ -497,6 +497,18 @@ fn english_ui_strings_and_dates() {
     );
     let checklist = read(t.url("checklist"));
     assert!(checklist.contains("Reset checklist") && checklist.contains(" of "));
+    // The search counts in English, one result too ("Griffin" is in one
+    // article of the sample).
+    let server = StaticServer::start(site.path());
+    let b = Browser::start(Viewport::Desktop);
+    load(&b, &server.url("search/?q=griffin"));
+    b.wait_for_js(
+        "document.querySelector('.vinn-search--page .vinn-search__status').textContent !== ''",
+    );
+    assert_eq!(
+        b.eval("document.querySelector('.vinn-search--page .vinn-search__status').textContent"),
+        "1 result"
+    );
 }
 
 /// With `edit_url`, a page on a phone shows its edit link under the

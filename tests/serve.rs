@@ -1190,6 +1190,12 @@ fn a_site_broken_from_the_start_shows_its_errors_until_fixed() {
         "{}",
         r.text()
     );
+    // It says what is true (no good version yet) and fits a phone.
+    let doc = scraper::Html::parse_document(&r.text());
+    let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+    assert_eq!(doc.select(&sel("body#vinn-nothing-built")).count(), 1);
+    assert_eq!(doc.select(&sel("meta[name=viewport]")).count(), 1);
+    assert!(r.text().contains("Nothing is built yet"), "{}", r.text());
     let mut ev = s.events(s.generation_of("/"));
     std::fs::write(tmp.path("content/artikler/verdi.md"), good).unwrap();
     ev.expect("reload");

@@ -283,7 +283,7 @@ fn error_page(errors: &[Diagnostic]) -> Vec<u8> {
         ));
     }
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>vinn: the site has errors</title></head>\n<body><h1>The site has errors</h1>\n<p>Fix them and this page reloads by itself.</p>\n<ul>\n{items}</ul>\n{}</body></html>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>vinn: the site has errors</title></head>\n<body id=\"vinn-nothing-built\"><h1>The site has errors</h1>\n<p>Nothing is built yet. Fix them and this page reloads by itself.</p>\n<ul>\n{items}</ul>\n{}</body></html>\n",
         reload::script_tag()
     )
     .into_bytes()

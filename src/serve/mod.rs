@@ -616,8 +616,14 @@ impl Terminal {
                     let _ = writeln!(err, "{e}");
                 }
                 let n = errors.len();
+                // Before the first good build there is none to serve.
+                let serving = if what == "initial build" {
+                    "nothing to serve until they are fixed"
+                } else {
+                    "still serving the last good version"
+                };
                 format!(
-                    "{what}: {n} error{} — still serving the last good version; {:.0} ms",
+                    "{what}: {n} error{} — {serving}; {:.0} ms",
                     if n == 1 { "" } else { "s" },
                     r.millis
                 )

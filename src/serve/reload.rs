@@ -267,6 +267,8 @@ pub const CLIENT_JS: &str = r##"(function () {
   var me = document.getElementById("vinn-reload") || document.currentScript;
   var generation = me ? parseInt(me.getAttribute("data-vinn-generation") || "0", 10) || 0 : 0;
   var scrollKey = "vinn-scroll:" + location.pathname;
+  // serve's own page when no build has succeeded yet.
+  var nothingBuilt = !!document.getElementById("vinn-nothing-built");
   try {
     var saved = sessionStorage.getItem(scrollKey);
     if (saved) {
@@ -365,15 +367,30 @@ pub const CLIENT_JS: &str = r##"(function () {
   if (shareOrigin && document.body && window.HTMLDialogElement) offerShare();
 
   function overlay(diagnostics) {
+    // serve's own page lists them itself: kept to what is wrong now.
+    var own = nothingBuilt && document.querySelector("body > ul");
+    if (own) {
+      own.textContent = "";
+      diagnostics.forEach(function (d) {
+        var li = document.createElement("li");
+        li.style.whiteSpace = "pre-wrap";
+        li.textContent = d.path + ":" + Math.max(d.line, 1) + ":" + Math.max(d.col, 1) + ": " + d.severity + ": " + d.message;
+        own.appendChild(li);
+      });
+      return;
+    }
     var box = document.getElementById("vinn-overlay");
     if (!box) {
       box = document.createElement("div");
       box.id = "vinn-overlay";
       box.setAttribute("role", "alert");
+      // vinn's own words are English, whatever the site's language.
+      box.setAttribute("lang", "en");
       box.style.cssText = "position:fixed;z-index:2147483647;left:0;right:0;top:0;max-height:70vh;overflow:auto;" +
         "margin:0;padding:1rem 1.25rem;background:#2b0d0d;color:#ffe9e9;border-bottom:4px solid #e5484d;" +
         "font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;box-shadow:0 4px 24px rgba(0,0,0,.4)";
-      document.body.appendChild(box);
+      // First in the page, so its button is the first Tab away.
+      document.body.insertBefore(box, document.body.firstChild);
     }
     box.textContent = "";
     var head = document.createElement("p");
@@ -383,7 +400,8 @@ pub const CLIENT_JS: &str = r##"(function () {
     close.type = "button";
     close.textContent = "×";
     close.setAttribute("aria-label", "Close");
-    close.style.cssText = "float:right;background:none;border:0;color:inherit;font-size:20px;cursor:pointer";
+    close.style.cssText = "float:right;min-width:44px;min-height:44px;margin:-.5rem -.5rem 0 .5rem;background:none;" +
+      "border:0;color:inherit;font-size:24px;line-height:1;cursor:pointer;outline-color:#ffbf47";
     close.onclick = function () { box.remove(); };
     box.appendChild(close);
     box.appendChild(head);
@@ -396,10 +414,17 @@ pub const CLIENT_JS: &str = r##"(function () {
       where.textContent = d.path + ":" + Math.max(d.line, 1) + ":" + Math.max(d.col, 1);
       li.appendChild(where);
       li.appendChild(document.createTextNode(" " + d.severity + ": " + d.message));
+      // A message over several lines (a pattern's caret) keeps them.
+      li.style.whiteSpace = "pre-wrap";
       list.appendChild(li);
     });
     box.appendChild(list);
   }
+
+  // Escape closes it.
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Escape" && document.getElementById("vinn-overlay")) clearOverlay();
+  });
 
   function clearOverlay() {
     var box = document.getElementById("vinn-overlay");

@@ -812,13 +812,13 @@
   // UI strings when the form has no data-i18n-* attribute for them.
   var DEFAULTS = {
     nb: {
-      noresults: 'Ingen treff for «{q}».', suggest: 'Mente du {term}?', count: '{n} treff',
+      noresults: 'Ingen treff for «{q}».', suggest: 'Mente du {term}?', count: '{n} treff', 'count-one': '1 treff',
       all: 'Alle {n} treff', more: 'Vis flere', error: 'Søket er ikke tilgjengelig.',
       'kind-article': 'Artikkel', 'kind-checklist': 'Sjekkliste', 'kind-case': 'Case',
       'outcome-won': 'Vunnet', 'outcome-lost': 'Tapt', 'outcome-no-decision': 'Ingen beslutning'
     },
     en: {
-      noresults: 'No results for “{q}”.', suggest: 'Did you mean {term}?', count: '{n} results',
+      noresults: 'No results for “{q}”.', suggest: 'Did you mean {term}?', count: '{n} results', 'count-one': '1 result',
       all: 'All {n} results', more: 'Show more', error: 'Search is not available.',
       'kind-article': 'Article', 'kind-checklist': 'Checklist', 'kind-case': 'Case study',
       'outcome-won': 'Won', 'outcome-lost': 'Lost', 'outcome-no-decision': 'No decision'
@@ -977,7 +977,7 @@
       list.innerHTML = html;
       active = -1;
       if (n) {
-        say(escapeHtml(fmt(i18n('count', '{n} treff'), { n: n })));
+        say(escapeHtml(n === 1 ? i18n('count-one', '1 treff') : fmt(i18n('count', '{n} treff'), { n: n })));
       } else if (!count) {
         var msg = escapeHtml(fmt(i18n('noresults', 'Ingen treff for «{q}».'), { q: q }));
         if (res.suggestion) {
