@@ -326,3 +326,50 @@ fn no_offline_worker_stands_between_serve_and_the_page() {
         (count(b) == 0).then_some(())
     });
 }
+
+#[test]
+fn many_open_tabs_share_one_event_stream_and_all_reload() {
+    // A browser allows six connections to a host: an event stream per tab
+    // left a seventh tab waiting for ever.
+    let s = Served::start();
+    let b = Browser::start(Viewport::Desktop);
+    let page = format!("{}artikler/verdi/", s.url);
+    let mut tabs = vec![b.handle()];
+    open(&b, &page);
+    for _ in 0..8 {
+        tabs.push(b.new_tab());
+        open(&b, &page);
+    }
+    for t in &tabs {
+        b.switch_to(t);
+        b.execute("window.__vinnMarker = 1;", &[]);
+    }
+    s.edit("content/artikler/verdi.md", |t| {
+        t.replace("Tre tall er nok", "Fire tall holder")
+    });
+    for t in &tabs {
+        b.switch_to(t);
+        b.wait_until("each tab to reload with the edit", long_wait(), |b| {
+            b.try_execute(
+                "return document.readyState === 'complete' && window.__vinnMarker === undefined && document.body.innerText.includes('Fire tall holder');",
+                &[],
+            )
+            .ok()
+            .filter(|v| v == &Value::Bool(true))
+        });
+    }
+    // After the reloads one tab listens again for them all: a broken file
+    // shows its overlay in the last tab too.
+    let good = std::fs::read_to_string(s.path("content/artikler/verdi.md")).unwrap();
+    s.edit("content/artikler/verdi.md", |t| {
+        t.replace("title: \"", "title: [\"")
+    });
+    b.switch_to(tabs.last().unwrap());
+    b.wait_until("the overlay in the last tab", long_wait(), |b| {
+        b.try_find("#vinn-overlay").map(|_| ())
+    });
+    std::fs::write(s.path("content/artikler/verdi.md"), good).unwrap();
+    b.wait_until("the overlay to go", long_wait(), |b| {
+        b.try_find("#vinn-overlay").is_none().then_some(())
+    });
+}

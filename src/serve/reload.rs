@@ -452,20 +452,85 @@ pub const CLIENT_JS: &str = r##"(function () {
   }
 
   if (!window.EventSource) return;
-  var source = new EventSource("/__vinn/events?generation=" + generation);
-  source.addEventListener("reload", function (e) {
-    var d = JSON.parse(e.data);
-    if (d.css) {
+  var source = null;
+
+  // A change: `d.css` says it is of styles alone since generation `from`,
+  // so a page at least that new swaps them; any other page reloads.
+  function changed(d, from) {
+    if (d.generation <= generation) return;
+    if (d.css && from <= generation) {
       generation = d.generation;
       swapStyles(d.generation);
     } else {
-      source.close();
+      if (source) source.close();
       reload();
     }
+  }
+
+  function listen(onReload, onBroken, onFixed, onHello) {
+    source = new EventSource("/__vinn/events?generation=" + generation);
+    source.addEventListener("hello", function (e) { onHello(JSON.parse(e.data)); });
+    source.addEventListener("reload", function (e) { onReload(JSON.parse(e.data)); });
+    source.addEventListener("broken", function (e) { onBroken(JSON.parse(e.data).diagnostics); });
+    source.addEventListener("fixed", onFixed);
+    window.addEventListener("pagehide", function () { source.close(); });
+  }
+
+  // A browser allows six connections to one host: pages open in many
+  // tabs share one stream. The tab holding the lock listens and passes
+  // what it hears to the others; when it goes, another takes over.
+  if (!(window.BroadcastChannel && navigator.locks && navigator.locks.request)) {
+    listen(function (d) { changed(d, generation); }, overlay, clearOverlay, function () {});
+    return;
+  }
+  var channel = new BroadcastChannel("vinn-serve-events");
+  var leading = false;
+  channel.onmessage = function (e) {
+    var m = e.data || {};
+    if (leading) {
+      if (m.type === "ask") channel.postMessage(state());
+      return;
+    }
+    if (m.type === "reload") changed(m.d, m.from);
+    else if (m.type === "broken") overlay(m.diagnostics);
+    else if (m.type === "fixed") clearOverlay();
+    else if (m.type === "state") {
+      // Joining: a page older than the stream's state is reloaded.
+      if (m.generation > generation) changed({ generation: m.generation, css: false }, m.generation);
+      if (m.broken) overlay(m.broken); else clearOverlay();
+    }
+  };
+  var latest = generation;
+  var broken = null;
+  function state() { return { type: "state", generation: latest, broken: broken }; }
+  channel.postMessage({ type: "ask" });
+  navigator.locks.request("vinn-serve-events", function () {
+    leading = true;
+    listen(
+      function (d) {
+        var from = latest;
+        latest = Math.max(latest, d.generation);
+        channel.postMessage({ type: "reload", d: d, from: from });
+        changed(d, from);
+      },
+      function (diagnostics) {
+        broken = diagnostics;
+        channel.postMessage({ type: "broken", diagnostics: diagnostics });
+        overlay(diagnostics);
+      },
+      function () {
+        broken = null;
+        channel.postMessage({ type: "fixed" });
+        clearOverlay();
+      },
+      function (hello) {
+        latest = Math.max(latest, hello.generation);
+        channel.postMessage(state());
+      }
+    );
+    // Held while this page lives.
+    return new Promise(function () {});
   });
-  source.addEventListener("broken", function (e) { overlay(JSON.parse(e.data).diagnostics); });
-  source.addEventListener("fixed", clearOverlay);
-  window.addEventListener("pagehide", function () { source.close(); });
 })();
 "##;
 

@@ -419,6 +419,27 @@ impl Browser {
             .to_string()
     }
 
+    /// Opens a new tab and makes it the current one; returns its handle.
+    pub fn new_tab(&self) -> String {
+        let v = self.cmd("POST", "/window/new", Some(json!({ "type": "tab" })));
+        let handle = v["handle"].as_str().unwrap_or_default().to_string();
+        self.switch_to(&handle);
+        handle
+    }
+
+    /// Makes the tab or window `handle` the current one.
+    pub fn switch_to(&self, handle: &str) {
+        self.cmd("POST", "/window", Some(json!({ "handle": handle })));
+    }
+
+    /// The current tab's handle.
+    pub fn handle(&self) -> String {
+        self.cmd("GET", "/window", None)
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
     pub fn refresh(&self) {
         self.cmd("POST", "/refresh", None);
     }
