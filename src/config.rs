@@ -219,8 +219,14 @@ impl Default for InsightConfig {
         }
     }
 }
+/// The insight pages' default path on a Norwegian site.
+pub const INSIGHT_PATH_NB: &str = "evaluering/innsikt";
+/// The insight pages' default path on an English site.
+pub const INSIGHT_PATH_EN: &str = "evaluation/insight";
+
+/// Unset: [`Config::parse`] gives it the site's language's default.
 fn default_insight_path() -> String {
-    "evaluering/innsikt".into()
+    String::new()
 }
 fn default_min_group() -> usize {
     5
@@ -495,6 +501,13 @@ impl Config {
             self.base_url.push('/');
         }
         self.insight.path = self.insight.path.trim_matches('/').to_string();
+        if self.insight.path.is_empty() {
+            self.insight.path = match self.language {
+                Language::Nb => INSIGHT_PATH_NB,
+                Language::En => INSIGHT_PATH_EN,
+            }
+            .to_string();
+        }
         if self.insight.min_group == 0 {
             self.insight.min_group = 1;
         }

@@ -644,3 +644,17 @@ fn a_reason_given_twice_is_a_warning_and_counts_and_shows_once() {
     let (_clean_dir, clean) = built(&[]);
     assert_eq!(json(&out)["dimensions"], json(&clean)["dimensions"]);
 }
+
+#[test]
+fn an_english_site_gets_english_insight_addresses() {
+    let site = site_with(|t| t.replace("language = \"nb\"", "language = \"en\""));
+    let out = site.path().join("public");
+    build(site.path(), &out, &[]);
+    assert!(!out.join(INSIGHT).exists());
+    let doc = page(&out, "evaluation/insight");
+    assert_eq!(
+        text(doc.select(&sel("h1")).next().unwrap()),
+        "Why do we lose?"
+    );
+    assert_eq!(json(&out)["url"], "evaluation/insight/");
+}

@@ -436,9 +436,8 @@ fn insight_url(path: &str) -> std::result::Result<String, String> {
 /// (`"/analyse/hvorfor/"` → `analyse/hvorfor/`; the default when the path
 /// cannot be used — the build reports that as an error).
 pub fn page_url(path: &str) -> String {
-    insight_url(path).unwrap_or_else(|_| {
-        insight_url(&crate::config::InsightConfig::default().path).unwrap_or_default()
-    })
+    insight_url(path)
+        .unwrap_or_else(|_| insight_url(crate::config::INSIGHT_PATH_NB).unwrap_or_default())
 }
 
 /// Sort key that puts Norwegian æ, ø, å after z, in that order.
