@@ -85,7 +85,7 @@ enum Command {
         kind: KindArg,
         /// The page title (also gives the file name)
         title: String,
-        /// Folder below content/, from there; "" or . for content/ itself (default: artikler, sjekklister or case)
+        /// Folder below content/, from there; "" or . for content/ itself (default: the folder for the kind, e.g. artikler or checklists)
         #[arg(long)]
         section: Option<String>,
         /// The site folder holding site.toml (default: the nearest one from the current folder up)

@@ -87,12 +87,55 @@ fn today() -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-fn default_section(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Article => "artikler",
-        Kind::Checklist => "sjekklister",
-        Kind::Case => "case",
+/// Where `vinn new KIND` writes without `--section`: the folder of that
+/// kind in the site's language (`artikler`, `checklists` …) where it
+/// exists, else the first top-level folder whose `_index.md` or
+/// `[sections]` entry names that kind, else the other language's
+/// folder where it exists, else the language's.
+fn default_section(root: &Path, kind: Kind, config: Option<&crate::config::Config>) -> String {
+    let (nb, en) = match kind {
+        Kind::Article => ("artikler", "articles"),
+        Kind::Checklist => ("sjekklister", "checklists"),
+        Kind::Case => ("case", "cases"),
+    };
+    let english = config.is_some_and(|c| c.language == crate::config::Language::En);
+    let (own, other) = if english { (en, nb) } else { (nb, en) };
+    let content = root.join("content");
+    if content.join(own).is_dir() {
+        return own.to_string();
     }
+    let mut folders: Vec<String> = std::fs::read_dir(&content)
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .filter(|e| e.path().is_dir())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| !n.starts_with('.'))
+                .collect()
+        })
+        .unwrap_or_default();
+    folders.sort();
+    // Named, not inherited: every folder's pages are articles by default.
+    let names_kind = |name: &str| {
+        use crate::content::frontmatter::{SectionFront, parse, split};
+        config.is_some_and(|c| c.section_kind(name) == Some(kind))
+            || std::fs::read_to_string(content.join(name).join("_index.md")).is_ok_and(|text| {
+                split(&text)
+                    .ok()
+                    .and_then(|s| s.yaml.zip(Some(s.yaml_line)))
+                    .is_some_and(|(yaml, line)| {
+                        parse::<SectionFront>(yaml, line).is_ok_and(|f| f.kind == Some(kind))
+                    })
+            })
+    };
+    let found = folders.into_iter().find(|n| n != other && names_kind(n));
+    found.unwrap_or_else(|| {
+        if content.join(other).is_dir() {
+            other
+        } else {
+            own
+        }
+        .to_string()
+    })
 }
 
 /// The longest slug `vinn new` names a file with, in bytes: a long title
@@ -162,9 +205,10 @@ pub fn new_page(root: &Path, kind: Kind, title: &str, section: Option<&str>) -> 
     if slug.is_empty() {
         return Err(Error::env("the title needs at least one letter or digit"));
     }
+    let config = crate::config::Config::load(root).ok();
     let section = match section {
         Some(s) => section_key(s)?,
-        None => default_section(kind).to_string(),
+        None => default_section(root, kind, config.as_ref()),
     };
     let section = section.as_str();
     let dir = root.join("content").join(section);
@@ -192,9 +236,9 @@ pub fn new_page(root: &Path, kind: Kind, title: &str, section: Option<&str>) -> 
         .replace("{{kind}}", kind.as_str());
     // Where the folder would give the page another kind, the page says its
     // own (a site.toml that cannot be read gives no default to rely on).
-    let inherited = crate::config::Config::load(root)
-        .ok()
-        .map(|c| crate::content::inherited_kind(root, section, &c));
+    let inherited = config
+        .as_ref()
+        .map(|c| crate::content::inherited_kind(root, section, c));
     let text = if inherited == Some(kind) {
         text
     } else {

@@ -721,3 +721,37 @@ fn in_github_actions_each_problem_is_an_annotation_on_its_line() {
     let o = run(&["build", "--root", r]);
     assert!(!String::from_utf8_lossy(&o.stdout).contains("::warning"));
 }
+
+/// Without `--section`, a page goes to the site's folder for its kind:
+/// the language's (`checklists/` on an English site) where it exists, or
+/// a section whose pages get that kind.
+#[test]
+fn new_finds_the_folder_for_its_kind() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    assert!(run(&["init", root.to_str().unwrap()]).status.success());
+    let toml = std::fs::read_to_string(root.join("site.toml")).unwrap();
+    std::fs::write(
+        root.join("site.toml"),
+        toml.replace("language = \"nb\"", "language = \"en\""),
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.join("content/checklists")).unwrap();
+    std::fs::create_dir_all(root.join("content/stories")).unwrap();
+    std::fs::write(
+        root.join("content/stories/_index.md"),
+        "---\ntitle: Stories\nkind: case\n---\n",
+    )
+    .unwrap();
+    let new = |kind: &str, title: &str| {
+        let o = run(&["new", kind, title, "--root", root.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    };
+    new("checklist", "Before the meeting");
+    assert!(
+        root.join("content/checklists/before-the-meeting.md")
+            .is_file()
+    );
+    new("case", "Lost on price");
+    assert!(root.join("content/stories/lost-on-price.md").is_file());
+}
