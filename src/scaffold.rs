@@ -68,6 +68,67 @@ tags: []
 ## Hva vi lærte
 "#;
 
+/// The archetypes of an English site (`language = "en"`).
+const ARTICLE_EN: &str = r#"---
+title: "{{title}}"
+description: ""
+date: {{date}}
+topics: []
+tags: []
+related: []
+---
+
+Write the lead here: what will the reader learn?
+
+## Main points
+
+"#;
+
+const CHECKLIST_EN: &str = r#"---
+title: "{{title}}"
+description: ""
+date: {{date}}
+phase: "Before the meeting"   # the sales phase the list belongs to, shown on the page and its card
+topics: []
+tags: []
+---
+
+When is the checklist used, and by whom?
+
+- [ ] First item
+- [ ] Second item
+"#;
+
+const CASE_EN: &str = r#"---
+title: "{{title}}"
+description: ""
+date: {{date}}
+# A draft: shown by `vinn serve --drafts`, never published. Remove the line
+# when the case is written and anonymized.
+draft: true
+# ANONYMIZATION: no names of people or customers, no e-mail addresses,
+# phone numbers, national identity numbers, organisation or account numbers.
+# Describe people by role ("the head of procurement") and the customer by
+# industry and size. Set anonymized: true only once the text is reviewed.
+anonymized: false
+outcome: ""            # won | lost | no-decision
+reasons: []            # decision-maker, value, price, timing, competitor, relationship, scope
+industry: ""
+deal_size: ""          # a band, e.g. "500k-1M NOK"
+decision_maker_role: ""
+lessons: []
+# interview_date: {{date}}   # the date of the loss interview
+topics: []
+tags: []
+---
+
+## The situation
+
+## What happened
+
+## What we learned
+"#;
+
 fn today() -> String {
     // Days since the epoch → civil date (proleptic Gregorian).
     let secs = std::time::SystemTime::now()
@@ -221,12 +282,20 @@ pub fn new_page(root: &Path, kind: Kind, title: &str, section: Option<&str>) -> 
         .join(format!("{}.md", kind.as_str()));
     let template = match std::fs::read_to_string(&local) {
         Ok(t) => t,
-        Err(_) => match kind {
-            Kind::Article => ARTICLE,
-            Kind::Checklist => CHECKLIST,
-            Kind::Case => CASE,
+        Err(_) => {
+            let english = config
+                .as_ref()
+                .is_some_and(|c| c.language == crate::config::Language::En);
+            match (kind, english) {
+                (Kind::Article, false) => ARTICLE,
+                (Kind::Checklist, false) => CHECKLIST,
+                (Kind::Case, false) => CASE,
+                (Kind::Article, true) => ARTICLE_EN,
+                (Kind::Checklist, true) => CHECKLIST_EN,
+                (Kind::Case, true) => CASE_EN,
+            }
+            .to_string()
         }
-        .to_string(),
     };
     let escaped = title.replace('\\', "\\\\").replace('"', "\\\"");
     let text = template
@@ -369,9 +438,14 @@ mod tests {
     fn the_placeholder_check_knows_every_archetype_placeholder() {
         for p in crate::checks::placeholders::PLACEHOLDERS {
             assert!(
-                [super::ARTICLE, super::CHECKLIST]
-                    .iter()
-                    .any(|a| a.lines().any(|l| l == p)),
+                [
+                    super::ARTICLE,
+                    super::CHECKLIST,
+                    super::ARTICLE_EN,
+                    super::CHECKLIST_EN,
+                ]
+                .iter()
+                .any(|a| a.lines().any(|l| l == p)),
                 "{p} is in no archetype"
             );
         }

@@ -748,9 +748,20 @@ fn new_finds_the_folder_for_its_kind() {
         assert!(o.status.success(), "{}", stderr(&o));
     };
     new("checklist", "Before the meeting");
+    let page = root.join("content/checklists/before-the-meeting.md");
+    // In the site's language, its lines to write over found as in Norwegian.
+    let text = std::fs::read_to_string(&page).unwrap();
     assert!(
-        root.join("content/checklists/before-the-meeting.md")
-            .is_file()
+        text.contains("- [ ] First item") && !text.contains("Første"),
+        "{text}"
+    );
+    let o = run(&["check", "--root", root.to_str().unwrap()]);
+    assert!(
+        stderr(&o).lines().any(
+            |l| l.starts_with("content/checklists/before-the-meeting.md:") && l.contains("warning")
+        ),
+        "{}",
+        stderr(&o)
     );
     new("case", "Lost on price");
     assert!(root.join("content/stories/lost-on-price.md").is_file());

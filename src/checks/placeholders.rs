@@ -11,11 +11,15 @@ use crate::diagnostics::{Diagnostic, display_path};
 
 /// The lines of the built-in archetypes that are meant to be replaced
 /// (`scaffold` writes them; its tests hold the two lists together).
-pub const PLACEHOLDERS: [&str; 4] = [
+pub const PLACEHOLDERS: [&str; 8] = [
     "Skriv ingressen her: hva skal leseren lære?",
     "Når skal sjekklisten brukes, og av hvem?",
     "- [ ] Første punkt",
     "- [ ] Andre punkt",
+    "Write the lead here: what will the reader learn?",
+    "When is the checklist used, and by whom?",
+    "- [ ] First item",
+    "- [ ] Second item",
 ];
 
 /// Finds the placeholders in a body: each by a few of its words, with
