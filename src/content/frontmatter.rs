@@ -237,6 +237,56 @@ fn explain_syntax(
                 .into(),
         });
     }
+    // A quote left open runs on into the next quoted value, and libyaml
+    // stumbles lines later ("did not find expected key"): the open quote
+    // before the place it names is the mistake.
+    if let Some((line, col, quote)) = unclosed_quote(yaml, first_line, at.0) {
+        return Some(YamlError {
+            line,
+            col,
+            message: format!(
+                "the quote `{quote}` that opens this value is not closed: end the value with `{quote}`"
+            ),
+        });
+    }
+    None
+}
+
+/// The first value up to the file line `upto` that opens a quote its line
+/// does not close (`title: "Hvorfor taper vi?`): its line, column, quote.
+fn unclosed_quote(yaml: &str, first_line: usize, upto: usize) -> Option<(usize, usize, char)> {
+    for (i, l) in yaml.lines().enumerate() {
+        let line = first_line + i;
+        if line > upto {
+            break;
+        }
+        let Some((key, value)) = l.split_once(": ") else {
+            continue;
+        };
+        if key.trim().is_empty() || key.trim_start().starts_with('#') {
+            continue;
+        }
+        let v = value.trim_start();
+        let Some(quote) = v.chars().next().filter(|q| matches!(q, '"' | '\'')) else {
+            continue;
+        };
+        let rest = &v[1..];
+        let closed = if quote == '"' {
+            let mut escaped = false;
+            rest.chars().any(|c| {
+                let end = c == '"' && !escaped;
+                escaped = c == '\\' && !escaped;
+                end
+            })
+        } else {
+            // `''` is a quote inside; a lone one closes it.
+            rest.replace("''", "").contains('\'')
+        };
+        if !closed {
+            let col = l[..l.len() - v.len()].chars().count() + 1;
+            return Some((line, col, quote));
+        }
+    }
     None
 }
 
@@ -525,6 +575,16 @@ mod tests {
         let s = split("# Tittel\ntekst").unwrap();
         assert!(s.yaml.is_none());
         assert_eq!(s.body_line, 1);
+    }
+
+    #[test]
+    fn a_quote_left_open_is_found_before_later_quoted_values() {
+        let yaml = "title: \"Hvorfor taper vi tilbud?\ndescription: \"De fleste taper på pris\"\ndate: 2026-01-01\n";
+        let e = parse::<PageFront>(yaml, 2).unwrap_err();
+        assert_eq!((e.line, e.col), (2, 8), "{e:?}");
+        assert!(e.message.contains("is not closed"), "{e:?}");
+        // Quotes closed, escaped or doubled are no mistake of this kind.
+        assert_eq!(unclosed_quote("a: \"x \\\" y\"\nb: 'it''s'\n", 1, 9), None);
     }
 
     #[test]
