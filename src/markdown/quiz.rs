@@ -258,16 +258,24 @@ pub fn parse<'a>(
 }
 
 /// A question's or an answer's text made safe to read as inline Markdown:
-/// a start that would open a block (`1. `, `# `, `> `, `- `) is escaped,
-/// so it stays text (raw HTML is the author's, as in the body). Also gives where the escape went in, if it
-/// did (a place after it is one byte further on than in `text`).
+/// a start that would open a block (`1. `, `2) `, `# `, `> `, `- `, `* `)
+/// is escaped, so it stays text; `**fet**` or `#1` at the start is left
+/// alone (raw HTML is the author's, as in the body). Also gives where the
+/// escape went in, if it did (a place after it is one byte further on than
+/// in `text`).
 pub fn inline_text(text: &str) -> (std::borrow::Cow<'_, str>, Option<usize>) {
+    // A marker opens a block when a space (or the end) follows it.
+    let opens = |rest: &str| rest.is_empty() || rest.starts_with([' ', '\t']);
     let digits = text.bytes().take_while(u8::is_ascii_digit).count();
     let marker = if digits > 0 {
-        text[digits..].starts_with(['.', ')']).then_some(digits)
+        let rest = &text[digits..];
+        (rest.starts_with(['.', ')']) && opens(&rest[1..])).then_some(digits)
+    } else if text.starts_with('>') {
+        Some(0)
+    } else if text.starts_with('#') {
+        opens(text.trim_start_matches('#')).then_some(0)
     } else {
-        text.starts_with(['#', '>', '-', '+', '*', '=', '|'])
-            .then_some(0)
+        (text.starts_with(['-', '+', '*']) && opens(&text[1..])).then_some(0)
     };
     match marker {
         Some(at) => (format!("{}\\{}", &text[..at], &text[at..]).into(), Some(at)),
@@ -492,6 +500,17 @@ mod tests {
         assert_eq!(text("2) Neste?"), "2\\) Neste?");
         assert_eq!(text("# Overskrift?"), "\\# Overskrift?");
         assert_eq!(text("Vanlig *tekst*"), "Vanlig *tekst*");
+        // Emphasis, a number or a tag at the start opens no block.
+        for same in [
+            "**Hvem** signerer?",
+            "*Hvem* signerer?",
+            "#1 spørsmål",
+            "2026 var året",
+            "-5 % pris",
+        ] {
+            assert_eq!(text(same), same);
+        }
+        assert_eq!(text("* punkt"), "\\* punkt");
         assert_eq!(inline_text("12. x").1, Some(2));
         assert_eq!(inline_text("x").1, None);
     }
