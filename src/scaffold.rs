@@ -153,13 +153,17 @@ fn today() -> String {
 /// exists, else the first top-level folder whose `_index.md` or
 /// `[sections]` entry names that kind, else the other language's
 /// folder where it exists, else the language's.
-fn default_section(root: &Path, kind: Kind, config: Option<&crate::config::Config>) -> String {
+fn default_section(
+    root: &Path,
+    kind: Kind,
+    config: Option<&crate::config::Config>,
+    english: bool,
+) -> String {
     let (nb, en) = match kind {
         Kind::Article => ("artikler", "articles"),
         Kind::Checklist => ("sjekklister", "checklists"),
         Kind::Case => ("case", "cases"),
     };
-    let english = config.is_some_and(|c| c.language == crate::config::Language::En);
     let (own, other) = if english { (en, nb) } else { (nb, en) };
     let content = root.join("content");
     if content.join(own).is_dir() {
@@ -177,16 +181,8 @@ fn default_section(root: &Path, kind: Kind, config: Option<&crate::config::Confi
     folders.sort();
     // Named, not inherited: every folder's pages are articles by default.
     let names_kind = |name: &str| {
-        use crate::content::frontmatter::{SectionFront, parse, split};
         config.is_some_and(|c| c.section_kind(name) == Some(kind))
-            || std::fs::read_to_string(content.join(name).join("_index.md")).is_ok_and(|text| {
-                split(&text)
-                    .ok()
-                    .and_then(|s| s.yaml.zip(Some(s.yaml_line)))
-                    .is_some_and(|(yaml, line)| {
-                        parse::<SectionFront>(yaml, line).is_ok_and(|f| f.kind == Some(kind))
-                    })
-            })
+            || crate::content::named_kind(root, name) == Some(kind)
     };
     let found = folders.into_iter().find(|n| n != other && names_kind(n));
     found.unwrap_or_else(|| {
@@ -267,9 +263,12 @@ pub fn new_page(root: &Path, kind: Kind, title: &str, section: Option<&str>) -> 
         return Err(Error::env("the title needs at least one letter or digit"));
     }
     let config = crate::config::Config::load(root).ok();
+    let english = config
+        .as_ref()
+        .is_some_and(|c| c.language == crate::config::Language::En);
     let section = match section {
         Some(s) => section_key(s)?,
-        None => default_section(root, kind, config.as_ref()),
+        None => default_section(root, kind, config.as_ref(), english),
     };
     let section = section.as_str();
     let dir = root.join("content").join(section);
@@ -282,20 +281,15 @@ pub fn new_page(root: &Path, kind: Kind, title: &str, section: Option<&str>) -> 
         .join(format!("{}.md", kind.as_str()));
     let template = match std::fs::read_to_string(&local) {
         Ok(t) => t,
-        Err(_) => {
-            let english = config
-                .as_ref()
-                .is_some_and(|c| c.language == crate::config::Language::En);
-            match (kind, english) {
-                (Kind::Article, false) => ARTICLE,
-                (Kind::Checklist, false) => CHECKLIST,
-                (Kind::Case, false) => CASE,
-                (Kind::Article, true) => ARTICLE_EN,
-                (Kind::Checklist, true) => CHECKLIST_EN,
-                (Kind::Case, true) => CASE_EN,
-            }
-            .to_string()
+        Err(_) => match (kind, english) {
+            (Kind::Article, false) => ARTICLE,
+            (Kind::Checklist, false) => CHECKLIST,
+            (Kind::Case, false) => CASE,
+            (Kind::Article, true) => ARTICLE_EN,
+            (Kind::Checklist, true) => CHECKLIST_EN,
+            (Kind::Case, true) => CASE_EN,
         }
+        .to_string(),
     };
     let escaped = title.replace('\\', "\\\\").replace('"', "\\\"");
     let text = template

@@ -590,17 +590,19 @@ pub fn default_kind(
 /// else `config`'s `[sections]`, else an article. An `_index.md` that
 /// cannot be read names no kind, as in a build.
 pub fn inherited_kind(root: &Path, section: &str, config: &Config) -> Kind {
-    let content = root.join("content");
-    let kind_of = |key: &str| {
-        let index = content.join(key).join("_index.md");
-        if !index.is_file() {
-            return None;
-        }
-        let mut sec = default_section(key);
-        read_section(root, &index, &mut sec).ok()?;
-        sec.kind
-    };
-    default_kind(&kind_of, section, config)
+    default_kind(&|key: &str| named_kind(root, key), section, config)
+}
+
+/// The kind the `_index.md` of the folder `key` names for its pages, if it
+/// names one (and can be read).
+pub fn named_kind(root: &Path, key: &str) -> Option<Kind> {
+    let index = root.join("content").join(key).join("_index.md");
+    if !index.is_file() {
+        return None;
+    }
+    let mut sec = default_section(key);
+    read_section(root, &index, &mut sec).ok()?;
+    sec.kind
 }
 
 fn default_section(key: &str) -> Section {
