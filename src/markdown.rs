@@ -1,9 +1,12 @@
 //! Markdown: one page body from pulldown-cmark events to HTML, with the
 //! extras vinn adds on the way — stable æøå-safe heading ids with anchor
 //! links, a table of contents, internal links rewritten through a
-//! [`LinkResolver`], interactive checklist items with stable ids, callouts,
-//! scrollable tables, images with their size, and the plain text used for
-//! summaries, reading time and search. HTML comments are left out of the
+//! [`LinkResolver`] (in headings too), interactive checklist items with
+//! stable ids, callouts, scrollable tables, images with their size,
+//! footnotes with ids of their own and a way back, quizzes (`quiz.rs` reads
+//! their blocks), no id twice nor one the default theme's templates use,
+//! and the plain text used for summaries, reading time and search (a
+//! quiz's text kept out of the summary). HTML comments are left out of the
 //! HTML (they are the author's notes, and the anonymization guard's
 //! `vinn:allow` markers).
 

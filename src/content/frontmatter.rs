@@ -201,13 +201,7 @@ fn explain_syntax(
             .and_then(|t| t.chars().nth(c - 1))
             .filter(|q| matches!(q, '"' | '\''))
             .unwrap_or('"');
-        return Some(YamlError {
-            line,
-            col: c,
-            message: format!(
-                "the quote `{quote}` that opens this value is not closed: end the value with `{quote}`"
-            ),
-        });
+        return Some(open_quote(line, c, quote));
     }
     if msg == "mapping values are not allowed in this context" {
         let example = line_text(at.0)
@@ -241,15 +235,20 @@ fn explain_syntax(
     // stumbles lines later ("did not find expected key"): the open quote
     // before the place it names is the mistake.
     if let Some((line, col, quote)) = unclosed_quote(yaml, first_line, at.0) {
-        return Some(YamlError {
-            line,
-            col,
-            message: format!(
-                "the quote `{quote}` that opens this value is not closed: end the value with `{quote}`"
-            ),
-        });
+        return Some(open_quote(line, col, quote));
     }
     None
+}
+
+/// The error of a quote `quote` opened at `line`:`col` and never closed.
+fn open_quote(line: usize, col: usize, quote: char) -> YamlError {
+    YamlError {
+        line,
+        col,
+        message: format!(
+            "the quote `{quote}` that opens this value is not closed: end the value with `{quote}`"
+        ),
+    }
 }
 
 /// The first value up to the file line `upto` that opens a quote its line
